@@ -1,0 +1,471 @@
+"""The workspace's entities as immutable value types.
+
+Every entity is a frozen dataclass with an integer ``id`` (None before it is stored) and fields
+described by ``FieldSpec`` (see ``fields.py``). Children point at their parent by id (``*_id``
+fields of kind REF), exactly as the workspace file stores them. ``ENTITIES`` lists them in an
+order where parents come before children.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import ClassVar
+
+from .fields import (
+    ChoiceEnum,
+    boolean,
+    choice,
+    date,
+    decimal,
+    id_field,
+    integer,
+    longtext,
+    money,
+    optional_money,
+    percent,
+    ref,
+    text,
+)
+
+# --------------------------------------------------------------------------- choices
+
+
+class OrgKind(ChoiceEnum):
+    MUTUAL = ("mutual", "Public service mutual")
+    CHARITY = ("charity", "Charity")
+    CIC = ("cic", "Community interest company")
+    COOPERATIVE = ("cooperative", "Co-operative")
+    SOCIAL_ENTERPRISE = ("social_enterprise", "Social enterprise")
+    SME = ("sme", "SME")
+    NHS_BODY = ("nhs_body", "NHS body")
+    LOCAL_AUTHORITY = ("local_authority", "Local authority")
+    OTHER = ("other", "Other")
+
+
+class LegalForm(ChoiceEnum):
+    CIC_GUARANTEE = ("cic_guarantee", "CIC limited by guarantee")
+    CIC_SHARES = ("cic_shares", "CIC limited by shares")
+    COMPANY_GUARANTEE = ("company_guarantee", "Company limited by guarantee")
+    COMPANY_SHARES = ("company_shares", "Company limited by shares")
+    COOP_SOCIETY = ("coop_society", "Co-operative society")
+    COMMUNITY_BENEFIT = ("community_benefit", "Community benefit society")
+    CIO = ("cio", "Charitable incorporated organisation")
+    LLP = ("llp", "Limited liability partnership")
+    PUBLIC_BODY = ("public_body", "Public body")
+    OTHER = ("other", "Other")
+
+
+class PensionScheme(ChoiceEnum):
+    AUTO_ENROLMENT = ("auto_enrolment", "Auto-enrolment")
+    NHS = ("nhs", "NHS Pension")
+    LGPS = ("lgps", "Local Government Pension Scheme")
+    OTHER_DB = ("other_db", "Other defined benefit")
+    NONE = ("none", "None")
+
+
+class BuyerType(ChoiceEnum):
+    COUNTY = ("county", "County council")
+    UNITARY = ("unitary", "Unitary or metropolitan council")
+    DISTRICT = ("district", "District council")
+    ICB = ("icb", "Integrated care board")
+    NHS_TRUST = ("nhs_trust", "NHS trust")
+    COMBINED = ("combined", "Combined authority")
+    CENTRAL = ("central", "Central government")
+    OTHER = ("other", "Other")
+
+
+class Regime(ChoiceEnum):
+    PA23 = ("pa23", "Procurement Act 2023")
+    PCR15 = ("pcr15", "Public Contracts Regulations 2015")
+    PSR = ("psr", "NHS Provider Selection Regime")
+    GRANT = ("grant", "Grant (not a procurement)")
+
+
+class PriceMethod(ChoiceEnum):
+    RELATIVE = ("relative", "Relative to lowest price")
+    LINEAR_LOWEST = ("linear_lowest", "Linear from lowest")
+    LINEAR_RANGE = ("linear_range", "Linear across range")
+    FROM_MEAN = ("from_mean", "Deviation from mean")
+    BUDGET = ("budget", "Against budget")
+
+
+class Metric(ChoiceEnum):
+    TURNOVER_RATIO = ("turnover_ratio", "Turnover ÷ annual contract value")
+    CONTRACT_DEPENDENCY = ("contract_dependency", "Contract dependency")
+    OPERATING_MARGIN = ("operating_margin", "Operating margin")
+    FREE_CASH_FLOW = ("free_cash_flow", "Free cash flow")
+    NET_ASSETS = ("net_assets", "Net assets")
+    CURRENT_RATIO = ("current_ratio", "Current ratio")
+    ACID_RATIO = ("acid_ratio", "Acid ratio")
+    GEARING = ("gearing", "Gearing (net debt ÷ net assets)")
+    INTEREST_COVER = ("interest_cover", "Interest cover")
+    NET_DEBT_EBITDA = ("net_debt_ebitda", "Net debt ÷ EBITDA")
+    RESERVES_COVER = ("reserves_cover", "Reserves cover (months)")
+
+
+class Structure(ChoiceEnum):
+    GO_ALONE = ("go_alone", "Go alone")
+    LEAD_PROVIDER = ("lead_provider", "Lead provider with subcontractors")
+    CONSORTIUM = ("consortium", "Unincorporated consortium")
+    SPV = ("spv", "Special purpose vehicle")
+    LLP = ("llp", "Limited liability partnership")
+    SECONDARY_COOP = ("secondary_coop", "Secondary co-operative")
+    ALLIANCE = ("alliance", "Alliance contract")
+
+
+class Liability(ChoiceEnum):
+    LEAD = ("lead", "Lead, passed down back-to-back")
+    JOINT_AND_SEVERAL = ("joint_and_several", "Joint and several")
+    RING_FENCED = ("ring_fenced", "Ring-fenced in the vehicle")
+    LIMITED = ("limited", "Limited")
+    SHARED = ("shared", "Shared risk and reward")
+
+
+class MemberRole(ChoiceEnum):
+    LEAD = ("lead", "Lead")
+    PARTNER = ("partner", "Partner")
+    SUBCONTRACTOR = ("subcontractor", "Subcontractor")
+    GUARANTOR = ("guarantor", "Guarantor only")
+
+
+# --------------------------------------------------------------------------- entities
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """Base of every stored entity."""
+
+    entity_name: ClassVar[str] = ""
+    label: ClassVar[str] = ""
+    parent_field: ClassVar[str | None] = None  # the REF that makes this row a child
+    display_field: ClassVar[str] = "name"
+
+
+@dataclass(frozen=True, slots=True)
+class Organisation(Entity):
+    entity_name: ClassVar[str] = "organisation"
+    label: ClassVar[str] = "Organisation"
+
+    id: int | None = id_field()
+    name: str = text("Name", required=True)
+    kind: OrgKind = choice(OrgKind, "Kind", OrgKind.MUTUAL)
+    legal_form: LegalForm = choice(LegalForm, "Legal form", LegalForm.CIC_GUARANTEE)
+    employee_owned: bool = boolean("Employee owned or controlled")
+    employee_ownership_pct: Decimal | None = percent("Employee ownership", default=None,
+                                                    help="Share of voting control held by staff")
+    registered_charity: bool = boolean("Registered charity")
+    regulators: str = text("Regulator registrations", help="e.g. CQC; Ofsted")
+    home_area: str = text("Home area")
+    areas_served: str = text("Areas served", help="Separate areas with semicolons")
+    staff_headcount: int | None = integer("Staff headcount", default=None)
+    notes: str = longtext("Notes")
+
+    def areas(self) -> tuple[str, ...]:
+        parts = [a.strip() for a in self.areas_served.split(";")]
+        if self.home_area.strip():
+            parts.insert(0, self.home_area.strip())
+        seen: dict[str, str] = {}
+        for p in parts:
+            if p and p.casefold() not in seen:
+                seen[p.casefold()] = p
+        return tuple(seen.values())
+
+
+@dataclass(frozen=True, slots=True)
+class FinancialYear(Entity):
+    """One year's accounts. Every figure may be 'not given' (None), never assumed zero."""
+
+    entity_name: ClassVar[str] = "financial_year"
+    label: ClassVar[str] = "Financial year"
+    parent_field: ClassVar[str | None] = "organisation_id"
+    display_field: ClassVar[str] = "year_end"
+
+    id: int | None = id_field()
+    organisation_id: int | None = ref("organisation", "Organisation")
+    year_end: dt.date | None = date("Year end", required=True)
+    turnover: Decimal | None = optional_money("Turnover")
+    operating_surplus: Decimal | None = optional_money("Operating surplus", minimum=None)
+    ebitda: Decimal | None = optional_money("EBITDA", minimum=None)
+    depreciation: Decimal | None = optional_money("Depreciation")
+    interest: Decimal | None = optional_money("Net interest", minimum=None)
+    tax: Decimal | None = optional_money("Tax", minimum=None)
+    operating_cash_flow: Decimal | None = optional_money("Operating cash flow", minimum=None)
+    capex: Decimal | None = optional_money("Net capital expenditure", minimum=None)
+    dividends: Decimal | None = optional_money("Dividends")
+    current_assets: Decimal | None = optional_money("Current assets")
+    inventory: Decimal | None = optional_money("Inventory")
+    current_liabilities: Decimal | None = optional_money("Current liabilities")
+    total_assets: Decimal | None = optional_money("Total assets")
+    total_liabilities: Decimal | None = optional_money("Total liabilities")
+    cash: Decimal | None = optional_money("Cash", minimum=None)
+    borrowings: Decimal | None = optional_money("Borrowings")
+    free_reserves: Decimal | None = optional_money("Free reserves", minimum=None)
+    expenditure: Decimal | None = optional_money("Total expenditure")
+
+
+@dataclass(frozen=True, slots=True)
+class Capacity(Entity):
+    entity_name: ClassVar[str] = "capacity"
+    label: ClassVar[str] = "Capacity"
+    parent_field: ClassVar[str | None] = "organisation_id"
+    display_field: ClassVar[str] = "service_line"
+
+    id: int | None = id_field()
+    organisation_id: int | None = ref("organisation", "Organisation")
+    service_line: str = text("Service line", required=True)
+    area: str = text("Area", required=True)
+    units_per_year: Decimal = decimal("Units a year available now", places=0)
+    unit: str = text("Unit", default="contact hour")
+    max_growth_pct: Decimal = percent("Maximum growth", maximum=1000, help="How far capacity can grow")
+    lead_time_months: int = integer("Lead time (months)", maximum=60)
+
+
+@dataclass(frozen=True, slots=True)
+class CostProfile(Entity):
+    entity_name: ClassVar[str] = "cost_profile"
+    label: ClassVar[str] = "Cost profile"
+    parent_field: ClassVar[str | None] = "organisation_id"
+    display_field: ClassVar[str] = "service_line"
+
+    id: int | None = id_field()
+    organisation_id: int | None = ref("organisation", "Organisation")
+    service_line: str = text("Service line", required=True)
+    unit: str = text("Unit", default="contact hour")
+    travel_ratio: Decimal = decimal("Travel ratio", default="0.20", maximum=5, places=3,
+                                    help="Paid travel hours per contact hour")
+    training_ratio: Decimal = decimal("Training and supervision ratio", default="0.03", maximum=5, places=3)
+    holiday_pct: Decimal = percent("Holiday", default="12.07")
+    sickness_pct: Decimal = percent("Sickness", default="2")
+    pension_scheme: PensionScheme = choice(PensionScheme, "Pension scheme", PensionScheme.AUTO_ENROLMENT)
+    pension_rate_pct: Decimal = percent("Employer pension rate", default="3",
+                                        help="Auto-enrolment 3%; NHS 14.38%; LGPS as the actuary sets")
+    mileage_per_unit: Decimal = decimal("Miles per unit", places=2)
+    non_pay_per_unit: Decimal = money("Non-pay cost per unit")
+    fixed_costs_per_year: Decimal = money("Fixed costs a year")
+
+
+@dataclass(frozen=True, slots=True)
+class Role(Entity):
+    entity_name: ClassVar[str] = "role"
+    label: ClassVar[str] = "Role"
+    parent_field: ClassVar[str | None] = "cost_profile_id"
+
+    id: int | None = id_field()
+    cost_profile_id: int | None = ref("cost_profile", "Cost profile")
+    name: str = text("Role", required=True)
+    hourly_rate: Decimal = money("Hourly pay rate")
+    hours_per_unit: Decimal = decimal("Contact hours per unit", default="1", maximum=100, places=3)
+    annual_paid_hours: Decimal = decimal("Paid hours a year per person", default="1950", places=0,
+                                         help="For employer NI above the threshold")
+
+
+@dataclass(frozen=True, slots=True)
+class Tender(Entity):
+    entity_name: ClassVar[str] = "tender"
+    label: ClassVar[str] = "Tender"
+
+    id: int | None = id_field()
+    name: str = text("Name", required=True)
+    buyer: str = text("Buyer")
+    buyer_type: BuyerType = choice(BuyerType, "Buyer type", BuyerType.COUNTY)
+    regime: Regime = choice(Regime, "Procurement regime", Regime.PA23)
+    reserved_for_mutuals: bool = boolean("Reserved for public service mutuals",
+                                         help="Procurement Act 2023 s33")
+    published: dt.date | None = date("Published")
+    deadline: dt.date | None = date("Bid deadline")
+    start_date: dt.date | None = date("Service start")
+    term_years: int = integer("Term (years)", default=5, minimum=1, maximum=30)
+    extension_years: int = integer("Extensions (years)", maximum=30)
+    annual_value: Decimal = money("Estimated annual value")
+    budget_ceiling: Decimal | None = optional_money("Annual budget ceiling")
+    payment_terms_days: int = integer("Payment terms (days)", default=30, maximum=180)
+    mobilisation_months: int = integer("Mobilisation (months)", default=3, maximum=36)
+    pay_indexation_pct: Decimal = percent("Pay uplift a year", default="3", minimum=-20, maximum=50)
+    cpi_indexation_pct: Decimal = percent("CPI a year", default="2", minimum=-20, maximum=50)
+    quality_weight: Decimal = percent("Quality weight", default="60")
+    price_weight: Decimal = percent("Price weight", default="30")
+    social_value_weight: Decimal = percent("Social value weight", default="10")
+    price_method: PriceMethod = choice(PriceMethod, "Price scoring method", PriceMethod.RELATIVE)
+    turnover_multiple: Decimal = decimal("Minimum turnover (× annual value)", default="2", maximum=20)
+    bond_pct: Decimal = percent("Performance bond (% of annual value)", default="0")
+    employers_liability: Decimal | None = optional_money("Employer's liability insurance")
+    public_liability: Decimal | None = optional_money("Public liability insurance")
+    notes: str = longtext("Notes")
+
+    @property
+    def end_date(self) -> dt.date | None:
+        if self.start_date is None:
+            return None
+        return add_months(self.start_date, 12 * self.term_years) - dt.timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Lot(Entity):
+    entity_name: ClassVar[str] = "lot"
+    label: ClassVar[str] = "Lot"
+    parent_field: ClassVar[str | None] = "tender_id"
+
+    id: int | None = id_field()
+    tender_id: int | None = ref("tender", "Tender")
+    name: str = text("Lot", required=True)
+    description: str = text("Description")
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement(Entity):
+    entity_name: ClassVar[str] = "requirement"
+    label: ClassVar[str] = "Requirement"
+    parent_field: ClassVar[str | None] = "tender_id"
+    display_field: ClassVar[str] = "service_line"
+
+    id: int | None = id_field()
+    tender_id: int | None = ref("tender", "Tender")
+    lot_id: int | None = ref("lot", "Lot", required=False, cascade=False)
+    service_line: str = text("Service line", required=True)
+    area: str = text("Area", required=True)
+    annual_volume: Decimal = decimal("Annual volume", places=0)
+    unit: str = text("Unit", default="contact hour")
+
+
+@dataclass(frozen=True, slots=True)
+class FinancialCondition(Entity):
+    entity_name: ClassVar[str] = "financial_condition"
+    label: ClassVar[str] = "Financial condition"
+    parent_field: ClassVar[str | None] = "tender_id"
+    display_field: ClassVar[str] = "metric"
+
+    id: int | None = id_field()
+    tender_id: int | None = ref("tender", "Tender")
+    metric: Metric = choice(Metric, "Metric", Metric.CURRENT_RATIO)
+    threshold: Decimal = decimal("Pass threshold", minimum=None, places=2)
+    amber_threshold: Decimal | None = decimal("Amber threshold", default=None, minimum=None, places=2)
+    notes: str = text("Notes")
+
+
+@dataclass(frozen=True, slots=True)
+class TupeCohort(Entity):
+    entity_name: ClassVar[str] = "tupe_cohort"
+    label: ClassVar[str] = "TUPE cohort"
+    parent_field: ClassVar[str | None] = "tender_id"
+
+    id: int | None = id_field()
+    tender_id: int | None = ref("tender", "Tender")
+    name: str = text("Cohort", required=True)
+    current_employer: str = text("Current employer")
+    service_line: str = text("Service line")
+    area: str = text("Area")
+    headcount: int = integer("Headcount")
+    fte: Decimal = decimal("FTE", places=1)
+    average_salary: Decimal = money("Average salary")
+    pension_scheme: PensionScheme = choice(PensionScheme, "Pension scheme", PensionScheme.LGPS)
+
+
+@dataclass(frozen=True, slots=True)
+class ConsortiumOption(Entity):
+    entity_name: ClassVar[str] = "consortium_option"
+    label: ClassVar[str] = "Consortium option"
+    parent_field: ClassVar[str | None] = "tender_id"
+
+    id: int | None = id_field()
+    tender_id: int | None = ref("tender", "Tender")
+    name: str = text("Name", required=True)
+    structure: Structure = choice(Structure, "Structure", Structure.CONSORTIUM)
+    lead_organisation_id: int | None = ref("organisation", "Lead", required=False, cascade=False)
+    liability: Liability = choice(Liability, "Liability", Liability.JOINT_AND_SEVERAL)
+    management_fee_pct: Decimal = percent("Management fee", help="Share of contract value to the lead or vehicle")
+    shared_costs_per_year: Decimal = money("Shared back office a year")
+    margin_pct: Decimal = percent("Margin", default="3", minimum=-50, maximum=50)
+    contingency_pct: Decimal = percent("Contingency", default="0")
+    notes: str = longtext("Notes")
+
+
+@dataclass(frozen=True, slots=True)
+class Member(Entity):
+    entity_name: ClassVar[str] = "member"
+    label: ClassVar[str] = "Member"
+    parent_field: ClassVar[str | None] = "option_id"
+    display_field: ClassVar[str] = "organisation_id"
+
+    id: int | None = id_field()
+    option_id: int | None = ref("consortium_option", "Option")
+    organisation_id: int | None = ref("organisation", "Organisation")
+    role: MemberRole = choice(MemberRole, "Role", MemberRole.PARTNER)
+    participation_pct: Decimal = percent("Participation share")
+    profit_share_pct: Decimal = percent("Profit share")
+    capital_contribution: Decimal = money("Capital contribution")
+    guarantee: Decimal | None = optional_money("Guarantee offered")
+
+
+@dataclass(frozen=True, slots=True)
+class Allocation(Entity):
+    entity_name: ClassVar[str] = "allocation"
+    label: ClassVar[str] = "Allocation"
+    parent_field: ClassVar[str | None] = "option_id"
+    display_field: ClassVar[str] = "requirement_id"
+
+    id: int | None = id_field()
+    option_id: int | None = ref("consortium_option", "Option")
+    requirement_id: int | None = ref("requirement", "Requirement")
+    member_id: int | None = ref("member", "Member")
+    volume: Decimal = decimal("Annual volume", places=0)
+
+
+@dataclass(frozen=True, slots=True)
+class Setting(Entity):
+    """Workspace-level settings (author, logo path, discount rate...), key → text."""
+
+    entity_name: ClassVar[str] = "setting"
+    label: ClassVar[str] = "Setting"
+    display_field: ClassVar[str] = "key"
+
+    id: int | None = id_field()
+    key: str = text("Key", required=True)
+    value: str = longtext("Value")
+
+
+ENTITIES: tuple[type[Entity], ...] = (
+    Setting,
+    Organisation,
+    FinancialYear,
+    Capacity,
+    CostProfile,
+    Role,
+    Tender,
+    Lot,
+    Requirement,
+    FinancialCondition,
+    TupeCohort,
+    ConsortiumOption,
+    Member,
+    Allocation,
+)
+
+ENTITY_BY_NAME: dict[str, type[Entity]] = {e.entity_name: e for e in ENTITIES}
+
+# Unique keys (besides id): the store creates unique constraints; validation explains clashes.
+UNIQUE_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "setting": (("key",),),
+    "financial_year": (("organisation_id", "year_end"),),
+    "capacity": (("organisation_id", "service_line", "area"),),
+    "cost_profile": (("organisation_id", "service_line"),),
+    "requirement": (("tender_id", "lot_id", "service_line", "area"),),
+    "financial_condition": (("tender_id", "metric"),),
+    "member": (("option_id", "organisation_id"),),
+    "allocation": (("requirement_id", "member_id"),),
+}
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later (clamped to the month's last day)."""
+    y, m = divmod(day.month - 1 + months, 12)
+    year, month = day.year + y, m + 1
+    import calendar
+
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def key(text_value: str) -> str:
+    """How service lines and areas are matched: case and surrounding space do not matter."""
+    return " ".join(text_value.split()).casefold()

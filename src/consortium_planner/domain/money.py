@@ -1,0 +1,141 @@
+"""Exact money: Decimal pounds in the domain, integer pence in storage.
+
+One rounding policy for the whole program: half-even to the penny (``quantize``). Parsing and
+formatting follow en-GB conventions with the pound sign. ``allocate`` splits an amount into parts
+that add back to it exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+
+PENNY = Decimal("0.01")
+ZERO = Decimal("0")
+HUNDRED = Decimal("100")
+
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+class MoneyError(ValueError):
+    """Text that is not an amount of money or a number."""
+
+
+def quantize(amount: Decimal) -> Decimal:
+    """Round to the penny, half-even (banker's rounding), the program's one policy."""
+    return amount.quantize(PENNY, rounding=ROUND_HALF_EVEN)
+
+
+def to_pence(amount: Decimal) -> int:
+    """Pounds to integer pence, rounding to the penny first."""
+    return int(quantize(amount) * 100)
+
+
+def from_pence(pence: int) -> Decimal:
+    return (Decimal(pence) / 100).quantize(PENNY)
+
+
+def parse_decimal(text: str | int | Decimal, *, what: str = "value") -> Decimal:
+    """Parse en-GB text (``1,234.5``, ``£2,000``, ``(150)``, ``12.5%``) to a Decimal.
+
+    Raises MoneyError naming ``what`` when the text is not a number. Floats are refused: they
+    are how pennies go missing.
+    """
+    if isinstance(text, bool):
+        raise MoneyError(f"{what}: expected a number, got {text!r}")
+    if isinstance(text, Decimal):
+        if not text.is_finite():
+            raise MoneyError(f"{what}: {text} is not a finite number")
+        return text
+    if isinstance(text, int):
+        return Decimal(text)
+    if not isinstance(text, str):
+        raise MoneyError(f"{what}: expected text or a Decimal, got {type(text).__name__}")
+    s = text.strip().replace("\u00a0", "").replace(" ", "")
+    negative = False
+    if s.startswith("(") and s.endswith(")"):
+        negative, s = True, s[1:-1]
+    if s.startswith("-"):
+        negative, s = not negative, s[1:]
+    elif s.startswith("+"):
+        s = s[1:]
+    s = s.removeprefix("£").removesuffix("%").replace(",", "")
+    if not s or not _NUMBER.match(s):
+        raise MoneyError(f"{what}: {text.strip()!r} is not a number")
+    try:
+        value = Decimal(s)
+    except InvalidOperation as exc:  # pragma: no cover - the regex already guards this
+        raise MoneyError(f"{what}: {text.strip()!r} is not a number") from exc
+    if not value.is_finite():
+        raise MoneyError(f"{what}: {text.strip()!r} is not a finite number")
+    return -value if negative else value
+
+
+def parse_money(text: str | int | Decimal, *, what: str = "amount") -> Decimal:
+    """Parse an amount of money and round it to the penny."""
+    return quantize(parse_decimal(text, what=what))
+
+
+def format_gbp(amount: Decimal | None, *, pence: bool = True, missing: str = "not given") -> str:
+    """``£1,234.56``; negative as ``−£1,234.56``; None as ``missing``."""
+    if amount is None:
+        return missing
+    q = quantize(amount) if pence else amount.quantize(Decimal(1), rounding=ROUND_HALF_EVEN)
+    sign = "\u2212" if q < 0 else ""
+    body = f"{abs(q):,.2f}" if pence else f"{abs(q):,.0f}"
+    return f"{sign}£{body}"
+
+
+def format_decimal(value: Decimal | None, places: int = 2, *, missing: str = "not given") -> str:
+    if value is None:
+        return missing
+    q = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN) if places else value.quantize(
+        Decimal(1), rounding=ROUND_HALF_EVEN
+    )
+    sign = "\u2212" if q < 0 else ""
+    return f"{sign}{abs(q):,.{places}f}"
+
+
+def plain(value: Decimal | None) -> str | None:
+    """A Decimal as plain text for JSON and storage: no exponent, no float."""
+    if value is None:
+        return None
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def money_str(value: Decimal | None) -> str | None:
+    """Money as a decimal string with exactly two places, for JSON."""
+    return None if value is None else format(quantize(value), "f")
+
+
+def total(amounts: Iterable[Decimal | None]) -> Decimal:
+    """Sum ignoring missing values; exact."""
+    return sum((a for a in amounts if a is not None), ZERO)
+
+
+def allocate(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
+    """Split ``amount`` (to the penny) in proportion to ``weights`` so the parts add back exactly.
+
+    Uses the largest-remainder method on pence; ties go to the earlier part. All-zero weights
+    split equally.
+    """
+    if not weights:
+        return []
+    if any(w < 0 for w in weights):
+        raise ValueError("allocation weights must not be negative")
+    pence = to_pence(amount)
+    sign = -1 if pence < 0 else 1
+    pence = abs(pence)
+    ws = list(weights) if sum(weights, ZERO) > 0 else [Decimal(1)] * len(weights)
+    wsum = sum(ws, ZERO)
+    exact = [Decimal(pence) * w / wsum for w in ws]
+    floors = [int(e) for e in exact]
+    left = pence - sum(floors)
+    order = sorted(range(len(ws)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in order[:left]:
+        floors[i] += 1
+    return [from_pence(sign * p) for p in floors]

@@ -1,0 +1,147 @@
+"""An in-memory snapshot of a workspace: every entity by type and id, with parent indexes.
+
+The services layer owns one and keeps it in step with the file after each edit, so analyses
+read memory, never the database. Entities are immutable; the container is not.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
+
+from .model import (
+    ENTITIES,
+    Allocation,
+    Capacity,
+    ConsortiumOption,
+    CostProfile,
+    Entity,
+    FinancialCondition,
+    FinancialYear,
+    Lot,
+    Member,
+    Organisation,
+    Requirement,
+    Role,
+    Setting,
+    Tender,
+    TupeCohort,
+)
+
+E = TypeVar("E", bound=Entity)
+
+
+class Workspace:
+    def __init__(self, entities: Iterable[Entity] = ()):
+        self._rows: dict[type[Entity], dict[int, Entity]] = {cls: {} for cls in ENTITIES}
+        self._index: dict[tuple[type[Entity], str], dict[int | None, list[Entity]]] = {}
+        for e in entities:
+            self._rows[type(e)][e.id] = e  # type: ignore[index]
+
+    # ------------------------------------------------------------------ reading
+    def all(self, cls: type[E]) -> list[E]:
+        return list(self._rows[cls].values())  # type: ignore[arg-type]
+
+    def iter(self, cls: type[E]) -> Iterator[E]:
+        return iter(self._rows[cls].values())  # type: ignore[arg-type]
+
+    def get(self, cls: type[E], id_: int | None) -> E | None:
+        if id_ is None:
+            return None
+        return self._rows[cls].get(id_)  # type: ignore[return-value]
+
+    def count(self, cls: type[Entity]) -> int:
+        return len(self._rows[cls])
+
+    def by(self, cls: type[E], field: str, value: int | None) -> list[E]:
+        """Rows of ``cls`` whose ``field`` equals ``value``, from a cached index."""
+        idx = self._index.get((cls, field))
+        if idx is None:
+            idx = defaultdict(list)
+            for row in self._rows[cls].values():
+                idx[getattr(row, field)].append(row)
+            self._index[(cls, field)] = idx
+        return list(idx.get(value, ()))  # type: ignore[arg-type]
+
+    def children(self, cls: type[E], parent_id: int | None) -> list[E]:
+        assert cls.parent_field, f"{cls.__name__} has no parent"
+        return self.by(cls, cls.parent_field, parent_id)
+
+    def entities(self) -> Iterator[Entity]:
+        for cls in ENTITIES:
+            yield from self._rows[cls].values()
+
+    # ------------------------------------------------------------------ writing (services only)
+    def put(self, entity: Entity) -> None:
+        assert entity.id is not None, "only stored entities belong in a workspace snapshot"
+        self._rows[type(entity)][entity.id] = entity
+        self._forget(type(entity))
+
+    def remove(self, cls: type[Entity], id_: int) -> None:
+        self._rows[cls].pop(id_, None)
+        self._forget(cls)
+
+    def _forget(self, cls: type[Entity]) -> None:
+        for k in [k for k in self._index if k[0] is cls]:
+            del self._index[k]
+
+    # ------------------------------------------------------------------ conveniences
+    def organisations(self) -> list[Organisation]:
+        return sorted(self.iter(Organisation), key=lambda o: o.name.casefold())
+
+    def tenders(self) -> list[Tender]:
+        return sorted(self.iter(Tender), key=lambda t: t.name.casefold())
+
+    def options(self, tender_id: int | None = None) -> list[ConsortiumOption]:
+        rows = self.iter(ConsortiumOption) if tender_id is None else self.by(ConsortiumOption, "tender_id", tender_id)
+        return sorted(rows, key=lambda o: (o.tender_id or 0, o.id or 0))
+
+    def financial_years(self, organisation_id: int) -> list[FinancialYear]:
+        return sorted(self.children(FinancialYear, organisation_id), key=lambda f: f.year_end)  # type: ignore[arg-type, return-value]
+
+    def capacities(self, organisation_id: int) -> list[Capacity]:
+        return self.children(Capacity, organisation_id)
+
+    def cost_profiles(self, organisation_id: int) -> list[CostProfile]:
+        return self.children(CostProfile, organisation_id)
+
+    def roles(self, cost_profile_id: int) -> list[Role]:
+        return self.children(Role, cost_profile_id)
+
+    def lots(self, tender_id: int) -> list[Lot]:
+        return self.children(Lot, tender_id)
+
+    def requirements(self, tender_id: int) -> list[Requirement]:
+        return sorted(self.children(Requirement, tender_id), key=lambda r: r.id or 0)
+
+    def conditions(self, tender_id: int) -> list[FinancialCondition]:
+        return self.children(FinancialCondition, tender_id)
+
+    def tupe_cohorts(self, tender_id: int) -> list[TupeCohort]:
+        return self.children(TupeCohort, tender_id)
+
+    def members(self, option_id: int) -> list[Member]:
+        return sorted(self.children(Member, option_id), key=lambda m: m.id or 0)
+
+    def allocations(self, option_id: int) -> list[Allocation]:
+        return self.children(Allocation, option_id)
+
+    def setting(self, key: str, default: str = "") -> str:
+        for s in self.iter(Setting):
+            if s.key == key:
+                return s.value
+        return default
+
+    def display_name(self, cls: type[Entity], id_: int | None) -> str:
+        """A short human name for a row, for references in tables and messages."""
+        row = self.get(cls, id_)
+        if row is None:
+            return ""
+        if isinstance(row, Member):
+            org = self.get(Organisation, row.organisation_id)
+            return org.name if org else f"Member {row.id}"
+        if isinstance(row, Requirement):
+            return f"{row.service_line} — {row.area}"
+        value = getattr(row, cls.display_field)
+        return getattr(value, "label", None) or str(value)
