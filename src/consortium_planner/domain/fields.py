@@ -103,6 +103,7 @@ def decimal(label: str, *, default: str | None = "0", minimum: str | int | None 
 
 def percent(label: str, *, default: str | None = "0", minimum: str | int | None = 0,
             maximum: str | int | None = 100, **kw: Any) -> Any:
+    kw.setdefault("places", 0)
     return spec_field(Kind.PERCENT, label, default=_d(default), minimum=minimum, maximum=maximum,
                       unit="%", **kw)
 

@@ -159,25 +159,9 @@ def check_workspace(ws: Workspace) -> list[Issue]:
                 else:
                     seen[k] = e
     for option in ws.iter(ConsortiumOption):
-        members = ws.members(option.id)  # type: ignore[arg-type]
-        for fld, label in (("participation_pct", "Participation share"), ("profit_share_pct", "Profit share")):
-            s = sum((getattr(m, fld) for m in members), ZERO)
-            if s > HUNDRED:
-                issues.append(Issue(Severity.ERROR, "Consortium option", option.name, label,
-                                    f"members' shares add up to {s}%, over 100%", option.id))
-        if option.lead_organisation_id is not None and option.lead_organisation_id not in {
-            m.organisation_id for m in members
-        }:
-            issues.append(Issue(Severity.WARNING, "Consortium option", option.name, "Lead",
-                                "the lead is not one of the members", option.id))
-        if option.structure is Structure.GO_ALONE and len(members) > 1:
-            issues.append(Issue(Severity.WARNING, "Consortium option", option.name, "Structure",
-                                f"'go alone' with {len(members)} members", option.id))
+        issues.extend(_option_rules(ws, option))
     for t in ws.iter(Tender):
-        w = t.quality_weight + t.price_weight + t.social_value_weight
-        if w != HUNDRED:
-            issues.append(Issue(Severity.WARNING, "Tender", t.name, "Evaluation weights",
-                                f"quality, price and social value add up to {w}, not 100", t.id))
+        issues.extend(_tender_rules(t))
     return issues
 
 
@@ -185,14 +169,14 @@ def errors(issues: list[Issue]) -> list[Issue]:
     return [i for i in issues if i.severity is Severity.ERROR]
 
 
-def with_value(e: Entity, field: str, raw: object) -> Entity:
+def with_value(e: Entity, field: str, raw: object, ws: Workspace | None = None) -> Entity:
     """A copy of ``e`` with ``field`` set from user input, coerced; raises ValidationError."""
     cls = type(e)
     spec = specs(cls)[field]
     try:
         value = coerce(spec, raw, entity=cls.label, name=field)
     except FieldError as err:
-        raise ValidationError([_issue(None, e, field, err.reason)]) from None
+        raise ValidationError([_issue(ws, e, field, err.reason)]) from None
     return dataclasses.replace(e, **{field: value})
 
 
@@ -216,3 +200,49 @@ def build(cls: type[Entity], values: dict[str, object]) -> Entity:
 
 def member_share_total(ws: Workspace, option_id: int, field: str = "participation_pct") -> Decimal:
     return sum((getattr(m, field) for m in ws.members(option_id)), ZERO)
+
+
+def check_option(ws: Workspace, option_id: int) -> list[Issue]:
+    """Errors and warnings about one consortium option: its own row, members, allocations and tender."""
+    option = ws.get(ConsortiumOption, option_id)
+    if option is None:
+        return []
+    rows: list[Entity] = [option, *ws.members(option_id), *ws.allocations(option_id)]
+    tender = ws.get(Tender, option.tender_id)
+    if tender is not None:
+        rows.append(tender)
+    issues: list[Issue] = []
+    for e in rows:
+        issues.extend(check_entity(e, ws))
+        issues.extend(check_in_context(ws, e, whole=True))
+    issues.extend(_option_rules(ws, option))
+    if tender is not None:
+        issues.extend(_tender_rules(tender))
+    return issues
+
+
+def _option_rules(ws: Workspace, option: ConsortiumOption) -> list[Issue]:
+    issues: list[Issue] = []
+    members = ws.members(option.id)  # type: ignore[arg-type]
+    for fld, label in (("participation_pct", "Participation share"), ("profit_share_pct", "Profit share")):
+        s = sum((getattr(m, fld) for m in members), ZERO)
+        if s > HUNDRED:
+            issues.append(Issue(Severity.ERROR, "Consortium option", option.name, label,
+                                f"members' shares add up to {s}%, over 100%", option.id))
+    if option.lead_organisation_id is not None and option.lead_organisation_id not in {
+        m.organisation_id for m in members
+    }:
+        issues.append(Issue(Severity.WARNING, "Consortium option", option.name, "Lead",
+                            "the lead is not one of the members", option.id))
+    if option.structure is Structure.GO_ALONE and len(members) > 1:
+        issues.append(Issue(Severity.WARNING, "Consortium option", option.name, "Structure",
+                            f"'go alone' with {len(members)} members", option.id))
+    return issues
+
+
+def _tender_rules(tender: Tender) -> list[Issue]:
+    w = tender.quality_weight + tender.price_weight + tender.social_value_weight
+    if w == HUNDRED:
+        return []
+    return [Issue(Severity.WARNING, "Tender", tender.name, "Evaluation weights",
+                  f"quality, price and social value add up to {w}, not 100", tender.id)]

@@ -276,6 +276,23 @@ class Store:
             conn.execute(delete(TABLES[cls]).where(TABLES[cls].c.id == id_))
             return removal
 
+    def delete_row(self, conn: Connection, cls: type[Entity], id_: int) -> None:
+        """Delete one row inside a caller's transaction (rows without children, e.g. allocations)."""
+        conn.execute(delete(TABLES[cls]).where(TABLES[cls].c.id == id_))
+
+    def next_id(self, cls: type[Entity]) -> int:
+        """The id the next row of ``cls`` would get (ids are never reused: AUTOINCREMENT)."""
+        from sqlalchemy import func
+
+        table = TABLES[cls]
+        with self.engine.connect() as conn:
+            top = conn.execute(select(func.max(table.c.id))).scalar() or 0
+            if self.engine.dialect.name == "sqlite":
+                seq = conn.exec_driver_sql(
+                    "SELECT seq FROM sqlite_sequence WHERE name = ?", (table.name,)).scalar()
+                top = max(top, seq or 0)
+        return top + 1
+
     def restore(self, removal: Removal) -> None:
         """Put back what ``delete`` took away, with the same ids."""
         order = {c: i for i, c in enumerate(ENTITIES)}

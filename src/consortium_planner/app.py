@@ -1,0 +1,42 @@
+"""Composition root: the only place that wires the GUI to the rest."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def make_application(argv: list[str] | None = None):
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    app.setOrganizationName("Consortium Planner")
+    app.setOrganizationDomain("consortium-planner.invalid")
+    app.setApplicationName("Consortium Planner")
+    return app
+
+
+def run_gui(path: str | Path | None = None) -> int:
+    """Open the main window (on ``path`` if given) and run the event loop."""
+    from PySide6.QtCore import QLocale
+
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
+    app = make_application()
+    from .gui.main_window import MainWindow
+
+    window = MainWindow()
+    if path is not None:
+        window.open_path(path)
+    window.show()
+    return app.exec()
+
+
+def has_display() -> bool:
+    """Whether a GUI can be shown here (Linux without X or Wayland cannot)."""
+    import os
+
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    if sys.platform.startswith("linux"):
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True

@@ -1,0 +1,364 @@
+"""The main window: menus, navigator, pages, status bar, recent files, drag and drop."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import __version__
+from ..domain.model import ConsortiumOption, Organisation, Tender
+from ..services.session import WorkspaceFileError, WorkspaceSession
+from .controller import WorkspaceController, touches
+from .pages import OptionsPage, OrganisationsPage, TendersPage
+
+APP_NAME = "Consortium Planner"
+FILE_FILTER = "Consortium Planner workspaces (*.cplan);;All files (*)"
+MAX_RECENT = 8
+
+
+class FileDialogs:
+    """File choosers, replaceable in tests (``FileDialogs.ask_open = ...``)."""
+
+    @staticmethod
+    def ask_open(parent: QWidget) -> str | None:
+        path, _ = QFileDialog.getOpenFileName(parent, "Open workspace", "", FILE_FILTER)
+        return path or None
+
+    @staticmethod
+    def ask_save(parent: QWidget, title: str) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(parent, title, "", FILE_FILTER)
+        if not path:
+            return None
+        return path if path.endswith(".cplan") else path + ".cplan"
+
+
+class Messages:
+    """Message boxes, replaceable in tests."""
+
+    @staticmethod
+    def error(parent: QWidget, title: str, text: str) -> None:
+        QMessageBox.warning(parent, title, text)
+
+    @staticmethod
+    def about(parent: QWidget) -> None:
+        QMessageBox.about(parent, f"About {APP_NAME}", (
+            f"<h3>{APP_NAME} {__version__}</h3>"
+            "<p>Model a consortium's capacity, capital and pricing against a public-sector tender, "
+            "compare consortium options, and export an investment case.</p>"
+            "<p>For UK public service mutuals and the social enterprises they partner with.</p>"))
+
+
+class WelcomePage(QWidget):
+    def __init__(self, window: MainWindow):
+        super().__init__()
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        title = QLabel(f"<h1>{APP_NAME}</h1><p>Open a workspace, or start a new one.</p>")
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(title)
+        for text, slot in (("New workspace…", window.new_workspace), ("Open workspace…", window.open_dialog)):
+            b = QPushButton(text)
+            b.clicked.connect(slot)
+            b.setMinimumWidth(220)
+            layout.addWidget(b, 0, Qt.AlignmentFlag.AlignCenter)
+        hint = QLabel("You can also drag a .cplan file onto this window.")
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        hint.setStyleSheet("color: #666")
+        layout.addWidget(hint)
+        layout.addStretch(2)
+
+
+class MainWindow(QMainWindow):
+    workspace_opened = Signal(object)  # WorkspaceController or None
+
+    def __init__(self, settings: QSettings | None = None):
+        super().__init__()
+        self.settings = settings or QSettings()
+        self.controller: WorkspaceController | None = None
+        self.pages: dict[str, QWidget] = {}
+        self.setAcceptDrops(True)
+        self.resize(1280, 800)
+        self._build_actions()
+        self._build_menus()
+        self.stack = QStackedWidget()
+        self.welcome = WelcomePage(self)
+        self.stack.addWidget(self.welcome)
+        self.navigator = QListWidget()
+        self.navigator.setFixedWidth(190)
+        self.navigator.setStyleSheet("QListWidget { font-size: 11pt; } QListWidget::item { padding: 8px 6px; }")
+        self.navigator.currentRowChanged.connect(self._show_page)
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.navigator)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.status_path = QLabel()
+        self.statusBar().addPermanentWidget(self.status_path)
+        self._refused_timer = QTimer(self)
+        self._refused_timer.setSingleShot(True)
+        self._refused_timer.timeout.connect(lambda: self.statusBar().setStyleSheet(""))
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        self._update_title()
+        self._update_actions()
+
+    # ------------------------------------------------------------------ actions and menus
+    def _act(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        act = QAction(text, self)
+        act.triggered.connect(slot)
+        if shortcut is not None:
+            act.setShortcut(shortcut)
+        if tip:
+            act.setStatusTip(tip)
+        return act
+
+    def _build_actions(self) -> None:
+        K = QKeySequence.StandardKey
+        self.act_new = self._act("&New workspace…", self.new_workspace, K.New, "Create an empty workspace file")
+        self.act_open = self._act("&Open workspace…", self.open_dialog, K.Open)
+        self.act_save = self._act("&Save", self.save, K.Save, "Every change is saved as you make it")
+        self.act_save_as = self._act("Save &As…", self.save_as, K.SaveAs)
+        self.act_close = self._act("&Close workspace", self.close_workspace, K.Close)
+        self.act_quit = self._act("&Quit", self.close, K.Quit)
+        self.act_about = self._act("&About Consortium Planner", lambda: Messages.about(self))
+        self.act_undo = QAction("&Undo", self)
+        self.act_undo.setShortcut(K.Undo)
+        self.act_undo.setEnabled(False)
+        self.act_redo = QAction("&Redo", self)
+        self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(K.Redo)])
+        self.act_redo.setEnabled(False)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        for a in (self.act_new, self.act_open):
+            file_menu.addAction(a)
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        file_menu.addSeparator()
+        for a in (self.act_save, self.act_save_as, self.act_close):
+            file_menu.addAction(a)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_quit)
+        self.edit_menu = self.menuBar().addMenu("&Edit")
+        self.edit_menu.addAction(self.act_undo)
+        self.edit_menu.addAction(self.act_redo)
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self.act_about)
+        self._rebuild_recent()
+
+    # ------------------------------------------------------------------ recent files
+    def recent_files(self) -> list[str]:
+        value = self.settings.value("recent_files", [])
+        if isinstance(value, str):
+            value = [value]
+        return [v for v in (value or []) if v]
+
+    def _remember(self, path: Path) -> None:
+        items = [str(path)] + [p for p in self.recent_files() if p != str(path)]
+        self.settings.setValue("recent_files", items[:MAX_RECENT])
+        self._rebuild_recent()
+
+    def _rebuild_recent(self) -> None:
+        self.recent_menu.clear()
+        files = self.recent_files()
+        for i, p in enumerate(files, 1):
+            act = self.recent_menu.addAction(f"&{i} {Path(p).name}")
+            act.setToolTip(p)
+            act.triggered.connect(lambda _=False, p=p: self.open_path(p))
+        self.recent_menu.setEnabled(bool(files))
+        if files:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction("Clear list", self._clear_recent)
+
+    def _clear_recent(self) -> None:
+        self.settings.setValue("recent_files", [])
+        self._rebuild_recent()
+
+    # ------------------------------------------------------------------ opening and closing
+    def new_workspace(self) -> None:
+        path = FileDialogs.ask_save(self, "New workspace")
+        if path:
+            try:
+                session = WorkspaceSession.create(path, overwrite=True)
+            except (WorkspaceFileError, OSError) as exc:
+                Messages.error(self, "Cannot create workspace", str(exc))
+                return
+            self.set_session(session)
+
+    def open_dialog(self) -> None:
+        path = FileDialogs.ask_open(self)
+        if path:
+            self.open_path(path)
+
+    def open_path(self, path: str | Path) -> bool:
+        try:
+            session = WorkspaceSession.open(path)
+        except (WorkspaceFileError, OSError) as exc:
+            Messages.error(self, "Cannot open workspace", str(exc))
+            return False
+        self.set_session(session)
+        return True
+
+    def set_session(self, session: WorkspaceSession | None) -> None:
+        old = self.controller
+        if old is not None:
+            old.undo_stack.clear()
+            old.session.close()
+            old.deleteLater()
+        for page in self.pages.values():
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self.pages.clear()
+        self.navigator.clear()
+        self.controller = None
+        if session is not None:
+            c = WorkspaceController(session, self)
+            self.controller = c
+            c.edit_refused.connect(self.show_refusal)
+            c.workspace_changed.connect(self._on_changed)
+            self.pages = {
+                "Organisations": OrganisationsPage(c),
+                "Tenders": TendersPage(c),
+                "Consortium options": OptionsPage(c),
+            }
+            for name, page in self.pages.items():
+                self.stack.addWidget(page)
+                QListWidgetItem(name, self.navigator)
+            self._wire_undo(c)
+            if session.path is not None:
+                self._remember(session.path)
+            self.navigator.setCurrentRow(2 if session.ws.count(ConsortiumOption) else 0)
+        else:
+            self.stack.setCurrentWidget(self.welcome)
+            self._wire_undo(None)
+        self._update_title()
+        self._update_actions()
+        self._update_counts()
+        self.workspace_opened.emit(self.controller)
+
+    def _wire_undo(self, c: WorkspaceController | None) -> None:
+        self.edit_menu.clear()
+        if c is None:
+            self.act_undo.setEnabled(False)
+            self.act_redo.setEnabled(False)
+            self.edit_menu.addAction(self.act_undo)
+            self.edit_menu.addAction(self.act_redo)
+            return
+        undo = c.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = c.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(QKeySequence.StandardKey.Redo)])
+        self.act_undo, self.act_redo = undo, redo
+        self.edit_menu.addAction(undo)
+        self.edit_menu.addAction(redo)
+
+    def close_workspace(self) -> None:
+        self.set_session(None)
+
+    def save(self) -> None:
+        self.statusBar().showMessage("Every change is already saved in the workspace file.", 4000)
+
+    def save_as(self) -> None:
+        if self.controller is None:
+            return
+        path = FileDialogs.ask_save(self, "Save workspace as")
+        if not path:
+            return
+        try:
+            session = self.controller.session.save_as(path)
+        except (WorkspaceFileError, OSError) as exc:
+            Messages.error(self, "Cannot save workspace", str(exc))
+            return
+        self.set_session(session)
+        self.statusBar().showMessage(f"Saved as {Path(path).name}; you are now working in that file.", 6000)
+
+    # ------------------------------------------------------------------ feedback
+    def show_refusal(self, message: str) -> None:
+        self.statusBar().setStyleSheet("QStatusBar { color: #b00020; }")
+        self.statusBar().showMessage(f"Not changed — {message}", 12000)
+        self._refused_timer.start(12000)
+        QApplication.beep()
+
+    def _on_changed(self, changes) -> None:
+        if touches(changes, "organisation", "tender", "consortium_option"):
+            self._update_counts()
+
+    def _update_counts(self) -> None:
+        c = self.controller
+        if c is None:
+            self.status_path.setText("No workspace open")
+            return
+        ws = c.ws
+        path = c.session.path
+        self.status_path.setText(
+            f"{ws.count(Organisation)} organisations · {ws.count(Tender)} tenders · "
+            f"{ws.count(ConsortiumOption)} options · {path if path else 'database'}")
+
+    def _update_title(self) -> None:
+        if self.controller is None:
+            self.setWindowTitle(APP_NAME)
+            return
+        path = self.controller.session.path
+        name = path.name if path else "database"
+        ro = " [read-only]" if self.controller.session.store.read_only else ""
+        self.setWindowTitle(f"{name}{ro} — {APP_NAME}")
+        self.setWindowFilePath(str(path) if path else "")
+
+    def _update_actions(self) -> None:
+        has = self.controller is not None
+        for a in (self.act_save, self.act_save_as, self.act_close):
+            a.setEnabled(has)
+
+    def _show_page(self, row: int) -> None:
+        names = list(self.pages)
+        if 0 <= row < len(names):
+            self.stack.setCurrentWidget(self.pages[names[row]])
+
+    def show_page(self, name: str) -> QWidget:
+        self.navigator.setCurrentRow(list(self.pages).index(name))
+        return self.pages[name]
+
+    # ------------------------------------------------------------------ drag and drop
+    @staticmethod
+    def _dropped_workspace(event) -> str | None:
+        md = event.mimeData()
+        if md.hasUrls():
+            for url in md.urls():
+                if url.isLocalFile() and url.toLocalFile().lower().endswith(".cplan"):
+                    return url.toLocalFile()
+        return None
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._dropped_workspace(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = self._dropped_workspace(event)
+        if path:
+            event.acceptProposedAction()
+            self.open_path(path)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.set_session(None)
+        super().closeEvent(event)

@@ -1,0 +1,242 @@
+"""The three navigator pages: Organisations, Tenders, Consortium options."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QSplitter, QVBoxLayout, QWidget
+
+from ..domain.fields import specs
+from ..domain.model import (
+    Allocation,
+    Capacity,
+    ConsortiumOption,
+    CostProfile,
+    FinancialCondition,
+    FinancialYear,
+    Lot,
+    Member,
+    Metric,
+    Organisation,
+    Requirement,
+    Role,
+    Tender,
+    TupeCohort,
+)
+from ..domain.validation import Severity, check_option
+from .controller import WorkspaceController, touches
+from .panels import MasterDetailPage, RecordPanel, unique_name
+from .record_form import RecordForm
+
+
+def _columns(cls, exclude: tuple[str, ...] = ()) -> list[str]:
+    return [n for n in specs(cls) if n != "id" and n != cls.parent_field and n not in exclude]
+
+
+class OrganisationsPage(MasterDetailPage):
+    def __init__(self, c: WorkspaceController, parent=None):
+        ws = lambda: c.ws  # noqa: E731 - the snapshot may be replaced
+        master = RecordPanel(
+            c, Organisation, ["name", "kind", "legal_form", "employee_owned", "home_area"],
+            lambda: ws().organisations(),
+            lambda: {"name": unique_name("New organisation", {o.name for o in ws().iter(Organisation)})},
+            title="Organisations", searchable=True)
+        super().__init__(master, RecordForm(c, Organisation), parent)
+        self.controller = c
+        oid = master.current_id
+        self.accounts = RecordPanel(
+            c, FinancialYear, _columns(FinancialYear),
+            lambda: ws().financial_years(oid()) if oid() else [],
+            lambda: self._new_year() if oid() else None, title="Accounts by financial year")
+        self.capacities = RecordPanel(
+            c, Capacity, _columns(Capacity), lambda: ws().capacities(oid()) if oid() else [],
+            lambda: {"organisation_id": oid(), "service_line": unique_name(
+                "New service line", {x.service_line for x in ws().capacities(oid())}), "area": "Area"} if oid() else None,
+            title="Capacity by service line and area")
+        self.profiles = RecordPanel(
+            c, CostProfile, _columns(CostProfile), lambda: ws().cost_profiles(oid()) if oid() else [],
+            lambda: {"organisation_id": oid(), "service_line": unique_name(
+                "New service line", {x.service_line for x in ws().cost_profiles(oid())})} if oid() else None,
+            title="Cost profiles")
+        pid = self.profiles.current_id
+        self.roles = RecordPanel(
+            c, Role, _columns(Role), lambda: ws().roles(pid()) if pid() else [],
+            lambda: {"cost_profile_id": pid(), "name": "Care worker", "hourly_rate": "12.71"} if pid() else None,
+            title="Roles in the selected profile")
+        cost_split = QSplitter(Qt.Orientation.Vertical)
+        cost_split.addWidget(self.profiles)
+        cost_split.addWidget(self.roles)
+        self.add_tab(self.accounts, "Accounts")
+        self.add_tab(self.capacities, "Capacities")
+        self.add_tab(cost_split, "Cost profiles")
+        self.selected.connect(lambda _id: (self.accounts.reload(), self.capacities.reload(), self.profiles.reload()))
+        self.profiles.current_changed.connect(lambda _id: self.roles.reload())
+
+    def _new_year(self) -> dict:
+        years = [f.year_end for f in self.controller.ws.financial_years(self.master.current_id())]
+        last = max(years) if years else dt.date(dt.date.today().year, 3, 31) - dt.timedelta(days=365)
+        try:
+            nxt = last.replace(year=last.year + 1)
+        except ValueError:  # 29 February
+            nxt = last.replace(year=last.year + 1, day=28)
+        return {"organisation_id": self.master.current_id(), "year_end": nxt}
+
+
+class TendersPage(MasterDetailPage):
+    def __init__(self, c: WorkspaceController, parent=None):
+        ws = lambda: c.ws  # noqa: E731
+        master = RecordPanel(
+            c, Tender, ["name", "buyer", "annual_value", "start_date", "term_years"],
+            lambda: ws().tenders(),
+            lambda: {"name": unique_name("New tender", {t.name for t in ws().iter(Tender)})},
+            title="Tenders", searchable=True)
+        super().__init__(master, RecordForm(c, Tender), parent)
+        tid = master.current_id
+
+        def lot_choices(field, row):
+            return [(None, "(no lot)")] + [(lot.id, lot.name) for lot in ws().lots(tid())] if tid() else []
+
+        self.requirements = RecordPanel(
+            c, Requirement, _columns(Requirement), lambda: ws().requirements(tid()) if tid() else [],
+            lambda: {"tender_id": tid(), "service_line": unique_name(
+                "New service line", {r.service_line for r in ws().requirements(tid())}), "area": "Area"} if tid() else None,
+            title="Requirements: service line × area × annual volume", ref_choices=lot_choices, searchable=True)
+        self.lots = RecordPanel(
+            c, Lot, _columns(Lot), lambda: ws().lots(tid()) if tid() else [],
+            lambda: {"tender_id": tid(), "name": unique_name("Lot", {x.name for x in ws().lots(tid())})} if tid() else None,
+            title="Lots")
+        self.conditions = RecordPanel(
+            c, FinancialCondition, _columns(FinancialCondition), lambda: ws().conditions(tid()) if tid() else [],
+            lambda: self._new_condition(), title="Financial conditions (economic and financial standing)")
+        self.tupe = RecordPanel(
+            c, TupeCohort, _columns(TupeCohort), lambda: ws().tupe_cohorts(tid()) if tid() else [],
+            lambda: {"tender_id": tid(), "name": unique_name("Cohort", {x.name for x in ws().tupe_cohorts(tid())})}
+            if tid() else None, title="Staff transferring under TUPE")
+        self.add_tab(self.requirements, "Requirements")
+        self.add_tab(self.lots, "Lots")
+        self.add_tab(self.conditions, "Financial conditions")
+        self.add_tab(self.tupe, "TUPE")
+        self.controller = c
+        self.selected.connect(lambda _id: [p.reload() for p in (self.requirements, self.lots, self.conditions, self.tupe)])
+
+    def _new_condition(self) -> dict | None:
+        tid = self.master.current_id()
+        if tid is None:
+            return None
+        used = {fc.metric for fc in self.controller.ws.conditions(tid)}
+        free = [m for m in Metric if m not in used]
+        return {"tender_id": tid, "metric": free[0].value} if free else None
+
+
+class OptionsPage(MasterDetailPage):
+    """Consortium options: the scenarios compared for a tender."""
+
+    def __init__(self, c: WorkspaceController, parent=None):
+        ws = lambda: c.ws  # noqa: E731
+        self.controller = c
+
+        def option_refs(field, row):
+            if field == "tender_id":
+                return [(t.id, t.name) for t in ws().tenders()]
+            return [(None, "(none)")] + [(o.id, o.name) for o in ws().organisations()]
+
+        master = RecordPanel(
+            c, ConsortiumOption, ["name", "tender_id", "structure", "lead_organisation_id"],
+            lambda: ws().options(), self._new_option, title="Consortium options", ref_choices=option_refs,
+            duplicate=c.duplicate_option, searchable=True)
+        form = RecordForm(c, ConsortiumOption, ref_choices=option_refs)
+        super().__init__(master, form, parent)
+        oid = master.current_id
+
+        def member_refs(field, row):
+            return [(o.id, o.name) for o in ws().organisations()]
+
+        def allocation_refs(field, row):
+            option = ws().get(ConsortiumOption, oid())
+            if option is None:
+                return []
+            if field == "requirement_id":
+                return [(r.id, f"{r.service_line} — {r.area}") for r in ws().requirements(option.tender_id)]
+            return [(m.id, ws().display_name(Member, m.id)) for m in ws().members(option.id)]
+
+        self.members = RecordPanel(
+            c, Member, _columns(Member), lambda: ws().members(oid()) if oid() else [],
+            self._new_member, title="Members", ref_choices=member_refs)
+        self.allocations = RecordPanel(
+            c, Allocation, _columns(Allocation), lambda: ws().allocations(oid()) if oid() else [],
+            self._new_allocation, title="Allocations: who delivers what volume", ref_choices=allocation_refs,
+            searchable=True)
+        self.checks = ChecksList(c, oid)
+        self.add_tab(self.members, "Members")
+        self.add_tab(self.allocations, "Allocations")
+        self.add_tab(self.checks, "Checks")
+        self.selected.connect(lambda _id: [w.reload() for w in (self.members, self.allocations, self.checks)])
+
+    def _new_option(self) -> dict | None:
+        tenders = self.controller.ws.tenders()
+        if not tenders:
+            return None
+        tender = tenders[0]
+        current = self.controller.ws.get(ConsortiumOption, self.master.current_id())
+        if current is not None:
+            tender = self.controller.ws.get(Tender, current.tender_id) or tender
+        names = {o.name for o in self.controller.ws.options(tender.id)}
+        return {"tender_id": tender.id, "name": unique_name("New option", names)}
+
+    def _new_member(self) -> dict | None:
+        oid = self.master.current_id()
+        if oid is None:
+            return None
+        used = {m.organisation_id for m in self.controller.ws.members(oid)}
+        free = [o for o in self.controller.ws.organisations() if o.id not in used]
+        return {"option_id": oid, "organisation_id": free[0].id} if free else None
+
+    def _new_allocation(self) -> dict | None:
+        ws = self.controller.ws
+        option = ws.get(ConsortiumOption, self.master.current_id())
+        if option is None:
+            return None
+        members = ws.members(option.id)
+        if not members:
+            return None
+        taken = {(a.requirement_id, a.member_id) for a in ws.allocations(option.id)}
+        for r in ws.requirements(option.tender_id):
+            for m in members:
+                if (r.id, m.id) not in taken:
+                    return {"option_id": option.id, "requirement_id": r.id, "member_id": m.id}
+        return None
+
+
+class ChecksList(QWidget):
+    """Errors and warnings for the selected option and its tender, in words."""
+
+    def __init__(self, c: WorkspaceController, option_id, parent=None):
+        super().__init__(parent)
+        self.controller = c
+        self.option_id = option_id
+        self.list = QListWidget()
+        self.list.setWordWrap(True)
+        self._stale = True
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.list)
+        c.workspace_changed.connect(lambda ch: self.reload() if touches(
+            ch, "consortium_option", "member", "allocation", "tender", "requirement") else None)
+
+    def reload(self) -> None:
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
+        self.list.clear()
+        issues = check_option(self.controller.ws, self.option_id()) if self.option_id() else []
+        if not issues:
+            self.list.addItem(QListWidgetItem("No problems found in this option's data."))
+        for i in issues:
+            self.list.addItem(QListWidgetItem(("⚠ " if i.severity is Severity.WARNING else "✖ ") + str(i)))
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.reload()

@@ -1,0 +1,258 @@
+"""Use cases on an open workspace: every edit validated, written in one transaction, mirrored
+in the in-memory snapshot, and answered with a ``Changes`` record so views refresh only what
+they must. No Qt here: the GUI wraps these calls in undo commands, the CLI calls them directly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..domain.fields import specs
+from ..domain.model import ENTITY_BY_NAME, Allocation, ConsortiumOption, Entity, Member, Setting
+from ..domain.validation import (
+    ValidationError,
+    build,
+    check_entity,
+    check_in_context,
+    errors,
+    with_value,
+)
+from ..domain.workspace import Workspace
+from ..store.workspace_file import Removal, Store, WorkspaceFileError
+
+__all__ = ["Batch", "Changes", "WorkspaceSession", "ValidationError", "WorkspaceFileError", "Removal"]
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What an operation changed: entity names, and the (entity, id) rows touched."""
+
+    entities: frozenset[str] = frozenset()
+    rows: frozenset[tuple[str, int]] = frozenset()
+    structural: bool = False  # rows were added or removed (lists must be rebuilt)
+
+    @classmethod
+    def of(cls, rows: list[Entity], *, structural: bool) -> Changes:
+        return cls(frozenset(type(r).entity_name for r in rows),
+                   frozenset((type(r).entity_name, r.id) for r in rows if r.id is not None), structural)
+
+    def __or__(self, other: Changes) -> Changes:
+        return Changes(self.entities | other.entities, self.rows | other.rows, self.structural or other.structural)
+
+    def touches(self, *entity_names: str) -> bool:
+        return bool(self.entities.intersection(entity_names))
+
+
+class WorkspaceSession:
+    """An open workspace: the store plus its snapshot, kept in step."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.ws: Workspace = store.load()
+        self.listeners: list[Callable[[Changes], None]] = []
+
+    # ------------------------------------------------------------------ lifecycle
+    @classmethod
+    def open(cls, target: str | Path) -> WorkspaceSession:
+        return cls(Store.open(target))
+
+    @classmethod
+    def create(cls, path: str | Path, *, overwrite: bool = False) -> WorkspaceSession:
+        return cls(Store.create(path, overwrite=overwrite))
+
+    @property
+    def path(self) -> Path | None:
+        return self.store.path
+
+    def close(self) -> None:
+        self.store.close()
+
+    def save_as(self, destination: str | Path) -> WorkspaceSession:
+        """Copy to ``destination`` and return a session on the copy (the caller switches to it)."""
+        dest = self.store.save_as(destination)
+        return WorkspaceSession.open(dest)
+
+    def _notify(self, changes: Changes) -> Changes:
+        for listener in list(self.listeners):
+            listener(changes)
+        return changes
+
+    # ------------------------------------------------------------------ edits
+    def _check(self, entity: Entity) -> None:
+        problems = errors(check_entity(entity, self.ws)) + errors(check_in_context(self.ws, entity))
+        if problems:
+            raise ValidationError(problems)
+
+    def set_field(self, cls: type[Entity] | str, id_: int, field_name: str, value: Any) -> Changes:
+        """Set one field from user input or a typed value; refused with ValidationError if invalid."""
+        cls = ENTITY_BY_NAME[cls] if isinstance(cls, str) else cls
+        current = self.ws.get(cls, id_)
+        if current is None:
+            raise WorkspaceFileError(f"{cls.label} {id_} no longer exists")
+        updated = with_value(current, field_name, value, self.ws)
+        if updated == current:
+            return Changes()
+        self._check(updated)
+        self.store.update(updated)
+        self.ws.put(updated)
+        return self._notify(Changes.of([updated], structural=False))
+
+    def replace(self, entity: Entity) -> Changes:
+        """Write a whole row back (used by undo)."""
+        self._check(entity)
+        self.store.update(entity)
+        self.ws.put(entity)
+        return self._notify(Changes.of([entity], structural=False))
+
+    def add(self, cls: type[Entity] | str, values: dict[str, Any] | None = None) -> tuple[Entity, Changes]:
+        cls = ENTITY_BY_NAME[cls] if isinstance(cls, str) else cls
+        entity = build(cls, dict(values or {}))
+        entity = dataclasses.replace(entity, id=None)
+        self._check(entity)
+        stored = self.store.insert(entity)
+        self.ws.put(stored)
+        return stored, self._notify(Changes.of([stored], structural=True))
+
+    def delete(self, cls: type[Entity] | str, id_: int) -> tuple[Removal, Changes]:
+        cls = ENTITY_BY_NAME[cls] if isinstance(cls, str) else cls
+        removal = self.store.delete(cls, id_)
+        for row in removal.rows:
+            self.ws.remove(type(row), row.id)  # type: ignore[arg-type]
+        touched = list(removal.rows)
+        for ucls, uid, fname, _old in removal.unlinked:
+            row = self.ws.get(ucls, uid)
+            if row is not None:
+                row = dataclasses.replace(row, **{fname: None})
+                self.ws.put(row)
+                touched.append(row)
+        return removal, self._notify(Changes.of(touched, structural=True))
+
+    def restore(self, removal: Removal) -> Changes:
+        self.store.restore(removal)
+        touched = list(removal.rows)
+        for row in removal.rows:
+            self.ws.put(row)
+        for ucls, uid, fname, old in removal.unlinked:
+            row = self.ws.get(ucls, uid)
+            if row is not None:
+                row = dataclasses.replace(row, **{fname: old})
+                self.ws.put(row)
+                touched.append(row)
+        return self._notify(Changes.of(touched, structural=True))
+
+    def duplicate_option(self, option_id: int, name: str | None = None) -> tuple[ConsortiumOption, Changes]:
+        """Copy an option with its members and allocations, in one transaction."""
+        option = self.ws.get(ConsortiumOption, option_id)
+        if option is None:
+            raise WorkspaceFileError(f"consortium option {option_id} no longer exists")
+        taken = {o.name.casefold() for o in self.ws.options(option.tender_id)}
+        new_name = name or _copy_name(option.name, taken)
+        created: list[Entity] = []
+        with self.store.transaction() as conn:
+            new_option = self.store.insert(dataclasses.replace(option, id=None, name=new_name), conn)
+            created.append(new_option)
+            member_map: dict[int, int] = {}
+            for m in self.ws.members(option_id):
+                nm = self.store.insert(dataclasses.replace(m, id=None, option_id=new_option.id), conn)
+                member_map[m.id] = nm.id  # type: ignore[index]
+                created.append(nm)
+            for a in self.ws.allocations(option_id):
+                na = self.store.insert(dataclasses.replace(
+                    a, id=None, option_id=new_option.id, member_id=member_map[a.member_id]), conn)  # type: ignore[index]
+                created.append(na)
+        for e in created:
+            self.ws.put(e)
+        return new_option, self._notify(Changes.of(created, structural=True))  # type: ignore[return-value]
+
+    def replace_allocations(self, option_id: int, volumes: dict[tuple[int, int], Any]) -> tuple[Batch, Changes]:
+        """Set the option's allocations to ``{(requirement_id, member_id): volume}`` in one transaction.
+
+        Rows not named, and zero volumes, are removed. Returns a ``Batch`` that ``apply_batch``
+        can reverse exactly (same ids), which is what the optimiser's undoable "apply" needs.
+        """
+        existing = {(a.requirement_id, a.member_id): a for a in self.ws.allocations(option_id)}
+        batch = Batch()
+        for k, a in existing.items():
+            vol = volumes.get(k)
+            if vol is None or vol == 0:
+                batch.deleted.append(a)
+        next_id = self.store.next_id(Allocation)
+        for k, vol in volumes.items():
+            if vol == 0:
+                continue
+            if k in existing:
+                cur = existing[k]
+                nv = with_value(cur, "volume", vol)
+                if nv != cur:
+                    batch.before.append(cur)
+                    batch.after.append(nv)
+            else:
+                e = build(Allocation, {"option_id": option_id, "requirement_id": k[0], "member_id": k[1],
+                                       "volume": vol})
+                e = dataclasses.replace(e, id=next_id)
+                next_id += 1
+                problems = errors(check_entity(e, self.ws)) + errors(check_in_context(self.ws, e))
+                if problems:
+                    raise ValidationError(problems)
+                batch.inserted.append(e)
+        return batch, self.apply_batch(batch)
+
+    def apply_batch(self, batch: Batch, *, reverse: bool = False) -> Changes:
+        """Apply (or reverse) a batch of row inserts, deletes and updates in one transaction."""
+        b = batch.reversed() if reverse else batch
+        with self.store.transaction() as conn:
+            for e in b.deleted:
+                self.store.delete_row(conn, type(e), e.id)  # type: ignore[arg-type]
+            for e in b.inserted:
+                self.store.insert(e, conn)
+            for e in b.after:
+                self.store.update(e, conn)
+        for e in b.deleted:
+            self.ws.remove(type(e), e.id)  # type: ignore[arg-type]
+        for e in b.inserted + b.after:
+            self.ws.put(e)
+        return self._notify(Changes.of(b.inserted + b.deleted + b.after, structural=bool(b.inserted or b.deleted)))
+
+    # ------------------------------------------------------------------ settings
+    def set_setting(self, key: str, value: str) -> Changes:
+        for s in self.ws.iter(Setting):
+            if s.key == key:
+                return self.set_field(Setting, s.id, "value", value)  # type: ignore[arg-type]
+        _, changes = self.add(Setting, {"key": key, "value": value})
+        return changes
+
+    # ------------------------------------------------------------------ helpers for views
+    def member_name(self, member_id: int | None) -> str:
+        return self.ws.display_name(Member, member_id)
+
+    def field_names(self, cls: type[Entity]) -> list[str]:
+        return [n for n in specs(cls) if n != "id"]
+
+
+@dataclass
+class Batch:
+    """A reversible set of row changes; ids are fixed so undo and redo reproduce them exactly."""
+
+    inserted: list[Entity] = field(default_factory=list)
+    deleted: list[Entity] = field(default_factory=list)
+    before: list[Entity] = field(default_factory=list)  # rows as they were
+    after: list[Entity] = field(default_factory=list)  # the same rows as they become
+
+    def reversed(self) -> Batch:
+        return Batch(inserted=list(self.deleted), deleted=list(self.inserted), before=list(self.after),
+                     after=list(self.before))
+
+    def __bool__(self) -> bool:
+        return bool(self.inserted or self.deleted or self.after)
+
+
+def _copy_name(name: str, taken: set[str]) -> str:
+    base = f"{name} (copy)"
+    candidate, n = base, 2
+    while candidate.casefold() in taken:
+        candidate, n = f"{name} (copy {n})", n + 1
+    return candidate

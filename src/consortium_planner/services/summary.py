@@ -1,0 +1,71 @@
+"""The whole workspace, and every analysis that exists, as one JSON-ready dictionary.
+
+``consortium-planner summary FILE --json`` prints this. Keys are stable snake_case; money is a
+decimal string with two places. Each analysis added to ``analyses.ANALYSES`` appears under its
+name in every option's ``analyses``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..domain.model import Organisation, Setting
+from ..domain.validation import check_workspace
+from ..domain.workspace import Workspace
+from .analyses import run_all
+from .jsonout import to_jsonable
+
+SCHEMA_VERSION = 1
+
+
+def _row(e) -> dict[str, Any]:
+    return to_jsonable(e)
+
+
+def summary(ws: Workspace) -> dict[str, Any]:
+    orgs = []
+    for o in ws.organisations():
+        d = _row(o)
+        d["financial_years"] = [_row(f) for f in ws.financial_years(o.id)]  # type: ignore[arg-type]
+        d["capacities"] = [_row(c) for c in ws.capacities(o.id)]  # type: ignore[arg-type]
+        profiles = []
+        for p in ws.cost_profiles(o.id):  # type: ignore[arg-type]
+            pd = _row(p)
+            pd["roles"] = [_row(r) for r in ws.roles(p.id)]  # type: ignore[arg-type]
+            profiles.append(pd)
+        d["cost_profiles"] = profiles
+        orgs.append(d)
+    tenders = []
+    for t in ws.tenders():
+        d = _row(t)
+        d["end_date"] = to_jsonable(t.end_date)
+        d["lots"] = [_row(x) for x in ws.lots(t.id)]  # type: ignore[arg-type]
+        d["requirements"] = [_row(x) for x in ws.requirements(t.id)]  # type: ignore[arg-type]
+        d["financial_conditions"] = [_row(x) for x in ws.conditions(t.id)]  # type: ignore[arg-type]
+        d["tupe_cohorts"] = [_row(x) for x in ws.tupe_cohorts(t.id)]  # type: ignore[arg-type]
+        tenders.append(d)
+    options = []
+    for op in ws.options():
+        d = _row(op)
+        members = []
+        for m in ws.members(op.id):  # type: ignore[arg-type]
+            md = _row(m)
+            org = ws.get(Organisation, m.organisation_id)
+            md["organisation_name"] = org.name if org else None
+            members.append(md)
+        d["members"] = members
+        d["allocations"] = [_row(a) for a in ws.allocations(op.id)]  # type: ignore[arg-type]
+        d["analyses"] = to_jsonable(run_all(ws, op.id))  # type: ignore[arg-type]
+        options.append(d)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "settings": {s.key: s.value for s in sorted(ws.all(Setting), key=lambda s: s.key)},
+        "organisations": orgs,
+        "tenders": tenders,
+        "consortium_options": options,
+        "issues": [
+            {"severity": i.severity.value, "entity": i.entity, "record": i.record, "field": i.field,
+             "message": i.message}
+            for i in check_workspace(ws)
+        ],
+    }
