@@ -1,3 +1,60 @@
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+from consortium_planner.domain.model import (  # noqa: E402
+    Allocation,
+    Capacity,
+    ConsortiumOption,
+    CostProfile,
+    FinancialCondition,
+    FinancialYear,
+    Lot,
+    Member,
+    Organisation,
+    Requirement,
+    Role,
+    Tender,
+    TupeCohort,
+)
+from consortium_planner.services.session import WorkspaceSession  # noqa: E402
+
+
+def build_small_workspace(path):
+    """A small workspace with one row of every entity, written through the services layer."""
+    s = WorkspaceSession.create(path)
+    a, _ = s.add(Organisation, {"name": "Northfield Health Mutual", "home_area": "East", "employee_owned": True})
+    b, _ = s.add(Organisation, {"name": "Care Co-op", "kind": "cooperative"})
+    s.add(FinancialYear, {"organisation_id": a.id, "year_end": "31/03/2025", "turnover": "£2,500,000",
+                          "current_assets": "400000", "current_liabilities": "350000"})
+    s.add(Capacity, {"organisation_id": a.id, "service_line": "Homecare", "area": "East",
+                     "units_per_year": "40000", "max_growth_pct": "25", "lead_time_months": "3"})
+    p, _ = s.add(CostProfile, {"organisation_id": a.id, "service_line": "Homecare", "non_pay_per_unit": "1.20"})
+    s.add(Role, {"cost_profile_id": p.id, "name": "Care worker", "hourly_rate": "12.71"})
+    t, _ = s.add(Tender, {"name": "Wellbeing", "annual_value": "4000000", "start_date": "01/04/2027"})
+    lot, _ = s.add(Lot, {"tender_id": t.id, "name": "Lot 1"})
+    r, _ = s.add(Requirement, {"tender_id": t.id, "lot_id": lot.id, "service_line": "Homecare", "area": "East",
+                               "annual_volume": "50000"})
+    s.add(FinancialCondition, {"tender_id": t.id, "metric": "current_ratio", "threshold": "1.0",
+                               "amber_threshold": "0.8"})
+    s.add(TupeCohort, {"tender_id": t.id, "name": "Reablement team", "headcount": "38", "fte": "31.5"})
+    op, _ = s.add(ConsortiumOption, {"tender_id": t.id, "name": "SPV", "lead_organisation_id": a.id})
+    ma, _ = s.add(Member, {"option_id": op.id, "organisation_id": a.id, "participation_pct": "60"})
+    s.add(Member, {"option_id": op.id, "organisation_id": b.id, "participation_pct": "40"})
+    s.add(Allocation, {"option_id": op.id, "requirement_id": r.id, "member_id": ma.id, "volume": "30000"})
+    s.close()
+    return path
+
+
+@pytest.fixture
+def small_workspace(tmp_path):
+    return build_small_workspace(tmp_path / "small.cplan")
+
+
+@pytest.fixture
+def qsettings(tmp_path):
+    from PySide6.QtCore import QSettings
+
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)

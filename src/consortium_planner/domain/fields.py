@@ -109,7 +109,9 @@ def percent(label: str, *, default: str | None = "0", minimum: str | int | None 
 
 
 def money(label: str, *, default: str | None = "0", minimum: str | int | None = 0, **kw: Any) -> Any:
-    return spec_field(Kind.MONEY, label, default=_d(default), minimum=minimum, unit="£", **kw)
+    value = _d(default)
+    return spec_field(Kind.MONEY, label, default=None if value is None else quantize(value), minimum=minimum,
+                      unit="£", **kw)
 
 
 def optional_money(label: str, *, minimum: str | int | None = 0, **kw: Any) -> Any:

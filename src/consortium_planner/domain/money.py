@@ -15,7 +15,7 @@ PENNY = Decimal("0.01")
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
 
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_NUMBER = re.compile(r"^(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
 class MoneyError(ValueError):

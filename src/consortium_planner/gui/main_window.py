@@ -140,10 +140,9 @@ class MainWindow(QMainWindow):
         self.act_close = self._act("&Close workspace", self.close_workspace, K.Close)
         self.act_quit = self._act("&Quit", self.close, K.Quit)
         self.act_about = self._act("&About Consortium Planner", lambda: Messages.about(self))
-        self.act_undo = QAction("&Undo", self)
-        self.act_undo.setShortcut(K.Undo)
+        self.act_undo = self._act("&Undo", self.undo, K.Undo)
         self.act_undo.setEnabled(False)
-        self.act_redo = QAction("&Redo", self)
+        self.act_redo = self._act("&Redo", self.redo)
         self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(K.Redo)])
         self.act_redo.setEnabled(False)
 
@@ -219,16 +218,19 @@ class MainWindow(QMainWindow):
 
     def set_session(self, session: WorkspaceSession | None) -> None:
         old = self.controller
-        if old is not None:
-            old.undo_stack.clear()
-            old.session.close()
-            old.deleteLater()
+        self.controller = None
         for page in self.pages.values():
             self.stack.removeWidget(page)
+            page.setParent(None)
             page.deleteLater()
         self.pages.clear()
         self.navigator.clear()
-        self.controller = None
+        if old is not None:
+            old.workspace_changed.disconnect()
+            old.undo_stack.clear()
+            old.session.close()
+            old.setParent(None)
+            old.deleteLater()
         if session is not None:
             c = WorkspaceController(session, self)
             self.controller = c
@@ -255,20 +257,31 @@ class MainWindow(QMainWindow):
         self.workspace_opened.emit(self.controller)
 
     def _wire_undo(self, c: WorkspaceController | None) -> None:
-        self.edit_menu.clear()
+        """Point the permanent Undo/Redo actions at this workspace's undo stack."""
         if c is None:
-            self.act_undo.setEnabled(False)
-            self.act_redo.setEnabled(False)
-            self.edit_menu.addAction(self.act_undo)
-            self.edit_menu.addAction(self.act_redo)
+            self._undo_state(None)
             return
-        undo = c.undo_stack.createUndoAction(self, "&Undo")
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo = c.undo_stack.createRedoAction(self, "&Redo")
-        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(QKeySequence.StandardKey.Redo)])
-        self.act_undo, self.act_redo = undo, redo
-        self.edit_menu.addAction(undo)
-        self.edit_menu.addAction(redo)
+        stack = c.undo_stack
+        for sig in (stack.canUndoChanged, stack.canRedoChanged, stack.undoTextChanged, stack.redoTextChanged):
+            sig.connect(lambda *_: self._undo_state(self.controller))
+        self._undo_state(c)
+
+    def _undo_state(self, c: WorkspaceController | None) -> None:
+        stack = c.undo_stack if c is not None else None
+        self.act_undo.setEnabled(bool(stack and stack.canUndo()))
+        self.act_redo.setEnabled(bool(stack and stack.canRedo()))
+        undo_text = stack.undoText() if stack else ""
+        redo_text = stack.redoText() if stack else ""
+        self.act_undo.setText(f"&Undo {undo_text}".strip())
+        self.act_redo.setText(f"&Redo {redo_text}".strip())
+
+    def undo(self) -> None:
+        if self.controller is not None:
+            self.controller.undo_stack.undo()
+
+    def redo(self) -> None:
+        if self.controller is not None:
+            self.controller.undo_stack.redo()
 
     def close_workspace(self) -> None:
         self.set_session(None)

@@ -158,6 +158,9 @@ class Store:
                 tables = set(inspect(conn).get_table_names())
             if app_id not in (0, APPLICATION_ID) or (app_id == 0 and tables and "alembic_version" not in tables):
                 raise WorkspaceFileError(f"{p.name}: a SQLite database, but not a Consortium Planner workspace")
+            problems = store.integrity_problems(quick=True)
+            if problems:
+                raise WorkspaceFileError(f"{p.name}: the file is damaged ({problems[0]})")
             if migrate:
                 store._migrate(backup=True)
         except DatabaseError as exc:
@@ -213,12 +216,19 @@ class Store:
     # ------------------------------------------------------------------ reading
     def load(self) -> Workspace:
         rows: list[Entity] = []
-        with self.engine.connect() as conn:
-            for cls in ENTITIES:
-                table = TABLES[cls]
-                names = list(specs(cls))
-                for r in conn.execute(select(*[table.c[n] for n in names])):
-                    rows.append(cls(*r))
+        try:
+            with self.engine.connect() as conn:
+                for cls in ENTITIES:
+                    table = TABLES[cls]
+                    names = list(specs(cls))
+                    for r in conn.execute(select(*[table.c[n] for n in names])):
+                        rows.append(cls(*r))
+        except DatabaseError as exc:
+            name = self.path.name if self.path else "the workspace"
+            raise WorkspaceFileError(f"{name}: cannot be read, the file is damaged ({exc.orig})") from None
+        except (ValueError, TypeError) as exc:
+            name = self.path.name if self.path else "the workspace"
+            raise WorkspaceFileError(f"{name}: holds a value this version cannot read ({exc})") from None
         return Workspace(rows)
 
     # ------------------------------------------------------------------ writing
@@ -335,11 +345,12 @@ class Store:
         removal.unlinked = [u for u in removal.unlinked if (u[0], u[1]) not in gone]
         return removal
 
-    def integrity_problems(self) -> list[str]:
+    def integrity_problems(self, *, quick: bool = False) -> list[str]:
         """SQLite's own integrity and foreign-key checks; empty when the file is sound."""
         if self.engine.dialect.name != "sqlite":
             return []
+        check = "quick_check" if quick else "integrity_check"
         with self.engine.connect() as conn:
-            problems = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check") if r[0] != "ok"]
+            problems = [r[0] for r in conn.exec_driver_sql(f"PRAGMA {check}") if r[0] != "ok"]
             problems += [f"foreign key: {tuple(r)}" for r in conn.exec_driver_sql("PRAGMA foreign_key_check")]
         return problems

@@ -1,0 +1,135 @@
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+
+from consortium_planner.domain.model import ConsortiumOption, Member, Organisation, Tender
+from consortium_planner.gui import main_window as mw
+from consortium_planner.gui.main_window import FileDialogs, MainWindow, Messages
+
+
+@pytest.fixture
+def window(qtbot, qsettings, monkeypatch):
+    errors: list[str] = []
+    monkeypatch.setattr(Messages, "error", staticmethod(lambda parent, title, text: errors.append(text)))
+    w = MainWindow(qsettings)
+    w.errors = errors
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def test_opens_a_workspace_and_shows_its_name(window, small_workspace):
+    assert window.windowTitle() == "Consortium Planner"
+    assert window.open_path(small_workspace)
+    assert window.windowTitle() == "small.cplan — Consortium Planner"
+    assert window.recent_files() == [str(small_workspace)]
+    assert "2 organisations" in window.status_path.text()
+    assert window.navigator.count() == 3
+
+
+def test_corrupt_file_gets_a_message_and_nothing_changes(window, tmp_path):
+    bad = tmp_path / "bad.cplan"
+    bad.write_bytes(b"definitely not sqlite" * 20)
+    assert not window.open_path(bad)
+    assert window.errors and "bad.cplan" in window.errors[0]
+    assert window.controller is None
+    assert bad.read_bytes() == b"definitely not sqlite" * 20
+
+
+def test_edit_menu_names_the_command_and_undo_redo_round_trip(window, small_workspace):
+    window.open_path(small_workspace)
+    c = window.controller
+    tender = c.ws.tenders()[0]
+    assert c.set_field(Tender, tender.id, "annual_value", "4,200,000")
+    assert window.act_undo.text() == "&Undo Change tender estimated annual value"
+    window.act_undo.trigger()
+    assert c.ws.get(Tender, tender.id).annual_value == Decimal("4000000.00")
+    window.act_redo.trigger()
+    assert c.ws.get(Tender, tender.id).annual_value == Decimal("4200000.00")
+
+
+def test_undo_redo_of_add_delete_duplicate_keeps_ids(window, small_workspace):
+    window.open_path(small_workspace)
+    c = window.controller
+    page = window.show_page("Consortium options")
+    page.master.table.selectRow(0)
+    original = c.ws.options()[0]
+    copy = page.master.duplicate_current()
+    assert copy is not None and copy.name == "SPV (copy)"
+    assert len(c.ws.members(copy.id)) == 2
+    snapshot = sorted(map(repr, c.ws.entities()))
+    c.undo_stack.undo()
+    assert c.ws.get(ConsortiumOption, copy.id) is None
+    c.undo_stack.redo()
+    assert sorted(map(repr, c.ws.entities())) == snapshot
+    # delete the original with everything in it, then undo
+    page.master.table.select_id(original.id)
+    assert page.master.delete_current()
+    assert c.ws.get(ConsortiumOption, original.id) is None and not c.ws.members(original.id)
+    c.undo_stack.undo()
+    assert sorted(map(repr, c.ws.entities())) == snapshot
+
+
+def test_form_edit_commits_through_undo(window, small_workspace, qtbot):
+    window.open_path(small_workspace)
+    page = window.show_page("Organisations")
+    page.master.table.selectRow(0)
+    org_id = page.master.current_id()
+    editor = page.form.editors["name"]
+    editor.setText("Renamed & Co")
+    editor.editingFinished.emit()
+    assert window.controller.ws.get(Organisation, org_id).name == "Renamed & Co"
+    window.controller.undo_stack.undo()
+    assert window.controller.ws.get(Organisation, org_id).name != "Renamed & Co"
+    assert editor.text() == window.controller.ws.get(Organisation, org_id).name
+
+
+def test_refused_edit_shows_in_status_bar(window, small_workspace):
+    window.open_path(small_workspace)
+    c = window.controller
+    member = c.ws.all(Member)[0]
+    assert not c.set_field(Member, member.id, "participation_pct", "95")
+    assert "over 100%" in window.statusBar().currentMessage()
+
+
+def test_add_buttons_create_rows_in_context(window, small_workspace):
+    window.open_path(small_workspace)
+    page = window.show_page("Organisations")
+    page.master.table.selectRow(0)
+    org_id = page.master.current_id()
+    n = len(window.controller.ws.capacities(org_id))
+    page.capacities.add_record()
+    assert len(window.controller.ws.capacities(org_id)) == n + 1
+    page.accounts.add_record()
+    years = [f.year_end for f in window.controller.ws.financial_years(org_id)]
+    assert len(years) == len(set(years)) >= 1
+
+
+def test_drag_and_drop_opens_a_workspace(window, small_workspace):
+    md = QMimeData()
+    md.setUrls([QUrl.fromLocalFile(str(small_workspace))])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, md, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(event)
+    assert window.controller is not None and window.controller.session.path == Path(small_workspace)
+
+
+def test_new_save_as_close_and_recent(window, tmp_path, small_workspace, monkeypatch):
+    target = tmp_path / "fresh.cplan"
+    monkeypatch.setattr(FileDialogs, "ask_save", staticmethod(lambda parent, title: str(target)))
+    window.new_workspace()
+    assert window.controller.ws.count(Organisation) == 0 and target.exists()
+    window.open_path(small_workspace)
+    copy = tmp_path / "copy.cplan"
+    monkeypatch.setattr(FileDialogs, "ask_save", staticmethod(lambda parent, title: str(copy)))
+    window.save_as()
+    assert window.controller.session.path == copy
+    assert window.windowTitle().startswith("copy.cplan")
+    assert window.recent_files()[:3] == [str(copy), str(small_workspace), str(target)]
+    window.close_workspace()
+    assert window.controller is None and window.windowTitle() == mw.APP_NAME
+    window.recent_menu.actions()[1].trigger()
+    assert window.controller.session.path == small_workspace
