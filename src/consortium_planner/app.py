@@ -6,23 +6,15 @@ import sys
 from pathlib import Path
 
 
-def make_application(argv: list[str] | None = None):
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
-    app.setOrganizationName("Consortium Planner")
-    app.setOrganizationDomain("consortium-planner.invalid")
-    app.setApplicationName("Consortium Planner")
-    return app
-
-
 def run_gui(path: str | Path | None = None) -> int:
     """Open the main window (on ``path`` if given) and run the event loop."""
     from PySide6.QtCore import QLocale
 
     QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
-    app = make_application()
+    from .gui.application import make_application
     from .gui.main_window import MainWindow
+
+    app = make_application()
 
     window = MainWindow()
     if path is not None:

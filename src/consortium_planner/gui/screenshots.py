@@ -10,8 +10,8 @@ from PySide6.QtCore import QSettings
 
 
 def save_screenshots(out_dir: str | Path) -> list[Path]:
-    from ..app import make_application
     from ..services.demo import write_demo
+    from .application import make_application
     from .main_window import MainWindow
 
     out = Path(out_dir)
