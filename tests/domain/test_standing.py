@@ -456,6 +456,7 @@ def test_vehicle_without_guarantors_fails_turnover():
     assert [f.metric for f in r.fails] == [Metric.TURNOVER_RATIO] and r.risk is Risk.MEDIUM
     fail = r.fails[0]
     assert fail.what_it_would_take.possible is False
+    assert "no accounts to add to" in fail.what_it_would_take.explanation
     # Alpha alone (1,000,000 ≥ 800,000) would carry it; Beta (600,000) would not
     assert [c.name for c in fail.guarantee.candidates] == ["Alpha", "Beta"]  # strongest net assets first
     assert [c.cures for c in fail.guarantee.candidates] == [True, False]
@@ -754,3 +755,13 @@ def test_shares_add_back_to_the_contract_value(weights, acv):
     shares = contract_shares(Workspace(rows), 1, acv)
     if sum(weights) > 0 or len(weights) == 1:
         assert sum(s for _, s in shares.by_member) == acv
+
+
+def test_turnover_test_amber_when_the_buyer_sets_an_amber_level():
+    # Buyer asks for 3× (1,200,000) with amber from 2× (800,000); Alpha has 1,000,000: amber, 200,000 short.
+    cond = FinancialCondition(id=1, tender_id=1, metric=Metric.TURNOVER_RATIO, threshold=D("3"),
+                              amber_threshold=D("2"))
+    ws = workspace(Structure.GO_ALONE, [(1, MemberRole.LEAD, "100", None)], lead=1, extra=[cond])
+    t = standing(ws, 1).turnover_test
+    assert (t.status, t.required, t.shortfall) == (Status.AMBER, D("1200000.00"), D("200000.00"))
+    assert "within the buyer's amber level" in t.explanation

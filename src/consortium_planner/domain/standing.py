@@ -1076,9 +1076,9 @@ def _plan(
                             "not tested.")
         group = [lead, *guarantors]
         name = lead.org.name if not guarantors else f"{lead.org.name} with guarantors {_names(guarantors)}"
-        rule = (f"Under {s.label.lower()} the lead, {lead.org.name}, is the contracting party and is tested on its "
-                "own accounts; another member's standing counts only when it guarantees the lead (PCR15 reg 63, "
-                "PA23 s22), and then its line items are added to the lead's.")
+        rule = (f"The lead, {lead.org.name}, is the contracting party and is tested on its own accounts; another "
+                "member's standing counts only when it guarantees the lead (PCR15 reg 63, PA23 s22), and then its "
+                "line items are added to the lead's.")
         return [_Group(name, "lead with guarantors" if guarantors else "lead", rule, tuple(group), acv,
                        _sum_shares(group, shares))]
     if s is Structure.CONSORTIUM:
@@ -1101,8 +1101,9 @@ def _plan(
                      and p.member.role not in (MemberRole.GUARANTOR, MemberRole.SUBCONTRACTOR)]
         loose = [p for p in parties if p.member is not None and p.member.role is MemberRole.GUARANTOR]
         if loose:
-            warnings.append(f"{_names(loose)} offer guarantees, but an alliance tests each provider on its own; "
-                            "say which provider a guarantee supports.")
+            offer = "offers a guarantee" if len(loose) == 1 else "offer guarantees"
+            warnings.append(f"{_names(loose)} {offer}, but an alliance tests each provider on its own; say which "
+                            "provider a guarantee supports.")
         rule = ("In an alliance every provider contracts with the commissioner for its own part, so each is "
                 "tested on its own accounts against its share of the contract.")
         out = []
@@ -1191,7 +1192,11 @@ def _turnover_test(entity: str, who_has: str, items: LineItems, result: MetricRe
     shortfall = None
     if required is not None and turnover is not None:
         shortfall = max(ZERO, required - turnover)
-    if result.status in PASSING and required is not None:
+    if result.status is Status.AMBER and shortfall is not None:
+        text = (f"{who_has} turnover of {format_gbp(turnover)}, {format_gbp(shortfall)} short of the "
+                f"{format_gbp(required)} asked for ({format_decimal(multiple)} × {format_gbp(acv)} a year) but within "
+                "the buyer's amber level.")
+    elif result.status is Status.GREEN and required is not None:
         text = (f"{who_has} turnover of {format_gbp(turnover)}, meeting the {format_gbp(required)} required "
                 f"({format_decimal(multiple)} × {format_gbp(acv)} a year).")
     elif result.status is Status.RED and shortfall is not None:
@@ -1291,7 +1296,12 @@ def _what_it_would_take(ws: Workspace, entity: TestedEntity, ctx: _Context, resu
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1] if names else ""
     joiners = f" Adding {listed} would close the gap." if closers else ""
     if extra is None:
-        why = f"{label} is not given" if current is None else f"no amount of extra {label} alone passes it"
+        if not entity.organisation_ids:
+            why = "there are no accounts to add to; a member or another organisation must guarantee it"
+        elif current is None:
+            why = f"{label} is not given"
+        else:
+            why = f"no amount of extra {label} alone passes it"
         text = f"{entity.name} cannot pass the {result.label} test by adding to one line item: {why}.{joiners}"
     else:
         green = "" if to_green is None or to_green == extra else f" ({format_gbp(to_green)} to reach green)"
