@@ -143,6 +143,12 @@ def test_migrations_build_exactly_the_tables_the_code_expects(tmp_path):
     assert diff == []
 
 
+def test_schema_head_constant_matches_alembic():
+    from consortium_planner.store.workspace_file import SCHEMA_HEAD
+
+    assert SCHEMA_HEAD == head_revision()
+
+
 def test_empty_database_is_migrated_on_open(tmp_path):
     p = tmp_path / "empty.cplan"
     sqlite3.connect(p).execute("PRAGMA user_version = 0").connection.close()
