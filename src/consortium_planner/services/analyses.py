@@ -10,12 +10,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ..domain import standing as _standing
 from ..domain.validation import ValidationError
 from ..domain.workspace import Workspace
 
 Analysis = Callable[[Workspace, int], Any]
 
-ANALYSES: dict[str, Analysis] = {}
+
+def standing(ws: Workspace, option_id: int) -> _standing.StandingResult:
+    """Financial standing of each member and of the entity the buyer tests (DOMAIN §2)."""
+    return _standing.standing(ws, option_id)
+
+
+ANALYSES: dict[str, Analysis] = {
+    "standing": standing,
+}
 
 
 def run(ws: Workspace, option_id: int, name: str) -> Any:

@@ -1,0 +1,82 @@
+"""Base for screens that show an analysis of the selected consortium option.
+
+A view recomputes when the workspace changes, but only while it is visible (a hidden view just
+marks itself stale), and coalesces a burst of changes into one recalculation on the next turn
+of the event loop. Subclasses implement ``compute(ws, option_id)`` (call a pure service or
+domain function, nothing else) and ``show_result(result)``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from ..domain.validation import ValidationError
+from .controller import WorkspaceController, touches
+
+
+class OptionAnalysisView(QWidget):
+    #: entity names whose changes make this analysis stale
+    depends_on: tuple[str, ...] = ("*",)
+
+    def __init__(self, controller: WorkspaceController, option_id, parent=None):
+        super().__init__(parent)
+        self.controller = controller
+        self.option_id = option_id  # a callable returning the selected option's id (or None)
+        self.result: Any = None
+        self._stale = True
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self.refresh)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setVisible(False)
+        self.body = QVBoxLayout(self)
+        self.body.setContentsMargins(4, 4, 4, 4)
+        self.body.addWidget(self.message)
+        controller.workspace_changed.connect(self._on_changed)
+
+    def _on_changed(self, changes) -> None:
+        if "*" in self.depends_on or touches(changes, *self.depends_on):
+            self.reload()
+
+    def reload(self) -> None:
+        """Recalculate soon if visible, else when next shown."""
+        self._stale = True
+        if self.isVisible():
+            self._timer.start()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._timer.start()
+
+    def refresh(self) -> None:
+        self._stale = False
+        option_id = self.option_id()
+        if option_id is None:
+            self.show_message("Select a consortium option.")
+            self.result = None
+            return
+        try:
+            self.result = self.compute(self.controller.ws, option_id)
+        except (ValidationError, ValueError) as exc:
+            self.result = None
+            self.show_message(f"This analysis cannot be run on the option as it stands: {exc}")
+            return
+        self.message.setVisible(False)
+        self.show_result(self.result)
+
+    def show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(True)
+
+    # ------------------------------------------------------------------ for subclasses
+    def compute(self, ws, option_id: int) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def show_result(self, result: Any) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
