@@ -1,0 +1,717 @@
+"""Cost build-up of a consortium option: per member and service line, per unit, line by line.
+
+DOMAIN.md §5. For each member delivering a service line (its allocations summed across areas):
+
+- **wage** per role = hourly rate × paid hours per unit × (1 + holiday % + sickness %), where
+  paid hours per unit h = contact hours per unit × (1 + travel ratio + training ratio);
+- **employer NI** = NI % × max(0, annual gross − secondary threshold), annual gross = rate ×
+  annual paid hours × (1 + holiday %). The annual amount is spread over the year's paid hours
+  (holiday hours included), i.e. applied to the wage line at the effective rate
+  NI ÷ annual gross — so NI per unit = wage per unit × annual NI ÷ annual gross;
+- **pension** by scheme, spread the same way: auto-enrolment = the employer % (the profile's rate,
+  never below the statutory minimum) of gross earnings between the lower and upper limits of
+  qualifying earnings; NHS Pension = (employer % + administration levy %) of gross, or the
+  profile's rate where that is higher (employers without central funding); LGPS and other
+  defined-benefit schemes = the profile's employer % of gross; none = 0;
+- **mileage** = miles per unit × the mileage rate; **non-pay** per unit;
+- **member fixed costs** per unit = the profile's fixed costs a year ÷ the member's allocated
+  volume of that service line.
+
+The consortium's price per service line blends its members (volume-weighted), then adds:
+
+- **shared back office** = the option's shared costs a year ÷ the consortium's total volume
+  (economies of scale: the bigger the consortium, the smaller this line);
+- **contingency** = contingency % × (direct cost + member fixed + shared);
+- the price grosses up for the **management fee** (a share of contract value, to the lead or
+  vehicle) and the **margin**: price = cost ÷ (1 − margin % − fee %), rounded half-even to the
+  penny (the price quoted in the bid), unless the caller fixes the price per unit.
+  Then fee = fee % × price and margin = price − cost − fee (rounding of the price lands in margin).
+
+Rounding and reconciliation policy (every table adds up to the penny):
+
+1. Per-unit lines are kept exact (``CostLine.per_unit``, unrounded ``Decimal``).
+2. Per-unit presentation (``per_unit_display``): the unit price is the penny price; the fee is
+   the fee % of it rounded; cost lines are rounded by the largest-remainder method so they add to
+   the rounded unit cost; the margin is what is left. Displayed lines add to the displayed total.
+3. Annual figures are computed bottom-up in pence: a member's annual cost = its exact unit cost ×
+   volume rounded to the penny, its lines rounded by largest remainder to add up to it; a service
+   line's member-cost lines are the sums of its members' displayed lines; the shared back office
+   is split across service lines with ``money.allocate`` (volume-weighted) so the parts add to the
+   option's shared costs; contingency is the % of the option's cost rounded once and allocated
+   across lines the same way; annual price = penny unit price × volume; fee = fee % × annual price
+   rounded; margin = annual price − annual cost − fee. Totals are sums of the displayed lines.
+
+A per-unit display line × volume need not equal the annual display line (each is rounded on its
+own); the exact values reconcile.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_FLOOR, Decimal
+
+from .model import (
+    Allocation,
+    ConsortiumOption,
+    CostProfile,
+    Member,
+    Organisation,
+    PensionScheme,
+    Requirement,
+    Role,
+    Tender,
+    key,
+)
+from .money import HUNDRED, ZERO, allocate, from_pence, quantize
+from .rates import RateLookup, RateTable, RateYear, rates_for
+from .workspace import Workspace
+
+__all__ = [
+    "CostBuildup",
+    "CostLine",
+    "CostingError",
+    "Flag",
+    "LineKind",
+    "MemberLineCost",
+    "MemberTotal",
+    "RoleCost",
+    "ServiceLineCost",
+    "TotalLine",
+    "cost_buildup",
+    "reconcile",
+    "role_cost",
+]
+
+ONE = Decimal(1)
+
+
+class CostingError(ValueError):
+    """Inputs that cannot be priced (e.g. margin and fee take the whole price)."""
+
+
+class LineKind(enum.StrEnum):
+    STAFF = "staff"  # wages, employer NI, pension
+    VARIABLE = "variable"  # mileage, non-pay
+    FIXED = "fixed"  # member fixed costs, shared back office
+    CONTINGENCY = "contingency"
+    FEE = "fee"  # management fee to the lead or vehicle
+    MARGIN = "margin"
+
+
+COST_KINDS = frozenset({LineKind.STAFF, LineKind.VARIABLE, LineKind.FIXED, LineKind.CONTINGENCY})
+
+# Category lines of a service line (and of the option's totals), in display order.
+CATEGORIES: tuple[tuple[str, str, LineKind], ...] = (
+    ("wage", "Wages", LineKind.STAFF),
+    ("employer_ni", "Employer National Insurance", LineKind.STAFF),
+    ("pension", "Employer pension", LineKind.STAFF),
+    ("mileage", "Mileage", LineKind.VARIABLE),
+    ("non_pay", "Non-pay", LineKind.VARIABLE),
+    ("member_fixed", "Members' fixed costs", LineKind.FIXED),
+    ("shared", "Shared back office", LineKind.FIXED),
+    ("contingency", "Contingency", LineKind.CONTINGENCY),
+    ("management_fee", "Management fee", LineKind.FEE),
+    ("margin", "Margin", LineKind.MARGIN),
+)
+_CATEGORY = {k: (label, kind) for k, label, kind in CATEGORIES}
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """A warning about the inputs or the result, for the user to see."""
+
+    code: str  # stable identifier, e.g. "missing_cost_profile", "wage_floor"
+    message: str
+    severity: str = "warning"  # "warning" or "info"
+
+
+@dataclass(frozen=True, slots=True)
+class CostLine:
+    """One line of a build-up. ``category`` groups role lines ("wage:12" → "wage")."""
+
+    key: str
+    category: str
+    label: str
+    kind: LineKind
+    per_unit: Decimal  # exact, unrounded
+    per_unit_display: Decimal  # to the penny; the display lines add to the displayed unit total
+    annual: Decimal  # to the penny; the lines add to the annual total
+
+
+@dataclass(frozen=True, slots=True)
+class RoleCost:
+    """One role's cost per unit, with the working behind it."""
+
+    role_id: int | None
+    name: str
+    hourly_rate: Decimal
+    contact_hours_per_unit: Decimal
+    paid_hours_per_unit: Decimal  # contact hours × (1 + travel + training)
+    annual_paid_hours: Decimal
+    annual_gross: Decimal  # exact: rate × annual paid hours × (1 + holiday)
+    employer_ni_annual: Decimal  # exact
+    pension_annual: Decimal  # exact
+    pension_scheme: PensionScheme
+    pension_rate_pct: Decimal  # the rate applied (percentage points)
+    wage_per_unit: Decimal  # exact
+    employer_ni_per_unit: Decimal  # exact
+    pension_per_unit: Decimal  # exact
+
+    @property
+    def cost_per_unit(self) -> Decimal:
+        return self.wage_per_unit + self.employer_ni_per_unit + self.pension_per_unit
+
+
+@dataclass(frozen=True, slots=True)
+class MemberLineCost:
+    """A member's cost of one service line: direct costs and its own fixed costs (no fee/margin)."""
+
+    member_id: int
+    organisation_id: int | None
+    organisation_name: str
+    service_line: str
+    service_line_key: str
+    unit: str
+    volume: Decimal  # allocated a year, all areas
+    cost_profile_id: int | None  # None: no profile for this line, costed at zero (flagged)
+    roles: tuple[RoleCost, ...]
+    lines: tuple[CostLine, ...]  # per role wage/NI/pension, mileage, non-pay, member fixed
+    staff_cost_per_unit: Decimal  # exact
+    direct_cost_per_unit: Decimal  # exact: staff + mileage + non-pay
+    fixed_costs_per_year: Decimal
+    unit_cost: Decimal  # exact: direct + fixed ÷ volume
+    unit_cost_display: Decimal  # to the penny
+    annual_cost: Decimal  # to the penny = Σ lines' annual
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceLineCost:
+    """The consortium's blended cost and price of one service line."""
+
+    key: str
+    service_line: str
+    unit: str
+    volume: Decimal  # allocated a year, all members
+    required_volume: Decimal  # the tender's requirements for this service line
+    members: tuple[MemberLineCost, ...]
+    lines: tuple[CostLine, ...]  # CATEGORIES, per unit blended
+    staff_cost_per_unit: Decimal  # exact
+    direct_cost_per_unit: Decimal  # exact
+    member_fixed_per_unit: Decimal  # exact
+    shared_per_unit: Decimal  # exact
+    contingency_per_unit: Decimal  # exact
+    cost_per_unit: Decimal  # exact delivery cost: direct + fixed + shared + contingency
+    price_exact: Decimal  # cost ÷ (1 − margin − fee), unrounded
+    price_per_unit: Decimal  # to the penny: the bid price
+    price_fixed_by_user: bool
+    fee_per_unit: Decimal  # exact, fee % × price
+    margin_per_unit: Decimal  # exact, price − cost − fee
+    staff_share: Decimal  # fraction of cost before contingency that is staff (0..1), exact
+    variable_cost_per_unit: Decimal  # exact: direct × (1 + contingency) + fee
+    fixed_costs_per_year: Decimal  # exact: (member fixed + share of shared) × (1 + contingency)
+    should_cost_per_unit: Decimal  # exact: cost + fee (full cost, no margin)
+    annual_cost: Decimal  # to the penny, delivery cost (no fee, no margin)
+    annual_fee: Decimal
+    annual_margin: Decimal
+    annual_price: Decimal  # = price per unit × volume = cost + fee + margin
+
+    @property
+    def margin_pct(self) -> Decimal | None:
+        """The margin actually earned, percentage points of price (exact)."""
+        return None if self.price_per_unit == 0 else self.margin_per_unit / self.price_per_unit * HUNDRED
+
+    def line(self, category: str) -> CostLine:
+        for line in self.lines:
+            if line.key == category:
+                return line
+        raise KeyError(category)
+
+
+@dataclass(frozen=True, slots=True)
+class TotalLine:
+    key: str
+    label: str
+    kind: LineKind
+    annual: Decimal  # to the penny: Σ service lines' displayed annual lines
+
+
+@dataclass(frozen=True, slots=True)
+class MemberTotal:
+    member_id: int
+    organisation_name: str
+    annual_cost: Decimal  # Σ of the member's service lines, to the penny
+
+
+@dataclass(frozen=True, slots=True)
+class CostBuildup:
+    option_id: int
+    tender_id: int | None
+    rates: RateLookup  # the year whose rates priced the build-up
+    priced_on: dt.date
+    management_fee_pct: Decimal
+    margin_pct: Decimal
+    contingency_pct: Decimal
+    shared_costs_per_year: Decimal
+    total_volume: Decimal
+    shared_per_unit: Decimal  # exact: shared costs ÷ total volume
+    service_lines: tuple[ServiceLineCost, ...]
+    member_totals: tuple[MemberTotal, ...]
+    totals: tuple[TotalLine, ...]  # CATEGORIES summed over service lines
+    annual_cost: Decimal
+    annual_fee: Decimal
+    annual_margin: Decimal
+    annual_price: Decimal
+    staff_share: Decimal  # staff ÷ cost before contingency, whole option, exact
+    flags: tuple[Flag, ...]
+
+    @property
+    def member_lines(self) -> tuple[MemberLineCost, ...]:
+        return tuple(m for s in self.service_lines for m in s.members)
+
+    def service_line(self, service_line: str) -> ServiceLineCost:
+        want = key(service_line)
+        for s in self.service_lines:
+            if s.key == want:
+                return s
+        raise KeyError(service_line)
+
+
+# --------------------------------------------------------------------------- rounding
+
+
+def _pence_floor(value: Decimal) -> int:
+    return int((value * 100).to_integral_value(rounding=ROUND_FLOOR))
+
+
+def reconcile(exact: Sequence[Decimal], target: Decimal) -> list[Decimal]:
+    """Round ``exact`` to pennies that add up to ``target`` (a penny amount).
+
+    Largest remainder: every value goes down to the penny, then the pennies still missing go to
+    the largest remainders (ties to the earlier line). When ``target`` is Σ exact rounded, every
+    part is within a penny of its exact value. Works with negative values.
+    """
+    if not exact:
+        return []
+    floors = [_pence_floor(v) for v in exact]
+    left = int(quantize(target) * 100) - sum(floors)
+    n = len(exact)
+    if left >= 0:
+        rema = [v * 100 - f for v, f in zip(exact, floors, strict=True)]
+        order = sorted(range(n), key=lambda i: (-rema[i], i))
+        for j in range(left):
+            floors[order[j % n]] += 1
+    else:  # target below Σ floors: take pennies from the smallest remainders
+        rema = [v * 100 - f for v, f in zip(exact, floors, strict=True)]
+        order = sorted(range(n), key=lambda i: (rema[i], i))
+        for j in range(-left):
+            floors[order[j % n]] -= 1
+    return [from_pence(p) for p in floors]
+
+
+def _pct(value: Decimal) -> Decimal:
+    return value / HUNDRED
+
+
+# --------------------------------------------------------------------------- roles
+
+
+def role_cost(role: Role, profile: CostProfile, rates: RateYear) -> tuple[RoleCost, str]:
+    """One role's wage, employer NI and pension per unit, exact. Also a note ("" or why)."""
+    holiday = _pct(profile.holiday_pct)
+    sickness = _pct(profile.sickness_pct)
+    rate = role.hourly_rate
+    paid_hours = role.hours_per_unit * (ONE + profile.travel_ratio + profile.training_ratio)
+    wage = rate * paid_hours * (ONE + holiday + sickness)
+    gross = rate * role.annual_paid_hours * (ONE + holiday)
+    ni_annual = _pct(rates.employer_ni_pct) * max(ZERO, gross - rates.ni_secondary_threshold)
+    scheme = profile.pension_scheme
+    note = ""
+    if scheme is PensionScheme.AUTO_ENROLMENT:
+        pct = profile.pension_rate_pct
+        if pct < rates.ae_employer_pct:
+            note = (f"employer pension {pct}% is below the auto-enrolment minimum: "
+                    f"costed at {rates.ae_employer_pct}%")
+            pct = rates.ae_employer_pct
+        band = max(ZERO, min(gross, rates.ae_upper_limit) - rates.ae_lower_limit)
+        pension_annual = _pct(pct) * band
+    elif scheme is PensionScheme.NHS:
+        # the rates' employer % + admin levy, or the profile's rate where higher (an employer
+        # without central funding pays the full 23.7% + 0.08%)
+        pct = max(rates.nhs_employer_pct + rates.nhs_admin_pct, profile.pension_rate_pct)
+        pension_annual = _pct(pct) * gross
+    elif scheme in (PensionScheme.LGPS, PensionScheme.OTHER_DB):
+        pct = profile.pension_rate_pct
+        pension_annual = _pct(pct) * gross
+    else:
+        pct = ZERO
+        pension_annual = ZERO
+    if gross > 0:
+        ni = wage * ni_annual / gross
+        pension = wage * pension_annual / gross
+    else:
+        ni = pension = ZERO
+    return (
+        RoleCost(
+            role_id=role.id,
+            name=role.name,
+            hourly_rate=rate,
+            contact_hours_per_unit=role.hours_per_unit,
+            paid_hours_per_unit=paid_hours,
+            annual_paid_hours=role.annual_paid_hours,
+            annual_gross=gross,
+            employer_ni_annual=ni_annual,
+            pension_annual=pension_annual,
+            pension_scheme=scheme,
+            pension_rate_pct=pct,
+            wage_per_unit=wage,
+            employer_ni_per_unit=ni,
+            pension_per_unit=pension,
+        ),
+        note,
+    )
+
+
+# --------------------------------------------------------------------------- members
+
+
+@dataclass(slots=True)
+class _Raw:
+    key: str
+    category: str
+    label: str
+    kind: LineKind
+    per_unit: Decimal
+    annual: Decimal  # exact
+
+
+def _present(raws: list[_Raw], unit_target: Decimal, annual_target: Decimal) -> tuple[CostLine, ...]:
+    per_unit = reconcile([r.per_unit for r in raws], unit_target)
+    annual = reconcile([r.annual for r in raws], annual_target)
+    return tuple(
+        CostLine(r.key, r.category, r.label, r.kind, r.per_unit, pu, an)
+        for r, pu, an in zip(raws, per_unit, annual, strict=True)
+    )
+
+
+def _profile_for(ws: Workspace, organisation_id: int | None, line_key: str) -> CostProfile | None:
+    if organisation_id is None:
+        return None
+    for p in sorted(ws.cost_profiles(organisation_id), key=lambda p: p.id or 0):
+        if key(p.service_line) == line_key:
+            return p
+    return None
+
+
+def _member_line(
+    ws: Workspace, member: Member, org_name: str, line_key: str, service_line: str, unit: str,
+    volume: Decimal, rates: RateYear, flags: list[Flag],
+) -> MemberLineCost:
+    profile = _profile_for(ws, member.organisation_id, line_key)
+    raws: list[_Raw] = []
+    roles: list[RoleCost] = []
+    fixed = ZERO
+    if profile is None:
+        flags.append(Flag("missing_cost_profile",
+                          f"{org_name} has no cost profile for {service_line}: its {volume:,} units are "
+                          "costed at £0. Add a cost profile."))
+    else:
+        profile_roles = sorted(ws.roles(profile.id), key=lambda r: r.id or 0)  # type: ignore[arg-type]
+        if not profile_roles:
+            flags.append(Flag("no_roles", f"{org_name}'s cost profile for {service_line} has no roles: "
+                                          "no staff costs."))
+        notes: set[str] = set()
+        for role in profile_roles:
+            rc, note = role_cost(role, profile, rates)
+            if note:
+                notes.add(note)
+            roles.append(rc)
+            rid = role.id if role.id is not None else len(roles)
+            for cat, value in (("wage", rc.wage_per_unit), ("employer_ni", rc.employer_ni_per_unit),
+                               ("pension", rc.pension_per_unit)):
+                label = f"{_CATEGORY[cat][0]}: {role.name}"
+                raws.append(_Raw(f"{cat}:{rid}", cat, label, LineKind.STAFF, value, value * volume))
+        for note in sorted(notes):
+            flags.append(Flag("pension_below_minimum", f"{org_name}, {service_line}: {note}."))
+        mileage = profile.mileage_per_unit * rates.mileage_rate
+        raws.append(_Raw("mileage", "mileage", "Mileage", LineKind.VARIABLE, mileage, mileage * volume))
+        raws.append(_Raw("non_pay", "non_pay", "Non-pay", LineKind.VARIABLE, profile.non_pay_per_unit,
+                         profile.non_pay_per_unit * volume))
+        fixed = profile.fixed_costs_per_year
+        raws.append(_Raw("member_fixed", "member_fixed", "Fixed costs", LineKind.FIXED, fixed / volume, fixed))
+    staff = sum((r.per_unit for r in raws if r.kind is LineKind.STAFF), ZERO)
+    direct = sum((r.per_unit for r in raws if r.kind in (LineKind.STAFF, LineKind.VARIABLE)), ZERO)
+    unit_cost = sum((r.per_unit for r in raws), ZERO)
+    unit_display = quantize(unit_cost)
+    annual = quantize(sum((r.annual for r in raws), ZERO))
+    return MemberLineCost(
+        member_id=member.id,  # type: ignore[arg-type]
+        organisation_id=member.organisation_id,
+        organisation_name=org_name,
+        service_line=service_line,
+        service_line_key=line_key,
+        unit=profile.unit if profile else unit,
+        volume=volume,
+        cost_profile_id=profile.id if profile else None,
+        roles=tuple(roles),
+        lines=_present(raws, unit_display, annual),
+        staff_cost_per_unit=staff,
+        direct_cost_per_unit=direct,
+        fixed_costs_per_year=fixed,
+        unit_cost=unit_cost,
+        unit_cost_display=unit_display,
+        annual_cost=annual,
+    )
+
+
+# --------------------------------------------------------------------------- the option
+
+
+def _price(cost: Decimal, margin: Decimal, fee: Decimal) -> Decimal:
+    keep = ONE - margin - fee
+    if keep <= 0:
+        raise CostingError(f"margin ({margin * HUNDRED}%) and management fee ({fee * HUNDRED}%) "
+                           "together take the whole price: lower them below 100%")
+    return cost / keep
+
+
+def cost_buildup(
+    ws: Workspace,
+    option_id: int,
+    rates: RateTable,
+    *,
+    on: dt.date | None = None,
+    unit_prices: Mapping[str, Decimal] | None = None,
+) -> CostBuildup:
+    """The cost build-up and bid price per unit of every service line of an option.
+
+    ``rates``: the table; the year in force on ``on`` (default the tender's service start) prices
+    the build-up. ``unit_prices``: service line (any spelling; matched with ``model.key``) → a
+    price per unit chosen by the user instead of cost-plus-margin; the margin line then shows
+    what that price earns.
+    """
+    option = ws.get(ConsortiumOption, option_id)
+    if option is None:
+        raise KeyError(f"no consortium option {option_id}")
+    tender = ws.get(Tender, option.tender_id)
+    flags: list[Flag] = []
+
+    if on is None:
+        on = tender.start_date if tender is not None else None
+    if on is None:
+        on = rates.last.starts
+        flags.append(Flag("no_start_date", f"The tender has no service start date: priced at {rates.last.label} "
+                                           "rates.", "info"))
+    lookup = rates_for(rates, on)
+    if lookup.extrapolated:
+        flags.append(Flag("rates_extrapolated", lookup.message))
+    ry = lookup.year
+
+    margin = _pct(option.margin_pct)
+    fee = _pct(option.management_fee_pct)
+    contingency = _pct(option.contingency_pct)
+    chosen = {key(k): v for k, v in (unit_prices or {}).items()}
+
+    # requirements of the tender, by service line
+    requirements = ws.requirements(option.tender_id) if option.tender_id is not None else []
+    req_by_id = {r.id: r for r in requirements}
+    line_name: dict[str, str] = {}
+    line_unit: dict[str, str] = {}
+    required: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for r in requirements:
+        k = key(r.service_line)
+        line_name.setdefault(k, r.service_line)
+        line_unit.setdefault(k, r.unit)
+        required[k] += r.annual_volume
+
+    members = ws.members(option_id)
+    member_by_id = {m.id: m for m in members}
+    volume: dict[tuple[str, int], Decimal] = defaultdict(lambda: ZERO)
+    for a in sorted(ws.allocations(option_id), key=lambda a: a.id or 0):
+        _collect(a, req_by_id, member_by_id, volume, flags)
+
+    org_names = {m.id: _org_name(ws, m) for m in members}
+    line_volume: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for (k, _mid), v in volume.items():
+        line_volume[k] += v
+    line_keys = [k for k in line_name if line_volume[k] > 0]
+    total_volume = sum((line_volume[k] for k in line_keys), ZERO)
+    shared_total = option.shared_costs_per_year
+    shared_pu = shared_total / total_volume if total_volume > 0 else ZERO
+    if total_volume == 0:
+        flags.append(Flag("no_volume", "No volume is allocated to members: nothing to price."))
+        if shared_total > 0:
+            flags.append(Flag("shared_unrecovered", "Shared back office costs are not recovered: no volume."))
+    for k in line_name:
+        alloc, req = line_volume[k], required[k]
+        if alloc < req:
+            flags.append(Flag("under_allocated", f"{line_name[k]}: {alloc:,} of {req:,} units required are "
+                                                 "allocated; the price covers the allocated volume only."))
+        elif alloc > req:
+            flags.append(Flag("over_allocated", f"{line_name[k]}: {alloc:,} units allocated, more than the "
+                                                f"{req:,} required.", "info"))
+    unknown = set(chosen) - set(line_keys)
+    for k in sorted(unknown):
+        flags.append(Flag("unknown_price", f"A price was given for {k!r}, which this option does not deliver.",
+                          "info"))
+
+    # members per service line (member order, then line order)
+    member_lines: dict[str, list[MemberLineCost]] = {k: [] for k in line_keys}
+    for k in line_keys:
+        for m in members:
+            v = volume.get((k, m.id))  # type: ignore[arg-type]
+            if v:
+                member_lines[k].append(_member_line(ws, m, org_names[m.id], k, line_name[k], line_unit[k], v,
+                                                    ry, flags))
+
+    # shared costs and contingency, split across lines so the parts add up
+    shared_parts = allocate(shared_total, [line_volume[k] for k in line_keys]) if line_keys else []
+    pre_cont = [sum((m.annual_cost for m in member_lines[k]), ZERO) + s
+                for k, s in zip(line_keys, shared_parts, strict=True)]
+    cont_total = quantize(contingency * sum(pre_cont, ZERO))
+    cont_parts = allocate(cont_total, pre_cont) if line_keys else []
+
+    service_lines = []
+    for i, k in enumerate(line_keys):
+        service_lines.append(_service_line(
+            k, line_name[k], line_unit[k], line_volume[k], required[k], tuple(member_lines[k]), shared_pu,
+            shared_parts[i], cont_parts[i], contingency, margin, fee, chosen.get(k), flags,
+        ))
+
+    totals = []
+    for cat, label, kind in CATEGORIES:
+        totals.append(TotalLine(cat, label, kind, sum((s.line(cat).annual for s in service_lines), ZERO)))
+    member_totals = []
+    for m in members:
+        own = [ml for s in service_lines for ml in s.members if ml.member_id == m.id]
+        if own:
+            member_totals.append(MemberTotal(m.id, org_names[m.id], sum((x.annual_cost for x in own), ZERO)))  # type: ignore[arg-type]
+    staff = sum((s.staff_cost_per_unit * s.volume for s in service_lines), ZERO)
+    before_cont = sum(((s.cost_per_unit - s.contingency_per_unit) * s.volume for s in service_lines), ZERO)
+    return CostBuildup(
+        option_id=option_id,
+        tender_id=option.tender_id,
+        rates=lookup,
+        priced_on=on,
+        management_fee_pct=option.management_fee_pct,
+        margin_pct=option.margin_pct,
+        contingency_pct=option.contingency_pct,
+        shared_costs_per_year=shared_total,
+        total_volume=total_volume,
+        shared_per_unit=shared_pu,
+        service_lines=tuple(service_lines),
+        member_totals=tuple(member_totals),
+        totals=tuple(totals),
+        annual_cost=sum((s.annual_cost for s in service_lines), ZERO),
+        annual_fee=sum((s.annual_fee for s in service_lines), ZERO),
+        annual_margin=sum((s.annual_margin for s in service_lines), ZERO),
+        annual_price=sum((s.annual_price for s in service_lines), ZERO),
+        staff_share=staff / before_cont if before_cont > 0 else ZERO,
+        flags=tuple(flags),
+    )
+
+
+def _org_name(ws: Workspace, member: Member) -> str:
+    org = ws.get(Organisation, member.organisation_id)
+    return org.name if org else f"Member {member.id}"
+
+
+def _collect(a: Allocation, req_by_id: dict, member_by_id: dict, volume: dict, flags: list[Flag]) -> None:
+    req: Requirement | None = req_by_id.get(a.requirement_id)
+    if req is None:
+        flags.append(Flag("stray_allocation", f"Allocation {a.id} points at a requirement outside this tender: "
+                                              "ignored."))
+        return
+    if a.member_id not in member_by_id:
+        flags.append(Flag("stray_allocation", f"Allocation {a.id} points at a member outside this option: "
+                                              "ignored."))
+        return
+    if a.volume <= 0:
+        return
+    volume[(key(req.service_line), a.member_id)] += a.volume
+
+
+def _service_line(
+    k: str, name: str, unit: str, vol: Decimal, required: Decimal, members: tuple[MemberLineCost, ...],
+    shared_pu: Decimal, shared_annual: Decimal, cont_annual: Decimal, contingency: Decimal,
+    margin: Decimal, fee: Decimal, chosen_price: Decimal | None, flags: list[Flag],
+) -> ServiceLineCost:
+    # blended exact per-unit categories
+    per_cat: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    annual_cat: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for m in members:
+        for line in m.lines:
+            per_cat[line.category] += line.per_unit * m.volume
+            annual_cat[line.category] += line.annual
+    for cat in per_cat:
+        per_cat[cat] /= vol
+    staff = per_cat["wage"] + per_cat["employer_ni"] + per_cat["pension"]
+    direct = staff + per_cat["mileage"] + per_cat["non_pay"]
+    member_fixed = per_cat["member_fixed"]
+    before_cont = direct + member_fixed + shared_pu
+    cont_pu = contingency * before_cont
+    cost = before_cont + cont_pu
+    price_exact = _price(cost, margin, fee)
+    fixed_by_user = chosen_price is not None
+    price = quantize(chosen_price) if chosen_price is not None else quantize(price_exact)
+    fee_pu = fee * price
+    margin_pu = price - cost - fee_pu
+    if margin_pu < 0:
+        flags.append(Flag("price_below_cost", f"{name}: the price per unit £{price:,} is below cost; "
+                                              f"margin £{quantize(margin_pu):,} a unit."))
+
+    # per-unit presentation: price, fee, cost (reconciled), margin as remainder
+    fee_d = quantize(fee_pu)
+    cost_d = quantize(cost)
+    margin_d = price - cost_d - fee_d
+    cost_exact = [per_cat["wage"], per_cat["employer_ni"], per_cat["pension"], per_cat["mileage"],
+                  per_cat["non_pay"], member_fixed, shared_pu, cont_pu]
+    cost_disp = reconcile(cost_exact, cost_d)
+
+    # annual, bottom-up in pence
+    annual_price = quantize(price * vol)
+    cost_annual = [annual_cat["wage"], annual_cat["employer_ni"], annual_cat["pension"], annual_cat["mileage"],
+                   annual_cat["non_pay"], annual_cat["member_fixed"], shared_annual, cont_annual]
+    annual_cost = sum(cost_annual, ZERO)
+    annual_fee = quantize(fee * annual_price)
+    annual_margin = annual_price - annual_cost - annual_fee
+
+    per_unit = cost_exact + [fee_pu, margin_pu]
+    per_unit_d = cost_disp + [fee_d, margin_d]
+    annual = cost_annual + [annual_fee, annual_margin]
+    lines = tuple(
+        CostLine(cat, cat, label, kind, pu, pud, an)
+        for (cat, label, kind), pu, pud, an in zip(CATEGORIES, per_unit, per_unit_d, annual, strict=True)
+    )
+    return ServiceLineCost(
+        key=k,
+        service_line=name,
+        unit=unit,
+        volume=vol,
+        required_volume=required,
+        members=members,
+        lines=lines,
+        staff_cost_per_unit=staff,
+        direct_cost_per_unit=direct,
+        member_fixed_per_unit=member_fixed,
+        shared_per_unit=shared_pu,
+        contingency_per_unit=cont_pu,
+        cost_per_unit=cost,
+        price_exact=price_exact,
+        price_per_unit=price,
+        price_fixed_by_user=fixed_by_user,
+        fee_per_unit=fee_pu,
+        margin_per_unit=margin_pu,
+        staff_share=staff / before_cont if before_cont > 0 else ZERO,
+        variable_cost_per_unit=direct * (ONE + contingency) + fee_pu,
+        fixed_costs_per_year=(member_fixed + shared_pu) * vol * (ONE + contingency),
+        should_cost_per_unit=cost + fee_pu,
+        annual_cost=annual_cost,
+        annual_fee=annual_fee,
+        annual_margin=annual_margin,
+        annual_price=annual_price,
+    )
+
