@@ -191,3 +191,34 @@ def test_populated_file_at_first_schema_is_migrated_with_a_backup_and_data_intac
     assert ws.financial_years(7)[0].turnover == Decimal("2500000.01")
     if head_revision() != "0001":
         assert list(backup_dir(p).glob("*.cplan")), "a backup is taken before an upgrade"
+
+
+FIXTURES = __import__("pathlib").Path(__file__).parent.parent / "fixtures"
+
+
+@pytest.mark.parametrize("fixture", sorted(p.name for p in FIXTURES.glob("schema-*.cplan")))
+def test_every_earlier_schema_opens_with_its_data_intact(tmp_path, fixture):
+    """Each fixture is the demo workspace as written by that schema's program."""
+    import shutil
+
+    from consortium_planner.domain.model import Allocation, Requirement
+    from consortium_planner.domain.validation import check_workspace, errors
+
+    p = tmp_path / fixture
+    shutil.copy(FIXTURES / fixture, p)
+    with Store.open(p) as s:
+        ws = s.load()
+        assert s.integrity_problems() == []
+    assert [o.name for o in ws.options()] == ["Go alone", "Lead provider with subcontractors",
+                                               "Special purpose vehicle"]
+    assert ws.tenders()[0].annual_value == Decimal("4000000.00")
+    assert ws.count(Organisation) == 7 and ws.count(Requirement) == 15 and ws.count(Allocation) > 30
+    assert not errors(check_workspace(ws))
+    option = ws.options()[0]
+    assert option.quality_max == Decimal(100) and ws.tenders()[0].abnormal_threshold_pct == Decimal(15)
+    if fixture != f"schema-{head_revision()}.cplan":
+        backups = list(backup_dir(p).glob("*.cplan"))
+        assert backups, "a backup is taken before an upgrade"
+        with Store.open(backups[0], migrate=False) as old:
+            with old.engine.connect() as conn:
+                assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() != head_revision()

@@ -290,6 +290,8 @@ class Tender(Entity):
     price_method: PriceMethod = choice(PriceMethod, "Price scoring method", PriceMethod.RELATIVE)
     turnover_multiple: Decimal = decimal("Minimum turnover (× annual value)", default="2", maximum=20)
     bond_pct: Decimal = percent("Performance bond (% of annual value)", default="0")
+    abnormal_threshold_pct: Decimal = percent("Abnormally low: % below should-cost", default="15",
+                                              help="A price this far below should-cost risks rejection [U]")
     employers_liability: Decimal | None = optional_money("Employer's liability insurance")
     public_liability: Decimal | None = optional_money("Public liability insurance")
     notes: str = longtext("Notes")
@@ -363,6 +365,25 @@ class TupeCohort(Entity):
 
 
 @dataclass(frozen=True, slots=True)
+class Competitor(Entity):
+    """What the bid team assumes about a rival bidder, for price evaluation."""
+
+    entity_name: ClassVar[str] = "competitor"
+    label: ClassVar[str] = "Competitor"
+    parent_field: ClassVar[str | None] = "tender_id"
+
+    id: int | None = id_field()
+    tender_id: int | None = ref("tender", "Tender")
+    name: str = text("Competitor", required=True)
+    annual_price: Decimal = money("Expected annual price")
+    quality_score: Decimal = decimal("Expected quality score", default="70", places=1)
+    quality_max: Decimal = decimal("Quality score out of", default="100", minimum="0.01", places=1)
+    social_value_score: Decimal = decimal("Expected social value score", default="70", places=1)
+    social_value_max: Decimal = decimal("Social value score out of", default="100", minimum="0.01", places=1)
+    notes: str = text("Notes")
+
+
+@dataclass(frozen=True, slots=True)
 class ConsortiumOption(Entity):
     entity_name: ClassVar[str] = "consortium_option"
     label: ClassVar[str] = "Consortium option"
@@ -378,6 +399,11 @@ class ConsortiumOption(Entity):
     shared_costs_per_year: Decimal = money("Shared back office a year")
     margin_pct: Decimal = percent("Margin", default="3", minimum=-50, maximum=50)
     contingency_pct: Decimal = percent("Contingency", default="0")
+    quality_score: Decimal = decimal("Expected quality score", default="70", places=1,
+                                     help="What the bid team expects the evaluators to award")
+    quality_max: Decimal = decimal("Quality score out of", default="100", minimum="0.01", places=1)
+    social_value_score: Decimal = decimal("Expected social value score", default="70", places=1)
+    social_value_max: Decimal = decimal("Social value score out of", default="100", minimum="0.01", places=1)
     notes: str = longtext("Notes")
 
 
@@ -437,6 +463,7 @@ ENTITIES: tuple[type[Entity], ...] = (
     Requirement,
     FinancialCondition,
     TupeCohort,
+    Competitor,
     ConsortiumOption,
     Member,
     Allocation,
@@ -452,6 +479,7 @@ UNIQUE_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
     "cost_profile": (("organisation_id", "service_line"),),
     "requirement": (("tender_id", "lot_id", "service_line", "area"),),
     "financial_condition": (("tender_id", "metric"),),
+    "competitor": (("tender_id", "name"),),
     "member": (("option_id", "organisation_id"),),
     "allocation": (("requirement_id", "member_id"),),
 }

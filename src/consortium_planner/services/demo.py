@@ -26,6 +26,7 @@ from ..domain.model import (
     ENTITIES,
     Allocation,
     Capacity,
+    Competitor,
     ConsortiumOption,
     CostProfile,
     Entity,
@@ -164,7 +165,8 @@ class _Builder:
     # -------------------------------------------------------------- tenders
     def tender(self, src: dict[str, Any]) -> None:
         src = dict(src)
-        nested = {n: src.pop(n, None) for n in ("lot", "requirement", "financial_condition", "tupe_cohort")}
+        nested = {n: src.pop(n, None) for n in ("lot", "requirement", "financial_condition", "tupe_cohort",
+                                                "competitor")}
         sec = _section("tender", src.get("name"))
         tender: Tender = self.make(Tender, src, sec)
         if key(tender.name) in self.tenders:
@@ -194,6 +196,9 @@ class _Builder:
                       tender_id=tender.id)
         for cohort in _as_list(nested["tupe_cohort"], sec, "tupe_cohort"):
             self.make(TupeCohort, cohort, _section("tender.tupe_cohort", cohort.get("name"), sec),
+                      tender_id=tender.id)
+        for rival in _as_list(nested["competitor"], sec, "competitor"):
+            self.make(Competitor, rival, _section("tender.competitor", rival.get("name"), sec),
                       tender_id=tender.id)
 
     # -------------------------------------------------------------- organisations
