@@ -7,6 +7,7 @@ import pytest  # noqa: E402
 from consortium_planner.domain.model import (  # noqa: E402
     Allocation,
     Capacity,
+    Competitor,
     ConsortiumOption,
     CostProfile,
     FinancialCondition,
@@ -40,6 +41,7 @@ def build_small_workspace(path):
     s.add(FinancialCondition, {"tender_id": t.id, "metric": "current_ratio", "threshold": "1.0",
                                "amber_threshold": "0.8"})
     s.add(TupeCohort, {"tender_id": t.id, "name": "Reablement team", "headcount": "38", "fte": "31.5"})
+    s.add(Competitor, {"tender_id": t.id, "name": "National group", "annual_price": "3,800,000"})
     op, _ = s.add(ConsortiumOption, {"tender_id": t.id, "name": "SPV", "lead_organisation_id": a.id})
     ma, _ = s.add(Member, {"option_id": op.id, "organisation_id": a.id, "participation_pct": "60"})
     s.add(Member, {"option_id": op.id, "organisation_id": b.id, "participation_pct": "40"})
