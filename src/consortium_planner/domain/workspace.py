@@ -72,6 +72,15 @@ class Workspace:
         for cls in ENTITIES:
             yield from self._rows[cls].values()
 
+    def copy(self) -> Workspace:
+        """A snapshot that later edits do not touch (entities are immutable, so this is cheap).
+
+        Hand one to work running on another thread, so the GUI can go on editing.
+        """
+        other = Workspace()
+        other._rows = {cls: dict(rows) for cls, rows in self._rows.items()}
+        return other
+
     # ------------------------------------------------------------------ writing (services only)
     def put(self, entity: Entity) -> None:
         assert entity.id is not None, "only stored entities belong in a workspace snapshot"

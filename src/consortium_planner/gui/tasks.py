@@ -1,0 +1,103 @@
+"""Long work off the UI thread, with a progress dialog and Cancel.
+
+The work is a plain function ``fn(progress, cancelled)`` — typically a pure service or domain
+function run on a ``Workspace.copy()`` — where ``progress(fraction, message)`` reports and
+``cancelled()`` says whether to stop (the function raises its own Cancelled exception). Database
+sessions never cross threads: hand the function data, not a session.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+Work = Callable[[Callable[[float, str], None], Callable[[], bool]], Any]
+
+
+class _Signals(QObject):
+    progressed = Signal(float, str)
+    finished = Signal(object)
+    failed = Signal(object)  # the exception
+
+
+class _Runnable(QRunnable):
+    def __init__(self, work: Work, signals: _Signals, cancel: threading.Event):
+        super().__init__()
+        self.work, self.signals, self.cancel = work, signals, cancel
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        try:
+            result = self.work(lambda f, m="": self.signals.progressed.emit(float(f), str(m)), self.cancel.is_set)
+        except BaseException as exc:  # noqa: BLE001 - reported to the GUI thread, never lost
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.finished.emit(result)
+
+
+class BackgroundTask(QObject):
+    """Runs ``work`` on the thread pool; ``finished(result)`` or ``failed(exc)`` arrive on the GUI thread.
+
+    With ``parent_widget`` a modal progress dialog shows (after ``show_after_ms``) with Cancel.
+    """
+
+    finished = Signal(object)
+    failed = Signal(object)
+    progressed = Signal(float, str)
+
+    def __init__(self, work: Work, *, title: str = "Working…", parent_widget: QWidget | None = None,
+                 show_after_ms: int = 300):
+        super().__init__(parent_widget)
+        self.cancel_event = threading.Event()
+        self.signals = _Signals()
+        self.signals.progressed.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
+        self.signals.finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
+        self.signals.failed.connect(self._on_failed, Qt.ConnectionType.QueuedConnection)
+        self.runnable = _Runnable(work, self.signals, self.cancel_event)
+        self.dialog: QProgressDialog | None = None
+        self.done = False
+        if parent_widget is not None:
+            self.dialog = QProgressDialog(title, "Cancel", 0, 1000, parent_widget)
+            self.dialog.setWindowTitle(title)
+            self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+            self.dialog.setMinimumDuration(show_after_ms)
+            self.dialog.setAutoClose(False)
+            self.dialog.setAutoReset(False)
+            self.dialog.canceled.connect(self.cancel)
+            self.dialog.setValue(0)
+
+    def start(self) -> BackgroundTask:
+        QThreadPool.globalInstance().start(self.runnable)
+        return self
+
+    def cancel(self) -> None:
+        self.cancel_event.set()
+        if self.dialog is not None:
+            self.dialog.setLabelText("Cancelling…")
+
+    def _on_progress(self, fraction: float, message: str) -> None:
+        if self.dialog is not None and not self.done:
+            self.dialog.setValue(int(max(0.0, min(1.0, fraction)) * 1000))
+            if message:
+                self.dialog.setLabelText(message)
+        self.progressed.emit(fraction, message)
+
+    def _close(self) -> None:
+        self.done = True
+        if self.dialog is not None:
+            self.dialog.canceled.disconnect(self.cancel)
+            self.dialog.close()
+            self.dialog.deleteLater()
+            self.dialog = None
+
+    def _on_finished(self, result: Any) -> None:
+        self._close()
+        self.finished.emit(result)
+
+    def _on_failed(self, exc: BaseException) -> None:
+        self._close()
+        self.failed.emit(exc)
