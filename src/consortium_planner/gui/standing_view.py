@@ -1,0 +1,655 @@
+"""Financial standing of the selected consortium option (DOMAIN §2): presentation only.
+
+The figures, statuses, explanations and mitigations all come from
+``services.analyses.standing``; this module only lays them out:
+
+* a header: the overall risk as a coloured badge with its explanation, the tender's context,
+  who the buyer tests and why, and the analysis's warnings;
+* a table of metrics × (the entity the buyer tests, then each member), cells coloured by status
+  with the explanation as tooltip, and three rows for the turnover test;
+* below it, every fail with its mitigations (guarantee, performance bond, what it would take),
+  the cautions and tests that could not be run, and reserved-contract eligibility.
+"""
+
+from __future__ import annotations
+
+import html
+import textwrap
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSize,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSizePolicy,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain.money import format_decimal, format_gbp
+from ..domain.standing import (
+    Fail,
+    MemberStanding,
+    MetricResult,
+    ReservedVerdict,
+    Risk,
+    StandingResult,
+    Status,
+    TestedEntity,
+    fmt,
+)
+from ..services import analyses
+from .analysis_view import OptionAnalysisView
+from .formatting import NOT_GIVEN
+from .record_model import SORT_ROLE
+
+STATUS_ROLE = Qt.ItemDataRole.UserRole + 10  # the cell's Status (or None)
+
+_Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+
+# --------------------------------------------------------------------------- colours
+# Light backgrounds with dark text of the same hue: every pair has a contrast ratio above 7:1,
+# and the text colour is set explicitly so a dark desktop theme cannot put white text on them.
+
+
+@dataclass(frozen=True, slots=True)
+class _Palette:
+    background: str
+    text: str
+    strong: str  # the icon's fill
+    glyph: str  # the icon's symbol, so colour is never the only signal
+
+
+_GREEN = _Palette("#d4edda", "#155724", "#1e7e34", "✓")
+_AMBER = _Palette("#fff3cd", "#664d03", "#c69500", "!")
+_RED = _Palette("#f8d7da", "#721c24", "#c82333", "✗")
+_GREY = _Palette("#e9ecef", "#383d41", "#6c757d", "–")
+
+STATUS_PALETTE: dict[Status, _Palette] = {
+    Status.GREEN: _GREEN,
+    Status.AMBER: _AMBER,
+    Status.RED: _RED,
+    Status.NOT_GIVEN: _GREY,
+    Status.UNDEFINED: _GREY,
+    Status.NOT_TESTED: _GREY,
+}
+RISK_PALETTE: dict[Risk, _Palette] = {Risk.LOW: _GREEN, Risk.MEDIUM: _AMBER, Risk.HIGH: _RED}
+VERDICT_PALETTE: dict[ReservedVerdict, _Palette] = {
+    ReservedVerdict.ELIGIBLE: _GREEN,
+    ReservedVerdict.CHECK: _AMBER,
+    ReservedVerdict.NOT_ELIGIBLE: _RED,
+}
+_STATUS_RANK = {Status.RED: 0, Status.AMBER: 1, Status.GREEN: 2, Status.UNDEFINED: 3, Status.NOT_GIVEN: 4,
+                Status.NOT_TESTED: 5}
+_WARNING_STYLE = ("QLabel { background: #fff3cd; color: #664d03; border-left: 4px solid #c69500; "
+                  "padding: 4px 6px; }")
+
+_icons: dict[Status, QIcon] = {}
+
+
+def status_icon(status: Status) -> QIcon:
+    """A small filled circle with ✓ ! ✗ or – (made on first use: needs a QGuiApplication)."""
+    icon = _icons.get(status)
+    if icon is None:
+        pal = STATUS_PALETTE[status]
+        size = 14
+        pixmap = QPixmap(size * 2, size * 2)  # drawn at 2× so it stays crisp on high-DPI screens
+        pixmap.setDevicePixelRatio(2)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        p = QPainter(pixmap)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor(pal.strong))
+        p.drawEllipse(1, 1, size - 2, size - 2)
+        font = QFont()
+        font.setPixelSize(10)
+        font.setBold(True)
+        p.setFont(font)
+        p.setPen(QColor("#ffffff"))
+        p.drawText(0, 0, size, size, int(Qt.AlignmentFlag.AlignCenter), pal.glyph)
+        p.end()
+        icon = _icons[status] = QIcon(pixmap)
+    return icon
+
+
+# --------------------------------------------------------------------------- table content
+
+
+@dataclass(frozen=True, slots=True)
+class StandingCell:
+    text: str
+    status: Status | None = None  # None: a neutral cell (no test applies)
+    tooltip: str = ""
+    bold: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class StandingRow:
+    label: str
+    pass_mark: str
+    tooltip: str
+    cells: tuple[StandingCell, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StandingColumn:
+    title: str  # may hold line breaks
+    tooltip: str
+    tested: bool  # the entity the buyer tests (rather than one member)
+
+
+def _wrap(text: str, width: int = 20, lines: int = 2) -> str:
+    return "\n".join(textwrap.wrap(text, width, max_lines=lines, placeholder="…")) or text
+
+
+def cell_text(r: MetricResult) -> str:
+    """A metric's value as shown in a cell: never a zero for a missing figure."""
+    if r.value is not None:
+        return fmt(r.value, r.unit)
+    if r.status is Status.UNDEFINED:
+        return f"undefined: {r.reason}" if r.reason else "undefined"
+    if r.status is Status.RED:
+        return f"fails: {r.reason}" if r.reason else "fails"
+    if r.status is Status.NOT_TESTED:
+        return "not tested"
+    return NOT_GIVEN
+
+
+def pass_mark_text(r: MetricResult) -> str:
+    if r.threshold is None:
+        return ""
+    text = f"{r.direction.label} {fmt(r.threshold, r.unit)}"
+    if r.amber_threshold is not None:
+        text += f" (amber {fmt(r.amber_threshold, r.unit)})"
+    return text
+
+
+def _metric_cell(r: MetricResult, bold: bool) -> StandingCell:
+    tip = f"{r.status.label}. {r.explanation}"
+    return StandingCell(cell_text(r), r.status, tip, bold)
+
+
+_KIND_TITLE = {
+    "lead": "lead",
+    "lead with guarantors": "lead with guarantors",
+    "members combined": "members combined",
+    "vehicle guarantors": "guarantors combined",
+}
+
+
+def _tested_column(t: TestedEntity) -> StandingColumn:
+    who = _KIND_TITLE.get(t.kind, t.kind)
+    if t.kind in ("lead", "provider") and t.organisation_ids:
+        who = t.name
+    title = "Tested by buyer\n" + _wrap(who, 22)
+    return StandingColumn(title, f"{t.name}\n\n{t.rule}", True)
+
+
+def _member_column(m: MemberStanding) -> StandingColumn:
+    role = m.role.label.lower()
+    title = _wrap(m.name) + "\n" + (f"{role} · in the test" if m.relied_upon else f"{role} · not tested")
+    lines = [m.name, f"Role: {m.role.label}"]
+    lines.append(f"Share of the annual contract value: {format_gbp(m.share_of_acv, missing='not known')}")
+    if m.guarantee is not None and m.guarantee > 0:
+        lines.append(f"Guarantee offered: {format_gbp(m.guarantee)}")
+    year_end = m.standing.year_end
+    lines.append(f"Latest accounts: {year_end.strftime('%d/%m/%Y')}" if year_end else "No accounts entered")
+    lines.append("Its accounts count in the buyer's test." if m.relied_upon
+                 else "Its accounts do not count in the buyer's test; shown for information.")
+    return StandingColumn(title, "\n".join(lines), False)
+
+
+def build_table(result: StandingResult) -> tuple[list[StandingColumn], list[StandingRow]]:
+    """Columns (the tested entities, then each member) and rows (metrics, then the turnover test)."""
+    columns = [_tested_column(t) for t in result.tested] + [_member_column(m) for m in result.members]
+    sources: list[tuple[Any, bool]] = [(t, True) for t in result.tested] + [(m.standing, False)
+                                                                            for m in result.members]
+    template = (result.tested[0].metrics if result.tested else
+                result.members[0].standing.metrics if result.members else ())
+    rows = []
+    for first in template:
+        cells = tuple(_metric_cell(src.result(first.metric), bold) for src, bold in sources)
+        source = first.source if first.source.startswith("[") else f"({first.source})"
+        tip = (f"{first.metric.label}: pass mark {pass_mark_text(first)}, threshold from {source}. Hover a cell "
+               "for its explanation.")
+        rows.append(StandingRow(first.label[0].upper() + first.label[1:], pass_mark_text(first), tip, cells))
+    rows.extend(_turnover_rows(result))
+    return columns, rows
+
+
+def _turnover_rows(result: StandingResult) -> list[StandingRow]:
+    members_only = "Only the entity the buyer tests faces the turnover test; see the member's turnover ratio above."
+    blank = StandingCell("", None, members_only)
+    turnover, required, shortfall = [], [], []
+    for t in result.tested:
+        tt = t.turnover_test
+        tip = f"{tt.status.label}. {tt.explanation}"
+        turnover.append(StandingCell(format_gbp(tt.turnover), tt.status, tip, True))
+        required.append(StandingCell(format_gbp(tt.required, missing="not known"), tt.status, tip, True))
+        short = tt.shortfall
+        shortfall.append(StandingCell(format_gbp(short, missing="not known") if short is not None else "not known",
+                                      tt.status, tip, True))
+    for m in result.members:
+        s = m.standing
+        when = f" in the accounts to {s.year_end.strftime('%d/%m/%Y')}" if s.year_end else " (no accounts entered)"
+        turnover.append(StandingCell(format_gbp(s.line_items.turnover), None, f"{m.name}'s turnover{when}."))
+        required.append(blank)
+        shortfall.append(blank)
+    multiples = sorted({format_decimal(t.turnover_test.multiple) for t in result.tested})
+    basis = f"{' or '.join(multiples)} × annual value" if multiples else ""
+    return [
+        StandingRow("Turnover", "", "Turnover in the latest accounts; combined figures are sums.",
+                    tuple(turnover)),
+        StandingRow("Turnover required", basis, "The minimum turnover the buyer asks for: the tender's multiple of "
+                    "the annual contract value tested.", tuple(required)),
+        StandingRow("Turnover shortfall", "£0.00 passes", "How much more turnover would meet the requirement.",
+                    tuple(shortfall)),
+    ]
+
+
+class StandingTableModel(QAbstractTableModel):
+    """Metric rows × entity columns, as plain values built from a ``StandingResult``."""
+
+    COL_PASS_MARK = 0
+    FIRST_ENTITY_COL = 1
+    # The name of each test is the vertical header, so it stays in view when the table scrolls sideways.
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.columns: list[StandingColumn] = []
+        self.rows: list[StandingRow] = []
+
+    def set_result(self, result: StandingResult | None) -> None:
+        self.beginResetModel()
+        if result is None:
+            self.columns, self.rows = [], []
+        else:
+            self.columns, self.rows = build_table(result)
+        self.endResetModel()
+
+    # ------------------------------------------------------------------ lookups for views and tests
+    def column_of(self, name: str) -> int:
+        """The model column whose header's first line starts with ``name`` (-1 if none)."""
+        for i, c in enumerate(self.columns):
+            if c.title.replace("\n", " ").startswith(name) or c.tooltip.split("\n", 1)[0] == name:
+                return self.FIRST_ENTITY_COL + i
+        return -1
+
+    def row_of(self, label: str) -> int:
+        return next((i for i, r in enumerate(self.rows) if r.label == label), -1)
+
+    def cell(self, row: int, column: int) -> StandingCell | None:
+        if column < self.FIRST_ENTITY_COL or not (0 <= row < len(self.rows)):
+            return None
+        cells = self.rows[row].cells
+        k = column - self.FIRST_ENTITY_COL
+        return cells[k] if k < len(cells) else None
+
+    # ------------------------------------------------------------------ Qt model
+    def rowCount(self, parent: _Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: _Index = _ROOT) -> int:
+        return 0 if parent.isValid() or not self.rows else self.FIRST_ENTITY_COL + len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Vertical:
+            if not 0 <= section < len(self.rows):
+                return None
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self.rows[section].label
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return self.rows[section].tooltip
+            return None
+        if section == self.COL_PASS_MARK:
+            return {Qt.ItemDataRole.DisplayRole: "Pass mark",
+                    Qt.ItemDataRole.ToolTipRole: "Green meets the pass mark; amber misses it but meets the amber "
+                                                 "level; red fails both"}.get(role)
+        k = section - self.FIRST_ENTITY_COL
+        if not 0 <= k < len(self.columns):
+            return None
+        col = self.columns[k]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return col.title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return col.tooltip
+        if role == Qt.ItemDataRole.FontRole and col.tested:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not (0 <= index.row() < len(self.rows)):
+            return None
+        r, c = index.row(), index.column()
+        row = self.rows[r]
+        if c == self.COL_PASS_MARK:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return row.pass_mark
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return row.tooltip
+            if role == SORT_ROLE:
+                return r
+            return None
+        cell = self.cell(r, c)
+        if cell is None:
+            return None
+        pal = STATUS_PALETTE.get(cell.status) if cell.status is not None else None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return cell.text
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return cell.tooltip or None
+        if role == Qt.ItemDataRole.BackgroundRole and pal is not None:
+            return QBrush(QColor(pal.background))
+        if role == Qt.ItemDataRole.ForegroundRole and pal is not None:
+            return QBrush(QColor(pal.text))
+        if role == Qt.ItemDataRole.DecorationRole and cell.status is not None:
+            return status_icon(cell.status)
+        if role == Qt.ItemDataRole.FontRole and cell.bold:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{cell.text}, {cell.status.label}" if cell.status is not None else cell.text
+        if role == STATUS_ROLE:
+            return cell.status
+        if role == SORT_ROLE:
+            # worst first, then the natural order of the rows
+            return (_STATUS_RANK.get(cell.status, 6) if cell.status is not None else 6) * 1000 + r
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+# --------------------------------------------------------------------------- the text below the table
+
+
+def _e(text: Any) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _badge(text: str, pal: _Palette) -> str:
+    return (f'<span style="background-color:{pal.background}; color:{pal.text}; font-weight:bold;">'
+            f"&nbsp;{pal.glyph}&nbsp;{_e(text)}&nbsp;</span>")
+
+
+def _bold(text: str, *phrases: str) -> str:
+    """``text`` escaped, with the first occurrence of each phrase in bold."""
+    out = _e(text)
+    for phrase in phrases:
+        out = out.replace(_e(phrase), f"<b>{_e(phrase)}</b>", 1)
+    return out
+
+
+def _fail_html(f: Fail, many_entities: bool) -> str:
+    r = f.result
+    head = f"{r.metric.label}" + (f" — {f.entity_name}" if many_entities else "")
+    out = [f'<h4 style="margin-bottom:2px;">{_badge("Fail", _RED)}&nbsp; {_e(head)}</h4>',
+           f"<p style='margin-top:2px;'><b>Why:</b> {_e(r.explanation)}</p>"]
+    rows = []
+    g = f.guarantee
+    names = {c.organisation_id: c.name for c in g.candidates}
+    cand = []
+    for c in g.candidates:
+        covers = ("net assets not given" if c.covers_amount is None else
+                  "net assets cover the amount" if c.covers_amount else "net assets below the amount")
+        cures = "would cure it" if c.cures else "would not cure it alone"
+        cand.append(f"<li>{_e(c.name)}: net assets {_e(format_gbp(c.net_assets))} ({covers}); {cures}</li>")
+    cure = (f"<br>Guarantors who together cure it: {_e(', '.join(names.get(i, str(i)) for i in g.cure_with))}."
+            if len(g.cure_with) > 1 else "")
+    rows.append(("Guarantee", _bold(g.explanation, format_gbp(g.amount)) + cure
+                 + (f"<ul style='margin-top:2px; margin-bottom:0;'>{''.join(cand)}</ul>" if cand else "")))
+    b = f.bond
+    rows.append(("Performance bond", _bold(b.explanation, format_gbp(b.amount), format_gbp(b.annual_cost) + " a year")))
+    w = f.what_it_would_take
+    label = w.line_item_label[0].upper() + w.line_item_label[1:]
+    now = f" {_e(label)} now: {_e(format_gbp(w.current))}." if w.current is not None else ""
+    take = (_bold(w.explanation, f"{format_gbp(w.extra)} more {w.line_item_label}") + now if w.extra is not None
+            else _bold(w.explanation, "cannot pass"))
+    closers = "".join(
+        f"<li>{_e(c.name)} (its {_e(w.line_item_label)}: {_e(format_gbp(c.contributes))}) — with it: "
+        f"{_e(cell_text(c.result))}, {_e(c.result.status.label.lower())}</li>" for c in w.closers)
+    rows.append(("What it would take", take
+                 + (f"<br><b>Organisations outside the option that would close the gap:</b>"
+                    f"<ul style='margin-top:0;'>{closers}</ul>" if closers else "")))
+    table = "".join(f"<tr><td style='padding:2px 10px 2px 0; white-space:nowrap;' valign='top'><b>{_e(k)}</b></td>"
+                    f"<td style='padding:2px 0;'>{v}</td></tr>" for k, v in rows)
+    out.append(f"<table cellspacing='0' style='margin-left:12px;'>{table}</table>")
+    return "".join(out)
+
+
+def details_html(result: StandingResult) -> str:
+    """Fails with their mitigations, cautions, and reserved-contract eligibility, as HTML."""
+    many = len(result.tested) > 1
+    parts = ["<h3 style='margin-top:0;'>Fails and how to mitigate them</h3>"]
+    if result.fails:
+        parts.extend(_fail_html(f, many) for f in result.fails)
+    else:
+        names = ", ".join(t.name for t in result.tested) or "the tested entity"
+        parts.append(f"<p>{_badge('No fails', _GREEN)}&nbsp; No test fails for {_e(names)}, so no guarantee or "
+                     "bond is needed on financial standing grounds.</p>")
+    cautions = [r for t in result.tested for r in t.metrics if r.status is Status.AMBER]
+    if cautions:
+        items = "".join(f"<li>{_e(r.explanation)}</li>" for r in cautions)
+        parts.append(f"<p style='margin-bottom:0;'>{_badge('Pass with caution', _AMBER)}&nbsp; buyers may ask about "
+                     f"these:</p><ul style='margin-top:2px;'>{items}</ul>")
+    unrun = [r for t in result.tested for r in t.metrics if r.status in (Status.NOT_GIVEN, Status.UNDEFINED)]
+    if unrun:
+        items = "".join(f"<li>{_e(r.explanation)}</li>" for r in unrun)
+        parts.append(f"<p style='margin-bottom:0;'>{_badge('Not run', _GREY)}&nbsp; tests that could not be run on "
+                     f"the tested accounts:</p><ul style='margin-top:2px;'>{items}</ul>")
+
+    res = result.reserved
+    title = ("Reserved contract eligibility (PCR15 reg 77)" if res.max_term_years == 3
+             else "Reserved contract eligibility (PA23 s33)")
+    parts.append(f"<h3>{_e(title)}</h3>")
+    flagged = ("The tender <b>is</b> marked as reserved for public service mutuals."
+               if res.tender_reserved else "The tender is not marked as reserved for public service mutuals; "
+               "this says whether the option could bid if it were.")
+    parts.append(f"<p>{_badge(res.verdict.label, VERDICT_PALETTE[res.verdict])}&nbsp; {flagged}</p>")
+    marks = {True: _badge("Yes", _GREEN), False: _badge("No", _RED), None: _badge("Check", _AMBER)}
+    checks = "".join(f"<tr><td style='padding:2px 8px 2px 0;' valign='top'>{marks[c.passed]}</td>"
+                     f"<td style='padding:2px 0;'>{_e(c.explanation)}</td></tr>" for c in res.checks)
+    if checks:
+        parts.append(f"<table cellspacing='0' style='margin-left:12px;'>{checks}</table>")
+    if res.caveats:
+        items = "".join(f"<li>{_e(c)}</li>" for c in res.caveats)
+        parts.append(f"<p style='margin-bottom:0;'><i>The workspace cannot show these, so check them:</i></p>"
+                     f"<ul style='margin-top:2px;'>{items}</ul>")
+    return "".join(parts)
+
+
+# --------------------------------------------------------------------------- the view
+
+
+class StandingTable(QTableView):
+    def __init__(self, model: StandingTableModel, parent=None):
+        super().__init__(parent)
+        self.source = model
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.setModel(self.proxy)
+        self.setSortingEnabled(True)
+        self.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setWordWrap(True)  # a long reason ("undefined: …") wraps rather than being cut off
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setIconSize(QSize(14, 14))
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        rows = self.verticalHeader()
+        rows.setDefaultSectionSize(24)
+        rows.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setHighlightSections(False)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag.AlignVCenter)
+        header.setToolTip("Click a column to bring its fails to the top; click again to reverse")
+        model.modelReset.connect(self.resize_columns)
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self.preferred_height())
+
+    def resize_columns(self) -> None:
+        self.resizeColumnsToContents()
+        fm = self.fontMetrics()
+        for c in range(self.source.columnCount()):
+            lo, hi = (90, 190) if c == StandingTableModel.COL_PASS_MARK else (100, 200)
+            if self.sizeHintForColumn(c) > hi:
+                hi += 60  # room for a reason ("undefined: …") to wrap onto two lines, not three
+            if c >= StandingTableModel.FIRST_ENTITY_COL:
+                title = str(self.source.headerData(c, Qt.Orientation.Horizontal) or "")
+                lo = max(lo, max((fm.horizontalAdvance(line) for line in title.split("\n")), default=0) + 24)
+            self.setColumnWidth(c, min(max(self.columnWidth(c), lo), max(hi, lo)))
+        rows = self.verticalHeader()
+        for r in range(self.source.rowCount()):
+            rows.resizeSection(r, max(rows.defaultSectionSize(), self.sizeHintForRow(r)))
+        self.setMaximumHeight(self.preferred_height())  # no empty band below the last row
+        self.updateGeometry()
+
+    def preferred_height(self) -> int:
+        return (self.horizontalHeader().sizeHint().height() + self.verticalHeader().length()
+                + self.horizontalScrollBar().sizeHint().height() + 2 * self.frameWidth() + 2)
+
+
+class StandingHeader(QWidget):
+    """Risk badge and explanation, the tender's context, who is tested, and warnings."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        top = QHBoxLayout()
+        top.setSpacing(8)
+        self.badge = QLabel()
+        self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.badge.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.risk = QLabel()
+        self.risk.setWordWrap(True)
+        self.risk.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        top.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self.risk, 1)
+        layout.addLayout(top)
+        self.context = QLabel()
+        self.context.setWordWrap(True)
+        font = self.context.font()
+        font.setItalic(True)
+        self.context.setFont(font)
+        layout.addWidget(self.context)
+        self.rule = QLabel()
+        self.rule.setWordWrap(True)
+        self.rule.setTextFormat(Qt.TextFormat.RichText)
+        self.rule.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.rule)
+        self.warnings = QLabel()
+        self.warnings.setWordWrap(True)
+        self.warnings.setTextFormat(Qt.TextFormat.RichText)
+        self.warnings.setStyleSheet(_WARNING_STYLE)
+        self.warnings.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.warnings)
+
+    def show_result(self, result: StandingResult) -> None:
+        pal = RISK_PALETTE[result.risk]
+        self.badge.setText(f"{pal.glyph}  {result.risk.label} risk")
+        self.badge.setStyleSheet(f"QLabel {{ background: {pal.background}; color: {pal.text}; font-weight: bold; "
+                                 f"border: 1px solid {pal.strong}; border-radius: 4px; padding: 3px 10px; }}")
+        self.badge.setAccessibleName(f"Overall risk: {result.risk.label}")
+        self.risk.setText(result.risk_explanation)
+        self.context.setText(
+            f"{result.tender_name} · {result.regime.label} · {format_gbp(result.annual_value)} a year · "
+            f"{result.structure.label} · each member's share of the contract by {result.share_basis}")
+        tested = result.tested
+        rules = list(dict.fromkeys(t.rule for t in tested))
+        names = "; ".join(_e(t.name) + ("" if t.has_track_record else " (no track record of its own)")
+                          for t in tested)
+        self.rule.setText(f"<b>The buyer tests:</b> {names}. {' '.join(_e(r) for r in rules)}")
+        if result.warnings:
+            self.warnings.setText("<br>".join(f"⚠&nbsp;{_e(w)}" for w in result.warnings))
+            self.warnings.setVisible(True)
+        else:
+            self.warnings.clear()
+            self.warnings.setVisible(False)
+
+
+class StandingView(OptionAnalysisView):
+    """Financial standing of the selected option: risk, metrics table, fails, reserved contracts."""
+
+    depends_on = ("organisation", "financial_year", "tender", "financial_condition", "consortium_option", "member",
+                  "allocation")
+
+    def __init__(self, controller, option_id, parent=None):
+        super().__init__(controller, option_id, parent)
+        self.content = QWidget()
+        layout = QVBoxLayout(self.content)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        self.header = StandingHeader()
+        layout.addWidget(self.header)
+        self.model = StandingTableModel(self)
+        self.table = StandingTable(self.model)
+        self.details = QTextBrowser()
+        self.details.setOpenLinks(False)
+        self.details.setFrameShape(QFrame.Shape.StyledPanel)
+        self.details.document().setDocumentMargin(8)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.details)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        layout.addWidget(self.splitter, 1)
+        self.body.addWidget(self.content, 1)
+        self.content.setVisible(False)
+        self._user_sized = False  # once the user drags the splitter, leave it where they put it
+        self.splitter.splitterMoved.connect(self._on_splitter_moved)
+
+    def _on_splitter_moved(self, *_args) -> None:
+        self._user_sized = True
+
+    def compute(self, ws, option_id: int) -> StandingResult:
+        return analyses.standing(ws, option_id)
+
+    def show_result(self, result: StandingResult) -> None:
+        scroll = self.details.verticalScrollBar().value()
+        hscroll = self.table.horizontalScrollBar().value()
+        self.header.show_result(result)
+        self.model.set_result(result)
+        self.details.setHtml(details_html(result))
+        self.details.verticalScrollBar().setValue(scroll)
+        self.table.horizontalScrollBar().setValue(hscroll)
+        self.content.setVisible(True)
+        if not self._user_sized:
+            table = self.table.preferred_height()
+            self.splitter.setSizes([table, max(self.splitter.height() - table, 120)])
+
+    def show_message(self, text: str) -> None:
+        super().show_message(text)
+        self.content.setVisible(False)
+        self.model.set_result(None)
