@@ -33,11 +33,11 @@ def session(tmp_path):
 
 
 def reopened(session):
-    other = WorkspaceSession.open(session.path)
-    try:
-        return sorted(map(repr, other.ws.entities()))
-    finally:
-        other.close()
+    """What the file holds, read by a second, read-only connection."""
+    from consortium_planner.store.workspace_file import Store
+
+    with Store.open(session.path, read_only=True) as other:
+        return sorted(map(repr, other.load().entities()))
 
 
 def test_edit_is_saved_and_mirrored(session):

@@ -217,7 +217,9 @@ def test_every_earlier_schema_opens_with_its_data_intact(tmp_path, fixture):
     option = ws.options()[0]
     assert option.quality_max == Decimal(100) and ws.tenders()[0].abnormal_threshold_pct == Decimal(15)
     if fixture != f"schema-{head_revision()}.cplan":
-        backups = list(backup_dir(p).glob("*.cplan"))
+        from consortium_planner.store.safety import list_backups
+
+        backups = [b.path for b in list_backups(p) if b.reason.startswith("before-upgrade")]
         assert backups, "a backup is taken before an upgrade"
         with Store.open(backups[0], migrate=False) as old:
             with old.engine.connect() as conn:

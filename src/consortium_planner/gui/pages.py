@@ -11,6 +11,7 @@ from ..domain.fields import specs
 from ..domain.model import (
     Allocation,
     Capacity,
+    Competitor,
     ConsortiumOption,
     CostProfile,
     FinancialCondition,
@@ -25,6 +26,7 @@ from ..domain.model import (
     TupeCohort,
 )
 from ..domain.validation import Severity, check_option
+from .analysis_tabs import analysis_tabs
 from .controller import WorkspaceController, touches
 from .panels import MasterDetailPage, RecordPanel, unique_name
 from .record_form import RecordForm
@@ -116,9 +118,16 @@ class TendersPage(MasterDetailPage):
         self.add_tab(self.requirements, "Requirements")
         self.add_tab(self.lots, "Lots")
         self.add_tab(self.conditions, "Financial conditions")
+        self.competitors = RecordPanel(
+            c, Competitor, _columns(Competitor), lambda: ws().by(Competitor, "tender_id", tid()) if tid() else [],
+            lambda: {"tender_id": tid(), "name": unique_name(
+                "Competitor", {x.name for x in ws().by(Competitor, "tender_id", tid())})} if tid() else None,
+            title="Competitors: the bid team's assumptions about rival bids")
         self.add_tab(self.tupe, "TUPE")
+        self.add_tab(self.competitors, "Competitors")
         self.controller = c
-        self.selected.connect(lambda _id: [p.reload() for p in (self.requirements, self.lots, self.conditions, self.tupe)])
+        self.selected.connect(lambda _id: [p.reload() for p in (self.requirements, self.lots, self.conditions, self.tupe,
+                                                             self.competitors)])
 
     def _new_condition(self) -> dict | None:
         tid = self.master.current_id()
@@ -170,6 +179,12 @@ class OptionsPage(MasterDetailPage):
         self.checks = ChecksList(c, oid)
         self.add_tab(self.members, "Members")
         self.add_tab(self.allocations, "Allocations")
+        self.analysis_views = {}
+        for title, view_cls in analysis_tabs():
+            view = view_cls(c, oid)
+            self.analysis_views[title] = view
+            self.add_tab(view, title)
+            self.selected.connect(lambda _id, v=view: v.reload())
         self.add_tab(self.checks, "Checks")
         self.selected.connect(lambda _id: [w.reload() for w in (self.members, self.allocations, self.checks)])
 

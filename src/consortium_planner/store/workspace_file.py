@@ -22,7 +22,12 @@ from sqlalchemy.exc import DatabaseError, IntegrityError
 from ..domain.fields import Kind, specs
 from ..domain.model import ENTITIES, ENTITY_BY_NAME, Entity
 from ..domain.workspace import Workspace
+from . import safety
+from .safety import WorkspaceFileError, WorkspaceLocked, backup_dir, list_backups
 from .tables import TABLES
+
+__all__ = ["Removal", "Store", "WorkspaceFileError", "WorkspaceLocked", "backup_dir", "list_backups",
+           "restore_backup", "sqlite_backup"]
 
 SUFFIX = ".cplan"
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -32,8 +37,14 @@ APPLICATION_ID = 0x43504C4E  # "CPLN" in the SQLite header, so the file says wha
 SCHEMA_HEAD = "0002"
 
 
-class WorkspaceFileError(Exception):
-    """A workspace file that cannot be opened or written, with a message for a person."""
+def restore_backup(backup: str | Path, destination: str | Path) -> Path:
+    """Write a backup out as a new workspace file (the damaged original is never touched)."""
+    dest = Path(destination)
+    if dest.exists():
+        raise WorkspaceFileError(f"{dest.name}: a file of that name already exists")
+    _check_sqlite_header(Path(backup))
+    sqlite_backup(Path(backup), dest)
+    return dest
 
 
 @dataclass
@@ -57,11 +68,23 @@ def _on_connect(dbapi_connection, _record) -> None:
     cur.close()
 
 
-def make_engine(target: str | Path) -> Engine:
+def _on_connect_read_only(dbapi_connection, _record) -> None:
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.execute("PRAGMA busy_timeout = 5000")
+    cur.close()
+
+
+def make_engine(target: str | Path, *, read_only: bool = False) -> Engine:
     """Engine for a file path or a database URL (``postgresql+psycopg://…`` for teams)."""
     text = str(target)
     if "://" in text:
         return create_engine(text)
+    if read_only:
+        uri = Path(text).resolve().as_uri() + "?mode=ro"
+        engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False))
+        event.listen(engine, "connect", _on_connect_read_only)
+        return engine
     engine = create_engine(_sqlite_url(Path(text)))
     event.listen(engine, "connect", _on_connect)
     return engine
@@ -81,6 +104,13 @@ def head_revision() -> str:
 
     cfg = alembic_config(None)  # type: ignore[arg-type]
     return ScriptDirectory.from_config(cfg).get_current_head()  # type: ignore[return-value]
+
+
+def current_schema(connection: Connection) -> str | None:
+    """The schema revision recorded in the file, without importing Alembic."""
+    if "alembic_version" not in inspect(connection).get_table_names():
+        return None
+    return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 
 
 def current_revision(connection: Connection) -> str | None:
@@ -104,10 +134,6 @@ def sqlite_backup(source: Path, destination: Path) -> Path:
     return destination
 
 
-def backup_dir(path: Path) -> Path:
-    return path.with_name(path.stem + ".backups")
-
-
 def _check_sqlite_header(path: Path) -> None:
     if not path.exists():
         raise WorkspaceFileError(f"{path.name}: no such file")
@@ -123,12 +149,17 @@ def _check_sqlite_header(path: Path) -> None:
 
 
 class Store:
-    """One open workspace. Every public method that writes is one transaction."""
+    """One open workspace. Every public method that writes is one transaction.
 
-    def __init__(self, engine: Engine, path: Path | None):
+    A writable store holds the file's lock (``safety.acquire``) until ``close``; a read-only
+    one takes no lock and refuses every write.
+    """
+
+    def __init__(self, engine: Engine, path: Path | None, *, read_only: bool = False):
         self.engine = engine
         self.path = path
-        self.read_only = False
+        self.read_only = read_only
+        self._locked = False
 
     # ------------------------------------------------------------------ open / create
     @classmethod
@@ -138,23 +169,38 @@ class Store:
             if not overwrite:
                 raise WorkspaceFileError(f"{p.name}: a file of that name already exists")
             p.unlink()
-        engine = make_engine(p)
-        store = cls(engine, p)
-        store._migrate(backup=False)
+        safety.acquire(p)
+        try:
+            engine = make_engine(p)
+            store = cls(engine, p)
+            store._locked = True
+            store._migrate(backup=False)
+        except BaseException:
+            safety.release(p)
+            raise
         return store
 
     @classmethod
-    def open(cls, target: str | Path, *, migrate: bool = True) -> Store:
+    def open(cls, target: str | Path, *, migrate: bool = True, read_only: bool = False) -> Store:
+        """Open a workspace file (or database URL).
+
+        Raises ``WorkspaceLocked`` when another program has it open for writing (open it with
+        ``read_only=True`` instead), ``WorkspaceFileError`` when it is missing, damaged or not
+        a workspace — in which case its bytes are left exactly as they were.
+        """
         text = str(target)
         if "://" in text:
-            store = cls(make_engine(text), None)
-            if migrate:
+            store = cls(make_engine(text), None, read_only=read_only)
+            if migrate and not read_only:
                 store._migrate(backup=False)
             return store
         p = Path(target)
         _check_sqlite_header(p)
-        engine = make_engine(p)
-        store = cls(engine, p)
+        if not read_only:
+            safety.acquire(p)
+        engine = make_engine(p, read_only=read_only)
+        store = cls(engine, p, read_only=read_only)
+        store._locked = not read_only
         try:
             with engine.connect() as conn:
                 app_id = conn.exec_driver_sql("PRAGMA application_id").scalar()
@@ -164,22 +210,27 @@ class Store:
             problems = store.integrity_problems(quick=True)
             if problems:
                 raise WorkspaceFileError(f"{p.name}: the file is damaged ({problems[0]})")
-            if migrate:
+            if read_only:
+                with engine.connect() as conn:
+                    if current_schema(conn) != SCHEMA_HEAD:
+                        raise WorkspaceFileError(
+                            f"{p.name}: written by another version of the program; open it for editing "
+                            "once to upgrade it (a backup is kept)")
+            elif migrate:
                 store._migrate(backup=True)
+                if safety.changed_since_last_backup(p):
+                    store.backup(reason="on-open")
         except DatabaseError as exc:
-            engine.dispose()
+            store.close()
             raise WorkspaceFileError(f"{p.name}: the file is damaged or not a workspace ({exc.orig})") from None
-        except WorkspaceFileError:
-            engine.dispose()
+        except BaseException:
+            store.close()
             raise
         return store
 
     def _migrate(self, *, backup: bool) -> None:
         with self.engine.connect() as conn:
-            if "alembic_version" in inspect(conn).get_table_names():
-                current = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-            else:
-                current = None
+            current = current_schema(conn)
         if current == SCHEMA_HEAD:
             return
         from alembic import command
@@ -191,9 +242,12 @@ class Store:
                 conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
 
     def backup(self, *, reason: str = "backup") -> Path:
+        """A consistent copy in ``<stem>.backups/`` (SQLite backup API); keeps the newest ten."""
         assert self.path is not None, "backups are for workspace files"
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-        return sqlite_backup(self.path, backup_dir(self.path) / f"{self.path.stem}-{stamp}-{reason}{SUFFIX}")
+        made = sqlite_backup(self.path, backup_dir(self.path) / f"{self.path.stem}-{stamp}-{reason}{SUFFIX}")
+        safety.prune(self.path)
+        return made
 
     def save_as(self, destination: str | Path) -> Path:
         """Write a consistent copy of the workspace to ``destination`` (SQLite backup API)."""
@@ -210,6 +264,9 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self._locked and self.path is not None:
+            safety.release(self.path)
+            self._locked = False
 
     def __enter__(self) -> Store:
         return self
