@@ -81,9 +81,7 @@ def cmd_demo(args) -> int:
 
 def cmd_summary(args) -> int:
     from .services.summary import summary
-    from .store.workspace_file import Store
-
-    with Store.open(args.file) as store:
+    with open_for_reading(args.file) as store:
         ws = store.load()
     data = summary(ws)
     if args.option:
@@ -93,6 +91,16 @@ def cmd_summary(args) -> int:
     json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
     return 0
+
+
+def open_for_reading(path):
+    """Open for editing (which upgrades an older file, with a backup); read-only if another program has it."""
+    from .store.workspace_file import Store, WorkspaceLocked
+
+    try:
+        return Store.open(path)
+    except WorkspaceLocked:
+        return Store.open(path, read_only=True)
 
 
 def cmd_generate(args) -> int:

@@ -133,3 +133,50 @@ def test_new_save_as_close_and_recent(window, tmp_path, small_workspace, monkeyp
     assert window.controller is None and window.windowTitle() == mw.APP_NAME
     window.recent_menu.actions()[1].trigger()
     assert window.controller.session.path == small_workspace
+
+
+def test_file_in_use_offers_read_only_and_refuses_edits(window, small_workspace, monkeypatch):
+    from consortium_planner.store.workspace_file import Store
+
+    holder = Store.open(small_workspace)  # another program has it open for writing
+    try:
+        asked: list[str] = []
+        monkeypatch.setattr(Messages, "ask_read_only", staticmethod(lambda parent, text: asked.append(text) or True))
+        assert window.open_path(small_workspace)
+        assert asked and "has had it open since" in asked[0]
+        assert "[read-only]" in window.windowTitle()
+        c = window.controller
+        tender = c.ws.tenders()[0]
+        assert not c.set_field(Tender, tender.id, "annual_value", "5")
+        assert "read-only" in window.statusBar().currentMessage()
+        page = window.show_page("Tenders")
+        model = page.master.model
+        assert not model.flags(model.index(0, 0)) & Qt.ItemFlag.ItemIsEditable
+    finally:
+        holder.close()
+
+
+def test_damaged_file_offers_the_newest_backup_in_a_new_file(window, small_workspace, monkeypatch):
+    from consortium_planner.store.workspace_file import Store
+
+    with Store.open(small_workspace):
+        pass  # takes the on-open backup
+    small_workspace.write_bytes(small_workspace.read_bytes()[:2048])
+    damaged = small_workspace.read_bytes()
+    offered: list[str] = []
+    monkeypatch.setattr(Messages, "ask_restore",
+                        staticmethod(lambda parent, text, desc: offered.append(desc) or True))
+    assert window.open_path(small_workspace)
+    assert offered and "on open" in offered[0]
+    assert small_workspace.read_bytes() == damaged
+    assert "restored" in window.controller.session.path.name
+    assert window.controller.ws.count(Organisation) == 2
+
+
+def test_restore_from_backup_menu(window, small_workspace, monkeypatch):
+    window.open_path(small_workspace)
+    window.controller.add(Organisation, {"name": "Added after the backup"})
+    monkeypatch.setattr(Messages, "choose_backup", staticmethod(lambda parent, items: 0))
+    window.restore_from_backup()
+    assert "restored" in window.controller.session.path.name
+    assert "Added after the backup" not in {o.name for o in window.controller.ws.all(Organisation)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
@@ -23,7 +24,13 @@ from PySide6.QtWidgets import (
 
 from .. import __version__
 from ..domain.model import ConsortiumOption, Organisation, Tender
-from ..services.session import WorkspaceFileError, WorkspaceSession
+from ..services.session import (
+    WorkspaceFileError,
+    WorkspaceLocked,
+    WorkspaceSession,
+    list_backups,
+    restore_backup,
+)
 from .controller import WorkspaceController, touches
 from .pages import OptionsPage, OrganisationsPage, TendersPage
 
@@ -54,6 +61,29 @@ class Messages:
     @staticmethod
     def error(parent: QWidget, title: str, text: str) -> None:
         QMessageBox.warning(parent, title, text)
+
+    @staticmethod
+    def ask_read_only(parent: QWidget, text: str) -> bool:
+        answer = QMessageBox.question(parent, "Workspace in use", f"{text}\n\nOpen it read-only?",
+                                      QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Open
+
+    @staticmethod
+    def ask_restore(parent: QWidget, text: str, backup_description: str) -> bool:
+        answer = QMessageBox.question(
+            parent, "Cannot open workspace",
+            f"{text}\n\nThe file has not been changed. Restore the newest backup "
+            f"({backup_description}) into a new file and open that?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    @staticmethod
+    def choose_backup(parent: QWidget, descriptions: list[str]) -> int | None:
+        from PySide6.QtWidgets import QInputDialog
+
+        item, ok = QInputDialog.getItem(parent, "Restore from backup", "Backups of this workspace, newest first:",
+                                        descriptions, 0, False)
+        return descriptions.index(item) if ok and item in descriptions else None
 
     @staticmethod
     def about(parent: QWidget) -> None:
@@ -138,6 +168,8 @@ class MainWindow(QMainWindow):
         self.act_save = self._act("&Save", self.save, K.Save, "Every change is saved as you make it")
         self.act_save_as = self._act("Save &As…", self.save_as, K.SaveAs)
         self.act_close = self._act("&Close workspace", self.close_workspace, K.Close)
+        self.act_restore = self._act("Restore from &backup…", self.restore_from_backup,
+                                     tip="Open one of this workspace's automatic backups as a new file")
         self.act_quit = self._act("&Quit", self.close, K.Quit)
         self.act_about = self._act("&About Consortium Planner", lambda: Messages.about(self))
         self.act_undo = self._act("&Undo", self.undo, K.Undo)
@@ -152,7 +184,7 @@ class MainWindow(QMainWindow):
             file_menu.addAction(a)
         self.recent_menu = file_menu.addMenu("Open &Recent")
         file_menu.addSeparator()
-        for a in (self.act_save, self.act_save_as, self.act_close):
+        for a in (self.act_save, self.act_save_as, self.act_restore, self.act_close):
             file_menu.addAction(a)
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
@@ -208,13 +240,50 @@ class MainWindow(QMainWindow):
             self.open_path(path)
 
     def open_path(self, path: str | Path) -> bool:
+        """Open a workspace; if another program has it, offer read-only; if damaged, offer a backup."""
+        path = Path(path)
         try:
             session = WorkspaceSession.open(path)
+        except WorkspaceLocked as exc:
+            if not Messages.ask_read_only(self, str(exc)):
+                return False
+            try:
+                session = WorkspaceSession.open(path, read_only=True)
+            except (WorkspaceFileError, OSError) as exc2:
+                Messages.error(self, "Cannot open workspace", str(exc2))
+                return False
         except (WorkspaceFileError, OSError) as exc:
+            backups = list_backups(path) if path.exists() else []
+            if backups and Messages.ask_restore(self, str(exc), backups[0].describe()):
+                return self._restore(backups[0].path, path)
             Messages.error(self, "Cannot open workspace", str(exc))
             return False
         self.set_session(session)
         return True
+
+    def _restore(self, backup: Path, original: Path) -> bool:
+        stamp = datetime.now().strftime("%Y-%m-%d %H%M")
+        target = original.with_name(f"{original.stem} (restored {stamp}).cplan")
+        try:
+            restore_backup(backup, target)
+        except (WorkspaceFileError, OSError) as exc:
+            Messages.error(self, "Cannot restore the backup", str(exc))
+            return False
+        self.statusBar().showMessage(f"Restored a backup into {target.name}; the original file is untouched.", 8000)
+        return self.open_path(target)
+
+    def restore_from_backup(self) -> None:
+        """File → Restore from backup: pick one of this workspace's backups; it opens as a new file."""
+        if self.controller is None or self.controller.session.path is None:
+            return
+        original = self.controller.session.path
+        backups = list_backups(original)
+        if not backups:
+            Messages.error(self, "Restore from backup", f"There are no backups of {original.name} yet.")
+            return
+        index = Messages.choose_backup(self, [b.describe() for b in backups])
+        if index is not None:
+            self._restore(backups[index].path, original)
 
     def set_session(self, session: WorkspaceSession | None) -> None:
         old = self.controller
@@ -337,7 +406,7 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         has = self.controller is not None
-        for a in (self.act_save, self.act_save_as, self.act_close):
+        for a in (self.act_save, self.act_save_as, self.act_restore, self.act_close):
             a.setEnabled(has)
 
     def _show_page(self, row: int) -> None:

@@ -22,9 +22,16 @@ from ..domain.validation import (
     with_value,
 )
 from ..domain.workspace import Workspace
-from ..store.workspace_file import Removal, Store, WorkspaceFileError
+from ..store.workspace_file import (
+    Removal,
+    Store,
+    WorkspaceFileError,
+    WorkspaceLocked,
+    list_backups,
+    restore_backup,
+)
 
-__all__ = ["Batch", "Changes", "WorkspaceSession", "ValidationError", "WorkspaceFileError", "Removal"]
+__all__ = ["Batch", "Changes", "WorkspaceLocked", "list_backups", "restore_backup", "WorkspaceSession", "ValidationError", "WorkspaceFileError", "Removal"]
 
 
 @dataclass(frozen=True)
@@ -57,8 +64,12 @@ class WorkspaceSession:
 
     # ------------------------------------------------------------------ lifecycle
     @classmethod
-    def open(cls, target: str | Path) -> WorkspaceSession:
-        return cls(Store.open(target))
+    def open(cls, target: str | Path, *, read_only: bool = False) -> WorkspaceSession:
+        return cls(Store.open(target, read_only=read_only))
+
+    @property
+    def read_only(self) -> bool:
+        return self.store.read_only
 
     @classmethod
     def create(cls, path: str | Path, *, overwrite: bool = False) -> WorkspaceSession:
