@@ -1114,7 +1114,7 @@ def _plan(
             out.append(_Group("No providers", "provider", rule, (), acv, None))
         return out
     # SPV, LLP, secondary co-operative
-    vehicle = f"{option.name} ({s.label.lower()})"
+    vehicle = option.name if s.label.casefold() in option.name.casefold() else f"{option.name} ({s.label.lower()})"
     guarantors = [p for p in parties if p.member is not None and _relied(p.member)]
     warnings.append(f"The {s.label.lower()} is a new body with no accounts or track record of its own; buyers "
                     "will look to its members' guarantees and may ask for guarantees covering the whole contract.")
@@ -1191,7 +1191,7 @@ def _turnover_test(entity: str, who_has: str, items: LineItems, result: MetricRe
     turnover = items.turnover
     shortfall = None
     if required is not None and turnover is not None:
-        shortfall = max(ZERO, required - turnover)
+        shortfall = quantize(max(ZERO, required - turnover))
     if result.status is Status.AMBER and shortfall is not None:
         text = (f"{who_has} turnover of {format_gbp(turnover)}, {format_gbp(shortfall)} short of the "
                 f"{format_gbp(required)} asked for ({format_decimal(multiple)} × {format_gbp(acv)} a year) but within "
