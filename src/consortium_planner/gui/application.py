@@ -12,4 +12,11 @@ def make_application(argv: list[str] | None = None):
     app.setOrganizationName("Consortium Planner")
     app.setOrganizationDomain("consortium-planner.invalid")
     app.setApplicationName("Consortium Planner")
+    from importlib import resources
+
+    from PySide6.QtGui import QIcon
+
+    icon = resources.files("consortium_planner").joinpath("resources/icons/consortium-planner.svg")
+    app.setWindowIcon(QIcon(str(icon)))
+    app.setDesktopFileName("consortium-planner")
     return app
