@@ -130,6 +130,18 @@ class MemberRole(ChoiceEnum):
     GUARANTOR = ("guarantor", "Guarantor only")
 
 
+class FundingKind(ChoiceEnum):
+    MEMBER_EQUITY = ("member_equity", "Member equity")
+    GRANT = ("grant", "Grant")
+    LOAN = ("loan", "Loan")
+    OVERDRAFT = ("overdraft", "Overdraft")
+
+
+class CapitalKind(ChoiceEnum):
+    MOBILISATION = ("mobilisation", "Mobilisation (one-off cost)")
+    CAPEX = ("capex", "Capital expenditure (depreciated)")
+
+
 # --------------------------------------------------------------------------- entities
 
 
@@ -404,6 +416,18 @@ class ConsortiumOption(Entity):
     quality_max: Decimal = decimal("Quality score out of", default="100", minimum="0.01", places=1)
     social_value_score: Decimal = decimal("Expected social value score", default="70", places=1)
     social_value_max: Decimal = decimal("Social value score out of", default="100", minimum="0.01", places=1)
+    ramp_up_months: int = integer("Ramp-up (months)", default=3, maximum=36,
+                                  help="Volumes reach 100% linearly over these months from service start")
+    discount_rate_pct: Decimal = percent("Discount rate", default="3.5", maximum=50, places=2,
+                                         help="HM Treasury Green Book 3.5%, or the investor's rate")
+    buffer_months_payroll: Decimal = decimal("Cash buffer (months of payroll)", default="1", maximum=12, places=1)
+    contingency_on_funding_pct: Decimal = percent("Contingency on funding", default="10")
+    min_dscr: Decimal = decimal("Minimum debt service cover", default="1.25", maximum=10, places=2,
+                                help="Lenders look for 1.2–1.5 [U]")
+    tax_rate_pct: Decimal = percent("Tax rate on profit", default="25",
+                                    help="Corporation tax; charities and charitable CIOs pay none")
+    non_pay_payment_days: int = integer("Non-pay paid after (days)", default=30, maximum=180)
+    insurance_per_year: Decimal = money("Insurance a year")
     notes: str = longtext("Notes")
 
 
@@ -439,6 +463,51 @@ class Allocation(Entity):
 
 
 @dataclass(frozen=True, slots=True)
+class FundingSource(Entity):
+    """Money that pays for mobilisation and working capital: equity, a grant, a loan or an overdraft.
+
+    Months count from the start of mobilisation (month 0 is its first month).
+    """
+
+    entity_name: ClassVar[str] = "funding_source"
+    label: ClassVar[str] = "Funding source"
+    parent_field: ClassVar[str | None] = "option_id"
+
+    id: int | None = id_field()
+    option_id: int | None = ref("consortium_option", "Option")
+    name: str = text("Name", required=True)
+    kind: FundingKind = choice(FundingKind, "Kind", FundingKind.LOAN)
+    amount: Decimal = money("Amount")
+    interest_rate_pct: Decimal = percent("Interest rate a year", places=2,
+                                         help="Growth Fund loans under £150k averaged 7.01% [V]")
+    term_months: int = integer("Term (months)", maximum=600, help="Loans: months from drawdown to the last repayment")
+    capital_holiday_months: int = integer("Capital holiday (months)", maximum=600,
+                                          help="Interest only for these months after drawdown")
+    arrangement_fee_pct: Decimal = percent("Arrangement fee", places=2)
+    drawdown_month: int = integer("Drawn in month", maximum=600, help="Months after mobilisation starts (0: first)")
+    member_id: int | None = ref("member", "Member", required=False, cascade=False,
+                                help="For member equity: the member putting it in")
+
+
+@dataclass(frozen=True, slots=True)
+class CapitalItem(Entity):
+    """A one-off mobilisation cost (revenue) or a capital purchase depreciated over its life."""
+
+    entity_name: ClassVar[str] = "capital_item"
+    label: ClassVar[str] = "Capital or mobilisation cost"
+    parent_field: ClassVar[str | None] = "option_id"
+
+    id: int | None = id_field()
+    option_id: int | None = ref("consortium_option", "Option")
+    name: str = text("Name", required=True)
+    kind: CapitalKind = choice(CapitalKind, "Kind", CapitalKind.MOBILISATION)
+    amount: Decimal = money("Amount")
+    month: int = integer("Paid in month", maximum=600, help="Months after mobilisation starts (0: first)")
+    useful_life_months: int = integer("Useful life (months)", default=36, maximum=600,
+                                      help="Capital expenditure is depreciated straight-line over it")
+
+
+@dataclass(frozen=True, slots=True)
 class Setting(Entity):
     """Workspace-level settings (author, logo path, discount rate...), key → text."""
 
@@ -467,6 +536,8 @@ ENTITIES: tuple[type[Entity], ...] = (
     ConsortiumOption,
     Member,
     Allocation,
+    FundingSource,
+    CapitalItem,
 )
 
 ENTITY_BY_NAME: dict[str, type[Entity]] = {e.entity_name: e for e in ENTITIES}
@@ -482,6 +553,8 @@ UNIQUE_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
     "competitor": (("tender_id", "name"),),
     "member": (("option_id", "organisation_id"),),
     "allocation": (("requirement_id", "member_id"),),
+    "funding_source": (("option_id", "name"),),
+    "capital_item": (("option_id", "name"),),
 }
 
 

@@ -16,6 +16,7 @@ from ..domain import bid as _bid
 from ..domain import capacity as _capacity
 from ..domain import optimise as _optimise
 from ..domain import pricing as _pricing
+from ..domain import projection as _projection
 from ..domain import standing as _standing
 from ..domain.model import ConsortiumOption, Tender
 from ..domain.rates import RateTable
@@ -67,6 +68,26 @@ def evaluation(ws: Workspace, option_id: int, schedule: _pricing.PriceSchedule |
     return _bid.bid_evaluation(ws, option_id, schedule or prices(ws, option_id))
 
 
+def capital(ws: Workspace, option_id: int, schedule: _pricing.PriceSchedule | None = None) -> _projection.Capital:
+    """Projection, funding and returns over the term (extensions are not promised), computed together."""
+    return _projection.capital(ws, option_id, workspace_rates(ws), schedule=schedule or prices(ws, option_id))
+
+
+def projection(ws: Workspace, option_id: int, schedule: _pricing.PriceSchedule | None = None) -> _projection.Projection:
+    """Monthly cash flow and P&L by contract year, per member (DOMAIN §6)."""
+    return capital(ws, option_id, schedule).projection
+
+
+def funding(ws: Workspace, option_id: int, schedule: _pricing.PriceSchedule | None = None) -> _projection.FundingResult:
+    """Funding requirement, sources, loan schedules and debt service cover (DOMAIN §6)."""
+    return capital(ws, option_id, schedule).funding
+
+
+def returns(ws: Workspace, option_id: int, schedule: _pricing.PriceSchedule | None = None) -> _projection.Returns:
+    """NPV, IRR, payback and break-even (DOMAIN §6)."""
+    return capital(ws, option_id, schedule).returns
+
+
 ANALYSES: dict[str, Callable[[Workspace, int], Any]] = {
     "coverage": coverage,
     "workforce": workforce,
@@ -75,6 +96,9 @@ ANALYSES: dict[str, Callable[[Workspace, int], Any]] = {
     "standing": standing,
     "prices": prices,
     "evaluation": evaluation,
+    "projection": projection,
+    "funding": funding,
+    "returns": returns,
 }
 
 
@@ -99,6 +123,9 @@ def analyse_option(ws: Workspace, option_id: int) -> dict[str, Any]:
     schedule = attempt("prices", lambda: prices(ws, option_id))
     if schedule is not None:
         attempt("evaluation", lambda: evaluation(ws, option_id, schedule))
+        both = attempt("projection", lambda: capital(ws, option_id, schedule))
+        for name in ("projection", "funding", "returns"):
+            out[name] = getattr(both, name) if both is not None else out["projection"]
     return out
 
 

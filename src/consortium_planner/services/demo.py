@@ -26,12 +26,14 @@ from ..domain.model import (
     ENTITIES,
     Allocation,
     Capacity,
+    CapitalItem,
     Competitor,
     ConsortiumOption,
     CostProfile,
     Entity,
     FinancialCondition,
     FinancialYear,
+    FundingSource,
     Lot,
     Member,
     Organisation,
@@ -259,6 +261,8 @@ class _Builder:
         src = dict(src)
         sec = _section("option", src.get("name"))
         members = src.pop("member", None)
+        funding = src.pop("funding", None)
+        capital_items = src.pop("capital_item", None)
         tender = self._tender_for(src.pop("tender", None), sec)
         lead_name = src.pop("lead", None)
         lead_id = self._org(lead_name, f"{sec} lead").id if lead_name not in (None, "") else None
@@ -269,6 +273,7 @@ class _Builder:
             raise DemoSourceError(f"{sec}: another option for this tender has the same name")
         self.options[okey] = option
         seen_orgs: set[int] = set()
+        members_by_org: dict[int, Member] = {}
         for m_src in _as_list(members, sec, "member"):
             m_src = dict(m_src)
             msec = _section("option.member", m_src.get("organisation"), sec)
@@ -285,6 +290,20 @@ class _Builder:
                 req = self._requirement(tender, ref, asec)
                 self.make(Allocation, {"volume": volume}, asec, option_id=option.id,
                           requirement_id=req.id, member_id=member.id)
+            members_by_org[org.id] = member  # type: ignore[index]
+        for item in _as_list(capital_items, sec, "capital_item"):
+            self.make(CapitalItem, item, _section("option.capital_item", item.get("name"), sec), option_id=option.id)
+        for f_src in _as_list(funding, sec, "funding"):
+            f_src = dict(f_src)
+            fsec = _section("option.funding", f_src.get("name"), sec)
+            member_name = f_src.pop("member", None)
+            member_id = None
+            if member_name not in (None, ""):
+                org = self._org(member_name, fsec)
+                if org.id not in members_by_org:
+                    raise DemoSourceError(f"{fsec}: {org.name!r} is not a member of this option")
+                member_id = members_by_org[org.id].id  # type: ignore[index]
+            self.make(FundingSource, f_src, fsec, option_id=option.id, member_id=member_id)
 
     def _tender_for(self, name: Any, section: str) -> Tender:
         if name in (None, ""):
