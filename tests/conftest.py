@@ -7,11 +7,13 @@ import pytest  # noqa: E402
 from consortium_planner.domain.model import (  # noqa: E402
     Allocation,
     Capacity,
+    CapitalItem,
     Competitor,
     ConsortiumOption,
     CostProfile,
     FinancialCondition,
     FinancialYear,
+    FundingSource,
     Lot,
     Member,
     Organisation,
@@ -46,6 +48,9 @@ def build_small_workspace(path):
     ma, _ = s.add(Member, {"option_id": op.id, "organisation_id": a.id, "participation_pct": "60"})
     s.add(Member, {"option_id": op.id, "organisation_id": b.id, "participation_pct": "40"})
     s.add(Allocation, {"option_id": op.id, "requirement_id": r.id, "member_id": ma.id, "volume": "30000"})
+    s.add(FundingSource, {"option_id": op.id, "name": "Social investment loan", "amount": "250000",
+                          "interest_rate_pct": "7.01", "term_months": "60", "capital_holiday_months": "6"})
+    s.add(CapitalItem, {"option_id": op.id, "name": "Recruitment", "amount": "15000"})
     s.close()
     return path
 
