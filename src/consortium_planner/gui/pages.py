@@ -11,11 +11,13 @@ from ..domain.fields import specs
 from ..domain.model import (
     Allocation,
     Capacity,
+    CapitalItem,
     Competitor,
     ConsortiumOption,
     CostProfile,
     FinancialCondition,
     FinancialYear,
+    FundingSource,
     Lot,
     Member,
     Metric,
@@ -177,8 +179,27 @@ class OptionsPage(MasterDetailPage):
             self._new_allocation, title="Allocations: who delivers what volume", ref_choices=allocation_refs,
             searchable=True)
         self.checks = ChecksList(c, oid)
+
+        def funding_refs(field, row):
+            return [(None, "(none)")] + [(m.id, ws().display_name(Member, m.id)) for m in ws().members(oid())] \
+                if oid() else []
+
+        self.funding = RecordPanel(
+            c, FundingSource, _columns(FundingSource), lambda: ws().by(FundingSource, "option_id", oid()) if oid() else [],
+            lambda: {"option_id": oid(), "name": unique_name(
+                "Funding", {x.name for x in ws().by(FundingSource, "option_id", oid())})} if oid() else None,
+            title="Funding sources: equity, grants, loans, overdraft", ref_choices=funding_refs)
+        self.capital_items = RecordPanel(
+            c, CapitalItem, _columns(CapitalItem), lambda: ws().by(CapitalItem, "option_id", oid()) if oid() else [],
+            lambda: {"option_id": oid(), "name": unique_name(
+                "Cost", {x.name for x in ws().by(CapitalItem, "option_id", oid())})} if oid() else None,
+            title="Mobilisation costs and capital expenditure")
+        funding_split = QSplitter(Qt.Orientation.Vertical)
+        funding_split.addWidget(self.funding)
+        funding_split.addWidget(self.capital_items)
         self.add_tab(self.members, "Members")
         self.add_tab(self.allocations, "Allocations")
+        self.add_tab(funding_split, "Funding")
         self.analysis_views = {}
         for title, view_cls in analysis_tabs():
             view = view_cls(c, oid)
@@ -186,7 +207,8 @@ class OptionsPage(MasterDetailPage):
             self.add_tab(view, title)
             self.selected.connect(lambda _id, v=view: v.reload())
         self.add_tab(self.checks, "Checks")
-        self.selected.connect(lambda _id: [w.reload() for w in (self.members, self.allocations, self.checks)])
+        self.selected.connect(lambda _id: [w.reload() for w in (self.members, self.allocations, self.funding,
+                                                                 self.capital_items, self.checks)])
 
     def _new_option(self) -> dict | None:
         tenders = self.controller.ws.tenders()
