@@ -3,6 +3,7 @@
     consortium-planner [FILE]                       open the GUI (on FILE)
     consortium-planner demo OUT.cplan               write the demo workspace
     consortium-planner summary FILE --json          everything, and every analysis, as JSON
+    consortium-planner export-pdf FILE --option NAME -o OUT.pdf [--sections a,b]   an investment case
     consortium-planner generate --size large OUT    a synthetic workspace for benchmarks
     consortium-planner run-demo DEMO.cplan --out D  GUI on the demo, or headless output without a display
     consortium-planner screenshots DIR              offscreen screenshots of the main window
@@ -17,7 +18,7 @@ import json
 import sys
 from pathlib import Path
 
-COMMANDS = ("demo", "summary", "generate", "run-demo", "screenshots")
+COMMANDS = ("demo", "summary", "export-pdf", "generate", "run-demo", "screenshots")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,6 +32,11 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("file", type=Path)
     s.add_argument("--json", action="store_true", help="JSON output (the default)")
     s.add_argument("--option", help="only this consortium option (by name)")
+    e = sub.add_parser("export-pdf", help="write a consortium option's investment case as a PDF")
+    e.add_argument("file", type=Path)
+    e.add_argument("--option", required=True, help="the consortium option, by name")
+    e.add_argument("-o", "--out", type=Path, required=True, help="the PDF to write")
+    e.add_argument("--sections", help="comma-separated section keys, e.g. summary,pricing,standing (default: all)")
     g = sub.add_parser("generate", help="write a synthetic workspace for benchmarks")
     g.add_argument("--size", choices=["large"], default="large")
     g.add_argument("--seed", type=int, default=1)
@@ -103,6 +109,25 @@ def open_for_reading(path):
         return Store.open(path, read_only=True)
 
 
+def cmd_export_pdf(args) -> int:
+    from .reports.case import build_case, check_sections, option_by_name
+    from .reports.pdf import render_pdf
+
+    try:
+        sections = check_sections(args.sections.split(",")) if args.sections is not None else None
+    except ValueError as exc:
+        return _fail(str(exc))
+    with open_for_reading(args.file) as store:
+        ws = store.load()
+    try:
+        option = option_by_name(ws, args.option)
+    except ValueError as exc:
+        return _fail(str(exc))
+    path = render_pdf(build_case(ws, option.id, sections=sections), args.out)  # type: ignore[arg-type]
+    print(f"Wrote {path}")
+    return 0
+
+
 def cmd_generate(args) -> int:
     from .services.generate import write_large
 
@@ -127,6 +152,10 @@ def cmd_run_demo(args) -> int:
 
     for path in export_headless(args.file, args.out):
         print(f"Wrote {path}")
+    from .reports.export import export_workspace_cases
+
+    for path in export_workspace_cases(args.file, args.out):
+        print(f"Wrote {path}")
     return 0
 
 
@@ -141,6 +170,7 @@ def cmd_screenshots(args) -> int:
 _COMMANDS = {
     "demo": cmd_demo,
     "summary": cmd_summary,
+    "export-pdf": cmd_export_pdf,
     "generate": cmd_generate,
     "run-demo": cmd_run_demo,
     "screenshots": cmd_screenshots,

@@ -1,0 +1,278 @@
+"""The investment case document model: sections, figures that reconcile with ``summary --json``, narrative."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+from decimal import Decimal
+
+import pytest
+
+from consortium_planner.domain.model import Organisation, Setting
+from consortium_planner.domain.money import format_gbp
+from consortium_planner.domain.workspace import Workspace
+from consortium_planner.reports import case as case_mod
+from consortium_planner.reports.case import (
+    NARRATIVE_SECTIONS,
+    SECTIONS,
+    Chart,
+    ChartKind,
+    InvestmentCase,
+    KeyFigures,
+    Kind,
+    Paragraph,
+    Status,
+    build_case,
+    check_sections,
+    format_value,
+    narrative_key,
+    option_by_name,
+    slug,
+)
+from consortium_planner.services import analyses
+from consortium_planner.services.demo import build_demo_entities, load_demo_source
+from consortium_planner.services.summary import summary
+
+SPV = "Special purpose vehicle"
+ON = dt.date(2026, 11, 25)
+
+
+@pytest.fixture(scope="module")
+def ws() -> Workspace:
+    return Workspace(build_demo_entities(load_demo_source()))
+
+
+@pytest.fixture(scope="module")
+def spv_id(ws) -> int:
+    return option_by_name(ws, SPV).id
+
+
+@pytest.fixture(scope="module")
+def results(ws, spv_id):
+    return analyses.analyse_option(ws, spv_id)
+
+
+@pytest.fixture(scope="module")
+def case(ws, spv_id, results) -> InvestmentCase:
+    return build_case(ws, spv_id, results=results, on=ON)
+
+
+@pytest.fixture(scope="module")
+def spv_json(ws):
+    data = summary(ws)
+    return next(o for o in data["consortium_options"] if o["name"] == SPV)
+
+
+def key_figures(case: InvestmentCase) -> dict[str, str]:
+    return next(b for b in case.section("summary").blocks if isinstance(b, KeyFigures)).as_dict()
+
+
+def test_sections_of_the_demo_spv_in_document_order(case):
+    keys = case.keys()
+    for k in ("summary", "consortium", "opportunity", "capacity", "pricing", "standing", "reserved",
+              "social_impact", "risks", "assumptions"):
+        assert k in keys
+    order = [k for k, _ in SECTIONS]
+    assert list(keys) == sorted(keys, key=order.index)
+    assert all(s.blocks for s in case.sections)
+    assert [s.title for s in case.sections] == [dict(SECTIONS)[k] for k in keys]
+
+
+def test_metadata_names_the_workspace_author_never_the_user(case, ws):
+    m = case.metadata
+    assert m.author == ws.setting("author") == "Westmarch Mutuals Partnership (demo)"
+    assert SPV in m.title and m.tender in m.subject and m.consortium == SPV
+    assert m.date == ON and m.creator == "Consortium Planner"
+    user = getpass.getuser()
+    for value in (m.title, m.subject, m.author, m.keywords):
+        assert "/" not in value and "\\" not in value
+        if len(user) > 3:
+            assert user not in value
+    assert case.running_header == f"{SPV} – {m.tender}"
+
+
+def test_key_figures_equal_the_summary_json_to_the_penny(case, spv_json, ws, spv_id):
+    figs = key_figures(case)
+    year_one = analyses.prices(ws, spv_id).years[0].annual_price
+    assert figs["Annual price (year one)"] == format_gbp(year_one)
+    a = spv_json["analyses"]
+    assert figs["Annual price (year one)"] == format_gbp(Decimal(a["prices"]["years"][0]["annual_price"]))
+    assert figs["Contract price (5 years)"] == format_gbp(Decimal(a["prices"]["term_price"]))
+    assert figs["Required volume covered"] == f"{Decimal(a['coverage']['covered_pct']):.2f}%"
+    assert figs["Financial standing risk"] == a["standing"]["risk"].capitalize()
+    win = Decimal(a["evaluation"]["win"]["probability"]) * 100
+    assert figs["Win probability"] == format_value(win, Kind.PERCENT)
+    assert figs["Best price for expected contribution"] == format_gbp(Decimal(a["evaluation"]["best"]["price"]))
+
+
+def test_tables_reconcile_with_the_summary_json(case, spv_json):
+    a = spv_json["analyses"]
+    pricing = case.section("pricing")
+    years = pricing.table("prices_by_year")
+    col = years.column("Annual price")
+    for i, y in enumerate(a["prices"]["years"]):
+        assert years.text(i, col) == format_gbp(Decimal(y["annual_price"]))
+    totals = [years.text(r, col) for r in range(len(years.rows) - years.total_rows, len(years.rows))]
+    assert format_gbp(Decimal(a["prices"]["term_price"])) in totals
+    assert format_gbp(Decimal(a["prices"]["total_price"])) in totals
+    buildup = pricing.table("buildup")
+    assert buildup.text(len(buildup.rows) - 1, 1) == format_gbp(Decimal(a["prices"]["buildup"]["annual_price"]))
+    # each service line's per-unit lines add to its price per unit
+    per_unit = pricing.table("per_unit")
+    for c in range(1, len(per_unit.columns)):
+        lines = sum((per_unit.rows[r][c].value for r in range(len(per_unit.rows) - 1)), Decimal(0))
+        assert lines == per_unit.rows[-1][c].value
+    members = case.section("consortium").table("members")
+    names = [members.text(r, 0) for r in range(len(members.rows) - 1)]
+    assert names == [m["organisation_name"] for m in spv_json["members"]]
+    capital = members.column("Capital")
+    for r, m in enumerate(spv_json["members"]):
+        assert members.text(r, capital) == format_gbp(Decimal(m["capital_contribution"]))
+
+
+def test_standing_table_is_red_amber_green_per_member_and_tested_entity(case, results):
+    s = case.section("standing")
+    standing = results["standing"]
+    first = s.table("standing")
+    heads = [c.title for c in first.columns]
+    assert heads[2].startswith("Tested")
+    every = [c.title for t in s.tables() if t.key.startswith("standing") for c in t.columns[2:]]
+    assert len(every) == len(standing.tested) + len(standing.members)
+    statuses = {cell.status for t in s.tables() if t.key.startswith("standing") for row in t.rows for cell in row[2:]}
+    assert {Status.GREEN, Status.RED} <= statuses  # Westmarch Care Mutual's turnover ratio fails on its own
+    thresholds = case.section("assumptions").table("thresholds")
+    sources = {thresholds.text(r, 2) for r in range(len(thresholds.rows))}
+    assert "[K]" in sources and "[U]" in sources
+
+
+def test_capacity_heat_map_and_charts(case, results):
+    s = case.section("capacity")
+    heat = s.chart("coverage_heatmap")
+    assert heat is not None and heat.kind is ChartKind.HEATMAP
+    coverage = results["coverage"]
+    cells = [v for series in heat.series for v in series.values if v is not None]
+    assert len(cells) == len(coverage.requirements)
+    assert all(st is Status.AMBER for series in heat.series for st in series.statuses if st is not None)
+    util = s.chart("utilisation")
+    assert util.kind is ChartKind.BAR and util.y_title.endswith("(%)") and util.value_count() > 0
+    assert s.table("workforce").text(len(s.table("workforce").rows) - 1, 1) == "90.10"
+
+
+def test_pricing_charts_carry_axis_titles_with_units(case):
+    for chart in case.section("pricing").charts():
+        assert chart.value_count() > 0, chart.key
+        assert chart.y_title and chart.x_title
+    win = case.section("pricing").chart("win_probability")
+    assert win.kind is ChartKind.LINE and "(%)" in win.y_title and "(£)" in win.x_title
+    assert len(win.x_values) == len(win.series[0].values)
+
+
+def test_a_section_whose_analysis_is_missing_is_left_out(ws, spv_id, monkeypatch):
+    real = analyses.analyse_option
+
+    def without_standing(w, option_id):
+        out = dict(real(w, option_id))
+        out.pop("standing")
+        return out
+
+    monkeypatch.setattr(analyses, "analyse_option", without_standing)
+    built = build_case(ws, spv_id, on=ON)
+    assert "standing" not in built.keys() and "reserved" not in built.keys()
+    assert {"summary", "pricing", "capacity"} <= set(built.keys())
+    assert dict(built.left_out)["standing"] == "standing: not run"
+    assert "Financial standing risk" not in key_figures(built)
+    assert "Financial standing" not in "\n".join(s.text() for s in built.sections if s.key != "assumptions")
+
+
+def test_a_failed_analysis_is_left_out_and_named_under_risks(ws, spv_id, results):
+    broken = dict(results)
+    broken["prices"] = {"error": "no cost profile for homecare"}
+    broken.pop("evaluation")
+    built = build_case(ws, spv_id, results=broken, on=ON)
+    assert "pricing" not in built.keys()
+    assert "no cost profile for homecare" in dict(built.left_out)["pricing"]
+    risks = built.section("risks").table("risks")
+    assert any("no cost profile for homecare" in risks.text(r, 2) for r in range(len(risks.rows)))
+    assert "Annual price (year one)" not in key_figures(built)
+
+
+def test_projection_sections_follow_the_analyses(ws, spv_id, results):
+    without = {k: v for k, v in results.items() if k not in ("projection", "funding", "returns")}
+    built = build_case(ws, spv_id, results=without, on=ON)
+    assert not {"projection", "funding", "returns"} & set(built.keys())
+    if "funding" not in results or isinstance(results["funding"], dict):
+        pytest.skip("the projection analyses are not in analyse_option yet")
+    full = build_case(ws, spv_id, results=results, on=ON)
+    assert {"projection", "funding", "returns"} <= set(full.keys())
+    assert key_figures(full)["Funding requirement"] == format_gbp(results["funding"].requirement)
+    uses = full.section("funding").table("uses")
+    assert uses.text(len(uses.rows) - 1, 1) == format_gbp(results["funding"].requirement)
+    assert sum((r[1].value for r in uses.rows[:-1]), Decimal(0)) == results["funding"].requirement
+
+
+def test_chosen_sections_only_and_unknown_keys_refused(ws, spv_id, results):
+    built = build_case(ws, spv_id, sections=["standing", "summary"], results=results, on=ON)
+    assert built.keys() == ("summary", "standing")
+    with pytest.raises(ValueError, match="unknown section 'bogus'"):
+        build_case(ws, spv_id, sections=["summary", "bogus"], results=results)
+    with pytest.raises(ValueError, match="no sections"):
+        check_sections([" "])
+    with pytest.raises(ValueError, match="no consortium option"):
+        build_case(ws, 9999)
+
+
+def test_narrative_from_the_workspace_and_overridden(ws, spv_id, results):
+    assert narrative_key(spv_id, "executive_summary") == f"narrative.{spv_id}.executive_summary"
+    assert {n for n, _, _ in NARRATIVE_SECTIONS} >= {"executive_summary", "rationale", "social_impact", "governance"}
+    w = ws.copy()
+    w.put(Setting(id=9001, key=narrative_key(spv_id, "executive_summary"), value="Five mutuals, one vehicle.\n\nWe ask "
+                  "the board to approve the bid."))
+    w.put(Setting(id=9002, key=narrative_key(spv_id, "governance"), value="A board of one director per owner."))
+    built = build_case(w, spv_id, results=results, on=ON)
+    summary_paras = [b.text for b in built.section("summary").blocks if isinstance(b, Paragraph)]
+    assert summary_paras[:2] == ["Five mutuals, one vehicle.", "We ask the board to approve the bid."]
+    assert "A board of one director per owner." in built.section("consortium").text()
+    over = build_case(w, spv_id, results=results, on=ON, narrative={"executive_summary": "Replaced."})
+    assert [b.text for b in over.section("summary").blocks if isinstance(b, Paragraph)][0] == "Replaced."
+
+
+def test_risks_collect_the_analyses_warnings(case, results):
+    risks = case.section("risks").table("risks")
+    text = "\n".join(risks.text(r, 2) for r in range(len(risks.rows)))
+    assert "above the budget ceiling" in text  # the SPV is priced over the ceiling
+    for w in results["standing"].warnings:
+        assert w in text
+    levels = [risks.rows[r][1].status for r in range(len(risks.rows))]
+    order = [Status.RED, Status.AMBER, Status.GREY, Status.GREEN]
+    assert levels == sorted(levels, key=order.index)
+
+
+def test_assumptions_list_rates_with_provenance(case, ws):
+    rates = case.section("assumptions").table("rates")
+    labels = [rates.text(r, 0) for r in range(len(rates.rows))]
+    assert "National Living Wage (21 and over)" in labels
+    row = labels.index("National Living Wage (21 and over)")
+    assert rates.text(row, 1) == "£12.71 an hour" and rates.text(row, 2) == "[V]"
+    assert "Low Pay Commission" in rates.text(row, 3)
+
+
+def test_user_text_is_kept_as_written(ws, spv_id, results):
+    w = ws.copy()
+    member = w.members(spv_id)[0]
+    org = w.get(Organisation, member.organisation_id)
+    import dataclasses
+
+    w.put(dataclasses.replace(org, name="A<B & C"))
+    built = build_case(w, spv_id, on=ON)
+    members = built.section("consortium").table("members")
+    assert members.text(0, 0) == "A<B & C"
+
+
+def test_formatting_and_slugs():
+    assert format_value(Decimal("1234.5"), Kind.MONEY) == "£1,234.50"
+    assert format_value(Decimal("-3"), Kind.MONEY) == "−£3.00"
+    assert format_value(Decimal("12.345"), Kind.PERCENT) == "12.34%"
+    assert format_value(None, Kind.MONEY) == "–"
+    assert slug("Special purpose vehicle") == "special-purpose-vehicle"
+    assert slug("A<B & C / Ltd") == "a-b-c-ltd"
+    assert isinstance(case_mod.Chart, type) and Chart is case_mod.Chart
