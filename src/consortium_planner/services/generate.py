@@ -29,11 +29,15 @@ from ..domain.model import (
     Allocation,
     BuyerType,
     Capacity,
+    CapitalItem,
+    CapitalKind,
     ConsortiumOption,
     CostProfile,
     Entity,
     FinancialCondition,
     FinancialYear,
+    FundingKind,
+    FundingSource,
     LegalForm,
     Liability,
     Lot,
@@ -273,6 +277,18 @@ def build_large(*, seed: int = 1, organisations: int = 60, service_lines: int = 
                 if v > 0:
                     out.add(Allocation, option_id=option.id, requirement_id=req.id, member_id=member_of[org_id],
                             volume=v)
+        # funding and one-off costs, so projections and funding run on realistic inputs
+        out.add(FundingSource, option_id=option.id, name="Members' equity", kind=FundingKind.MEMBER_EQUITY,
+                amount=_d(rng.uniform(100_000, 600_000), 10_000), drawdown_month=0)
+        out.add(FundingSource, option_id=option.id, name="Social investment loan", kind=FundingKind.LOAN,
+                amount=_d(rng.uniform(250_000, 1_500_000), 10_000), interest_rate_pct=Decimal("7.01"),
+                term_months=60, capital_holiday_months=6, arrangement_fee_pct=Decimal("1.5"), drawdown_month=1)
+        out.add(FundingSource, option_id=option.id, name="Bank facility", kind=FundingKind.OVERDRAFT,
+                amount=_d(rng.uniform(500_000, 3_000_000), 50_000), interest_rate_pct=Decimal("9.5"))
+        out.add(CapitalItem, option_id=option.id, name="Recruitment and induction", kind=CapitalKind.MOBILISATION,
+                amount=_d(rng.uniform(40_000, 250_000), 1000), month=1)
+        out.add(CapitalItem, option_id=option.id, name="IT and rostering system", kind=CapitalKind.CAPEX,
+                amount=_d(rng.uniform(30_000, 200_000), 1000), month=2, useful_life_months=60)
     return out.rows
 
 
