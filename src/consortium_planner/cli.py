@@ -36,7 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("file", type=Path)
     e.add_argument("--option", required=True, help="the consortium option, by name")
     e.add_argument("-o", "--out", type=Path, required=True, help="the PDF to write")
-    e.add_argument("--sections", help="comma-separated section keys, e.g. summary,pricing,standing (default: all)")
+    e.add_argument("--sections", help="comma-separated section keys, e.g. summary,pricing,standing (default: those chosen in the GUI, else all)")
     g = sub.add_parser("generate", help="write a synthetic workspace for benchmarks")
     g.add_argument("--size", choices=["large"], default="large")
     g.add_argument("--seed", type=int, default=1)
@@ -123,6 +123,10 @@ def cmd_export_pdf(args) -> int:
         option = option_by_name(ws, args.option)
     except ValueError as exc:
         return _fail(str(exc))
+    if sections is None:
+        from .reports.choices import chosen_sections
+
+        sections = chosen_sections(ws, option.id)  # type: ignore[arg-type]  # what the user picked in the GUI
     path = render_pdf(build_case(ws, option.id, sections=sections), args.out)  # type: ignore[arg-type]
     print(f"Wrote {path}")
     return 0

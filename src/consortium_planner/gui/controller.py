@@ -185,6 +185,17 @@ class WorkspaceController(QObject):
             self._push(BatchCommand(self, batch, text))
         return True
 
+    def set_setting(self, key: str, value: str) -> bool:
+        """Set a workspace setting (undoable); nothing happens if it already has that value."""
+        from ..domain.model import Setting
+
+        for row in self.ws.iter(Setting):
+            if row.key == key:
+                return row.value == value or self.set_field(Setting, row.id, "value", value)  # type: ignore[arg-type]
+        if value == "":
+            return True
+        return self.add(Setting, {"key": key, "value": value}) is not None
+
     def notify_all(self) -> None:
         """Tell every view to rebuild (after opening a workspace)."""
         self.workspace_changed.emit(Changes(frozenset({"*"}), frozenset(), True))

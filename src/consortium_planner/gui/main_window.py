@@ -168,6 +168,8 @@ class MainWindow(QMainWindow):
         self.act_save = self._act("&Save", self.save, K.Save, "Every change is saved as you make it")
         self.act_save_as = self._act("Save &As…", self.save_as, K.SaveAs)
         self.act_close = self._act("&Close workspace", self.close_workspace, K.Close)
+        self.act_export_case = self._act("&Export investment case…", self.export_case, QKeySequence("Ctrl+E"),
+                                         "Write the selected option's investment case as a PDF")
         self.act_restore = self._act("Restore from &backup…", self.restore_from_backup,
                                      tip="Open one of this workspace's automatic backups as a new file")
         self.act_quit = self._act("&Quit", self.close, K.Quit)
@@ -186,6 +188,8 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         for a in (self.act_save, self.act_save_as, self.act_restore, self.act_close):
             file_menu.addAction(a)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_export_case)
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         self.edit_menu = self.menuBar().addMenu("&Edit")
@@ -372,6 +376,38 @@ class MainWindow(QMainWindow):
         self.set_session(session)
         self.statusBar().showMessage(f"Saved as {Path(path).name}; you are now working in that file.", 6000)
 
+    # ------------------------------------------------------------------ investment case
+    def selected_option_id(self) -> int | None:
+        page = self.pages.get("Consortium options")
+        return page.master.current_id() if page is not None else None  # type: ignore[attr-defined]
+
+    def export_case(self) -> None:
+        """File → Export investment case…: choose, then render off the UI thread with progress."""
+        from .export_dialog import ExportCaseDialog, export_case_task
+
+        c = self.controller
+        if c is None:
+            return
+        if not c.ws.options():
+            Messages.error(self, "Export investment case", "There is no consortium option to write a case for.")
+            return
+        choice = ExportCaseDialog.ask(c, self.selected_option_id(), self)
+        if choice is None:
+            return
+        option_id, sections, path = choice
+        task = export_case_task(c, option_id, sections, path, self)
+        task.finished.connect(lambda written: self.statusBar().showMessage(f"Wrote {written}", 10000))
+        task.failed.connect(self._export_failed)
+        self._export_task = task.start()
+
+    def _export_failed(self, exc: BaseException) -> None:
+        from ..reports.pdf import Cancelled
+
+        if isinstance(exc, Cancelled):
+            self.statusBar().showMessage("Export cancelled; nothing was written.", 6000)
+        else:
+            Messages.error(self, "Export investment case", f"The case could not be written: {exc}")
+
     # ------------------------------------------------------------------ feedback
     def show_refusal(self, message: str) -> None:
         self.statusBar().setStyleSheet("QStatusBar { color: #b00020; }")
@@ -406,7 +442,7 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         has = self.controller is not None
-        for a in (self.act_save, self.act_save_as, self.act_restore, self.act_close):
+        for a in (self.act_save, self.act_save_as, self.act_restore, self.act_close, self.act_export_case):
             a.setEnabled(has)
 
     def _show_page(self, row: int) -> None:

@@ -1,0 +1,161 @@
+"""File → Export investment case…: choose the option and sections, write the narrative, export.
+
+The narrative and the chosen sections are saved in the workspace (as settings, undoable), so
+the next export — from the GUI or the command line — says the same. The PDF is built and
+rendered off the UI thread with progress and Cancel.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain.model import ConsortiumOption
+from ..reports.case import NARRATIVE_SECTIONS, SECTIONS, build_case, narrative_key, slug
+from ..reports.choices import chosen_sections, sections_key
+from ..reports.pdf import Cancelled, render_pdf
+from .controller import WorkspaceController
+from .tasks import BackgroundTask
+
+
+class ExportCaseDialog(QDialog):
+    def __init__(self, controller: WorkspaceController, option_id: int | None, parent=None):
+        super().__init__(parent)
+        self.controller = controller
+        self.setWindowTitle("Export investment case")
+        self.resize(760, 620)
+        ws = controller.ws
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.option_box = QComboBox()
+        for o in ws.options():
+            self.option_box.addItem(o.name, o.id)
+        if option_id is not None:
+            self.option_box.setCurrentIndex(max(self.option_box.findData(option_id), 0))
+        form.addRow("Consortium option", self.option_box)
+        path_row = QHBoxLayout()
+        self.path_edit = QLineEdit()
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        path_row.addWidget(self.path_edit, 1)
+        path_row.addWidget(browse)
+        form.addRow("Save as", path_row)
+        layout.addLayout(form)
+
+        tabs = QTabWidget()
+        sections_page = QWidget()
+        grid = QGridLayout(sections_page)
+        self.section_boxes: dict[str, QCheckBox] = {}
+        for i, (k, title) in enumerate(SECTIONS):
+            box = QCheckBox(title)
+            self.section_boxes[k] = box
+            grid.addWidget(box, i % 7, i // 7)
+        grid.setRowStretch(7, 1)
+        tabs.addTab(sections_page, "Sections")
+        narrative_page = QWidget()
+        nlay = QVBoxLayout(narrative_page)
+        nlay.addWidget(QLabel("Your words appear in the case as written (saved in the workspace)."))
+        self.narrative: dict[str, QPlainTextEdit] = {}
+        for name, label, _section in NARRATIVE_SECTIONS:
+            group = QGroupBox(label)
+            glay = QVBoxLayout(group)
+            edit = QPlainTextEdit()
+            edit.setTabChangesFocus(True)
+            edit.setFixedHeight(70)
+            glay.addWidget(edit)
+            nlay.addWidget(group)
+            self.narrative[name] = edit
+        tabs.addTab(narrative_page, "Narrative")
+        layout.addWidget(tabs, 1)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.export_button = self.buttons.addButton("Export PDF", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.option_box.currentIndexChanged.connect(lambda _i: self._load())
+        self._load()
+
+    # ------------------------------------------------------------------ state
+    def option_id(self) -> int | None:
+        return self.option_box.currentData()
+
+    def _load(self) -> None:
+        oid = self.option_id()
+        if oid is None:
+            self.export_button.setEnabled(False)
+            return
+        ws = self.controller.ws
+        chosen = set(chosen_sections(ws, oid))
+        for k, box in self.section_boxes.items():
+            box.setChecked(k in chosen)
+        for name, edit in self.narrative.items():
+            edit.setPlainText(ws.setting(narrative_key(oid, name), ""))
+        option = ws.get(ConsortiumOption, oid)
+        folder = self.controller.session.path.parent if self.controller.session.path else Path.home()
+        stem = self.controller.session.path.stem if self.controller.session.path else "investment-case"
+        self.path_edit.setText(str(folder / f"{stem}-{slug(option.name if option else 'option')}.pdf"))
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save investment case", self.path_edit.text(), "PDF (*.pdf)")
+        if path:
+            self.path_edit.setText(path if path.lower().endswith(".pdf") else path + ".pdf")
+
+    def sections(self) -> list[str]:
+        return [k for k, box in self.section_boxes.items() if box.isChecked()]
+
+    def save_choices(self) -> None:
+        """Store the sections and narrative in the workspace (each change undoable)."""
+        oid = self.option_id()
+        if oid is None:
+            return
+        c = self.controller
+        if not c.session.read_only:
+            c.set_setting(sections_key(oid), ",".join(self.sections()))
+            for name, edit in self.narrative.items():
+                c.set_setting(narrative_key(oid, name), edit.toPlainText())
+
+    @classmethod
+    def ask(cls, controller: WorkspaceController, option_id: int | None, parent=None):
+        """Show the dialog; returns (option_id, sections, path) or None if cancelled."""
+        dialog = cls(controller, option_id, parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.option_id() is None:
+            return None
+        dialog.save_choices()
+        return dialog.option_id(), dialog.sections(), Path(dialog.path_edit.text())
+
+
+def export_case_task(controller: WorkspaceController, option_id: int, sections: list[str], path: Path,
+                     parent: QWidget | None) -> BackgroundTask:
+    """Build and render the case off the UI thread on a snapshot of the workspace."""
+    snapshot = controller.ws.copy()
+
+    def work(progress, cancelled):
+        progress(0.02, "Running the analyses…")
+        case = build_case(snapshot, option_id, sections=sections)
+        if cancelled():
+            raise Cancelled()
+        progress(0.25, "Laying out the pages…")
+        return render_pdf(case, path, progress=lambda f, m="": progress(0.25 + 0.75 * f, m), cancelled=cancelled)
+
+    return BackgroundTask(work, title="Exporting the investment case", parent_widget=parent)
+
+
+__all__ = ["ExportCaseDialog", "export_case_task"]
