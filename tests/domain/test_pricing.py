@@ -442,3 +442,17 @@ def test_monte_carlo_probability_bounds_property(price, method, seed):
     rules = ScoringRules(D("60"), W, D("10"), method, budget=D("100"), ceiling=D("115"))
     r = win_probability(dataclasses.replace(US, price=price), FIELD, rules, draws=500, seed=seed)
     assert D(0) <= r.probability <= D(1) and r.wins <= r.draws
+
+
+def test_a_bid_above_the_ceiling_fails_under_every_method():
+    for method in PriceMethod:
+        rules = ScoringRules(D(60), D(30), D(10), method, budget=D(4_000_000),
+                             ceiling=D(4_150_000))
+        ours = Competitor("Us", D("4190408.00"), D(90))
+        rival = Competitor("Rival", D("3780000.00"), D(60))
+        ev = evaluate(ours, [rival], rules)
+        assert ev.ours.total is None and not ev.wins, method
+        # with better quality we win up to the ceiling, never above it
+        wp = highest_winning_price(ours, [rival], rules)
+        assert wp.price is not None and wp.price <= D("4150000.00"), method
+        assert wp.price.as_tuple().exponent == -2  # to the penny

@@ -520,15 +520,14 @@ def evaluate(our_bid: Competitor, competitors: Sequence[Competitor], tender: Ten
     """Score every bid: Total = Wq × q/qmax + Wsv × sv/svmax + price points (DOMAIN.md §3)."""
     r = _rules(tender)
     bids = [our_bid, *competitors]
-    if r.method is PriceMethod.BUDGET:
-        if r.budget is None:
-            raise EvaluationError("the budget method needs the tender's estimated annual value")
-        valid_prices = [b.price for b in bids if r.ceiling is None or b.price <= r.ceiling]
-    else:
-        valid_prices = [b.price for b in bids]
+    if r.method is PriceMethod.BUDGET and r.budget is None:
+        raise EvaluationError("the budget method needs the tender's estimated annual value")
+    # A bid above the budget ceiling fails whatever the scoring method: it is unaffordable.
+    valid_prices = [b.price for b in bids if r.ceiling is None or b.price <= r.ceiling]
     scored = []
     for i, b in enumerate(bids):
-        pp = price_points(b.price, valid_prices, r) if valid_prices else None
+        over = r.ceiling is not None and b.price > r.ceiling
+        pp = price_points(b.price, valid_prices, r) if valid_prices and not over else None
         q = _ratio(b.quality_score, b.quality_max, r.quality_weight)
         sv = _ratio(b.social_value_score, b.sv_max, r.social_value_weight)
         scored.append((b, i == 0, q, sv, pp, None if pp is None else q + sv + pp))
@@ -598,12 +597,13 @@ def highest_winning_price(our_bid: Competitor, competitors: Sequence[Competitor]
         return ev.leader
 
     def result(pence: int | None, *, any_price=False, cannot=False, exact=None) -> WinningPrice:
-        return WinningPrice(r.method, None if pence is None else Decimal(pence) / 100, any_price, cannot, exact,
+        return WinningPrice(r.method, None if pence is None else (Decimal(pence) / 100).quantize(PENNY), any_price,
+                            cannot, exact,
                             binding(pence + 1) if pence is not None else None, d,
                             cheapest.name if cheapest else None)
 
-    cap: int | None = None  # highest price allowed (budget ceiling)
-    if r.method is PriceMethod.BUDGET and r.ceiling is not None:
+    cap: int | None = None  # highest price allowed (the budget ceiling, under every method)
+    if r.ceiling is not None:
         cap = int(_floor_penny(r.ceiling) * 100)
     if not competitors:
         if cap is not None:
@@ -613,7 +613,8 @@ def highest_winning_price(our_bid: Competitor, competitors: Sequence[Competitor]
         return result(None, cannot=True)
 
     exact = None
-    if r.method is PriceMethod.RELATIVE and cheapest is not None and wins(int(cheapest.price * 100)):
+    if (r.method is PriceMethod.RELATIVE and cheapest is not None and cap is None
+            and wins(int(cheapest.price * 100))):
         # above the cheapest price Pc, Pmin = Pc and each rival j's score is fixed: we beat j while
         # Wp × Pc / P ≥ N_j − N_us + Wp × Pc / P_j. For j the cheapest this is Pc × Wp / (Wp − D).
         bounds = []
@@ -797,22 +798,25 @@ def _np_price_points(r: ScoringRules, prices: np.ndarray) -> tuple[np.ndarray, n
         valid = prices <= float(r.ceiling) if r.ceiling is not None else np.ones(prices.shape, dtype=bool)
         pts = w * np.clip(1.0 - float(r.k) * (prices - b) / b, 0.0, 1.0)
         return pts, valid
-    valid = np.ones(prices.shape, dtype=bool)
+    # a bid above the ceiling fails under every method; the others are scored among themselves
+    valid = prices <= float(r.ceiling) if r.ceiling is not None else np.ones(prices.shape, dtype=bool)
+    lowest = np.where(valid, prices, np.inf).min(axis=1, keepdims=True)
+    pmin = np.where(np.isfinite(lowest), lowest, prices.min(axis=1, keepdims=True))
     if m is PriceMethod.RELATIVE:
-        pmin = prices.min(axis=1, keepdims=True)
         return np.minimum(w, w * pmin / prices), valid
     if m is PriceMethod.LINEAR_LOWEST:
-        pmin = prices.min(axis=1, keepdims=True)
         return w * np.clip(1.0 - (prices - pmin) / pmin, 0.0, 1.0), valid
     if m is PriceMethod.LINEAR_RANGE:
-        pmin = prices.min(axis=1, keepdims=True)
-        pmax = prices.max(axis=1, keepdims=True)
+        highest = np.where(valid, prices, -np.inf).max(axis=1, keepdims=True)
+        pmax = np.where(np.isfinite(highest), highest, prices.max(axis=1, keepdims=True))
         span = pmax - pmin
         with np.errstate(divide="ignore", invalid="ignore"):
             pts = np.where(span > 0, w * (pmax - prices) / np.where(span > 0, span, 1.0), w)
         return np.clip(pts, 0.0, w), valid
     if m is PriceMethod.FROM_MEAN:
-        mean = prices.mean(axis=1, keepdims=True)
+        n_valid = valid.sum(axis=1, keepdims=True)
+        mean = np.where(n_valid > 0, np.where(valid, prices, 0.0).sum(axis=1, keepdims=True)
+                        / np.maximum(n_valid, 1), prices.mean(axis=1, keepdims=True))
         return w * np.clip(1.0 - (prices - mean) / mean, 0.0, 1.0), valid
     raise EvaluationError(f"unknown price method {m!r}")  # pragma: no cover
 
