@@ -4,8 +4,10 @@ from __future__ import annotations
 
 
 def analysis_tabs() -> list[tuple[str, type]]:
+    from .pricing_view import PricingView
     from .standing_view import StandingView
 
     return [
         ("Standing", StandingView),
+        ("Pricing", PricingView),
     ]

@@ -1,0 +1,261 @@
+"""The Pricing tab: presentation of ``services.analyses.prices`` and ``evaluation`` on the demo workspace."""
+
+import html
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import Qt
+
+from consortium_planner.domain.model import ConsortiumOption, Role
+from consortium_planner.domain.money import format_gbp
+from consortium_planner.gui.main_window import MainWindow, Messages
+from consortium_planner.gui.pricing_view import ALL_LINES, FLAG_ROLE, PricingView, TextTableModel
+from consortium_planner.services import analyses
+from consortium_planner.services.demo import write_demo
+
+SPV = "Special purpose vehicle"
+GO_ALONE = "Go alone"
+LEAD_PROVIDER = "Lead provider with subcontractors"
+
+
+@pytest.fixture
+def demo_path(tmp_path):
+    return write_demo(tmp_path / "demo.cplan")
+
+
+@pytest.fixture
+def window(qtbot, qsettings, monkeypatch, demo_path):
+    monkeypatch.setattr(Messages, "error", staticmethod(lambda parent, title, text: None))
+    w = MainWindow(qsettings)
+    qtbot.addWidget(w)
+    w.resize(1400, 860)
+    w.show()
+    assert w.open_path(demo_path)
+    return w
+
+
+def option_id(controller, name):
+    return next(o.id for o in controller.ws.options() if o.name == name)
+
+
+@pytest.fixture
+def show(window, qtbot):
+    """Select an option by name and bring its Pricing tab up; returns the view once computed."""
+
+    def show(name) -> PricingView:
+        page = window.show_page("Consortium options")
+        page.master.table.select_id(option_id(window.controller, name))
+        view = page.analysis_views["Pricing"]
+        page.tabs.setCurrentWidget(view)
+        wanted = option_id(window.controller, name)
+        qtbot.waitUntil(lambda: view.result is not None and view.result.option_id == wanted and not view._stale)
+        return view
+
+    return show
+
+
+def headline_price(view) -> str:
+    return view.headline.cards["price"].value.text()
+
+
+def test_tab_follows_standing():
+    from consortium_planner.gui.analysis_tabs import analysis_tabs
+
+    titles = [t for t, _ in analysis_tabs()]
+    assert "Pricing" in titles
+    assert titles.index("Pricing") == titles.index("Standing") + 1
+
+
+@pytest.mark.parametrize("name", [SPV, LEAD_PROVIDER])
+def test_headline_price_is_the_domains_year_one_price(window, show, name):
+    view = show(name)
+    c = window.controller
+    schedule = analyses.prices(c.ws, option_id(c, name))
+    y1 = schedule.years[0]
+    assert headline_price(view) == format_gbp(y1.annual_price)
+    # the ceiling and budget lines name the domain's figures
+    detail = view.headline.cards["price"].detail.text()
+    assert format_gbp(y1.budget) in detail and format_gbp(y1.ceiling) in detail
+    if y1.over_ceiling:
+        assert format_gbp(y1.annual_price - y1.ceiling) + " over the ceiling" in detail
+    # the bid's figures are the evaluation's
+    ev = analyses.evaluation(c.ws, option_id(c, name), schedule)
+    cards = view.headline.cards
+    ours = ev.evaluation.ours
+    if ours.failed:  # above the ceiling, where the buyer's method fails it
+        assert cards["score"].value.text() == "Fails"
+    else:
+        assert f"rank {ours.rank} of {len(ev.evaluation.bids)}" in cards["score"].value.text()
+    assert cards["win"].value.text() == f"{ev.win.probability * 100:.2f}%"
+    assert f"{ev.win.draws:,} draws, seed {ev.win.seed}" in cards["win"].detail.text()
+    assert cards["winning"].value.text() == format_gbp(ev.winning_price.price)
+    assert cards["best"].value.text() == format_gbp(ev.best.price)
+    q = ev.quality_needed.quality_score
+    assert cards["quality"].value.text() == ("Not reachable" if q is None else f"{q:.2f} of 100")
+    # guard warnings are shown
+    for flag in schedule.flags:
+        if flag.code in ("rates_extrapolated", "wage_floor", "abnormally_low"):
+            assert html.escape(flag.message) in view.headline.warnings.text()
+    if y1.over_ceiling:
+        assert "above the budget ceiling" in view.headline.warnings.text()
+
+
+def test_editing_margin_reprices_and_undo_restores(window, show, qtbot):
+    view = show(SPV)
+    c = window.controller
+    oid = option_id(c, SPV)
+    before = headline_price(view)
+    assert before == format_gbp(analyses.prices(c.ws, oid).years[0].annual_price)
+    view.tabs.setCurrentWidget(view.assumptions)
+    editor = view.assumptions.option_form.editors["margin_pct"]
+    editor.setText("6")
+    editor.editingFinished.emit()
+    assert c.ws.get(ConsortiumOption, oid).margin_pct == Decimal("6")
+    expected = format_gbp(analyses.prices(c.ws, oid).years[0].annual_price)
+    assert expected != before
+    qtbot.waitUntil(lambda: headline_price(view) == expected)
+    c.undo_stack.undo()
+    assert c.ws.get(ConsortiumOption, oid).margin_pct == Decimal("3")
+    qtbot.waitUntil(lambda: headline_price(view) == before)
+    assert editor.text() == "3%"
+
+
+def test_tender_assumption_reprices_later_years(window, show, qtbot):
+    view = show(SPV)
+    c = window.controller
+    oid = option_id(c, SPV)
+    editor = view.assumptions.tender_form.editors["pay_indexation_pct"]
+    editor.setText("5")
+    editor.editingFinished.emit()
+    year2 = format_gbp(analyses.prices(c.ws, oid).years[1].annual_price)
+    qtbot.waitUntil(lambda: view.years.years_model.cell(1, 1).text == year2)
+    assert c.undo_stack.undoText().startswith("Change tender")
+
+
+def test_wage_floor_breach_is_shown_as_a_failing_guard(window, show, qtbot):
+    view = show(SPV)
+    c = window.controller
+    role = next(r for p in c.ws.cost_profiles(c.ws.organisations()[0].id) for r in c.ws.roles(p.id))
+    assert c.set_field(Role, role.id, "hourly_rate", "9.50")
+    schedule = analyses.prices(c.ws, option_id(c, SPV))
+    breach = next(f for f in schedule.flags if f.code == "wage_floor")
+    qtbot.waitUntil(lambda: "below the National Living Wage" in view.headline.warnings.text())
+    assert html.escape(breach.message) in view.headline.warnings.text()
+    assert "✗" in view.headline.warnings.text()
+
+
+def test_waterfall_adds_up_to_the_unit_price(window, show):
+    view = show(SPV)
+    panel = view.buildup
+    c = window.controller
+    b = analyses.prices(c.ws, option_id(c, SPV)).buildup
+    assert panel.combo.count() == len(b.service_lines) + 1
+    for s in b.service_lines:
+        panel.select(s.key)
+        steps = sum((st.value for st in panel.steps), Decimal(0))
+        assert steps == s.price_per_unit == panel.total
+        bars = panel.bar_values()
+        price_bar = bars.pop("Price")
+        assert round(sum(price_bar), 2) == float(s.price_per_unit)
+        assert round(sum(sum(v) for v in bars.values()), 2) == float(s.price_per_unit)
+        # the table's lines add to its total row, which is the displayed price
+        m = panel.model
+        assert m.rowCount() == len(s.lines) + 1
+        per_unit = sum(Decimal(m.cell(r, 1).text.replace("£", "").replace(",", "")) for r in range(len(s.lines)))
+        annual = sum(Decimal(m.cell(r, 2).text.replace("£", "").replace(",", "")) for r in range(len(s.lines)))
+        assert m.cell(len(s.lines), 1).text == format_gbp(per_unit) == format_gbp(s.price_per_unit)
+        assert m.cell(len(s.lines), 2).text == format_gbp(annual) == format_gbp(s.annual_price)
+    panel.select(ALL_LINES)
+    assert sum((st.value for st in panel.steps), Decimal(0)) == b.annual_price == panel.total
+
+
+def test_years_table_shows_term_and_extensions(window, show):
+    view = show(SPV)
+    m = view.years.years_model
+    c = window.controller
+    s = analyses.prices(c.ws, option_id(c, SPV))
+    assert m.rowCount() == 7 == len(s.years)
+    flags = [m.data(m.index(r, 0), FLAG_ROLE) for r in range(m.rowCount())]
+    assert flags == [False] * 5 + [True] * 2
+    assert [m.cell(r, 0).text for r in range(7)][-2:] == ["6 ext.", "7 ext."]
+    for r, y in enumerate(s.years):
+        assert m.cell(r, 1).text == format_gbp(y.annual_price)
+        assert m.cell(r, 6).text == format_gbp(y.headroom)
+        assert ("over" in m.cell(r, 7).text) == y.over_ceiling
+    lines = view.years.lines_model
+    assert lines.rowCount() == len(s.lines)
+    assert [lines.cell(r, 4).text for r in range(lines.rowCount())] == [f"{t.break_even_volume:,}" for t in s.lines]
+
+
+def test_scores_and_charts_follow_the_evaluation(window, show):
+    view = show(SPV)
+    c = window.controller
+    ev = analyses.evaluation(c.ws, option_id(c, SPV))
+    m = view.scores.model
+    assert m.rowCount() == len(ev.evaluation.bids)
+    assert [m.cell(r, 1).text for r in range(m.rowCount())] == [format_gbp(b.price) for b in ev.evaluation.bids]
+    assert view.scores.stack.currentIndex() == 1 and view.scores.curve
+    point = next(p for p in view.scores.curve if p.price == ev.our_bid.price)
+    assert point.ours == ev.evaluation.ours.total
+    assert point.rivals == tuple(b.total for b in ev.evaluation.bids[1:])
+    assert view.win_chance.grid == ev.best.grid
+    chart = view.win_chance.chart_view.chart()
+    assert chart.series() and chart.series()[0].count() == len(ev.best.grid)
+
+
+def test_go_alone_is_not_scored(window, show):
+    view = show(GO_ALONE)
+    c = window.controller
+    oid = option_id(c, GO_ALONE)
+    schedule = analyses.prices(c.ws, oid)
+    ev = analyses.evaluation(c.ws, oid, schedule)
+    assert ev.evaluation is None and ev.messages
+    assert headline_price(view) == format_gbp(schedule.years[0].annual_price)
+    assert view.headline.not_scored.isVisible()
+    text = view.headline.not_scored.text()
+    assert "Not scored against competitors" in text
+    assert "covers" in ev.messages[0] and html.escape(ev.messages[0][1:]) in text
+    assert not view.headline.cards["score"].isVisible()
+    assert view.scores.stack.currentIndex() == 0
+    assert "not scored" in view.scores.message.text()
+
+
+def test_rates_table_lists_every_rate(window, show):
+    view = show(SPV)
+    rates = analyses.workspace_rates(window.controller.ws)
+    m = view.assumptions.rates_model
+    assert m.rowCount() == sum(len(y.items()) for y in rates.years)
+    assert m.headers == ["Year", "Rate", "Value", "Source", "Effective"]
+    first = rates.years[0].items()[0]
+    assert m.cell(0, 1).text == first.label and m.cell(0, 3).text.startswith(first.provenance.source)
+
+
+def test_models_pass_qt_model_tester(qtmodeltester, window, show):
+    view = show(SPV)
+    models = [view.buildup.model, view.scores.model, view.years.years_model, view.years.lines_model,
+              view.assumptions.rates_model]
+    for model in models:
+        assert model.rowCount() > 0
+        qtmodeltester.check(model)
+    empty = TextTableModel(["A", "B"])
+    qtmodeltester.check(empty)
+    assert empty.headerData(0, Qt.Orientation.Horizontal) == "A"
+
+
+def test_inputs_that_cannot_be_priced_leave_the_assumptions_at_hand(window, show, qtbot):
+    view = show(SPV)
+    c = window.controller
+    oid = option_id(c, SPV)
+    before = headline_price(view)
+    assert c.set_field(ConsortiumOption, oid, "management_fee_pct", "60")
+    assert c.set_field(ConsortiumOption, oid, "margin_pct", "45")
+    qtbot.waitUntil(lambda: view.result is None and view.message.isVisible())
+    assert "cannot be run" in view.message.text() and "whole price" in view.message.text()
+    assert view.tabs.currentWidget() is view.assumptions and view.tabs.isVisible()
+    assert not view.headline.isVisible()
+    assert view.assumptions.option_form.record_id == oid
+    c.undo_stack.undo()
+    qtbot.waitUntil(lambda: view.result is not None)
+    assert not view.message.isVisible() and view.headline.isVisible()
+    c.undo_stack.undo()
+    qtbot.waitUntil(lambda: headline_price(view) == before)
