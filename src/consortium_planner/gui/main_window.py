@@ -217,11 +217,14 @@ class MainWindow(QMainWindow):
         for i, p in enumerate(files, 1):
             act = self.recent_menu.addAction(f"&{i} {Path(p).name}")
             act.setToolTip(p)
-            act.triggered.connect(lambda _=False, p=p: self.open_path(p))
+            act.triggered.connect(lambda _=False, p=p: self._open_recent(p))
         self.recent_menu.setEnabled(bool(files))
         if files:
             self.recent_menu.addSeparator()
             self.recent_menu.addAction("Clear list", self._clear_recent)
+
+    def _open_recent(self, path: str) -> None:
+        self.open_path(path)  # a slot returns None (PySide6 leaks a reference per returned value)
 
     def _clear_recent(self) -> None:
         self.settings.setValue("recent_files", [])

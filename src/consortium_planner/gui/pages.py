@@ -74,8 +74,13 @@ class OrganisationsPage(MasterDetailPage):
         self.add_tab(self.accounts, "Accounts")
         self.add_tab(self.capacities, "Capacities")
         self.add_tab(cost_split, "Cost profiles")
-        self.selected.connect(lambda _id: (self.accounts.reload(), self.capacities.reload(), self.profiles.reload()))
+        self.selected.connect(self._reload_children)
         self.profiles.current_changed.connect(lambda _id: self.roles.reload())
+
+    def _reload_children(self, _id=None) -> None:
+        # Slots return None: in PySide6 6.12 a slot returning a value leaks a reference each emit.
+        for panel in (self.accounts, self.capacities, self.profiles):
+            panel.reload()
 
     def _new_year(self) -> dict:
         years = [f.year_end for f in self.controller.ws.financial_years(self.master.current_id())]
@@ -128,8 +133,12 @@ class TendersPage(MasterDetailPage):
         self.add_tab(self.tupe, "TUPE")
         self.add_tab(self.competitors, "Competitors")
         self.controller = c
-        self.selected.connect(lambda _id: [p.reload() for p in (self.requirements, self.lots, self.conditions, self.tupe,
-                                                             self.competitors)])
+        self.children_panels = (self.requirements, self.lots, self.conditions, self.tupe, self.competitors)
+        self.selected.connect(self._reload_children)
+
+    def _reload_children(self, _id=None) -> None:
+        for panel in self.children_panels:
+            panel.reload()
 
     def _new_condition(self) -> dict | None:
         tid = self.master.current_id()
@@ -207,8 +216,12 @@ class OptionsPage(MasterDetailPage):
             self.add_tab(view, title)
             self.selected.connect(lambda _id, v=view: v.reload())
         self.add_tab(self.checks, "Checks")
-        self.selected.connect(lambda _id: [w.reload() for w in (self.members, self.allocations, self.funding,
-                                                                 self.capital_items, self.checks)])
+        self.children_panels = (self.members, self.allocations, self.funding, self.capital_items, self.checks)
+        self.selected.connect(self._reload_children)
+
+    def _reload_children(self, _id=None) -> None:
+        for panel in self.children_panels:
+            panel.reload()
 
     def _new_option(self) -> dict | None:
         tenders = self.controller.ws.tenders()
@@ -258,8 +271,11 @@ class ChecksList(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.list)
-        c.workspace_changed.connect(lambda ch: self.reload() if touches(
-            ch, "consortium_option", "member", "allocation", "tender", "requirement") else None)
+        c.workspace_changed.connect(self._on_changed)
+
+    def _on_changed(self, changes) -> None:
+        if touches(changes, "consortium_option", "member", "allocation", "tender", "requirement"):
+            self.reload()
 
     def reload(self) -> None:
         if not self.isVisible():
