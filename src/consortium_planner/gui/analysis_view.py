@@ -10,16 +10,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ..domain.validation import ValidationError
 from .controller import WorkspaceController, touches
+from .tasks import BackgroundTask
 
 
 class OptionAnalysisView(QWidget):
     #: entity names whose changes make this analysis stale
     depends_on: tuple[str, ...] = ("*",)
+    #: compute on a ``Workspace.copy()`` off the UI thread (for analyses slower than a frame or two);
+    #: a result that a newer edit has overtaken is dropped
+    background: bool = False
+
+    #: emitted after a result (or a refusal) is shown
+    shown = Signal()
 
     def __init__(self, controller: WorkspaceController, option_id, parent=None):
         super().__init__(parent)
@@ -31,6 +38,9 @@ class OptionAnalysisView(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self.refresh)
+        self._generation = 0
+        self._tasks: set[BackgroundTask] = set()
+        self.busy = False
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setVisible(False)
@@ -58,17 +68,59 @@ class OptionAnalysisView(QWidget):
         self._stale = False
         option_id = self.option_id()
         if option_id is None:
+            self._generation += 1  # drop any result still on its way
+            self.busy = False
             self.show_message("Select a consortium option.")
             self.result = None
             return
-        try:
-            self.result = self.compute(self.controller.ws, option_id)
-        except (ValidationError, ValueError) as exc:
-            self.result = None
-            self.show_message(f"This analysis cannot be run on the option as it stands: {exc}")
+        if self.background:
+            self._start_background(option_id)
             return
+        try:
+            result = self.compute(self.controller.ws, option_id)
+        except (ValidationError, ValueError) as exc:
+            self._refused(exc)
+            return
+        self._deliver(result)
+
+    def _start_background(self, option_id: int) -> None:
+        self._generation += 1
+        generation = self._generation
+        snapshot = self.controller.ws.copy()
+        task = BackgroundTask(lambda _progress, _cancelled: self.compute(snapshot, option_id))
+        self._tasks.add(task)
+        self.busy = True
+
+        def finished(result, task=task) -> None:
+            self._tasks.discard(task)
+            if generation == self._generation:
+                self.busy = False
+                self._deliver(result)
+
+        def failed(exc, task=task) -> None:
+            self._tasks.discard(task)
+            if generation != self._generation:
+                return
+            self.busy = False
+            if isinstance(exc, ValidationError | ValueError):
+                self._refused(exc)
+            else:  # a bug: show it rather than lose it
+                self._refused(RuntimeError(f"{type(exc).__name__}: {exc}"))
+
+        task.finished.connect(finished)
+        task.failed.connect(failed)
+        task.start()
+
+    def _refused(self, exc: Exception) -> None:
+        self.result = None
+        self.show_message(f"This analysis cannot be run on the option as it stands: {exc}")
+        self.shown.emit()
+
+    def _deliver(self, result: Any) -> None:
+        self.result = result
         self.message.setVisible(False)
-        self.show_result(self.result)
+        self.show_result(result)
+        self.shown.emit()
 
     def show_message(self, text: str) -> None:
         self.message.setText(text)

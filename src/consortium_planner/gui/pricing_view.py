@@ -1511,6 +1511,8 @@ class PricingView(OptionAnalysisView):
     def _on_splitter_moved(self, *_args) -> None:
         self._user_sized = True
 
+    background = True  # 10,000 Monte Carlo draws over a price grid: keep typing smooth
+
     def compute(self, ws, option_id: int) -> PricingResult:
         schedule = analyses.prices(ws, option_id)
         ev = analyses.evaluation(ws, option_id, schedule)
