@@ -48,7 +48,7 @@ def show(window, qtbot):
         view = page.analysis_views["Pricing"]
         page.tabs.setCurrentWidget(view)
         wanted = option_id(window.controller, name)
-        qtbot.waitUntil(lambda: view.result is not None and view.result.option_id == wanted and not view._stale)
+        qtbot.waitUntil(lambda: view.result is not None and view.result.option_id == wanted and not view._stale, timeout=30000)
         return view
 
     return show
@@ -113,10 +113,10 @@ def test_editing_margin_reprices_and_undo_restores(window, show, qtbot):
     assert c.ws.get(ConsortiumOption, oid).margin_pct == Decimal("6")
     expected = format_gbp(analyses.prices(c.ws, oid).years[0].annual_price)
     assert expected != before
-    qtbot.waitUntil(lambda: headline_price(view) == expected)
+    qtbot.waitUntil(lambda: headline_price(view) == expected, timeout=30000)
     c.undo_stack.undo()
     assert c.ws.get(ConsortiumOption, oid).margin_pct == Decimal("3")
-    qtbot.waitUntil(lambda: headline_price(view) == before)
+    qtbot.waitUntil(lambda: headline_price(view) == before, timeout=30000)
     assert editor.text() == "3%"
 
 
@@ -128,7 +128,7 @@ def test_tender_assumption_reprices_later_years(window, show, qtbot):
     editor.setText("5")
     editor.editingFinished.emit()
     year2 = format_gbp(analyses.prices(c.ws, oid).years[1].annual_price)
-    qtbot.waitUntil(lambda: view.years.years_model.cell(1, 1).text == year2)
+    qtbot.waitUntil(lambda: view.years.years_model.cell(1, 1).text == year2, timeout=30000)
     assert c.undo_stack.undoText().startswith("Change tender")
 
 
@@ -139,7 +139,7 @@ def test_wage_floor_breach_is_shown_as_a_failing_guard(window, show, qtbot):
     assert c.set_field(Role, role.id, "hourly_rate", "9.50")
     schedule = analyses.prices(c.ws, option_id(c, SPV))
     breach = next(f for f in schedule.flags if f.code == "wage_floor")
-    qtbot.waitUntil(lambda: "below the National Living Wage" in view.headline.warnings.text())
+    qtbot.waitUntil(lambda: "below the National Living Wage" in view.headline.warnings.text(), timeout=30000)
     assert html.escape(breach.message) in view.headline.warnings.text()
     assert "✗" in view.headline.warnings.text()
 
@@ -249,13 +249,13 @@ def test_inputs_that_cannot_be_priced_leave_the_assumptions_at_hand(window, show
     before = headline_price(view)
     assert c.set_field(ConsortiumOption, oid, "management_fee_pct", "60")
     assert c.set_field(ConsortiumOption, oid, "margin_pct", "45")
-    qtbot.waitUntil(lambda: view.result is None and view.message.isVisible())
+    qtbot.waitUntil(lambda: view.result is None and view.message.isVisible(), timeout=30000)
     assert "cannot be run" in view.message.text() and "whole price" in view.message.text()
     assert view.tabs.currentWidget() is view.assumptions and view.tabs.isVisible()
     assert not view.headline.isVisible()
     assert view.assumptions.option_form.record_id == oid
     c.undo_stack.undo()
-    qtbot.waitUntil(lambda: view.result is not None)
+    qtbot.waitUntil(lambda: view.result is not None, timeout=30000)
     assert not view.message.isVisible() and view.headline.isVisible()
     c.undo_stack.undo()
-    qtbot.waitUntil(lambda: headline_price(view) == before)
+    qtbot.waitUntil(lambda: headline_price(view) == before, timeout=30000)

@@ -80,10 +80,12 @@ class BackgroundTask(QObject):
             self.dialog.setLabelText("Cancelling…")
 
     def _on_progress(self, fraction: float, message: str) -> None:
-        if self.dialog is not None and not self.done:
-            self.dialog.setValue(int(max(0.0, min(1.0, fraction)) * 1000))
+        dialog = self.dialog
+        if dialog is not None and not self.done:
             if message:
-                self.dialog.setLabelText(message)
+                dialog.setLabelText(message)
+            # a window-modal dialog's setValue processes events: the task may finish inside it
+            dialog.setValue(int(max(0.0, min(1.0, fraction)) * 1000))
         self.progressed.emit(fraction, message)
 
     def _close(self) -> None:
