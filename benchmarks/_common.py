@@ -12,13 +12,11 @@ WORK = Path(tempfile.gettempdir()) / "consortium-planner-bench"
 
 
 def demo_file() -> Path:
+    """A fresh demo workspace (benchmarks edit it; the demo source may have changed)."""
     from consortium_planner.services.demo import write_demo
 
-    path = WORK / "demo.cplan"
-    if not path.exists():
-        WORK.mkdir(parents=True, exist_ok=True)
-        write_demo(path)
-    return path
+    WORK.mkdir(parents=True, exist_ok=True)
+    return write_demo(WORK / "demo.cplan", overwrite=True)
 
 
 def large_file() -> Path:
