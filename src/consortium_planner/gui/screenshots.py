@@ -9,6 +9,20 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 
 
+def _settle(app, view, timeout_s: float = 60.0) -> None:
+    """Process events until an analysis view (which may compute off the UI thread) has shown its result."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        app.processEvents()
+        if not getattr(view, "busy", False) and not getattr(view, "_stale", False):
+            break
+        time.sleep(0.02)
+    for _ in range(5):
+        app.processEvents()
+
+
 def save_screenshots(out_dir: str | Path) -> list[Path]:
     from ..services.demo import write_demo
     from .application import make_application
@@ -26,13 +40,23 @@ def save_screenshots(out_dir: str | Path) -> list[Path]:
         window.open_path(demo)
         window.show()
         written: list[Path] = []
-        shots = [("Consortium options", "main-window.png", 0), ("Consortium options", "option-members.png", 1),
-                 ("Organisations", "organisations.png", 0), ("Tenders", "tender-requirements.png", 1)]
-        for page_name, filename, tab in shots:
+        # (page, file, tab title, row): the options page shows the special purpose vehicle (row 2)
+        shots = [("Consortium options", "main-window.png", "Capacity", 2),
+                 ("Consortium options", "option-members.png", "Members", 2),
+                 ("Consortium options", "standing.png", "Standing", 2),
+                 ("Consortium options", "pricing.png", "Pricing", 2),
+                 ("Consortium options", "cash-flow.png", "Cash flow", 2),
+                 ("Organisations", "organisations.png", "Details", 1),
+                 ("Tenders", "tender-requirements.png", "Requirements", 0)]
+        for page_name, filename, tab_title, row in shots:
             page = window.show_page(page_name)
-            page.master.table.selectRow(min(1, page.master.model.rowCount() - 1))
-            page.tabs.setCurrentIndex(tab)
-            app.processEvents()
+            titles = [page.tabs.tabText(i) for i in range(page.tabs.count())]
+            if tab_title not in titles:
+                continue
+            page.master.table.selectRow(min(row, page.master.model.rowCount() - 1))
+            page.tabs.setCurrentIndex(titles.index(tab_title))
+            view = page.tabs.currentWidget()
+            _settle(app, view)
             target = out / filename
             window.grab().save(str(target))
             written.append(target)
