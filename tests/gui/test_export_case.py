@@ -78,3 +78,18 @@ def test_cli_export_uses_the_sections_chosen_in_the_gui(demo_window, tmp_path):
     assert main(["export-pdf", str(path), "--option", option.name, "-o", str(out)]) == 0
     text = "\n".join(page.extract_text() for page in PdfReader(str(out)).pages)
     assert "The consortium" in text and "Pricing and win analysis" not in text and "Assumptions and sources" not in text
+
+
+def test_guards_are_shown_before_export(demo_window, qtbot):
+    from consortium_planner.domain.model import Role
+
+    c = demo_window.controller
+    option = c.ws.options()[2]
+    dialog = ExportCaseDialog(c, option.id)
+    qtbot.addWidget(dialog)
+    assert "Check before you export" in dialog.guards.text()  # the demo's contract runs beyond known rates
+    role = next(r for r in c.ws.all(Role) if r.hourly_rate < 13)
+    assert c.set_field(Role, role.id, "hourly_rate", "9.50")
+    dialog = ExportCaseDialog(c, option.id)
+    qtbot.addWidget(dialog)
+    assert "National Living Wage" in dialog.guards.text()

@@ -27,7 +27,7 @@ def test_opens_a_workspace_and_shows_its_name(window, small_workspace):
     assert window.windowTitle() == "small.cplan — Consortium Planner"
     assert window.recent_files() == [str(small_workspace)]
     assert "2 organisations" in window.status_path.text()
-    assert window.navigator.count() == 3
+    assert window.navigator.count() == 4
 
 
 def test_corrupt_file_gets_a_message_and_nothing_changes(window, tmp_path):
@@ -180,3 +180,18 @@ def test_restore_from_backup_menu(window, small_workspace, monkeypatch):
     window.restore_from_backup()
     assert "restored" in window.controller.session.path.name
     assert "Added after the backup" not in {o.name for o in window.controller.ws.all(Organisation)}
+
+
+def test_workspace_settings_page_overrides_rates_and_refuses_bad_json(window, small_workspace):
+    from consortium_planner.domain.model import Setting
+    from consortium_planner.services.analyses import workspace_rates
+
+    window.open_path(small_workspace)
+    page = window.show_page("Workspace settings")
+    c = window.controller
+    row = c.add(Setting, {"key": "rates_overrides", "value": "{}"})
+    assert not c.set_field(Setting, row.id, "value", "{not json")
+    assert "not valid JSON" in window.statusBar().currentMessage()
+    assert c.set_field(Setting, row.id, "value", '{"2026/27": {"national_living_wage": "13.01"}}')
+    assert workspace_rates(c.ws).get("2026/27").national_living_wage == Decimal("13.01")
+    assert page.panel.model.rowCount() == 1

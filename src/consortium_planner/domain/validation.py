@@ -25,6 +25,7 @@ from .model import (
     Member,
     Organisation,
     Requirement,
+    Setting,
     Structure,
     Tender,
     key,
@@ -89,6 +90,17 @@ def check_entity(e: Entity, ws: Workspace | None = None) -> list[Issue]:
         if e.budget_ceiling is not None and e.budget_ceiling < e.annual_value and e.budget_ceiling > 0:
             issues.append(_issue(ws, e, "budget_ceiling", "the ceiling is below the estimated annual value",
                                  Severity.WARNING))
+    if isinstance(e, Setting) and e.key == "rates_overrides" and e.value.strip():
+        import json
+
+        try:
+            data = json.loads(e.value)
+        except ValueError as exc:
+            issues.append(_issue(ws, e, "value", f"is not valid JSON ({exc.msg} at line {exc.lineno})"))
+        else:
+            if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+                issues.append(_issue(ws, e, "value", 'must map years to rates, e.g. {"2026/27": '
+                                                     '{"national_living_wage": "12.71"}}'))
     if isinstance(e, Organisation) and e.employee_ownership_pct and not e.employee_owned:
         issues.append(_issue(ws, e, "employee_ownership_pct",
                              "a staff ownership share is given but the organisation is not marked employee owned",

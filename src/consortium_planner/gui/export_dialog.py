@@ -7,8 +7,10 @@ rendered off the UI thread with progress and Cancel.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -32,6 +34,7 @@ from ..domain.model import ConsortiumOption
 from ..reports.case import NARRATIVE_SECTIONS, SECTIONS, build_case, narrative_key, slug
 from ..reports.choices import chosen_sections, sections_key
 from ..reports.pdf import Cancelled, render_pdf
+from ..services import analyses
 from .controller import WorkspaceController
 from .tasks import BackgroundTask
 
@@ -59,6 +62,11 @@ class ExportCaseDialog(QDialog):
         path_row.addWidget(browse)
         form.addRow("Save as", path_row)
         layout.addLayout(form)
+        self.guards = QLabel()
+        self.guards.setWordWrap(True)
+        self.guards.setTextFormat(Qt.TextFormat.RichText)
+        self.guards.setStyleSheet("QLabel { background: #fff3cd; color: #664d03; padding: 6px; }")
+        layout.addWidget(self.guards)
 
         tabs = QTabWidget()
         sections_page = QWidget()
@@ -108,10 +116,30 @@ class ExportCaseDialog(QDialog):
             box.setChecked(k in chosen)
         for name, edit in self.narrative.items():
             edit.setPlainText(ws.setting(narrative_key(oid, name), ""))
+        self._show_guards(oid)
         option = ws.get(ConsortiumOption, oid)
         folder = self.controller.session.path.parent if self.controller.session.path else Path.home()
         stem = self.controller.session.path.stem if self.controller.session.path else "investment-case"
         self.path_edit.setText(str(folder / f"{stem}-{slug(option.name if option else 'option')}.pdf"))
+
+    #: the pricing guards a board must see before a case goes out (DOMAIN §3)
+    GUARD_CODES = ("wage_floor", "abnormally_low", "over_ceiling", "price_below_cost", "missing_cost_profile",
+                   "rates_extrapolated")
+
+    def _show_guards(self, option_id: int) -> None:
+        try:
+            flags = analyses.prices(self.controller.ws, option_id).flags
+        except ValueError as exc:
+            self.guards.setText(f"<b>Check before you export:</b> the option cannot be priced: {html.escape(str(exc))}")
+            self.guards.setVisible(True)
+            return
+        seen: dict[str, str] = {}
+        for f in flags:
+            if f.code in self.GUARD_CODES and f.code not in seen:
+                seen[f.code] = f.message
+        self.guards.setVisible(bool(seen))
+        items = "".join(f"<li>{html.escape(m)}</li>" for m in seen.values())
+        self.guards.setText(f"<b>Check before you export</b> (the case reports these too):<ul>{items}</ul>")
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save investment case", self.path_edit.text(), "PDF (*.pdf)")

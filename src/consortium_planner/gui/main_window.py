@@ -32,7 +32,7 @@ from ..services.session import (
     restore_backup,
 )
 from .controller import WorkspaceController, touches
-from .pages import OptionsPage, OrganisationsPage, TendersPage
+from .pages import OptionsPage, OrganisationsPage, SettingsPage, TendersPage
 
 APP_NAME = "Consortium Planner"
 FILE_FILTER = "Consortium Planner workspaces (*.cplan);;All files (*)"
@@ -316,6 +316,7 @@ class MainWindow(QMainWindow):
                 "Organisations": OrganisationsPage(c),
                 "Tenders": TendersPage(c),
                 "Consortium options": OptionsPage(c),
+                "Workspace settings": SettingsPage(c),
             }
             for name, page in self.pages.items():
                 self.stack.addWidget(page)

@@ -24,6 +24,7 @@ from ..domain.model import (
     Organisation,
     Requirement,
     Role,
+    Setting,
     Tender,
     TupeCohort,
 )
@@ -293,3 +294,26 @@ class ChecksList(QWidget):
         super().showEvent(event)
         if self._stale:
             self.reload()
+
+
+class SettingsPage(QWidget):
+    """Workspace settings: author, discount rate, reference-rate overrides and other named values."""
+
+    HELP = ("<b>Workspace settings</b> travel with the file. <i>author</i> signs the investment case; "
+            "<i>rates_overrides</i> replaces reference rates for this workspace, as JSON, e.g. "
+            "<code>{\"2027/28\": {\"national_living_wage\": \"13.20\"}}</code>.")
+
+    def __init__(self, c: WorkspaceController, parent=None):
+        super().__init__(parent)
+        from PySide6.QtWidgets import QLabel
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        note = QLabel(self.HELP)
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.panel = RecordPanel(
+            c, Setting, ["key", "value"], lambda: sorted(c.ws.iter(Setting), key=lambda x: x.key),
+            lambda: {"key": unique_name("new_setting", {x.key for x in c.ws.iter(Setting)})},
+            title="Settings", searchable=True)
+        layout.addWidget(self.panel)
