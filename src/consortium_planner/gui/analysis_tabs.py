@@ -4,10 +4,12 @@ from __future__ import annotations
 
 
 def analysis_tabs() -> list[tuple[str, type]]:
+    from .capacity_view import CapacityView
     from .pricing_view import PricingView
     from .standing_view import StandingView
 
     return [
+        ("Capacity", CapacityView),
         ("Standing", StandingView),
         ("Pricing", PricingView),
     ]
