@@ -1,8 +1,6 @@
 """The Capacity tab: presentation of ``services.analyses`` coverage, workforce, partners and optimiser
 on the demo workspace."""
 
-import ctypes
-import sys
 import threading
 from decimal import Decimal
 
@@ -27,17 +25,6 @@ from consortium_planner.gui.main_window import MainWindow, Messages
 from consortium_planner.services import analyses
 from consortium_planner.services.demo import write_demo
 from consortium_planner.services.session import WorkspaceSession
-
-if sys.version_info < (3, 12):
-    # PySide6 6.12's abi3 modules assume None, True and False are immortal (Python >= 3.12): on 3.11
-    # each call of a C++ method returning void, and each Python override returning None, takes one
-    # reference from None without giving it one (``sys.getrefcount(None)`` falls by one a call;
-    # bool results do the same to True/False). A long GUI session then ends with "Fatal Python
-    # error: none_dealloc / bool_dealloc" at exit, after every test has passed. Make them immortal
-    # as 3.12 does (a large refcount that nothing can exhaust). Belongs in tests/conftest.py, or
-    # gone with Python 3.12.
-    for _immortal in (None, True, False):
-        ctypes.c_ssize_t.from_address(id(_immortal)).value += 1 << 40
 
 GO_ALONE = "Go alone"
 LEAD_PROVIDER = "Lead provider with subcontractors"
