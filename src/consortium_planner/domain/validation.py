@@ -124,7 +124,9 @@ def check_in_context(ws: Workspace, e: Entity, *, whole: bool = False) -> list[I
     # unique keys
     for fields in () if whole else UNIQUE_KEYS.get(cls.entity_name, ()):
         mine = tuple(_norm(getattr(e, f)) for f in fields)
-        for other in ws.iter(cls):
+        # narrow by the key's first reference (an indexed lookup) instead of scanning every row
+        others = ws.by(cls, fields[0], getattr(e, fields[0])) if fields[0].endswith("_id") else ws.iter(cls)
+        for other in others:
             if other.id != e.id and tuple(_norm(getattr(other, f)) for f in fields) == mine:
                 names = " and ".join(specs(cls)[f].label.lower() for f in fields if not f.endswith("_id"))
                 issues.append(_issue(ws, e, fields[-1], f"another {cls.label.lower()} has the same {names or 'key'}"))
