@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from consortium_planner.domain.capacity import CoverageStatus
-from consortium_planner.domain.model import Allocation, Member
+from consortium_planner.domain.model import Allocation, ConsortiumOption, Member
 from consortium_planner.domain.optimise import Cancelled
 from consortium_planner.gui import capacity_view
 from consortium_planner.gui.capacity_view import (
@@ -29,6 +29,22 @@ from consortium_planner.services.session import WorkspaceSession
 GO_ALONE = "Go alone"
 LEAD_PROVIDER = "Lead provider with subcontractors"
 SPV = "Special purpose vehicle"
+
+
+@pytest.fixture(autouse=True)
+def default_rules(monkeypatch):
+    """The rules dialog answers "no rules" unless a test says otherwise (it is modal)."""
+    from consortium_planner.domain.optimise import OptimiseRules
+    from consortium_planner.gui.optimise_rules import OptimiseRulesDialog
+
+    chosen: list = []
+
+    def ask(parent, members, previous):
+        chosen.append(members)
+        return OptimiseRules()
+
+    monkeypatch.setattr(OptimiseRulesDialog, "ask", staticmethod(ask))
+    return chosen
 
 
 @pytest.fixture
@@ -358,10 +374,10 @@ def test_optimiser_runs_in_the_background_and_apply_is_one_undo_step(make_view, 
     threads: list[bool] = []
     real = analyses.optimiser
 
-    def optimiser(ws, option_id, progress=None, cancelled=None):
+    def optimiser(ws, option_id, progress=None, cancelled=None, **kwargs):
         threads.append(threading.current_thread() is threading.main_thread())
         assert ws is not controller.ws  # a copy, never the live workspace
-        return real(ws, option_id, progress, cancelled)
+        return real(ws, option_id, progress, cancelled, **kwargs)
 
     monkeypatch.setattr(capacity_view.analyses, "optimiser", optimiser)
     shown = []
@@ -412,7 +428,7 @@ def test_cancelling_the_optimiser_changes_nothing(make_view, controller, qtbot, 
     before = allocations(controller, oid)
     started = threading.Event()
 
-    def slow(ws, option_id, progress=None, cancelled=None):
+    def slow(ws, option_id, progress=None, cancelled=None, **kwargs):
         started.set()
         progress(0.1, "Working")
         while not cancelled():
@@ -528,3 +544,29 @@ def test_capacity_tab_of_the_options_page(window, demo_path, qtbot):
     qtbot.waitUntil(lambda: view.result.coverage.n_gap == 0)
     assert view.heat_model.rowCount() == 5
     assert not window.errors
+
+
+def test_optimiser_rules_are_read_from_the_dialog_and_respected(controller, qtbot, monkeypatch):
+    from consortium_planner.domain.optimise import OptimiseRules
+    from consortium_planner.gui.optimise_rules import OptimiseRulesDialog
+
+    oid = option_id(controller, LEAD_PROVIDER)
+    members = [(m.id, controller.ws.display_name(Member, m.id)) for m in controller.ws.members(oid)]
+    dialog = OptimiseRulesDialog(members, None)
+    qtbot.addWidget(dialog)
+    lead = next(m for m in controller.ws.members(oid) if m.organisation_id == controller.ws.get(
+        ConsortiumOption, oid).lead_organisation_id)
+    row = [mid for mid, _ in members].index(lead.id)
+    dialog.table.item(row, 1).setText("40")
+    dialog.local_first.setChecked(True)
+    rules = dialog.read_rules()
+    assert rules.min_share_pct == {lead.id: Decimal(40)} and rules.local_first
+    dialog.table.item(row, 2).setText("30")
+    with pytest.raises(ValueError, match="minimum share 40% is above the maximum 30%"):
+        dialog.read_rules()
+    # the rules reach the optimiser: without them the lead gets under 20% of the volume, with them 20%
+    free = analyses.optimiser(controller.ws, oid)
+    assert next(t.share_pct for t in free.member_totals if t.member_id == lead.id) < Decimal(20)
+    proposal = analyses.optimiser(controller.ws, oid, rules=OptimiseRules(min_share_pct={lead.id: Decimal(20)}))
+    share = next(t.share_pct for t in proposal.member_totals if t.member_id == lead.id)
+    assert share >= Decimal("19.9")  # whole-unit rounding may miss by less than a unit per line

@@ -85,6 +85,7 @@ from ..domain.money import format_decimal, format_gbp
 from ..domain.optimise import Cancelled, OptimiseStatus, Proposal
 from ..services import analyses
 from .analysis_view import OptionAnalysisView
+from .optimise_rules import OptimiseRulesDialog
 from .record_model import SORT_ROLE
 from .tasks import BackgroundTask
 
@@ -1295,6 +1296,7 @@ class CapacityView(OptionAnalysisView):
     def __init__(self, controller, option_id, parent=None):
         super().__init__(controller, option_id, parent)
         self.task: BackgroundTask | None = None
+        self._rules: dict[int, object] = {}  # the optimiser rules last used, per option (for this session)
         self.content = QWidget()
         layout = QVBoxLayout(self.content)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -1556,10 +1558,15 @@ class CapacityView(OptionAnalysisView):
         option_id = self.option_id()
         if option_id is None or self.task is not None:
             return None
+        members = [(m.id, self.controller.ws.display_name(Member, m.id)) for m in self.controller.ws.members(option_id)]
+        rules = OptimiseRulesDialog.ask(self, members, self._rules.get(option_id))  # type: ignore[arg-type]
+        if rules is None:
+            return None
+        self._rules[option_id] = rules
         ws = self.controller.ws.copy()
 
         def work(progress: Callable[[float, str], None], cancelled: Callable[[], bool]) -> Proposal:
-            return analyses.optimiser(ws, option_id, progress, cancelled)
+            return analyses.optimiser(ws, option_id, progress, cancelled, rules=rules)
 
         task = BackgroundTask(work, title="Optimising the allocation…", parent_widget=self)
         task.finished.connect(lambda proposal: self._on_optimised(option_id, proposal))

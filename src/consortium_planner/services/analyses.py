@@ -51,8 +51,9 @@ def partners(ws: Workspace, option_id: int) -> list[_capacity.PartnerCandidate]:
     return _capacity.find_partners(ws, option_id)
 
 
-def optimiser(ws: Workspace, option_id: int, progress=None, cancelled=None) -> _optimise.Proposal:
-    return _optimise.optimise(ws, option_id, progress=progress, cancelled=cancelled)
+def optimiser(ws: Workspace, option_id: int, progress=None, cancelled=None,
+              rules: _optimise.OptimiseRules | None = None) -> _optimise.Proposal:
+    return _optimise.optimise(ws, option_id, rules, progress=progress, cancelled=cancelled)
 
 
 def prices(ws: Workspace, option_id: int) -> _pricing.PriceSchedule:
