@@ -5,6 +5,7 @@ from __future__ import annotations
 
 def analysis_tabs() -> list[tuple[str, type]]:
     from .capacity_view import CapacityView
+    from .cashflow_view import CashFlowView
     from .pricing_view import PricingView
     from .standing_view import StandingView
 
@@ -12,4 +13,5 @@ def analysis_tabs() -> list[tuple[str, type]]:
         ("Capacity", CapacityView),
         ("Standing", StandingView),
         ("Pricing", PricingView),
+        ("Cash flow", CashFlowView),
     ]

@@ -1,0 +1,429 @@
+"""The Cash flow tab: presentation of ``services.analyses.capital`` on the demo workspace."""
+
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCharts import QLineSeries, QStackedBarSeries
+from PySide6.QtCore import Qt
+
+from consortium_planner.domain import projection as domain_projection
+from consortium_planner.domain.model import ConsortiumOption, FundingSource
+from consortium_planner.domain.money import ZERO, format_decimal, format_gbp
+from consortium_planner.gui.cashflow_view import (
+    NEGATIVE_TEXT,
+    VALUE_ROLE,
+    CashFlowView,
+    FigureTableModel,
+    compute_cash_flow,
+)
+from consortium_planner.gui.controller import WorkspaceController
+from consortium_planner.gui.main_window import MainWindow, Messages
+from consortium_planner.services import analyses
+from consortium_planner.services.demo import write_demo
+from consortium_planner.services.session import WorkspaceSession
+
+SPV = "Special purpose vehicle"
+GO_ALONE = "Go alone"
+LEAD_PROVIDER = "Lead provider with subcontractors"
+
+
+@pytest.fixture
+def demo_path(tmp_path):
+    return write_demo(tmp_path / "demo.cplan")
+
+
+@pytest.fixture
+def window(qtbot, qsettings, monkeypatch, demo_path):
+    errors: list[str] = []
+    monkeypatch.setattr(Messages, "error", staticmethod(lambda parent, title, text: errors.append(text)))
+    w = MainWindow(qsettings)
+    w.errors = errors
+    qtbot.addWidget(w)
+    w.resize(1400, 860)
+    w.show()
+    assert w.open_path(demo_path)
+    return w
+
+
+def option_id(controller, name):
+    return next(o.id for o in controller.ws.options() if o.name == name)
+
+
+def wait_for(qtbot, view, wanted):
+    qtbot.waitUntil(lambda: view.result is not None and view.result.option_id == wanted and not view._stale)
+
+
+@pytest.fixture
+def show_in_window(window, qtbot):
+    """Select an option by name on the options page and bring its Cash flow tab up."""
+
+    def show(name) -> CashFlowView:
+        page = window.show_page("Consortium options")
+        wanted = option_id(window.controller, name)
+        page.master.table.select_id(wanted)
+        assert page.master.current_id() == wanted
+        view = page.analysis_views["Cash flow"]
+        page.tabs.setCurrentWidget(view)
+        wait_for(qtbot, view, wanted)
+        return view
+
+    return show
+
+
+class Selection:
+    """Stands in for the options page's ``current_id``."""
+
+    def __init__(self, option_id=None):
+        self.option_id = option_id
+
+    def __call__(self):
+        return self.option_id
+
+
+@pytest.fixture
+def controller(demo_path):
+    session = WorkspaceSession.open(demo_path)
+    c = WorkspaceController(session)
+    yield c
+    session.close()
+
+
+@pytest.fixture
+def show(qtbot, controller):
+    """The view on its own for an option (the options page is tested through the main window below)."""
+
+    def show(name) -> CashFlowView:
+        selection = Selection(option_id(controller, name))
+        view = CashFlowView(controller, selection)
+        view.selection = selection
+        qtbot.addWidget(view)
+        view.resize(1100, 800)
+        view.show()
+        wait_for(qtbot, view, selection.option_id)
+        return view
+
+    return show
+
+
+def capital(c, name, include_extensions=False):
+    oid = option_id(c, name)
+    if include_extensions:
+        return domain_projection.capital(c.ws, oid, analyses.workspace_rates(c.ws), include_extensions=True,
+                                         schedule=analyses.prices(c.ws, oid))
+    return analyses.capital(c.ws, oid)
+
+
+def card(view, key):
+    return view.headline.cards[key]
+
+
+def column_values(model: FigureTableModel, label: str) -> list[Decimal | None]:
+    row = model.row_of(label)
+    assert row >= 0, label
+    return [model.index(row, c).data(VALUE_ROLE) for c in range(model.columnCount())]
+
+
+def test_tab_follows_pricing():
+    from consortium_planner.gui.analysis_tabs import analysis_tabs
+
+    titles = [t for t, _ in analysis_tabs()]
+    assert titles.index("Cash flow") == titles.index("Pricing") + 1
+    assert dict(analysis_tabs())["Cash flow"] is CashFlowView
+
+
+@pytest.mark.parametrize("name", [SPV, LEAD_PROVIDER, GO_ALONE])
+def test_headline_figures_are_the_domains(controller, show, name):
+    view = show(name)
+    cap = capital(controller, name)
+    f, r = cap.funding, cap.returns
+    assert view.result.capital == cap  # the service's result, as the summary and the case show it
+    assert card(view, "requirement").value.text() == format_gbp(f.requirement)
+    detail = card(view, "requirement").detail.text()
+    for part in (f.peak_deficit, f.buffer, f.contingency):
+        assert format_gbp(part) in detail
+    assert card(view, "npv").value.text() == format_gbp(r.npv)
+    assert card(view, "npv").caption.text() == f"NPV at {format_decimal(r.discount_rate_pct, 2)}%"
+    assert card(view, "sources").value.text() == format_gbp(f.total_sources)
+    assert card(view, "lowest").value.text() == format_gbp(f.lowest_balance)
+    assert f.lowest_balance_date.strftime("%B %Y") in card(view, "lowest").detail.text()
+    assert card(view, "irr").value.text() == f"{format_decimal(r.irr_pct, 2)}%"
+    assert card(view, "payback").value.text() == r.payback_date.strftime("%b %Y")
+    assert r.discounted_payback_date.strftime("%b %Y") in card(view, "payback").detail.text()
+    assert card(view, "break_even").value.text() == f"{format_decimal(r.break_even_volume_pct, 2)}% of volume"
+    assert f"{format_decimal(r.break_even_price_pct, 2)}% of the bid prices" in card(view, "break_even").detail.text()
+    if f.lowest_dscr is None:
+        assert card(view, "dscr").value.text() == "No debt service"
+    else:
+        assert card(view, "dscr").value.text() == f"{format_decimal(f.lowest_dscr, 2)}×"
+        assert format_decimal(f.min_dscr, 2) in card(view, "dscr").detail.text()
+
+
+def test_multiple_irr_and_flags_are_shown(controller, show):
+    view = show(SPV)
+    r = capital(controller, SPV).returns
+    assert r.multiple_irr
+    assert f"{format_decimal(r.other_irr_pct[0], 2)}%" in card(view, "irr").detail.text()
+    assert view.headline.warnings.isVisibleTo(view)
+    assert "more than one rate makes the NPV zero" in view.headline.warnings.text()
+
+
+def test_chart_has_bars_and_lines_with_a_point_a_month(controller, show):
+    view = show(SPV)
+    cap = capital(controller, SPV)
+    months = cap.projection.months
+    chart = view.chart
+    kinds = {type(s) for s in chart.series()}
+    assert QStackedBarSeries in kinds and QLineSeries in kinds
+    assert chart.bars_in.count() == chart.bars_out.count() == len(months) == 73
+    assert chart.cumulative.count() == chart.balance.count() == len(months)
+    for i, row in enumerate(months):
+        assert chart.bars_in.at(i) + chart.bars_out.at(i) == pytest.approx(float(row.cash_before_funding))
+        assert chart.cumulative.at(i).x() == row.month
+        assert chart.cumulative.at(i).y() == pytest.approx(float(row.cumulative_before_funding))
+        assert chart.balance.at(i).y() == pytest.approx(float(row.closing_balance))
+    # the funding requirement: a horizontal line below zero across the whole chart
+    req = chart.requirement
+    assert [p.y() for p in req.points()] == [pytest.approx(-float(cap.funding.requirement))] * 2
+    assert req.at(0).x() < 0 < len(months) - 1 < req.at(1).x()
+    # dates on the x axis; pounds in £k or £m on the y axis
+    labels = chart.x_axis.categoriesLabels()
+    assert "Apr 2027" in labels and len(labels) >= 5
+    y_labels = [label.strip() for label in chart.view.chart().axes(Qt.Orientation.Vertical)[0].categoriesLabels()]
+    assert "£0" in y_labels and any(label.endswith(("k", "m")) for label in y_labels)
+    assert any(name.startswith("Funding requirement") for name in chart.legend.names)
+    assert any(name.startswith("Service Apr 2027") for name in chart.legend.names)
+
+
+def test_editing_a_funding_source_changes_the_shortfall_and_undo_restores(window, show_in_window, qtbot):
+    view = show_in_window(SPV)
+    c = window.controller
+    oid = option_id(c, SPV)
+    before = capital(c, SPV).funding
+    assert card(view, "sources").value.text() == format_gbp(before.total_sources) == "£1,210,000.00"
+    assert card(view, "sources").tone == "good"
+    facility = next(s for s in c.ws.by(FundingSource, "option_id", oid) if s.name == "Working capital facility")
+    assert c.set_field(FundingSource, facility.id, "amount", "£0")
+    qtbot.waitUntil(lambda: card(view, "sources").value.text() != "£1,210,000.00")
+    after = analyses.funding(c.ws, oid)
+    assert after.shortfall > 0
+    assert card(view, "sources").value.text() == format_gbp(after.total_sources) == "£460,000.00"
+    assert card(view, "sources").detail.text().startswith(
+        f"✗ Short by {format_gbp(after.shortfall)}: add a loan, equity or a grant")
+    assert card(view, "sources").tone == "bad"
+    assert card(view, "requirement").value.text() == format_gbp(before.requirement)  # the need is unchanged
+    c.undo_stack.undo()
+    qtbot.waitUntil(lambda: card(view, "sources").value.text() == "£1,210,000.00")
+    assert card(view, "sources").tone == "good"
+    assert "more than the requirement" in card(view, "sources").detail.text()
+    assert not window.errors
+
+
+def test_lenders_minimum_colours_debt_service_cover(controller, show, qtbot):
+    view = show(SPV)
+    c = controller
+    oid = option_id(c, SPV)
+    model = view.dscr_model
+    year1 = model.column_of("Year 1")
+    dscr_row = model.row_of("DSCR")
+    cell = model.cell(dscr_row, year1)
+    assert cell.tone == "good" and cell.text == "✓ 1.39×"
+    assert model.index(dscr_row, year1).data(Qt.ItemDataRole.BackgroundRole).color().name() == "#d4edda"
+    assert model.cell(dscr_row, model.column_of("Mobilisation")).tone == "muted"  # shown, not tested
+    assert c.set_field(ConsortiumOption, oid, "min_dscr", "1.5")
+    qtbot.waitUntil(lambda: view.dscr_model.cell(dscr_row, year1).tone == "bad")
+    assert view.dscr_model.cell(dscr_row, year1).text == "✗ 1.39×"
+    assert model.index(dscr_row, year1).data(Qt.ItemDataRole.BackgroundRole).color().name() == "#f8d7da"
+    assert card(view, "dscr").detail.text().startswith("✗ Below the lender's minimum of 1.50×")
+    assert card(view, "dscr").tone == "bad"
+    c.undo_stack.undo()
+    qtbot.waitUntil(lambda: view.dscr_model.cell(dscr_row, year1).tone == "good")
+
+
+@pytest.mark.parametrize("name", [SPV, LEAD_PROVIDER, GO_ALONE])
+def test_pnl_by_year_adds_up_as_shown(controller, show, name):
+    view = show(name)
+    p = capital(controller, name).projection
+    m = view.pnl_model
+    assert m.columnCount() == len(p.years) + 1  # the periods, then the total
+    assert [m.headers[i].split("\n")[0] for i in range(len(p.years))] == [y.label for y in p.years]
+
+    def v(label):
+        return column_values(m, label)
+
+    for col in range(m.columnCount()):
+        income, ebitda = v("Income")[col], v("EBITDA")[col]
+        costs = sum(v(x)[col] for x in ("Payroll", "Non-pay", "Performance bond", "Insurance", "Mobilisation"))
+        assert income - costs == ebitda
+        pbt = ebitda - v("Depreciation")[col] + v("Grant income")[col] - v("Interest")[col] \
+            - v("Arrangement fees")[col]
+        assert pbt == v("Profit before tax")[col]
+        assert pbt - v("Tax")[col] == v("Profit after tax")[col]
+        # as shown: the text is the figure formatted
+        row = m.row_of("EBITDA")
+        assert m.index(row, col).data() == format_gbp(ebitda)
+    total = m.columnCount() - 1
+    assert v("Income")[total] == p.total_income
+    assert v("Profit after tax")[total] == p.total_profit_after_tax
+    for i, y in enumerate(p.years):
+        assert v("EBITDA")[i] == y.ebitda and v("Profit after tax")[i] == y.profit_after_tax
+
+
+@pytest.mark.parametrize("name", [SPV, LEAD_PROVIDER])
+def test_cash_by_year_reconciles_to_the_closing_balance(controller, show, name):
+    view = show(name)
+    p = capital(controller, name).projection
+    m = view.cash_model
+
+    def v(label):
+        return column_values(m, label)
+
+    for i, y in enumerate(p.years):
+        received = sum(v(x)[i] for x in ("Receipts from the buyer", "Equity in", "Grants in", "Loans drawn",
+                                         "Overdraft drawn"))
+        paid = sum(v(x)[i] for x in ("Payroll", "Non-pay", "Bond and insurance", "Mobilisation",
+                                     "Capital expenditure", "Tax", "Interest and fees", "Loans repaid",
+                                     "Overdraft repaid"))
+        assert received == v("Total received")[i]
+        assert paid == v("Total paid")[i]
+        assert v("Opening balance")[i] + received - paid == v("Closing balance")[i] == y.closing_balance
+        assert v("Cash flow before funding")[i] == y.cash_before_funding
+    assert v("Closing balance")[-1] == p.closing_balance
+    assert v("Cash flow before funding")[-1] == capital(controller, name).returns.total_cash_flow
+
+
+def test_negative_figures_are_red(controller, show):
+    view = show(SPV)
+    m = view.pnl_model
+    mob = m.column_of("Mobilisation")
+    ebitda = m.index(m.row_of("EBITDA"), mob)
+    assert ebitda.data(VALUE_ROLE) < 0 and ebitda.data().startswith("−£")
+    assert ebitda.data(Qt.ItemDataRole.ForegroundRole).color().name() == NEGATIVE_TEXT
+    income = m.index(m.row_of("Income"), m.column_of("Year 1"))
+    assert income.data(Qt.ItemDataRole.ForegroundRole) is None
+    assert income.data(Qt.ItemDataRole.TextAlignmentRole) & Qt.AlignmentFlag.AlignRight
+
+
+def test_loan_schedule_and_sources(controller, show):
+    view = show(SPV)
+    f = capital(controller, SPV).funding
+    panel = view.funding
+    sources = panel.sources_model
+    assert sources.rowCount() == len(f.sources) + 1
+    assert sources.value("Total", 3) == f.total_sources
+    loan = f.loan_schedules[0]
+    assert panel.loan_combo.currentText() == loan.name == "Social investment loan"
+    m = panel.loan_model
+    assert m.rowCount() == len(loan.payments) + 1
+    total = m.row_of("Total")
+    assert m.cell(total, m.column_of("Interest")).value == loan.total_interest
+    assert m.cell(total, m.column_of("Principal")).value == loan.amount
+    assert format_gbp(loan.annuity) in panel.loan_note.text()
+    assert m.cell(0, m.column_of("Opening balance")).value == loan.amount
+
+
+def test_go_alone_has_no_loans_and_no_debt_service(controller, show):
+    view = show(GO_ALONE)
+    assert not view.funding.loan_table.isVisibleTo(view.funding)
+    assert "No loans" in view.funding.loan_note.text()
+    m = view.dscr_model
+    assert m.cell(m.row_of("DSCR"), m.column_of("Year 1")).text == "—"
+
+
+def test_members_profit(controller, show):
+    view = show(LEAD_PROVIDER)
+    p = capital(controller, LEAD_PROVIDER).projection
+    totals = view.members.totals_model
+    assert totals.rowCount() == len(p.members) + 1
+    for mp in p.members:
+        row = totals.row_of(mp.organisation_name)
+        assert totals.cell(row, totals.column_of("Profit after tax")).value == mp.profit_after_tax
+    years = view.members.years_model
+    last = years.columnCount() - 1
+    for mp in p.members:
+        assert years.value(mp.organisation_name, last) == mp.profit_after_tax
+    pat = sum((mp.profit_after_tax for mp in p.members), ZERO)
+    assert totals.value("Total", totals.column_of("Profit after tax")) == pat
+
+
+def test_include_extensions_recomputes_over_the_extension_years(controller, show, qtbot):
+    view = show(SPV)
+    assert view.include_extensions.isEnabled()
+    assert view.include_extensions.text() == "Include extensions (+2 years)"
+    assert view.pnl_model.column_of("Year 6 (ext.)") < 0
+    before = view.result
+    view.include_extensions.setChecked(True)
+    qtbot.waitUntil(lambda: view.result is not before and view.result.include_extensions)
+    cap = capital(controller, SPV, include_extensions=True)
+    assert view.result.capital == cap
+    assert len(cap.projection.months) == 97
+    assert view.pnl_model.column_of("Year 6 (ext.)") >= 0 and view.pnl_model.column_of("Year 7 (ext.)") >= 0
+    assert card(view, "npv").value.text() == format_gbp(cap.returns.npv)
+    assert card(view, "requirement").value.text() == format_gbp(cap.funding.requirement)
+    assert view.chart.bars_in.count() == 97
+    view.include_extensions.setChecked(False)
+    qtbot.waitUntil(lambda: not view.result.include_extensions)
+    assert card(view, "npv").value.text() == format_gbp(capital(controller, SPV).returns.npv)
+
+
+def test_models_pass_qt_model_tester(qtmodeltester, controller, show, qtbot):
+    empty = FigureTableModel()
+    qtmodeltester.check(empty)
+    for name in (SPV, LEAD_PROVIDER, GO_ALONE):
+        view = show(name)
+        for model in view.models():
+            qtmodeltester.check(model)
+    view.include_extensions.setChecked(True)
+    qtbot.waitUntil(lambda: view.result.include_extensions)
+    for model in view.models():
+        qtmodeltester.check(model)
+
+
+@pytest.mark.parametrize("name", [SPV, LEAD_PROVIDER])
+def test_on_the_options_page_the_headline_is_the_domains(window, show_in_window, name):
+    view = show_in_window(name)
+    cap = capital(window.controller, name)
+    assert card(view, "requirement").value.text() == format_gbp(cap.funding.requirement)
+    assert card(view, "npv").value.text() == format_gbp(cap.returns.npv)
+    assert view.chart.cumulative.count() == len(cap.projection.months)
+    assert not window.errors
+
+
+def test_fits_the_window_without_clipping(window, show_in_window, qtbot):
+    view = show_in_window(SPV)
+    qtbot.wait(20)  # the headline is fitted once laid out
+    # the inner tabs need no scroll buttons, the chart has room, and the key figures are not cut off
+    assert view.tabs.tabBar().sizeHint().width() <= view.tabs.width()
+    assert view.chart.view.height() >= 300
+    assert not view.headline_scroll.verticalScrollBar().isVisible()
+    for c in view.headline.cards.values():
+        assert c.value.sizeHint().width() <= c.value.width(), c.caption.text()
+        assert c.detail.heightForWidth(c.detail.width()) <= c.detail.height() + 1, c.caption.text()
+    # the legend wraps inside the chart's width
+    assert view.chart.legend.width() <= view.chart.width()
+    assert view.chart.legend.height() >= view.chart.legend.flow.heightForWidth(view.chart.legend.width())
+
+
+def test_a_hidden_view_waits_until_shown(window, show_in_window, qtbot):
+    view = show_in_window(SPV)
+    c = window.controller
+    before = view.result
+    page = window.show_page("Consortium options")
+    page.tabs.setCurrentIndex(0)
+    assert c.set_field(ConsortiumOption, option_id(c, SPV), "discount_rate_pct", "6")
+    qtbot.wait(20)
+    assert view.result is before
+    page.tabs.setCurrentWidget(view)
+    qtbot.waitUntil(lambda: view.result is not before)
+    assert card(view, "npv").caption.text() == "NPV at 6.00%"
+    assert card(view, "npv").value.text() == format_gbp(analyses.returns(c.ws, option_id(c, SPV)).npv)
+
+
+def test_compute_without_an_option_says_so(controller, show, qtbot):
+    view = show(GO_ALONE)
+    with pytest.raises(ValueError):
+        compute_cash_flow(controller.ws, 999_999)
+    view.option_id = lambda: None
+    view.reload()
+    qtbot.waitUntil(lambda: view.message.isVisibleTo(view))
+    assert view.message.text() == "Select a consortium option."
+    assert not view.content.isVisibleTo(view)
