@@ -85,6 +85,7 @@ from ..domain.money import format_decimal, format_gbp
 from ..domain.optimise import Cancelled, OptimiseStatus, Proposal
 from ..services import analyses
 from .analysis_view import OptionAnalysisView
+from .charts import plot
 from .optimise_rules import OptimiseRulesDialog
 from .record_model import SORT_ROLE
 from .tasks import BackgroundTask
@@ -709,7 +710,7 @@ class UtilisationChart(QChartView):
         bar_set.setColor(QColor(colour))
         bar_set.setBorderColor(QColor(border or colour))
         for v in values:
-            bar_set.append(float(v))
+            bar_set.append(plot(v))
         return bar_set
 
     def set_members(self, members: Sequence[MemberCoverage]) -> None:
@@ -736,7 +737,7 @@ class UtilisationChart(QChartView):
         categories.setLabelsFont(label_font)
         chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
         axis = QValueAxis()
-        top = max((float(max(m.allocated, m.capacity_with_growth)) for m in members), default=0.0)
+        top = max((plot(max(m.allocated, m.capacity_with_growth)) for m in members), default=0.0)
         axis.setRange(0, top * 1.04 if top > 0 else 1)
         axis.applyNiceNumbers()
         axis.setLabelFormat("%.0f")

@@ -82,6 +82,7 @@ from ..domain.money import ZERO, format_decimal, format_gbp
 from ..domain.projection import Capital, LoanSchedule, MonthRow, Projection, ProjectionYear
 from ..services import analyses
 from .analysis_view import OptionAnalysisView
+from .charts import plot
 
 _Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -816,10 +817,10 @@ class CashFlowChart(QWidget):
         chart = self._new_chart()
         self._phase_labels = []
 
-        values: list[float] = [0.0, -float(f.requirement)]
+        values: list[float] = [0.0, -plot(f.requirement)]
         for r in months:
-            values += [float(r.cash_before_funding), float(r.cumulative_before_funding), float(r.closing_balance),
-                       -float(r.overdraft_balance)]
+            values += [plot(r.cash_before_funding), plot(r.cumulative_before_funding), plot(r.closing_balance),
+                       -plot(r.overdraft_balance)]
         lo, hi = min(values), max(values)
         pad = (hi - lo) * 0.04 or 1.0
         y_axis = money_axis(lo - pad, hi + pad)
@@ -880,7 +881,7 @@ class CashFlowChart(QWidget):
         for bar_set in (self.bars_in, self.bars_out):
             bar_set.setBorderColor(QColor(0, 0, 0, 0))
         for r in months:
-            v = float(r.cash_before_funding)
+            v = plot(r.cash_before_funding)
             self.bars_in.append(max(v, 0.0))
             self.bars_out.append(min(v, 0.0))
         bars = QStackedBarSeries()
@@ -900,8 +901,8 @@ class CashFlowChart(QWidget):
         hide_marker(zero)
         req = QLineSeries()
         req.setName(f"Funding requirement, {format_gbp(f.requirement)}, drawn below zero")
-        req.append(-0.5, -float(f.requirement))
-        req.append(n - 0.5, -float(f.requirement))
+        req.append(-0.5, -plot(f.requirement))
+        req.append(n - 0.5, -plot(f.requirement))
         req.setPen(_pen(_REQUIREMENT_COLOUR, 1.5, Qt.PenStyle.DashLine))
         self.requirement = req
         attach(req)
@@ -924,8 +925,8 @@ class CashFlowChart(QWidget):
         self.balance.setName("Bank balance after funding")
         self.balance.setPen(_pen(_BALANCE_COLOUR, 2.2))
         for r in months:
-            self.cumulative.append(r.month, float(r.cumulative_before_funding))
-            self.balance.append(r.month, float(r.closing_balance))
+            self.cumulative.append(r.month, plot(r.cumulative_before_funding))
+            self.balance.append(r.month, plot(r.closing_balance))
         lines = [self.cumulative, self.balance]
         self.overdraft = None
         if any(r.overdraft_balance for r in months):
@@ -933,7 +934,7 @@ class CashFlowChart(QWidget):
             self.overdraft.setName("Overdraft owed (below zero)")
             self.overdraft.setPen(_pen(_BALANCE_COLOUR, 1.5, Qt.PenStyle.DashLine))
             for r in months:
-                self.overdraft.append(r.month, -float(r.overdraft_balance))
+                self.overdraft.append(r.month, -plot(r.overdraft_balance))
             lines.append(self.overdraft)
         for line in lines:
             line.hovered.connect(self._on_line_hover)
@@ -944,7 +945,7 @@ class CashFlowChart(QWidget):
             peak.setMarkerSize(9)
             peak.setColor(QColor(_CUMULATIVE_COLOUR))
             peak.setBorderColor(QColor("#ffffff"))
-            peak.append(f.peak_deficit_month, -float(f.peak_deficit))
+            peak.append(f.peak_deficit_month, -plot(f.peak_deficit))
             attach(peak)
         chart.legend().setVisible(False)
         chart.plotAreaChanged.connect(self._place_phase_labels)

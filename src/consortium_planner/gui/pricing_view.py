@@ -76,6 +76,7 @@ from ..domain.pricing import ContractYear, EvaluationError, PriceSchedule, evalu
 from ..domain.rates import RateItem, RateTable
 from ..services import analyses
 from .analysis_view import OptionAnalysisView
+from .charts import plot
 from .record_form import RecordForm
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -828,10 +829,10 @@ class CostBuildupPanel(QWidget):
             if st.kind is LineKind.MARGIN and st.value < 0:
                 name = "Loss"
             start, end = running, running + st.value
-            base[i] = float(min(start, end))
-            bars.setdefault(name, [0.0] * n)[i] = float(abs(st.value))
+            base[i] = plot(min(start, end))
+            bars.setdefault(name, [0.0] * n)[i] = plot(abs(st.value))
             running = end
-        bars.setdefault("Price", [0.0] * n)[n - 1] = float(self.total or 0)
+        bars.setdefault("Price", [0.0] * n)[n - 1] = plot(self.total or 0)
         self.sets = {}
         base_set = QBarSet("")
         base_set.append(list(reversed(base)))
@@ -853,7 +854,7 @@ class CostBuildupPanel(QWidget):
         categories.append(list(reversed(labels)))
         chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(categories)
-        top = max([float(self.total or 0)] + [b + v for b, v in zip(base, (sum(x) for x in zip(*bars.values(),
+        top = max([plot(self.total or 0)] + [b + v for b, v in zip(base, (sum(x) for x in zip(*bars.values(),
                                                                                                 strict=True)),
                                                                      strict=True)])
         low = min([0.0] + base)
@@ -1024,13 +1025,13 @@ class ScoresPanel(QWidget):
             self.chart_view.setChart(chart)
             return
         values = [v for p in curve for v in (p.ours, *p.rivals) if v is not None]
-        y_axis = _points_axis(math.floor(float(min(values)) - 1), math.ceil(float(max(values)) + 1), "Total score")
+        y_axis = _points_axis(math.floor(plot(min(values)) - 1), math.ceil(plot(max(values)) + 1), "Total score")
         lo_y, hi_y = y_axis.min(), y_axis.max()
         ours = QLineSeries()
         ours.setName(ev.our_bid.name + " (ours)")
         for p in curve:
             if p.ours is not None:
-                ours.append(float(p.price), float(p.ours))
+                ours.append(plot(p.price), plot(p.ours))
         pen = QPen(QColor(_OURS_COLOUR))
         pen.setWidthF(3)
         ours.setPen(pen)
@@ -1041,24 +1042,24 @@ class ScoresPanel(QWidget):
             line.setName(c.name)
             for p in curve:
                 if p.rivals[i] is not None:
-                    line.append(float(p.price), float(p.rivals[i]))  # type: ignore[arg-type]
+                    line.append(plot(p.price), plot(p.rivals[i]))  # type: ignore[arg-type]
             pen = QPen(QColor(_RIVAL_COLOURS[i % len(_RIVAL_COLOURS)]))
             pen.setWidthF(2)
             pen.setStyle(Qt.PenStyle.DashLine)
             line.setPen(pen)
             line.hovered.connect(lambda point, state: self._on_hover(point, state))
             series.append(line)
-        price = float(ev.our_bid.price)
+        price = plot(ev.our_bid.price)
         series.append(_vertical_line(f"Our price {format_gbp(ev.our_bid.price)}", price, lo_y, hi_y, "#343a40",
                                      Qt.PenStyle.DotLine))
         wp = ev.winning_price
         if wp is not None and wp.price is not None:
-            series.append(_vertical_line(f"Highest winning price {format_gbp(wp.price)}", float(wp.price), lo_y,
+            series.append(_vertical_line(f"Highest winning price {format_gbp(wp.price)}", plot(wp.price), lo_y,
                                          hi_y, _EC_COLOUR, Qt.PenStyle.DashDotLine))
-        lo_x, hi_x = float(curve[0].price), float(curve[-1].price)
+        lo_x, hi_x = plot(curve[0].price), plot(curve[-1].price)
         ceiling = r.tender.budget_ceiling if r.tender is not None else None
-        if ceiling is not None and lo_x <= float(ceiling) <= hi_x:
-            series.append(_vertical_line(f"Budget ceiling {format_gbp(ceiling)}", float(ceiling), lo_y, hi_y,
+        if ceiling is not None and lo_x <= plot(ceiling) <= hi_x:
+            series.append(_vertical_line(f"Budget ceiling {format_gbp(ceiling)}", plot(ceiling), lo_y, hi_y,
                                          _RED_TEXT, Qt.PenStyle.DashLine))
         x_axis = money_axis(lo_x, hi_x, "Our annual price, year one", pence=False)
         chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
@@ -1078,7 +1079,7 @@ class ScoresPanel(QWidget):
         if not state or not self.curve:
             QToolTip.hideText()
             return
-        p = min(self.curve, key=lambda c: abs(float(c.price) - point.x()))
+        p = min(self.curve, key=lambda c: abs(plot(c.price) - point.x()))
         names = self.names or ["Ours"] + [f"Competitor {i + 1}" for i in range(len(p.rivals))]
         text = [f"Our price {format_gbp(p.price)}", f"{names[0]}: {_points(p.ours)}"]
         text += [f"{name}: {_points(v)}" for name, v in zip(names[1:], p.rivals, strict=False)]
@@ -1136,8 +1137,8 @@ class WinChancePanel(QWidget):
         contribution = QLineSeries()
         contribution.setName("Expected contribution")
         for p in b.grid:
-            prob.append(float(p.price), float(p.probability * 100))
-            contribution.append(float(p.price), float(p.expected_contribution))
+            prob.append(plot(p.price), plot(p.probability * 100))
+            contribution.append(plot(p.price), plot(p.expected_contribution))
         pen = QPen(QColor(_OURS_COLOUR))
         pen.setWidthF(2.5)
         prob.setPen(pen)
@@ -1146,20 +1147,20 @@ class WinChancePanel(QWidget):
         contribution.setPen(pen)
         for s in (prob, contribution):
             s.hovered.connect(lambda point, state: self._on_hover(point, state))
-        lo_x = min(float(b.grid[0].price), float(ev.our_bid.price))
-        hi_x = max(float(b.grid[-1].price), float(ev.our_bid.price))
+        lo_x = min(plot(b.grid[0].price), plot(ev.our_bid.price))
+        hi_x = max(plot(b.grid[-1].price), plot(ev.our_bid.price))
         if r.score_curve:  # the same price range as the score chart
-            lo_x = min(lo_x, float(r.score_curve[0].price))
-            hi_x = max(hi_x, float(r.score_curve[-1].price))
+            lo_x = min(lo_x, plot(r.score_curve[0].price))
+            hi_x = max(hi_x, plot(r.score_curve[-1].price))
         x_axis = money_axis(lo_x, hi_x, "Our annual price, year one", pence=False)
-        top_p = max(float(p.probability) for p in b.grid) * 100
+        top_p = max(plot(p.probability) for p in b.grid) * 100
         p_step = nice_step(max(top_p, 5.0), 5)
         p_axis = QValueAxis()
         p_axis.setRange(0, math.ceil(max(top_p, 5.0) / p_step) * p_step)
         p_axis.setTickCount(round(p_axis.max() / p_step) + 1)
         p_axis.setLabelFormat("%.0f%%")
         p_axis.setTitleText("Win probability")
-        ec_values = [float(p.expected_contribution) for p in b.grid]
+        ec_values = [plot(p.expected_contribution) for p in b.grid]
         ec_axis = money_axis(min(0.0, min(ec_values)), max(ec_values) * 1.05 or 1.0, "Expected contribution",
                              pence=False)
         chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
@@ -1174,15 +1175,15 @@ class WinChancePanel(QWidget):
             chart.addSeries(s)
             s.attachAxis(x_axis)
             s.attachAxis(axis)
-        ours = _vertical_line(f"Our price {format_gbp(ev.our_bid.price)}", float(ev.our_bid.price), 0,
+        ours = _vertical_line(f"Our price {format_gbp(ev.our_bid.price)}", plot(ev.our_bid.price), 0,
                               p_axis.max(), "#343a40", Qt.PenStyle.DotLine)
         chart.addSeries(ours)
         ours.attachAxis(x_axis)
         ours.attachAxis(p_axis)
         shown: list[QLineSeries | QScatterSeries] = [prob, contribution, ours]
         ceiling = r.tender.budget_ceiling if r.tender is not None else None
-        if ceiling is not None and lo_x <= float(ceiling) <= hi_x:
-            line = _vertical_line(f"Budget ceiling {format_gbp(ceiling)}", float(ceiling), 0, p_axis.max(),
+        if ceiling is not None and lo_x <= plot(ceiling) <= hi_x:
+            line = _vertical_line(f"Budget ceiling {format_gbp(ceiling)}", plot(ceiling), 0, p_axis.max(),
                                   _RED_TEXT, Qt.PenStyle.DashLine)
             chart.addSeries(line)
             line.attachAxis(x_axis)
@@ -1193,7 +1194,7 @@ class WinChancePanel(QWidget):
         best.setMarkerSize(11)
         best.setColor(QColor(_EC_COLOUR))
         best.setBorderColor(QColor("#1b4d1e"))
-        best.append(float(b.price), float(b.expected_contribution))
+        best.append(plot(b.price), plot(b.expected_contribution))
         chart.addSeries(best)
         best.attachAxis(x_axis)
         best.attachAxis(ec_axis)
@@ -1210,7 +1211,7 @@ class WinChancePanel(QWidget):
         if not state or not self.grid:
             QToolTip.hideText()
             return
-        p = min(self.grid, key=lambda g: abs(float(g.price) - point.x()))
+        p = min(self.grid, key=lambda g: abs(plot(g.price) - point.x()))
         QToolTip.showText(QCursor.pos(), f"At {format_gbp(p.price)}: win {_pct(p.probability)}, expected "
                                          f"contribution {format_gbp(p.expected_contribution)}")
 
