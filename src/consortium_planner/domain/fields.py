@@ -11,8 +11,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any
 
 from .money import MoneyError, parse_decimal, quantize
@@ -131,9 +134,11 @@ def choice(enum_type: type[enum.Enum], label: str, default: enum.Enum, **kw: Any
     return spec_field(Kind.CHOICE, label, default=default, choices=enum_type, required=True, **kw)
 
 
-def specs(entity_type: type) -> dict[str, FieldSpec]:
-    """Field name → spec, in declaration order."""
-    return {f.name: f.metadata["spec"] for f in dataclasses.fields(entity_type) if "spec" in f.metadata}
+@functools.cache
+def specs(entity_type: type) -> Mapping[str, FieldSpec]:
+    """Field name → spec, in declaration order (computed once per entity type; read-only)."""
+    return MappingProxyType({f.name: f.metadata["spec"] for f in dataclasses.fields(entity_type)
+                             if "spec" in f.metadata})
 
 
 class FieldError(ValueError):

@@ -216,10 +216,8 @@ class WorkspaceSession:
         """Apply (or reverse) a batch of row inserts, deletes and updates in one transaction."""
         b = batch.reversed() if reverse else batch
         with self.store.transaction() as conn:
-            for e in b.deleted:
-                self.store.delete_row(conn, type(e), e.id)  # type: ignore[arg-type]
-            for e in b.inserted:
-                self.store.insert(e, conn)
+            self.store.delete_rows(conn, b.deleted)
+            self.store.insert_rows(conn, b.inserted)
             for e in b.after:
                 self.store.update(e, conn)
         for e in b.deleted:
@@ -254,8 +252,9 @@ class Batch:
     after: list[Entity] = field(default_factory=list)  # the same rows as they become
 
     def reversed(self) -> Batch:
-        return Batch(inserted=list(self.deleted), deleted=list(self.inserted), before=list(self.after),
-                     after=list(self.before))
+        # children were inserted after their parents: take them away first, and put back in order
+        return Batch(inserted=list(reversed(self.deleted)), deleted=list(reversed(self.inserted)),
+                     before=list(self.after), after=list(self.before))
 
     def __bool__(self) -> bool:
         return bool(self.inserted or self.deleted or self.after)
