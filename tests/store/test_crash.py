@@ -17,6 +17,7 @@ from decimal import Decimal
 import pytest
 
 from consortium_planner.domain.model import Allocation, FinancialYear, Organisation
+from consortium_planner.services.importing import ImportPlan, PlanBuilder, apply_import
 from consortium_planner.services.session import Batch, WorkspaceSession
 from consortium_planner.store.workspace_file import Store
 
@@ -40,13 +41,15 @@ def _edit_forever(path: str, seed: int) -> None:
             after_b = dataclasses.replace(b, volume=b.volume - move)
             session.apply_batch(Batch(before=[a, b], after=[after_a, after_b]))
         else:
-            # an "import": an organisation and three years of accounts in one transaction
-            org_id = session.store.next_id(Organisation)
-            fy_id = session.store.next_id(FinancialYear)
-            rows = [Organisation(id=org_id, name=f"Imported {seed}-{n}")] + [
-                FinancialYear(id=fy_id + i, organisation_id=org_id, year_end=dt.date(2023 + i, 3, 31),
-                              turnover=Decimal("1000000.00")) for i in range(3)]
-            session.store.insert_many(rows)
+            # an import through the real path (plan, backup, one transaction): an organisation and
+            # three years of accounts
+            plan = ImportPlan(source="crash.xlsx", what="organisations")
+            builder = PlanBuilder(session.ws, session.store.next_id, plan)
+            org = builder.upsert(Organisation, {"name": f"Imported {seed}-{n}"}, sheet="Organisations", row=n)
+            for i in range(3):
+                builder.upsert(FinancialYear, {"year_end": dt.date(2023 + i, 3, 31), "turnover": "1000000"},
+                               sheet="Accounts", row=n, fixed={"organisation_id": org.id})
+            apply_import(session, plan)
 
 
 @pytest.fixture
@@ -73,3 +76,5 @@ def test_sigkill_during_edits_never_corrupts_or_half_applies(prepared):
         for org in ws.all(Organisation):
             if org.name.startswith("Imported"):
                 assert len(ws.financial_years(org.id)) == 3, f"kill {i}: half an import survived"
+    imported = [o for o in ws.all(Organisation) if o.name.startswith("Imported")]
+    assert imported, "no import ever completed: the kills did not exercise the import path"
