@@ -15,6 +15,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from ..domain.fields import specs
 from ..domain.model import ConsortiumOption, Entity
+from ..services.importing import ImportPlan, ImportRefused, apply_import
 from ..services.session import Batch, Changes, Removal, ValidationError, WorkspaceFileError, WorkspaceSession
 
 
@@ -112,6 +113,38 @@ class BatchCommand(_Command):
         self.controller.session.apply_batch(self.batch, reverse=True)
 
 
+class ImportCommand(QUndoCommand):
+    """An import from a workbook: the first redo backs up the file and writes the plan in one
+    transaction (``apply_import``); undo and later redo apply the resulting batch, so undo removes
+    exactly the rows imported (and puts back the rows it updated) and redo restores the same ids.
+
+    If the first redo is refused the command makes itself obsolete, so Qt drops it from the stack.
+    """
+
+    def __init__(self, controller: WorkspaceController, plan: ImportPlan, text: str):
+        super().__init__(text)
+        self.controller = controller
+        self.plan = plan
+        self.batch: Batch | None = None
+
+    def redo(self) -> None:
+        session = self.controller.session
+        if self.batch is None:
+            try:
+                self.batch, _ = apply_import(session, self.plan)
+            except (ImportRefused, ValidationError, WorkspaceFileError, OSError) as exc:
+                self.controller._import_refusal = str(exc)
+                self.setObsolete(True)
+            return
+        batch = self.batch
+        self.controller._guard(lambda: session.apply_batch(batch))
+
+    def undo(self) -> None:
+        session, batch = self.controller.session, self.batch
+        if batch is not None:
+            self.controller._guard(lambda: session.apply_batch(batch, reverse=True))
+
+
 class WorkspaceController(QObject):
     workspace_changed = Signal(object)  # Changes
     edit_refused = Signal(str)  # a message for a person
@@ -120,6 +153,7 @@ class WorkspaceController(QObject):
         super().__init__(parent)
         self.session = session
         self.undo_stack = QUndoStack(self)
+        self._import_refusal = ""
         session.listeners.append(self.workspace_changed.emit)
 
     def _push(self, command: QUndoCommand) -> None:
@@ -184,6 +218,24 @@ class WorkspaceController(QObject):
         if batch:
             self._push(BatchCommand(self, batch, text))
         return True
+
+    def import_plan(self, plan: ImportPlan, text: str) -> str:
+        """Import a planned workbook as one undo step; returns '' or why nothing was imported.
+
+        The workspace file is backed up first (``apply_import``); undo removes exactly what came in.
+        """
+        if self.session.read_only:
+            return "the workspace is open read-only"
+        if plan.problems:
+            return str(ImportRefused(plan.problems))
+        if not plan.rows:
+            return "every row is already in the workspace as it is"
+        self._import_refusal = ""
+        self._push(ImportCommand(self, plan, text))  # Qt calls redo(), which writes the plan
+        refusal, self._import_refusal = self._import_refusal, ""
+        if refusal:
+            self.edit_refused.emit(refusal)
+        return refusal
 
     def set_setting(self, key: str, value: str) -> bool:
         """Set a workspace setting (undoable); nothing happens if it already has that value."""

@@ -36,6 +36,8 @@ from .pages import OptionsPage, OrganisationsPage, SettingsPage, TendersPage
 
 APP_NAME = "Consortium Planner"
 FILE_FILTER = "Consortium Planner workspaces (*.cplan);;All files (*)"
+WORKBOOK_FILTER = "Excel workbooks (*.xlsx *.xlsm);;All files (*)"
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 MAX_RECENT = 8
 
 
@@ -54,6 +56,22 @@ class FileDialogs:
             return None
         return path if path.endswith(".cplan") else path + ".cplan"
 
+    @staticmethod
+    def ask_open_workbook(parent: QWidget) -> str | None:
+        path, _ = QFileDialog.getOpenFileName(parent, "Import from Excel", "", WORKBOOK_FILTER)
+        return path or None
+
+    @staticmethod
+    def ask_save_workbook(parent: QWidget, title: str, suggested: str) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(parent, title, suggested, "Excel workbooks (*.xlsx)")
+        if not path:
+            return None
+        return path if path.lower().endswith(".xlsx") else path + ".xlsx"
+
+    @staticmethod
+    def ask_folder(parent: QWidget, title: str) -> str | None:
+        return QFileDialog.getExistingDirectory(parent, title) or None
+
 
 class Messages:
     """Message boxes, replaceable in tests."""
@@ -61,6 +79,26 @@ class Messages:
     @staticmethod
     def error(parent: QWidget, title: str, text: str) -> None:
         QMessageBox.warning(parent, title, text)
+
+    @staticmethod
+    def info(parent: QWidget, title: str, text: str) -> None:
+        QMessageBox.information(parent, title, text)
+
+    @staticmethod
+    def ask_overwrite(parent: QWidget, names: list[str]) -> bool:
+        listed = "\n".join(f"• {n}" for n in names)
+        answer = QMessageBox.question(parent, "Replace files?",
+                                      f"These files already exist:\n\n{listed}\n\nReplace them?",
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                                      QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Yes
+
+    @staticmethod
+    def choose(parent: QWidget, title: str, label: str, items: list[str]) -> int | None:
+        from PySide6.QtWidgets import QInputDialog
+
+        item, ok = QInputDialog.getItem(parent, title, label, items, 0, False)
+        return items.index(item) if ok and item in items else None
 
     @staticmethod
     def ask_read_only(parent: QWidget, text: str) -> bool:
@@ -107,7 +145,8 @@ class WelcomePage(QWidget):
             b.clicked.connect(slot)
             b.setMinimumWidth(220)
             layout.addWidget(b, 0, Qt.AlignmentFlag.AlignCenter)
-        hint = QLabel("You can also drag a .cplan file onto this window.")
+        hint = QLabel("You can also drag a .cplan file onto this window (and, once a workspace is open, "
+                      "an Excel workbook to import).")
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         hint.setStyleSheet("color: #666")
         layout.addWidget(hint)
@@ -170,6 +209,22 @@ class MainWindow(QMainWindow):
         self.act_close = self._act("&Close workspace", self.close_workspace, K.Close)
         self.act_export_case = self._act("&Export investment case…", self.export_case, QKeySequence("Ctrl+E"),
                                          "Write the selected option's investment case as a PDF")
+        self.act_import = self._act("&Import from Excel…", self.import_workbook, QKeySequence("Ctrl+I"),
+                                    "Import organisations, tender requirements or a buyer's pricing schedule "
+                                    "from an Excel workbook (one undo step)")
+        self.act_templates = self._act("Export blank tem&plates…", self.export_templates,
+                                       tip="Write the organisations and tender requirements templates, "
+                                           "to fill in Excel and import")
+        self.act_export_orgs = self._act("Export or&ganisations to Excel…", self.export_organisations,
+                                         tip="Write every organisation in the template's layout: edit in "
+                                             "Excel, then import it back")
+        self.act_export_reqs = self._act("Export &tender requirements to Excel…", self.export_requirements,
+                                         tip="Write a tender's requirements in the template's layout: edit "
+                                             "in Excel, then import them back")
+        self.act_export_workbook = self._act("Export option as &workbook…", self.export_workbook,
+                                             QKeySequence("Ctrl+Shift+E"),
+                                             "Write the selected option's figures as an Excel workbook, and "
+                                             "optionally fill the buyer's pricing schedule")
         self.act_restore = self._act("Restore from &backup…", self.restore_from_backup,
                                      tip="Open one of this workspace's automatic backups as a new file")
         self.act_quit = self._act("&Quit", self.close, K.Quit)
@@ -189,7 +244,11 @@ class MainWindow(QMainWindow):
         for a in (self.act_save, self.act_save_as, self.act_restore, self.act_close):
             file_menu.addAction(a)
         file_menu.addSeparator()
+        for a in (self.act_import, self.act_templates, self.act_export_orgs, self.act_export_reqs):
+            file_menu.addAction(a)
+        file_menu.addSeparator()
         file_menu.addAction(self.act_export_case)
+        file_menu.addAction(self.act_export_workbook)
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         self.edit_menu = self.menuBar().addMenu("&Edit")
@@ -322,6 +381,9 @@ class MainWindow(QMainWindow):
                 self.stack.addWidget(page)
                 QListWidgetItem(name, self.navigator)
             self._wire_undo(c)
+            options_table = self.pages["Consortium options"].master.table  # type: ignore[attr-defined]
+            options_table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+            options_table.addActions([self.act_export_case, self.act_export_workbook])
             if session.path is not None:
                 self._remember(session.path)
             self.navigator.setCurrentRow(2 if session.ws.count(ConsortiumOption) else 0)
@@ -412,6 +474,181 @@ class MainWindow(QMainWindow):
         else:
             Messages.error(self, "Export investment case", f"The case could not be written: {exc}")
 
+    # ------------------------------------------------------------------ Excel in
+    def current_tender_id(self) -> int | None:
+        """The tender in view: selected on the Tenders page, or the selected option's tender."""
+        if self.controller is None:
+            return None
+        tenders = self.pages.get("Tenders")
+        if tenders is not None and self.stack.currentWidget() is tenders:
+            tid = tenders.master.current_id()  # type: ignore[attr-defined]
+            if tid is not None:
+                return tid
+        option = self.controller.ws.get(ConsortiumOption, self.selected_option_id())
+        if option is not None:
+            return option.tender_id
+        return tenders.master.current_id() if tenders is not None else None  # type: ignore[attr-defined]
+
+    def import_workbook(self, path: str | Path | None = None) -> None:
+        """File → Import from Excel… (or a dropped workbook): read it off the UI thread, then preview."""
+        from ..services.workbook_in import Cancelled as ReadCancelled
+        from .import_dialog import read_workbook_task
+
+        c = self.controller
+        if c is None:
+            Messages.error(self, "Import from Excel", "Open a workspace first, then import the workbook into it.")
+            return
+        if c.session.read_only:
+            Messages.error(self, "Import from Excel", "The workspace is open read-only: nothing can be imported.")
+            return
+        if path is None or path is False:  # a menu's triggered(bool) arrives as False
+            path = FileDialogs.ask_open_workbook(self)
+            if not path:
+                return
+        path = Path(path)
+        task = read_workbook_task(path, self)
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, ReadCancelled) or task.cancel_event.is_set():
+                self.statusBar().showMessage("Import cancelled; nothing was changed.", 6000)
+            else:
+                Messages.error(self, "Import from Excel", f"{exc}\n\nNothing was imported.")
+
+        task.finished.connect(lambda grid: self._show_import(path, grid))
+        task.failed.connect(failed)
+        self._import_task = task.start()
+
+    def _show_import(self, path: Path, grid) -> None:
+        from ..domain.model import Organisation as Org
+        from .import_dialog import ImportDialog
+
+        self._import_task = None
+        c = self.controller
+        if c is None:
+            return
+        prepared = ImportDialog.ask(c, grid, path, self.current_tender_id(), self)
+        if prepared is None:
+            return
+        self.statusBar().showMessage(
+            f"Imported from {path.name}: {prepared.plan.summary()}. A backup was taken first; "
+            f"Undo ({self.act_undo.shortcut().toString(QKeySequence.SequenceFormat.NativeText)}) removes it.", 12000)
+        entity = type(prepared.plan.rows[0].entity) if prepared.plan.rows else None
+        if prepared.kind == "organisations" or entity is Org:
+            self.show_page("Organisations")
+        else:
+            page = self.show_page("Tenders")
+            tender_id = next((getattr(r.entity, "tender_id", None) for r in prepared.plan.rows
+                              if getattr(r.entity, "tender_id", None) is not None), None)
+            page.master.table.select_id(tender_id)  # type: ignore[attr-defined]
+
+    # ------------------------------------------------------------------ Excel out
+    def export_templates(self) -> None:
+        """File → Export blank templates…: both templates into a folder the user chooses."""
+        from .xlsx_export import template_paths, write_blank_templates
+
+        folder = FileDialogs.ask_folder(self, "Export blank templates to folder")
+        if not folder:
+            return
+        existing = [p.name for p in template_paths(folder) if p.exists()]
+        if existing and not Messages.ask_overwrite(self, existing):
+            return
+        try:
+            written = write_blank_templates(folder)
+        except OSError as exc:
+            Messages.error(self, "Export blank templates", f"The templates could not be written: {exc}")
+            return
+        self.statusBar().showMessage(f"Wrote {' and '.join(p.name for p in written)} in {folder}", 10000)
+
+    def export_organisations(self) -> None:
+        """File → Export organisations to Excel…: every organisation in the template's layout."""
+        c = self.controller
+        if c is None:
+            return
+        folder = c.session.path.parent if c.session.path else Path.home()
+        stem = c.session.path.stem if c.session.path else "workspace"
+        path = FileDialogs.ask_save_workbook(self, "Export organisations to Excel",
+                                             str(folder / f"{stem} – organisations.xlsx"))
+        if path:
+            self._write_template("organisations", Path(path), None)
+
+    def export_requirements(self) -> None:
+        """File → Export tender requirements to Excel…: one tender's requirements, for a round trip."""
+        from .xlsx_export import safe_filename
+
+        c = self.controller
+        if c is None:
+            return
+        tenders = c.ws.tenders()
+        if not tenders:
+            Messages.error(self, "Export tender requirements", "There is no tender whose requirements to export.")
+            return
+        tender_id = self.current_tender_id()
+        if tender_id is None or c.ws.get(Tender, tender_id) is None:
+            if len(tenders) == 1:
+                tender_id = tenders[0].id
+            else:
+                index = Messages.choose(self, "Export tender requirements", "Tender:", [t.name for t in tenders])
+                if index is None:
+                    return
+                tender_id = tenders[index].id
+        tender = c.ws.get(Tender, tender_id)
+        folder = c.session.path.parent if c.session.path else Path.home()
+        path = FileDialogs.ask_save_workbook(
+            self, "Export tender requirements to Excel",
+            str(folder / f"{safe_filename(tender.name, 'tender')} – requirements.xlsx"))  # type: ignore[union-attr]
+        if path:
+            self._write_template("requirements", Path(path), tender_id)
+
+    def _write_template(self, kind: str, path: Path, tender_id: int | None) -> None:
+        from .xlsx_export import filled_template_task
+
+        task = filled_template_task(self.controller, kind, path, tender_id, self)  # type: ignore[arg-type]
+        task.finished.connect(lambda written: self.statusBar().showMessage(f"Wrote {Path(written).name}", 10000))
+        task.failed.connect(lambda exc: self._excel_failed("Export to Excel", exc))
+        self._excel_task = task.start()
+
+    def export_workbook(self) -> None:
+        """File → Export option as workbook…: the option's figures, optionally the buyer's schedule filled."""
+        from .xlsx_export import ExportWorkbookDialog, export_workbook_task, remember_mapping
+
+        c = self.controller
+        if c is None:
+            return
+        if not c.ws.options():
+            Messages.error(self, "Export option as workbook", "There is no consortium option to export.")
+            return
+        choice = ExportWorkbookDialog.ask(c, self.selected_option_id(), self)
+        if choice is None:
+            return
+        targets = [choice.path] + ([choice.fill.destination] if choice.fill else [])
+        existing = [p.name for p in targets if p.exists()]
+        if existing and not Messages.ask_overwrite(self, existing):
+            return
+        if choice.fill is not None:
+            remember_mapping(c, choice.fill)
+        task = export_workbook_task(c, choice, self)
+        task.finished.connect(self._workbook_written)
+        task.failed.connect(lambda exc: self._excel_failed("Export option as workbook", exc))
+        self._excel_task = task.start()
+
+    def _workbook_written(self, result) -> None:
+        from .xlsx_export import describe_export
+
+        self._excel_task = None
+        status, details = describe_export(result)
+        self.statusBar().showMessage(status, 12000)
+        if details:
+            Messages.info(self, "Export option as workbook", details)
+
+    def _excel_failed(self, title: str, exc: BaseException) -> None:
+        from ..reports.pdf import Cancelled
+
+        self._excel_task = None
+        if isinstance(exc, Cancelled):
+            self.statusBar().showMessage("Export cancelled; nothing was written.", 6000)
+        else:
+            Messages.error(self, title, f"The workbook could not be written: {exc}")
+
     # ------------------------------------------------------------------ feedback
     def show_refusal(self, message: str) -> None:
         self.statusBar().setStyleSheet("QStatusBar { color: #b00020; }")
@@ -446,8 +683,10 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         has = self.controller is not None
-        for a in (self.act_save, self.act_save_as, self.act_restore, self.act_close, self.act_export_case):
+        for a in (self.act_save, self.act_save_as, self.act_restore, self.act_close, self.act_export_case,
+                  self.act_export_orgs, self.act_export_reqs, self.act_export_workbook):
             a.setEnabled(has)
+        self.act_import.setEnabled(has and not self.controller.session.read_only)  # type: ignore[union-attr]
 
     def _show_page(self, row: int) -> None:
         names = list(self.pages)
@@ -460,24 +699,30 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ drag and drop
     @staticmethod
-    def _dropped_workspace(event) -> str | None:
+    def _dropped_file(event) -> str | None:
+        """A dropped workspace (.cplan) or, into an open workspace, an Excel workbook to import."""
         md = event.mimeData()
         if md.hasUrls():
             for url in md.urls():
-                if url.isLocalFile() and url.toLocalFile().lower().endswith(".cplan"):
+                name = url.toLocalFile().lower() if url.isLocalFile() else ""
+                if name.endswith(".cplan") or name.endswith(WORKBOOK_SUFFIXES):
                     return url.toLocalFile()
         return None
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if self._dropped_workspace(event):
+        if self._dropped_file(event):
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        path = self._dropped_workspace(event)
-        if path:
-            event.acceptProposedAction()
+        path = self._dropped_file(event)
+        if not path:
+            return
+        event.acceptProposedAction()
+        if path.lower().endswith(WORKBOOK_SUFFIXES):
+            self.import_workbook(path)
+        else:
             self.open_path(path)
 
     def closeEvent(self, event: QCloseEvent) -> None:
