@@ -7,6 +7,10 @@
     consortium-planner generate --size large OUT    a synthetic workspace for benchmarks
     consortium-planner run-demo DEMO.cplan --out D  GUI on the demo, or headless output without a display
     consortium-planner screenshots DIR              offscreen screenshots of the main window
+    consortium-planner import-xlsx FILE BOOK.xlsx [--kind K] [--tender NAME] [--map service_line=B ...]
+                                                    import organisations, requirements or a buyer's schedule
+    consortium-planner export-xlsx FILE --option NAME -o OUT.xlsx [--schedule BUYER.xlsx --schedule-out F.xlsx]
+    consortium-planner export-xlsx FILE --template organisations|requirements -o OUT.xlsx [--filled]
 
 Errors go to stderr with a non-zero exit status.
 """
@@ -18,7 +22,7 @@ import json
 import sys
 from pathlib import Path
 
-COMMANDS = ("demo", "summary", "export-pdf", "generate", "run-demo", "screenshots")
+COMMANDS = ("demo", "summary", "export-pdf", "generate", "run-demo", "screenshots", "import-xlsx", "export-xlsx")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -47,6 +51,31 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--out", type=Path, default=Path("out"))
     sc = sub.add_parser("screenshots", help="save offscreen screenshots of the main window")
     sc.add_argument("out", type=Path)
+    i = sub.add_parser("import-xlsx", help="import organisations, tender requirements or a buyer's pricing schedule",
+                       description="Checks every row first: if anything is wrong, the problems are listed by "
+                                   "sheet, row and column and nothing is imported. Otherwise the workspace is "
+                                   "backed up and every row is written in one transaction.")
+    i.add_argument("file", type=Path, help="the workspace")
+    i.add_argument("workbook", type=Path, help="the .xlsx to import")
+    i.add_argument("--kind", choices=["organisations", "requirements", "schedule"],
+                   help="what the workbook is (default: our template if it is one, else a pricing schedule)")
+    i.add_argument("--tender", help="the tender to import requirements into (by name; default: the only one)")
+    i.add_argument("--sheet", help="pricing schedule: the sheet (default: remembered or guessed)")
+    i.add_argument("--header-row", type=int, help="pricing schedule: the header row (1-based)")
+    i.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
+                   help="pricing schedule: which column holds a field, e.g. service_line=B volume=D "
+                        "(fields: service_line, area, volume, unit, lot, unit_price, total_price)")
+    i.add_argument("--area", default="", help="pricing schedule: one area for every row (no area column)")
+    i.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+    x = sub.add_parser("export-xlsx", help="export an option as a workbook, or a template")
+    x.add_argument("file", type=Path, help="the workspace")
+    x.add_argument("--option", help="the consortium option, by name")
+    x.add_argument("--template", choices=["organisations", "requirements"], help="write a template instead")
+    x.add_argument("--filled", action="store_true", help="template: with the workspace's rows (for a round trip)")
+    x.add_argument("--tender", help="requirements template: the tender whose requirements to write")
+    x.add_argument("-o", "--out", type=Path, required=True, help="the workbook to write")
+    x.add_argument("--schedule", type=Path, help="a buyer's pricing schedule to fill with the option's prices")
+    x.add_argument("--schedule-out", type=Path, help="where to write the filled schedule")
     return p
 
 
@@ -171,6 +200,141 @@ def cmd_screenshots(args) -> int:
     return 0
 
 
+def _tender(ws, name: str | None):
+    from .domain.model import Tender
+
+    tenders = ws.all(Tender)
+    if name:
+        found = [t for t in tenders if t.name.casefold() == name.strip().casefold()]
+        if not found:
+            raise ValueError(f"no tender named {name!r} (there are: {', '.join(t.name for t in tenders) or 'none'})")
+        return found[0]
+    if len(tenders) == 1:
+        return tenders[0]
+    raise ValueError("name the tender with --tender (the workspace has "
+                     f"{len(tenders)}: {', '.join(t.name for t in tenders) or 'none'})")
+
+
+def _column_mapping(args, grid):
+    """The user's mapping from --sheet/--header-row/--map, or None to use a remembered or guessed one."""
+    from .services.schedule_import import guess_mapping, mapping_for_headers
+    from .services.tabular import MAPPABLE_FIELDS, column_index
+
+    if not (args.sheet or args.header_row or args.map or args.area):
+        return None
+    columns: dict[str, int] = {}
+    fields = {f for f, _label, _req in MAPPABLE_FIELDS}
+    for item in args.map:
+        name, _, col = item.partition("=")
+        if name not in fields or not col:
+            raise ValueError(f"--map {item!r}: use FIELD=COLUMN with FIELD one of {', '.join(sorted(fields))}")
+        columns[name] = int(col) if col.isdigit() else column_index(col)
+    guess = guess_mapping(grid, args.sheet)
+    sheet = args.sheet or (guess.sheet if guess else grid.sheet_names[0])
+    header_row = args.header_row or (guess.header_row if guess and guess.sheet == sheet else 1)
+    base = mapping_for_headers(grid, sheet, header_row)
+    return mapping_for_headers(grid, sheet, header_row, columns if args.map else base.columns, fixed_area=args.area)
+
+
+def cmd_import_xlsx(args) -> int:
+    from .services import xlsx_import
+    from .services.importing import ImportRefused
+    from .services.session import WorkspaceSession
+
+    try:
+        grid = xlsx_import.read(args.workbook)
+    except xlsx_import.WorkbookRefused as exc:
+        return _fail(str(exc))
+    session = WorkspaceSession.open(args.file)
+    try:
+        kind = args.kind or xlsx_import.detect_kind(grid)
+        tender_id = _tender(session.ws, args.tender).id if xlsx_import.needs_tender(kind) else None
+        prepared = xlsx_import.plan(grid, session.ws, session.store.next_id, kind=kind, tender_id=tender_id,
+                                    mapping=_column_mapping(args, grid) if kind == "schedule" else None)
+        plan = prepared.plan
+        if prepared.mapping is not None:
+            m = prepared.mapping
+            from .services.tabular import MAPPABLE_FIELDS, column_letter
+
+            cols = ", ".join(f"{f}={column_letter(m.columns[f])}" for f, _l, _r in MAPPABLE_FIELDS if f in m.columns)
+            area = f", area '{m.fixed_area}' for every row" if m.fixed_area else ""
+            print(f"Mapping ({prepared.mapping_source}): sheet '{m.sheet}', header row {m.header_row}, {cols}{area}")
+        for w in plan.warnings:
+            print(f"warning: {w}", file=sys.stderr)
+        if plan.problems:
+            for p in plan.problems:
+                print(f"problem: {p}", file=sys.stderr)
+            return _fail(f"{args.workbook.name}: {len(plan.problems)} problem(s); nothing was imported")
+        if args.dry_run:
+            print(f"Would import from {args.workbook.name}: {plan.summary()} (dry run: nothing written)")
+            return 0
+        xlsx_import.apply_import(session, plan)
+        print(f"Imported from {args.workbook.name}: {plan.summary()}")
+        return 0
+    except (ValueError, ImportRefused) as exc:
+        return _fail(str(exc))
+    finally:
+        session.close()
+
+
+def cmd_export_xlsx(args) -> int:
+    with open_for_reading(args.file) as store:
+        ws = store.load()
+    try:
+        if args.template:
+            from .reports.templates import write_organisations_template, write_requirements_template
+
+            if args.template == "organisations":
+                path = write_organisations_template(args.out, ws if args.filled else None)
+            else:
+                tender = _tender(ws, args.tender) if args.filled else None
+                path = write_requirements_template(args.out, ws if args.filled else None,
+                                                   tender.id if tender else None)
+            print(f"Wrote {path}")
+            return 0
+        if not args.option:
+            return _fail("name the consortium option with --option (or ask for a --template)")
+        from .reports.case import option_by_name
+        from .reports.workbook import write_option_workbook
+
+        option = option_by_name(ws, args.option)
+        if args.schedule and not args.schedule_out:
+            return _fail("--schedule needs --schedule-out: the buyer's file is never overwritten")
+        from .services.analyses import analyse_option
+
+        results = analyse_option(ws, option.id)  # type: ignore[arg-type]
+        path = write_option_workbook(ws, option.id, args.out, results=results)  # type: ignore[arg-type]
+        print(f"Wrote {path}")
+        if args.schedule:
+            return _fill_schedule(ws, results, args.schedule, args.schedule_out)
+        return 0
+    except ValueError as exc:
+        return _fail(str(exc))
+
+
+def _fill_schedule(ws, results, source: Path, destination: Path) -> int:
+    from .reports.schedule_fill import fill_pricing_schedule
+    from .services import xlsx_import
+    from .services.schedule_import import remembered_mapping
+
+    try:
+        grid = xlsx_import.read(source)
+    except xlsx_import.WorkbookRefused as exc:
+        return _fail(str(exc))
+    mapping = remembered_mapping(ws, grid)
+    if mapping is None:
+        return _fail(f"{source.name}: this layout has not been mapped yet; import it once with import-xlsx "
+                     "(the mapping is remembered in the workspace), then export again")
+    schedule = results.get("prices")
+    if not hasattr(schedule, "lines"):
+        return _fail(f"no prices to fill in: {schedule.get('error') if isinstance(schedule, dict) else schedule}")
+    result = fill_pricing_schedule(source, mapping, schedule, destination)
+    for p in result.problems:
+        print(f"warning: {p}", file=sys.stderr)
+    print(f"Wrote {result.path} ({result.rows_filled} row(s) priced)")
+    return 0
+
+
 _COMMANDS = {
     "demo": cmd_demo,
     "summary": cmd_summary,
@@ -178,4 +342,6 @@ _COMMANDS = {
     "generate": cmd_generate,
     "run-demo": cmd_run_demo,
     "screenshots": cmd_screenshots,
+    "import-xlsx": cmd_import_xlsx,
+    "export-xlsx": cmd_export_xlsx,
 }

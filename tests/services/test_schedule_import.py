@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from consortium_planner.domain.model import Lot, Requirement, Setting, Tender
+from consortium_planner.domain.model import Lot, Organisation, Requirement, Setting, Tender
 from consortium_planner.services.importing import ImportRefused, apply_import
 from consortium_planner.services.schedule_import import (
     LAYOUTS_KEY,
@@ -160,3 +160,20 @@ def test_mapping_problems_are_explained():
     problems = mapping_problems(grid, m)
     assert "choose the column that holds the annual volume" in problems
     assert any("same column" in p for p in problems)
+
+
+def test_a_blank_cell_never_empties_a_field_that_always_has_a_value(small_workspace):
+    from consortium_planner.services.importing import ImportPlan, PlanBuilder, plural
+
+    s = WorkspaceSession.open(small_workspace)
+    plan = ImportPlan(source="x.xlsx", what="organisations")
+    b = PlanBuilder(s.ws, s.store.next_id, plan)
+    org = b.upsert(Organisation, {"name": "Blank Co", "employee_owned": None, "staff_headcount": None},
+                   sheet="Organisations", row=2)
+    assert plan.problems == []
+    assert org is not None and org.employee_owned is False and org.kind.value == "mutual"
+    assert org.staff_headcount is None  # optional: blank means "not given"
+    apply_import(s, plan)  # the store accepts it (a None boolean would break NOT NULL)
+    assert plural("capacity") == "capacities" and plural("financial year") == "financial years"
+    assert plural("survey") == "surveys"
+    s.close()

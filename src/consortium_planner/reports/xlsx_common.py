@@ -25,11 +25,11 @@ NUMBER = "#,##0"
 DECIMAL_2 = "#,##0.00"
 DATE = "DD/MM/YYYY"
 
-HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FONT = Font(name="Calibri", bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # cells a user may change
-TITLE_FONT = Font(bold=True, size=14)
-NOTE_FONT = Font(italic=True, color="595959")
+TITLE_FONT = Font(name="Calibri", bold=True, size=14)
+NOTE_FONT = Font(name="Calibri", italic=True, color="595959")
 
 RISKY_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 

@@ -102,7 +102,7 @@ class ImportPlan:
         parts = []
         for label, (added, updated, same) in self.counts().items():
             bits = [f"{n} {w}" for n, w in ((added, "new"), (updated, "updated"), (same, "unchanged")) if n]
-            parts.append(f"{label.lower()}s: {', '.join(bits)}")
+            parts.append(f"{plural(label.lower())}: {', '.join(bits)}")
         text = "; ".join(parts) if parts else "nothing to import"
         if self.problems:
             text += f" — {len(self.problems)} problem{'s' if len(self.problems) != 1 else ''}"
@@ -184,7 +184,10 @@ class PlanBuilder:
             try:
                 if spec.kind in (Kind.TEXT, Kind.LONGTEXT) and cell is not None and not isinstance(cell, str):
                     cell = _as_text(cell)
-                values[name] = coerce(spec, cell, entity=cls.label, name=name)
+                value = coerce(spec, cell, entity=cls.label, name=name)
+                if value is None and _DEFAULTS[cls].get(name) is not None:
+                    continue  # a blank cell for a field that always has a value: keep it (or the default)
+                values[name] = value
             except FieldError as err:
                 self.problem(sheet, row, columns.get(name), f"{spec.label}: {err.reason}", headers.get(name, ""))
                 failed = True
@@ -243,6 +246,25 @@ class PlanBuilder:
         entity = Setting(id=self.new_id(Setting), key=setting_key, value=value)
         self.plan.rows.append(PlannedRow(entity, None, "", None))
         self._keep(entity)
+
+
+class _Defaults(dict):
+    """Entity type → {field: default}, computed once per type."""
+
+    def __missing__(self, cls: type[Entity]) -> dict[str, Any]:
+        found = {f.name: f.default for f in dataclasses.fields(cls) if f.default is not dataclasses.MISSING}
+        self[cls] = found
+        return found
+
+
+_DEFAULTS = _Defaults()
+
+
+def plural(label: str) -> str:
+    """'capacity' → 'capacities', 'financial year' → 'financial years'."""
+    if label.endswith("y") and label[-2:-1] not in ("a", "e", "o", "u"):
+        return label[:-1] + "ies"
+    return label + "s"
 
 
 def _as_text(cell: CellValue) -> str:
