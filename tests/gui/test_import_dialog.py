@@ -11,7 +11,13 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
 from consortium_planner.domain.model import Lot, Organisation, Requirement, Tender
-from consortium_planner.gui.import_dialog import ImportDialog, ProblemsModel, SheetPreviewModel, import_text
+from consortium_planner.gui.import_dialog import (
+    ImportDialog,
+    ProblemsModel,
+    SheetPreviewModel,
+    import_text,
+    representative_import_dialog,
+)
 from consortium_planner.gui.main_window import FileDialogs, MainWindow, Messages
 from consortium_planner.services import xlsx_import
 from consortium_planner.store.safety import list_backups
@@ -333,3 +339,30 @@ def test_undo_text_names_the_main_rows():
 def test_preview_model_on_an_empty_sheet(qtmodeltester):
     model = SheetPreviewModel()
     qtmodeltester.check(model)
+
+
+def test_a_big_workbook_is_planned_after_a_short_pause(window, qtbot, tmp_path):
+    path = write_schedule(tmp_path / "schedule.xlsx")
+    dialog = dialog_for(qtbot, window, path)
+    dialog._big = True  # as for a workbook of more than BIG_GRID_ROWS rows
+    m = dialog.mapping_widget
+    m.field_boxes["unit"].setCurrentIndex(0)
+    assert not dialog.import_button.isEnabled() and dialog._timer.isActive()
+    qtbot.waitUntil(dialog.import_button.isEnabled, timeout=5000)
+    assert dialog.prepared.mapping.column("unit") is None
+
+
+def test_representative_dialogs_for_screenshots(qtbot, qsettings, tmp_path):
+    from consortium_planner.gui.xlsx_export import representative_export_dialog
+    from consortium_planner.services.demo import write_demo
+
+    w = MainWindow(qsettings)
+    qtbot.addWidget(w)
+    w.open_path(write_demo(tmp_path / "demo.cplan"))
+    dialog = representative_import_dialog(w.controller)
+    qtbot.addWidget(dialog)
+    assert dialog.mapping_widget.source == "guessed"
+    assert [w_ for w_, _p in dialog.problems_model.items] == [False, True]  # one problem, one warning
+    export = representative_export_dialog(w.controller)
+    qtbot.addWidget(export)
+    assert export.mapping_widget is not None and export.export_button.isEnabled(), export.message.text()

@@ -670,11 +670,31 @@ class ImportDialog(QDialog):
             dialog.deleteLater()
 
 
-def representative_import_dialog(controller: WorkspaceController, path: str | Path,
-                                 tender_id: int | None = None) -> ImportDialog:
-    """An import dialog on a real workbook (read on this thread), for screenshots and checks."""
-    return ImportDialog(controller, xlsx_import.read(path), path, tender_id)
+def example_schedule_grid(controller: WorkspaceController, tender_id: int) -> WorkbookGrid:
+    """A buyer's schedule for a tender as buyers lay them out (a title block, the header on row 3, one
+    row typed badly), built in memory from the tender's requirements: for screenshots and checks."""
+    from ..domain.model import Lot
+
+    ws = controller.ws
+    rows: list[tuple] = [("Schedule of prices",), (), ("Lot", "Description of service", "Locality",
+                                                        "Est. annual volume", "Unit of measure", "Unit rate (£)",
+                                                        "Annual price (£)")]
+    for r in ws.requirements(tender_id):
+        rows.append((ws.display_name(Lot, r.lot_id) or None, r.service_line, r.area, r.annual_volume, r.unit,
+                     None, None))
+    rows.append(("Lot 3", "Respite care", "Eastmere", "about 400", "night", None, None))
+    rows.append((None, None, None, sum((r.annual_volume for r in ws.requirements(tender_id)), Decimal(0)), None))
+    return WorkbookGrid("Schedule of prices.xlsx", (SheetGrid("Instructions", (("Complete every yellow cell",),)),
+                                                    SheetGrid("Schedule of prices", tuple(rows))))
 
 
-__all__ = ["ColumnMappingWidget", "ImportDialog", "ProblemsModel", "SheetPreviewModel", "import_text",
-           "read_workbook_task", "representative_import_dialog"]
+def representative_import_dialog(controller: WorkspaceController, tender_id: int | None = None) -> ImportDialog:
+    """An import dialog on a buyer's schedule for the first (or given) tender: mapping guessed,
+    one problem and one warning listed. For screenshots; show it and grab it."""
+    tender_id = tender_id if tender_id is not None else controller.ws.tenders()[0].id
+    grid = example_schedule_grid(controller, tender_id)
+    return ImportDialog(controller, grid, grid.source, tender_id)
+
+
+__all__ = ["ColumnMappingWidget", "ImportDialog", "ProblemsModel", "SheetPreviewModel", "example_schedule_grid",
+           "import_text", "read_workbook_task", "representative_import_dialog"]

@@ -255,7 +255,7 @@ class ExportWorkbookDialog(QDialog):
         self.source_status.setText(f"Reading {path.name}…")
         self.fill_path_edit.setText(str(path.with_name(f"{path.stem} – priced.xlsx")))
         task = read_workbook_task(path, self)
-        task.finished.connect(lambda grid, p=path: self._source_read(p, grid))
+        task.finished.connect(lambda grid, p=path: self.set_source_grid(p, grid))
         task.failed.connect(lambda exc, p=path: self._source_failed(p, exc))
         self._read_task = task.start()
         self.validate()
@@ -268,7 +268,12 @@ class ExportWorkbookDialog(QDialog):
         self.source_status.setText(f"<span style='color:#b00020'>{path.name}: {reason}</span>")
         self.validate()
 
-    def _source_read(self, path: Path, grid: WorkbookGrid) -> None:
+    def set_source_grid(self, path: Path, grid: WorkbookGrid) -> None:
+        """The buyer's workbook has been read: show its columns (remembered, else guessed)."""
+        if self.source_path is None:
+            self.source_path = path
+            self.source_edit.setText(str(path))
+            self.fill_path_edit.setText(str(path.with_name(f"{path.stem} – priced.xlsx")))
         if path != self.source_path:
             return  # the user chose another file meanwhile
         self._read_task = None
@@ -347,6 +352,20 @@ class ExportWorkbookDialog(QDialog):
             dialog.deleteLater()
 
 
+def representative_export_dialog(controller: WorkspaceController, option_id: int | None = None) -> ExportWorkbookDialog:
+    """The export dialog for an option with "Also fill" ticked and a buyer's schedule (built in memory)
+    mapped: for screenshots; show it and grab it."""
+    from .import_dialog import example_schedule_grid
+
+    option_id = option_id if option_id is not None else controller.ws.options()[-1].id
+    option = controller.ws.get(ConsortiumOption, option_id)
+    dialog = ExportWorkbookDialog(controller, option_id)
+    dialog.fill_group.setChecked(True)
+    grid = example_schedule_grid(controller, option.tender_id)  # type: ignore[union-attr]
+    dialog.set_source_grid(dialog._folder() / grid.source, grid)
+    return dialog
+
+
 def remember_mapping(controller: WorkspaceController, fill: ScheduleFill) -> None:
     """Keep a new or changed schedule mapping in the workspace (an undoable setting)."""
     if fill.remember and not controller.session.read_only:
@@ -405,5 +424,6 @@ def describe_export(result: WorkbookExported) -> tuple[str, str]:
 
 
 __all__ = ["ExportWorkbookDialog", "ScheduleFill", "TEMPLATE_FILES", "WorkbookChoice", "WorkbookExported",
-           "describe_export", "export_workbook_task", "filled_template_task", "remember_mapping", "safe_filename",
+           "describe_export", "export_workbook_task", "filled_template_task", "remember_mapping",
+           "representative_export_dialog", "safe_filename",
            "template_paths", "write_blank_templates"]
