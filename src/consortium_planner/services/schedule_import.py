@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Iterable
 
-from ..domain.model import Lot, Requirement, Tender
+from ..domain.model import Lot, Requirement, Tender, key
 from ..domain.workspace import Workspace
 from .importing import ImportPlan, NextId, PlanBuilder, is_blank
 from .tabular import MAPPABLE_FIELDS, ColumnMapping, SheetGrid, WorkbookGrid
@@ -216,6 +216,11 @@ def plan_schedule(grid: WorkbookGrid, mapping: ColumnMapping, ws: Workspace, ten
             return None
         return values[c - 1]
 
+    # Without a lot column, a row updates the tender's requirement for its service line and area
+    # whatever lot that sits in (when there is just one); with one, lots are matched by name.
+    by_line_area: dict[tuple[str, str], list[Requirement]] = {}
+    for req in ws.requirements(tender_id):
+        by_line_area.setdefault((key(req.service_line), key(req.area)), []).append(req)
     for r, values in data_rows(sheet, mapping):
         service = at(values, "service_line")
         area = mapping.fixed_area if mapping.fixed_area.strip() else at(values, "area")
@@ -234,6 +239,10 @@ def plan_schedule(grid: WorkbookGrid, mapping: ColumnMapping, ws: Workspace, ten
             if lot is None:
                 continue
             fixed["lot_id"] = lot.id
+        elif isinstance(service, str) and isinstance(area, str):
+            existing = by_line_area.get((key(service), key(area)), [])
+            if len(existing) == 1:
+                fixed["lot_id"] = existing[0].lot_id
         raw = {"service_line": service, "area": area, "annual_volume": at(values, "volume")}
         if mapping.column("unit") is not None and not is_blank([at(values, "unit")]):
             raw["unit"] = at(values, "unit")
