@@ -366,3 +366,17 @@ def test_representative_dialogs_for_screenshots(qtbot, qsettings, tmp_path):
     export = representative_export_dialog(w.controller)
     qtbot.addWidget(export)
     assert export.mapping_widget is not None and export.export_button.isEnabled(), export.message.text()
+
+
+def test_cancelled_reading_changes_nothing(window, qtbot, tmp_path, monkeypatch):
+    from consortium_planner.services.workbook_in import Cancelled
+
+    def read(path, cancelled=None):
+        raise Cancelled()
+
+    monkeypatch.setattr(xlsx_import, "read", read)
+    called: list = []
+    monkeypatch.setattr(ImportDialog, "ask", classmethod(lambda *a, **k: called.append(a)))
+    window.import_workbook(write_schedule(tmp_path / "schedule.xlsx"))
+    qtbot.waitUntil(lambda: "Import cancelled" in window.statusBar().currentMessage(), timeout=20000)
+    assert not called and not window.errors and window.controller.undo_stack.count() == 0

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.model import Organisation, Requirement
 from ..services import xlsx_import
-from ..services.importing import ImportPlan
+from ..services.importing import ImportPlan, plural
 from ..services.schedule_import import guess_mapping, mapping_for_headers
 from ..services.tabular import MAPPABLE_FIELDS, ColumnMapping, Problem, SheetGrid, WorkbookGrid, column_letter
 from .controller import WorkspaceController
@@ -92,12 +92,7 @@ def column_title(column: int, header: str) -> str:
 
 
 def _plural(label: str, n: int) -> str:
-    word = label.lower()
-    if n == 1:
-        return word
-    if word.endswith("y") and word[-2:-1] not in "aeiou":
-        return word[:-1] + "ies"
-    return word + "s"
+    return label.lower() if n == 1 else plural(label.lower())
 
 
 def counts_text(plan: ImportPlan) -> str:
