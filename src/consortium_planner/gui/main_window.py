@@ -667,9 +667,12 @@ class MainWindow(QMainWindow):
             return
         ws = c.ws
         path = c.session.path
+        def n(count: int, word: str) -> str:
+            return f"{count} {word}{'' if count == 1 else 's'}"
+
         self.status_path.setText(
-            f"{ws.count(Organisation)} organisations · {ws.count(Tender)} tenders · "
-            f"{ws.count(ConsortiumOption)} options · {path if path else 'database'}")
+            f"{n(ws.count(Organisation), 'organisation')} · {n(ws.count(Tender), 'tender')} · "
+            f"{n(ws.count(ConsortiumOption), 'option')} · {path if path else 'database'}")
 
     def _update_title(self) -> None:
         if self.controller is None:

@@ -60,6 +60,20 @@ def save_screenshots(out_dir: str | Path) -> list[Path]:
             target = out / filename
             window.grab().save(str(target))
             written.append(target)
+        # Excel in and out: the import preview on a buyer's schedule, and the option workbook export
+        from .import_dialog import representative_import_dialog
+        from .xlsx_export import representative_export_dialog
+
+        for filename, make in (("import-schedule.png", representative_import_dialog),
+                               ("export-workbook.png", representative_export_dialog)):
+            dialog = make(window.controller)
+            dialog.show()
+            for _ in range(10):
+                app.processEvents()
+            target = out / filename
+            dialog.grab().save(str(target))
+            written.append(target)
+            dialog.close()
         window.close()
         return written
     finally:
