@@ -177,3 +177,13 @@ def test_a_blank_cell_never_empties_a_field_that_always_has_a_value(small_worksp
     assert plural("capacity") == "capacities" and plural("financial year") == "financial years"
     assert plural("survey") == "surveys"
     s.close()
+
+
+def test_a_new_lot_needed_only_by_a_failed_row_is_not_counted(small_workspace):
+    s = WorkspaceSession.open(small_workspace)
+    grid = buyer_grid([("Lot 9", "Nursing", "East", "lots", None, None, None),
+                       ("Lot 8", "Nursing", "East", D("5"), None, None, None)])
+    plan = plan_schedule(grid, guess_mapping(grid), s.ws, tender_id(s.ws), s.store.next_id, remember=False)
+    assert [p.row for p in plan.problems] == [5]
+    assert sorted(r.entity.name for r in plan.rows if isinstance(r.entity, Lot)) == ["Lot 8"]
+    s.close()

@@ -380,22 +380,27 @@ def export_workbook_task(controller: WorkspaceController, choice: WorkbookChoice
     def work(progress, cancelled):
         from ..reports.pdf import Cancelled
         from ..reports.workbook import write_option_workbook
+        from ..services.analyses import analyse_option
 
         share = 0.8 if choice.fill else 1.0
         progress(0.01, "Running the analyses…")
-        path = write_option_workbook(snapshot, choice.option_id, choice.path,
+        results = analyse_option(snapshot, choice.option_id)  # once, for the workbook and the schedule
+        path = write_option_workbook(snapshot, choice.option_id, choice.path, results=results,
                                      progress=lambda pct, m="": progress(share * pct / 100, m),  # percent
                                      cancelled=cancelled)
         filled = None
         if choice.fill is not None:
             from ..reports.schedule_fill import fill_pricing_schedule
-            from ..services.analyses import prices
 
             if cancelled():
                 raise Cancelled()
+            schedule = results.get("prices")
+            if not hasattr(schedule, "lines"):
+                reason = schedule.get("error") if isinstance(schedule, dict) else "no prices"
+                raise ValueError(f"the option has no prices to fill the schedule with: {reason}")
             progress(0.85, f"Filling {choice.fill.source.name}…")
-            filled = fill_pricing_schedule(choice.fill.source, choice.fill.mapping,
-                                           prices(snapshot, choice.option_id), choice.fill.destination)
+            filled = fill_pricing_schedule(choice.fill.source, choice.fill.mapping, schedule,
+                                           choice.fill.destination)
             progress(1.0, "Done")
         return WorkbookExported(Path(path), filled)
 

@@ -26,7 +26,6 @@ buyer's workbook, and macros (``open_for_filling`` refuses macro-enabled files a
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -41,7 +40,7 @@ from ..domain.money import quantize
 from ..domain.pricing import PriceSchedule
 from ..services.tabular import ColumnMapping, Problem
 from ..services.workbook_in import open_for_filling
-from .xlsx_common import GBP, put_formula, put_money
+from .xlsx_common import GBP, put_formula, put_money, save_atomically
 
 __all__ = ["FillResult", "fill_pricing_schedule"]
 
@@ -82,19 +81,6 @@ def _volume(value: object) -> Decimal | None:
             return None
         return d if d.is_finite() else None
     return None
-
-
-def _atomic_save(wb: Workbook, target: Path) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".schedule-", suffix=".xlsx", dir=target.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -190,5 +176,5 @@ def fill_pricing_schedule(source: str | Path, mapping: ColumnMapping, schedule: 
             wrote = True
         if wrote:
             filled += 1
-    _atomic_save(wb, dest)
+    save_atomically(wb, dest)
     return FillResult(dest, filled, tuple(problems))

@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +55,7 @@ from .xlsx_common import (
     header_row,
     put,
     put_text,
+    save_atomically,
 )
 
 __all__ = ["write_organisations_template", "write_requirements_template", "build_template", "DATA_ROWS"]
@@ -72,27 +72,13 @@ LAST_DATE = dt.date(2199, 12, 31)
 
 def write_organisations_template(path: str | os.PathLike, ws: Workspace | None = None) -> Path:
     """The organisations template: blank with an example row, or filled with ``ws``'s rows."""
-    return _save(build_template(ORGANISATIONS, ws), path)
+    return save_atomically(build_template(ORGANISATIONS, ws), path)
 
 
 def write_requirements_template(path: str | os.PathLike, ws: Workspace | None = None,
                                 tender_id: int | None = None) -> Path:
     """The tender requirements template: blank, or filled with the requirements of ``tender_id``."""
-    return _save(build_template(REQUIREMENTS, ws, tender_id), path)
-
-
-def _save(wb: Workbook, path: str | os.PathLike) -> Path:
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".template-", suffix=".xlsx", dir=target.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    return save_atomically(build_template(REQUIREMENTS, ws, tender_id), path)
 
 
 # ---------------------------------------------------------------------------------- building

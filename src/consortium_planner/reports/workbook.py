@@ -33,9 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -83,6 +81,7 @@ from .xlsx_common import (
     put_formula,
     put_number,
     put_text,
+    save_atomically,
 )
 
 __all__ = ["SHEETS", "half_even", "write_option_workbook"]
@@ -1377,19 +1376,6 @@ def _model_projection(s: _Sheet, pr: _projection.Projection, funding: _projectio
 # =========================================================================== entry point
 
 
-def _atomic_save(wb: Workbook, target: Path) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".workbook-", suffix=".xlsx", dir=target.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
-
-
 def write_option_workbook(ws: Workspace, option_id: int, path: str | Path, *, results: dict | None = None,
                           progress: Progress | None = None,
                           cancelled: Callable[[], bool] | None = None) -> Path:
@@ -1430,7 +1416,7 @@ def write_option_workbook(ws: Workspace, option_id: int, path: str | Path, *, re
     props.title = f"{option.name}: consortium option workbook"
     props.lastModifiedBy = "Consortium Planner"
     report(85, "Saving the workbook")
-    out = _atomic_save(book.wb, Path(path))
+    out = save_atomically(book.wb, Path(path))
     report(100, "Workbook ready")
     return out
 

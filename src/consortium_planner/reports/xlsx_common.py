@@ -10,8 +10,12 @@ typed and stay text. Formulas are written only by ``put_formula``, from our own 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
 from decimal import Decimal
+from pathlib import Path
 
+from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -108,3 +112,18 @@ def header_row(ws: Worksheet, row: int, titles: list[str] | tuple[str, ...], *, 
     if filters and titles:
         end = last_row if last_row is not None else max(ws.max_row, row)
         ws.auto_filter.ref = f"A{row}:{get_column_letter(len(titles))}{end}"
+
+
+def save_atomically(wb: Workbook, path: str | os.PathLike) -> Path:
+    """Save to a temporary file beside ``path``, then rename over it: never a half-written workbook."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem[:20]}-", suffix=".xlsx", dir=target.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target

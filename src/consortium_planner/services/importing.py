@@ -234,6 +234,15 @@ class PlanBuilder:
         self._from_file[(cls.entity_name, entity.id)] = (sheet, row)  # type: ignore[index]
         return entity
 
+    def forget(self, entity: Entity) -> None:
+        """Take back a row planned as new (its row depended on another that then failed)."""
+        self.plan.rows = [r for r in self.plan.rows if r.entity is not entity]
+        self.ws.remove(type(entity), entity.id)  # type: ignore[arg-type]
+        fields = natural_key(type(entity))
+        if fields:
+            self._key_index(type(entity)).pop(tuple(_norm(getattr(entity, f)) for f in fields), None)
+        self._from_file.pop((type(entity).entity_name, entity.id), None)  # type: ignore[arg-type]
+
     def put_setting(self, setting_key: str, value: str) -> None:
         """Include a workspace setting (e.g. a remembered layout) in the same all-or-nothing import."""
         existing = next((s for s in self.ws.iter(Setting) if s.key == setting_key), None)

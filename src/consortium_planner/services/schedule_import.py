@@ -230,12 +230,13 @@ def plan_schedule(grid: WorkbookGrid, mapping: ColumnMapping, ws: Workspace, ten
             continue
         fixed: dict = {"tender_id": tender_id, "lot_id": None}
         lot_name = at(values, "lot")
+        new_lot = None
         if not is_blank([lot_name]):
             lot = b.find(Lot, {"tender_id": tender_id, "name": str(lot_name)})
             if lot is None:
-                lot = b.upsert(Lot, {"name": lot_name}, sheet=sheet.name, row=r,
-                               columns={"name": mapping.column("lot")}, headers={"name": headers.get("lot", "")},
-                               fixed={"tender_id": tender_id})
+                lot = new_lot = b.upsert(Lot, {"name": lot_name}, sheet=sheet.name, row=r,
+                                         columns={"name": mapping.column("lot")},
+                                         headers={"name": headers.get("lot", "")}, fixed={"tender_id": tender_id})
             if lot is None:
                 continue
             fixed["lot_id"] = lot.id
@@ -249,8 +250,12 @@ def plan_schedule(grid: WorkbookGrid, mapping: ColumnMapping, ws: Workspace, ten
         if is_blank([raw["annual_volume"]]):
             b.problem(sheet.name, r, mapping.column("volume"), "Annual volume: a value is required",
                       headers.get("volume", ""))
-            continue
-        b.upsert(Requirement, raw, sheet=sheet.name, row=r, columns=columns, headers=col_headers, fixed=fixed)
+            accepted = None
+        else:
+            accepted = b.upsert(Requirement, raw, sheet=sheet.name, row=r, columns=columns, headers=col_headers,
+                                fixed=fixed)
+        if accepted is None and new_lot is not None:
+            b.forget(new_lot)  # a lot that only this failed row needed is not counted as ready
     if remember:
         b.put_setting(LAYOUTS_KEY, layouts_with(b.ws, mapping))
     return plan
