@@ -187,7 +187,7 @@ def cmd_run_demo(args) -> int:
         print(f"Wrote {path}")
     from .reports.export import export_workspace_cases
 
-    for path in export_workspace_cases(args.file, args.out):
+    for path in export_workspace_cases(args.file, args.out, workbooks=True):
         print(f"Wrote {path}")
     return 0
 

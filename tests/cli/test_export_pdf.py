@@ -61,3 +61,8 @@ def test_run_demo_without_display_writes_a_case_per_option(demo, tmp_path):
         assert name in written
         assert f"Wrote {tmp_path / 'out' / name}" in result.stdout
     assert PdfReader(tmp_path / "out" / "demo-go-alone.pdf").metadata.title == "Go alone: investment case"
+    for name in ("demo-go-alone.xlsx", "demo-special-purpose-vehicle.xlsx"):  # and each option's workbook
+        assert name in written
+    import openpyxl
+
+    assert "Model" in openpyxl.load_workbook(tmp_path / "out" / "demo-go-alone.xlsx", read_only=True).sheetnames

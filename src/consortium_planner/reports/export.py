@@ -1,4 +1,5 @@
-"""Write investment case PDFs for a workspace file (headless export, ``run-demo`` without a display)."""
+"""Write investment case PDFs (and option workbooks) for a workspace file (headless export, ``run-demo``
+without a display)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..domain.workspace import Workspace
+from ..services.analyses import analyse_option
 from ..store.workspace_file import Store
 from .case import build_case, slug
 from .pdf import render_pdf
+from .workbook import write_option_workbook
 
 __all__ = ["case_file_name", "export_cases", "export_workspace_cases"]
 
@@ -19,9 +22,10 @@ def case_file_name(stem: str, option_name: str) -> str:
 
 
 def export_cases(ws: Workspace, out_dir: str | Path, stem: str, *, option_ids: Iterable[int] | None = None,
-                 sections: Iterable[str] | None = None) -> list[Path]:
+                 sections: Iterable[str] | None = None, workbooks: bool = False) -> list[Path]:
     """One investment case PDF per option (all options unless ``option_ids``); returns the files written.
 
+    With ``workbooks``, each option's workbook (``.xlsx``, live formulas) too, from the same analyses.
     Two options whose names make the same file name (in different tenders) get their id appended.
     """
     out = Path(out_dir)
@@ -35,13 +39,17 @@ def export_cases(ws: Workspace, out_dir: str | Path, stem: str, *, option_ids: I
         if name in taken:
             name = case_file_name(stem, f"{option.name}-{option.id}")
         taken.add(name)
-        case = build_case(ws, option.id, sections=sections)  # type: ignore[arg-type]
+        results = analyse_option(ws, option.id)  # type: ignore[arg-type]  # once, for the PDF and the workbook
+        case = build_case(ws, option.id, sections=sections, results=results)  # type: ignore[arg-type]
         written.append(render_pdf(case, out / name))
+        if workbooks:
+            written.append(write_option_workbook(ws, option.id, (out / name).with_suffix(".xlsx"),  # type: ignore[arg-type]
+                                                 results=results))
     return written
 
 
-def export_workspace_cases(workspace: str | Path, out_dir: str | Path) -> list[Path]:
-    """Open a workspace file and write one investment case per option, named after the file."""
+def export_workspace_cases(workspace: str | Path, out_dir: str | Path, *, workbooks: bool = False) -> list[Path]:
+    """Open a workspace file and write one investment case per option (and workbook), named after the file."""
     with Store.open(workspace) as store:
         ws = store.load()
-    return export_cases(ws, out_dir, Path(workspace).stem)
+    return export_cases(ws, out_dir, Path(workspace).stem, workbooks=workbooks)
