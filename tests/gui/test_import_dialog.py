@@ -352,6 +352,37 @@ def test_a_big_workbook_is_planned_after_a_short_pause(window, qtbot, tmp_path):
     assert dialog.prepared.mapping.column("unit") is None
 
 
+def test_a_big_workbook_is_checked_off_the_ui_thread_and_stale_plans_are_ignored(window, qtbot, tmp_path,
+                                                                                   monkeypatch):
+    import threading
+
+    from consortium_planner.services import xlsx_import
+
+    path = write_schedule(tmp_path / "schedule.xlsx")
+    dialog = dialog_for(qtbot, window, path)
+    dialog._big = True
+    threads, real_plan = [], xlsx_import.plan
+
+    def plan(*args, **kw):
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real_plan(*args, **kw)
+
+    monkeypatch.setattr(xlsx_import, "plan", plan)
+    m = dialog.mapping_widget
+    m.field_boxes["unit"].setCurrentIndex(0)
+    dialog.replan()  # the first change's plan...
+    m.field_boxes["lot"].setCurrentIndex(0)
+    dialog.replan()  # ...is overtaken by the second's
+    assert dialog.planning and not dialog.import_button.isEnabled()
+    assert "Checking every row" in dialog.summary.text()
+    qtbot.waitUntil(lambda: not dialog.planning and dialog.import_button.isEnabled(), timeout=10000)
+    assert threads and not any(threads)  # never planned on the UI thread
+    assert dialog.prepared.mapping.column("unit") is None and dialog.prepared.mapping.column("lot") is None
+    before = len(window.controller.ws.all(Requirement))
+    dialog.accept()
+    assert dialog.imported and len(window.controller.ws.all(Requirement)) > before
+
+
 def test_representative_dialogs_for_screenshots(qtbot, qsettings, tmp_path):
     from consortium_planner.gui.xlsx_export import representative_export_dialog
     from consortium_planner.services.demo import write_demo

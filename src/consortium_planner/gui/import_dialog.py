@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.model import Organisation, Requirement
+from ..domain.model import ENTITIES, Organisation, Requirement
 from ..services import xlsx_import
 from ..services.importing import ImportPlan, plural
 from ..services.schedule_import import guess_mapping, mapping_for_headers
@@ -50,7 +50,7 @@ _ROOT = QModelIndex()
 
 PREVIEW_ROWS = 50  # rows of the sheet shown under the mapping
 MAX_COLUMNS = 200  # columns offered in the mapping combos (a sheet formatted to XFD is not 16,384 choices)
-BIG_GRID_ROWS = 5000  # above this many rows, re-plan after a short pause instead of on every change
+BIG_GRID_ROWS = 5000  # above this many rows, re-plan after a short pause, off the UI thread
 REPLAN_DELAY_MS = 250
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -97,11 +97,7 @@ def _plural(label: str, n: int) -> str:
 
 def counts_text(plan: ImportPlan) -> str:
     """'requirements: 39 new, 1 updated; lots: 1 new' from the plan's counts."""
-    parts = []
-    for label, (added, updated, same) in plan.counts().items():
-        bits = [f"{n} {w}" for n, w in ((added, "new"), (updated, "updated"), (same, "unchanged")) if n]
-        parts.append(f"{_plural(label, 2)}: {', '.join(bits)}")
-    return "; ".join(parts) if parts else "no rows"
+    return plan.counts_text()
 
 
 def import_text(plan: ImportPlan, kind: str, source: str) -> str:
@@ -112,13 +108,13 @@ def import_text(plan: ImportPlan, kind: str, source: str) -> str:
     changed = {label: added + updated for label, (added, updated, _same) in counts.items() if added + updated}
     if main in changed:
         n = changed.pop(main)
-        text = f"Import {n} {_plural(main, n)}"
+        text = f"Import {n:,} {_plural(main, n)}"
         others = sum(changed.values())
         if others:
             text += f" and {others} other row{'s' if others != 1 else ''}"
     else:
         n = sum(changed.values()) or len(plan.rows)
-        text = f"Import {n} row{'s' if n != 1 else ''}"
+        text = f"Import {n:,} row{'s' if n != 1 else ''}"
     return f"{text} from {source}"
 
 
@@ -477,6 +473,8 @@ class ImportDialog(QDialog):
         self.imported = False
         self._user_mapping: ColumnMapping | None = None
         self._big = sum(s.max_row for s in grid.sheets) > BIG_GRID_ROWS
+        self._generation = 0  # plans made for an older state of the dialog are ignored when they arrive
+        self._tasks: list[BackgroundTask] = []
         self.setWindowTitle("Import from Excel")
         self.resize(1040, 760)
 
@@ -588,14 +586,59 @@ class ImportDialog(QDialog):
                                "requirements.", [], [])
             return
         session = self.controller.session
-        try:
-            self.prepared = xlsx_import.plan(self.grid, session.ws, session.store.next_id, kind=kind,
-                                             tender_id=tender_id,
-                                             mapping=self._user_mapping if kind == "schedule" else None)
-        except ValueError as exc:
+        mapping = self._user_mapping if kind == "schedule" else None
+        self._generation += 1
+        if self._big:
+            # Checking every row of a big workbook takes a moment (0.7 s for 10,000 rows): do it off the
+            # UI thread, on a snapshot, with the next ids read here (database sessions stay on this thread).
+            generation = self._generation
+            ids = {cls.entity_name: session.store.next_id(cls) for cls in ENTITIES}
+            snapshot, grid = session.ws.copy(), self.grid
+
+            def work(_progress, _cancelled):
+                return xlsx_import.plan(grid, snapshot, lambda cls: ids[cls.entity_name], kind=kind,
+                                        tender_id=tender_id, mapping=mapping)
+
             self.prepared = None
-            self._show_outcome(f"This workbook cannot be imported as chosen: {exc}", [], [])
+            self.import_button.setEnabled(False)
+            self.summary.setText("Checking every row of the workbook…")
+            task = BackgroundTask(work)
+            task.finished.connect(lambda prepared, g=generation: self._planned(g, prepared))
+            task.failed.connect(lambda exc, g=generation: self._plan_failed(g, exc))
+            self._tasks.append(task)
+            task.start()
             return
+        try:
+            prepared = xlsx_import.plan(self.grid, session.ws, session.store.next_id, kind=kind,
+                                        tender_id=tender_id, mapping=mapping)
+        except ValueError as exc:
+            self._plan_failed(self._generation, exc)
+            return
+        self._planned(self._generation, prepared)
+
+    @property
+    def planning(self) -> bool:
+        """A plan is being made off the UI thread."""
+        return any(not t.done for t in self._tasks)
+
+    def _plan_failed(self, generation: int, exc: BaseException) -> None:
+        self._forget_finished_tasks()
+        if generation != self._generation:
+            return  # a newer plan is on its way
+        if not isinstance(exc, ValueError):
+            raise exc
+        self.prepared = None
+        self._show_outcome(f"This workbook cannot be imported as chosen: {exc}", [], [])
+
+    def _forget_finished_tasks(self) -> None:
+        self._tasks = [t for t in self._tasks if not t.done]
+
+    def _planned(self, generation: int, prepared: xlsx_import.Prepared) -> None:
+        self._forget_finished_tasks()
+        if generation != self._generation:
+            return  # the user changed something since: a newer plan is on its way
+        self.prepared = prepared
+        kind = prepared.kind
         if kind == "schedule" and self._user_mapping is None:
             self.mapping_widget.set_mapping(self.prepared.mapping, self.prepared.mapping_source)
         elif kind == "schedule":
@@ -636,6 +679,12 @@ class ImportDialog(QDialog):
     def undo_text(self) -> str:
         assert self.prepared is not None
         return import_text(self.prepared.plan, self.prepared.kind, self.path.name)
+
+    def done(self, result: int) -> None:
+        self._generation += 1  # a plan still being made is not wanted any more: ignore it when it arrives
+        for task in self._tasks:
+            task.cancel()
+        super().done(result)
 
     # ------------------------------------------------------------------ importing
     def accept(self) -> None:

@@ -98,14 +98,19 @@ class ImportPlan:
             out.setdefault(type(r.entity).label, [0, 0, 0])[2] += 1
         return {k: (v[0], v[1], v[2]) for k, v in out.items() if k != Setting.label}
 
-    def summary(self) -> str:
+    def counts_text(self) -> str:
+        """'requirements: 1,239 new, 1 updated; lots: 1 new' (or 'no rows')."""
         parts = []
         for label, (added, updated, same) in self.counts().items():
-            bits = [f"{n} {w}" for n, w in ((added, "new"), (updated, "updated"), (same, "unchanged")) if n]
+            bits = [f"{n:,} {w}" for n, w in ((added, "new"), (updated, "updated"), (same, "unchanged")) if n]
             parts.append(f"{plural(label.lower())}: {', '.join(bits)}")
-        text = "; ".join(parts) if parts else "nothing to import"
+        return "; ".join(parts) if parts else "no rows"
+
+    def summary(self) -> str:
+        """The counts, and how many problems there are."""
+        text = self.counts_text() if self.counts() else "nothing to import"
         if self.problems:
-            text += f" — {len(self.problems)} problem{'s' if len(self.problems) != 1 else ''}"
+            text += f" — {len(self.problems):,} problem{'s' if len(self.problems) != 1 else ''}"
         return text
 
     def batch(self) -> Batch:
