@@ -187,3 +187,12 @@ def test_a_new_lot_needed_only_by_a_failed_row_is_not_counted(small_workspace):
     assert [p.row for p in plan.problems] == [5]
     assert sorted(r.entity.name for r in plan.rows if isinstance(r.entity, Lot)) == ["Lot 8"]
     s.close()
+
+
+def test_a_schedule_with_nothing_new_changes_nothing_not_even_the_layout_memory(small_workspace):
+    s = WorkspaceSession.open(small_workspace)
+    existing = s.ws.requirements(tender_id(s.ws))[0]
+    grid = buyer_grid([("Lot 1", existing.service_line, existing.area, existing.annual_volume, None, None, None)])
+    plan = plan_schedule(grid, guess_mapping(grid), s.ws, tender_id(s.ws), s.store.next_id)
+    assert plan.rows == [] and len(plan.unchanged) == 1 and plan.counts_text() == "requirements: 1 unchanged"
+    s.close()

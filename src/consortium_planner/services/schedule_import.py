@@ -256,6 +256,6 @@ def plan_schedule(grid: WorkbookGrid, mapping: ColumnMapping, ws: Workspace, ten
                                 fixed=fixed)
         if accepted is None and new_lot is not None:
             b.forget(new_lot)  # a lot that only this failed row needed is not counted as ready
-    if remember:
+    if remember and plan.rows:  # remembered with the rows it brings (nothing to import: nothing to remember)
         b.put_setting(LAYOUTS_KEY, layouts_with(b.ws, mapping))
     return plan
