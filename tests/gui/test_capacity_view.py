@@ -6,6 +6,16 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import Qt
+from views_support import (  # noqa: F401 (fixtures)
+    GO_ALONE,
+    LEAD_PROVIDER,
+    SPV,
+    Selection,
+    controller_fixture,
+    demo_path_fixture,
+    main_window,
+    option_id,
+)
 
 from consortium_planner.domain.capacity import CoverageStatus
 from consortium_planner.domain.model import Allocation, ConsortiumOption, Member
@@ -20,15 +30,7 @@ from consortium_planner.gui.capacity_view import (
     ProposalDialog,
     build_heat_map,
 )
-from consortium_planner.gui.controller import WorkspaceController
-from consortium_planner.gui.main_window import MainWindow, Messages
 from consortium_planner.services import analyses
-from consortium_planner.services.demo import write_demo
-from consortium_planner.services.session import WorkspaceSession
-
-GO_ALONE = "Go alone"
-LEAD_PROVIDER = "Lead provider with subcontractors"
-SPV = "Special purpose vehicle"
 
 
 @pytest.fixture(autouse=True)
@@ -45,33 +47,6 @@ def default_rules(monkeypatch):
 
     monkeypatch.setattr(OptimiseRulesDialog, "ask", staticmethod(ask))
     return chosen
-
-
-@pytest.fixture
-def demo_path(tmp_path):
-    return write_demo(tmp_path / "demo.cplan")
-
-
-@pytest.fixture
-def controller(demo_path):
-    session = WorkspaceSession.open(demo_path)
-    c = WorkspaceController(session)
-    yield c
-    session.close()
-
-
-class Selection:
-    """Stands in for the options page's ``current_id``."""
-
-    def __init__(self, option_id=None):
-        self.option_id = option_id
-
-    def __call__(self):
-        return self.option_id
-
-
-def option_id(c, name):
-    return next(o.id for o in c.ws.options() if o.name == name)
 
 
 def allocations(c, oid):
@@ -497,14 +472,7 @@ def test_no_option_selected_shows_a_message(qtbot, controller):
 
 @pytest.fixture
 def window(qtbot, qsettings, monkeypatch):
-    errors: list[str] = []
-    monkeypatch.setattr(Messages, "error", staticmethod(lambda parent, title, text: errors.append(text)))
-    w = MainWindow(qsettings)
-    w.errors = errors
-    qtbot.addWidget(w)
-    w.resize(1400, 860)
-    w.show()
-    return w
+    return main_window(qtbot, qsettings, monkeypatch)
 
 
 def select_option(page, name):

@@ -5,6 +5,16 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCharts import QLineSeries, QStackedBarSeries
 from PySide6.QtCore import Qt
+from views_support import (  # noqa: F401 (fixtures)
+    GO_ALONE,
+    LEAD_PROVIDER,
+    SPV,
+    Selection,
+    controller_fixture,
+    demo_path_fixture,
+    main_window,
+    option_id,
+)
 
 from consortium_planner.domain import projection as domain_projection
 from consortium_planner.domain.model import ConsortiumOption, FundingSource
@@ -16,37 +26,12 @@ from consortium_planner.gui.cashflow_view import (
     FigureTableModel,
     compute_cash_flow,
 )
-from consortium_planner.gui.controller import WorkspaceController
-from consortium_planner.gui.main_window import MainWindow, Messages
 from consortium_planner.services import analyses
-from consortium_planner.services.demo import write_demo
-from consortium_planner.services.session import WorkspaceSession
-
-SPV = "Special purpose vehicle"
-GO_ALONE = "Go alone"
-LEAD_PROVIDER = "Lead provider with subcontractors"
-
-
-@pytest.fixture
-def demo_path(tmp_path):
-    return write_demo(tmp_path / "demo.cplan")
 
 
 @pytest.fixture
 def window(qtbot, qsettings, monkeypatch, demo_path):
-    errors: list[str] = []
-    monkeypatch.setattr(Messages, "error", staticmethod(lambda parent, title, text: errors.append(text)))
-    w = MainWindow(qsettings)
-    w.errors = errors
-    qtbot.addWidget(w)
-    w.resize(1400, 860)
-    w.show()
-    assert w.open_path(demo_path)
-    return w
-
-
-def option_id(controller, name):
-    return next(o.id for o in controller.ws.options() if o.name == name)
+    return main_window(qtbot, qsettings, monkeypatch, demo_path)
 
 
 def wait_for(qtbot, view, wanted):
@@ -68,24 +53,6 @@ def show_in_window(window, qtbot):
         return view
 
     return show
-
-
-class Selection:
-    """Stands in for the options page's ``current_id``."""
-
-    def __init__(self, option_id=None):
-        self.option_id = option_id
-
-    def __call__(self):
-        return self.option_id
-
-
-@pytest.fixture
-def controller(demo_path):
-    session = WorkspaceSession.open(demo_path)
-    c = WorkspaceController(session)
-    yield c
-    session.close()
 
 
 @pytest.fixture

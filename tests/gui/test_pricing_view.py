@@ -5,37 +5,24 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import Qt
+from views_support import (
+    GO_ALONE,
+    LEAD_PROVIDER,
+    SPV,
+    demo_path_fixture,  # noqa: F401 (fixtures)
+    main_window,
+    option_id,
+)
 
 from consortium_planner.domain.model import ConsortiumOption, Role
 from consortium_planner.domain.money import format_gbp
-from consortium_planner.gui.main_window import MainWindow, Messages
 from consortium_planner.gui.pricing_view import ALL_LINES, FLAG_ROLE, PricingView, TextTableModel
 from consortium_planner.services import analyses
-from consortium_planner.services.demo import write_demo
-
-SPV = "Special purpose vehicle"
-GO_ALONE = "Go alone"
-LEAD_PROVIDER = "Lead provider with subcontractors"
-
-
-@pytest.fixture
-def demo_path(tmp_path):
-    return write_demo(tmp_path / "demo.cplan")
 
 
 @pytest.fixture
 def window(qtbot, qsettings, monkeypatch, demo_path):
-    monkeypatch.setattr(Messages, "error", staticmethod(lambda parent, title, text: None))
-    w = MainWindow(qsettings)
-    qtbot.addWidget(w)
-    w.resize(1400, 860)
-    w.show()
-    assert w.open_path(demo_path)
-    return w
-
-
-def option_id(controller, name):
-    return next(o.id for o in controller.ws.options() if o.name == name)
+    return main_window(qtbot, qsettings, monkeypatch, demo_path)
 
 
 @pytest.fixture

@@ -5,12 +5,20 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import Qt
+from views_support import (  # noqa: F401 (fixtures)
+    GO_ALONE,
+    LEAD_PROVIDER,
+    SPV,
+    Selection,
+    controller_fixture,
+    demo_path_fixture,
+    main_window,
+    option_id,
+)
 
 from consortium_planner.domain.model import FinancialYear, Metric, Organisation
 from consortium_planner.domain.money import format_gbp
 from consortium_planner.domain.standing import Status, fmt
-from consortium_planner.gui.controller import WorkspaceController
-from consortium_planner.gui.main_window import MainWindow, Messages
 from consortium_planner.gui.standing_view import (
     STATUS_ROLE,
     StandingTableModel,
@@ -19,39 +27,6 @@ from consortium_planner.gui.standing_view import (
     cell_text,
 )
 from consortium_planner.services import analyses
-from consortium_planner.services.demo import write_demo
-from consortium_planner.services.session import WorkspaceSession
-
-SPV = "Special purpose vehicle"
-GO_ALONE = "Go alone"
-LEAD_PROVIDER = "Lead provider with subcontractors"
-
-
-@pytest.fixture
-def demo_path(tmp_path):
-    return write_demo(tmp_path / "demo.cplan")
-
-
-@pytest.fixture
-def controller(demo_path):
-    session = WorkspaceSession.open(demo_path)
-    c = WorkspaceController(session)
-    yield c
-    session.close()
-
-
-class Selection:
-    """Stands in for the options page's ``current_id``."""
-
-    def __init__(self, option_id=None):
-        self.option_id = option_id
-
-    def __call__(self):
-        return self.option_id
-
-
-def option_id(c, name):
-    return next(o.id for o in c.ws.options() if o.name == name)
 
 
 def org(c, name):
@@ -327,14 +302,7 @@ def test_no_option_selected_shows_a_message(qtbot, controller):
 
 @pytest.fixture
 def window(qtbot, qsettings, monkeypatch):
-    errors: list[str] = []
-    monkeypatch.setattr(Messages, "error", staticmethod(lambda parent, title, text: errors.append(text)))
-    w = MainWindow(qsettings)
-    w.errors = errors
-    qtbot.addWidget(w)
-    w.resize(1400, 860)
-    w.show()
-    return w
+    return main_window(qtbot, qsettings, monkeypatch)
 
 
 def test_standing_tab_of_the_options_page(window, demo_path, qtbot):

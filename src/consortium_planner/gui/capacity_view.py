@@ -21,10 +21,9 @@ map cell: its figures are their sums and its colour the worst of theirs.
 
 from __future__ import annotations
 
-import html
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -38,11 +37,8 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QLocale,
     QMargins,
-    QModelIndex,
-    QPersistentModelIndex,
     QSize,
     QSortFilterProxyModel,
     Qt,
@@ -60,7 +56,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
-    QSplitter,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -84,35 +79,37 @@ from ..domain.model import ConsortiumOption, Member, key
 from ..domain.money import format_decimal, format_gbp
 from ..domain.optimise import Cancelled, OptimiseStatus, Proposal
 from ..services import analyses
+from . import style
 from .analysis_view import OptionAnalysisView
 from .charts import plot
 from .optimise_rules import OptimiseRulesDialog
 from .record_model import SORT_ROLE
+from .style import (
+    AMBER,
+    GREEN,
+    RED,
+    Index,
+    ReadOnlyTableModel,
+    Tone,
+    alignment,
+    badge_html,
+    banner_style,
+    cell_font,
+    chip_style,
+    read_only_table,
+    rich_label,
+    show_warning_lines,
+    table_height,
+    two_pane,
+)
+from .style import esc as _e
 from .tasks import BackgroundTask
 
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 10  # a heat map cell's CoverageStatus value (None: not required)
 CELL_ROLE = Qt.ItemDataRole.UserRole + 11  # the HeatCell itself
 
-_Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
-
-# --------------------------------------------------------------------------- colours
-# The same light backgrounds with dark text of the same hue as the Standing tab (contrast above
-# 7:1); text colours are set explicitly so a dark desktop theme cannot put white text on them.
-
-
-@dataclass(frozen=True, slots=True)
-class Tone:
-    background: str
-    text: str
-    strong: str
-    glyph: str  # so colour is never the only signal
-
-
-GREEN = Tone("#d4edda", "#155724", "#1e7e34", "✓")
-AMBER = Tone("#fff3cd", "#664d03", "#c69500", "!")
-RED = Tone("#f8d7da", "#721c24", "#c82333", "✗")
-GREY = Tone("#e9ecef", "#495057", "#6c757d", "–")
+# --------------------------------------------------------------------------- colours (see .style)
+GREY = replace(style.GREY, text="#495057")  # "not required": a lighter grey text than the other tabs'
 
 STATUS_TONE: dict[CoverageStatus, Tone] = {
     CoverageStatus.COVERED: GREEN,
@@ -127,9 +124,8 @@ STATUS_WORDS: dict[CoverageStatus, str] = {
 RAG_TONE: dict[Rag, Tone] = {Rag.GREEN: GREEN, Rag.AMBER: AMBER, Rag.RED: RED, Rag.NOT_GIVEN: GREY,
                              Rag.NO_TURNOVER: GREY}
 _WORST = {CoverageStatus.GAP: 0, CoverageStatus.THIN: 1, CoverageStatus.COVERED: 2}
-_WARNING_STYLE = ("QLabel { background: #fff3cd; color: #664d03; border-left: 4px solid #c69500; "
-                  "padding: 3px 6px; }")
-_ERROR_STYLE = "QLabel { color: #721c24; }"
+_WARNING_STYLE = banner_style(AMBER, "3px 6px")
+_ERROR_STYLE = f"QLabel {{ color: {RED.text}; }}"
 
 # chart colours: one blue family, darkest for what is allocated
 _CHART_ALLOCATED = "#1f3b57"
@@ -158,15 +154,6 @@ def fmt_fte(value: Decimal) -> str:
     return format_decimal(value, 2)
 
 
-def _e(text: Any) -> str:
-    return html.escape(str(text), quote=True)
-
-
-def _badge(text: str, tone: Tone) -> str:
-    return (f'<span style="background-color:{tone.background}; color:{tone.text}; font-weight:bold;">'
-            f"&nbsp;{tone.glyph}&nbsp;{_e(text)}&nbsp;</span>")
-
-
 def _plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
@@ -186,13 +173,13 @@ class Cell:
     numeric: bool = False  # right-aligned
 
 
-class CellTableModel(QAbstractTableModel):
+class CellTableModel(ReadOnlyTableModel):
     """Rows of ``Cell`` values with a key per row (a member or organisation id)."""
 
     def __init__(self, columns: Sequence[tuple[str, str]], parent=None):
         super().__init__(parent)
         self._columns = list(columns)  # (title, tooltip)
-        self._rows: list[tuple[Cell, ...]] = []
+        self.rows: list[tuple[Cell, ...]] = []
         self._keys: list[Any] = []
 
     def set_rows(self, rows: Sequence[Sequence[Cell]], keys: Sequence[Any] | None = None) -> None:
@@ -200,11 +187,11 @@ class CellTableModel(QAbstractTableModel):
         keys = list(keys) if keys is not None else list(range(len(rows)))
         if keys == self._keys and rows and all(len(r) == len(self._columns) for r in rows):
             # same rows: update in place, so selection and scroll position survive a refresh
-            self._rows = rows
+            self.rows = rows
             self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(self._columns) - 1))
             return
         self.beginResetModel()
-        self._rows, self._keys = rows, keys
+        self.rows, self._keys = rows, keys
         self.endResetModel()
 
     def key(self, row: int) -> Any:
@@ -220,13 +207,10 @@ class CellTableModel(QAbstractTableModel):
         return next((i for i, (t, _tip) in enumerate(self._columns) if t.replace("\n", " ") == title), -1)
 
     def cell(self, row: int, column: int) -> Cell:
-        return self._rows[row][column]
+        return self.rows[row][column]
 
-    def rowCount(self, parent: _Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._columns)
+    def column_total(self) -> int:
+        return len(self._columns)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._columns):
@@ -235,15 +219,15 @@ class CellTableModel(QAbstractTableModel):
                 return title
             if role == Qt.ItemDataRole.ToolTipRole:
                 return tip or None
-        if orientation == Qt.Orientation.Vertical and 0 <= section < len(self._rows):
+        if orientation == Qt.Orientation.Vertical and 0 <= section < len(self.rows):
             if role == Qt.ItemDataRole.DisplayRole:
                 return str(section + 1)
         return None
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows) or index.column() >= len(self._columns):
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.rows) or index.column() >= len(self._columns):
             return None
-        cell = self._rows[index.row()][index.column()]
+        cell = self.rows[index.row()][index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return cell.text
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -253,22 +237,14 @@ class CellTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(QColor(cell.tone.text)) if cell.tone else None
         if role == Qt.ItemDataRole.FontRole and cell.bold:
-            font = QFont()
-            font.setBold(True)
-            return font
+            return cell_font()
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            horizontal = Qt.AlignmentFlag.AlignRight if cell.numeric else Qt.AlignmentFlag.AlignLeft
-            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+            return alignment(cell.numeric)
         if role == SORT_ROLE:
             return cell.sort if cell.sort is not None else cell.text.casefold()
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return cell.text
         return None
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
 def _num(value: Decimal | int | None) -> tuple[int, Decimal]:
@@ -296,10 +272,7 @@ class CellTable(QTableView):
         else:
             self.proxy = None
             self.setModel(model)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        read_only_table(self)
         self.setWordWrap(lines > 1)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         rows = self.verticalHeader()
@@ -307,7 +280,6 @@ class CellTable(QTableView):
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(self.fontMetrics().lineSpacing() * lines + 10)
         header = self.horizontalHeader()
-        header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag.AlignVCenter)
         header.setStretchLastSection(stretch_column is None)
         header.setMinimumSectionSize(40)
@@ -359,8 +331,7 @@ class CellTable(QTableView):
         self._check_stretch()
 
     def preferred_height(self) -> int:
-        return (self.horizontalHeader().sizeHint().height() + self.verticalHeader().length()
-                + self.horizontalScrollBar().sizeHint().height() + 2 * self.frameWidth() + 2)
+        return table_height(self)
 
     def source_row(self, view_row: int) -> int:
         if self.proxy is None:
@@ -508,7 +479,7 @@ def build_heat_map(result: CoverageResult) -> HeatMap:
     return HeatMap(rows, tuple(area_names.values()), tuple(cells))
 
 
-class HeatMapModel(QAbstractTableModel):
+class HeatMapModel(ReadOnlyTableModel):
     """Service lines × areas; each cell a ``HeatCell``."""
 
     def __init__(self, parent=None):
@@ -535,11 +506,12 @@ class HeatMapModel(QAbstractTableModel):
     def column_of(self, area: str) -> int:
         return next((i for i, a in enumerate(self.heat.columns) if key(a) == key(area)), -1)
 
-    def rowCount(self, parent: _Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.heat.rows)
+    @property
+    def rows(self) -> tuple[tuple[str, str], ...]:  # type: ignore[override]
+        return self.heat.rows
 
-    def columnCount(self, parent: _Index = _ROOT) -> int:
-        return 0 if parent.isValid() or not self.heat.rows else len(self.heat.columns)
+    def column_total(self) -> int:
+        return len(self.heat.columns) if self.heat.rows else 0
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal:
@@ -559,7 +531,7 @@ class HeatMapModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self.heat.rows) or index.column() >= len(self.heat.columns):
             return None
         cell = self.heat.cells[index.row()][index.column()]
@@ -584,16 +556,11 @@ class HeatMapModel(QAbstractTableModel):
             return cell.coverage_pct if cell.coverage_pct is not None else Decimal(-1)
         return None
 
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
 
 class HeatCellDelegate(QStyledItemDelegate):
     """Paints a cell in its status colour even when selected; a dark frame marks the selection."""
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         opt = QStyleOptionViewItem(option)
         opt.state &= ~QStyle.StateFlag.State_Selected
@@ -619,10 +586,7 @@ class HeatMapTable(QTableView):
         super().__init__(parent)
         self.setModel(model)
         self.setItemDelegate(HeatCellDelegate(self))
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
-        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        read_only_table(self, select_rows=False)  # a cell at a time
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setWordWrap(False)
         self.setShowGrid(True)
@@ -635,7 +599,6 @@ class HeatMapTable(QTableView):
         rows.setMaximumWidth(260)  # a long service line is cut short (its tooltip has it whole)
         cols = self.horizontalHeader()
         cols.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        cols.setHighlightSections(False)
         cols.setStretchLastSection(False)
         cols.setMinimumSectionSize(60)
         self._min_width = self.MIN_CELL_WIDTH
@@ -667,8 +630,7 @@ class HeatMapTable(QTableView):
         self._share_width()
 
     def preferred_height(self) -> int:
-        return (self.horizontalHeader().sizeHint().height() + self.verticalHeader().length()
-                + self.horizontalScrollBar().sizeHint().height() + 2 * self.frameWidth() + 4)
+        return table_height(self, 4)
 
 
 # --------------------------------------------------------------------------- members: chart and table
@@ -936,12 +898,12 @@ def workforce_notes_html(result: WorkforceResult) -> str:
         parts.append(f"<p style='margin:6px 0 0 0'><b>TUPE transfers</b> (FTE, in proportion to the volume each "
                      f"member delivers)</p><ul style='margin-top:0; margin-bottom:0'>{items}</ul>")
     if any(ln.tupe_fte > ln.fte for ln in result.lines):
-        parts.append(f"<p style='margin:4px 0 0 0'>{_badge('TUPE', AMBER)} On the shaded lines more staff transfer "
+        parts.append(f"<p style='margin:4px 0 0 0'>{badge_html('TUPE', AMBER)} On the shaded lines more staff transfer "
                      "than the allocated volume needs; the surplus does not reduce recruitment elsewhere.</p>")
     if result.tupe_unassigned:
         items = "".join(f"<li>{_e(u.cohort_name)} ({_e(fmt_fte(u.fte))} FTE): {_e(u.reason)}</li>"
                         for u in result.tupe_unassigned)
-        parts.append(f"<p style='margin:6px 0 0 0'>{_badge('Not placed', AMBER)} TUPE cohorts no member takes:</p>"
+        parts.append(f"<p style='margin:6px 0 0 0'>{badge_html('Not placed', AMBER)} TUPE cohorts no member takes:</p>"
                      f"<ul style='margin-top:0; margin-bottom:0'>{items}</ul>")
     flagged = sum(1 for ln in result.lines if ln.flags)
     if flagged:
@@ -1065,7 +1027,7 @@ class ProposalDialog(QDialog):
                  OptimiseStatus.EMPTY: "Nothing to allocate", OptimiseStatus.FAILED: "Solver failed"}[proposal.status]
         self.rows = proposal_rows(proposal, current, requirement_labels, member_names)
         changed = [r for r in self.rows if r.change != 0]
-        self.headline = QLabel(f"{_badge(label, tone)}&nbsp; {_e(proposal.message)}")
+        self.headline = QLabel(f"{badge_html(label, tone)}&nbsp; {_e(proposal.message)}")
         self.headline.setWordWrap(True)
         self.headline.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.headline)
@@ -1195,10 +1157,7 @@ class CapacitySummary(QWidget):
         layout.setSpacing(4)
         top = QHBoxLayout()
         top.setSpacing(8)
-        self.totals = QLabel()
-        self.totals.setWordWrap(True)
-        self.totals.setTextFormat(Qt.TextFormat.RichText)
-        self.totals.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.totals = rich_label()
         top.addWidget(self.totals, 1)
         self.optimise_button = QPushButton("Optimise allocation…")
         self.optimise_button.setToolTip("Propose the least-cost split of the tender's volume among the members "
@@ -1224,16 +1183,11 @@ class CapacitySummary(QWidget):
             f"&nbsp; required <b>{_e(fmt_volume(result.total_required))}</b> · allocated "
             f"<b>{_e(fmt_volume(result.total_allocated))}</b> · shortfall "
             f"<b>{_e(fmt_volume(result.total_shortfall))}</b>{over}&nbsp;units&nbsp;a&nbsp;year<br>"
-            f"{_badge(_plural(result.n_gap, 'gap'), RED)}&nbsp; {_badge(f'{result.n_thin} thin', AMBER)}&nbsp; "
-            f"{_badge(f'{result.n_covered} covered', GREEN)}&nbsp; of "
+            f"{badge_html(_plural(result.n_gap, 'gap'), RED)}&nbsp; {badge_html(f'{result.n_thin} thin', AMBER)}&nbsp; "
+            f"{badge_html(f'{result.n_covered} covered', GREEN)}&nbsp; of "
             f"{_e(_plural(len(result.requirements), 'requirement'))} · mobilisation "
             f"{result.mobilisation_months} months")
-        if result.warnings:
-            self.warnings.setText("<br>".join(f"⚠&nbsp;{_e(w)}" for w in result.warnings))
-            self.warnings.setVisible(True)
-        else:
-            self.warnings.clear()
-            self.warnings.setVisible(False)
+        show_warning_lines(self.warnings, result.warnings)
 
     def set_status(self, text: str, *, error: bool = False) -> None:
         self.status.setText(text)
@@ -1253,8 +1207,7 @@ class Legend(QWidget):
             chip = QLabel(f"{tone.glyph}")
             chip.setAlignment(Qt.AlignmentFlag.AlignCenter)
             chip.setFixedSize(QSize(20, 16))
-            chip.setStyleSheet(f"QLabel {{ background: {tone.background}; color: {tone.text}; font-weight: bold; "
-                               f"border: 1px solid {tone.strong}; border-radius: 2px; }}")
+            chip.setStyleSheet(chip_style(tone, 2))
             layout.addWidget(chip)
             layout.addWidget(QLabel(text))
         layout.addStretch(1)
@@ -1262,13 +1215,13 @@ class Legend(QWidget):
 
 def cell_details_html(cell: HeatCell | None) -> str:
     if cell is None:
-        return ("<p style='color:#495057'>Select a cell to see who delivers it and why it has its colour. "
+        return (f"<p style='color:{GREY.text}'>Select a cell to see who delivers it and why it has its colour. "
                 "Each cell shows the share of the required volume allocated, and what is still short.</p>")
     if cell.status is None:
         return f"<p><b>{_e(cell.service_line)} — {_e(cell.area)}</b>: the tender requires nothing here.</p>"
     tone = STATUS_TONE[cell.status]
     unit = f"{cell.unit}s a year" if cell.unit else "units a year"
-    parts = [f"<p style='margin:0'>{_badge(STATUS_WORDS[cell.status], tone)}&nbsp; <b>{_e(cell.service_line)} — "
+    parts = [f"<p style='margin:0'>{badge_html(STATUS_WORDS[cell.status], tone)}&nbsp; <b>{_e(cell.service_line)} — "
              f"{_e(cell.area)}</b> ({_e(unit)})</p>",
              f"<p style='margin:4px 0 0 0'>Required <b>{_e(fmt_volume(cell.required))}</b> · allocated "
              f"<b>{_e(fmt_volume(cell.allocated))}</b> ({_e(fmt_pct(cell.coverage_pct))}) · shortfall "
@@ -1322,12 +1275,7 @@ class CapacityView(OptionAnalysisView):
         cl.setContentsMargins(0, 6, 0, 0)
         cl.setSpacing(6)
         cl.addWidget(Legend())
-        self.coverage_split = QSplitter(Qt.Orientation.Vertical)
-        self.coverage_split.addWidget(self.heat_map)
-        self.coverage_split.addWidget(self.cell_details)
-        self.coverage_split.setChildrenCollapsible(False)
-        self.coverage_split.setStretchFactor(0, 3)
-        self.coverage_split.setStretchFactor(1, 1)
+        self.coverage_split = two_pane(Qt.Orientation.Vertical, self.heat_map, self.cell_details, (3, 1))
         cl.addWidget(self.coverage_split, 1)
         self.tabs.addTab(coverage_page, "Coverage")
 
@@ -1335,13 +1283,8 @@ class CapacityView(OptionAnalysisView):
         self.chart = UtilisationChart()
         self.member_model = CellTableModel(MEMBER_COLUMNS, self)
         self.member_table = CellTable(self.member_model, sortable=True, stretch_column=0, lines=2)
-        self.member_split = QSplitter(Qt.Orientation.Vertical)
-        self.member_split.addWidget(self.chart)
         self.member_table.setMinimumHeight(150)
-        self.member_split.addWidget(self.member_table)
-        self.member_split.setChildrenCollapsible(False)
-        self.member_split.setStretchFactor(0, 3)
-        self.member_split.setStretchFactor(1, 2)
+        self.member_split = two_pane(Qt.Orientation.Vertical, self.chart, self.member_table, (3, 2))
         self.tabs.addTab(self.member_split, "Members")
 
         # workforce: per member with totals, then per service line, then TUPE and assumptions
@@ -1353,18 +1296,8 @@ class CapacityView(OptionAnalysisView):
         self.workforce_notes.setFrameShape(QFrame.Shape.StyledPanel)
         self.workforce_notes.document().setDocumentMargin(6)
         self.workforce_notes.setMinimumHeight(90)
-        lower = QSplitter(Qt.Orientation.Vertical)
-        lower.addWidget(self.workforce_lines)
-        lower.addWidget(self.workforce_notes)
-        lower.setChildrenCollapsible(False)
-        lower.setStretchFactor(0, 3)
-        lower.setStretchFactor(1, 2)
-        workforce_page = QSplitter(Qt.Orientation.Vertical)
-        workforce_page.addWidget(self.workforce_table)
-        workforce_page.addWidget(lower)
-        workforce_page.setChildrenCollapsible(False)
-        workforce_page.setStretchFactor(0, 0)
-        workforce_page.setStretchFactor(1, 1)
+        lower = two_pane(Qt.Orientation.Vertical, self.workforce_lines, self.workforce_notes, (3, 2))
+        workforce_page = two_pane(Qt.Orientation.Vertical, self.workforce_table, lower, (0, 1))
         self.workforce_split = workforce_page
         self.tabs.addTab(workforce_page, "Workforce")
 

@@ -22,8 +22,6 @@ The only arithmetic here adds up month rows into periods for the cash table, and
 from __future__ import annotations
 
 import datetime as dt
-import html
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -40,10 +38,7 @@ from PySide6.QtCharts import (
     QStackedBarSeries,
 )
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QMargins,
-    QModelIndex,
-    QPersistentModelIndex,
     QPoint,
     QPointF,
     QRect,
@@ -52,12 +47,10 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QBrush, QColor, QCursor, QFont, QPainter, QPen, QPixmap
+from PySide6.QtGui import QBrush, QColor, QCursor, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QFrame,
     QGraphicsSimpleTextItem,
     QGridLayout,
     QHBoxLayout,
@@ -65,9 +58,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QLayoutItem,
-    QScrollArea,
     QSizePolicy,
-    QSplitter,
     QTableView,
     QTabWidget,
     QToolTip,
@@ -83,20 +74,30 @@ from ..domain.projection import Capital, LoanSchedule, MonthRow, Projection, Pro
 from ..services import analyses
 from .analysis_view import OptionAnalysisView
 from .charts import plot
-
-_Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
+from .style import (
+    AMBER,
+    GREY,
+    TONES,
+    Card,
+    Index,
+    ReadOnlyTableModel,
+    alignment,
+    cell_font,
+    fit_headline,
+    headline_scroll,
+    italic_label,
+    notice_table_html,
+    read_only_table,
+    rich_label,
+    round_axis,
+    set_chart,
+    two_pane,
+)
+from .style import esc as _e
 
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 30  # a cell's Decimal (or None)
 
-# --------------------------------------------------------------------------- colours
-# Light backgrounds with dark text of the same hue (contrast above 7:1), as on the Standing tab.
-_RED_BG, _RED_TEXT = "#f8d7da", "#721c24"
-_AMBER_BG, _AMBER_TEXT = "#fff3cd", "#664d03"
-_GREEN_BG, _GREEN_TEXT = "#d4edda", "#155724"
-_GREY_BG, _GREY_TEXT = "#e9ecef", "#383d41"
-_TONES = {"good": (_GREEN_BG, _GREEN_TEXT), "caution": (_AMBER_BG, _AMBER_TEXT), "bad": (_RED_BG, _RED_TEXT),
-          "muted": (_GREY_BG, _GREY_TEXT)}
+# --------------------------------------------------------------------------- colours (the tones: see .style)
 NEGATIVE_TEXT = "#b02a37"  # negative figures in tables
 
 # chart (colour-blind-safe Tableau 10 hues)
@@ -107,12 +108,6 @@ _BALANCE_COLOUR = "#f28e2b"
 _REQUIREMENT_COLOUR = "#b02a37"
 _PHASE_COLOURS = {"mobilisation": QColor(108, 117, 125, 38), "run-off": QColor(108, 117, 125, 24)}
 _PHASE_TEXT = "#5a6268"
-
-_WARNING_STYLE = "QLabel {{ background: {bg}; color: {fg}; border-left: 4px solid {fg}; padding: 3px 6px; }}"
-
-
-def _e(text: Any) -> str:
-    return html.escape(str(text), quote=True)
 
 
 def _month(d: dt.date | None) -> str:
@@ -203,7 +198,7 @@ def text_cell(text: str, tooltip: str = "", **kw) -> Cell:
     return Cell(text, None, tooltip, **kw)
 
 
-class FigureTableModel(QAbstractTableModel):
+class FigureTableModel(ReadOnlyTableModel):
     """Rows of ready-made cells, each row named in the vertical header (so it stays in view)."""
 
     def __init__(self, parent=None):
@@ -239,11 +234,8 @@ class FigureTableModel(QAbstractTableModel):
         return self.cell(self.row_of(label), column).value
 
     # ------------------------------------------------------------------ Qt model
-    def rowCount(self, parent: _Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.headers)
+    def column_total(self) -> int:
+        return len(self.headers)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal:
@@ -254,9 +246,7 @@ class FigureTableModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.ToolTipRole and section < len(self.header_tips):
                 return self.header_tips[section] or None
             if role == Qt.ItemDataRole.TextAlignmentRole:
-                numeric = any(r.cells[section].value is not None for r in self.rows)
-                horizontal = Qt.AlignmentFlag.AlignRight if numeric else Qt.AlignmentFlag.AlignLeft
-                return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+                return alignment(any(r.cells[section].value is not None for r in self.rows))
             return None
         if not 0 <= section < len(self.rows):
             return None
@@ -266,13 +256,10 @@ class FigureTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return row.tooltip or None
         if role == Qt.ItemDataRole.FontRole and (row.bold or row.italic):
-            font = QFont()
-            font.setBold(row.bold)
-            font.setItalic(row.italic)
-            return font
+            return cell_font(row.bold, row.italic)
         return None
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not (0 <= index.row() < len(self.rows)) \
                 or not (0 <= index.column() < len(self.headers)):
             return None
@@ -285,31 +272,21 @@ class FigureTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return c.tooltip or row.tooltip or None
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            right = c.value is not None or c.right
-            horizontal = Qt.AlignmentFlag.AlignRight if right else Qt.AlignmentFlag.AlignLeft
-            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+            return alignment(c.value is not None or c.right)
         if role == Qt.ItemDataRole.FontRole and (c.bold or c.italic or row.bold or row.italic):
-            font = QFont()
-            font.setBold(c.bold or row.bold)
-            font.setItalic(c.italic or row.italic)
-            return font
-        tone = _TONES.get(c.tone or "")
+            return cell_font(c.bold or row.bold, c.italic or row.italic)
+        tone = TONES.get(c.tone or "")
         if role == Qt.ItemDataRole.BackgroundRole and tone is not None:
-            return QBrush(QColor(tone[0]))
+            return QBrush(QColor(tone.background))
         if role == Qt.ItemDataRole.ForegroundRole:
             if tone is not None:
-                return QBrush(QColor(tone[1]))
+                return QBrush(QColor(tone.text))
             if c.value is not None and c.value < 0:
                 return QBrush(QColor(NEGATIVE_TEXT))
             return None
         if role == VALUE_ROLE:
             return c.value
         return None
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
 class FigureTable(QTableView):
@@ -319,12 +296,9 @@ class FigureTable(QTableView):
         super().__init__(parent)
         self.setModel(model)
         self.max_width = max_width
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        read_only_table(self)
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
-        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         rows = self.verticalHeader()
         rows.setVisible(row_names)
         rows.setDefaultSectionSize(22)
@@ -332,7 +306,6 @@ class FigureTable(QTableView):
         rows.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         rows.setHighlightSections(False)
         header = self.horizontalHeader()
-        header.setHighlightSections(False)
         header.setStretchLastSection(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         model.modelReset.connect(self.fit_columns)
@@ -343,69 +316,7 @@ class FigureTable(QTableView):
             self.setColumnWidth(c, min(self.columnWidth(c) + 6, self.max_width))
 
 
-def _caption(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.RichText)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
-
-
 # --------------------------------------------------------------------------- headline
-
-
-class Card(QFrame):
-    """One headline figure: a caption, the value, and a line of detail."""
-
-    def __init__(self, caption: str, tooltip: str = "", parent=None):
-        super().__init__(parent)
-        self.setObjectName("card")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 4, 8, 5)
-        layout.setSpacing(1)
-        self.caption = QLabel(caption)
-        small = self.caption.font()
-        small.setPointSizeF(small.pointSizeF() * 0.9)
-        self.caption.setFont(small)
-        self.value = QLabel()
-        big = self.value.font()
-        big.setBold(True)
-        big.setPointSizeF(big.pointSizeF() * 1.25)
-        self.value.setFont(big)
-        self.value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.detail = QLabel()
-        self.detail.setWordWrap(True)
-        self.detail.setFont(small)
-        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.detail.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(self.caption)
-        layout.addWidget(self.value)
-        layout.addWidget(self.detail, 1)
-        if tooltip:
-            self.setToolTip(tooltip)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.tone: str | None = None
-        self.set_tone(None)
-
-    def set(self, value: str, detail: str = "", tone: str | None = None, caption: str | None = None) -> None:
-        if caption is not None:
-            self.caption.setText(caption)
-        self.value.setText(value)
-        self.detail.setText(detail)
-        self.detail.setVisible(bool(detail))
-        self.set_tone(tone)
-        self.setAccessibleName(f"{self.caption.text()}: {value}. {detail}")
-
-    def set_tone(self, tone: str | None) -> None:
-        """None (neutral), "good", "caution" or "bad": a tinted card, never colour alone."""
-        self.tone = tone
-        bg, fg = _TONES.get(tone or "", (None, None))
-        if bg is None:
-            self.setStyleSheet("QFrame#card { border: 1px solid palette(mid); border-radius: 4px; }")
-        else:
-            self.setStyleSheet(f"QFrame#card {{ border: 1px solid {fg}; border-radius: 4px; background: {bg}; }}"
-                               f"QFrame#card QLabel {{ color: {fg}; background: transparent; }}")
 
 
 class CashFlowHeadline(QWidget):
@@ -441,10 +352,7 @@ class CashFlowHeadline(QWidget):
         for c in range(4):
             grid.setColumnStretch(c, 1)
         layout.addLayout(grid)
-        self.warnings = QLabel()
-        self.warnings.setWordWrap(True)
-        self.warnings.setTextFormat(Qt.TextFormat.RichText)
-        self.warnings.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.warnings = rich_label()
         layout.addWidget(self.warnings)
 
     def show_result(self, r: CashFlowResult) -> None:
@@ -545,13 +453,8 @@ class CashFlowHeadline(QWidget):
             self.warnings.clear()
             self.warnings.setVisible(False)
             return
-        rows = []
-        for flag in flags:
-            bg, fg, glyph = ((_AMBER_BG, _AMBER_TEXT, "⚠") if flag.severity == "warning"
-                             else (_GREY_BG, _GREY_TEXT, "ℹ"))
-            rows.append(f"<tr><td style='background-color:{bg}; color:{fg}; padding:1px 6px;'>"
-                        f"<b>{glyph}</b>&nbsp;{_e(flag.message)}</td></tr>")
-        self.warnings.setText(f"<table width='100%' cellspacing='1' cellpadding='0'>{''.join(rows)}</table>")
+        self.warnings.setText(notice_table_html((AMBER, "⚠", _e(x.message)) if x.severity == "warning"
+                                                else (GREY, "ℹ", _e(x.message)) for x in flags))
         self.warnings.setToolTip("\n".join(x.message for x in flags))
         self.warnings.setVisible(True)
 
@@ -563,18 +466,6 @@ class CashFlowHeadline(QWidget):
 
 
 # --------------------------------------------------------------------------- the chart
-
-
-def nice_step(span: float, target: int) -> float:
-    """A round step (1, 2, 2.5 or 5 × 10ⁿ) giving about ``target`` intervals over ``span``."""
-    if span <= 0 or not math.isfinite(span):
-        return 1.0
-    raw = span / max(target, 1)
-    magnitude = 10 ** math.floor(math.log10(raw))
-    for m in (1, 2, 2.5, 5, 10):
-        if raw <= m * magnitude * 1.0000001:
-            return m * magnitude
-    return 10 * magnitude  # pragma: no cover
 
 
 def compact_gbp(value: float, step: float) -> str:
@@ -594,24 +485,7 @@ def compact_gbp(value: float, step: float) -> str:
 
 def money_axis(lo: float, hi: float, title: str = "", target: int = 6) -> QCategoryAxis:
     """A value axis labelled in £k or £m at round values, with a grid line at each."""
-    if hi <= lo:
-        hi = lo + (abs(lo) * 0.1 or 1.0)
-    step = nice_step(hi - lo, target)
-    start = math.floor(lo / step) * step
-    end = math.ceil(hi / step) * step
-    axis = QCategoryAxis()
-    axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
-    axis.setRange(start, end)
-    axis.setStartValue(start)
-    for i in range(round((end - start) / step) + 1):
-        v = start + i * step
-        label = compact_gbp(v, step)
-        if i == 0:
-            label += " "  # labels must be unique; the first sits at the start of the axis
-        axis.append(label, v if i else start + 1e-9 * step)
-    axis.setTitleText(title)
-    axis.setGridLineVisible(True)
-    return axis
+    return round_axis(lo, hi, title, target, compact_gbp)
 
 
 def month_axis(starts: Sequence[dt.date], every: int, anchor: int) -> QCategoryAxis:
@@ -950,10 +824,7 @@ class CashFlowChart(QWidget):
         chart.legend().setVisible(False)
         chart.plotAreaChanged.connect(self._place_phase_labels)
 
-        old = self.view.chart()
-        self.view.setChart(chart)
-        if old is not None:
-            old.deleteLater()
+        set_chart(self.view, chart)
         self._place_phase_labels()
         items = [(swatch("bar", _IN_COLOUR), "Net cash flow in"),
                  (swatch("bar", _OUT_COLOUR), "out (each month, before funding)"),
@@ -1053,10 +924,7 @@ class CashFlowChart(QWidget):
         self.cumulative = self.balance = self.requirement = self.overdraft = None
         self.x_axis = None
         self._phase_labels = []
-        old = self.view.chart()
-        self.view.setChart(self._new_chart())
-        if old is not None:
-            old.deleteLater()
+        set_chart(self.view, self._new_chart())
         self.legend.clear()
 
     # for tests and the accessible description
@@ -1277,7 +1145,7 @@ class PeriodTablePanel(QWidget):
         super().__init__(parent)
         self.model = FigureTableModel(self)
         self.table = FigureTable(self.model)
-        self.note = _caption()
+        self.note = rich_label()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)
@@ -1361,7 +1229,7 @@ class FundingPanel(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.capital: Capital | None = None
-        self.note = _caption()
+        self.note = rich_label()
         self.sources_model = FigureTableModel(self)
         self.sources_table = FigureTable(self.sources_model, row_names=False, max_width=240)
         self.sources_table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
@@ -1370,7 +1238,7 @@ class FundingPanel(QWidget):
         self.loan_combo.setAccessibleName("Loan")
         self.loan_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.loan_combo.currentIndexChanged.connect(self._show_loan)
-        self.loan_note = _caption()
+        self.loan_note = rich_label()
         self.loan_note.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.loan_model = FigureTableModel(self)
         self.loan_table = FigureTable(self.loan_model, row_names=False)
@@ -1492,7 +1360,7 @@ def member_year_rows(p: Projection) -> list[Row]:
 class MembersPanel(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.note = _caption()
+        self.note = rich_label()
         self.totals_model = FigureTableModel(self)
         self.totals_table = FigureTable(self.totals_model)
         self.years_model = FigureTableModel(self)
@@ -1510,10 +1378,7 @@ class MembersPanel(QWidget):
         bottom_layout.setSpacing(4)
         bottom_layout.addWidget(years_title)
         bottom_layout.addWidget(self.years_table, 1)
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.addWidget(top)
-        self.splitter.addWidget(bottom)
-        self.splitter.setChildrenCollapsible(False)
+        self.splitter = two_pane(Qt.Orientation.Vertical, top, bottom)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.splitter)
@@ -1581,22 +1446,14 @@ class CashFlowView(OptionAnalysisView):
         self.include_extensions.setToolTip("Project the extension years too. The bid promises the term only, so "
                                            "the funding and returns normally leave them out.")
         self.include_extensions.toggled.connect(self._on_extensions_toggled)
-        self.context = QLabel()
-        self.context.setWordWrap(True)
-        italic = self.context.font()
-        italic.setItalic(True)
-        self.context.setFont(italic)
+        self.context = italic_label()
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(self.context, 1)
         top.addWidget(self.include_extensions, 0, Qt.AlignmentFlag.AlignTop)
 
         self.headline = CashFlowHeadline()
-        self.headline_scroll = QScrollArea()
-        self.headline_scroll.setWidget(self.headline)
-        self.headline_scroll.setWidgetResizable(True)
-        self.headline_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.headline_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.headline_scroll = headline_scroll(self.headline)
 
         self.chart = CashFlowChart()
         self.pnl = PeriodTablePanel()
@@ -1615,12 +1472,7 @@ class CashFlowView(OptionAnalysisView):
         self.tabs.addTab(self.members, "Members")
         self.tabs.addTab(self.months, "Months")
 
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.addWidget(self.headline_scroll)
-        self.splitter.addWidget(self.tabs)
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.setStretchFactor(0, 0)
-        self.splitter.setStretchFactor(1, 1)
+        self.splitter = two_pane(Qt.Orientation.Vertical, self.headline_scroll, self.tabs, (0, 1))
         self.content = QWidget()
         layout = QVBoxLayout(self.content)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -1705,14 +1557,8 @@ class CashFlowView(OptionAnalysisView):
             panel.clear()
 
     def _fit_headline(self) -> None:
-        if self._user_sized:
-            return
-        width = max(self.headline_scroll.viewport().width(), 300)
-        layout = self.headline.layout()
-        wanted = layout.heightForWidth(width) if layout.hasHeightForWidth() else self.headline.sizeHint().height()
-        total = max(self.splitter.height(), 400)
-        top = min(wanted + 2, int(total * 0.42))
-        self.splitter.setSizes([top, max(total - top, 240)])
+        if not self._user_sized:
+            fit_headline(self.splitter, self.headline_scroll, 0.42, 240)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

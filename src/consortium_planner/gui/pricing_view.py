@@ -21,7 +21,6 @@ chart; it decides nothing.
 from __future__ import annotations
 
 import dataclasses
-import html
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -40,16 +39,12 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QMargins,
-    QModelIndex,
-    QPersistentModelIndex,
     QPointF,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor, QCursor, QFont, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QCursor, QPainter, QPen
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFrame,
     QGridLayout,
@@ -59,7 +54,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QScrollArea,
     QSizePolicy,
-    QSplitter,
     QStackedWidget,
     QTableView,
     QTabWidget,
@@ -78,16 +72,31 @@ from ..services import analyses
 from .analysis_view import OptionAnalysisView
 from .charts import plot
 from .record_form import RecordForm
+from .style import (
+    AMBER,
+    GREEN,
+    GREY,
+    RED,
+    Card,
+    Index,
+    ReadOnlyTableModel,
+    alignment,
+    banner_style,
+    cell_font,
+    fit_headline,
+    headline_scroll,
+    italic_label,
+    nice_step,
+    notice_table_html,
+    read_only_table,
+    rich_label,
+    round_axis,
+    set_chart,
+    two_pane,
+)
+from .style import esc as _e
 
-_Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
-
-# --------------------------------------------------------------------------- colours
-# Light backgrounds with dark text of the same hue (contrast above 7:1), as on the Standing tab.
-_RED_BG, _RED_TEXT = "#f8d7da", "#721c24"
-_AMBER_BG, _AMBER_TEXT = "#fff3cd", "#664d03"
-_GREEN_BG, _GREEN_TEXT = "#d4edda", "#155724"
-_GREY_BG, _GREY_TEXT = "#e9ecef", "#383d41"
+# --------------------------------------------------------------------------- colours (the tones: see .style)
 
 # bar colours by kind of cost line (colour-blind-safe Tableau 10 hues)
 _KIND_COLOUR = {
@@ -145,16 +154,17 @@ TENDER_FIELDS = ["pay_indexation_pct", "cpi_indexation_pct", "abnormal_threshold
 SCORE_STEPS = 121  # prices at which the score chart is drawn
 
 
-def _e(text: Any) -> str:
-    return html.escape(str(text), quote=True)
-
-
 def _sentence(text: str) -> str:
     text = text.strip()
     if not text:
         return text
     text = text[0].upper() + text[1:]
     return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _reasons(ev: BidEvaluation) -> str:
+    """Why the bid is not evaluated, a sentence a line."""
+    return "<br>".join(_e(_sentence(m)) for m in ev.messages) or "No evaluation."
 
 
 def _pct(fraction: Decimal | None, places: int = 2) -> str:
@@ -238,7 +248,7 @@ class Cell:
 FLAG_ROLE = Qt.ItemDataRole.UserRole + 20
 
 
-class TextTableModel(QAbstractTableModel):
+class TextTableModel(ReadOnlyTableModel):
     """Rows of ready-made cells: presentation of figures the domain computed."""
 
     def __init__(self, headers: Sequence[str] = (), parent=None):
@@ -257,11 +267,8 @@ class TextTableModel(QAbstractTableModel):
         self.rows = [tuple(r)[:width] + (Cell(""),) * (width - len(r)) for r in rows]
         self.endResetModel()
 
-    def rowCount(self, parent: _Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.headers)
+    def column_total(self) -> int:
+        return len(self.headers)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.headers):
@@ -270,9 +277,7 @@ class TextTableModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.ToolTipRole and section < len(self.header_tips):
                 return self.header_tips[section] or None
             if role == Qt.ItemDataRole.TextAlignmentRole:
-                numeric = bool(self.rows) and all(r[section].numeric for r in self.rows if r[section].text)
-                horizontal = Qt.AlignmentFlag.AlignRight if numeric else Qt.AlignmentFlag.AlignLeft
-                return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+                return alignment(bool(self.rows) and all(r[section].numeric for r in self.rows if r[section].text))
         if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
             return section + 1
         return None
@@ -280,7 +285,7 @@ class TextTableModel(QAbstractTableModel):
     def cell(self, row: int, column: int) -> Cell:
         return self.rows[row][column]
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self.rows) or index.column() >= len(self.headers):
             return None
         c = self.rows[index.row()][index.column()]
@@ -289,13 +294,9 @@ class TextTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return c.tooltip or None
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            horizontal = Qt.AlignmentFlag.AlignRight if c.numeric else Qt.AlignmentFlag.AlignLeft
-            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+            return alignment(c.numeric)
         if role == Qt.ItemDataRole.FontRole and (c.bold or c.italic):
-            font = QFont()
-            font.setBold(c.bold)
-            font.setItalic(c.italic)
-            return font
+            return cell_font(c.bold, c.italic)
         if role == Qt.ItemDataRole.BackgroundRole and c.background:
             return QBrush(QColor(c.background))
         if role == Qt.ItemDataRole.ForegroundRole and (c.foreground or c.background):
@@ -303,11 +304,6 @@ class TextTableModel(QAbstractTableModel):
         if role == FLAG_ROLE:
             return c.flag
         return None
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
 class DataTable(QTableView):
@@ -320,18 +316,14 @@ class DataTable(QTableView):
         self.stretch_column = stretch_column
         self.max_widths = max_widths or {}
         self._auto_height = False
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        read_only_table(self)
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.verticalHeader().setVisible(False)
         self.verticalHeader().setDefaultSectionSize(22)
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.horizontalHeader()
-        header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setStretchLastSection(False)
         model.modelReset.connect(self.fit_columns)
@@ -386,103 +378,23 @@ def _chart_view() -> QChartView:
     return view
 
 
-def nice_step(span: float, target: int) -> float:
-    """A round step (1, 2, 2.5 or 5 × 10ⁿ) giving about ``target`` intervals over ``span``."""
-    if span <= 0 or not math.isfinite(span):
-        return 1.0
-    raw = span / max(target, 1)
-    magnitude = 10 ** math.floor(math.log10(raw))
-    for m in (1, 2, 2.5, 5, 10):
-        if raw <= m * magnitude * 1.0000001:
-            return m * magnitude
-    return 10 * magnitude  # pragma: no cover
-
-
 def money_axis(lo: float, hi: float, title: str, *, pence: bool, target: int = 5,
                compact: bool = False) -> QCategoryAxis:
     """A value axis labelled in pounds at round values (``format_gbp``; ``compact``: £250k, £2m)."""
-    if hi <= lo:
-        hi = lo + (abs(lo) * 0.1 or 1.0)
-    step = nice_step(hi - lo, target)
-    start = math.floor(lo / step) * step
-    end = math.ceil(hi / step) * step
-    axis = QCategoryAxis()
-    axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
-    axis.setRange(start, end)
-    axis.setStartValue(start)
-    n = round((end - start) / step)
-    places = 2 if pence and step < 1 else 0
-    for i in range(n + 1):
-        v = start + i * step
-        label = format_gbp(Decimal(repr(round(v, 6))), pence=places > 0)
+
+    def label(v: float, step: float) -> str:
         if compact and v == 0:
-            label = "£0"
-        elif compact and step >= 1e6:
-            label = f"£{v / 1e6:g}m"
-        elif compact and step >= 1e3:
-            label = f"£{v / 1e3:g}k"
-        if i == 0:
-            label += " "  # labels must be unique; the first sits at the start of the axis
-        axis.append(label, v if i else start + 1e-9 * step)
-    axis.setTitleText(title)
-    axis.setGridLineVisible(True)
-    return axis
+            return "£0"
+        if compact and step >= 1e6:
+            return f"£{v / 1e6:g}m"
+        if compact and step >= 1e3:
+            return f"£{v / 1e3:g}k"
+        return format_gbp(Decimal(repr(round(v, 6))), pence=pence and step < 1)
+
+    return round_axis(lo, hi, title, target, label)
 
 
 # --------------------------------------------------------------------------- headline
-
-
-class Card(QFrame):
-    """One headline figure: a caption, the value, and a line of detail."""
-
-    def __init__(self, caption: str, tooltip: str = "", parent=None):
-        super().__init__(parent)
-        self.setObjectName("card")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 4, 8, 5)
-        layout.setSpacing(1)
-        self.caption = QLabel(caption)
-        small = self.caption.font()
-        small.setPointSizeF(small.pointSizeF() * 0.9)
-        self.caption.setFont(small)
-        self.caption.setStyleSheet("color: palette(dark);")
-        self.value = QLabel()
-        big = self.value.font()
-        big.setBold(True)
-        big.setPointSizeF(big.pointSizeF() * 1.25)
-        self.value.setFont(big)
-        self.value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.detail = QLabel()
-        self.detail.setWordWrap(True)
-        self.detail.setFont(small)
-        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.detail.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(self.caption)
-        layout.addWidget(self.value)
-        layout.addWidget(self.detail, 1)
-        if tooltip:
-            self.setToolTip(tooltip)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.set_tone(None)
-
-    def set(self, value: str, detail: str = "", tone: str | None = None) -> None:
-        self.value.setText(value)
-        self.detail.setText(detail)
-        self.detail.setVisible(bool(detail))
-        self.set_tone(tone)
-        self.setAccessibleName(f"{self.caption.text()}: {value}. {detail}")
-
-    def set_tone(self, tone: str | None) -> None:
-        """None (neutral), "good", "caution" or "bad": a tinted card, never colour alone."""
-        bg, fg = {"good": (_GREEN_BG, _GREEN_TEXT), "caution": (_AMBER_BG, _AMBER_TEXT),
-                  "bad": (_RED_BG, _RED_TEXT)}.get(tone or "", (None, None))
-        if bg is None:
-            self.setStyleSheet("QFrame#card { border: 1px solid palette(mid); border-radius: 4px; }")
-            self.value.setStyleSheet("")
-        else:
-            self.setStyleSheet(f"QFrame#card {{ border: 1px solid {fg}; border-radius: 4px; background: {bg}; }}"
-                               f"QFrame#card QLabel {{ color: {fg}; background: transparent; }}")
 
 
 class PricingHeadline(QWidget):
@@ -493,11 +405,7 @@ class PricingHeadline(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
-        self.context = QLabel()
-        self.context.setWordWrap(True)
-        italic = self.context.font()
-        italic.setItalic(True)
-        self.context.setFont(italic)
+        self.context = italic_label()
         layout.addWidget(self.context)
         grid = QGridLayout()
         grid.setSpacing(4)
@@ -513,7 +421,7 @@ class PricingHeadline(QWidget):
             ("quality", "Quality needed to win", "The lowest quality score that wins or ties at our price"),
         ]
         for i, (key, caption, tip) in enumerate(specs):
-            card = Card(caption, tip)
+            card = Card(caption, tip, muted_caption=True)
             self.cards[key] = card
             grid.addWidget(card, i // 3, i % 3)
         for c in range(3):
@@ -523,14 +431,10 @@ class PricingHeadline(QWidget):
         self.not_scored.setWordWrap(True)
         self.not_scored.setTextFormat(Qt.TextFormat.RichText)
         self.not_scored.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self.not_scored.setStyleSheet(f"QLabel {{ background: {_GREY_BG}; color: {_GREY_TEXT}; "
-                                      "border-left: 4px solid #6c757d; padding: 4px 8px; }")
+        self.not_scored.setStyleSheet(banner_style(GREY, "4px 8px"))
         grid.addWidget(self.not_scored, 0, 1, 1, 2)
         layout.addLayout(grid)
-        self.warnings = QLabel()
-        self.warnings.setWordWrap(True)
-        self.warnings.setTextFormat(Qt.TextFormat.RichText)
-        self.warnings.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.warnings = rich_label()
         layout.addWidget(self.warnings)
 
     # ------------------------------------------------------------------ showing
@@ -565,8 +469,7 @@ class PricingHeadline(QWidget):
             self._show_scores(ev)
             self.not_scored.setVisible(False)
         else:
-            reasons = "<br>".join(_e(_sentence(m)) for m in ev.messages) or "No evaluation."
-            self.not_scored.setText(f"<b>Not scored against competitors.</b> {reasons}")
+            self.not_scored.setText(f"<b>Not scored against competitors.</b> {_reasons(ev)}")
             self.not_scored.setVisible(True)
         self._show_flags(s)
 
@@ -655,19 +558,14 @@ class PricingHeadline(QWidget):
         rows = []
         for same in groups.values():
             f = same[0]
-            if f.code in _SERIOUS:
-                bg, fg, glyph = _RED_BG, _RED_TEXT, "✗"
-            elif f.severity == "warning":
-                bg, fg, glyph = _AMBER_BG, _AMBER_TEXT, "⚠"
-            else:
-                bg, fg, glyph = _GREY_BG, _GREY_TEXT, "ℹ"
+            tone, glyph = ((RED, "✗") if f.code in _SERIOUS else (AMBER, "⚠") if f.severity == "warning"
+                           else (GREY, "ℹ"))
             more = ""
             if len(same) > 1:
                 more = f" <i>({_e(_GROUPED[f.code].format(n=len(same) - 1))})</i>"
-            rows.append(f"<tr><td style='background-color:{bg}; color:{fg}; padding:1px 6px;'>"
-                        f"<b>{glyph}</b>&nbsp;{_e(f.message)}{more}</td></tr>")
+            rows.append((tone, glyph, f"{_e(f.message)}{more}"))
         self.warnings.setToolTip("\n".join(f.message for f in flags))
-        self.warnings.setText(f"<table width='100%' cellspacing='1' cellpadding='0'>{''.join(rows)}</table>")
+        self.warnings.setText(notice_table_html(rows))
         self.warnings.setVisible(True)
 
     def clear(self) -> None:
@@ -716,12 +614,7 @@ class CostBuildupPanel(QWidget):
         self.model = TextTableModel(self.COLUMNS, self)
         self.table = DataTable(self.model, stretch_column=0)
         self.table.setMinimumWidth(260)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.chart_view)
-        self.splitter.addWidget(self.table)
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
+        self.splitter = two_pane(Qt.Orientation.Horizontal, self.chart_view, self.table, (3, 2))
         layout.addWidget(self.splitter, 1)
         self._sized = False
 
@@ -779,9 +672,9 @@ class CostBuildupPanel(QWidget):
             rows.append((Cell(line.label, tooltip=self._member_tip(s, line.key)),
                          Cell(format_gbp(line.per_unit_display), True, italic=line.kind is LineKind.MARGIN),
                          Cell(format_gbp(line.annual), True, italic=line.kind is LineKind.MARGIN)))
-        rows.append((Cell("Price", bold=True, background=_GREY_BG),
-                     Cell(format_gbp(s.price_per_unit), True, bold=True, background=_GREY_BG),
-                     Cell(format_gbp(s.annual_price), True, bold=True, background=_GREY_BG)))
+        rows.append((Cell("Price", bold=True, background=GREY.background),
+                     Cell(format_gbp(s.price_per_unit), True, bold=True, background=GREY.background),
+                     Cell(format_gbp(s.annual_price), True, bold=True, background=GREY.background)))
         self.model.set_rows(rows, self.COLUMNS, ("", f"£ per {s.unit}, to the penny: the lines add to the price",
                                                  "£ a year: the lines add to the annual price"))
         self._draw(f"£ per {s.unit}", pence=True)
@@ -794,8 +687,8 @@ class CostBuildupPanel(QWidget):
                              f"{format_gbp(b.annual_price)}</b> a year · cost {format_gbp(b.annual_cost)}")
         rows = [(Cell(t.label), Cell("—", True, tooltip="Units differ between service lines"),
                  Cell(format_gbp(t.annual), True, italic=t.kind is LineKind.MARGIN)) for t in b.totals]
-        rows.append((Cell("Price", bold=True, background=_GREY_BG), Cell("—", True, background=_GREY_BG),
-                     Cell(format_gbp(b.annual_price), True, bold=True, background=_GREY_BG)))
+        rows.append((Cell("Price", bold=True, background=GREY.background), Cell("—", True, background=GREY.background),
+                     Cell(format_gbp(b.annual_price), True, bold=True, background=GREY.background)))
         self.model.set_rows(rows, self.COLUMNS, ("", "", "£ a year: the lines add to the annual price"))
         self._draw("£ a year, all service lines", pence=False)
 
@@ -864,7 +757,7 @@ class CostBuildupPanel(QWidget):
         chart.legend().setVisible(False)  # the categories name every bar
         series.hovered.connect(self._on_hover)
         self.series = series
-        self._set_chart(chart)
+        set_chart(self.chart_view, chart)
 
     def _on_hover(self, status: bool, index: int, barset: QBarSet) -> None:
         if not status or not barset.label():
@@ -877,17 +770,11 @@ class CostBuildupPanel(QWidget):
         elif i == len(self.steps) and self.total is not None:
             QToolTip.showText(QCursor.pos(), f"Price: {format_gbp(self.total)}")
 
-    def _set_chart(self, chart: QChart) -> None:
-        old = self.chart_view.chart()
-        self.chart_view.setChart(chart)
-        if old is not None:
-            old.deleteLater()
-
     def _clear(self) -> None:
         self.steps, self.total, self.sets = [], None, {}
         self.summary.clear()
         self.model.set_rows([], self.COLUMNS)
-        self._set_chart(_chart())
+        set_chart(self.chart_view, _chart())
 
     def clear(self) -> None:
         self.schedule = None
@@ -937,6 +824,37 @@ def _legend_html(series: Sequence[QLineSeries | QScatterSeries]) -> str:
     return " &nbsp;&nbsp; ".join(items)
 
 
+class _ChartPanel(QWidget):
+    """A message, or once there is something to show, the panel's widgets above a chart and its legend."""
+
+    def _lay_out(self, *above: QWidget) -> None:
+        self.stack = QStackedWidget()
+        self.message = _message_page()
+        self.stack.addWidget(self.message)
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for widget in above:
+            layout.addWidget(widget)
+        self.chart_view = _chart_view()
+        layout.addWidget(self.chart_view, 1)
+        self.legend = _legend_label()
+        layout.addWidget(self.legend)
+        self.stack.addWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(4, 4, 4, 4)
+        outer.addWidget(self.stack)
+
+    def show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.stack.setCurrentIndex(0)
+
+    def _show_chart(self, chart: QChart, series: Sequence[QLineSeries | QScatterSeries]) -> None:
+        chart.legend().setVisible(False)  # the legend below wraps long names
+        self.legend.setText(_legend_html(series))
+        set_chart(self.chart_view, chart)
+
+
 def _points_axis(lo: int, hi: int, title: str) -> QValueAxis:
     axis = QValueAxis()
     step = max(1, int(nice_step(hi - lo, 5)))
@@ -960,7 +878,7 @@ def _vertical_line(name: str, x: float, lo: float, hi: float, colour: str, style
     return line
 
 
-class ScoresPanel(QWidget):
+class ScoresPanel(_ChartPanel):
     """Each bid's points, and the total score of every bid against our price."""
 
     COLUMNS = ("Bid", "Annual price", "Quality", "Social value", "Price points", "Total", "Rank")
@@ -969,39 +887,23 @@ class ScoresPanel(QWidget):
         super().__init__(parent)
         self.curve: tuple[ScorePoint, ...] = ()
         self.names: list[str] = []
-        self.stack = QStackedWidget()
-        self.message = _message_page()
-        self.stack.addWidget(self.message)
-        content = QWidget()
-        layout = QVBoxLayout(content)
-        layout.setContentsMargins(0, 0, 0, 0)
         self.model = TextTableModel(self.COLUMNS, self)
         self.table = DataTable(self.model, stretch_column=0)
         self.table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.chart_view = _chart_view()
-        self.legend = _legend_label()
-        layout.addWidget(self.table)
-        layout.addWidget(self.chart_view, 1)
-        layout.addWidget(self.legend)
-        self.stack.addWidget(content)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(4, 4, 4, 4)
-        outer.addWidget(self.stack)
+        self._lay_out(self.table)
 
     def show_result(self, r: PricingResult) -> None:
         ev = r.evaluation
         e = ev.evaluation
         if e is None:
-            reasons = "<br>".join(_e(_sentence(m)) for m in ev.messages) or "No evaluation."
-            self.message.setText(f"<b>Not scored against competitors.</b><br>{reasons}")
-            self.stack.setCurrentIndex(0)
+            self.show_message(f"<b>Not scored against competitors.</b><br>{_reasons(ev)}")
             self.model.set_rows([])
             self.curve = ()
             return
         rows = []
         for b in e.bids:
-            tone = None if b.rank != 1 else _GREEN_BG
-            tone = _RED_BG if b.failed else tone
+            tone = None if b.rank != 1 else GREEN.background
+            tone = RED.background if b.failed else tone
             name = f"{b.name} (our bid)" if b.is_ours else b.name
             rows.append((Cell(name, bold=b.is_ours, background=tone),
                          Cell(format_gbp(b.price), True, bold=b.is_ours, background=tone),
@@ -1060,7 +962,7 @@ class ScoresPanel(QWidget):
         ceiling = r.tender.budget_ceiling if r.tender is not None else None
         if ceiling is not None and lo_x <= plot(ceiling) <= hi_x:
             series.append(_vertical_line(f"Budget ceiling {format_gbp(ceiling)}", plot(ceiling), lo_y, hi_y,
-                                         _RED_TEXT, Qt.PenStyle.DashLine))
+                                         RED.text, Qt.PenStyle.DashLine))
         x_axis = money_axis(lo_x, hi_x, "Our annual price, year one", pence=False)
         chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
@@ -1068,12 +970,7 @@ class ScoresPanel(QWidget):
             chart.addSeries(s)
             s.attachAxis(x_axis)
             s.attachAxis(y_axis)
-        chart.legend().setVisible(False)
-        self.legend.setText(_legend_html(series))
-        old = self.chart_view.chart()
-        self.chart_view.setChart(chart)
-        if old is not None:
-            old.deleteLater()
+        self._show_chart(chart, series)
 
     def _on_hover(self, point: QPointF, state: bool) -> None:
         if not state or not self.curve:
@@ -1086,43 +983,26 @@ class ScoresPanel(QWidget):
         QToolTip.showText(QCursor.pos(), "\n".join(text))
 
     def clear(self) -> None:
-        self.message.setText("")
-        self.stack.setCurrentIndex(0)
+        self.show_message("")
         self.model.set_rows([])
         self.curve = ()
 
 
-class WinChancePanel(QWidget):
+class WinChancePanel(_ChartPanel):
     """Win probability and expected contribution against our price (``BestPrice.grid``)."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.grid = ()
-        self.stack = QStackedWidget()
-        self.message = _message_page()
-        self.stack.addWidget(self.message)
-        content = QWidget()
-        layout = QVBoxLayout(content)
-        layout.setContentsMargins(0, 0, 0, 0)
         self.note = QLabel()
         self.note.setWordWrap(True)
-        layout.addWidget(self.note)
-        self.chart_view = _chart_view()
-        layout.addWidget(self.chart_view, 1)
-        self.legend = _legend_label()
-        layout.addWidget(self.legend)
-        self.stack.addWidget(content)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(4, 4, 4, 4)
-        outer.addWidget(self.stack)
+        self._lay_out(self.note)
 
     def show_result(self, r: PricingResult) -> None:
         ev = r.evaluation
         b = ev.best
         if b is None or ev.our_bid is None or ev.win is None:
-            reasons = "<br>".join(_e(_sentence(m)) for m in ev.messages) or "No evaluation."
-            self.message.setText(f"<b>No win probability.</b><br>{reasons}")
-            self.stack.setCurrentIndex(0)
+            self.show_message(f"<b>No win probability.</b><br>{_reasons(ev)}")
             self.grid = ()
             return
         self.grid = b.grid
@@ -1184,7 +1064,7 @@ class WinChancePanel(QWidget):
         ceiling = r.tender.budget_ceiling if r.tender is not None else None
         if ceiling is not None and lo_x <= plot(ceiling) <= hi_x:
             line = _vertical_line(f"Budget ceiling {format_gbp(ceiling)}", plot(ceiling), 0, p_axis.max(),
-                                  _RED_TEXT, Qt.PenStyle.DashLine)
+                                  RED.text, Qt.PenStyle.DashLine)
             chart.addSeries(line)
             line.attachAxis(x_axis)
             line.attachAxis(p_axis)
@@ -1199,12 +1079,7 @@ class WinChancePanel(QWidget):
         best.attachAxis(x_axis)
         best.attachAxis(ec_axis)
         shown.append(best)
-        chart.legend().setVisible(False)
-        self.legend.setText(_legend_html(shown))
-        old = self.chart_view.chart()
-        self.chart_view.setChart(chart)
-        if old is not None:
-            old.deleteLater()
+        self._show_chart(chart, shown)
         self.stack.setCurrentIndex(1)
 
     def _on_hover(self, point: QPointF, state: bool) -> None:
@@ -1216,8 +1091,7 @@ class WinChancePanel(QWidget):
                                          f"contribution {format_gbp(p.expected_contribution)}")
 
     def clear(self) -> None:
-        self.message.setText("")
-        self.stack.setCurrentIndex(0)
+        self.show_message("")
         self.grid = ()
 
 
@@ -1288,14 +1162,14 @@ class YearsPanel(QWidget):
                                                else "") + f"; wage floor {format_gbp(y.national_living_wage)} an hour")
             if y.over_ceiling:
                 ceiling = Cell("✗ over", tooltip=f"Above the ceiling {format_gbp(y.ceiling)}: the bid would fail",
-                               background=_RED_BG, foreground=_RED_TEXT)
+                               background=RED.background, foreground=RED.text)
             elif y.ceiling is None:
                 ceiling = Cell("none set", background=ext_bg)
             else:
-                ceiling = Cell("✓ within", tooltip=f"Ceiling {format_gbp(y.ceiling)}", background=_GREEN_BG,
-                               foreground=_GREEN_TEXT)
-            headroom = Cell(format_gbp(y.headroom, missing="—"), True, background=_AMBER_BG if y.over_budget
-                            else ext_bg, foreground=_AMBER_TEXT if y.over_budget else None,
+                ceiling = Cell("✓ within", tooltip=f"Ceiling {format_gbp(y.ceiling)}", background=GREEN.background,
+                               foreground=GREEN.text)
+            headroom = Cell(format_gbp(y.headroom, missing="—"), True, background=AMBER.background if y.over_budget
+                            else ext_bg, foreground=AMBER.text if y.over_budget else None,
                             tooltip="Over the estimated annual value" if y.over_budget else "")
             rows.append((
                 Cell(name, tooltip=tip, italic=y.is_extension, background=ext_bg, flag=y.is_extension),
@@ -1322,8 +1196,8 @@ class YearsPanel(QWidget):
                                    "rejection as abnormally low.")
         lines = []
         for t in s.lines:
-            low = Cell("✗ yes", background=_RED_BG, foreground=_RED_TEXT, bold=True) if t.abnormally_low else Cell(
-                "✓ no", foreground=_GREEN_TEXT)
+            low = Cell("✗ yes", background=RED.background, foreground=RED.text, bold=True) if t.abnormally_low else Cell(
+                "✓ no", foreground=GREEN.text)
             lines.append((
                 Cell(t.service_line, tooltip=f"{t.service_line} (unit: {t.unit})"),
                 Cell(_volume(t.volume), True),
@@ -1414,12 +1288,7 @@ class AssumptionsPanel(QWidget):
         bottom_layout.setContentsMargins(0, 0, 0, 0)
         bottom_layout.addWidget(self.rates_caption)
         bottom_layout.addWidget(self.rates_table, 1)
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.addWidget(top)
-        self.splitter.addWidget(bottom)
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.setStretchFactor(0, 0)
-        self.splitter.setStretchFactor(1, 1)
+        self.splitter = two_pane(Qt.Orientation.Vertical, top, bottom, (0, 1))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.splitter)
@@ -1451,7 +1320,7 @@ class AssumptionsPanel(QWidget):
             + (f"; year one is priced at <b>{_e(in_force)}</b> rates (shaded)." if in_force else "."))
         rows = []
         for y in rates.years:
-            shade = _GREY_BG if y.label == in_force else None
+            shade = GREY.background if y.label == in_force else None
             for item in y.items():
                 p = item.provenance
                 mark = _STATUS_MARK.get(p.status, "") if p else ""
@@ -1481,11 +1350,7 @@ class PricingView(OptionAnalysisView):
     def __init__(self, controller, option_id, parent=None):
         super().__init__(controller, option_id, parent)
         self.headline = PricingHeadline()
-        self.headline_scroll = QScrollArea()
-        self.headline_scroll.setWidget(self.headline)
-        self.headline_scroll.setWidgetResizable(True)
-        self.headline_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.headline_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.headline_scroll = headline_scroll(self.headline)
         self.buildup = CostBuildupPanel()
         self.scores = ScoresPanel()
         self.win_chance = WinChancePanel()
@@ -1498,12 +1363,7 @@ class PricingView(OptionAnalysisView):
         self.tabs.addTab(self.win_chance, "Win chance")
         self.tabs.addTab(self.years, "Contract years")
         self.tabs.addTab(self.assumptions, "Assumptions")
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.addWidget(self.headline_scroll)
-        self.splitter.addWidget(self.tabs)
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.setStretchFactor(0, 0)
-        self.splitter.setStretchFactor(1, 1)
+        self.splitter = two_pane(Qt.Orientation.Vertical, self.headline_scroll, self.tabs, (0, 1))
         self.body.addWidget(self.splitter, 1)
         self.splitter.setVisible(False)
         self._user_sized = False
@@ -1550,14 +1410,8 @@ class PricingView(OptionAnalysisView):
         self.tabs.setCurrentWidget(self.assumptions)
 
     def _fit_headline(self) -> None:
-        if self._user_sized:
-            return
-        width = max(self.headline_scroll.viewport().width(), 300)
-        layout = self.headline.layout()
-        wanted = layout.heightForWidth(width) if layout.hasHeightForWidth() else self.headline.sizeHint().height()
-        total = max(self.splitter.height(), 400)
-        top = min(wanted + 2, int(total * 0.45))
-        self.splitter.setSizes([top, max(total - top, 200)])
+        if not self._user_sized:
+            fit_headline(self.splitter, self.headline_scroll, 0.45, 200)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

@@ -13,28 +13,18 @@ The figures, statuses, explanations and mitigations all come from
 
 from __future__ import annotations
 
-import html
 import textwrap
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSize,
-    QSortFilterProxyModel,
-    Qt,
-)
-from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtCore import QSize, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QBrush, QColor, QIcon
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QSizePolicy,
-    QSplitter,
     QTableView,
     QTextBrowser,
     QVBoxLayout,
@@ -57,75 +47,53 @@ from ..services import analyses
 from .analysis_view import OptionAnalysisView
 from .formatting import NOT_GIVEN
 from .record_model import SORT_ROLE
+from .style import (
+    AMBER,
+    GREEN,
+    GREY,
+    RED,
+    Index,
+    ReadOnlyTableModel,
+    Tone,
+    badge_html,
+    banner_style,
+    cell_font,
+    chip_style,
+    italic_label,
+    read_only_table,
+    rich_label,
+    show_warning_lines,
+    table_height,
+    tone_icon,
+    two_pane,
+)
+from .style import esc as _e
 
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 10  # the cell's Status (or None)
 
-_Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
-
 # --------------------------------------------------------------------------- colours
-# Light backgrounds with dark text of the same hue: every pair has a contrast ratio above 7:1,
-# and the text colour is set explicitly so a dark desktop theme cannot put white text on them.
 
-
-@dataclass(frozen=True, slots=True)
-class _Palette:
-    background: str
-    text: str
-    strong: str  # the icon's fill
-    glyph: str  # the icon's symbol, so colour is never the only signal
-
-
-_GREEN = _Palette("#d4edda", "#155724", "#1e7e34", "✓")
-_AMBER = _Palette("#fff3cd", "#664d03", "#c69500", "!")
-_RED = _Palette("#f8d7da", "#721c24", "#c82333", "✗")
-_GREY = _Palette("#e9ecef", "#383d41", "#6c757d", "–")
-
-STATUS_PALETTE: dict[Status, _Palette] = {
-    Status.GREEN: _GREEN,
-    Status.AMBER: _AMBER,
-    Status.RED: _RED,
-    Status.NOT_GIVEN: _GREY,
-    Status.UNDEFINED: _GREY,
-    Status.NOT_TESTED: _GREY,
+STATUS_PALETTE: dict[Status, Tone] = {
+    Status.GREEN: GREEN,
+    Status.AMBER: AMBER,
+    Status.RED: RED,
+    Status.NOT_GIVEN: GREY,
+    Status.UNDEFINED: GREY,
+    Status.NOT_TESTED: GREY,
 }
-RISK_PALETTE: dict[Risk, _Palette] = {Risk.LOW: _GREEN, Risk.MEDIUM: _AMBER, Risk.HIGH: _RED}
-VERDICT_PALETTE: dict[ReservedVerdict, _Palette] = {
-    ReservedVerdict.ELIGIBLE: _GREEN,
-    ReservedVerdict.CHECK: _AMBER,
-    ReservedVerdict.NOT_ELIGIBLE: _RED,
+RISK_PALETTE: dict[Risk, Tone] = {Risk.LOW: GREEN, Risk.MEDIUM: AMBER, Risk.HIGH: RED}
+VERDICT_PALETTE: dict[ReservedVerdict, Tone] = {
+    ReservedVerdict.ELIGIBLE: GREEN,
+    ReservedVerdict.CHECK: AMBER,
+    ReservedVerdict.NOT_ELIGIBLE: RED,
 }
 _STATUS_RANK = {Status.RED: 0, Status.AMBER: 1, Status.GREEN: 2, Status.UNDEFINED: 3, Status.NOT_GIVEN: 4,
                 Status.NOT_TESTED: 5}
-_WARNING_STYLE = ("QLabel { background: #fff3cd; color: #664d03; border-left: 4px solid #c69500; "
-                  "padding: 4px 6px; }")
-
-_icons: dict[Status, QIcon] = {}
 
 
 def status_icon(status: Status) -> QIcon:
     """A small filled circle with ✓ ! ✗ or – (made on first use: needs a QGuiApplication)."""
-    icon = _icons.get(status)
-    if icon is None:
-        pal = STATUS_PALETTE[status]
-        size = 14
-        pixmap = QPixmap(size * 2, size * 2)  # drawn at 2× so it stays crisp on high-DPI screens
-        pixmap.setDevicePixelRatio(2)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        p = QPainter(pixmap)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(QColor(pal.strong))
-        p.drawEllipse(1, 1, size - 2, size - 2)
-        font = QFont()
-        font.setPixelSize(10)
-        font.setBold(True)
-        p.setFont(font)
-        p.setPen(QColor("#ffffff"))
-        p.drawText(0, 0, size, size, int(Qt.AlignmentFlag.AlignCenter), pal.glyph)
-        p.end()
-        icon = _icons[status] = QIcon(pixmap)
-    return icon
+    return tone_icon(STATUS_PALETTE[status])
 
 
 # --------------------------------------------------------------------------- table content
@@ -263,7 +231,7 @@ def _turnover_rows(result: StandingResult) -> list[StandingRow]:
     ]
 
 
-class StandingTableModel(QAbstractTableModel):
+class StandingTableModel(ReadOnlyTableModel):
     """Metric rows × entity columns, as plain values built from a ``StandingResult``."""
 
     COL_PASS_MARK = 0
@@ -302,11 +270,8 @@ class StandingTableModel(QAbstractTableModel):
         return cells[k] if k < len(cells) else None
 
     # ------------------------------------------------------------------ Qt model
-    def rowCount(self, parent: _Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = _ROOT) -> int:
-        return 0 if parent.isValid() or not self.rows else self.FIRST_ENTITY_COL + len(self.columns)
+    def column_total(self) -> int:
+        return self.FIRST_ENTITY_COL + len(self.columns) if self.rows else 0
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Vertical:
@@ -330,12 +295,10 @@ class StandingTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return col.tooltip
         if role == Qt.ItemDataRole.FontRole and col.tested:
-            font = QFont()
-            font.setBold(True)
-            return font
+            return cell_font()
         return None
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not (0 <= index.row() < len(self.rows)):
             return None
         r, c = index.row(), index.column()
@@ -363,9 +326,7 @@ class StandingTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DecorationRole and cell.status is not None:
             return status_icon(cell.status)
         if role == Qt.ItemDataRole.FontRole and cell.bold:
-            font = QFont()
-            font.setBold(True)
-            return font
+            return cell_font()
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.AccessibleTextRole:
@@ -377,22 +338,8 @@ class StandingTableModel(QAbstractTableModel):
             return (_STATUS_RANK.get(cell.status, 6) if cell.status is not None else 6) * 1000 + r
         return None
 
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
 
 # --------------------------------------------------------------------------- the text below the table
-
-
-def _e(text: Any) -> str:
-    return html.escape(str(text), quote=True)
-
-
-def _badge(text: str, pal: _Palette) -> str:
-    return (f'<span style="background-color:{pal.background}; color:{pal.text}; font-weight:bold;">'
-            f"&nbsp;{pal.glyph}&nbsp;{_e(text)}&nbsp;</span>")
 
 
 def _bold(text: str, *phrases: str) -> str:
@@ -406,7 +353,7 @@ def _bold(text: str, *phrases: str) -> str:
 def _fail_html(f: Fail, many_entities: bool) -> str:
     r = f.result
     head = f"{r.metric.label}" + (f" — {f.entity_name}" if many_entities else "")
-    out = [f'<h4 style="margin-bottom:2px;">{_badge("Fail", _RED)}&nbsp; {_e(head)}</h4>',
+    out = [f'<h4 style="margin-bottom:2px;">{badge_html("Fail", RED)}&nbsp; {_e(head)}</h4>',
            f"<p style='margin-top:2px;'><b>Why:</b> {_e(r.explanation)}</p>"]
     rows = []
     g = f.guarantee
@@ -448,17 +395,17 @@ def details_html(result: StandingResult) -> str:
         parts.extend(_fail_html(f, many) for f in result.fails)
     else:
         names = ", ".join(t.name for t in result.tested) or "the tested entity"
-        parts.append(f"<p>{_badge('No fails', _GREEN)}&nbsp; No test fails for {_e(names)}, so no guarantee or "
+        parts.append(f"<p>{badge_html('No fails', GREEN)}&nbsp; No test fails for {_e(names)}, so no guarantee or "
                      "bond is needed on financial standing grounds.</p>")
     cautions = [r for t in result.tested for r in t.metrics if r.status is Status.AMBER]
     if cautions:
         items = "".join(f"<li>{_e(r.explanation)}</li>" for r in cautions)
-        parts.append(f"<p style='margin-bottom:0;'>{_badge('Pass with caution', _AMBER)}&nbsp; buyers may ask about "
+        parts.append(f"<p style='margin-bottom:0;'>{badge_html('Pass with caution', AMBER)}&nbsp; buyers may ask about "
                      f"these:</p><ul style='margin-top:2px;'>{items}</ul>")
     unrun = [r for t in result.tested for r in t.metrics if r.status in (Status.NOT_GIVEN, Status.UNDEFINED)]
     if unrun:
         items = "".join(f"<li>{_e(r.explanation)}</li>" for r in unrun)
-        parts.append(f"<p style='margin-bottom:0;'>{_badge('Not run', _GREY)}&nbsp; tests that could not be run on "
+        parts.append(f"<p style='margin-bottom:0;'>{badge_html('Not run', GREY)}&nbsp; tests that could not be run on "
                      f"the tested accounts:</p><ul style='margin-top:2px;'>{items}</ul>")
 
     res = result.reserved
@@ -468,8 +415,8 @@ def details_html(result: StandingResult) -> str:
     flagged = ("The tender <b>is</b> marked as reserved for public service mutuals."
                if res.tender_reserved else "The tender is not marked as reserved for public service mutuals; "
                "this says whether the option could bid if it were.")
-    parts.append(f"<p>{_badge(res.verdict.label, VERDICT_PALETTE[res.verdict])}&nbsp; {flagged}</p>")
-    marks = {True: _badge("Yes", _GREEN), False: _badge("No", _RED), None: _badge("Check", _AMBER)}
+    parts.append(f"<p>{badge_html(res.verdict.label, VERDICT_PALETTE[res.verdict])}&nbsp; {flagged}</p>")
+    marks = {True: badge_html("Yes", GREEN), False: badge_html("No", RED), None: badge_html("Check", AMBER)}
     checks = "".join(f"<tr><td style='padding:2px 8px 2px 0;' valign='top'>{marks[c.passed]}</td>"
                      f"<td style='padding:2px 0;'>{_e(c.explanation)}</td></tr>" for c in res.checks)
     if checks:
@@ -494,12 +441,10 @@ class StandingTable(QTableView):
         self.setModel(self.proxy)
         self.setSortingEnabled(True)
         self.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        read_only_table(self, select_rows=False)
         self.setWordWrap(True)  # a long reason ("undefined: …") wraps rather than being cut off
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setIconSize(QSize(14, 14))
-        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         rows = self.verticalHeader()
         rows.setDefaultSectionSize(24)
         rows.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -508,7 +453,6 @@ class StandingTable(QTableView):
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag.AlignVCenter)
         header.setToolTip("Click a column to bring its fails to the top; click again to reverse")
         model.modelReset.connect(self.resize_columns)
@@ -534,8 +478,7 @@ class StandingTable(QTableView):
         self.updateGeometry()
 
     def preferred_height(self) -> int:
-        return (self.horizontalHeader().sizeHint().height() + self.verticalHeader().length()
-                + self.horizontalScrollBar().sizeHint().height() + 2 * self.frameWidth() + 2)
+        return table_height(self)
 
 
 class StandingHeader(QWidget):
@@ -557,29 +500,18 @@ class StandingHeader(QWidget):
         top.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.risk, 1)
         layout.addLayout(top)
-        self.context = QLabel()
-        self.context.setWordWrap(True)
-        font = self.context.font()
-        font.setItalic(True)
-        self.context.setFont(font)
+        self.context = italic_label()
         layout.addWidget(self.context)
-        self.rule = QLabel()
-        self.rule.setWordWrap(True)
-        self.rule.setTextFormat(Qt.TextFormat.RichText)
-        self.rule.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.rule = rich_label()
         layout.addWidget(self.rule)
-        self.warnings = QLabel()
-        self.warnings.setWordWrap(True)
-        self.warnings.setTextFormat(Qt.TextFormat.RichText)
-        self.warnings.setStyleSheet(_WARNING_STYLE)
-        self.warnings.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.warnings = rich_label()
+        self.warnings.setStyleSheet(banner_style(AMBER, "4px 6px"))
         layout.addWidget(self.warnings)
 
     def show_result(self, result: StandingResult) -> None:
         pal = RISK_PALETTE[result.risk]
         self.badge.setText(f"{pal.glyph}  {result.risk.label} risk")
-        self.badge.setStyleSheet(f"QLabel {{ background: {pal.background}; color: {pal.text}; font-weight: bold; "
-                                 f"border: 1px solid {pal.strong}; border-radius: 4px; padding: 3px 10px; }}")
+        self.badge.setStyleSheet(chip_style(pal, 4, "3px 10px"))
         self.badge.setAccessibleName(f"Overall risk: {result.risk.label}")
         self.risk.setText(result.risk_explanation)
         self.context.setText(
@@ -590,12 +522,7 @@ class StandingHeader(QWidget):
         names = "; ".join(_e(t.name) + ("" if t.has_track_record else " (no track record of its own)")
                           for t in tested)
         self.rule.setText(f"<b>The buyer tests:</b> {names}. {' '.join(_e(r) for r in rules)}")
-        if result.warnings:
-            self.warnings.setText("<br>".join(f"⚠&nbsp;{_e(w)}" for w in result.warnings))
-            self.warnings.setVisible(True)
-        else:
-            self.warnings.clear()
-            self.warnings.setVisible(False)
+        show_warning_lines(self.warnings, result.warnings)
 
 
 class StandingView(OptionAnalysisView):
@@ -618,12 +545,7 @@ class StandingView(OptionAnalysisView):
         self.details.setOpenLinks(False)
         self.details.setFrameShape(QFrame.Shape.StyledPanel)
         self.details.document().setDocumentMargin(8)
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.addWidget(self.table)
-        self.splitter.addWidget(self.details)
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.setStretchFactor(0, 0)
-        self.splitter.setStretchFactor(1, 1)
+        self.splitter = two_pane(Qt.Orientation.Vertical, self.table, self.details, (0, 1))
         layout.addWidget(self.splitter, 1)
         self.body.addWidget(self.content, 1)
         self.content.setVisible(False)
