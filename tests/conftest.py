@@ -65,3 +65,26 @@ def qsettings(tmp_path):
     from PySide6.QtCore import QSettings
 
     return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+# --------------------------------------------------------------------------- PostgreSQL (team workspaces)
+@pytest.fixture(scope="session")
+def pg_server():
+    """Admin URL of a PostgreSQL server: $CPLAN_TEST_PG_URL, or a private throwaway cluster."""
+    import pg_server as pg
+
+    url = os.environ.get(pg.ENV_URL)
+    if url:
+        yield url
+        return
+    with pg.private_server() as admin_url:
+        yield admin_url
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """A fresh, empty database for one test (dropped after it): its URL."""
+    import pg_server as pg
+
+    with pg.fresh_database(pg_server) as url:
+        yield url
