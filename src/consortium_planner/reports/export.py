@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..domain.workspace import Workspace
 from ..services.analyses import analyse_option
-from ..store.workspace_file import Store
+from ..store.workspace_file import Store, workspace_stem
 from .case import build_case, slug
 from .pdf import render_pdf
 from .workbook import write_option_workbook
@@ -52,4 +52,4 @@ def export_workspace_cases(workspace: str | Path, out_dir: str | Path, *, workbo
     """Open a workspace file and write one investment case per option (and workbook), named after the file."""
     with Store.open(workspace) as store:
         ws = store.load()
-    return export_cases(ws, out_dir, Path(workspace).stem, workbooks=workbooks)
+    return export_cases(ws, out_dir, workspace_stem(workspace), workbooks=workbooks)

@@ -46,7 +46,7 @@ from ..domain.model import (
 )
 from ..domain.validation import ValidationError, build, check_workspace, errors
 from ..domain.workspace import Workspace
-from ..store.workspace_file import Store
+from ..store.workspace_file import Store, is_database_url
 
 DEMO_PACKAGE = "consortium_planner"
 DEMO_RESOURCE = ("resources", "demo", "demo.toml")
@@ -399,23 +399,34 @@ def build_demo_entities(source: dict[str, Any]) -> list[Entity]:
 # ------------------------------------------------------------------------------------------ writing
 
 
-def write_demo(path: str | Path, overwrite: bool = False, *, source: dict[str, Any] | None = None) -> Path:
+def write_demo(path: str | Path, overwrite: bool = False, *, source: dict[str, Any] | None = None) -> Path | str:
     """Create a new workspace file at ``path`` holding the demo; returns the path.
 
     The source is checked in memory first, so a bad source never leaves a file behind. All rows go
-    in one transaction; the file is then reopened and checked again.
+    in one transaction; the file is then reopened and checked again. ``path`` may be the URL of an
+    empty team database (PostgreSQL), which is never emptied: ``overwrite`` is for files.
     """
-    p = Path(path)
     rows = build_demo_entities(load_demo_source() if source is None else source)
-    store = Store.create(p, overwrite=overwrite)
-    try:
-        store.insert_many(rows)
-        ws = store.load()
-    except BaseException:
+    p: Path | str
+    if is_database_url(path):  # a team database: must be empty; the rows go in one transaction
+        p = str(path)
+        store = Store.create(p)
+        try:
+            store.insert_many(rows)
+            ws = store.load()
+        finally:
+            store.close()
+    else:
+        p = Path(path)
+        store = Store.create(p, overwrite=overwrite)
+        try:
+            store.insert_many(rows)
+            ws = store.load()
+        except BaseException:
+            store.close()
+            p.unlink(missing_ok=True)
+            raise
         store.close()
-        p.unlink(missing_ok=True)
-        raise
-    store.close()
     problems = errors(check_workspace(ws))
     if problems:  # pragma: no cover - the in-memory check above should have caught it
         raise DemoSourceError("the demo workspace failed its check after writing: "

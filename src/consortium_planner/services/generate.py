@@ -21,9 +21,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import insert
-
-from ..domain.fields import specs
 from ..domain.model import (
     ENTITIES,
     Allocation,
@@ -57,8 +54,7 @@ from ..domain.model import (
     TupeCohort,
 )
 from ..domain.money import allocate
-from ..store.tables import TABLES
-from ..store.workspace_file import Store
+from ..store.workspace_file import Store, is_database_url
 
 __all__ = ["build_large", "bulk_insert", "write_large"]
 
@@ -346,32 +342,32 @@ def _cost_profile(out: _Rows, rng: random.Random, org_id: int, line: str, unit: 
 def bulk_insert(store: Store, entities: Iterable[Entity]) -> int:
     """Insert rows that already carry their ids, table by table, in one transaction.
 
-    Uses executemany inserts on ``store.tables.TABLES``; much faster than one insert a row.
-    Returns the number of rows written.
+    Uses executemany inserts (``Store.insert_rows``, which also keeps a PostgreSQL id sequence
+    past the ids written); much faster than one insert a row. Returns the number of rows written.
     """
     by_cls: dict[type[Entity], list[Entity]] = defaultdict(list)
     for e in entities:
         if e.id is None:
             raise ValueError(f"bulk_insert needs ids: a {type(e).label.lower()} has none")
         by_cls[type(e)].append(e)
-    count = 0
+    ordered = [e for cls in ENTITIES for e in by_cls.get(cls, ())]  # parents first
     with store.transaction() as conn:
-        for cls in ENTITIES:  # parents first
-            rows = by_cls.get(cls)
-            if not rows:
-                continue
-            names = list(specs(cls))
-            conn.execute(insert(TABLES[cls]), [{n: getattr(e, n) for n in names} for e in rows])
-            count += len(rows)
-    return count
+        store.insert_rows(conn, ordered)
+    return len(ordered)
 
 
 def write_large(path: str | Path, *, seed: int = 1, organisations: int = 60, service_lines: int = 40,
-                areas: int = 20, options: int = 10, overwrite: bool = False) -> Path:
-    """Create a synthetic workspace file at ``path`` (see the module's docstring); returns the path."""
-    p = Path(path)
+                areas: int = 20, options: int = 10, overwrite: bool = False) -> Path | str:
+    """Create a synthetic workspace file at ``path`` (see the module's docstring); returns the path.
+
+    ``path`` may be the URL of an empty team database (for benchmarks on PostgreSQL)."""
     rows = build_large(seed=seed, organisations=organisations, service_lines=service_lines, areas=areas,
                        options=options)
+    if is_database_url(path):
+        with Store.create(str(path)) as store:
+            bulk_insert(store, rows)
+        return str(path)
+    p = Path(path)
     store = Store.create(p, overwrite=overwrite)
     try:
         bulk_insert(store, rows)

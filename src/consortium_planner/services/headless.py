@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..store.workspace_file import Store
+from ..store.workspace_file import Store, workspace_stem
 from .summary import summary
 
 
@@ -16,7 +16,7 @@ def export_headless(workspace: str | Path, out_dir: str | Path) -> list[Path]:
     with Store.open(workspace) as store:
         ws = store.load()
     written: list[Path] = []
-    target = out / f"{Path(workspace).stem}-summary.json"
+    target = out / f"{workspace_stem(workspace)}-summary.json"
     target.write_text(json.dumps(summary(ws), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     written.append(target)
     return written

@@ -27,11 +27,14 @@ from ..store.workspace_file import (
     Store,
     WorkspaceFileError,
     WorkspaceLocked,
+    display_url,
+    is_database_url,
     list_backups,
     restore_backup,
 )
 
-__all__ = ["Batch", "Changes", "WorkspaceLocked", "list_backups", "restore_backup", "WorkspaceSession", "ValidationError", "WorkspaceFileError", "Removal"]
+__all__ = ["Batch", "Changes", "WorkspaceLocked", "list_backups", "restore_backup", "WorkspaceSession", "ValidationError", "WorkspaceFileError", "Removal",
+           "display_url", "is_database_url"]
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,13 @@ class WorkspaceSession:
 
     @property
     def path(self) -> Path | None:
+        """The workspace file; None for a team database (see ``location``)."""
         return self.store.path
+
+    @property
+    def location(self) -> str:
+        """The file's path or the database URL without its password."""
+        return self.store.location
 
     def close(self) -> None:
         self.store.close()
@@ -108,7 +117,7 @@ class WorkspaceSession:
         if updated == current:
             return Changes()
         self._check(updated)
-        self.store.update(updated)
+        self.store.update_fields(current, updated)  # refused if someone else changed the field meanwhile
         self.ws.put(updated)
         return self._notify(Changes.of([updated], structural=False))
 

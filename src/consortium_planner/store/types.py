@@ -5,17 +5,26 @@ from __future__ import annotations
 import enum
 from decimal import Decimal
 
-from sqlalchemy import Integer, String, Text
+from sqlalchemy import BigInteger, Integer, String, Text
 from sqlalchemy.types import TypeDecorator
 
 from ..domain.money import from_pence, to_pence
 
 
 class Pence(TypeDecorator):
-    """Decimal pounds in Python, integer pence in the database. Never float."""
+    """Decimal pounds in Python, integer pence in the database. Never float.
+
+    SQLite's INTEGER holds 64 bits; PostgreSQL's holds 32 (£21.4 million in pence), so there the
+    column is a BIGINT.
+    """
 
     impl = Integer
     cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "postgresql":
+            return BigInteger()
+        return super().load_dialect_impl(dialect)
 
     def process_bind_param(self, value, dialect):
         if value is None:
@@ -29,10 +38,19 @@ class Pence(TypeDecorator):
 
 
 class DecimalText(TypeDecorator):
-    """An exact Decimal stored as its text (volumes, ratios, percentages)."""
+    """An exact Decimal stored as its text (volumes, ratios, percentages).
+
+    SQLite does not enforce a VARCHAR's length; PostgreSQL does, so there the column is TEXT and
+    a long exact value (a computed volume to 28 places) is kept as SQLite keeps it.
+    """
 
     impl = String(40)
     cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "postgresql":
+            return Text()
+        return super().load_dialect_impl(dialect)
 
     def process_bind_param(self, value, dialect):
         if value is None:

@@ -5,6 +5,10 @@ the schema is brought to the current version by Alembic, after a backup taken wi
 backup API (never a copy of a live file). Foreign keys are enforced; the journal is the classic
 rollback journal so the file is self-contained whenever no transaction is open, and safe to
 e-mail once closed. Each change is one transaction.
+
+On PostgreSQL the same code runs with these differences: no lock file and no backups (the
+server's own backups apply), the integrity checks are the server's, and after rows are written
+with ids chosen here (undo, redo, imports) the table's id sequence is moved past them.
 """
 
 from __future__ import annotations
@@ -16,8 +20,22 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, delete, event, insert, inspect, select, update
-from sqlalchemy.exc import DatabaseError, IntegrityError
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Table,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, IntegrityError, OperationalError
 
 from ..domain.fields import Kind, specs
 from ..domain.model import ENTITIES, ENTITY_BY_NAME, Entity
@@ -26,8 +44,9 @@ from . import safety
 from .safety import WorkspaceFileError, WorkspaceLocked, backup_dir, list_backups
 from .tables import TABLES
 
-__all__ = ["Removal", "Store", "WorkspaceFileError", "WorkspaceLocked", "backup_dir", "list_backups",
-           "restore_backup", "sqlite_backup"]
+__all__ = ["Removal", "Store", "WorkspaceFileError", "WorkspaceLocked", "backup_dir", "database_url",
+           "display_url", "is_database_url", "list_backups", "restore_backup", "sqlite_backup",
+           "workspace_stem"]
 
 SUFFIX = ".cplan"
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -75,17 +94,67 @@ def _on_connect_read_only(dbapi_connection, _record) -> None:
     cur.close()
 
 
+def is_database_url(target: str | Path) -> bool:
+    """A database URL (``postgresql://…``) rather than a file path."""
+    return "://" in str(target)
+
+
+def database_url(target: str | Path) -> URL:
+    """The URL of a team database: PostgreSQL through psycopg 3 (what ``postgresql://`` means here)."""
+    try:
+        url = make_url(str(target))
+    except ArgumentError:
+        raise WorkspaceFileError(f"{target}: not a database URL") from None
+    if url.drivername not in ("postgresql", "postgres", "postgresql+psycopg"):
+        raise WorkspaceFileError(
+            f"{display_url(url)}: only PostgreSQL databases are supported "
+            "(postgresql://user@host/database)")
+    return url.set(drivername="postgresql+psycopg")
+
+
+def display_url(url: str | URL) -> str:
+    """The URL to show a person: never the password."""
+    try:
+        parsed = make_url(str(url)) if not isinstance(url, URL) else url
+    except ArgumentError:
+        return "a database"
+    # (URL.set(password=None) would keep the password: None there means "leave as it is")
+    bare = URL.create(parsed.drivername, username=parsed.username, host=parsed.host, port=parsed.port,
+                      database=parsed.database, query=parsed.query)
+    return bare.render_as_string(hide_password=False)
+
+
+def workspace_stem(target: str | Path) -> str:
+    """A name to base output file names on: the file's stem, or the team database's name."""
+    if is_database_url(target):
+        try:
+            return make_url(str(target)).database or "workspace"
+        except ArgumentError:
+            return "workspace"
+    return Path(target).stem
+
+
 def make_engine(target: str | Path, *, read_only: bool = False) -> Engine:
     """Engine for a file path or a database URL (``postgresql+psycopg://…`` for teams)."""
-    text = str(target)
-    if "://" in text:
-        return create_engine(text)
+    if is_database_url(target):
+        url = database_url(target)
+        connect_args = {}
+        if "connect_timeout" not in url.query:
+            connect_args["connect_timeout"] = 10  # a wrong host answers within seconds, not minutes
+        if "application_name" not in url.query:
+            connect_args["application_name"] = "consortium-planner"
+        try:
+            return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+        except ImportError:
+            raise WorkspaceFileError(
+                "PostgreSQL support is not installed: pip install 'consortium-planner[postgres]'") from None
+    path = str(target)
     if read_only:
-        uri = Path(text).resolve().as_uri() + "?mode=ro"
+        uri = Path(path).resolve().as_uri() + "?mode=ro"
         engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False))
         event.listen(engine, "connect", _on_connect_read_only)
         return engine
-    engine = create_engine(_sqlite_url(Path(text)))
+    engine = create_engine(_sqlite_url(Path(path)))
     event.listen(engine, "connect", _on_connect)
     return engine
 
@@ -161,9 +230,31 @@ class Store:
         self.read_only = read_only
         self._locked = False
 
+    @property
+    def is_database(self) -> bool:
+        """A team database (PostgreSQL), not a workspace file."""
+        return self.path is None
+
+    @property
+    def location(self) -> str:
+        """The file's path, or the database URL without its password: safe to show and to remember."""
+        return str(self.path) if self.path is not None else display_url(self.engine.url)
+
+    @property
+    def name(self) -> str:
+        """Short name for messages and the title bar: the file name, or the URL without password."""
+        return self.path.name if self.path is not None else self.location
+
     # ------------------------------------------------------------------ open / create
     @classmethod
     def create(cls, path: str | Path, *, overwrite: bool = False) -> Store:
+        """A new, empty workspace file; or a new workspace in an empty team database.
+
+        A database is never emptied: ``overwrite`` applies to files only, and a database that
+        already holds tables is refused with nothing changed.
+        """
+        if is_database_url(path):
+            return cls._create_database(path)
         p = Path(path)
         if p.exists():
             if not overwrite:
@@ -188,12 +279,8 @@ class Store:
         ``read_only=True`` instead), ``WorkspaceFileError`` when it is missing, damaged or not
         a workspace — in which case its bytes are left exactly as they were.
         """
-        text = str(target)
-        if "://" in text:
-            store = cls(make_engine(text), None, read_only=read_only)
-            if migrate and not read_only:
-                store._migrate(backup=False)
-            return store
+        if is_database_url(target):
+            return cls._open_database(target, migrate=migrate, read_only=read_only)
         p = Path(target)
         _check_sqlite_header(p)
         if not read_only:
@@ -228,6 +315,56 @@ class Store:
             raise
         return store
 
+    @classmethod
+    def _open_database(cls, url: str | Path, *, migrate: bool, read_only: bool) -> Store:
+        store = cls(make_engine(url), None, read_only=read_only)
+        try:
+            with store._database_errors():
+                with store.engine.connect() as conn:
+                    tables = set(inspect(conn).get_table_names())
+                    schema = current_schema(conn)
+                if tables and "alembic_version" not in tables:
+                    raise WorkspaceFileError(
+                        f"{store.name}: the database holds other tables, not a Consortium Planner workspace")
+                if read_only:
+                    if schema != SCHEMA_HEAD:
+                        raise WorkspaceFileError(
+                            f"{store.name}: written by another version of the program (or empty); open it "
+                            "for editing once to upgrade it")
+                elif migrate:
+                    store._migrate(backup=False)
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    @classmethod
+    def _create_database(cls, url: str | Path) -> Store:
+        store = cls(make_engine(url), None)
+        try:
+            with store._database_errors():
+                with store.engine.connect() as conn:
+                    tables = inspect(conn).get_table_names()
+                if tables:
+                    raise WorkspaceFileError(
+                        f"{store.name}: the database is not empty; a new workspace needs an empty database "
+                        "(nothing was changed)")
+                store._migrate(backup=False)
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    @contextlib.contextmanager
+    def _database_errors(self) -> Iterator[None]:
+        """A server that cannot be reached or refuses us: a message for a person (never the password)."""
+        try:
+            yield
+        except OperationalError as exc:
+            raise WorkspaceFileError(f"{self.name}: cannot connect to the database ({exc.orig})") from None
+        except DatabaseError as exc:
+            raise WorkspaceFileError(f"{self.name}: the database refused ({exc.orig})") from None
+
     def _migrate(self, *, backup: bool) -> None:
         with self.engine.connect() as conn:
             current = current_schema(conn)
@@ -237,13 +374,19 @@ class Store:
         if current is not None and backup and self.path is not None:
             self.backup(reason=f"before-upgrade-from-{current}")
         with self.engine.begin() as conn:
+            if self.engine.dialect.name == "postgresql":
+                # two team members opening a new database at once: one migrates, the other waits
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({APPLICATION_ID})")
+                if current_schema(conn) == SCHEMA_HEAD:
+                    return
             command.upgrade(alembic_config(conn), "head")
             if self.engine.dialect.name == "sqlite":
                 conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
 
     def backup(self, *, reason: str = "backup") -> Path:
         """A consistent copy in ``<stem>.backups/`` (SQLite backup API); keeps the newest ten."""
-        assert self.path is not None, "backups are for workspace files"
+        if self.path is None:
+            raise WorkspaceFileError("backups are for workspace files; a team database has the server's backups")
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         made = sqlite_backup(self.path, backup_dir(self.path) / f"{self.path.stem}-{stamp}-{reason}{SUFFIX}")
         safety.prune(self.path)
@@ -251,7 +394,8 @@ class Store:
 
     def save_as(self, destination: str | Path) -> Path:
         """Write a consistent copy of the workspace to ``destination`` (SQLite backup API)."""
-        assert self.path is not None
+        if self.path is None:
+            raise WorkspaceFileError("Save As is for workspace files, not a team database")
         dest = Path(destination)
         if dest.resolve() == self.path.resolve():
             return dest
@@ -282,14 +426,15 @@ class Store:
                 for cls in ENTITIES:
                     table = TABLES[cls]
                     names = list(specs(cls))
-                    for r in conn.execute(select(*[table.c[n] for n in names])):
+                    # in id order: PostgreSQL returns an updated row last, SQLite in rowid (= id) order
+                    for r in conn.execute(select(*[table.c[n] for n in names]).order_by(table.c.id)):
                         rows.append(cls(*r))
         except DatabaseError as exc:
-            name = self.path.name if self.path else "the workspace"
-            raise WorkspaceFileError(f"{name}: cannot be read, the file is damaged ({exc.orig})") from None
+            if self.is_database:
+                raise WorkspaceFileError(f"{self.name}: cannot be read ({exc.orig})") from None
+            raise WorkspaceFileError(f"{self.name}: cannot be read, the file is damaged ({exc.orig})") from None
         except (ValueError, TypeError) as exc:
-            name = self.path.name if self.path else "the workspace"
-            raise WorkspaceFileError(f"{name}: holds a value this version cannot read ({exc})") from None
+            raise WorkspaceFileError(f"{self.name}: holds a value this version cannot read ({exc})") from None
         return Workspace(rows)
 
     # ------------------------------------------------------------------ writing
@@ -302,6 +447,11 @@ class Store:
                 yield conn
         except IntegrityError as exc:
             raise WorkspaceFileError(f"the change breaks a rule of the workspace: {exc.orig}") from None
+        except DBAPIError as exc:
+            if not self.is_database:
+                raise
+            # a value out of the server's range, a lost connection, a conflict with another writer
+            raise WorkspaceFileError(f"the database did not take the change ({exc.orig}); nothing was written") from None
 
     @staticmethod
     def _values(e: Entity, *, with_id: bool) -> dict:
@@ -314,6 +464,8 @@ class Store:
         def run(c: Connection) -> Entity:
             with_id = e.id is not None
             res = c.execute(insert(TABLES[type(e)]).values(**self._values(e, with_id=with_id)))
+            if with_id:
+                self._ids_written(c, TABLES[type(e)])
             new_id = e.id if with_id else res.inserted_primary_key[0]
             return dataclasses.replace(e, id=new_id)
 
@@ -337,6 +489,7 @@ class Store:
         def flush() -> None:
             if run:
                 conn.execute(insert(TABLES[type(run[0])]), [self._values(e, with_id=True) for e in run])
+                self._ids_written(conn, TABLES[type(run[0])])
                 run.clear()
 
         for e in entities:
@@ -365,6 +518,48 @@ class Store:
             run.append(e)
         flush()
 
+    def _ids_written(self, conn: Connection, table: Table) -> None:
+        """After rows were written with ids chosen here, keep the database's own id counter past them.
+
+        SQLite's AUTOINCREMENT does this by itself (``sqlite_sequence``). A PostgreSQL sequence does
+        not: without this, the next row added without an id would be given one already taken. The
+        sequence never moves back, so an id is never handed out twice (as with AUTOINCREMENT).
+        """
+        if self.engine.dialect.name != "postgresql":
+            return
+        conn.execute(text(
+            "SELECT setval(s.seq, GREATEST(COALESCE(pg_sequence_last_value(s.seq), 0), "
+            f"(SELECT max(id) FROM {self._quoted(table)})))"
+            " FROM (SELECT pg_get_serial_sequence(:t, 'id')::regclass AS seq) AS s"), {"t": self._quoted(table)})
+
+    def _quoted(self, table: Table) -> str:
+        return self.engine.dialect.identifier_preparer.quote_identifier(table.name)
+
+    def update_fields(self, before: Entity, after: Entity) -> None:
+        """Write the fields in which ``after`` differs from ``before``, if the row still holds ``before``'s.
+
+        Only the changed columns are written, so two people editing different fields of one row
+        (a team database) do not undo each other; if someone else changed the same field since
+        this copy was read, the edit is refused rather than written over theirs.
+        """
+        table = TABLES[type(after)]
+        changed = {n: getattr(after, n) for n in specs(type(after))
+                   if n != "id" and getattr(after, n) != getattr(before, n)}
+        if not changed:
+            return
+        with self.transaction() as c:
+            res = c.execute(update(table)
+                            .where(table.c.id == after.id,
+                                   *[table.c[n].is_not_distinct_from(getattr(before, n)) for n in changed])
+                            .values(**changed))
+            if res.rowcount == 1:
+                return
+            if c.execute(select(table.c.id).where(table.c.id == after.id)).first() is None:
+                raise WorkspaceFileError(f"{type(after).label} {after.id} no longer exists")
+            raise WorkspaceFileError(
+                f"{type(after).label} {after.id} was changed by someone else after you opened the workspace; "
+                "reopen it to see their change (nothing was written)")
+
     def update(self, e: Entity, conn: Connection | None = None) -> None:
         table = TABLES[type(e)]
 
@@ -391,15 +586,18 @@ class Store:
         conn.execute(delete(TABLES[cls]).where(TABLES[cls].c.id == id_))
 
     def next_id(self, cls: type[Entity]) -> int:
-        """The id the next row of ``cls`` would get (ids are never reused: AUTOINCREMENT)."""
-        from sqlalchemy import func
-
+        """The id the next row of ``cls`` would get (ids are never reused: AUTOINCREMENT, or the sequence)."""
         table = TABLES[cls]
         with self.engine.connect() as conn:
             top = conn.execute(select(func.max(table.c.id))).scalar() or 0
             if self.engine.dialect.name == "sqlite":
                 seq = conn.exec_driver_sql(
                     "SELECT seq FROM sqlite_sequence WHERE name = ?", (table.name,)).scalar()
+                top = max(top, seq or 0)
+            elif self.engine.dialect.name == "postgresql":
+                seq = conn.execute(text(
+                    "SELECT pg_sequence_last_value(pg_get_serial_sequence(:t, 'id')::regclass)"),
+                    {"t": self._quoted(table)}).scalar()
                 top = max(top, seq or 0)
         return top + 1
 
@@ -446,7 +644,11 @@ class Store:
         return removal
 
     def integrity_problems(self, *, quick: bool = False) -> list[str]:
-        """SQLite's own integrity and foreign-key checks; empty when the file is sound."""
+        """SQLite's own integrity and foreign-key checks; empty when the file is sound.
+
+        A PostgreSQL server enforces foreign keys as each change is made and looks after its own
+        files, so there is nothing for the program to check: always empty.
+        """
         if self.engine.dialect.name != "sqlite":
             return []
         check = "quick_check" if quick else "integrity_check"
