@@ -12,6 +12,8 @@
     consortium-planner export-xlsx FILE --option NAME -o OUT.xlsx [--schedule BUYER.xlsx --schedule-out F.xlsx]
     consortium-planner export-xlsx FILE --template organisations|requirements -o OUT.xlsx [--filled]
 
+FILE (and OUT of demo and generate) may instead be a team database's URL,
+postgresql://user@host/database (PostgreSQL; needs the 'postgres' extra installed).
 Errors go to stderr with a non-zero exit status.
 """
 
@@ -25,29 +27,34 @@ from pathlib import Path
 COMMANDS = ("demo", "summary", "export-pdf", "generate", "run-demo", "screenshots", "import-xlsx", "export-xlsx")
 
 
+def workspace_arg(text: str) -> str | Path:
+    """A workspace file, or a team database's URL kept as text (a Path would fold its ``//``)."""
+    return text if "://" in text else Path(text)
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="consortium-planner",
                                 description="Model a consortium's capacity, capital and pricing against a tender.")
     sub = p.add_subparsers(dest="command", required=True)
     d = sub.add_parser("demo", help="write the bundled demo workspace")
-    d.add_argument("out", type=Path)
+    d.add_argument("out", type=workspace_arg)
     d.add_argument("--force", action="store_true", help="replace OUT if it exists")
     s = sub.add_parser("summary", help="print the workspace and its analyses")
-    s.add_argument("file", type=Path)
+    s.add_argument("file", type=workspace_arg)
     s.add_argument("--json", action="store_true", help="JSON output (the default)")
     s.add_argument("--option", help="only this consortium option (by name)")
     e = sub.add_parser("export-pdf", help="write a consortium option's investment case as a PDF")
-    e.add_argument("file", type=Path)
+    e.add_argument("file", type=workspace_arg)
     e.add_argument("--option", required=True, help="the consortium option, by name")
     e.add_argument("-o", "--out", type=Path, required=True, help="the PDF to write")
     e.add_argument("--sections", help="comma-separated section keys, e.g. summary,pricing,standing (default: those chosen in the GUI, else all)")
     g = sub.add_parser("generate", help="write a synthetic workspace for benchmarks")
     g.add_argument("--size", choices=["large"], default="large")
     g.add_argument("--seed", type=int, default=1)
-    g.add_argument("out", type=Path)
+    g.add_argument("out", type=workspace_arg)
     g.add_argument("--force", action="store_true")
     r = sub.add_parser("run-demo", help="open the GUI on the demo; without a display, export headless")
-    r.add_argument("file", type=Path)
+    r.add_argument("file", type=workspace_arg)
     r.add_argument("--out", type=Path, default=Path("out"))
     sc = sub.add_parser("screenshots", help="save offscreen screenshots of the main window")
     sc.add_argument("out", type=Path)
@@ -55,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
                        description="Checks every row first: if anything is wrong, the problems are listed by "
                                    "sheet, row and column and nothing is imported. Otherwise the workspace is "
                                    "backed up and every row is written in one transaction.")
-    i.add_argument("file", type=Path, help="the workspace")
+    i.add_argument("file", type=workspace_arg, help="the workspace (file or database URL)")
     i.add_argument("workbook", type=Path, help="the .xlsx to import")
     i.add_argument("--kind", choices=["organisations", "requirements", "schedule"],
                    help="what the workbook is (default: our template if it is one, else a pricing schedule)")
@@ -68,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--area", default="", help="pricing schedule: one area for every row (no area column)")
     i.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
     x = sub.add_parser("export-xlsx", help="export an option as a workbook, or a template")
-    x.add_argument("file", type=Path, help="the workspace")
+    x.add_argument("file", type=workspace_arg, help="the workspace (file or database URL)")
     x.add_argument("--option", help="the consortium option, by name")
     x.add_argument("--template", choices=["organisations", "requirements"], help="write a template instead")
     x.add_argument("--filled", action="store_true", help="template: with the workspace's rows (for a round trip)")
@@ -107,9 +114,13 @@ def main(argv: list[str] | None = None) -> int:
 def cmd_demo(args) -> int:
     from .services.demo import write_demo
 
-    if args.out.exists() and not args.force:
+    if isinstance(args.out, Path) and args.out.exists() and not args.force:
         return _fail(f"{args.out}: already exists (use --force to replace it)")
     path = write_demo(args.out, overwrite=True)
+    if not isinstance(path, Path):
+        from .store.workspace_file import display_url
+
+        path = display_url(path)
     print(f"Wrote the demo workspace to {path}")
     return 0
 
@@ -164,11 +175,16 @@ def cmd_export_pdf(args) -> int:
 def cmd_generate(args) -> int:
     from .services.generate import write_large
 
-    if args.out.exists() and not args.force:
-        return _fail(f"{args.out}: already exists (use --force to replace it)")
-    if args.out.exists():
-        args.out.unlink()
+    if isinstance(args.out, Path):
+        if args.out.exists() and not args.force:
+            return _fail(f"{args.out}: already exists (use --force to replace it)")
+        if args.out.exists():
+            args.out.unlink()
     path = write_large(args.out, seed=args.seed)
+    if not isinstance(path, Path):
+        from .store.workspace_file import display_url
+
+        path = display_url(path)
     print(f"Wrote a large synthetic workspace to {path}")
     return 0
 
