@@ -28,6 +28,8 @@ from ..services.session import (
     WorkspaceFileError,
     WorkspaceLocked,
     WorkspaceSession,
+    display_url,
+    is_database_url,
     list_backups,
     restore_backup,
 )
@@ -124,6 +126,19 @@ class Messages:
         return descriptions.index(item) if ok and item in descriptions else None
 
     @staticmethod
+    def ask_database_url(parent: QWidget, last: str) -> str | None:
+        """The URL of a team database (PostgreSQL); ``last`` (never with a password) is offered first."""
+        from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+        text, ok = QInputDialog.getText(
+            parent, "Open team database",
+            "PostgreSQL database URL, for example postgresql://alice@db.example.org/bids\n\n"
+            "A password typed into the URL is used for this connection only and never saved;\n"
+            "a ~/.pgpass file (or PGPASSWORD) saves typing it. An empty database becomes a new workspace.",
+            QLineEdit.EchoMode.Normal, last)
+        return text.strip() if ok and text.strip() else None
+
+    @staticmethod
     def about(parent: QWidget) -> None:
         QMessageBox.about(parent, f"About {APP_NAME}", (
             f"<h3>{APP_NAME} {__version__}</h3>"
@@ -204,6 +219,8 @@ class MainWindow(QMainWindow):
         K = QKeySequence.StandardKey
         self.act_new = self._act("&New workspace…", self.new_workspace, K.New, "Create an empty workspace file")
         self.act_open = self._act("&Open workspace…", self.open_dialog, K.Open)
+        self.act_open_db = self._act("Open &team database…", self.open_database_dialog,
+                                     tip="Open a workspace shared by a team in a PostgreSQL database")
         self.act_save = self._act("&Save", self.save, K.Save, "Every change is saved as you make it")
         self.act_save_as = self._act("Save &As…", self.save_as, K.SaveAs)
         self.act_close = self._act("&Close workspace", self.close_workspace, K.Close)
@@ -237,7 +254,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
-        for a in (self.act_new, self.act_open):
+        for a in (self.act_new, self.act_open, self.act_open_db):
             file_menu.addAction(a)
         self.recent_menu = file_menu.addMenu("Open &Recent")
         file_menu.addSeparator()
@@ -265,7 +282,8 @@ class MainWindow(QMainWindow):
             value = [value]
         return [v for v in (value or []) if v]
 
-    def _remember(self, path: Path) -> None:
+    def _remember(self, path: Path | str) -> None:
+        """Remember a file, or a database URL as ``display_url`` gives it (never with a password)."""
         items = [str(path)] + [p for p in self.recent_files() if p != str(path)]
         self.settings.setValue("recent_files", items[:MAX_RECENT])
         self._rebuild_recent()
@@ -274,7 +292,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.clear()
         files = self.recent_files()
         for i, p in enumerate(files, 1):
-            act = self.recent_menu.addAction(f"&{i} {Path(p).name}")
+            act = self.recent_menu.addAction(f"&{i} {display_url(p) if is_database_url(p) else Path(p).name}")
             act.setToolTip(p)
             act.triggered.connect(lambda _=False, p=p: self._open_recent(p))
         self.recent_menu.setEnabled(bool(files))
@@ -305,8 +323,30 @@ class MainWindow(QMainWindow):
         if path:
             self.open_path(path)
 
+    def open_database_dialog(self) -> None:
+        """File → Open team database…: ask for the URL (offering the last one, without its password)."""
+        url = Messages.ask_database_url(self, str(self.settings.value("team/last_url", "") or ""))
+        if url:
+            self.open_path(url)
+
+    def open_database(self, url: str) -> bool:
+        """Open a team database (an empty one becomes a new workspace). No lock and no backups here."""
+        try:
+            session = WorkspaceSession.open(url)
+        except (WorkspaceFileError, OSError) as exc:
+            Messages.error(self, "Cannot open team database", str(exc))
+            return False
+        self.settings.setValue("team/last_url", session.location)  # without the password
+        self.set_session(session)
+        return True
+
     def open_path(self, path: str | Path) -> bool:
-        """Open a workspace; if another program has it, offer read-only; if damaged, offer a backup."""
+        """Open a workspace; if another program has it, offer read-only; if damaged, offer a backup.
+
+        A database URL (``postgresql://…``) opens a team database instead.
+        """
+        if is_database_url(path):
+            return self.open_database(str(path))
         path = Path(path)
         try:
             session = WorkspaceSession.open(path)
@@ -384,8 +424,7 @@ class MainWindow(QMainWindow):
             options_table = self.pages["Consortium options"].master.table  # type: ignore[attr-defined]
             options_table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
             options_table.addActions([self.act_export_case, self.act_export_workbook])
-            if session.path is not None:
-                self._remember(session.path)
+            self._remember(session.path if session.path is not None else session.location)
             self.navigator.setCurrentRow(2 if session.ws.count(ConsortiumOption) else 0)
         else:
             self.stack.setCurrentWidget(self.welcome)
@@ -426,7 +465,8 @@ class MainWindow(QMainWindow):
         self.set_session(None)
 
     def save(self) -> None:
-        self.statusBar().showMessage("Every change is already saved in the workspace file.", 4000)
+        where = "workspace file" if self.controller is None or self.controller.session.path else "team database"
+        self.statusBar().showMessage(f"Every change is already saved in the {where}.", 4000)
 
     def save_as(self) -> None:
         if self.controller is None:
@@ -672,14 +712,14 @@ class MainWindow(QMainWindow):
 
         self.status_path.setText(
             f"{n(ws.count(Organisation), 'organisation')} · {n(ws.count(Tender), 'tender')} · "
-            f"{n(ws.count(ConsortiumOption), 'option')} · {path if path else 'database'}")
+            f"{n(ws.count(ConsortiumOption), 'option')} · {path if path else c.session.location}")
 
     def _update_title(self) -> None:
         if self.controller is None:
             self.setWindowTitle(APP_NAME)
             return
         path = self.controller.session.path
-        name = path.name if path else "database"
+        name = path.name if path else self.controller.session.location
         ro = " [read-only]" if self.controller.session.store.read_only else ""
         self.setWindowTitle(f"{name}{ro} — {APP_NAME}")
         self.setWindowFilePath(str(path) if path else "")
@@ -689,6 +729,9 @@ class MainWindow(QMainWindow):
         for a in (self.act_save, self.act_save_as, self.act_restore, self.act_close, self.act_export_case,
                   self.act_export_orgs, self.act_export_reqs, self.act_export_workbook):
             a.setEnabled(has)
+        is_file = has and self.controller.session.path is not None  # type: ignore[union-attr]
+        self.act_save_as.setEnabled(is_file)  # Save As and backups are for files; a database has the server's
+        self.act_restore.setEnabled(is_file)
         self.act_import.setEnabled(has and not self.controller.session.read_only)  # type: ignore[union-attr]
 
     def _show_page(self, row: int) -> None:
