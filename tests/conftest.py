@@ -75,7 +75,9 @@ def pg_server():
 
     url = os.environ.get(pg.ENV_URL)
     if url:
-        yield url
+        from consortium_planner.store.workspace_file import database_url
+
+        yield database_url(url).render_as_string(hide_password=False)  # postgresql:// → psycopg 3
         return
     with pg.private_server() as admin_url:
         yield admin_url
