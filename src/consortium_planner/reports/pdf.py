@@ -24,7 +24,6 @@ from __future__ import annotations
 import io
 import math
 import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -78,6 +77,7 @@ from .case import (
     Table,
     format_value,
 )
+from .files import atomic_write
 
 __all__ = ["FONT", "FONT_BOLD", "Cancelled", "register_fonts", "render_pdf", "render_pdf_bytes"]
 
@@ -1138,16 +1138,6 @@ def render_pdf_bytes(case: InvestmentCase, progress: Progress | None = None,
 def render_pdf(case: InvestmentCase, path: str | os.PathLike, progress: Progress | None = None,
                cancelled: Callable[[], bool] | None = None) -> Path:
     """Write ``case`` as a PDF to ``path`` (atomically: a cancelled or failed render writes nothing)."""
-    target = Path(path)
     data = render_pdf_bytes(case, progress, cancelled)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".case-", suffix=".pdf", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    return atomic_write(path, lambda tmp: tmp.write_bytes(data))
 

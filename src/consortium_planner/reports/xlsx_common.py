@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,6 +19,8 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+from .files import atomic_write
 
 GBP = '"£"#,##0.00;[Red]-"£"#,##0.00'
 GBP_WHOLE = '"£"#,##0;[Red]-"£"#,##0'
@@ -116,14 +117,4 @@ def header_row(ws: Worksheet, row: int, titles: list[str] | tuple[str, ...], *, 
 
 def save_atomically(wb: Workbook, path: str | os.PathLike) -> Path:
     """Save to a temporary file beside ``path``, then rename over it: never a half-written workbook."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem[:20]}-", suffix=".xlsx", dir=target.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    return atomic_write(path, lambda tmp: wb.save(tmp))
