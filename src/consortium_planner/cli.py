@@ -252,6 +252,14 @@ def _column_mapping(args, grid):
     return mapping_for_headers(grid, sheet, header_row, columns if args.map else base.columns, fixed_area=args.area)
 
 
+def _describe_mapping(m, how: str) -> str:
+    from .services.tabular import MAPPABLE_FIELDS, column_letter
+
+    cols = ", ".join(f"{f}={column_letter(m.columns[f])}" for f, _l, _r in MAPPABLE_FIELDS if f in m.columns)
+    area = f", area '{m.fixed_area}' for every row" if m.fixed_area else ""
+    return f"Mapping ({how}): sheet '{m.sheet}', header row {m.header_row}, {cols}{area}"
+
+
 def cmd_import_xlsx(args) -> int:
     from .services import xlsx_import
     from .services.importing import ImportRefused
@@ -269,18 +277,17 @@ def cmd_import_xlsx(args) -> int:
                                     mapping=_column_mapping(args, grid) if kind == "schedule" else None)
         plan = prepared.plan
         if prepared.mapping is not None:
-            m = prepared.mapping
-            from .services.tabular import MAPPABLE_FIELDS, column_letter
-
-            cols = ", ".join(f"{f}={column_letter(m.columns[f])}" for f, _l, _r in MAPPABLE_FIELDS if f in m.columns)
-            area = f", area '{m.fixed_area}' for every row" if m.fixed_area else ""
-            print(f"Mapping ({prepared.mapping_source}): sheet '{m.sheet}', header row {m.header_row}, {cols}{area}")
+            print(_describe_mapping(prepared.mapping, prepared.mapping_source))
         for w in plan.warnings:
             print(f"warning: {w}", file=sys.stderr)
         if plan.problems:
             for p in plan.problems:
                 print(f"problem: {p}", file=sys.stderr)
             return _fail(f"{args.workbook.name}: {len(plan.problems)} problem(s); nothing was imported")
+        if not plan.rows:
+            print(f"Nothing to import from {args.workbook.name}: every row is already in the workspace as it is "
+                  f"({plan.counts_text()})")
+            return 0
         if args.dry_run:
             print(f"Would import from {args.workbook.name}: {plan.summary()} (dry run: nothing written)")
             return 0
@@ -331,16 +338,19 @@ def cmd_export_xlsx(args) -> int:
 def _fill_schedule(ws, results, source: Path, destination: Path) -> int:
     from .reports.schedule_fill import fill_pricing_schedule
     from .services import xlsx_import
-    from .services.schedule_import import remembered_mapping
+    from .services.schedule_import import guess_mapping, remembered_mapping
 
     try:
         grid = xlsx_import.read(source)
     except xlsx_import.WorkbookRefused as exc:
         return _fail(str(exc))
-    mapping = remembered_mapping(ws, grid)
+    mapping, how = remembered_mapping(ws, grid), "remembered"
     if mapping is None:
-        return _fail(f"{source.name}: this layout has not been mapped yet; import it once with import-xlsx "
-                     "(the mapping is remembered in the workspace), then export again")
+        mapping, how = guess_mapping(grid), "guessed"
+    if mapping is None:
+        return _fail(f"{source.name}: no sheet has a header row naming a service line and a volume; map it "
+                     "once with import-xlsx --sheet/--header-row/--map (the mapping is remembered), then export again")
+    print(_describe_mapping(mapping, how))
     schedule = results.get("prices")
     if not hasattr(schedule, "lines"):
         return _fail(f"no prices to fill in: {schedule.get('error') if isinstance(schedule, dict) else schedule}")

@@ -185,3 +185,20 @@ def test_the_sheet_name_matches_without_case(schedule, tmp_path):
     buyer_workbook(source, schedule)
     m = ColumnMapping(" pricing schedule ", 3, columns=FULL, headers=HEADERS)
     assert fill_pricing_schedule(source, m, schedule, dest).rows_filled == 5
+
+
+def test_headings_and_total_lines_are_left_alone_without_a_problem(schedule, tmp_path):
+    source, dest = tmp_path / "buyer.xlsx", tmp_path / "priced.xlsx"
+    buyer_workbook(source, schedule)
+    wb = openpyxl.load_workbook(source)
+    sheet = wb[SHEET]
+    sheet.cell(row=13, column=LINE, value="Community services")  # a section heading: no area, no volume
+    sheet.cell(row=14, column=LINE, value="Sub-total: Lot 1")  # the buyer's own sum row
+    sheet.cell(row=14, column=TOTAL, value="=SUM(A4:A10)")
+    sheet.cell(row=15, column=LINE, value="Grand total")
+    wb.save(source)
+    result = fill_pricing_schedule(source, mapping(**FULL), schedule, dest)
+    assert {p.row for p in result.problems} == {7, 9}  # only the rows of the first test
+    after = openpyxl.load_workbook(dest)[SHEET]
+    assert after.cell(row=14, column=TOTAL).value == "=SUM(A4:A10)"
+    assert after.cell(row=13, column=UNIT).value is None and after.cell(row=15, column=UNIT).value is None

@@ -196,3 +196,24 @@ def test_a_schedule_with_nothing_new_changes_nothing_not_even_the_layout_memory(
     plan = plan_schedule(grid, guess_mapping(grid), s.ws, tender_id(s.ws), s.store.next_id)
     assert plan.rows == [] and len(plan.unchanged) == 1 and plan.counts_text() == "requirements: 1 unchanged"
     s.close()
+
+
+def test_headings_and_total_rows_are_skipped_with_a_warning_but_a_missing_volume_is_a_problem(small_workspace):
+    s = WorkspaceSession.open(small_workspace)
+    grid = buyer_grid([
+        ("Lot 7", "Community services", None, None, None, None, None),  # a section heading
+        ("Lot 7", "Day care", "East", D("10"), None, None, None),
+        ("Lot 7", "Day care", "West", None, None, None, None),  # a real row without its volume
+        (None, "Total", None, None, None, None, "=SUM(G5:G7)"),
+        (None, "Sub-total: Lot 7", "East", None, None, None, None),
+    ])
+    plan = plan_schedule(grid, guess_mapping(grid), s.ws, tender_id(s.ws), s.store.next_id)
+    assert [(p.row, p.column) for p in plan.problems] == [(7, 4)]
+    assert [w.row for w in plan.warnings] == [5, 8, 9]
+    assert all("heading or a total" in w.reason for w in plan.warnings)
+    # under one area for every row, a heading has an "area": only total lines are skipped
+    fixed = mapping_for_headers(grid, "Pricing schedule", 4, {"service_line": 2, "volume": 4}, fixed_area="East")
+    plan = plan_schedule(grid, fixed, s.ws, tender_id(s.ws), s.store.next_id)
+    assert [p.row for p in plan.problems] == [5, 7]
+    assert [w.row for w in plan.warnings] == [8, 9]
+    s.close()

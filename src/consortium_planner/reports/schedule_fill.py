@@ -38,6 +38,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..domain.model import key
 from ..domain.money import quantize
 from ..domain.pricing import PriceSchedule
+from ..services.schedule_import import is_total_line
 from ..services.tabular import ColumnMapping, Problem
 from ..services.workbook_in import open_for_filling
 from .xlsx_common import GBP, put_formula, put_money, save_atomically
@@ -90,6 +91,13 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
+def _blank(ws: Worksheet, row: int, column: int | None) -> bool:
+    if column is None:
+        return True
+    value = ws.cell(row=row, column=column).value
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def fill_pricing_schedule(source: str | Path, mapping: ColumnMapping, schedule: PriceSchedule,
                           destination: str | Path) -> FillResult:
     """Write our year-one prices into a copy of the buyer's pricing schedule (see the module's docstring).
@@ -133,10 +141,12 @@ def fill_pricing_schedule(source: str | Path, mapping: ColumnMapping, schedule: 
     for row in range(mapping.header_row + 1, ws.max_row + 1):
         raw = ws.cell(row=row, column=line_col).value
         line = "" if raw is None else " ".join(str(raw).split())
-        if not line:
-            continue
+        if not line or is_total_line(line):
+            continue  # a subtotal or total: the buyer's own formulas add up the prices we write
         price = prices.get(key(line))
         if price is None:
+            if _blank(ws, row, volume_col) and _blank(ws, row, mapping.column("area")):
+                continue  # a section heading (no area, no volume), as the import skips it
             problem(row, line_col, f"we do not price the service line {line!r} in this option: the row is left as "
                                    "it was")
             continue

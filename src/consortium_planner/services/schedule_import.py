@@ -185,12 +185,24 @@ def data_rows(sheet: SheetGrid, mapping: ColumnMapping) -> Iterable[tuple[int, t
         yield r, values
 
 
+TOTAL_WORDS = ("total", "subtotal", "sub-total", "sub total", "grand total", "totals")
+
+
+def is_total_line(text: object) -> bool:
+    """'Total', 'Sub-total: Lot 1', 'GRAND TOTAL' — a schedule's sum row, not a service."""
+    if not isinstance(text, str):
+        return False
+    words = text.strip().casefold()
+    return any(words == w or words.startswith(w + " ") or words.startswith(w + ":") for w in TOTAL_WORDS)
+
+
 def plan_schedule(grid: WorkbookGrid, mapping: ColumnMapping, ws: Workspace, tender_id: int,
                   next_id: NextId, *, remember: bool = True) -> ImportPlan:
     """Requirements (and lots) for ``tender_id`` from a buyer's schedule, with every problem listed.
 
-    A row with a service line but no volume (or no area) is a problem; a row with no service line
-    (a subtotal, a section heading) is skipped, with a warning the preview shows. Two rows for the same lot, service line and area are a problem: the buyer
+    A row with a service line but no volume (or no area) is a problem. Rows that are not services
+    are skipped, each with a warning the preview shows: no service line (a subtotal), or neither an
+    area nor a volume (a section heading), or a "Total"/"Sub-total" line without a volume. Two rows for the same lot, service line and area are a problem: the buyer
     may mean two different things, and adding them up silently could double-count.
     """
     plan = ImportPlan(source=grid.source, what="pricing schedule")
@@ -247,6 +259,12 @@ def plan_schedule(grid: WorkbookGrid, mapping: ColumnMapping, ws: Workspace, ten
         raw = {"service_line": service, "area": area, "annual_volume": at(values, "volume")}
         if mapping.column("unit") is not None and not is_blank([at(values, "unit")]):
             raw["unit"] = at(values, "unit")
+        if is_blank([raw["annual_volume"]]) and (is_blank([area]) or is_total_line(service)):
+            if new_lot is not None:
+                b.forget(new_lot)
+            b.warning(sheet.name, r, mapping.column("service_line"),
+                      "skipped: no area or volume (a heading or a total?)", headers.get("service_line", ""))
+            continue
         if is_blank([raw["annual_volume"]]):
             b.problem(sheet.name, r, mapping.column("volume"), "Annual volume: a value is required",
                       headers.get("volume", ""))
