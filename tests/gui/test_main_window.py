@@ -30,6 +30,17 @@ def test_opens_a_workspace_and_shows_its_name(window, small_workspace):
     assert window.navigator.count() == 4
 
 
+def test_opening_the_file_already_open_is_not_taken_for_another_program(window, small_workspace, monkeypatch):
+    asked: list[str] = []
+    monkeypatch.setattr(Messages, "ask_read_only", staticmethod(lambda parent, text: asked.append(text) or False))
+    assert window.open_path(small_workspace)
+    controller = window.controller
+    # File → Open or a recent file on the workspace this window has open: nothing to do, no "in use"
+    assert window.open_path(Path(str(small_workspace)).parent / ".." / small_workspace.parent.name / "small.cplan")
+    assert window.controller is controller and not controller.session.read_only
+    assert asked == [] and window.errors == []
+
+
 def test_corrupt_file_gets_a_message_and_nothing_changes(window, tmp_path):
     bad = tmp_path / "bad.cplan"
     bad.write_bytes(b"definitely not sqlite" * 20)

@@ -168,6 +168,13 @@ class WelcomePage(QWidget):
         layout.addStretch(2)
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (b.exists() and a.exists() and a.samefile(b))
+    except OSError:
+        return False
+
+
 class MainWindow(QMainWindow):
     workspace_opened = Signal(object)  # WorkspaceController or None
 
@@ -348,6 +355,10 @@ class MainWindow(QMainWindow):
         if is_database_url(path):
             return self.open_database(str(path))
         path = Path(path)
+        current = self.controller.session.path if self.controller is not None else None
+        if current is not None and _same_file(current, path):
+            self.statusBar().showMessage(f"{path.name} is already open.", 4000)
+            return True  # not "in use by another program": it is this window's own
         try:
             session = WorkspaceSession.open(path)
         except WorkspaceLocked as exc:
