@@ -41,7 +41,7 @@ def _bench(label: str, path: Path, option_name: str | None, target_ms: float, re
 
     results = analyse_option(ws, oid)
     saving: list[float] = []
-    save = workbook._atomic_save
+    save = workbook.save_atomically
 
     def timed_save(wb, where):
         t = time.perf_counter()
@@ -56,11 +56,11 @@ def _bench(label: str, path: Path, option_name: str | None, target_ms: float, re
     saving.clear()
     report(f"xlsx export: {label}, write (analyses given)",
            *timed(lambda: workbook.write_option_workbook(ws, oid, target, results=results), repeat))
-    workbook._atomic_save = timed_save
+    workbook.save_atomically = timed_save
     try:
         workbook.write_option_workbook(ws, oid, target, results=results)
     finally:
-        workbook._atomic_save = save
+        workbook.save_atomically = save
     wb = load_workbook(target, read_only=True)
     cells = sum(s.max_row * s.max_column for s in wb.worksheets)
     wb.close()
