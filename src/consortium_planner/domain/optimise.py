@@ -32,10 +32,12 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
-from scipy.optimize import linprog
+
+if TYPE_CHECKING:  # scipy is imported when the optimiser runs: it costs ~1 s at start-up otherwise
+    from scipy import sparse
 
 from .capacity import (
     PCT,
@@ -314,6 +316,8 @@ def optimise(
     status_failed: str | None = None
     relaxed = False
     if n:
+        from scipy.optimize import linprog
+
         lp = _build(ctx, variables, caps_int, min_pct, max_pct, total_required, rules)
         stage(0.4, "Solving")
         t = time.perf_counter()
@@ -461,6 +465,8 @@ def _build(
     total_required: Decimal,
     rules: OptimiseRules,
 ) -> _LP:
+    from scipy import sparse
+
     n = len(variables)
     costs = np.array([float(v.cost) for v in variables])
     if rules.local_first and rules.local_discount_pct > 0:
