@@ -93,6 +93,31 @@ def test_replace_allocations_is_exactly_reversible(session):
     assert {(a.requirement_id, a.member_id): a.volume for a in session.ws.allocations(ids["op"])} == vols
 
 
+def test_a_batch_never_writes_over_a_change_made_since_it_was_read(session):
+    """Undo of an import or an optimised allocation writes only what it changed, and only if the
+    rows still hold what it read; otherwise nothing of the batch is written (a team database)."""
+    import dataclasses
+
+    from consortium_planner.services.session import Batch, WorkspaceFileError
+    from consortium_planner.store.workspace_file import Store
+
+    ids = session.ids
+    r1, r2 = session.ws.get(Requirement, ids["r1"]), session.ws.get(Requirement, ids["r2"])
+    batch = Batch(before=[r1, r2], after=[dataclasses.replace(r1, annual_volume=Decimal(1100)),
+                                          dataclasses.replace(r2, annual_volume=Decimal(550))])
+    # someone else changes r2's volume in the file after this session read it
+    session.store.update(dataclasses.replace(r2, annual_volume=Decimal(999)))
+    with pytest.raises(WorkspaceFileError, match="changed by someone else"):
+        session.apply_batch(batch)
+    with Store.open(session.path, read_only=True) as other:
+        volumes = {r.id: r.annual_volume for r in other.load().all(Requirement)}
+    assert volumes == {ids["r1"]: Decimal(1000), ids["r2"]: Decimal(999)}  # r1 untouched too: all or nothing
+    # a different field of the same row changed by someone else does not stop it
+    session.store.update(dataclasses.replace(r2, unit="visit"))
+    session.apply_batch(batch)
+    assert session.ws.get(Requirement, ids["r2"]).annual_volume == Decimal(550)
+
+
 def test_delete_and_restore(session):
     before = reopened(session)
     removal, changes = session.delete(Organisation, session.ids["a"])

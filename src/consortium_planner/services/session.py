@@ -227,8 +227,8 @@ class WorkspaceSession:
         with self.store.transaction() as conn:
             self.store.delete_rows(conn, b.deleted)
             self.store.insert_rows(conn, b.inserted)
-            for e in b.after:
-                self.store.update(e, conn)
+            for old, new in zip(b.before, b.after, strict=True):
+                self.store.update_fields(old, new, conn)  # only what changed, and only if still as read
         for e in b.deleted:
             self.ws.remove(type(e), e.id)  # type: ignore[arg-type]
         for e in b.inserted + b.after:

@@ -535,7 +535,7 @@ class Store:
     def _quoted(self, table: Table) -> str:
         return self.engine.dialect.identifier_preparer.quote_identifier(table.name)
 
-    def update_fields(self, before: Entity, after: Entity) -> None:
+    def update_fields(self, before: Entity, after: Entity, conn: Connection | None = None) -> None:
         """Write the fields in which ``after`` differs from ``before``, if the row still holds ``before``'s.
 
         Only the changed columns are written, so two people editing different fields of one row
@@ -547,7 +547,8 @@ class Store:
                    if n != "id" and getattr(after, n) != getattr(before, n)}
         if not changed:
             return
-        with self.transaction() as c:
+
+        def run(c: Connection) -> None:
             res = c.execute(update(table)
                             .where(table.c.id == after.id,
                                    *[table.c[n].is_not_distinct_from(getattr(before, n)) for n in changed])
@@ -559,6 +560,12 @@ class Store:
             raise WorkspaceFileError(
                 f"{type(after).label} {after.id} was changed by someone else after you opened the workspace; "
                 "reopen it to see their change (nothing was written)")
+
+        if conn is not None:
+            run(conn)  # inside the caller's transaction: a refusal rolls back the whole batch
+        else:
+            with self.transaction() as c:
+                run(c)
 
     def update(self, e: Entity, conn: Connection | None = None) -> None:
         table = TABLES[type(e)]
