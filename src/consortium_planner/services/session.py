@@ -121,13 +121,6 @@ class WorkspaceSession:
         self.ws.put(updated)
         return self._notify(Changes.of([updated], structural=False))
 
-    def replace(self, entity: Entity) -> Changes:
-        """Write a whole row back (used by undo)."""
-        self._check(entity)
-        self.store.update(entity)
-        self.ws.put(entity)
-        return self._notify(Changes.of([entity], structural=False))
-
     def add(self, cls: type[Entity] | str, values: dict[str, Any] | None = None) -> tuple[Entity, Changes]:
         cls = ENTITY_BY_NAME[cls] if isinstance(cls, str) else cls
         entity = build(cls, dict(values or {}))
