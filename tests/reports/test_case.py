@@ -10,7 +10,6 @@ import pytest
 
 from consortium_planner.domain.model import Organisation, Setting
 from consortium_planner.domain.money import format_gbp
-from consortium_planner.domain.workspace import Workspace
 from consortium_planner.reports import case as case_mod
 from consortium_planner.reports.case import (
     NARRATIVE_SECTIONS,
@@ -26,30 +25,13 @@ from consortium_planner.reports.case import (
     check_sections,
     format_value,
     narrative_key,
-    option_by_name,
     slug,
 )
 from consortium_planner.services import analyses
-from consortium_planner.services.demo import build_demo_entities, load_demo_source
 from consortium_planner.services.summary import summary
 
 SPV = "Special purpose vehicle"
 ON = dt.date(2026, 11, 25)
-
-
-@pytest.fixture(scope="module")
-def ws() -> Workspace:
-    return Workspace(build_demo_entities(load_demo_source()))
-
-
-@pytest.fixture(scope="module")
-def spv_id(ws) -> int:
-    return option_by_name(ws, SPV).id
-
-
-@pytest.fixture(scope="module")
-def results(ws, spv_id):
-    return analyses.analyse_option(ws, spv_id)
 
 
 @pytest.fixture(scope="module")

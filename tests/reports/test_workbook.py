@@ -16,32 +16,14 @@ from openpyxl.utils import range_boundaries
 
 from consortium_planner.domain.model import Organisation, Tender
 from consortium_planner.domain.money import quantize
-from consortium_planner.domain.workspace import Workspace
 from consortium_planner.reports.case import option_by_name
 from consortium_planner.reports.pdf import Cancelled
 from consortium_planner.reports.workbook import SHEETS, half_even, write_option_workbook
 from consortium_planner.reports.xlsx_common import GBP
-from consortium_planner.services import analyses
-from consortium_planner.services.demo import build_demo_entities, load_demo_source
 
 SPV = "Special purpose vehicle"
 PENNY = Decimal("0.005")
 SOFFICE_TIMEOUT = 120
-
-
-@pytest.fixture(scope="module")
-def ws() -> Workspace:
-    return Workspace(build_demo_entities(load_demo_source()))
-
-
-@pytest.fixture(scope="module")
-def spv_id(ws) -> int:
-    return option_by_name(ws, SPV).id
-
-
-@pytest.fixture(scope="module")
-def results(ws, spv_id):
-    return analyses.analyse_option(ws, spv_id)
 
 
 @pytest.fixture(scope="module")
