@@ -19,7 +19,7 @@ from views_support import (  # noqa: F401 (fixtures)
 
 from consortium_planner.domain.capacity import CoverageStatus
 from consortium_planner.domain.model import Allocation, ConsortiumOption, Member
-from consortium_planner.domain.optimise import Cancelled
+from consortium_planner.domain.tasks import Cancelled
 from consortium_planner.gui import capacity_view
 from consortium_planner.gui.capacity_view import (
     CELL_ROLE,

@@ -400,7 +400,7 @@ def test_representative_dialogs_for_screenshots(qtbot, qsettings, tmp_path):
 
 
 def test_cancelled_reading_changes_nothing(window, qtbot, tmp_path, monkeypatch):
-    from consortium_planner.services.workbook_in import Cancelled
+    from consortium_planner.domain.tasks import Cancelled
 
     def read(path, cancelled=None):
         raise Cancelled()

@@ -141,7 +141,7 @@ def test_cancelled_workbook_export_writes_nothing(demo_window, qtbot, tmp_path):
     task.cancel()
     with qtbot.waitSignal(task.failed, timeout=60000) as blocker:
         task.start()
-    from consortium_planner.reports.pdf import Cancelled
+    from consortium_planner.domain.tasks import Cancelled
 
     assert isinstance(blocker.args[0], Cancelled) and not target.exists()
 

@@ -28,6 +28,7 @@ from consortium_planner.reports.case import (
     slug,
 )
 from consortium_planner.services import analyses
+from consortium_planner.services.pipeline import Refusal
 from consortium_planner.services.summary import summary
 
 SPV = "Special purpose vehicle"
@@ -168,7 +169,7 @@ def test_a_section_whose_analysis_is_missing_is_left_out(ws, spv_id, monkeypatch
 
 def test_a_failed_analysis_is_left_out_and_named_under_risks(ws, spv_id, results):
     broken = dict(results)
-    broken["prices"] = {"error": "no cost profile for homecare"}
+    broken["prices"] = Refusal("prices", "no cost profile for homecare")
     broken.pop("evaluation")
     built = build_case(ws, spv_id, results=broken, on=ON)
     assert "pricing" not in built.keys()

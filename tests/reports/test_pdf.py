@@ -11,8 +11,9 @@ from pypdf import PdfReader
 
 from consortium_planner.domain.model import Organisation, Setting
 from consortium_planner.domain.money import format_gbp
+from consortium_planner.domain.tasks import Cancelled
 from consortium_planner.reports.case import build_case, option_by_name
-from consortium_planner.reports.pdf import Cancelled, render_pdf, render_pdf_bytes
+from consortium_planner.reports.pdf import render_pdf, render_pdf_bytes
 from consortium_planner.services import analyses
 from consortium_planner.services.demo import write_demo
 from consortium_planner.services.session import WorkspaceSession

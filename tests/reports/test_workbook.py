@@ -16,10 +16,11 @@ from openpyxl.utils import range_boundaries
 
 from consortium_planner.domain.model import Organisation, Tender
 from consortium_planner.domain.money import quantize
+from consortium_planner.domain.tasks import Cancelled
 from consortium_planner.reports.case import option_by_name
-from consortium_planner.reports.pdf import Cancelled
 from consortium_planner.reports.workbook import SHEETS, half_even, write_option_workbook
 from consortium_planner.reports.xlsx_common import GBP
+from consortium_planner.services.pipeline import Refusal
 
 SPV = "Special purpose vehicle"
 PENNY = Decimal("0.005")
@@ -234,7 +235,7 @@ def test_user_text_that_looks_like_a_formula_is_written_as_text(ws, spv_id, tmp_
 def test_an_analysis_that_failed_is_one_line_on_its_sheet(ws, spv_id, results, tmp_path):
     broken = dict(results)
     for name in ("coverage", "standing", "prices", "projection", "funding", "returns"):
-        broken[name] = {"error": f"{name} went wrong"}
+        broken[name] = Refusal(name, f"{name} went wrong")
     path = write_option_workbook(ws, spv_id, tmp_path / "broken.xlsx", results=broken)
     book = openpyxl.load_workbook(path)
     texts = {s.title: [c.value for row in s.iter_rows() for c in row if isinstance(c.value, str)]
@@ -250,7 +251,7 @@ def test_an_analysis_that_failed_is_one_line_on_its_sheet(ws, spv_id, results, t
 
 def test_missing_results_after_a_price_failure_are_explained(ws, spv_id, results, tmp_path):
     partial = {k: v for k, v in results.items() if k not in ("evaluation", "projection", "funding", "returns")}
-    partial["prices"] = {"error": "no cost profiles"}
+    partial["prices"] = Refusal("prices", "no cost profiles")
     path = write_option_workbook(ws, spv_id, tmp_path / "partial.xlsx", results=partial)
     texts = [c.value for row in openpyxl.load_workbook(path)["Returns"].iter_rows() for c in row]
     assert any(isinstance(t, str) and "could not be computed" in t for t in texts)

@@ -6,11 +6,14 @@ the tender's competitor assumptions.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .findings import Finding, Severity
 from .model import Competitor as CompetitorAssumption
 from .model import ConsortiumOption, Tender
+from .money import quantize
 from .pricing import (
     BestPrice,
     Competitor,
@@ -106,3 +109,55 @@ def bid_evaluation(ws: Workspace, option_id: int, schedule: PriceSchedule, *, dr
         return empty(ours, year_one.annual_cost)
     return BidEvaluation(option_id, option.tender_id, ours, year_one.annual_cost, tuple(rivals), ev, wp, qn, win,
                          best, draws, seed, tuple(messages))
+
+
+def findings(ev: BidEvaluation) -> list[Finding]:
+    """Why parts of the win analysis could not run, and a bid that does not win at its price."""
+    out = [Finding("evaluation_incomplete", m[0].upper() + m[1:] + ("" if m.endswith(".") else "."), Severity.WARNING)
+           for m in ev.messages]
+    if ev.evaluation is not None and not ev.evaluation.wins:
+        out.append(Finding("not_winning", f"At the year-one price the bid ranks {ev.evaluation.rank} of "
+                           f"{len(ev.evaluation.bids)}; {ev.evaluation.leader} leads on the assumptions made.",
+                           Severity.WARNING, figures=(("rank", Decimal(ev.evaluation.rank or 0)),)))
+    return out
+
+
+# --------------------------------------------------------------------------- the score curve
+
+SCORE_STEPS = 121  # prices at which the score curve is drawn
+
+
+@dataclass(frozen=True, slots=True)
+class ScorePoint:
+    """The totals of every bid when ours is at ``price`` (None: the bid fails)."""
+
+    price: Decimal
+    ours: Decimal | None
+    rivals: tuple[Decimal | None, ...]
+
+
+def score_curve(evaluation: BidEvaluation, tender: Tender | None, steps: int = SCORE_STEPS) -> tuple[ScorePoint, ...]:
+    """Every bid's total at a range of our prices (``pricing.evaluate``), for the score chart.
+
+    The range covers our price, the competitors', the highest winning price and the win
+    probability grid, with a margin either side.
+    """
+    ours = evaluation.our_bid
+    if tender is None or ours is None or evaluation.evaluation is None or not evaluation.competitors:
+        return ()
+    marks = [ours.price, *(c.price for c in evaluation.competitors)]
+    if evaluation.winning_price is not None and evaluation.winning_price.price is not None:
+        marks.append(evaluation.winning_price.price)
+    if evaluation.best is not None and evaluation.best.grid:
+        marks += [evaluation.best.grid[0].price, evaluation.best.grid[-1].price]
+    lo, hi = min(marks) * Decimal("0.97"), max(marks) * Decimal("1.02")
+    n = max(steps, 2)
+    grid = {quantize(lo + (hi - lo) * i / (n - 1)) for i in range(n)} | set(marks)
+    out = []
+    for price in sorted(p for p in grid if p > 0):
+        try:
+            ev = evaluate(dataclasses.replace(ours, price=quantize(price)), evaluation.competitors, tender)
+        except EvaluationError:
+            return ()
+        out.append(ScorePoint(quantize(price), ev.ours.total, tuple(b.total for b in ev.bids[1:])))
+    return tuple(out)

@@ -54,6 +54,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
+from .findings import Finding, Severity
 from .model import (
     Allocation,
     ConsortiumOption,
@@ -120,13 +121,9 @@ CATEGORIES: tuple[tuple[str, str, LineKind], ...] = (
 _CATEGORY = {k: (label, kind) for k, label, kind in CATEGORIES}
 
 
-@dataclass(frozen=True, slots=True)
-class Flag:
-    """A warning about the inputs or the result, for the user to see."""
-
-    code: str  # stable identifier, e.g. "missing_cost_profile", "wage_floor"
-    message: str
-    severity: str = "warning"  # "warning" or "info"
+#: A warning about the inputs or the result, for the user to see: a ``Finding`` whose severity is
+#: decided here, where the rule lives (``domain/findings.py``).
+Flag = Finding
 
 
 @dataclass(frozen=True, slots=True)
@@ -504,7 +501,7 @@ def cost_buildup(
     if on is None:
         on = rates.last.starts
         flags.append(Flag("no_start_date", f"The tender has no service start date: priced at {rates.last.label} "
-                                           "rates.", "info"))
+                                           "rates.", Severity.INFO))
     lookup = rates_for(rates, on)
     if lookup.extrapolated:
         flags.append(Flag("rates_extrapolated", lookup.message))
@@ -552,11 +549,11 @@ def cost_buildup(
                                                  "allocated; the price covers the allocated volume only."))
         elif alloc > req:
             flags.append(Flag("over_allocated", f"{line_name[k]}: {alloc:,} units allocated, more than the "
-                                                f"{req:,} required.", "info"))
+                                                f"{req:,} required.", Severity.INFO))
     unknown = set(chosen) - set(line_keys)
     for k in sorted(unknown):
         flags.append(Flag("unknown_price", f"A price was given for {k!r}, which this option does not deliver.",
-                          "info"))
+                          Severity.INFO))
 
     # members per service line (member order, then line order)
     member_lines: dict[str, list[MemberLineCost]] = {k: [] for k in line_keys}
@@ -661,7 +658,7 @@ def _service_line(
     margin_pu = price - cost - fee_pu
     if margin_pu < 0:
         flags.append(Flag("price_below_cost", f"{name}: the price per unit £{price:,} is below cost; "
-                                              f"margin £{quantize(margin_pu):,} a unit."))
+                                              f"margin £{quantize(margin_pu):,} a unit.", Severity.SERIOUS))
 
     # per-unit presentation: price, fee, cost (reconciled), margin as remainder
     fee_d = quantize(fee_pu)

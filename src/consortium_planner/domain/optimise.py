@@ -48,13 +48,14 @@ from .capacity import (
     _plain,
     paid_hours_per_unit,
 )
+from .findings import Finding, Severity
 from .model import CostProfile, Member, MemberRole, Organisation, key
 from .money import HUNDRED, ZERO, format_gbp, quantize
+from .tasks import Cancelled
 from .workspace import Workspace
 
 __all__ = [
     "DEFAULT_UNIT_COST",
-    "Cancelled",
     "MemberTotal",
     "OptimiseRules",
     "OptimiseStatus",
@@ -72,10 +73,6 @@ DEFAULT_UNIT_COST = Decimal("100.00")  # deliberately high: members without a co
 _EPS = 1e-6
 _PENALTY_UNCOVERED = 1e5  # per unit, on costs scaled to at most 1 per unit
 _PENALTY_SHARE = 1e3
-
-
-class Cancelled(Exception):
-    """The caller's ``cancelled()`` returned True between two stages."""
 
 
 class OptimiseStatus(enum.StrEnum):
@@ -630,3 +627,10 @@ def _failed(
         total_seconds=time.perf_counter() - started, message=f"The solver failed: {message}",
         warnings=tuple(warnings),
     )
+
+
+def findings(proposal: Proposal) -> list[Finding]:
+    out = [Finding("optimiser_warning", w, Severity.WARNING) for w in proposal.warnings]
+    if not proposal.feasible:
+        out.append(Finding("optimiser_infeasible", proposal.message, Severity.WARNING))
+    return out

@@ -34,6 +34,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 import numpy as np
 
 from .costing import CostBuildup, Flag, cost_buildup
+from .findings import Severity
 from .model import PriceMethod, Tender, add_months, key
 from .money import HUNDRED, PENNY, ZERO, quantize
 from .rates import RateTable, rates_for
@@ -291,7 +292,7 @@ def bid_prices(
             flags.append(Flag("abnormally_low",
                               f"{s.service_line}: £{s.price_per_unit:,} a unit is more than "
                               f"{abnormal_threshold_pct}% below should-cost £{quantize(sc):,}; the buyer may "
-                              "reject it as abnormally low."))
+                              "reject it as abnormally low.", Severity.SERIOUS))
         fixed_total += s.fixed_costs_per_year
         contribution_total += (s.price_per_unit - s.variable_cost_per_unit) * s.volume
         terms.append(LineTerms(
@@ -306,14 +307,15 @@ def bid_prices(
         flags.append(Flag("wage_floor",
                           f"{br.organisation_name}, {br.service_line}: {br.role_name} at £{br.hourly_rate} an hour "
                           f"in contract year {br.year} is below the National Living Wage of £{br.floor} in force "
-                          f"from {br.floor_from:%d/%m/%Y} ({br.rate_year})."))
+                          f"from {br.floor_from:%d/%m/%Y} ({br.rate_year}).", Severity.BLOCKING))
     for y in years:
         if y.over_ceiling:
             flags.append(Flag("over_ceiling", f"Year {y.number}: price £{y.annual_price:,} is above the budget "
-                                              f"ceiling £{y.ceiling:,}: the bid would fail."))
+                                              f"ceiling £{y.ceiling:,}: the bid would fail.",
+                              Severity.BLOCKING if y.number == 1 else Severity.SERIOUS))
         elif y.over_budget:
             flags.append(Flag("over_budget", f"Year {y.number}: price £{y.annual_price:,} is above the estimated "
-                                             f"annual value £{y.budget:,}.", "info"))
+                                             f"annual value £{y.budget:,}.", Severity.INFO))
 
     term_years = [y for y in years if not y.is_extension]
     return PriceSchedule(

@@ -92,11 +92,12 @@ volume % = fixed costs ÷ (income − volume-driven costs); price % = all costs 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from .costing import Flag
+from .findings import Severity
 from .model import (
     CapitalItem,
     CapitalKind,
@@ -741,7 +742,7 @@ def capital(ws: Workspace, option_id: int, rates: RateTable, *, include_extensio
             continue
         if item.month > last_service:
             flags.append(Flag("item_after_service", f"{item.name}: month {item.month} is after the service ends.",
-                              "info"))
+                              Severity.INFO))
         if item.kind is CapitalKind.MOBILISATION:
             mobilisation[item.month] += amount
             continue
@@ -761,7 +762,7 @@ def capital(ws: Workspace, option_id: int, rates: RateTable, *, include_extensio
             depreciation[t] += part
     if written_off:
         flags.append(Flag("asset_written_off", "Some equipment outlives the contract: what is left of its value "
-                                               "is written off in the last month of service.", "info"))
+                                               "is written off in the last month of service.", Severity.INFO))
 
     # ------------------------------------------------------------------ members and tax
     members = ws.members(option_id)
@@ -801,7 +802,7 @@ def capital(ws: Workspace, option_id: int, rates: RateTable, *, include_extensio
             tax_basis = ("The LLP is tax transparent: each member pays on its profit share (charities and CIOs "
                          f"nothing, others {option.tax_rate_pct}%).")
             flags.append(Flag("tax_transparent", "An LLP pays no tax itself: its members pay on their shares.",
-                              "info"))
+                              Severity.INFO))
         else:
             tax_basis = (f"Each member pays on its own profit: charities and CIOs nothing, others "
                          f"{option.tax_rate_pct}%.")
@@ -1101,12 +1102,12 @@ def _funding(option: ConsortiumOption, proj: Projection, srcs: list[_Source], me
     if shortfall > 0:
         flags.append(Flag("funding_shortfall",
                           f"The funding arranged (£{total_sources:,}) falls £{shortfall:,} short of the "
-                          f"requirement of £{requirement:,}."))
+                          f"requirement of £{requirement:,}.", Severity.SERIOUS))
     low = min(months, key=lambda r: (r.closing_balance, r.month))
     if low.closing_balance < 0:
         flags.append(Flag("cash_negative", f"Cash after funding falls to −£{-low.closing_balance:,} in "
                                            f"{low.starts:%B %Y} (month {low.month}): funding comes too late or "
-                                           "is too little."))
+                                           "is too little.", Severity.SERIOUS))
 
     # debt service cover by period
     dscr_rows = []
@@ -1141,7 +1142,7 @@ def _funding(option: ConsortiumOption, proj: Projection, srcs: list[_Source], me
         worst = [d.label for d in dscr_rows if d.below_minimum]
         flags.append(Flag("dscr_below_minimum",
                           f"Debt service cover falls to {lowest_dscr} (lenders look for {option.min_dscr}) in "
-                          f"{', '.join(worst)}."))
+                          f"{', '.join(worst)}.", Severity.SERIOUS))
     return FundingResult(
         option_id=proj.option_id, peak_deficit=peak, peak_deficit_month=peak_month,
         peak_deficit_date=months[peak_month].starts if peak_month is not None else None,
@@ -1170,12 +1171,12 @@ def _returns(option: ConsortiumOption, proj: Projection, flows: list[Decimal], i
     npv = quantize(net_present_value(flows, rate))
     irr = internal_rate_of_return(flows, rate / HUNDRED)
     if irr.rate is None:
-        flags.append(Flag("no_irr", irr.note[0].upper() + irr.note[1:] + ".", "info"))
+        flags.append(Flag("no_irr", irr.note[0].upper() + irr.note[1:] + ".", Severity.INFO))
     elif irr.multiple:
         others = ", ".join(f"{(r * HUNDRED).quantize(PCT_PLACES)}%" for r in irr.others)
         flags.append(Flag("multiple_irr", "The cash flows change sign more than once, so more than one rate makes "
                                           f"the NPV zero (also {others}); the one nearest the discount rate is "
-                                          "shown. Read the NPV alongside it.", "info"))
+                                          "shown. Read the NPV alongside it.", Severity.INFO))
     pb = payback_month(flows)
     v = _v(rate / HUNDRED)
     disc = []
@@ -1226,3 +1227,61 @@ def returns(ws: Workspace, option_id: int, rates: RateTable, *, include_extensio
             schedule: PriceSchedule | None = None) -> Returns:
     """NPV, IRR, payback (plain and discounted) and break-even of the project before funding."""
     return capital(ws, option_id, rates, include_extensions=include_extensions, schedule=schedule).returns
+
+
+# --------------------------------------------------------------------------- period totals
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodCash:
+    """The months of one period added up (presentation of the domain's month rows)."""
+
+    opening: Decimal
+    receipts: Decimal
+    equity_in: Decimal
+    grants_in: Decimal
+    loans_in: Decimal
+    overdraft_drawn: Decimal
+    total_receipts: Decimal
+    payroll: Decimal
+    non_pay: Decimal
+    bond_and_insurance: Decimal
+    mobilisation: Decimal
+    capex: Decimal
+    tax: Decimal
+    interest_and_fees: Decimal
+    loan_repaid: Decimal
+    overdraft_repaid: Decimal
+    total_payments: Decimal
+    closing: Decimal
+    cash_before_funding: Decimal
+    cumulative_before_funding: Decimal
+
+
+def period_cash(p: Projection) -> list[PeriodCash]:
+    by_period: dict[int, list[MonthRow]] = {}
+    for r in p.months:
+        by_period.setdefault(r.period, []).append(r)
+    out = []
+    for y in p.years:
+        rs = by_period.get(y.period, [])
+
+        def s(fn: Callable[[MonthRow], Decimal], rs=rs) -> Decimal:
+            return sum((fn(r) for r in rs), ZERO)
+
+        out.append(PeriodCash(
+            opening=rs[0].opening_balance if rs else ZERO,
+            receipts=s(lambda r: r.receipts), equity_in=s(lambda r: r.equity_in), grants_in=s(lambda r: r.grants_in),
+            loans_in=s(lambda r: r.loans_in), overdraft_drawn=s(lambda r: r.overdraft_drawn),
+            total_receipts=s(lambda r: r.total_receipts),
+            payroll=s(lambda r: r.payroll_paid), non_pay=s(lambda r: r.non_pay_paid),
+            bond_and_insurance=s(lambda r: r.bond_paid + r.insurance_paid),
+            mobilisation=s(lambda r: r.mobilisation_paid), capex=s(lambda r: r.capex_paid),
+            tax=s(lambda r: r.tax_paid), interest_and_fees=s(lambda r: r.interest_paid + r.arrangement_fees_paid),
+            loan_repaid=s(lambda r: r.loan_repaid), overdraft_repaid=s(lambda r: r.overdraft_repaid),
+            total_payments=s(lambda r: r.total_payments),
+            closing=rs[-1].closing_balance if rs else ZERO,
+            cash_before_funding=s(lambda r: r.cash_before_funding),
+            cumulative_before_funding=rs[-1].cumulative_before_funding if rs else ZERO,
+        ))
+    return out

@@ -103,6 +103,7 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from .fields import ChoiceEnum, specs
+from .findings import Finding, Severity
 from .model import (
     ConsortiumOption,
     FinancialYear,
@@ -1613,3 +1614,11 @@ def _entity_warnings(ws: Workspace, entity: TestedEntity, group: _Group, tender:
     if no_amount:
         warnings.append(f"{', '.join(no_amount)} {'is' if len(no_amount) == 1 else 'are'} relied upon as "
                         "guarantor but no guarantee amount is given.")
+
+
+def findings(result: StandingResult) -> list[Finding]:
+    """Each failed test of the entity the buyer tests (serious: a guarantee or a bond may cure it),
+    then the analysis's warnings."""
+    out = [Finding(f"standing_fail_{f.metric.value}", f.result.explanation, Severity.SERIOUS) for f in result.fails]
+    out.extend(Finding("standing_warning", w, Severity.WARNING) for w in result.warnings)
+    return out

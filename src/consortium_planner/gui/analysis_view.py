@@ -14,13 +14,14 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ..domain.validation import ValidationError
+from ..services.pipeline import REGISTRY
 from .controller import WorkspaceController, touches
 from .tasks import BackgroundTask
 
 
 class OptionAnalysisView(QWidget):
-    #: entity names whose changes make this analysis stale
-    depends_on: tuple[str, ...] = ("*",)
+    #: the analyses this view shows (``services/pipeline``); what makes it stale is derived from them
+    shows: tuple[str, ...] = ()
     #: compute on a ``Workspace.copy()`` off the UI thread (for analyses slower than a frame or two);
     #: a result that a newer edit has overtaken is dropped
     background: bool = False
@@ -49,8 +50,14 @@ class OptionAnalysisView(QWidget):
         self.body.addWidget(self.message)
         controller.workspace_changed.connect(self._on_changed)
 
+    @classmethod
+    def depends_on(cls) -> frozenset[str]:
+        """Entity names whose changes make this view stale: what its analyses (and their needs) read."""
+        return REGISTRY.reads(cls.shows) if cls.shows else frozenset({"*"})
+
     def _on_changed(self, changes) -> None:
-        if "*" in self.depends_on or touches(changes, *self.depends_on):
+        depends = self.depends_on()
+        if "*" in depends or touches(changes, *depends):
             self.reload()
 
     def reload(self) -> None:

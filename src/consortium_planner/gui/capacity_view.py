@@ -25,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from PySide6.QtCharts import (
@@ -67,17 +68,21 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.capacity import (
+    CoverageCell,
+    CoverageGrid,
     CoverageResult,
     CoverageStatus,
     MemberCoverage,
     PartnerCandidate,
     Rag,
-    RequirementCoverage,
     WorkforceResult,
+    coverage_grid,
 )
 from ..domain.model import ConsortiumOption, Member, key
 from ..domain.money import format_decimal, format_gbp
-from ..domain.optimise import Cancelled, OptimiseStatus, Proposal
+from ..domain.optimise import OptimiseStatus, Proposal
+from ..domain.tasks import Cancelled
+from ..reports.sections.capacity import cell_accessible, cell_detail, cell_note, fmt_pct, fmt_volume
 from ..services import analyses
 from . import style
 from .analysis_view import OptionAnalysisView
@@ -123,7 +128,6 @@ STATUS_WORDS: dict[CoverageStatus, str] = {
 }
 RAG_TONE: dict[Rag, Tone] = {Rag.GREEN: GREEN, Rag.AMBER: AMBER, Rag.RED: RED, Rag.NOT_GIVEN: GREY,
                              Rag.NO_TURNOVER: GREY}
-_WORST = {CoverageStatus.GAP: 0, CoverageStatus.THIN: 1, CoverageStatus.COVERED: 2}
 _WARNING_STYLE = banner_style(AMBER, "3px 6px")
 _ERROR_STYLE = f"QLabel {{ color: {RED.text}; }}"
 
@@ -134,20 +138,6 @@ _CHART_GROWTH = "#d6e8f7"
 
 
 # --------------------------------------------------------------------------- formatting
-
-
-def fmt_volume(value: Decimal | None, missing: str = "–") -> str:
-    """Whole volumes without decimals (27,200); fractional ones to two places."""
-    if value is None:
-        return missing
-    return format_decimal(value, 0 if value == value.to_integral_value() else 2)
-
-
-def fmt_pct(value: Decimal | None, missing: str = "–") -> str:
-    """Percentage points as computed (29.41%); whole ones without decimals (100%)."""
-    if value is None:
-        return missing
-    return format_decimal(value, 0 if value == value.to_integral_value() else 2) + "%"
 
 
 def fmt_fte(value: Decimal) -> str:
@@ -342,141 +332,15 @@ class CellTable(QTableView):
 # --------------------------------------------------------------------------- the heat map
 
 
-@dataclass(frozen=True, slots=True)
-class HeatCell:
-    """One service line × area of the tender, as shown in the heat map."""
-
-    service_line: str
-    area: str
-    unit: str
-    status: CoverageStatus | None  # None: the tender requires nothing here
-    required: Decimal = Decimal(0)
-    allocated: Decimal = Decimal(0)
-    shortfall: Decimal = Decimal(0)
-    over_allocation: Decimal = Decimal(0)
-    coverage_pct: Decimal | None = None
-    capacity: Decimal = Decimal(0)
-    capacity_with_growth: Decimal = Decimal(0)
-    reasons: tuple[str, ...] = ()
-    requirement_ids: tuple[int, ...] = ()
-    deliverers: tuple[tuple[str, Decimal], ...] = ()  # (member name, volume)
-    headroom_pct: Decimal | None = None  # members' capacity now beyond what is required
-    by_growth: Decimal = Decimal(0)  # allocated volume members reach only by growing
-    beyond_growth: Decimal = Decimal(0)  # allocated volume beyond members' capacity even with growth
-
-    @property
-    def text(self) -> str:
-        if self.status is None:
-            return "–"
-        tone = STATUS_TONE[self.status]
-        return f"{tone.glyph} {fmt_pct(self.coverage_pct)}\n{self.second_line}"
-
-    @property
-    def second_line(self) -> str:
-        """The shortfall; with none, what makes the cell thin (or its headroom)."""
-        if self.shortfall > 0:
-            return f"{fmt_volume(self.shortfall)} short"
-        if self.beyond_growth > 0:
-            return f"{fmt_volume(self.beyond_growth)} beyond growth"
-        if self.by_growth > 0:
-            return f"{fmt_volume(self.by_growth)} by growth"
-        if self.over_allocation > 0:
-            return f"{fmt_volume(self.over_allocation)} over"
-        if self.headroom_pct is None:
-            return "0 short"
-        return f"0 short · {fmt_pct(self.headroom_pct)} spare"
-
-    @property
-    def tooltip(self) -> str:
-        where = f"{self.service_line} — {self.area}"
-        if self.status is None:
-            return f"{where}\nNot required by the tender."
-        unit = f" {self.unit}s a year" if self.unit else " a year"
-        lines = [
-            f"{where}: {STATUS_WORDS[self.status].lower()}",
-            f"Required: {fmt_volume(self.required)}{unit}",
-            f"Allocated: {fmt_volume(self.allocated)} ({fmt_pct(self.coverage_pct)} of required)",
-            f"Shortfall: {fmt_volume(self.shortfall)}",
-        ]
-        if self.over_allocation > 0:
-            lines.append(f"Allocated beyond what is required: {fmt_volume(self.over_allocation)}")
-        lines.append(f"Members' capacity: {fmt_volume(self.capacity)} now, "
-                     f"{fmt_volume(self.capacity_with_growth)} with growth; headroom {fmt_pct(self.headroom_pct)}")
-        if self.reasons:
-            lines.append("Why: " + "; ".join(self.reasons))
-        if self.deliverers:
-            lines.append("Delivered by: " + "; ".join(f"{n} {fmt_volume(v)}" for n, v in self.deliverers))
-        if len(self.requirement_ids) > 1:
-            lines.append(f"({len(self.requirement_ids)} requirements, e.g. in different lots, share this cell)")
-        return "\n".join(lines)
-
-    @property
-    def accessible(self) -> str:
-        if self.status is None:
-            return f"{self.service_line}, {self.area}: not required"
-        return (f"{self.service_line}, {self.area}: {STATUS_WORDS[self.status]}, {fmt_pct(self.coverage_pct)} "
-                f"covered, {fmt_volume(self.shortfall)} short")
+HeatCell = CoverageCell  # one service line × area, every lot taken together (domain.capacity)
+HeatMap = CoverageGrid
+build_heat_map = coverage_grid
 
 
-def _heat_cell(reqs: list[RequirementCoverage], names: dict[int, str]) -> HeatCell:
-    first = reqs[0]
-    if len(reqs) == 1:
-        required, allocated, pct = first.required, first.allocated, first.coverage_pct
-        shortfall, over = first.shortfall, first.over_allocation
-        status = first.status
-        reasons = first.reasons
-    else:  # one service line & area in several lots: sums, and the worst status
-        required = sum((r.required for r in reqs), Decimal(0))
-        allocated = sum((r.allocated for r in reqs), Decimal(0))
-        shortfall = sum((r.shortfall for r in reqs), Decimal(0))
-        over = sum((r.over_allocation for r in reqs), Decimal(0))
-        pct = (allocated * 100 / required).quantize(Decimal("0.01")) if required else None
-        status = min((r.status for r in reqs), key=_WORST.__getitem__)
-        reasons = tuple(dict.fromkeys(x for r in reqs for x in r.reasons))
-    by_member: dict[int, Decimal] = defaultdict(Decimal)
-    for r in reqs:
-        for mid, v in r.allocations:
-            by_member[mid] += v
-    deliverers = tuple((names.get(mid, f"Member {mid}"), v) for mid, v in by_member.items() if v)
-    # headroom and the growth figures describe the service line & area as a whole: the same for each
-    return HeatCell(first.service_line, first.area, first.unit, status, required, allocated, shortfall, over, pct,
-                    first.capacity, first.capacity_with_growth, reasons, tuple(r.requirement_id for r in reqs),
-                    deliverers, first.headroom_pct, first.beyond_current_capacity, first.beyond_capacity_with_growth)
-
-
-@dataclass(frozen=True, slots=True)
-class HeatMap:
-    rows: tuple[tuple[str, str], ...]  # (service line, unit or "")
-    columns: tuple[str, ...]  # areas
-    cells: tuple[tuple[HeatCell, ...], ...]
-
-
-def build_heat_map(result: CoverageResult) -> HeatMap:
-    """Service lines (rows) × areas (columns) in the order the tender lists them."""
-    names = {m.member_id: m.name for m in result.members}
-    line_names: dict[str, str] = {}
-    area_names: dict[str, str] = {}
-    units: dict[str, set[str]] = defaultdict(set)
-    grouped: dict[tuple[str, str], list[RequirementCoverage]] = defaultdict(list)
-    for r in result.requirements:
-        lk, ak = key(r.service_line), key(r.area)
-        line_names.setdefault(lk, r.service_line)
-        area_names.setdefault(ak, r.area)
-        if r.unit.strip():
-            units[lk].add(r.unit.strip())
-        grouped[(lk, ak)].append(r)
-    cells = []
-    for lk, line in line_names.items():
-        row = []
-        for ak, area in area_names.items():
-            reqs = grouped.get((lk, ak))
-            if reqs:
-                row.append(_heat_cell(reqs, names))
-            else:
-                row.append(HeatCell(line, area, "", None))
-        cells.append(tuple(row))
-    rows = tuple((line, next(iter(units[lk])) if len(units[lk]) == 1 else "") for lk, line in line_names.items())
-    return HeatMap(rows, tuple(area_names.values()), tuple(cells))
+def heat_text(cell: HeatCell) -> str:
+    if cell.status is None:
+        return "–"
+    return f"{STATUS_TONE[cell.status].glyph} {fmt_pct(cell.coverage_pct)}\n{cell_detail(cell)}"
 
 
 class HeatMapModel(ReadOnlyTableModel):
@@ -537,9 +401,9 @@ class HeatMapModel(ReadOnlyTableModel):
         cell = self.heat.cells[index.row()][index.column()]
         tone = STATUS_TONE[cell.status] if cell.status is not None else GREY
         if role == Qt.ItemDataRole.DisplayRole:
-            return cell.text
+            return heat_text(cell)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return cell.tooltip
+            return cell_note(cell)
         if role == Qt.ItemDataRole.BackgroundRole:
             return QBrush(QColor(tone.background))
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -547,7 +411,7 @@ class HeatMapModel(ReadOnlyTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return cell.accessible
+            return cell_accessible(cell)
         if role == STATUS_ROLE:
             return cell.status.value if cell.status is not None else None
         if role == CELL_ROLE:
@@ -1241,8 +1105,7 @@ def cell_details_html(cell: HeatCell | None) -> str:
 class CapacityView(OptionAnalysisView):
     """Coverage, members' utilisation, workforce and partners of the selected option; the optimiser."""
 
-    depends_on = ("organisation", "financial_year", "capacity", "cost_profile", "role", "tender", "requirement",
-                  "tupe_cohort", "consortium_option", "member", "allocation")
+    shows = ("coverage", "workforce", "partners")
 
     optimised = Signal(object)  # the Proposal, once the user has seen it (applied or not)
     background = True  # coverage, workforce and partners of a large option take a few hundred ms
@@ -1334,8 +1197,8 @@ class CapacityView(OptionAnalysisView):
 
     # ------------------------------------------------------------------ analysis
     def compute(self, ws, option_id: int) -> CapacityResult:
-        return CapacityResult(analyses.coverage(ws, option_id), analyses.workforce(ws, option_id),
-                              tuple(analyses.partners(ws, option_id)))
+        value = partial(analyses.value, analyses.analyse_option(ws, option_id, self.shows))
+        return CapacityResult(value("coverage"), value("workforce"), tuple(value("partners")))
 
     def show_result(self, result: CapacityResult) -> None:
         cov = result.coverage

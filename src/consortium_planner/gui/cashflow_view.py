@@ -22,7 +22,7 @@ The only arithmetic here adds up month rows into periods for the cash table, and
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -66,11 +66,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain import projection as _projection
 from ..domain.costing import Flag
 from ..domain.model import ConsortiumOption, FundingKind, Structure, Tender
 from ..domain.money import ZERO, format_decimal, format_gbp
-from ..domain.projection import Capital, LoanSchedule, MonthRow, Projection, ProjectionYear
+from ..domain.projection import Capital, LoanSchedule, MonthRow, Projection, ProjectionYear, period_cash
 from ..services import analyses
 from .analysis_view import OptionAnalysisView
 from .charts import plot
@@ -155,11 +154,8 @@ def compute_cash_flow(ws, option_id: int, include_extensions: bool = False) -> C
         raise ValueError("the option no longer exists")
     tender = ws.get(Tender, option.tender_id)
     extensions = tender.extension_years if tender is not None else 0
-    if include_extensions and extensions > 0:
-        capital = _projection.capital(ws, option_id, analyses.workspace_rates(ws), include_extensions=True,
-                                      schedule=analyses.prices(ws, option_id))
-    else:
-        capital = analyses.capital(ws, option_id)
+    name = "capital_with_extensions" if include_extensions and extensions > 0 else "capital"
+    capital = analyses.one(ws, option_id, name)
     return CashFlowResult(option_id, option.name, option.structure, tender.name if tender else "", extensions,
                           capital)
 
@@ -1002,61 +998,6 @@ def pnl_rows(p: Projection) -> list[Row]:
     return rows
 
 
-@dataclass(frozen=True, slots=True)
-class PeriodCash:
-    """The months of one period added up (presentation of the domain's month rows)."""
-
-    opening: Decimal
-    receipts: Decimal
-    equity_in: Decimal
-    grants_in: Decimal
-    loans_in: Decimal
-    overdraft_drawn: Decimal
-    total_receipts: Decimal
-    payroll: Decimal
-    non_pay: Decimal
-    bond_and_insurance: Decimal
-    mobilisation: Decimal
-    capex: Decimal
-    tax: Decimal
-    interest_and_fees: Decimal
-    loan_repaid: Decimal
-    overdraft_repaid: Decimal
-    total_payments: Decimal
-    closing: Decimal
-    cash_before_funding: Decimal
-    cumulative_before_funding: Decimal
-
-
-def period_cash(p: Projection) -> list[PeriodCash]:
-    by_period: dict[int, list[MonthRow]] = {}
-    for r in p.months:
-        by_period.setdefault(r.period, []).append(r)
-    out = []
-    for y in p.years:
-        rs = by_period.get(y.period, [])
-
-        def s(fn: Callable[[MonthRow], Decimal], rs=rs) -> Decimal:
-            return sum((fn(r) for r in rs), ZERO)
-
-        out.append(PeriodCash(
-            opening=rs[0].opening_balance if rs else ZERO,
-            receipts=s(lambda r: r.receipts), equity_in=s(lambda r: r.equity_in), grants_in=s(lambda r: r.grants_in),
-            loans_in=s(lambda r: r.loans_in), overdraft_drawn=s(lambda r: r.overdraft_drawn),
-            total_receipts=s(lambda r: r.total_receipts),
-            payroll=s(lambda r: r.payroll_paid), non_pay=s(lambda r: r.non_pay_paid),
-            bond_and_insurance=s(lambda r: r.bond_paid + r.insurance_paid),
-            mobilisation=s(lambda r: r.mobilisation_paid), capex=s(lambda r: r.capex_paid),
-            tax=s(lambda r: r.tax_paid), interest_and_fees=s(lambda r: r.interest_paid + r.arrangement_fees_paid),
-            loan_repaid=s(lambda r: r.loan_repaid), overdraft_repaid=s(lambda r: r.overdraft_repaid),
-            total_payments=s(lambda r: r.total_payments),
-            closing=rs[-1].closing_balance if rs else ZERO,
-            cash_before_funding=s(lambda r: r.cash_before_funding),
-            cumulative_before_funding=rs[-1].cumulative_before_funding if rs else ZERO,
-        ))
-    return out
-
-
 def cash_rows(p: Projection) -> list[Row]:
     cs = period_cash(p)
 
@@ -1437,8 +1378,7 @@ def month_rows(p: Projection) -> list[Row]:
 class CashFlowView(OptionAnalysisView):
     """Funding requirement, cash flow, P&L, debt service cover and returns of the selected option."""
 
-    depends_on = ("organisation", "cost_profile", "role", "tender", "requirement", "consortium_option", "member",
-                  "allocation", "funding_source", "capital_item", "setting")
+    shows = ("capital", "capital_with_extensions")
 
     def __init__(self, controller, option_id, parent=None):
         super().__init__(controller, option_id, parent)

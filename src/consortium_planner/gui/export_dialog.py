@@ -31,9 +31,10 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.model import ConsortiumOption
+from ..domain.tasks import Cancelled
 from ..reports.case import NARRATIVE_SECTIONS, SECTIONS, build_case, narrative_key, slug
 from ..reports.choices import chosen_sections, sections_key
-from ..reports.pdf import Cancelled, render_pdf
+from ..reports.pdf import render_pdf
 from ..services import analyses
 from .controller import WorkspaceController
 from .tasks import BackgroundTask

@@ -518,7 +518,7 @@ class MainWindow(QMainWindow):
         self._export_task = task.start()
 
     def _export_failed(self, exc: BaseException) -> None:
-        from ..reports.pdf import Cancelled
+        from ..domain.tasks import Cancelled
 
         if isinstance(exc, Cancelled):
             self.statusBar().showMessage("Export cancelled; nothing was written.", 6000)
@@ -542,7 +542,7 @@ class MainWindow(QMainWindow):
 
     def import_workbook(self, path: str | Path | None = None) -> None:
         """File → Import from Excel… (or a dropped workbook): read it off the UI thread, then preview."""
-        from ..services.workbook_in import Cancelled as ReadCancelled
+        from ..domain.tasks import Cancelled as ReadCancelled
         from .import_dialog import read_workbook_task
 
         c = self.controller
@@ -692,7 +692,7 @@ class MainWindow(QMainWindow):
             Messages.info(self, "Export option as workbook", details)
 
     def _excel_failed(self, title: str, exc: BaseException) -> None:
-        from ..reports.pdf import Cancelled
+        from ..domain.tasks import Cancelled
 
         self._excel_task = None
         if isinstance(exc, Cancelled):

@@ -20,11 +20,11 @@ chart; it decides nothing.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from PySide6.QtCharts import (
@@ -62,11 +62,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.bid import BidEvaluation
+from ..domain.bid import BidEvaluation, ScorePoint
 from ..domain.costing import CATEGORIES, Flag, LineKind, ServiceLineCost
 from ..domain.model import ConsortiumOption, Tender
-from ..domain.money import format_decimal, format_gbp, quantize
-from ..domain.pricing import ContractYear, EvaluationError, PriceSchedule, evaluate
+from ..domain.money import format_decimal, format_gbp
+from ..domain.pricing import ContractYear, PriceSchedule
 from ..domain.rates import RateItem, RateTable
 from ..services import analyses
 from .analysis_view import OptionAnalysisView
@@ -184,15 +184,6 @@ def _volume(value: Decimal | None) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class ScorePoint:
-    """The totals of every bid when ours is at ``price`` (None: the bid fails)."""
-
-    price: Decimal
-    ours: Decimal | None
-    rivals: tuple[Decimal | None, ...]
-
-
-@dataclass(frozen=True, slots=True)
 class PricingResult:
     option_id: int
     option: ConsortiumOption | None
@@ -201,33 +192,6 @@ class PricingResult:
     evaluation: BidEvaluation
     rates: RateTable
     score_curve: tuple[ScorePoint, ...]
-
-
-def score_curve(evaluation: BidEvaluation, tender: Tender | None, steps: int = SCORE_STEPS) -> tuple[ScorePoint, ...]:
-    """Every bid's total at a range of our prices (``pricing.evaluate``), for the score chart.
-
-    The range covers our price, the competitors', the highest winning price and the win
-    probability grid, with a margin either side.
-    """
-    ours = evaluation.our_bid
-    if tender is None or ours is None or evaluation.evaluation is None or not evaluation.competitors:
-        return ()
-    marks = [ours.price, *(c.price for c in evaluation.competitors)]
-    if evaluation.winning_price is not None and evaluation.winning_price.price is not None:
-        marks.append(evaluation.winning_price.price)
-    if evaluation.best is not None and evaluation.best.grid:
-        marks += [evaluation.best.grid[0].price, evaluation.best.grid[-1].price]
-    lo, hi = min(marks) * Decimal("0.97"), max(marks) * Decimal("1.02")
-    n = max(steps, 2)
-    grid = {quantize(lo + (hi - lo) * i / (n - 1)) for i in range(n)} | set(marks)
-    out = []
-    for price in sorted(p for p in grid if p > 0):
-        try:
-            ev = evaluate(dataclasses.replace(ours, price=quantize(price)), evaluation.competitors, tender)
-        except EvaluationError:
-            return ()
-        out.append(ScorePoint(quantize(price), ev.ours.total, tuple(b.total for b in ev.bids[1:])))
-    return tuple(out)
 
 
 # --------------------------------------------------------------------------- a read-only table model
@@ -1344,8 +1308,7 @@ class AssumptionsPanel(QWidget):
 class PricingView(OptionAnalysisView):
     """Price, score and win chance of the selected option, with its build-up and assumptions."""
 
-    depends_on = ("organisation", "cost_profile", "role", "tender", "requirement", "competitor",
-                  "consortium_option", "member", "allocation", "setting")
+    shows = ("rates", "prices", "evaluation", "score_curve")
 
     def __init__(self, controller, option_id, parent=None):
         super().__init__(controller, option_id, parent)
@@ -1375,12 +1338,12 @@ class PricingView(OptionAnalysisView):
     background = True  # 10,000 Monte Carlo draws over a price grid: keep typing smooth
 
     def compute(self, ws, option_id: int) -> PricingResult:
-        schedule = analyses.prices(ws, option_id)
-        ev = analyses.evaluation(ws, option_id, schedule)
+        results = analyses.analyse_option(ws, option_id, self.shows)
         option = ws.get(ConsortiumOption, option_id)
         tender = ws.get(Tender, option.tender_id) if option is not None else None
-        return PricingResult(option_id, option, tender, schedule, ev, analyses.workspace_rates(ws),
-                             score_curve(ev, tender))
+        value = partial(analyses.value, results)
+        return PricingResult(option_id, option, tender, value("prices"), value("evaluation"), value("rates"),
+                             value("score_curve"))
 
     def show_result(self, result: PricingResult) -> None:
         self.splitter.setVisible(True)

@@ -528,8 +528,7 @@ class StandingHeader(QWidget):
 class StandingView(OptionAnalysisView):
     """Financial standing of the selected option: risk, metrics table, fails, reserved contracts."""
 
-    depends_on = ("organisation", "financial_year", "tender", "financial_condition", "consortium_option", "member",
-                  "allocation")
+    shows = ("standing",)
 
     def __init__(self, controller, option_id, parent=None):
         super().__init__(controller, option_id, parent)

@@ -378,7 +378,7 @@ def export_workbook_task(controller: WorkspaceController, choice: WorkbookChoice
     snapshot = controller.ws.copy()
 
     def work(progress, cancelled):
-        from ..reports.pdf import Cancelled
+        from ..domain.tasks import Cancelled
         from ..reports.workbook import write_option_workbook
         from ..services.analyses import analyse_option
 
@@ -394,9 +394,10 @@ def export_workbook_task(controller: WorkspaceController, choice: WorkbookChoice
 
             if cancelled():
                 raise Cancelled()
-            schedule = results.get("prices")
-            if not hasattr(schedule, "lines"):
-                reason = schedule.get("error") if isinstance(schedule, dict) else "no prices"
+            schedule = results.ok("prices")
+            if schedule is None:
+                refusal = results.refusal("prices")
+                reason = refusal.reason if refusal is not None else "no prices"
                 raise ValueError(f"the option has no prices to fill the schedule with: {reason}")
             progress(0.85, f"Filling {choice.fill.source.name}…")
             filled = fill_pricing_schedule(choice.fill.source, choice.fill.mapping, schedule,

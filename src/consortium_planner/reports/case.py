@@ -22,10 +22,9 @@ Rules
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -35,6 +34,7 @@ from ..domain import capacity as _capacity
 from ..domain import optimise as _optimise
 from ..domain import pricing as _pricing
 from ..domain import standing as _standing
+from ..domain.findings import Finding, Severity
 from ..domain.model import (
     ConsortiumOption,
     Lot,
@@ -49,6 +49,29 @@ from ..domain.money import HUNDRED, ZERO, format_decimal, format_gbp
 from ..domain.rates import RateTable
 from ..domain.workspace import Workspace
 from ..services import analyses as _analyses
+from ..services.pipeline import NotApplicable, Refusal, Results
+from .document import (
+    MISSING,
+    Block,
+    Bullets,
+    Cell,
+    Chart,
+    ChartKind,
+    Column,
+    Heading,
+    KeyFigure,
+    KeyFigures,
+    Kind,
+    Paragraph,
+    ReferenceLine,
+    Section,
+    Series,
+    Status,
+    Table,
+    format_value,
+    status_of,
+)
+from .sections.capacity import coverage_heatmap, split_columns
 
 __all__ = [
     "NARRATIVE_SECTIONS",
@@ -78,217 +101,6 @@ __all__ = [
 ]
 
 CREATOR = "Consortium Planner"
-MISSING = "–"
-
-# --------------------------------------------------------------------------- the document model
-
-
-class Kind(enum.StrEnum):
-    """How a value is shown."""
-
-    TEXT = "text"
-    MONEY = "money"  # format_gbp, to the penny
-    PERCENT = "percent"  # percentage points: Decimal("12.5") is "12.50%"
-    NUMBER = "number"  # plain decimal with ``places``
-
-
-class Status(enum.StrEnum):
-    """Red/amber/green colour of a cell or figure (grey: not given, not tested, cannot tell)."""
-
-    GREEN = "green"
-    AMBER = "amber"
-    RED = "red"
-    GREY = "grey"
-
-
-class ChartKind(enum.StrEnum):
-    BAR = "bar"  # one bar per category per series
-    STACKED = "stacked"  # series stacked in each category
-    WATERFALL = "waterfall"  # one series: each value a step from the running total, the last a total
-    LINE = "line"  # numeric x (``x_values``), one line per series
-    HEATMAP = "heatmap"  # rows are series, columns are categories; colour from statuses
-
-
-def format_value(value: Decimal | str | None, kind: Kind = Kind.TEXT, places: int = 2, *,
-                 missing: str = MISSING) -> str:
-    """The one way the case shows a value (renderers and tests use it alike)."""
-    if value is None:
-        return missing
-    if isinstance(value, str):
-        return value
-    if kind is Kind.MONEY:
-        return format_gbp(value)
-    if kind is Kind.PERCENT:
-        return f"{format_decimal(value, places)}%"
-    if kind is Kind.NUMBER:
-        return format_decimal(value, places)
-    return str(value)
-
-
-@dataclass(frozen=True, slots=True)
-class Paragraph:
-    text: str  # plain text, never markup: renderers escape it
-    style: str = "body"  # "body", "lead", "note"
-
-
-@dataclass(frozen=True, slots=True)
-class Heading:
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class Bullets:
-    items: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    title: str
-    kind: Kind = Kind.TEXT
-    places: int = 2
-
-    @property
-    def numeric(self) -> bool:
-        return self.kind is not Kind.TEXT
-
-
-@dataclass(frozen=True, slots=True)
-class Cell:
-    value: Decimal | str | None
-    status: Status | None = None
-    kind: Kind | None = None  # overrides the column's kind for this cell
-    places: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Table:
-    key: str  # stable name, e.g. "members", "prices_by_year"
-    columns: tuple[Column, ...]
-    rows: tuple[tuple[Cell, ...], ...]
-    title: str = ""
-    header_rows: int = 1  # repeated on every page the table runs onto
-    total_rows: int = 0  # the last rows are totals
-    highlight_rows: tuple[int, ...] = ()  # e.g. our bid among the competitors
-    note: str = ""
-    first_column_width: Decimal | None = None  # share of the width (0..1) for a label column; None: automatic
-
-    def text(self, row: int, column: int) -> str:
-        cell = self.rows[row][column]
-        col = self.columns[column]
-        return format_value(cell.value, cell.kind or col.kind, col.places if cell.places is None else cell.places)
-
-    def texts(self) -> list[list[str]]:
-        return [[self.text(r, c) for c in range(len(self.columns))] for r in range(len(self.rows))]
-
-    def column(self, title: str) -> int:
-        for i, c in enumerate(self.columns):
-            if c.title == title:
-                return i
-        raise KeyError(title)
-
-
-@dataclass(frozen=True, slots=True)
-class Series:
-    name: str
-    values: tuple[Decimal | None, ...]
-    statuses: tuple[Status | None, ...] = ()  # heat maps
-
-
-@dataclass(frozen=True, slots=True)
-class ReferenceLine:
-    label: str
-    value: Decimal
-    axis: str = "y"  # "y": a horizontal line at a value; "x": a vertical line (line charts)
-    show_value: bool = True  # print the value beside the label in the key
-
-
-@dataclass(frozen=True, slots=True)
-class Chart:
-    key: str
-    kind: ChartKind
-    title: str
-    categories: tuple[str, ...]  # bar/stacked/waterfall/heatmap columns
-    series: tuple[Series, ...]
-    x_title: str  # axis titles carry their units, e.g. "Annual price (£)"
-    y_title: str
-    y_kind: Kind = Kind.NUMBER  # how the value axis is labelled
-    x_kind: Kind = Kind.TEXT  # LINE: how the numeric x axis is labelled
-    x_values: tuple[Decimal, ...] = ()  # LINE: the x of every point
-    references: tuple[ReferenceLine, ...] = ()
-    horizontal: bool = False  # bars run left to right
-    note: str = ""
-    places: int = 0  # heat map cell labels
-
-    def value_count(self) -> int:
-        return sum(1 for s in self.series for v in s.values if v is not None)
-
-
-@dataclass(frozen=True, slots=True)
-class KeyFigure:
-    label: str
-    value: Decimal | str | None
-    kind: Kind = Kind.TEXT
-    places: int = 2
-    status: Status | None = None
-    note: str = ""
-
-    @property
-    def text(self) -> str:
-        return format_value(self.value, self.kind, self.places)
-
-
-@dataclass(frozen=True, slots=True)
-class KeyFigures:
-    items: tuple[KeyFigure, ...]
-    title: str = "Key figures"
-
-    def as_dict(self) -> dict[str, str]:
-        return {f.label: f.text for f in self.items}
-
-
-Block = Paragraph | Heading | Bullets | Table | Chart | KeyFigures
-
-
-@dataclass(frozen=True, slots=True)
-class Section:
-    key: str
-    title: str
-    blocks: tuple[Block, ...]
-
-    def of(self, cls: type) -> list[Any]:
-        return [b for b in self.blocks if isinstance(b, cls)]
-
-    def tables(self) -> list[Table]:
-        return self.of(Table)
-
-    def charts(self) -> list[Chart]:
-        return self.of(Chart)
-
-    def table(self, key_: str) -> Table | None:
-        return next((t for t in self.tables() if t.key == key_), None)
-
-    def chart(self, key_: str) -> Chart | None:
-        return next((c for c in self.charts() if c.key == key_), None)
-
-    def text(self) -> str:
-        """Every word of the section as plain text (for tests and search)."""
-        out: list[str] = [self.title]
-        for b in self.blocks:
-            if isinstance(b, Paragraph | Heading):
-                out.append(b.text)
-            elif isinstance(b, Bullets):
-                out.extend(b.items)
-            elif isinstance(b, Table):
-                out.append(b.title)
-                out.extend(c.title for c in b.columns)
-                out.extend(t for row in b.texts() for t in row)
-                out.append(b.note)
-            elif isinstance(b, KeyFigures):
-                out.extend(f"{k} {v}" for k, v in b.as_dict().items())
-            elif isinstance(b, Chart):
-                out.extend([b.title, b.x_title, b.y_title, b.note])
-        return "\n".join(x for x in out if x)
-
 
 @dataclass(frozen=True, slots=True)
 class CaseMetadata:
@@ -372,9 +184,9 @@ def _paragraphs(text: str, style: str = "body") -> list[Paragraph]:
 
 
 def _ok(results: Mapping[str, Any], name: str) -> Any:
-    """The analysis result, or None when it is missing or failed."""
+    """The analysis result, or None when it is missing, refused or not applicable."""
     value = results.get(name)
-    if value is None or (isinstance(value, Mapping) and "error" in value):
+    if value is None or isinstance(value, Refusal | NotApplicable):
         return None
     return value
 
@@ -474,10 +286,13 @@ class _Ctx:
     tender: Tender | None
     members: list[Member]
     orgs: dict[int, Organisation]  # member id → organisation
-    results: Mapping[str, Any]
+    results: Results
     narrative: dict[str, str]
     rates: RateTable | None
-    risks: list[tuple[str, Status, str]] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return self.results.findings()
 
     def get(self, name: str) -> Any:
         return _ok(self.results, name)
@@ -786,7 +601,7 @@ def build_capacity(c: _Ctx) -> Section | None:
             f" of it: {coverage.n_covered} requirements covered with headroom, {coverage.n_thin} thin (little "
             f"headroom or relying on growth) and {coverage.n_gap} with a gap. Mobilisation allows "
             f"{coverage.mobilisation_months} months."))
-        blocks.extend(_heatmaps(coverage))
+        blocks.extend(_heatmaps(c))
         blocks.extend(_utilisation(c, coverage))
     partners: list[_capacity.PartnerCandidate] | None = c.get("partners")
     if partners:
@@ -805,50 +620,12 @@ def build_capacity(c: _Ctx) -> Section | None:
     return Section("capacity", SECTION_TITLES["capacity"], tuple(blocks))
 
 
-def _heatmaps(coverage: _capacity.CoverageResult) -> list[Block]:
-    lines: dict[str, str] = {}
-    areas: dict[str, str] = {}
-    cells: dict[tuple[str, str], list[_capacity.RequirementCoverage]] = {}
-    for r in coverage.requirements:
-        sl, ar = key(r.service_line), key(r.area)
-        lines.setdefault(sl, r.service_line)
-        areas.setdefault(ar, r.area)
-        cells.setdefault((sl, ar), []).append(r)
-    if not cells:
+def _heatmaps(c: _Ctx) -> list[Block]:
+    grid: _capacity.CoverageGrid | None = c.get("coverage_grid")
+    if grid is None or not grid.rows:
         return []
-    area_keys = sorted(areas, key=lambda a: areas[a].casefold())
-    order = [_capacity.CoverageStatus.GAP, _capacity.CoverageStatus.THIN, _capacity.CoverageStatus.COVERED]
-    out: list[Block] = [Heading("Coverage by service line and area")]
-    chunks = [area_keys[i:i + HEATMAP_COLUMNS] for i in range(0, len(area_keys), HEATMAP_COLUMNS)]
-    for n, chunk in enumerate(chunks):
-        series = []
-        for sl in lines:
-            values: list[Decimal | None] = []
-            statuses: list[Status | None] = []
-            for ar in chunk:
-                rs = cells.get((sl, ar))
-                if not rs:
-                    values.append(None)
-                    statuses.append(None)
-                    continue
-                req = sum((r.required for r in rs), ZERO)
-                got = sum((r.allocated for r in rs), ZERO)
-                values.append(rs[0].coverage_pct if len(rs) == 1 else
-                              (None if not req else (got * HUNDRED / req).quantize(Decimal("0.01"))))
-                worst = min((r.status for r in rs), key=order.index)
-                statuses.append(_COVERAGE_STATUS[worst])
-            if any(v is not None for v in values):
-                series.append(Series(lines[sl], tuple(values), tuple(statuses)))
-        title = "Allocated volume as % of the requirement"
-        if len(chunks) > 1:
-            title += f" (areas {n * HEATMAP_COLUMNS + 1}–{n * HEATMAP_COLUMNS + len(chunk)} of {len(area_keys)})"
-        out.append(Chart(f"coverage_heatmap{'' if n == 0 else f'_{n + 1}'}", ChartKind.HEATMAP, title,
-                         tuple(areas[a] for a in chunk), tuple(series), "Area", "Service line",
-                         y_kind=Kind.PERCENT, places=0,
-                         note="Green: covered with headroom. Amber: thin (capacity headroom under "
-                              f"{format_decimal(_capacity.THIN_HEADROOM_PCT, 0)}% or relying on members growing). "
-                              "Red: a gap. Blank: not required."))
-    return out
+    return [Heading("Coverage by service line and area"),
+            *split_columns(coverage_heatmap(grid), HEATMAP_COLUMNS)]
 
 
 def _utilisation(c: _Ctx, coverage: _capacity.CoverageResult) -> list[Block]:
@@ -1614,99 +1391,36 @@ def build_social_impact(c: _Ctx) -> Section:
 
 # --------------------------------------------------------------------------- risks
 
-_AREAS = {"coverage": "Capacity", "workforce": "Workforce", "partners": "Partners", "optimiser": "Least-cost split",
-          "standing": "Financial standing", "prices": "Pricing", "evaluation": "Evaluation",
-          "projection": "Projections", "funding": "Funding", "returns": "Returns"}
-
-
 RISKS_SHOWN = 8  # of one kind, before the rest are counted in one line
+_YEARLY = ("over_ceiling", "over_budget")  # one finding per contract year: said once
 
 
 def _collect_risks(c: _Ctx) -> list[tuple[str, Status, str]]:
-    out: list[tuple[str, Status, str]] = []
-    errors: set[str] = set()
-    for name, value in c.results.items():
-        if isinstance(value, Mapping) and "error" in value and str(value["error"]) not in errors:
-            errors.add(str(value["error"]))
-            out.append((_AREAS.get(name, name), Status.RED, f"The {name} analysis could not run: {value['error']}"))
-    coverage: _capacity.CoverageResult | None = c.get("coverage")
-    if coverage is not None:
-        gaps = sorted((r for r in coverage.requirements if r.status is _capacity.CoverageStatus.GAP),
-                      key=lambda r: -r.shortfall)
-        for r in gaps[:RISKS_SHOWN] if len(gaps) > RISKS_SHOWN + 1 else gaps:
-            out.append(("Capacity", Status.RED, f"{r.service_line}, {r.area}: "
-                        f"{format_decimal(r.shortfall, 0)} {r.unit}s a year not allocated"
-                        + (f" ({'; '.join(r.reasons)})" if r.reasons else "") + "."))
-        if len(gaps) > RISKS_SHOWN + 1:
-            rest = gaps[RISKS_SHOWN:]
-            out.append(("Capacity", Status.RED, f"{len(rest)} more requirements have a gap, "
-                        f"{format_decimal(sum((r.shortfall for r in rest), ZERO), 0)} units a year short in all "
-                        "(the largest gaps are listed above; every one is in the heat map)."))
-        if coverage.n_thin:
-            out.append(("Capacity", Status.AMBER, f"{coverage.n_thin} of {len(coverage.requirements)} requirements are "
-                        "thin: covered, but with little headroom or relying on members growing."))
-        for m in coverage.members:
-            if m.growth_exceeds_limit:
-                out.append(("Capacity", Status.RED, f"{m.name} is allocated more than it can reach even with its "
-                            "maximum growth."))
-            if m.mobilisation_ok is False:
-                out.append(("Mobilisation", Status.AMBER, f"{m.name} needs {m.lead_time_months} months to grow "
-                            f"capacity; mobilisation allows {m.mobilisation_months}."))
-        out.extend(("Capacity", Status.AMBER, w) for w in coverage.warnings)
-    workforce: _capacity.WorkforceResult | None = c.get("workforce")
-    if workforce is not None:
-        out.extend(("Workforce", Status.AMBER, w) for w in workforce.warnings)
-        out.extend(("Workforce", Status.AMBER, f"TUPE cohort {u.cohort_name} ({format_decimal(u.fte)} FTE) is not "
-                    f"assigned: {u.reason}") for u in workforce.tupe_unassigned)
-    proposal: _optimise.Proposal | None = c.get("optimiser")
-    if proposal is not None:
-        out.extend(("Least-cost split", Status.AMBER, w) for w in proposal.warnings)
-        if not proposal.feasible:
-            out.append(("Least-cost split", Status.AMBER, proposal.message))
-    prices: _pricing.PriceSchedule | None = c.get("prices")
-    if prices is not None:
-        by_code: dict[str, list[_pricing.Flag]] = {}
-        for fl in prices.flags:
-            by_code.setdefault(fl.code, []).append(fl)
-        for code, flags in by_code.items():
-            status = (Status.RED if code in ("over_ceiling", "abnormally_low", "wage_floor", "price_below_cost")
-                      else Status.GREY if all(f.severity == "info" for f in flags) else Status.AMBER)
-            if code in ("over_ceiling", "over_budget") and len(flags) > 2:
-                out.append(("Pricing", status, flags[0].message + f" The same holds in {len(flags) - 1} later "
-                            "contract years."))
-            elif len(flags) > RISKS_SHOWN + 1:
-                out.extend(("Pricing", status, f.message) for f in flags[:RISKS_SHOWN])
-                out.append(("Pricing", status, f"{len(flags) - RISKS_SHOWN} more warnings like these "
-                            f"({code.replace('_', ' ')}); the option's pricing screen lists them all."))
+    """The analyses' findings (``Results.findings``: most severe first), a long run of one kind
+    shortened to its first few and a count."""
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    for f in c.findings:
+        groups.setdefault((f.area, f.code), []).append(f)
+    out: list[tuple[Severity, str, str]] = []
+    for (area, code), fs in groups.items():
+        severity = max((f.severity for f in fs), key=lambda x: x.rank)
+        if code in _YEARLY and len(fs) > 2:
+            out.append((severity, area, fs[0].message + f" The same holds in {len(fs) - 1} later contract years."))
+        elif len(fs) > RISKS_SHOWN + 1:
+            out.extend((f.severity, area, f.message) for f in fs[:RISKS_SHOWN])
+            rest = fs[RISKS_SHOWN:]
+            if code == "capacity_gap":
+                short = sum((f.figure("shortfall") or ZERO for f in rest), ZERO)
+                text = (f"{len(rest)} more requirements have a gap, {format_decimal(short, 0)} units a year short in "
+                        "all (the largest gaps are listed above; every one is in the heat map).")
             else:
-                out.extend(("Pricing", status, f.message) for f in flags)
-    ev: _bid.BidEvaluation | None = c.get("evaluation")
-    if ev is not None:
-        out.extend(("Evaluation", Status.AMBER, m[0].upper() + m[1:] + ("" if m.endswith(".") else "."))
-                   for m in ev.messages)
-        if ev.evaluation is not None and not ev.evaluation.wins:
-            out.append(("Evaluation", Status.AMBER, f"At the year-one price the bid ranks {ev.evaluation.rank} of "
-                        f"{len(ev.evaluation.bids)}; {ev.evaluation.leader} leads on the assumptions made."))
-    standing: _standing.StandingResult | None = c.get("standing")
-    if standing is not None:
-        for f in standing.fails:
-            out.append(("Financial standing", Status.RED, f.result.explanation))
-        out.extend(("Financial standing", Status.AMBER, w) for w in standing.warnings)
-    severe = {"funding_shortfall", "cash_negative", "dscr_below_minimum"}
-    for name in ("projection", "funding", "returns"):
-        result = c.get(name)
-        for fl in getattr(result, "flags", ()) if result is not None else ():
-            status = Status.RED if fl.code in severe else Status.GREY if fl.severity == "info" else Status.AMBER
-            out.append((_AREAS[name], status, fl.message))
-    seen: set[str] = set()
-    unique = []
-    for area, status, text in out:
-        if text in seen:
-            continue
-        seen.add(text)
-        unique.append((area, status, text))
-    order = [Status.RED, Status.AMBER, Status.GREY, Status.GREEN]
-    return sorted(unique, key=lambda x: order.index(x[1]))
+                text = (f"{len(rest)} more warnings like these ({code.replace('_', ' ')}); the option's "
+                        f"{area.lower()} screen lists them all.")
+            out.append((max((f.severity for f in rest), key=lambda x: x.rank), area, text))
+        else:
+            out.extend((f.severity, area, f.message) for f in fs)
+    out.sort(key=lambda x: -x[0].rank)
+    return [(area, status_of(sev), text) for sev, area, text in out]
 
 
 def build_risks(c: _Ctx) -> Section:
@@ -1909,6 +1623,8 @@ def build_case(ws: Workspace, option_id: int, *, sections: Iterable[str] | None 
     orgs = {m.id: o for m in members if (o := ws.get(Organisation, m.organisation_id)) is not None}
     if results is None:
         results = _analyses.analyse_option(ws, option_id)
+    if not isinstance(results, Results):
+        results = Results.of(option_id, results)
     try:
         rates = _analyses.workspace_rates(ws)
     except ValueError:
@@ -1919,8 +1635,8 @@ def build_case(ws: Workspace, option_id: int, *, sections: Iterable[str] | None 
     for k in keys:
         needs = NEEDS.get(k, ())
         if needs and not any(ctx.get(n) is not None for n in needs):
-            why = "; ".join(f"{n}: {results[n]['error']}" if isinstance(results.get(n), Mapping) else f"{n}: not run"
-                            for n in needs)
+            why = "; ".join(f"{n}: {results[n].reason}" if isinstance(results.get(n), Refusal | NotApplicable)
+                            else f"{n}: not run" for n in needs)
             left_out.append((k, why))
             continue
         try:

@@ -62,7 +62,7 @@ from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from ..domain import optimise as _optimise
+from ..domain.tasks import Cancelled
 from .case import (
     Bullets,
     Chart,
@@ -79,7 +79,7 @@ from .case import (
 )
 from .files import atomic_write
 
-__all__ = ["FONT", "FONT_BOLD", "Cancelled", "register_fonts", "render_pdf", "render_pdf_bytes"]
+__all__ = ["FONT", "FONT_BOLD", "register_fonts", "render_pdf", "render_pdf_bytes"]
 
 Progress = Callable[[float, str], None]
 
@@ -115,10 +115,6 @@ RAG_MARK = {Status.GREEN: colors.HexColor("#12B76A"), Status.AMBER: colors.HexCo
 
 CELL_SIZE = 7.8
 CELL_PAD = 4
-
-
-class Cancelled(_optimise.Cancelled):
-    """Rendering was cancelled (``cancelled()`` returned True); nothing was written."""
 
 
 # --------------------------------------------------------------------------- fonts and styles

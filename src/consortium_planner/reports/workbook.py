@@ -63,9 +63,10 @@ from ..domain.model import (
     Member,
     Tender,
 )
+from ..domain.tasks import Cancelled
 from ..domain.workspace import Workspace
 from ..services import analyses
-from .pdf import Cancelled
+from ..services.pipeline import NotApplicable, Refusal
 from .xlsx_common import (
     DECIMAL_2,
     GBP,
@@ -356,11 +357,9 @@ class _Book:
     def result(self, name: str) -> tuple[Any, str | None]:
         """(the analysis, None) or (None, why it is missing)."""
         value = self.results.get(name)
-        if isinstance(value, Mapping) and "error" in value:
-            return None, str(value["error"])
+        if isinstance(value, Refusal | NotApplicable):
+            return None, value.reason
         if value is None:
-            if name in ("evaluation", "projection", "funding", "returns") and self.result("prices")[1]:
-                return None, "the prices could not be computed, so neither could this"
             return None, "not computed"
         return value, None
 

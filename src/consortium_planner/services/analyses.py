@@ -1,15 +1,15 @@
-"""The analyses run for a consortium option, shared by every surface.
+"""The program's analyses, each declared once in the pipeline's registry.
 
-Each analysis is a pure domain function. The CLI's ``summary``, the GUI's screens and the
-investment case all run them through here, so every surface shows the same figures.
-``analyse_option`` runs them all in dependency order, computing shared inputs (such as the price
-schedule) once; the single-analysis functions below serve screens that need only one.
+Each declaration names the pure domain function, what it needs, the entities it reads and how its
+result becomes findings (``services/pipeline.py`` explains the rest). The CLI's ``summary``, the
+GUI's screens and the investment case all run them through ``pipeline.run``, so every surface
+shows the same figures; the one-analysis helpers below (``prices(ws, option_id)`` …) run one
+analysis with what it needs and raise ``ValueError`` with the refusal's reason.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 from ..domain import bid as _bid
@@ -18,116 +18,173 @@ from ..domain import optimise as _optimise
 from ..domain import pricing as _pricing
 from ..domain import projection as _projection
 from ..domain import standing as _standing
-from ..domain.model import ConsortiumOption, Tender
 from ..domain.rates import RateTable
-from ..domain.validation import ValidationError
+from ..domain.tasks import NEVER, CancelToken
 from ..domain.workspace import Workspace
+from .pipeline import Analysis, Inputs, NotApplicable, Refusal, Results, register, run
 from .rates import apply_overrides, load_reference_rates
 
 RATES_OVERRIDES_KEY = "rates_overrides"
+
+# Entity names (``Entity.entity_name``) read by the analyses, for the views' refresh.
+_OPTION = frozenset({"consortium_option", "member", "allocation", "organisation"})
+_TENDER = frozenset({"tender", "lot", "requirement"})
+_COSTS = frozenset({"cost_profile", "role"})
 
 
 def workspace_rates(ws: Workspace) -> RateTable:
     """The reference rates with the workspace's overrides (a JSON setting) applied."""
     text = ws.setting(RATES_OVERRIDES_KEY, "").strip()
-    overrides = json.loads(text) if text else None
+    try:
+        overrides = json.loads(text) if text else None
+    except ValueError as exc:
+        raise ValueError(f"the reference-rate overrides are not valid JSON: {exc}") from None
     return apply_overrides(load_reference_rates(), overrides)
 
 
-def standing(ws: Workspace, option_id: int) -> _standing.StandingResult:
-    """Financial standing of each member and of the entity the buyer tests (DOMAIN §2)."""
-    return _standing.standing(ws, option_id)
+# --------------------------------------------------------------------------- declarations
+
+
+def _prices(i: Inputs) -> _pricing.PriceSchedule:
+    tender = i.tender
+    threshold = tender.abnormal_threshold_pct if tender else _pricing.DEFAULT_ABNORMAL_THRESHOLD_PCT
+    return _pricing.bid_prices(i.ws, i.option_id, i.need("rates"), include_extensions=True,
+                               abnormal_threshold_pct=threshold)
+
+
+def _capital_with_extensions(i: Inputs) -> _projection.Capital | NotApplicable:
+    tender = i.tender
+    if tender is None or tender.extension_years <= 0:
+        return NotApplicable("capital_with_extensions", "the tender has no extension years")
+    return _projection.capital(i.ws, i.option_id, i.need("rates"), include_extensions=True,
+                               schedule=i.need("prices"))
+
+
+def _flags(result: Any) -> Any:
+    return result.flags
+
+
+register(Analysis("rates", lambda i: workspace_rates(i.ws), reads=frozenset({"setting"}),
+                  title="Reference rates", public=False))
+register(Analysis("coverage", lambda i: _capacity.coverage(i.ws, i.option_id),
+                  reads=_OPTION | _TENDER | {"capacity", "financial_year"},
+                  title="Coverage", area="Capacity", findings=_capacity.coverage_findings))
+register(Analysis("coverage_grid", lambda i: _capacity.coverage_grid(i.need("coverage")), needs=("coverage",),
+                  title="Coverage by service line and area", area="Capacity"))
+register(Analysis("workforce", lambda i: _capacity.workforce(i.ws, i.option_id),
+                  reads=_OPTION | _TENDER | _COSTS | {"capacity", "tupe_cohort"},
+                  title="Workforce", area="Workforce", findings=_capacity.workforce_findings))
+register(Analysis("partners", lambda i: _capacity.find_partners(i.ws, i.option_id),
+                  reads=_OPTION | _TENDER | {"capacity", "financial_year"}, title="Partners", area="Partners"))
+register(Analysis("optimiser", lambda i: _optimise.optimise(i.ws, i.option_id, None, cancelled=i.cancelled),
+                  reads=_OPTION | _TENDER | _COSTS | {"capacity", "setting"},
+                  title="Least-cost split", area="Least-cost split", findings=_optimise.findings))
+register(Analysis("standing", lambda i: _standing.standing(i.ws, i.option_id),
+                  reads=_OPTION | _TENDER | {"financial_year", "financial_condition"},
+                  title="Financial standing", area="Financial standing", findings=_standing.findings))
+register(Analysis("prices", _prices, needs=("rates",), reads=_OPTION | _TENDER | _COSTS | {"setting"},
+                  title="Prices", area="Pricing", findings=_flags))
+register(Analysis("evaluation", lambda i: _bid.bid_evaluation(i.ws, i.option_id, i.need("prices")),
+                  needs=("prices",), reads=frozenset({"competitor"}),
+                  title="Evaluation", area="Evaluation", findings=_bid.findings))
+register(Analysis("score_curve", lambda i: _bid.score_curve(i.need("evaluation"), i.tender),
+                  needs=("evaluation",), title="Score curve", area="Evaluation"))
+register(Analysis("capital", lambda i: _projection.capital(i.ws, i.option_id, i.need("rates"),
+                                                           schedule=i.need("prices")),
+                  needs=("rates", "prices"), reads=frozenset({"funding_source", "capital_item", "tupe_cohort"}),
+                  title="Projection, funding and returns", public=False))
+register(Analysis("projection", lambda i: i.need("capital").projection, needs=("capital",),
+                  title="Projection", area="Projections", findings=_flags))
+register(Analysis("funding", lambda i: i.need("capital").funding, needs=("capital",),
+                  title="Funding", area="Funding", findings=_flags))
+register(Analysis("returns", lambda i: i.need("capital").returns, needs=("capital",),
+                  title="Returns", area="Returns", findings=_flags))
+register(Analysis("period_cash", lambda i: _projection.period_cash(i.need("projection")), needs=("projection",),
+                  title="Cash by period", area="Projections"))
+register(Analysis("capital_with_extensions", _capital_with_extensions, needs=("rates", "prices"),
+                  reads=frozenset({"funding_source", "capital_item", "tupe_cohort"}),
+                  title="Projection with extensions", area="Projections"))
+
+
+# --------------------------------------------------------------------------- running them
+
+
+def analyse_option(ws: Workspace, option_id: int, names=None, *, cancelled: CancelToken = NEVER) -> Results:
+    """Every analysis (or ``names`` with what they need) for one option."""
+    return run(ws, option_id, names, cancelled=cancelled)
+
+
+run_all = analyse_option
+
+
+def value(results: Results, name: str) -> Any:
+    """The value of ``name`` in ``results``; ``ValueError`` with the reason if it was refused."""
+    v = results[name]
+    if isinstance(v, Refusal | NotApplicable):
+        raise ValueError(v.reason)
+    return v
+
+
+def one(ws: Workspace, option_id: int, name: str, *, cancelled: CancelToken = NEVER, **known: Any) -> Any:
+    """Run one analysis (with what it needs) and return its value, or raise ``ValueError`` why not.
+
+    ``known`` gives results already at hand by name (``prices=schedule``): they are not computed again.
+    """
+    results = Results(option_id)
+    for k, v in known.items():
+        if v is not None:
+            results._set(k, v)
+    return value(run(ws, option_id, (name,), cancelled=cancelled, results=results), name)
 
 
 def coverage(ws: Workspace, option_id: int) -> _capacity.CoverageResult:
-    return _capacity.coverage(ws, option_id)
+    return one(ws, option_id, "coverage")
 
 
 def workforce(ws: Workspace, option_id: int) -> _capacity.WorkforceResult:
-    return _capacity.workforce(ws, option_id)
+    return one(ws, option_id, "workforce")
 
 
 def partners(ws: Workspace, option_id: int) -> list[_capacity.PartnerCandidate]:
-    return _capacity.find_partners(ws, option_id)
+    return one(ws, option_id, "partners")
 
 
 def optimiser(ws: Workspace, option_id: int, progress=None, cancelled=None,
               rules: _optimise.OptimiseRules | None = None) -> _optimise.Proposal:
+    """The least-cost split with the user's rules (the GUI's Optimise dialog): not the declared analysis,
+    which runs with the default rules."""
     return _optimise.optimise(ws, option_id, rules, progress=progress, cancelled=cancelled)
+
+
+def standing(ws: Workspace, option_id: int) -> _standing.StandingResult:
+    """Financial standing of each member and of the entity the buyer tests (DOMAIN §2)."""
+    return one(ws, option_id, "standing")
 
 
 def prices(ws: Workspace, option_id: int) -> _pricing.PriceSchedule:
     """The bid price per contract year, with extensions, and its guards (DOMAIN §5)."""
-    option = ws.get(ConsortiumOption, option_id)
-    tender = ws.get(Tender, option.tender_id) if option else None
-    threshold = tender.abnormal_threshold_pct if tender else _pricing.DEFAULT_ABNORMAL_THRESHOLD_PCT
-    return _pricing.bid_prices(ws, option_id, workspace_rates(ws), include_extensions=True,
-                               abnormal_threshold_pct=threshold)
+    return one(ws, option_id, "prices")
 
 
 def evaluation(ws: Workspace, option_id: int, schedule: _pricing.PriceSchedule | None = None) -> _bid.BidEvaluation:
-    return _bid.bid_evaluation(ws, option_id, schedule or prices(ws, option_id))
+    return one(ws, option_id, "evaluation", prices=schedule)
 
 
 def capital(ws: Workspace, option_id: int, schedule: _pricing.PriceSchedule | None = None) -> _projection.Capital:
     """Projection, funding and returns over the term (extensions are not promised), computed together."""
-    return _projection.capital(ws, option_id, workspace_rates(ws), schedule=schedule or prices(ws, option_id))
+    return one(ws, option_id, "capital", prices=schedule)
 
 
-def projection(ws: Workspace, option_id: int, schedule: _pricing.PriceSchedule | None = None) -> _projection.Projection:
+def projection(ws: Workspace, option_id: int) -> _projection.Projection:
     """Monthly cash flow and P&L by contract year, per member (DOMAIN §6)."""
-    return capital(ws, option_id, schedule).projection
+    return one(ws, option_id, "projection")
 
 
-def funding(ws: Workspace, option_id: int, schedule: _pricing.PriceSchedule | None = None) -> _projection.FundingResult:
+def funding(ws: Workspace, option_id: int) -> _projection.FundingResult:
     """Funding requirement, sources, loan schedules and debt service cover (DOMAIN §6)."""
-    return capital(ws, option_id, schedule).funding
+    return one(ws, option_id, "funding")
 
 
-def returns(ws: Workspace, option_id: int, schedule: _pricing.PriceSchedule | None = None) -> _projection.Returns:
+def returns(ws: Workspace, option_id: int) -> _projection.Returns:
     """NPV, IRR, payback and break-even (DOMAIN §6)."""
-    return capital(ws, option_id, schedule).returns
-
-
-ANALYSES: dict[str, Callable[[Workspace, int], Any]] = {
-    "coverage": coverage,
-    "workforce": workforce,
-    "partners": partners,
-    "optimiser": optimiser,
-    "standing": standing,
-    "prices": prices,
-    "evaluation": evaluation,
-    "projection": projection,
-    "funding": funding,
-    "returns": returns,
-}
-
-
-def run(ws: Workspace, option_id: int, name: str) -> Any:
-    return ANALYSES[name](ws, option_id)
-
-
-def analyse_option(ws: Workspace, option_id: int) -> dict[str, Any]:
-    """Every analysis for one option; one the data cannot support says why instead."""
-    out: dict[str, Any] = {}
-
-    def attempt(name: str, fn: Callable[[], Any]) -> Any:
-        try:
-            out[name] = fn()
-        except (ValidationError, ValueError) as exc:
-            out[name] = {"error": str(exc)}
-            return None
-        return out[name]
-
-    for name in ("coverage", "workforce", "partners", "optimiser", "standing"):
-        attempt(name, lambda n=name: ANALYSES[n](ws, option_id))
-    schedule = attempt("prices", lambda: prices(ws, option_id))
-    if schedule is not None:
-        attempt("evaluation", lambda: evaluation(ws, option_id, schedule))
-        both = attempt("projection", lambda: capital(ws, option_id, schedule))
-        for name in ("projection", "funding", "returns"):
-            out[name] = getattr(both, name) if both is not None else out["projection"]
-    return out
-
-
-run_all = analyse_option
+    return one(ws, option_id, "returns")

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from .pipeline import NotApplicable, Refusal
+
 
 def to_jsonable(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | str):
@@ -23,6 +25,10 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, float):
         # Only simulation internals are floats; they should not reach here, but never lose them.
         return repr(value)
+    if isinstance(value, Refusal):
+        return {"error": value.reason} if value.because is None else {"error": value.reason, "because": value.because}
+    if isinstance(value, NotApplicable):
+        return {"not_applicable": value.reason}
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, dt.date):

@@ -2,17 +2,18 @@
 
 ``consortium-planner summary FILE --json`` prints this. Keys are stable snake_case; money is a
 decimal string with two places. Each analysis added to ``analyses.ANALYSES`` appears under its
-name in every option's ``analyses``.
+name in every option's ``analyses`` (``services/pipeline.py``): its result, ``{"error": why}`` when it
+could not run, or ``{"not_applicable": why}``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..domain.model import Organisation, Setting
+from ..domain.model import CapitalItem, Competitor, FundingSource, Organisation, Setting
 from ..domain.validation import check_workspace
 from ..domain.workspace import Workspace
-from .analyses import run_all
+from .analyses import analyse_option
 from .jsonout import to_jsonable
 
 SCHEMA_VERSION = 1
@@ -43,6 +44,7 @@ def summary(ws: Workspace) -> dict[str, Any]:
         d["requirements"] = [_row(x) for x in ws.requirements(t.id)]  # type: ignore[arg-type]
         d["financial_conditions"] = [_row(x) for x in ws.conditions(t.id)]  # type: ignore[arg-type]
         d["tupe_cohorts"] = [_row(x) for x in ws.tupe_cohorts(t.id)]  # type: ignore[arg-type]
+        d["competitors"] = [_row(x) for x in ws.by(Competitor, "tender_id", t.id)]
         tenders.append(d)
     options = []
     for op in ws.options():
@@ -55,7 +57,9 @@ def summary(ws: Workspace) -> dict[str, Any]:
             members.append(md)
         d["members"] = members
         d["allocations"] = [_row(a) for a in ws.allocations(op.id)]  # type: ignore[arg-type]
-        d["analyses"] = to_jsonable(run_all(ws, op.id))  # type: ignore[arg-type]
+        d["funding_sources"] = [_row(x) for x in ws.by(FundingSource, "option_id", op.id)]
+        d["capital_items"] = [_row(x) for x in ws.by(CapitalItem, "option_id", op.id)]
+        d["analyses"] = to_jsonable(analyse_option(ws, op.id).public())  # type: ignore[arg-type]
         options.append(d)
     return {
         "schema_version": SCHEMA_VERSION,

@@ -52,11 +52,11 @@ from defusedxml.common import DTDForbidden, EntitiesForbidden, ExternalReference
 from defusedxml.ElementTree import fromstring as defused_fromstring
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
+from consortium_planner.domain.tasks import Cancelled
 from consortium_planner.services.tabular import CellValue, SheetGrid, WorkbookGrid
 
 __all__ = [
     "DEFAULT_LIMITS",
-    "Cancelled",
     "Limits",
     "WorkbookRefused",
     "check_workbook",
@@ -84,10 +84,6 @@ class WorkbookRefused(ValueError):
         if not text.endswith("."):
             text += "."
         super().__init__(text)
-
-
-class Cancelled(Exception):
-    """The caller's ``cancelled()`` said stop."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,82 @@
+"""One protocol for long work: progress as a fraction, one cancel token, one ``Cancelled``.
+
+Every long function (an analysis, the optimiser, rendering a PDF, reading a workbook) takes
+``progress`` and ``cancelled`` arguments:
+
+    def work(..., progress: Progress = no_progress, cancelled: CancelToken | Callable[[], bool] = NEVER)
+
+``progress(fraction, message)`` reports a fraction between 0 and 1 with a short message;
+``cancelled()`` says whether to stop, and the work then raises ``Cancelled`` (``check(cancelled)``
+does both). A ``CancelToken`` is such a callable that the caller can trip from another thread:
+the GUI gives one to each background task and trips it when the user presses Cancel or when a
+newer edit overtakes the result.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+__all__ = ["NEVER", "CancelToken", "Cancelled", "Progress", "check", "no_progress", "scaled"]
+
+#: ``progress(fraction, message)``: fraction in [0, 1]
+Progress = Callable[[float, str], None]
+
+
+class Cancelled(Exception):
+    """The work stopped because its caller asked it to; nothing it would have written was written."""
+
+
+class CancelToken:
+    """A flag one thread sets and another reads; calling the token says whether it is set."""
+
+    __slots__ = ("_event",)
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def __call__(self) -> bool:
+        return self._event.is_set()
+
+    def check(self) -> None:
+        """Raise ``Cancelled`` if the token is set."""
+        if self._event.is_set():
+            raise Cancelled()
+
+
+class _Never(CancelToken):
+    """A token nobody can trip (the default when the caller cannot cancel)."""
+
+    __slots__ = ()
+
+    def cancel(self) -> None:  # pragma: no cover - a misuse, not a path
+        raise RuntimeError("NEVER cannot be cancelled; make a CancelToken")
+
+
+NEVER: CancelToken = _Never()
+
+
+def no_progress(fraction: float, message: str = "") -> None:
+    """A progress callback that reports nowhere."""
+
+
+def check(cancelled: Callable[[], bool] | None) -> None:
+    """Raise ``Cancelled`` if ``cancelled()`` says so (None: never)."""
+    if cancelled is not None and cancelled():
+        raise Cancelled()
+
+
+def scaled(progress: Progress, start: float, end: float) -> Progress:
+    """A progress callback for one stage that reports into ``[start, end]`` of the whole."""
+
+    def report(fraction: float, message: str = "") -> None:
+        progress(start + (end - start) * max(0.0, min(1.0, fraction)), message)
+
+    return report

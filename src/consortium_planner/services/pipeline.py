@@ -1,0 +1,317 @@
+"""The analysis pipeline: each analysis declared once, run in the order its needs give.
+
+An ``Analysis`` is a declaration: its name, the pure function that computes it, the analyses it
+needs, the entities it reads (for the GUI's refresh), and the function that turns its result into
+``Finding``s. Everything else is derived from the declarations:
+
+* ``run(ws, option_id)`` runs every analysis (or just the ones asked for, with what they need) in
+  dependency order; the result of each is its typed value or a ``Refusal`` that says why not;
+* ``summary --json`` lists every declared analysis under its name;
+* a view that shows some analyses refreshes when an entity any of them reads changes
+  (``REGISTRY.reads(names)``);
+* ``Results.findings()`` gathers every analysis's findings with one severity scale.
+
+Adding an analysis is one ``register(Analysis(...))`` call (``services/analyses.py`` holds the
+program's own); nothing else needs editing for it to run, reach JSON, and refresh views.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..domain.findings import Finding, Severity, by_severity
+from ..domain.model import ConsortiumOption, Tender
+from ..domain.tasks import NEVER, Cancelled, CancelToken, Progress, no_progress
+from ..domain.workspace import Workspace
+
+__all__ = ["REGISTRY", "Analysis", "Inputs", "NotApplicable", "Refusal", "Registry", "Results", "register", "run"]
+
+#: Exceptions an analysis raises when the data cannot support it; anything else is a bug and propagates.
+REFUSED = (ValueError, ArithmeticError)
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """An analysis could not be computed on the data as it stands; ``reason`` says why, for a person.
+
+    ``because`` names the needed analysis whose refusal stopped this one (None: refused itself).
+    """
+
+    analysis: str
+    reason: str
+    because: str | None = None
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+@dataclass(frozen=True, slots=True)
+class NotApplicable:
+    """The analysis does not apply to this option (for example, no extension years to include)."""
+
+    analysis: str
+    reason: str
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """One analysis, declared once.
+
+    ``compute(inputs)`` is a pure function of the workspace snapshot (``inputs.ws``), the option and
+    the results of ``needs`` (``inputs.need(name)``); it returns a typed value, ``NotApplicable``, or
+    raises ``ValueError`` (or ``ArithmeticError``) to refuse. ``reads`` are the entity names
+    (``Entity.entity_name``) whose changes make it stale; a need's reads count too. ``findings``
+    turns a result into findings (their ``area`` defaults to the analysis's ``area``). ``public``
+    analyses appear in ``summary --json``; internal ones (shared inputs) do not.
+    """
+
+    name: str
+    compute: Callable[[Inputs], Any]
+    needs: tuple[str, ...] = ()
+    reads: frozenset[str] = frozenset()
+    title: str = ""
+    area: str = ""
+    findings: Callable[[Any], Iterable[Finding]] | None = None
+    public: bool = True
+
+    @property
+    def label(self) -> str:
+        return self.title or self.name.replace("_", " ").capitalize()
+
+
+class Registry:
+    """The declared analyses, in the order they were registered (which breaks ties in run order)."""
+
+    def __init__(self) -> None:
+        self._items: dict[str, Analysis] = {}
+        self._order_cache: tuple[Analysis, ...] | None = None
+
+    def register(self, analysis: Analysis, *, replace: bool = False) -> Analysis:
+        if analysis.name in self._items and not replace:
+            raise ValueError(f"an analysis named {analysis.name!r} is already registered")
+        missing = [n for n in analysis.needs if n not in self._items and n != analysis.name]
+        if missing:
+            raise ValueError(f"{analysis.name!r} needs {', '.join(map(repr, missing))}, which are not registered")
+        if analysis.name in analysis.needs:
+            raise ValueError(f"{analysis.name!r} cannot need itself")
+        self._items[analysis.name] = analysis
+        self._order_cache = None
+        return analysis
+
+    def unregister(self, name: str) -> None:
+        dependants = [a.name for a in self._items.values() if name in a.needs]
+        if dependants:
+            raise ValueError(f"{', '.join(dependants)} need {name!r}")
+        self._items.pop(name, None)
+        self._order_cache = None
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._items
+
+    def __getitem__(self, name: str) -> Analysis:
+        try:
+            return self._items[name]
+        except KeyError:
+            raise KeyError(f"no analysis named {name!r}; known: {', '.join(self._items)}") from None
+
+    def __iter__(self) -> Iterator[Analysis]:
+        return iter(self.ordered())
+
+    def names(self, *, public_only: bool = False) -> tuple[str, ...]:
+        return tuple(a.name for a in self.ordered() if a.public or not public_only)
+
+    def ordered(self) -> tuple[Analysis, ...]:
+        """Every analysis after the ones it needs (registration order otherwise)."""
+        if self._order_cache is None:
+            # needs are registered before their dependants, so registration order is already a
+            # topological order; keep it explicit in case of replace=True re-registrations
+            done: dict[str, Analysis] = {}
+
+            def visit(a: Analysis, path: tuple[str, ...]) -> None:
+                if a.name in done:
+                    return
+                if a.name in path:
+                    raise ValueError(f"analyses need each other in a cycle: {' → '.join(path + (a.name,))}")
+                for n in a.needs:
+                    visit(self._items[n], path + (a.name,))
+                done[a.name] = a
+
+            for a in self._items.values():
+                visit(a, ())
+            self._order_cache = tuple(done.values())
+        return self._order_cache
+
+    def closure(self, names: Iterable[str]) -> tuple[str, ...]:
+        """``names`` and everything they need, in run order."""
+        want: set[str] = set()
+        stack = list(names)
+        while stack:
+            n = stack.pop()
+            if n in want:
+                continue
+            want.add(n)
+            stack.extend(self[n].needs)
+        return tuple(a.name for a in self.ordered() if a.name in want)
+
+    def reads(self, names: Iterable[str]) -> frozenset[str]:
+        """The entity names whose change makes any of ``names`` (or what they need) stale."""
+        out: set[str] = set()
+        for n in self.closure(names):
+            out |= self[n].reads
+        return frozenset(out)
+
+
+REGISTRY = Registry()
+
+
+def register(analysis: Analysis, *, replace: bool = False) -> Analysis:
+    """Declare an analysis in the program's registry."""
+    return REGISTRY.register(analysis, replace=replace)
+
+
+class Inputs:
+    """What an analysis's ``compute`` receives."""
+
+    __slots__ = ("ws", "option_id", "cancelled", "progress", "_results")
+
+    def __init__(self, ws: Workspace, option_id: int, results: Results, cancelled: CancelToken, progress: Progress):
+        self.ws = ws
+        self.option_id = option_id
+        self.cancelled = cancelled
+        self.progress = progress
+        self._results = results
+
+    def need(self, name: str) -> Any:
+        """The result of a declared need (never a refusal: a refused need refuses this analysis first)."""
+        value = self._results[name]
+        if isinstance(value, Refusal | NotApplicable):  # pragma: no cover - the runner prevents it
+            raise ValueError(str(value))
+        return value
+
+    @property
+    def option(self) -> ConsortiumOption:
+        option = self.ws.get(ConsortiumOption, self.option_id)
+        if option is None:
+            raise ValueError(f"no consortium option with id {self.option_id}")
+        return option
+
+    @property
+    def tender(self) -> Tender | None:
+        return self.ws.get(Tender, self.option.tender_id)
+
+
+class Results(Mapping[str, Any]):
+    """Each analysis run, by name: its typed value, a ``Refusal`` or ``NotApplicable``."""
+
+    def __init__(self, option_id: int, registry: Registry = REGISTRY):
+        self.option_id = option_id
+        self.registry = registry
+        self._values: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        return self._values[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    @classmethod
+    def of(cls, option_id: int, values: Mapping[str, Any], registry: Registry = REGISTRY) -> Results:
+        """Results from values already at hand (a test, or results filtered by a caller)."""
+        out = cls(option_id, registry)
+        out._values.update(values)
+        return out
+
+    def _set(self, name: str, value: Any) -> None:
+        self._values[name] = value
+
+    def ok(self, name: str) -> Any:
+        """The value of ``name``, or None when it was not run, refused or does not apply."""
+        value = self._values.get(name)
+        return None if isinstance(value, Refusal | NotApplicable) else value
+
+    def refusal(self, name: str) -> Refusal | None:
+        value = self._values.get(name)
+        return value if isinstance(value, Refusal) else None
+
+    def refusals(self) -> list[Refusal]:
+        return [v for v in self._values.values() if isinstance(v, Refusal)]
+
+    def public(self) -> dict[str, Any]:
+        """The public analyses' results by name, in run order (what ``summary --json`` prints)."""
+        return {n: self._values[n] for n in self.registry.names(public_only=True) if n in self._values}
+
+    def findings(self, names: Iterable[str] | None = None) -> list[Finding]:
+        """Every finding of the analyses run (or of ``names``), most severe first, each message once.
+
+        An analysis refused on its own account is itself a serious finding; one refused only
+        because something it needs was refused adds nothing more.
+        """
+        out: list[Finding] = []
+        seen: set[str] = set()
+        wanted = set(names) if names is not None else None
+        for a in self.registry.ordered():
+            if a.name not in self._values or (wanted is not None and a.name not in wanted):
+                continue
+            value = self._values[a.name]
+            if isinstance(value, Refusal):
+                if value.because is None and value.reason not in seen:
+                    seen.add(value.reason)
+                    out.append(Finding("analysis_refused", f"The {a.name} analysis could not run: {value.reason}",
+                                       Severity.SERIOUS, a.area or a.label))
+                continue
+            if isinstance(value, NotApplicable) or a.findings is None:
+                continue
+            for f in a.findings(value):
+                if f.message in seen:
+                    continue
+                seen.add(f.message)
+                out.append(f if f.area else Finding(f.code, f.message, f.severity, a.area or a.label, f.figures))
+        return by_severity(out)
+
+
+def run(ws: Workspace, option_id: int, names: Iterable[str] | None = None, *,
+        cancelled: CancelToken = NEVER, progress: Progress = no_progress,
+        registry: Registry = REGISTRY, results: Results | None = None) -> Results:
+    """Run ``names`` (None: every analysis) with what they need, in dependency order.
+
+    ``results`` from an earlier run on the same snapshot are reused (only what is missing is
+    computed). ``cancelled`` is checked between analyses (and by long ones inside); ``Cancelled``
+    propagates. Progress is reported as the fraction of analyses done.
+    """
+    order = registry.names() if names is None else registry.closure(names)
+    out = results if results is not None else Results(option_id, registry)
+    todo = [n for n in order if n not in out]
+    inputs = Inputs(ws, option_id, out, cancelled, progress)
+    for i, name in enumerate(todo):
+        cancelled.check()
+        a = registry[name]
+        progress(i / max(1, len(todo)), a.label)
+        blocked = next((n for n in a.needs if isinstance(out.get(n), Refusal | NotApplicable)), None)
+        if blocked is not None:
+            why = out[blocked]
+            reason = why.reason if isinstance(why, Refusal) else f"{blocked} does not apply: {why.reason}"
+            out._set(name, Refusal(name, reason, blocked))
+            continue
+        try:
+            out._set(name, a.compute(inputs))
+        except Cancelled:
+            raise
+        except REFUSED as exc:
+            out._set(name, Refusal(name, _reason(exc)))
+    progress(1.0, "")
+    return out
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, ArithmeticError) and not isinstance(exc, ValueError):
+        return (f"a calculation could not be completed ({type(exc).__name__}): check the option's figures for "
+                "extreme or zero values")
+    return str(exc) or type(exc).__name__
