@@ -1,13 +1,19 @@
 """The GUI's handle on an open workspace: every edit goes through here as an undo command.
 
-Each command performs its change when first pushed (through the session, which validates and
-saves it in one transaction) and stores ids and old/new values, never a QModelIndex. A refused
-edit is reported through ``edit_refused`` and nothing is pushed. Views listen to
-``workspace_changed`` and refresh only what the ``Changes`` record names.
+Each command makes its change in ``redo()`` (Qt calls it when the command is pushed) through the
+session, which validates and saves it in one transaction, and stores ids and old/new values, never
+a QModelIndex. A value the session would refuse is refused before anything is pushed; a command
+refused when it runs (first or later) makes itself obsolete so the stack and the data always agree.
+Refusals reach the user through ``edit_refused``. Views listen to ``workspace_changed`` and refresh
+only what the ``Changes`` record names; ``Changes.initiator`` says which widget (or the undo stack)
+started the change.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -20,25 +26,50 @@ from ..services.session import Batch, Changes, Removal, ValidationError, Workspa
 
 
 class _Command(QUndoCommand):
-    """Base: the first redo() is skipped because the change was already made when pushed.
+    """Base of every edit: ``redo()`` makes the change (the first time too), ``undo()`` reverses it.
+
+    Both go through the session, which validates and writes in one transaction. If the session
+    refuses (someone else changed the row in a team database, the row is gone, the file cannot be
+    written), the command makes itself obsolete, so Qt drops it from the stack: the stack never
+    offers to undo a change the data does not hold, or to redo one it already holds. The refusal
+    is reported through ``edit_refused``; ``refusal`` keeps it for the code that pushed the command.
 
     Never name an attribute ``id``: it would shadow QUndoCommand.id(), which Qt calls when a
     command is pushed, and crash the program.
     """
 
-    def __init__(self, controller: WorkspaceController, text: str):
+    def __init__(self, controller: WorkspaceController, text: str, initiator: Any = None):
         super().__init__(text)
         self.controller = controller
-        self._first = True
+        self.initiator = initiator  # who asked for the change; undo and redo come from the stack
+        self.refusal = ""
+        self.done_once = False
 
     def redo(self) -> None:
-        if self._first:
-            self._first = False
-            return
-        self.controller._guard(self.do)
+        first = not self.done_once
+        if self._run(self.do_first if first else self.do, self.initiator if first else self.controller.undo_stack,
+                     "" if first else "redo"):
+            self.done_once = True
 
     def undo(self) -> None:
-        self.controller._guard(self.undo_it)
+        self._run(self.undo_it, self.controller.undo_stack, "undo")
+
+    def _run(self, fn: Callable[[], Any], initiator: Any, verb: str) -> bool:
+        try:
+            with self.controller.initiated_by(initiator):
+                fn()
+        except (ValidationError, WorkspaceFileError) as exc:
+            self.refusal = str(exc)
+            self.setObsolete(True)
+            if verb:  # a later undo or redo; the first redo's refusal is reported by whoever pushed it
+                self.controller.edit_refused.emit(
+                    f"Could not {verb} ‘{self.text()}’: {exc}. The step has been taken off the undo history.")
+            return False
+        return True
+
+    def do_first(self) -> None:
+        """The change as first made (by default the same as every redo)."""
+        self.do()
 
     def do(self) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -48,9 +79,9 @@ class _Command(QUndoCommand):
 
 
 class SetFieldCommand(_Command):
-    def __init__(self, controller, cls: type[Entity], id_: int, field: str, old: Any, new: Any):
+    def __init__(self, controller, cls: type[Entity], id_: int, field: str, old: Any, new: Any, initiator=None):
         label = specs(cls)[field].label
-        super().__init__(controller, f"Change {cls.label.lower()} {label.lower()}")
+        super().__init__(controller, f"Change {cls.label.lower()} {label.lower()}", initiator)
         self.cls, self.record_id, self.field, self.old, self.new = cls, id_, field, old, new
 
     def do(self) -> None:
@@ -61,165 +92,189 @@ class SetFieldCommand(_Command):
 
 
 class AddRecordCommand(_Command):
-    def __init__(self, controller, entity: Entity):
-        super().__init__(controller, f"Add {type(entity).label.lower()}")
-        self.entity = entity
+    def __init__(self, controller, cls: type[Entity], values: dict[str, Any], initiator=None):
+        super().__init__(controller, f"Add {cls.label.lower()}", initiator)
+        self.cls, self.values = cls, values
+        self.entity: Entity | None = None  # as stored, once added
         self.removal: Removal | None = None
+
+    def do_first(self) -> None:
+        self.entity, _ = self.controller.session.add(self.cls, self.values)
 
     def do(self) -> None:
         assert self.removal is not None
         self.controller.session.restore(self.removal)
 
     def undo_it(self) -> None:
-        self.removal, _ = self.controller.session.delete(type(self.entity), self.entity.id)  # type: ignore[arg-type]
+        assert self.entity is not None
+        self.removal, _ = self.controller.session.delete(self.cls, self.entity.id)  # type: ignore[arg-type]
 
 
 class DeleteRecordCommand(_Command):
-    def __init__(self, controller, cls: type[Entity], removal: Removal, name: str):
-        super().__init__(controller, f"Delete {cls.label.lower()} ‘{name}’" if name else f"Delete {cls.label.lower()}")
-        self.cls, self.removal = cls, removal
-        self.record_id = removal.rows[0].id
+    def __init__(self, controller, cls: type[Entity], record_id: int, name: str, initiator=None):
+        super().__init__(controller, f"Delete {cls.label.lower()} ‘{name}’" if name else f"Delete {cls.label.lower()}",
+                         initiator)
+        self.cls, self.record_id = cls, record_id
+        self.removal: Removal | None = None
 
     def do(self) -> None:
-        self.removal, _ = self.controller.session.delete(self.cls, self.record_id)  # type: ignore[arg-type]
+        self.removal, _ = self.controller.session.delete(self.cls, self.record_id)
 
     def undo_it(self) -> None:
+        assert self.removal is not None
         self.controller.session.restore(self.removal)
 
 
 class DuplicateOptionCommand(_Command):
-    def __init__(self, controller, option: ConsortiumOption):
-        super().__init__(controller, f"Duplicate option as ‘{option.name}’")
-        self.option = option
+    def __init__(self, controller, option_id: int, name: str, initiator=None):
+        super().__init__(controller, f"Duplicate option ‘{name}’", initiator)
+        self.source_id = option_id
+        self.option: ConsortiumOption | None = None  # the copy, once made
         self.removal: Removal | None = None
+
+    def do_first(self) -> None:
+        self.option, _ = self.controller.session.duplicate_option(self.source_id)
+        self.setText(f"Duplicate option as ‘{self.option.name}’")
 
     def do(self) -> None:
         assert self.removal is not None
         self.controller.session.restore(self.removal)
 
     def undo_it(self) -> None:
+        assert self.option is not None
         self.removal, _ = self.controller.session.delete(ConsortiumOption, self.option.id)  # type: ignore[arg-type]
 
 
 class BatchCommand(_Command):
-    def __init__(self, controller, batch: Batch, text: str):
-        super().__init__(controller, text)
-        self.batch = batch
+    """Rows changed together (the optimiser's allocation); ``volumes`` set the first time, then the batch."""
+
+    def __init__(self, controller, option_id: int, volumes: dict[tuple[int, int], Any], text: str, initiator=None):
+        super().__init__(controller, text, initiator)
+        self.option_id, self.volumes = option_id, volumes
+        self.batch: Batch | None = None
+
+    def do_first(self) -> None:
+        self.batch, _ = self.controller.session.replace_allocations(self.option_id, self.volumes)
+        if not self.batch:
+            self.setObsolete(True)  # nothing changed: nothing to undo
 
     def do(self) -> None:
+        assert self.batch is not None
         self.controller.session.apply_batch(self.batch)
 
     def undo_it(self) -> None:
+        assert self.batch is not None
         self.controller.session.apply_batch(self.batch, reverse=True)
 
 
-class ImportCommand(QUndoCommand):
+class ImportCommand(_Command):
     """An import from a workbook: the first redo backs up the file and writes the plan in one
     transaction (``apply_import``); undo and later redo apply the resulting batch, so undo removes
     exactly the rows imported (and puts back the rows it updated) and redo restores the same ids.
-
-    If the first redo is refused the command makes itself obsolete, so Qt drops it from the stack.
     """
 
-    def __init__(self, controller: WorkspaceController, plan: ImportPlan, text: str):
-        super().__init__(text)
-        self.controller = controller
+    def __init__(self, controller: WorkspaceController, plan: ImportPlan, text: str, initiator=None):
+        super().__init__(controller, text, initiator)
         self.plan = plan
         self.batch: Batch | None = None
 
-    def redo(self) -> None:
-        session = self.controller.session
-        if self.batch is None:
-            try:
-                self.batch, _ = apply_import(session, self.plan)
-            except (ImportRefused, ValidationError, WorkspaceFileError, OSError) as exc:
-                self.controller._import_refusal = str(exc)
-                self.setObsolete(True)
-            return
-        batch = self.batch
-        self.controller._guard(lambda: session.apply_batch(batch))
+    def do_first(self) -> None:
+        try:
+            self.batch, _ = apply_import(self.controller.session, self.plan)
+        except (ImportRefused, OSError) as exc:
+            raise WorkspaceFileError(str(exc)) from exc
 
-    def undo(self) -> None:
-        session, batch = self.controller.session, self.batch
-        if batch is not None:
-            self.controller._guard(lambda: session.apply_batch(batch, reverse=True))
+    def do(self) -> None:
+        assert self.batch is not None
+        self.controller.session.apply_batch(self.batch)
+
+    def undo_it(self) -> None:
+        assert self.batch is not None
+        self.controller.session.apply_batch(self.batch, reverse=True)
 
 
 class WorkspaceController(QObject):
-    workspace_changed = Signal(object)  # Changes
+    workspace_changed = Signal(object)  # Changes, with the initiator of the change
     edit_refused = Signal(str)  # a message for a person
 
     def __init__(self, session: WorkspaceSession, parent: QObject | None = None):
         super().__init__(parent)
         self.session = session
         self.undo_stack = QUndoStack(self)
-        self._import_refusal = ""
-        session.listeners.append(self.workspace_changed.emit)
+        self._initiator: Any = None
+        session.listeners.append(self._emit)
 
-    def _push(self, command: QUndoCommand) -> None:
-        self.undo_stack.push(command)
+    def _emit(self, changes: Changes) -> None:
+        if changes.initiator is None and self._initiator is not None:
+            changes = dataclasses.replace(changes, initiator=self._initiator)
+        self.workspace_changed.emit(changes)
+
+    @contextmanager
+    def initiated_by(self, initiator: Any) -> Iterator[None]:
+        """Changes made inside carry ``initiator`` (the widget that asked, or the undo stack)."""
+        before, self._initiator = self._initiator, initiator
+        try:
+            yield
+        finally:
+            self._initiator = before
 
     @property
     def ws(self):
         return self.session.ws
 
-    def _guard(self, fn, *args) -> Any:
-        try:
-            return fn(*args)
-        except (ValidationError, WorkspaceFileError) as exc:
-            self.edit_refused.emit(str(exc))
-            return None
+    def _push(self, command: _Command) -> bool:
+        """Push ``command`` (Qt calls its redo(), which makes the change); False, with the reason
+        reported, if it was refused."""
+        self.undo_stack.push(command)  # an obsolete command (refused, or nothing changed) is not kept
+        if command.refusal:
+            self.edit_refused.emit(command.refusal)
+            return False
+        return True
+
+    def _refused(self, exc: Exception) -> None:
+        self.edit_refused.emit(str(exc))
 
     # ------------------------------------------------------------------ edits
-    def set_field(self, cls: type[Entity], id_: int, field: str, value: Any) -> bool:
-        current = self.ws.get(cls, id_)
-        if current is None:
+    def set_field(self, cls: type[Entity], id_: int, field: str, value: Any, *, initiator: Any = None) -> bool:
+        """Change one field (user input or a typed value) as one undo step; False if refused."""
+        try:  # checked before anything is pushed, so a refused value leaves the redo history alone
+            current, updated = self.session.prepare_set_field(cls, id_, field, value)
+        except (ValidationError, WorkspaceFileError) as exc:
+            self._refused(exc)
+            return False
+        if updated == current:
+            return True
+        return self._push(SetFieldCommand(self, cls, id_, field, getattr(current, field), getattr(updated, field),
+                                          initiator))
+
+    def add(self, cls: type[Entity], values: dict[str, Any], *, initiator: Any = None) -> Entity | None:
+        try:
+            self.session.prepare_add(cls, values)
+        except (ValidationError, WorkspaceFileError) as exc:
+            self._refused(exc)
+            return None
+        command = AddRecordCommand(self, cls, values, initiator)
+        return command.entity if self._push(command) else None
+
+    def delete(self, cls: type[Entity], id_: int, *, initiator: Any = None) -> bool:
+        if self.ws.get(cls, id_) is None:
             self.edit_refused.emit(f"{cls.label} no longer exists")
             return False
-        old = getattr(current, field)
-        changes = self._guard(self.session.set_field, cls, id_, field, value)
-        if changes is None:
-            return False
-        new = getattr(self.ws.get(cls, id_), field)
-        if changes.rows:
-            self._push(SetFieldCommand(self, cls, id_, field, old, new))
-        return True
+        return self._push(DeleteRecordCommand(self, cls, id_, self.ws.display_name(cls, id_), initiator))
 
-    def add(self, cls: type[Entity], values: dict[str, Any]) -> Entity | None:
-        result = self._guard(self.session.add, cls, values)
-        if result is None:
+    def duplicate_option(self, option_id: int, *, initiator: Any = None) -> ConsortiumOption | None:
+        option = self.ws.get(ConsortiumOption, option_id)
+        if option is None:
+            self.edit_refused.emit("The consortium option no longer exists")
             return None
-        entity, _ = result
-        self._push(AddRecordCommand(self, entity))
-        return entity
+        command = DuplicateOptionCommand(self, option_id, option.name, initiator)
+        return command.option if self._push(command) else None
 
-    def delete(self, cls: type[Entity], id_: int) -> bool:
-        name = self.ws.display_name(cls, id_)
-        result = self._guard(self.session.delete, cls, id_)
-        if result is None:
-            return False
-        removal, _ = result
-        self._push(DeleteRecordCommand(self, cls, removal, name))
-        return True
+    def replace_allocations(self, option_id: int, volumes: dict[tuple[int, int], Any], text: str, *,
+                            initiator: Any = None) -> bool:
+        return self._push(BatchCommand(self, option_id, volumes, text, initiator))
 
-    def duplicate_option(self, option_id: int) -> ConsortiumOption | None:
-        result = self._guard(self.session.duplicate_option, option_id)
-        if result is None:
-            return None
-        option, _ = result
-        self._push(DuplicateOptionCommand(self, option))
-        return option
-
-    def replace_allocations(self, option_id: int, volumes: dict[tuple[int, int], Any], text: str) -> bool:
-        result = self._guard(self.session.replace_allocations, option_id, volumes)
-        if result is None:
-            return False
-        batch, _ = result
-        if batch:
-            self._push(BatchCommand(self, batch, text))
-        return True
-
-    def import_plan(self, plan: ImportPlan, text: str) -> str:
+    def import_plan(self, plan: ImportPlan, text: str, *, initiator: Any = None) -> str:
         """Import a planned workbook as one undo step; returns '' or why nothing was imported.
 
         The workspace file is backed up first (``apply_import``); undo removes exactly what came in.
@@ -230,12 +285,9 @@ class WorkspaceController(QObject):
             return str(ImportRefused(plan.problems))
         if not plan.rows:
             return "every row is already in the workspace as it is"
-        self._import_refusal = ""
-        self._push(ImportCommand(self, plan, text))  # Qt calls redo(), which writes the plan
-        refusal, self._import_refusal = self._import_refusal, ""
-        if refusal:
-            self.edit_refused.emit(refusal)
-        return refusal
+        command = ImportCommand(self, plan, text, initiator)
+        self._push(command)
+        return command.refusal
 
     def set_setting(self, key: str, value: str) -> bool:
         """Set a workspace setting (undoable); nothing happens if it already has that value."""

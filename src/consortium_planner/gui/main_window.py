@@ -560,7 +560,7 @@ class MainWindow(QMainWindow):
         task = read_workbook_task(path, self)
 
         def failed(exc: BaseException) -> None:
-            if isinstance(exc, ReadCancelled) or task.cancel_event.is_set():
+            if isinstance(exc, ReadCancelled) or task.was_cancelled:
                 self.statusBar().showMessage("Import cancelled; nothing was changed.", 6000)
             else:
                 Messages.error(self, "Import from Excel", f"{exc}\n\nNothing was imported.")

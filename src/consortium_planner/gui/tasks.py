@@ -1,21 +1,24 @@
-"""Long work off the UI thread, with a progress dialog and Cancel.
+"""Long work off the UI thread, with a progress dialog and Cancel: the one task protocol.
 
 The work is a plain function ``fn(progress, cancelled)`` — typically a pure service or domain
-function run on a ``Workspace.copy()`` — where ``progress(fraction, message)`` reports and
-``cancelled()`` says whether to stop (the function raises its own Cancelled exception). Database
-sessions never cross threads: hand the function data, not a session.
+function run on a ``Workspace.copy()`` — where ``progress(fraction, message)`` reports a fraction
+between 0 and 1 and ``cancelled`` is the task's ``domain.tasks.CancelToken`` (call it to ask
+whether to stop; the work then raises ``domain.tasks.Cancelled``). ``task.cancel()`` trips the token
+(the dialog's Cancel button does too); ``task.was_cancelled`` tells a failure caused by it apart.
+Database sessions never cross threads: hand the function data, not a session.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-Work = Callable[[Callable[[float, str], None], Callable[[], bool]], Any]
+from ..domain.tasks import CancelToken, Progress
+
+Work = Callable[[Progress, CancelToken], Any]
 
 
 class _Signals(QObject):
@@ -25,14 +28,14 @@ class _Signals(QObject):
 
 
 class _Runnable(QRunnable):
-    def __init__(self, work: Work, signals: _Signals, cancel: threading.Event):
+    def __init__(self, work: Work, signals: _Signals, token: CancelToken):
         super().__init__()
-        self.work, self.signals, self.cancel = work, signals, cancel
+        self.work, self.signals, self.token = work, signals, token
         self.setAutoDelete(True)
 
     def run(self) -> None:
         try:
-            result = self.work(lambda f, m="": self.signals.progressed.emit(float(f), str(m)), self.cancel.is_set)
+            result = self.work(lambda f, m="": self.signals.progressed.emit(float(f), str(m)), self.token)
         except BaseException as exc:  # noqa: BLE001 - reported to the GUI thread, never lost
             self.signals.failed.emit(exc)
         else:
@@ -52,12 +55,12 @@ class BackgroundTask(QObject):
     def __init__(self, work: Work, *, title: str = "Working…", parent_widget: QWidget | None = None,
                  show_after_ms: int = 300):
         super().__init__(parent_widget)
-        self.cancel_event = threading.Event()
+        self.token = CancelToken()
         self.signals = _Signals()
         self.signals.progressed.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
         self.signals.finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
         self.signals.failed.connect(self._on_failed, Qt.ConnectionType.QueuedConnection)
-        self.runnable = _Runnable(work, self.signals, self.cancel_event)
+        self.runnable = _Runnable(work, self.signals, self.token)
         self.dialog: QProgressDialog | None = None
         self.done = False
         if parent_widget is not None:
@@ -75,9 +78,14 @@ class BackgroundTask(QObject):
         return self
 
     def cancel(self) -> None:
-        self.cancel_event.set()
+        self.token.cancel()
         if self.dialog is not None:
             self.dialog.setLabelText("Cancelling…")
+
+    @property
+    def was_cancelled(self) -> bool:
+        """Cancel was asked for (a failure after it is the work stopping, not a fault)."""
+        return self.token.is_cancelled
 
     def _on_progress(self, fraction: float, message: str) -> None:
         dialog = self.dialog

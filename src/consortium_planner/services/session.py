@@ -39,11 +39,17 @@ __all__ = ["Batch", "Changes", "WorkspaceLocked", "list_backups", "restore_backu
 
 @dataclass(frozen=True)
 class Changes:
-    """What an operation changed: entity names, and the (entity, id) rows touched."""
+    """What an operation changed: entity names, and the (entity, id) rows touched.
+
+    ``initiator`` is whoever asked for the change (the widget whose edit it was, or the undo stack
+    for an undo or redo; None when unknown), so a view can tell its own edit from someone else's
+    (as Anki's ``OpChanges`` do). It takes no part in comparisons.
+    """
 
     entities: frozenset[str] = frozenset()
     rows: frozenset[tuple[str, int]] = frozenset()
     structural: bool = False  # rows were added or removed (lists must be rebuilt)
+    initiator: Any = field(default=None, compare=False)
 
     @classmethod
     def of(cls, rows: list[Entity], *, structural: bool) -> Changes:
@@ -51,7 +57,8 @@ class Changes:
                    frozenset((type(r).entity_name, r.id) for r in rows if r.id is not None), structural)
 
     def __or__(self, other: Changes) -> Changes:
-        return Changes(self.entities | other.entities, self.rows | other.rows, self.structural or other.structural)
+        return Changes(self.entities | other.entities, self.rows | other.rows, self.structural or other.structural,
+                       self.initiator if self.initiator is not None else other.initiator)
 
     def touches(self, *entity_names: str) -> bool:
         return bool(self.entities.intersection(entity_names))
@@ -107,25 +114,37 @@ class WorkspaceSession:
         if problems:
             raise ValidationError(problems)
 
-    def set_field(self, cls: type[Entity] | str, id_: int, field_name: str, value: Any) -> Changes:
-        """Set one field from user input or a typed value; refused with ValidationError if invalid."""
+    def prepare_set_field(self, cls: type[Entity] | str, id_: int, field_name: str,
+                          value: Any) -> tuple[Entity, Entity]:
+        """(the row now, the row with the new value), validated but not written: ValidationError
+        or WorkspaceFileError if the edit would be refused. Equal rows mean nothing would change."""
         cls = ENTITY_BY_NAME[cls] if isinstance(cls, str) else cls
         current = self.ws.get(cls, id_)
         if current is None:
             raise WorkspaceFileError(f"{cls.label} {id_} no longer exists")
         updated = with_value(current, field_name, value, self.ws)
+        if updated != current:
+            self._check(updated)
+        return current, updated
+
+    def set_field(self, cls: type[Entity] | str, id_: int, field_name: str, value: Any) -> Changes:
+        """Set one field from user input or a typed value; refused with ValidationError if invalid."""
+        current, updated = self.prepare_set_field(cls, id_, field_name, value)
         if updated == current:
             return Changes()
-        self._check(updated)
         self.store.update_fields(current, updated)  # refused if someone else changed the field meanwhile
         self.ws.put(updated)
         return self._notify(Changes.of([updated], structural=False))
 
-    def add(self, cls: type[Entity] | str, values: dict[str, Any] | None = None) -> tuple[Entity, Changes]:
+    def prepare_add(self, cls: type[Entity] | str, values: dict[str, Any] | None = None) -> Entity:
+        """The row ``add`` would insert (without its id), validated but not written."""
         cls = ENTITY_BY_NAME[cls] if isinstance(cls, str) else cls
-        entity = build(cls, dict(values or {}))
-        entity = dataclasses.replace(entity, id=None)
+        entity = dataclasses.replace(build(cls, dict(values or {})), id=None)
         self._check(entity)
+        return entity
+
+    def add(self, cls: type[Entity] | str, values: dict[str, Any] | None = None) -> tuple[Entity, Changes]:
+        entity = self.prepare_add(cls, values)
         stored = self.store.insert(entity)
         self.ws.put(stored)
         return stored, self._notify(Changes.of([stored], structural=True))
