@@ -32,11 +32,14 @@ from ..document import (
 )
 from .context import CaseContext, yes_no
 
-__all__ = ["COVERAGE_STATUS", "HEATMAP_COLUMNS", "STATUS_WORDS", "build_capacity", "cell_accessible", "cell_detail",
+__all__ = ["COVERAGE_STATUS", "DEPENDENCY_STATUS", "HEATMAP_COLUMNS", "STATUS_WORDS", "build_capacity", "cell_accessible", "cell_detail",
            "cell_note", "coverage_heatmap", "fmt_pct", "fmt_volume", "split_columns"]
 
 COVERAGE_STATUS = {CoverageStatus.COVERED: Status.GREEN, CoverageStatus.THIN: Status.AMBER,
                    CoverageStatus.GAP: Status.RED}
+#: A member's contract dependency rating (DOMAIN §2) as a colour; not given / no turnover have none.
+DEPENDENCY_STATUS = {_capacity.Rag.GREEN: Status.GREEN, _capacity.Rag.AMBER: Status.AMBER,
+                     _capacity.Rag.RED: Status.RED}
 STATUS_WORDS = {CoverageStatus.COVERED: "Covered", CoverageStatus.THIN: "Thin", CoverageStatus.GAP: "Gap"}
 HEATMAP_NOTE = ("Green: covered with headroom. Amber: thin (capacity headroom under "
                 f"{format_decimal(THIN_HEADROOM_PCT, 0)}% or relying on members growing). Red: a gap. "

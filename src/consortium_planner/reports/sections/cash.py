@@ -27,7 +27,8 @@ from ..document import (
 )
 from .context import CaseContext, date_text, join_names, month_text
 
-__all__ = ["build_funding", "build_projection", "build_returns", "funding_ask", "funding_key_figures"]
+__all__ = ["build_funding", "build_projection", "build_returns", "funding_ask", "funding_key_figures",
+           "member_returns_table", "uses_table"]
 
 PERIODS_PER_TABLE = 4  # P&L columns (periods) per table
 
@@ -119,21 +120,24 @@ def build_projection(ctx: CaseContext) -> list[Block] | None:
         blocks.append(Heading("Monthly cash"))
         blocks.extend(_monthly_cash(projection, ctx.result("funding")))
     if projection.members:
-        rows = [(cell(m.organisation_name), cell(m.role), cell(m.profit_share_pct), cell(m.tax_rate_pct),
-                 cell(m.work_value), cell(m.profit_before_tax), cell(m.tax), cell(m.profit_after_tax))
-                for m in projection.members]
-        rows.append((cell("Total"), cell(""), cell(None), cell(None),
-                     cell(sum((m.work_value for m in projection.members), ZERO)),
-                     cell(sum((m.profit_before_tax for m in projection.members), ZERO)),
-                     cell(sum((m.tax for m in projection.members), ZERO)),
-                     cell(sum((m.profit_after_tax for m in projection.members), ZERO))))
         blocks.append(Heading("What each member earns"))
-        blocks.append(Table("member_returns", (
-            Column("Member"), Column("Role"), Column("Profit share", Kind.PERCENT, 0),
-            Column("Tax rate", Kind.PERCENT, 0), Column("Work", Kind.MONEY), Column("Profit before tax", Kind.MONEY),
-            Column("Tax", Kind.MONEY), Column("Profit after tax", Kind.MONEY)), tuple(rows), total_rows=1,
-            note="Over the whole projection. Work: the member's share of the price."))
+        blocks.append(member_returns_table(projection))
     return blocks
+
+
+def member_returns_table(projection: _projection.Projection) -> Table:
+    """What each member earns over the whole projection, with the total (the workbook shows it too)."""
+    members = projection.members
+    rows = [(cell(m.organisation_name), cell(m.role), cell(m.profit_share_pct), cell(m.tax_rate_pct),
+             cell(m.work_value), cell(m.profit_before_tax), cell(m.tax), cell(m.profit_after_tax)) for m in members]
+    rows.append((cell("Total"), cell(""), cell(None), cell(None), cell(sum((m.work_value for m in members), ZERO)),
+                 cell(sum((m.profit_before_tax for m in members), ZERO)), cell(sum((m.tax for m in members), ZERO)),
+                 cell(sum((m.profit_after_tax for m in members), ZERO))))
+    return Table("member_returns", (
+        Column("Member"), Column("Role"), Column("Profit share", Kind.PERCENT, 0),
+        Column("Tax rate", Kind.PERCENT, 0), Column("Work", Kind.MONEY), Column("Profit before tax", Kind.MONEY),
+        Column("Tax", Kind.MONEY), Column("Profit after tax", Kind.MONEY)), tuple(rows), total_rows=1,
+        note="Over the whole projection. Work: the member's share of the price.")
 
 
 def _profit_and_loss(projection: _projection.Projection) -> list[Block]:
@@ -214,7 +218,7 @@ def build_funding(ctx: CaseContext) -> list[Block] | None:
     if ask:
         blocks.append(Paragraph(ask))
     blocks.append(Heading("Use of funds"))
-    blocks.append(_uses(funding, ctx.result("projection")))
+    blocks.append(uses_table(funding, ctx.result("projection")))
     if funding.sources:
         rows = [(cell(s.name), cell(s.kind.label), cell(s.amount), cell(month_text(s.drawdown_date)),
                  cell(s.arrangement_fee), cell(s.interest), cell(s.outstanding_at_end)) for s in funding.sources]
@@ -242,8 +246,9 @@ def build_funding(ctx: CaseContext) -> list[Block] | None:
     return blocks
 
 
-def _uses(funding: _projection.FundingResult, projection: _projection.Projection | None) -> Table:
-    """What the money pays for up to the cash low point, then the buffer and contingency."""
+def uses_table(funding: _projection.FundingResult, projection: _projection.Projection | None) -> Table:
+    """The use of funds: what the money pays for up to the cash low point, then the buffer and contingency
+    (the workbook's Funding sheet shows it too)."""
     uses: list[tuple[str, Decimal]]
     if projection is not None and funding.peak_deficit_month is not None and funding.peak_deficit > 0:
         upto = [m for m in projection.months if m.month <= funding.peak_deficit_month]
