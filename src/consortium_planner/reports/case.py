@@ -104,6 +104,8 @@ CREATOR = "Consortium Planner"
 
 @dataclass(frozen=True, slots=True)
 class CaseMetadata:
+    """What the case says about itself: its title page and the PDF's document properties."""
+
     title: str
     subject: str
     author: str  # the workspace's "author" setting (may be empty)
@@ -118,6 +120,8 @@ class CaseMetadata:
 
 @dataclass(frozen=True, slots=True)
 class InvestmentCase:
+    """One option's investment case: its sections in document order, and those left out with why."""
+
     metadata: CaseMetadata
     sections: tuple[Section, ...]
     logo_path: str | None = None  # an image for the cover; used by renderers, never printed

@@ -197,10 +197,11 @@ def _model_prices(sheet: Sheet, prices: _pricing.PriceSchedule, at: Mapping[str,
     price_cols.derived("fee", "Management fee")
     price_cols.derived("margin", "Margin")
     first = sheet.begin("Prices by contract year and service line",
-                        "Unit price in year n = year-one unit price × (1 + cost index)^(n − 1), rounded; annual price = "
-                        "unit price × volume, rounded; fee = fee % × annual price, rounded; margin = price − cost − fee.",
-                        "Annual cost in year n = year-one cost × (staff share × (1 + pay uplift)^(n − 1) + (1 − staff "
-                        "share) × (1 + CPI)^(n − 1)), rounded.")
+                        "Unit price in year n = year-one unit price × (1 + cost index)^(n − 1), rounded; annual "
+                        "price = unit price × volume, rounded; fee = fee % × annual price, rounded; margin = price − "
+                        "cost − fee.",
+                        "Annual cost in year n = year-one cost × (staff share × (1 + pay uplift)^(n − 1) + "
+                        "(1 − staff share) × (1 + CPI)^(n − 1)), rounded.")
     rows = []
     year_rows: dict[int, tuple[int, int]] = {}
     r = first
@@ -211,7 +212,8 @@ def _model_prices(sheet: Sheet, prices: _pricing.PriceSchedule, at: Mapping[str,
             if lr is None:
                 continue
             n = price_cols.ref("year", r)
-            unit, vol, price, cost = price_cols.ref("unit", r), price_cols.ref("volume", r), price_cols.ref("price", r), price_cols.ref("cost", r)
+            unit, vol = price_cols.ref("unit", r), price_cols.ref("volume", r)
+            price, cost = price_cols.ref("price", r), price_cols.ref("cost", r)
             p1, idx = line_cols.ref("price", lr, True), line_cols.ref("index", lr, True)
             c1, sh = line_cols.ref("cost", lr, True), line_cols.ref("share", lr, True)
             rows.append(price_cols.row(r, {
@@ -362,9 +364,12 @@ def _model_buildup(sheet: Sheet, buildup: _costing.CostBuildup, at: Mapping[str,
     for k, label in (*COST_CATEGORIES, ("delivery", "Delivery cost")):
         program = buildup.annual_cost if k == "delivery" else totals[k]
         cat_rows[k] = r
-        formula = (f"=SUMIF(${cat_col}${cat_first}:${cat_col}${cat_last},{option_cols.ref('category', r)},${ann_col}${cat_first}:${ann_col}${cat_last})"
-                   if cat_last >= cat_first else "=0")
-        rows.append(option_cols.row(r, {"category": label, "annual": Formula(formula, estimate=program)}, {"annual": program}))
+        categories = f"${cat_col}${cat_first}:${cat_col}${cat_last}"
+        annuals = f"${ann_col}${cat_first}:${ann_col}${cat_last}"
+        formula = (f"=SUMIF({categories},{option_cols.ref('category', r)},{annuals})" if cat_last >= cat_first
+                   else "=0")
+        rows.append(option_cols.row(r, {"category": label, "annual": Formula(formula, estimate=program)},
+                                    {"annual": program}))
         r += 1
     # the contingency of the option: contingency % × cost before contingency, rounded once
     before = "+".join(option_cols.ref("annual", cat_rows[k]) for k, _ in COST_CATEGORIES if k != "contingency")
@@ -396,8 +401,8 @@ def _model_projection(sheet: Sheet, projection: _projection.Projection, funding:
     pnl_cols.derived("profit_after_tax", "Profit after tax")
     first = sheet.begin("Projection: P&L by period",
                         "EBITDA = income − payroll − non-pay − bond − insurance − mobilisation; EBIT = EBITDA − "
-                        "depreciation; profit before tax = EBIT + grants − interest − arrangement fees; after tax = "
-                        "before tax − tax (tax follows the program's rules: an input).")
+                        "depreciation; profit before tax = EBIT + grants − interest − arrangement fees; after "
+                        "tax = before tax − tax (tax follows the program's rules: an input).")
     rows = []
     for i, y in enumerate(projection.years):
         r = first + i
@@ -423,13 +428,14 @@ def _model_projection(sheet: Sheet, projection: _projection.Projection, funding:
     pnl_total_cols.derived("value", "Amount")
     first = sheet.begin("Projection totals")
     items = [("Income", "income", projection.total_income), ("EBITDA", "ebitda", projection.total_ebitda),
-             ("Profit before tax", "profit_before_tax", projection.total_profit_before_tax), ("Tax", "tax", projection.total_tax),
+             ("Profit before tax", "profit_before_tax", projection.total_profit_before_tax),
+             ("Tax", "tax", projection.total_tax),
              ("Profit after tax", "profit_after_tax", projection.total_profit_after_tax)]
     rows = []
     for i, (label, k, program) in enumerate(items):
         letter = pnl_cols.letter(k)
-        rows.append(pnl_total_cols.row(first + i, {"what": label, "value": Formula(f"=SUM({letter}{pnl_first}:{letter}{pnl_last})",
-                                                                   estimate=program)}, {"value": program}))
+        total = Formula(f"=SUM({letter}{pnl_first}:{letter}{pnl_last})", estimate=program)
+        rows.append(pnl_total_cols.row(first + i, {"what": label, "value": total}, {"value": program}))
     first_row, last_row = sheet.table("model_pnl_totals", pnl_total_cols.cols, rows)
     note_checks(pnl_total_cols, first_row, last_row)
 
@@ -473,39 +479,36 @@ def _model_projection(sheet: Sheet, projection: _projection.Projection, funding:
     headline_cols.derived("value", "Amount")
     first = sheet.begin("Funding requirement and net present value")
     rows = []
-    r = first
     val = headline_cols.letter("value")
+
+    def headline(what: str, formula: Formula, program: Decimal) -> None:
+        rows.append(headline_cols.row(first + len(rows), {"what": what, "value": formula}, {"value": program}))
+
     if funding is not None:
-        peak, buffer, contingency = r, r + 1, r + 2
-        rows.append(headline_cols.row(r, {"what": "Peak funding need = −(lowest cumulative cash before funding), at least 0",
-                              "value": Formula(f"=MAX(0,-MIN({cum}))", estimate=funding.peak_deficit)},
-                          {"value": funding.peak_deficit}))
-        rows.append(headline_cols.row(r + 1, {"what": "Cash buffer = a month's payroll × months",
-                                  "value": Formula("=" + half_even(f"{at['payroll']}*{at['buffer_months']}"),
-                                             estimate=funding.buffer)}, {"value": funding.buffer}))
-        rows.append(headline_cols.row(r + 2, {"what": "Contingency = (peak + buffer) × contingency on funding",
-                                  "value": Formula("=" + half_even(f"({val}{peak}+{val}{buffer})*{at['funding_contingency']}"
-                                                             "/100"), estimate=funding.contingency)},
-                          {"value": funding.contingency}))
-        rows.append(headline_cols.row(r + 3, {"what": "Funding requirement = peak + buffer + contingency",
-                                  "value": Formula(f"={val}{peak}+{val}{buffer}+{val}{contingency}",
-                                             estimate=funding.requirement)}, {"value": funding.requirement}))
-        r += 4
+        peak, buffer, contingency = first, first + 1, first + 2
+        headline("Peak funding need = −(lowest cumulative cash before funding), at least 0",
+                 Formula(f"=MAX(0,-MIN({cum}))", estimate=funding.peak_deficit), funding.peak_deficit)
+        headline("Cash buffer = a month's payroll × months",
+                 Formula("=" + half_even(f"{at['payroll']}*{at['buffer_months']}"), estimate=funding.buffer),
+                 funding.buffer)
+        headline("Contingency = (peak + buffer) × contingency on funding",
+                 Formula("=" + half_even(f"({val}{peak}+{val}{buffer})*{at['funding_contingency']}/100"),
+                         estimate=funding.contingency), funding.contingency)
+        headline("Funding requirement = peak + buffer + contingency",
+                 Formula(f"={val}{peak}+{val}{buffer}+{val}{contingency}", estimate=funding.requirement),
+                 funding.requirement)
     if returns is not None:
-        rows.append(headline_cols.row(r, {"what": "Total cash flow before funding (undiscounted)",
-                              "value": Formula(f"=SUM({cash})", estimate=returns.total_cash_flow)},
-                          {"value": returns.total_cash_flow}))
+        headline("Total cash flow before funding (undiscounted)",
+                 Formula(f"=SUM({cash})", estimate=returns.total_cash_flow), returns.total_cash_flow)
         npv = f"SUMPRODUCT({cash},(1+{at['discount']}/100)^(-{months}/12))"
-        rows.append(headline_cols.row(r + 1, {"what": "Net present value = Σ cash × (1 + discount rate)^(−month ÷ 12)",
-                                  "value": Formula("=" + half_even(npv), estimate=returns.npv)}, {"value": returns.npv}))
-        r += 2
+        headline("Net present value = Σ cash × (1 + discount rate)^(−month ÷ 12)",
+                 Formula("=" + half_even(npv), estimate=returns.npv), returns.npv)
         if returns.irr_pct is not None:
             # the spreadsheet's IRR of the monthly flows, started from the discount rate (the program
             # reports the root nearest the discount rate when there are several), made annual
             guess = f"(1+{at['discount']}/100)^(1/12)-1"
-            rows.append(headline_cols.row(r, {"what": "Internal rate of return a year, % (monthly IRR made annual)",
-                                  "value": Formula(f"=((1+IRR({cash},{guess}))^12-1)*100", IRR_FORMAT,
-                                             estimate=returns.irr_pct)}, {"value": returns.irr_pct}))
-            r += 1
+            headline("Internal rate of return a year, % (monthly IRR made annual)",
+                     Formula(f"=((1+IRR({cash},{guess}))^12-1)*100", IRR_FORMAT, estimate=returns.irr_pct),
+                     returns.irr_pct)
     first_row, last_row = sheet.table("model_headline", headline_cols.cols, rows)
     note_checks(headline_cols, first_row, last_row)

@@ -173,8 +173,7 @@ class Sheet:
     def __init__(self, wb: Workbook, name: str, title: str, subtitle: str):
         self.ws: Worksheet = wb.create_sheet(name)
         self.code = re.sub(r"[^A-Za-z]", "", name)[:12] or "Sheet"
-        c = put_text(self.ws.cell(row=1, column=1), title)
-        c.font = TITLE_FONT
+        put_text(self.ws.cell(row=1, column=1), title).font = TITLE_FONT
         if subtitle:
             put_text(self.ws.cell(row=2, column=1), subtitle).font = NOTE_FONT
         self.row = 4
@@ -225,10 +224,10 @@ class Sheet:
         ws = self.ws
         header = self.row
         for i, col in enumerate(cols, start=1):
-            c = put_text(ws.cell(row=header, column=i), col.title)
-            c.font = HEADER_FONT
-            c.fill = HEADER_FILL
-            c.alignment = HEADER_ALIGN
+            title_cell = put_text(ws.cell(row=header, column=i), col.title)
+            title_cell.font = HEADER_FONT
+            title_cell.fill = HEADER_FILL
+            title_cell.alignment = HEADER_ALIGN
             longest = max((len(w) for w in col.title.split()), default=0)
             self.header_words[i] = max(self.header_words.get(i, 0), longest, min(len(col.title), 14))
             self.wrapped.append((header, i, col.title))

@@ -274,7 +274,8 @@ def _standing_sheet(book: Book) -> None:
     if standing.fails:
         sheet.table("fails", (Col("Entity"), Col("Test failed"), Col("Guarantee"), Col("Bond"), Col("What it would take")),
                     [(fail.entity_name, fail.result.explanation, fail.guarantee.explanation, fail.bond.explanation,
-                      fail.what_it_would_take.explanation) for fail in standing.fails], heading="Fails and how to mitigate them")
+                      fail.what_it_would_take.explanation) for fail in standing.fails],
+                    heading="Fails and how to mitigate them")
     for w in standing.warnings:
         sheet.note(w)
     sheet.finish()
@@ -302,7 +303,8 @@ def _buildup_sheet(book: Book) -> None:
         return
     buildup: _costing.CostBuildup = prices.buildup
     sheet.note(f"Priced at the {buildup.rates.year.label} rates in force on {buildup.priced_on:%d/%m/%Y}. Margin "
-               f"{buildup.margin_pct}%, management fee {buildup.management_fee_pct}%, contingency {buildup.contingency_pct}%.")
+               f"{buildup.margin_pct}%, management fee {buildup.management_fee_pct}%, contingency "
+               f"{buildup.contingency_pct}%.")
     sheet.table("lines", (Col("Service line"), Col("Unit"), Col("Volume", VOLUME), Col("Required", VOLUME))
                 + tuple(Col(label, GBP) for _, label in COST_CATEGORIES)
                 + (Col("Delivery cost", GBP), Col("Management fee", GBP), Col("Margin", GBP), Col("Annual price", GBP),
@@ -325,7 +327,8 @@ def _buildup_sheet(book: Book) -> None:
                         + tuple(cats[k] for k, _ in MEMBER_COST_CATEGORIES)
                         + (m.annual_cost, m.unit_cost_display))
     sheet.table("members", (Col("Service line"), Col("Member"), Col("Volume", VOLUME), Col("Has a cost profile"))
-                + tuple(Col(label, GBP) for _, label in MEMBER_COST_CATEGORIES) + (Col("Annual cost", GBP), Col("Unit cost", GBP)),
+                + tuple(Col(label, GBP) for _, label in MEMBER_COST_CATEGORIES)
+                + (Col("Annual cost", GBP), Col("Unit cost", GBP)),
                 rows, heading="By member line")
     roles = []
     for sl in buildup.service_lines:
@@ -445,7 +448,8 @@ def _projection_sheet(book: Book) -> None:
                 heading="P&L by period (mobilisation, contract years, run-off)")
     sheet.pairs("totals", [
         ("Total income", money_value(projection.total_income)), ("Total EBITDA", money_value(projection.total_ebitda)),
-        ("Total profit before tax", money_value(projection.total_profit_before_tax)), ("Total tax", money_value(projection.total_tax)),
+        ("Total profit before tax", money_value(projection.total_profit_before_tax)),
+        ("Total tax", money_value(projection.total_tax)),
         ("Total profit after tax", money_value(projection.total_profit_after_tax)),
         ("Closing cash balance", money_value(projection.closing_balance)),
         ("Mobilisation starts", Value(projection.mobilisation_start)), ("Service starts", Value(projection.service_start)),
@@ -455,7 +459,8 @@ def _projection_sheet(book: Book) -> None:
         ("Income received after (months)", Value(projection.receipt_lag_months, INTEGER)),
         ("Non-pay paid after (months)", Value(projection.non_pay_lag_months, INTEGER)),
         ("Tax paid after (months)", Value(projection.tax_lag_months, INTEGER)),
-        ("Performance bond", money_value(projection.bond_amount)), ("Bond premium a year", pct_value(projection.bond_premium_pct)),
+        ("Performance bond", money_value(projection.bond_amount)),
+        ("Bond premium a year", pct_value(projection.bond_premium_pct)),
         ("Tax", projection.tax_basis),
     ], heading="Totals and timeline")
     if projection.members:
@@ -478,19 +483,24 @@ def _funding_sheet(book: Book) -> None:
         return
     sheet.pairs("requirement", [
         ("Peak funding need (lowest cumulative cash before funding)", money_value(funding.peak_deficit)),
-        ("Month of the peak", Value(funding.peak_deficit_month, INTEGER)), ("Date of the peak", Value(funding.peak_deficit_date)),
+        ("Month of the peak", Value(funding.peak_deficit_month, INTEGER)),
+        ("Date of the peak", Value(funding.peak_deficit_date)),
         ("A month's payroll (year one, full volume)", money_value(funding.monthly_payroll)),
-        ("Cash buffer (months of payroll)", Value(funding.buffer_months, DECIMAL_2)), ("Cash buffer", money_value(funding.buffer)),
+        ("Cash buffer (months of payroll)", Value(funding.buffer_months, DECIMAL_2)),
+        ("Cash buffer", money_value(funding.buffer)),
         ("Contingency on funding", pct_value(funding.contingency_pct)), ("Contingency", money_value(funding.contingency)),
         ("Funding requirement", money_value(funding.requirement)),
-        ("Member equity", money_value(funding.equity)), ("Grants", money_value(funding.grants)), ("Loans", money_value(funding.loans)),
+        ("Member equity", money_value(funding.equity)), ("Grants", money_value(funding.grants)),
+        ("Loans", money_value(funding.loans)),
         ("Overdraft facilities", money_value(funding.overdrafts)), ("Total sources", money_value(funding.total_sources)),
         ("Shortfall", money_value(funding.shortfall)), ("Covered", _yes_no(funding.covered)),
         ("Lowest cash balance after funding", money_value(funding.lowest_balance)),
         ("Month of the lowest balance", Value(funding.lowest_balance_month, INTEGER)),
-        ("Date of the lowest balance", Value(funding.lowest_balance_date)), ("Closing balance", money_value(funding.closing_balance)),
+        ("Date of the lowest balance", Value(funding.lowest_balance_date)),
+        ("Closing balance", money_value(funding.closing_balance)),
         ("Minimum debt service cover lenders look for", Value(funding.min_dscr, RATIO)),
-        ("Lowest debt service cover", Value(funding.lowest_dscr, RATIO) if funding.lowest_dscr is not None else "no debt service"),
+        ("Lowest debt service cover",
+         Value(funding.lowest_dscr, RATIO) if funding.lowest_dscr is not None else "no debt service"),
         ("Debt service cover met", _yes_no(funding.dscr_ok, "no debt service")),
     ], heading="Funding requirement")
     projection, _ = book.result("projection")
@@ -537,7 +547,8 @@ def _returns_sheet(book: Book) -> None:
     sheet.pairs("returns", [
         ("Discount rate a year", pct_value(returns.discount_rate_pct)),
         ("Net present value", money_value(returns.npv)),
-        ("Internal rate of return a year", Value(returns.irr_pct, IRR_FORMAT) if returns.irr_pct is not None else returns.irr_note),
+        ("Internal rate of return a year",
+         Value(returns.irr_pct, IRR_FORMAT) if returns.irr_pct is not None else returns.irr_note),
         ("More than one rate gives NPV zero", _yes_no(returns.multiple_irr)),
         ("Other rates giving NPV zero", "; ".join(f"{x:.4f}%" for x in returns.other_irr_pct) or "none"),
         ("Total cash flow (undiscounted)", money_value(returns.total_cash_flow)),

@@ -2,4 +2,15 @@
 
 A module per analysis area builds its tables and charts from the analysis results; the investment
 case, the option workbook's value sheets and the GUI's analysis tables all take them from here.
+
+* ``context.py``: ``CaseContext``, what every section builder reads, and shared text helpers;
+* ``registry.py``: ``register_section`` and the live ``SECTIONS`` / ``SECTION_TITLES``;
+* ``catalogue.py``: the investment case's own sections, each declared once, in document order;
+* ``summary``, ``consortium``, ``opportunity``, ``capacity``, ``pricing``, ``cash`` (projection,
+  funding and returns), ``standing`` (standing and reserved eligibility), ``social``, ``risks``,
+  ``assumptions``: the builders.
+
+Adding an analysis's section: write ``build(ctx) -> list[Block]`` beside the analysis's other
+presentation code and call ``register_section(key, title, build, needs=(analysis,), position=...)``
+where the analysis is declared; nothing here needs editing.
 """

@@ -32,8 +32,8 @@ from ..document import (
 )
 from .context import CaseContext, yes_no
 
-__all__ = ["COVERAGE_STATUS", "DEPENDENCY_STATUS", "HEATMAP_COLUMNS", "STATUS_WORDS", "build_capacity", "cell_accessible", "cell_detail",
-           "cell_note", "coverage_heatmap", "fmt_pct", "fmt_volume", "split_columns"]
+__all__ = ["COVERAGE_STATUS", "DEPENDENCY_STATUS", "HEATMAP_COLUMNS", "STATUS_WORDS", "build_capacity",
+           "cell_accessible", "cell_detail", "cell_note", "coverage_heatmap", "fmt_pct", "fmt_volume", "split_columns"]
 
 COVERAGE_STATUS = {CoverageStatus.COVERED: Status.GREEN, CoverageStatus.THIN: Status.AMBER,
                    CoverageStatus.GAP: Status.RED}

@@ -78,18 +78,18 @@ def funding_ask(ctx: CaseContext) -> str:
                          (funding.overdrafts, "overdraft facilities")):
         if amount:
             parts.append(f"{format_gbp(amount)} of {what}")
-    s = (f"The consortium needs {format_gbp(funding.requirement)} of funding to carry it through mobilisation and "
+    sentence = (f"The consortium needs {format_gbp(funding.requirement)} of funding to carry it through mobilisation and "
          "the wait for the buyer's first payments")
     if funding.peak_deficit_date is not None:
-        s += f" (the cash low point, before funding, is in {month_text(funding.peak_deficit_date)})"
-    s += "."
+        sentence += f" (the cash low point, before funding, is in {month_text(funding.peak_deficit_date)})"
+    sentence += "."
     if parts:
-        s += f" The sources planned are {join_names(parts)}, {format_gbp(funding.total_sources)} in all"
-        s += (f", leaving a shortfall of {format_gbp(funding.shortfall)} to raise." if funding.shortfall > 0 else
+        sentence += f" The sources planned are {join_names(parts)}, {format_gbp(funding.total_sources)} in all"
+        sentence += (f", leaving a shortfall of {format_gbp(funding.shortfall)} to raise." if funding.shortfall > 0 else
               ", which covers it.")
     else:
-        s += " No sources of funding are planned yet."
-    return s
+        sentence += " No sources of funding are planned yet."
+    return sentence
 
 
 # --------------------------------------------------------------------------- projection
@@ -100,19 +100,21 @@ def build_projection(ctx: CaseContext) -> list[Block] | None:
     if projection is None:
         return None
     blocks: list[Block] = [Paragraph(
-        f"Mobilisation runs for {projection.mobilisation_months} months from {date_text(projection.mobilisation_start)}; the service "
-        f"runs from {date_text(projection.service_start)} to {date_text(projection.service_end)}"
+        f"Mobilisation runs for {projection.mobilisation_months} months from "
+        f"{date_text(projection.mobilisation_start)}; the service runs from {date_text(projection.service_start)} "
+        f"to {date_text(projection.service_end)}"
         + (" (with extensions)" if projection.include_extensions else " (the term, without extensions)")
         + f", volumes building up over {projection.ramp_up_months} months. The buyer pays each month's invoice "
         f"{projection.receipt_lag_months} months after the work; non-pay is paid {projection.non_pay_lag_months} month"
-        f"{'s' if projection.non_pay_lag_months != 1 else ''} after it is incurred and tax {projection.tax_lag_months} months after "
-        f"the period. {projection.tax_basis}")]
+        f"{'s' if projection.non_pay_lag_months != 1 else ''} after it is incurred and tax "
+        f"{projection.tax_lag_months} months after the period. {projection.tax_basis}")]
     blocks.append(KeyFigures((
         KeyFigure("Income over the projection", projection.total_income, Kind.MONEY),
         KeyFigure("EBITDA", projection.total_ebitda, Kind.MONEY, status=_red_if_negative(projection.total_ebitda)),
         KeyFigure("Profit after tax", projection.total_profit_after_tax, Kind.MONEY,
                   status=_red_if_negative(projection.total_profit_after_tax)),
-        KeyFigure("Cash at the end", projection.closing_balance, Kind.MONEY, status=_red_if_negative(projection.closing_balance)),
+        KeyFigure("Cash at the end", projection.closing_balance, Kind.MONEY,
+                  status=_red_if_negative(projection.closing_balance)),
     ), title="Over the whole projection"))
     blocks.append(Heading("Profit and loss by period"))
     blocks.extend(_profit_and_loss(projection))
@@ -209,10 +211,12 @@ def build_funding(ctx: CaseContext) -> list[Block] | None:
     blocks.append(KeyFigures(tuple(x for x in (
         KeyFigure("Funding requirement", funding.requirement, Kind.MONEY),
         KeyFigure("Sources planned", funding.total_sources, Kind.MONEY),
-        KeyFigure("Shortfall", funding.shortfall, Kind.MONEY, status=Status.RED if funding.shortfall > 0 else Status.GREEN),
+        KeyFigure("Shortfall", funding.shortfall, Kind.MONEY,
+                  status=Status.RED if funding.shortfall > 0 else Status.GREEN),
         KeyFigure("Lowest debt service cover", funding.lowest_dscr, Kind.NUMBER,
                   status=None if funding.dscr_ok is None else (Status.GREEN if funding.dscr_ok else Status.RED),
-                  note=f"lenders look for {format_decimal(funding.min_dscr)} [U]") if funding.lowest_dscr is not None else None,
+                  note=f"lenders look for {format_decimal(funding.min_dscr)} [U]")
+        if funding.lowest_dscr is not None else None,
     ) if x is not None), title="Funding at a glance"))
     ask = funding_ask(ctx)
     if ask:

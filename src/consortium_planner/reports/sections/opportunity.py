@@ -57,7 +57,8 @@ def build_opportunity(ctx: CaseContext) -> list[Block] | None:
                         first_column_width=Decimal("0.34")))
     if tender.notes.strip():
         blocks.extend(paragraphs(tender.notes))
-    blocks.extend(_requirements(ws.requirements(tender.id), {lot.id: lot for lot in ws.lots(tender.id)}))  # type: ignore[arg-type]
+    lots = {lot.id: lot for lot in ws.lots(tender.id)}  # type: ignore[arg-type]
+    blocks.extend(_requirements(ws.requirements(tender.id), lots))  # type: ignore[arg-type]
     blocks.append(Heading("Evaluation"))
     blocks.append(Table("evaluation_weights", (Column("Criterion"), Column("Weight", Kind.PERCENT, 0)), (
         (cell("Quality"), cell(tender.quality_weight)),

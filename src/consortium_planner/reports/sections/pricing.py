@@ -256,12 +256,12 @@ def _win_facts(evaluation: _bid.BidEvaluation) -> list[str]:
             facts.append("Against the competitors assumed, the bid cannot win at any price with its expected "
                          "quality and social value scores.")
         elif winning.price is not None:
-            s = f"The highest annual price that still wins is {format_gbp(winning.price)}"
+            sentence = f"The highest annual price that still wins is {format_gbp(winning.price)}"
             if winning.binding:
-                s += f" ({winning.binding} overtakes us a penny above it)"
+                sentence += f" ({winning.binding} overtakes us a penny above it)"
             if evaluation.annual_cost is not None and winning.price < evaluation.annual_cost:
-                s += f", below the year-one cost of {format_gbp(evaluation.annual_cost)}"
-            facts.append(s + ".")
+                sentence += f", below the year-one cost of {format_gbp(evaluation.annual_cost)}"
+            facts.append(sentence + ".")
     needed = evaluation.quality_needed
     if needed is not None and needed.quality_score is not None:
         facts.append(f"At our price, a quality score of {format_decimal(needed.quality_score)} out of "

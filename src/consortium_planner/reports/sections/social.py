@@ -29,13 +29,13 @@ def build_social_impact(ctx: CaseContext) -> list[Block]:
     blocks: list[Block] = []
     blocks.extend(paragraphs(ctx.text("social_impact")))
     option, tender = ctx.option, ctx.tender
-    s = (f"{mutuals} of {len(rows)} members {'is a' if mutuals == 1 else 'are'} public service "
+    sentence = (f"{mutuals} of {len(rows)} members {'is a' if mutuals == 1 else 'are'} public service "
          f"mutual{'' if mutuals == 1 else 's'} as the workspace records them.")
     if tender is not None:
-        s += (f" The bid expects a social value score of {format_decimal(option.social_value_score, 1)} out of "
+        sentence += (f" The bid expects a social value score of {format_decimal(option.social_value_score, 1)} out of "
               f"{format_decimal(option.social_value_max, 0)}, worth up to "
               f"{format_value(tender.social_value_weight, Kind.PERCENT, 0)} of the evaluation.")
-    blocks.append(Paragraph(s))
+    blocks.append(Paragraph(sentence))
     blocks.append(Table("ownership", (
         Column("Member"), Column("Kind"), Column("Legal form"), Column("Employee owned"),
         Column("Staff control", Kind.PERCENT, 0), Column("Headcount", Kind.NUMBER, 0),

@@ -85,15 +85,15 @@ def overview(ctx: CaseContext) -> str:
     prices: _pricing.PriceSchedule | None = ctx.result("prices")
     if prices is not None and prices.years:
         year_one = prices.years[0]
-        s = f"The year-one price is {format_gbp(year_one.annual_price)}"
+        sentence = f"The year-one price is {format_gbp(year_one.annual_price)}"
         if year_one.budget is not None:
-            s += f" against the buyer's estimate of {format_gbp(year_one.budget)}"
+            sentence += f" against the buyer's estimate of {format_gbp(year_one.budget)}"
         if year_one.ceiling is not None:
-            s += f" and a ceiling of {format_gbp(year_one.ceiling)}"
-        s += "; " + ("it is above the ceiling, so as priced the bid would fail" if year_one.over_ceiling else
+            sentence += f" and a ceiling of {format_gbp(year_one.ceiling)}"
+        sentence += "; " + ("it is above the ceiling, so as priced the bid would fail" if year_one.over_ceiling else
                      "it is above the estimate but within the ceiling" if year_one.over_budget else
                      "it is within the budget")
-        parts.append(s + ".")
+        parts.append(sentence + ".")
     coverage: _capacity.CoverageResult | None = ctx.result("coverage")
     if coverage is not None and coverage.covered_pct is not None:
         parts.append(f"The members cover {format_value(coverage.covered_pct, Kind.PERCENT)} of the required volume "
@@ -104,13 +104,13 @@ def overview(ctx: CaseContext) -> str:
         parts.append(f"Financial standing: {standing.risk_explanation}")
     evaluation: _bid.BidEvaluation | None = ctx.result("evaluation")
     if evaluation is not None and evaluation.win is not None and evaluation.evaluation is not None:
-        s = (f"Against the competitors assumed, the bid ranks {evaluation.evaluation.rank} of "
+        sentence = (f"Against the competitors assumed, the bid ranks {evaluation.evaluation.rank} of "
              f"{len(evaluation.evaluation.bids)} with a modelled win probability of "
              f"{format_value(evaluation.win.probability * HUNDRED, Kind.PERCENT)}")
         if evaluation.best is not None:
-            s += (f"; the price that maximises expected contribution is {format_gbp(evaluation.best.price)} "
+            sentence += (f"; the price that maximises expected contribution is {format_gbp(evaluation.best.price)} "
                   f"({format_value(evaluation.best.probability * HUNDRED, Kind.PERCENT)} to win)")
-        parts.append(s + ".")
+        parts.append(sentence + ".")
     return " ".join(parts)
 
 
