@@ -10,7 +10,8 @@ case, the option workbook's value sheets and the GUI's analysis tables all take 
   funding and returns), ``standing`` (standing and reserved eligibility), ``social``, ``risks``,
   ``assumptions``: the builders.
 
-Adding an analysis's section: write ``build(ctx) -> list[Block]`` beside the analysis's other
-presentation code and call ``register_section(key, title, build, needs=(analysis,), position=...)``
-where the analysis is declared; nothing here needs editing.
+Adding an analysis's section: a module here with its ``build(ctx) -> list[Block]``, and one
+``register_section(key, title, build, needs=(analysis,), position=...)`` line in ``catalogue.py``;
+``reports/case.py``, the PDF, the export dialog and ``--sections`` need no edit. (A section can also be
+registered at run time, as ``tests/reports/test_registry.py`` does.)
 """

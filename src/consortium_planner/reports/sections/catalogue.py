@@ -2,8 +2,8 @@
 
 Each line names the section's key and title, its builder (``reports/sections/<area>.py``), the
 analyses it shows (any one of them enough; ``services/analyses.py`` declares them) and its position.
-A new analysis adds its section with its own ``register_section`` call (``reports/sections/registry.py``);
-it need not edit this file.
+A new analysis's section is one more line here (its builder in its own module); ``reports/case.py``
+and the renderers need no edit.
 """
 
 from __future__ import annotations
