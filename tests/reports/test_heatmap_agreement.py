@@ -115,6 +115,13 @@ def test_the_case_heat_map_is_the_grid(ws, results):
     assert "2 requirements" in chart.series[0].notes[0]  # the shared cell says it spans lots
 
 
+def test_results_without_the_grid_give_the_same_heat_map(ws, results):
+    partial = {k: v for k, v in results.items() if k != "coverage_grid"}
+    chart = build_case(ws, 1, results=partial, on=ON).section("capacity").chart("coverage_heatmap")
+    full = build_case(ws, 1, results=results, on=ON).section("capacity").chart("coverage_heatmap")
+    assert chart == full
+
+
 def test_the_pdf_prints_the_heat_map_row_by_row(ws, results):
     case = build_case(ws, 1, sections=["capacity"], results=results, on=ON)
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(render_pdf_bytes(case))).pages)

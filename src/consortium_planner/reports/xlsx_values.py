@@ -27,7 +27,7 @@ from ..domain.model import ENTITY_BY_NAME, CapitalItem, Competitor, FundingSourc
 from ..domain.workspace import Workspace
 from ..services.pipeline import REGISTRY as ANALYSES
 from .document import Status
-from .sections.capacity import COVERAGE_STATUS, DEPENDENCY_STATUS, coverage_heatmap
+from .sections.capacity import COVERAGE_STATUS, DEPENDENCY_STATUS, coverage_grid_of, coverage_heatmap
 from .sections.cash import member_returns_table, uses_table
 from .sections.risks import findings_table
 from .sections.standing import RISK_STATUS, STANDING_STATUS, pass_mark
@@ -182,10 +182,8 @@ def _coverage(book: Book) -> None:
               _yes_no(r.status is _capacity.CoverageStatus.THIN), _yes_no(r.status is _capacity.CoverageStatus.GAP),
               r.annual_value, "; ".join(r.reasons)) for r in coverage.requirements],
         heading="Requirements")
-    grid, grid_err = book.result("coverage_grid")
-    if grid_err:
-        sheet.error("The coverage heat map", grid_err)
-    elif grid.rows:
+    grid = coverage_grid_of(book.results, coverage)
+    if grid is not None and grid.rows:
         write_heatmap(sheet, coverage_heatmap(grid), heading="Coverage by service line and area")
     sheet.table("summary", (Col("Item"), Col("Value")), [
         ("Total required a year", Value(coverage.total_required, VOLUME)),

@@ -7,8 +7,10 @@ workbook's Coverage sheet all show ``coverage_heatmap(grid)``, so their cells ag
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from decimal import Decimal
+from typing import Any
 
 from ...domain import capacity as _capacity
 from ...domain import optimise as _optimise
@@ -33,7 +35,8 @@ from ..document import (
 from .context import CaseContext, yes_no
 
 __all__ = ["COVERAGE_STATUS", "DEPENDENCY_STATUS", "HEATMAP_COLUMNS", "STATUS_WORDS", "build_capacity",
-           "cell_accessible", "cell_detail", "cell_note", "coverage_heatmap", "fmt_pct", "fmt_volume", "split_columns"]
+           "cell_accessible", "cell_detail", "cell_note", "coverage_grid_of", "coverage_heatmap", "fmt_pct",
+           "fmt_volume", "split_columns"]
 
 COVERAGE_STATUS = {CoverageStatus.COVERED: Status.GREEN, CoverageStatus.THIN: Status.AMBER,
                    CoverageStatus.GAP: Status.RED}
@@ -110,6 +113,15 @@ def cell_accessible(grid_cell: CoverageCell) -> str:
             f"{fmt_pct(grid_cell.coverage_pct)} covered, {fmt_volume(grid_cell.shortfall)} short")
 
 
+def coverage_grid_of(results: Mapping[str, Any], coverage: _capacity.CoverageResult) -> CoverageGrid | None:
+    """The ``coverage_grid`` analysis's result; computed from ``coverage`` by the same domain function
+    when the caller's results do not include it; None when it was refused."""
+    if "coverage_grid" not in results:
+        return _capacity.coverage_grid(coverage)
+    grid = results["coverage_grid"]
+    return grid if isinstance(grid, CoverageGrid) else None
+
+
 def coverage_heatmap(grid: CoverageGrid) -> Chart:
     """Allocated volume as a share of the requirement, per service line (rows) and area (columns),
     coloured by the worst status of the lots that share the cell."""
@@ -165,7 +177,7 @@ def build_capacity(ctx: CaseContext) -> list[Block] | None:
             f"{format_value(coverage.covered_pct, Kind.PERCENT)} of it: {coverage.n_covered} requirements covered "
             f"with headroom, {coverage.n_thin} thin (little headroom or relying on growth) and {coverage.n_gap} with "
             f"a gap. Mobilisation allows {coverage.mobilisation_months} months."))
-        grid: CoverageGrid | None = ctx.result("coverage_grid")
+        grid = coverage_grid_of(ctx.results, coverage)
         if grid is not None and grid.rows:
             blocks.append(Heading("Coverage by service line and area"))
             blocks.extend(split_columns(coverage_heatmap(grid), HEATMAP_COLUMNS))
