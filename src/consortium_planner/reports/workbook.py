@@ -26,8 +26,9 @@ raises ``domain.tasks.Cancelled``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 from ..domain.model import ConsortiumOption
 from ..domain.tasks import Cancelled
@@ -45,7 +46,7 @@ Progress = Callable[[int, str], None]
 SHEETS = tuple(name for name, _ in VALUE_SHEETS) + ("Model",)
 
 
-def write_option_workbook(ws: Workspace, option_id: int, path: str | Path, *, results: dict | None = None,
+def write_option_workbook(ws: Workspace, option_id: int, path: str | Path, *, results: Mapping[str, Any] | None = None,
                           progress: Progress | None = None,
                           cancelled: Callable[[], bool] | None = None) -> Path:
     """Write the option's workbook to ``path`` and return it (see the module's docstring).
