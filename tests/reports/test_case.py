@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from consortium_planner.domain.findings import worst
 from consortium_planner.domain.model import Organisation, Setting
 from consortium_planner.domain.money import format_gbp
 from consortium_planner.reports import case as case_mod
@@ -27,6 +28,7 @@ from consortium_planner.reports.case import (
     narrative_key,
     slug,
 )
+from consortium_planner.reports.document import status_of
 from consortium_planner.services import analyses
 from consortium_planner.services.pipeline import Refusal
 from consortium_planner.services.summary import summary
@@ -259,3 +261,42 @@ def test_formatting_and_slugs():
     assert slug("Special purpose vehicle") == "special-purpose-vehicle"
     assert slug("A<B & C / Ltd") == "a-b-c-ltd"
     assert isinstance(case_mod.Chart, type) and Chart is case_mod.Chart
+
+
+def test_colours_of_prices_and_key_figures_agree_with_the_findings(ws):
+    """A year's price and the key figures are coloured from the results; the colour is the one its
+    finding's severity gives (over the ceiling red, over the estimate only grey), in every demo option."""
+    seen = set()
+    for option in ws.options():
+        results = analyses.analyse_option(ws, option.id)
+        case = build_case(ws, option.id, results=results, on=ON)
+        prices = results.findings(["prices"])
+
+        def year_severity(n: int, prices=prices):
+            return worst(f for f in prices if f.code in ("over_ceiling", "over_budget")
+                         and f.message.startswith(f"Year {n}:"))
+
+        table = case.section("pricing").table("prices_by_year")
+        price, headroom = table.column("Annual price"), table.column("Headroom to budget")
+        for i, year in enumerate(results["prices"].years):
+            severity = year_severity(year.number)
+            want = status_of(severity) if severity is not None else None
+            seen.add(want)
+            assert table.rows[i][price].status == want, (option.name, year.number)
+            assert table.rows[i][headroom].status == want, (option.name, year.number)
+        figures = {f.label: f for b in case.section("summary").blocks if isinstance(b, KeyFigures) for f in b.items}
+        severity = year_severity(1)
+        assert figures["Annual price (year one)"].status == (status_of(severity) if severity else Status.GREEN)
+        funding = results.findings(["funding"])
+        assert (figures["Funding requirement"].status is Status.RED) == any(f.severity.red for f in funding)
+    assert {None, Status.GREY, Status.RED} <= seen  # within budget, over the estimate, over the ceiling
+
+
+def test_risk_levels_are_the_findings_severities(case, results):
+    risks = case.section("risks").table("risks")
+    severities = {f.message: f.severity for f in results.findings()}
+    for r in range(len(risks.rows)):
+        severity = severities.get(risks.text(r, 2).split(" The same holds in")[0])
+        if severity is not None:
+            assert risks.text(r, 1) == severity.label
+            assert risks.rows[r][1].status is status_of(severity)

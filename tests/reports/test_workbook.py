@@ -18,8 +18,10 @@ from consortium_planner.domain.model import Organisation, Tender
 from consortium_planner.domain.money import quantize
 from consortium_planner.domain.tasks import Cancelled
 from consortium_planner.reports.case import option_by_name
+from consortium_planner.reports.document import status_of
 from consortium_planner.reports.workbook import SHEETS, half_even, write_option_workbook
 from consortium_planner.reports.xlsx_common import GBP
+from consortium_planner.reports.xlsx_sheet import STATUS_FILLS
 from consortium_planner.services.pipeline import Refusal
 
 SPV = "Special purpose vehicle"
@@ -156,6 +158,28 @@ def test_other_sheets_carry_the_headline_figures(book, results):
     assert any(x["Role"].startswith("Tested") for x in standing)
     assert {x["Result"] for x in standing} <= {"Pass", "Pass with caution", "Fail", "Not given",
                                                "Cannot be calculated", "Not tested"}
+
+
+def test_findings_tables_show_each_severity_label_area_and_colour(book, results):
+    for title, name, area in (("Prices by year", "prices", "Pricing"), ("Returns", "returns", "Returns")):
+        findings = results[name].flags
+        assert findings, name
+        rows = table(book[title], "_flags")
+        assert [(r["Severity"], r["Area"], r["Code"], r["Message"]) for r in rows] == [
+            (f.severity.label, f.area or area, f.code, f.message) for f in findings]
+        for c, f in zip(table_cells(book[title], "_flags", "Severity"), findings, strict=True):
+            assert c.fill.fgColor.rgb == STATUS_FILLS[status_of(f.severity)].fgColor.rgb
+
+
+def test_members_earnings_and_use_of_funds_are_the_cases_tables(book, results):
+    projection, funding = results["projection"], results["funding"]
+    earnings = table(book["Projection"], "_member_returns")
+    assert [r["Member"] for r in earnings] == [m.organisation_name for m in projection.members] + ["Total"]
+    assert d(earnings[-1]["Profit after tax"]) == sum(m.profit_after_tax for m in projection.members)
+    assert all(c.font.b for c in table_cells(book["Projection"], "_member_returns", "Member")[-1:])
+    uses = table(book["Funding"], "_uses")
+    assert uses[-1]["Use"] == "Funding requirement" and d(uses[-1]["Amount"]) == funding.requirement
+    assert sum(d(r["Amount"]) for r in uses[:-1]) == funding.requirement
 
 
 def _row_of(ws, label: str) -> int:

@@ -1,0 +1,37 @@
+"""The investment case's own sections, each declared once, in document order.
+
+Each line names the section's key and title, its builder (``reports/sections/<area>.py``), the
+analyses it shows (any one of them enough; ``services/analyses.py`` declares them) and its position.
+A new analysis's section is one more line here (its builder in its own module); ``reports/case.py``
+and the renderers need no edit.
+"""
+
+from __future__ import annotations
+
+from ...services import analyses as _analyses  # noqa: F401 - declares the analyses the sections need
+from .assumptions import build_assumptions
+from .capacity import build_capacity
+from .cash import build_funding, build_projection, build_returns
+from .consortium import build_consortium
+from .opportunity import build_opportunity
+from .pricing import build_pricing
+from .registry import register_section
+from .risks import build_risks
+from .social import build_social_impact
+from .standing import build_reserved, build_standing
+from .summary import build_summary
+
+register_section("summary", "Executive summary and the ask", build_summary, position=100)
+register_section("consortium", "The consortium", build_consortium, position=200)
+register_section("opportunity", "The opportunity", build_opportunity, position=300)
+register_section("capacity", "Service and capacity plan", build_capacity, needs=("coverage", "workforce"),
+                 position=400)
+register_section("pricing", "Pricing and win analysis", build_pricing, needs=("prices",), position=500)
+register_section("projection", "Financial projections", build_projection, needs=("projection",), position=600)
+register_section("funding", "Funding requirement and use of funds", build_funding, needs=("funding",), position=700)
+register_section("returns", "Affordability and returns", build_returns, needs=("returns",), position=800)
+register_section("standing", "Financial standing", build_standing, needs=("standing",), position=900)
+register_section("reserved", "Reserved-contract eligibility", build_reserved, needs=("standing",), position=1000)
+register_section("social_impact", "Social impact and employee ownership", build_social_impact, position=1100)
+register_section("risks", "Risks", build_risks, position=1200)
+register_section("assumptions", "Assumptions and sources", build_assumptions, position=1300)

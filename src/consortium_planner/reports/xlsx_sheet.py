@@ -1,0 +1,341 @@
+"""The option workbook's cells and sheets: typed cell values, formats, and a sheet filled top to bottom.
+
+A table cell is written from a plain value (text, number, date, enum, bool), a ``Value`` (a value with
+its own number format, shading as an input, fill or bold face) or a ``Formula`` (one of our own
+formulas). Every piece of text goes through ``xlsx_common.put`` / ``put_text``, so user text that
+begins with ``= + - @``, a tab or a carriage return stays text; formulas come only from ``Formula``.
+
+``Sheet`` writes a title, notes, headings and tables (each an Excel table with its own filter
+buttons; the first table's header is frozen) and fits the columns at the end (``finish``).
+``Book`` is the workbook being written with the option, its tender and the analyses' results.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.table import Table
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..domain.model import ConsortiumOption, Tender
+from ..domain.workspace import Workspace
+from ..services.pipeline import NotApplicable, Refusal
+from .document import Status
+from .xlsx_common import (
+    DECIMAL_2,
+    GBP,
+    HEADER_FILL,
+    HEADER_FONT,
+    INPUT_FILL,
+    NOTE_FONT,
+    NUMBER,
+    PERCENT,
+    PERCENT_POINTS,
+    TITLE_FONT,
+    put,
+    put_formula,
+    put_number,
+    put_text,
+)
+
+__all__ = ["INTEGER", "IRR_FORMAT", "MONEY_4", "MONTHS", "RATIO", "STATUS_FILLS", "VOLUME", "Book", "Col", "Formula",
+           "Sheet", "Value", "as_label", "money_value", "pct_value", "width_of", "wrapped_lines"]
+
+INTEGER = "0"
+RATIO = "0.00"
+VOLUME = "#,##0.##########"  # volumes are usually whole; a fraction still shows
+MONTHS = '0.00" months"'
+MONEY_4 = '"£"#,##0.0000'  # exact per-unit costs
+IRR_FORMAT = '0.0000"%"'
+HEADING_FONT = Font(bold=True, size=12)
+BOLD_FONT = Font(bold=True)
+MIN_WIDTH, MAX_WIDTH, WRAP_AT = 8, 60, 60
+LINE_HEIGHT = 15  # points a line of 11-point text takes
+HEADER_ALIGN = Alignment(wrap_text=True, vertical="top")
+WRAP_ALIGN = Alignment(wrap_text=True)
+TEXT_ALIGN = Alignment(horizontal="left", indent=1)
+
+#: The document's red/amber/green/grey as cell fills (Excel's own "good / neutral / bad" shades).
+STATUS_FILLS = {
+    Status.GREEN: PatternFill("solid", fgColor="C6EFCE"),
+    Status.AMBER: PatternFill("solid", fgColor="FFEB9C"),
+    Status.RED: PatternFill("solid", fgColor="FFC7CE"),
+    Status.GREY: PatternFill("solid", fgColor="EDEDED"),
+}
+
+
+# =========================================================================== cells
+@dataclass(frozen=True, slots=True)
+class Col:
+    """A column of a sheet's table: its header and the number format of plain numbers in it (a cell's
+    ``Value`` or ``Formula`` may carry its own)."""
+
+    title: str
+    fmt: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """A value with its own number format, shading (an input the user may change), fill or bold face."""
+
+    value: Any
+    fmt: str | None = None
+    input: bool = False
+    fill: PatternFill | None = None
+    bold: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Formula:
+    """One of our formulas; ``estimate`` (the expected figure) sizes the column."""
+
+    text: str
+    fmt: str | None = None
+    estimate: Any = None
+
+
+def width_of(value: Any, fmt: str | None) -> int:
+    """Roughly how many characters ``value`` takes shown in format ``fmt`` (for the column width)."""
+    if value is None:
+        return 0
+    if isinstance(value, bool):
+        return 3
+    if isinstance(value, (Decimal, int)):
+        v = Decimal(value)
+        if fmt in (GBP, MONEY_4):
+            places = 4 if fmt == MONEY_4 else 2
+            return len(f"{abs(v):,.{places}f}") + 2 + (1 if v < 0 else 0)
+        if fmt in (PERCENT_POINTS, PERCENT, RATIO, DECIMAL_2, MONTHS):
+            shown = v * 100 if fmt == PERCENT else v
+            return len(f"{abs(shown):,.2f}") + (7 if fmt == MONTHS else 2)
+        if fmt == VOLUME and v != v.to_integral_value():
+            return len(f"{abs(v):,.2f}") + 1
+        return len(f"{abs(v):,.0f}") + 1
+    if isinstance(value, (dt.date, dt.datetime)):
+        return 10
+    return len(str(value))
+
+
+def wrapped_lines(text: str, width: int) -> int:
+    """How many lines ``text`` takes when wrapped at ``width`` characters (an estimate)."""
+    width = max(width, 1)
+    total = 0
+    for paragraph in text.split("\n"):
+        lines, used = 1, 0
+        for word in paragraph.split():
+            n = len(word)
+            if used == 0:
+                used = n
+            elif used + 1 + n <= width:
+                used += 1 + n
+            else:
+                lines += 1 + (n - 1) // width
+                used = n % width or width
+        total += lines
+    return total
+
+
+def money_value(value: Decimal | None) -> Value:
+    return Value(value, GBP)
+
+
+def pct_value(value: Decimal | None) -> Value:
+    """Percentage points (12.5 shows as 12.50%)."""
+    return Value(value, PERCENT_POINTS)
+
+
+def as_label(value: Any) -> Any:
+    """Enums as their label (ChoiceEnum) or value (StrEnum), for writing as text."""
+    if isinstance(value, enum.Enum):
+        label = getattr(value, "label", None)
+        if isinstance(label, str):
+            return label
+        return str(value.value).capitalize()
+    return value
+
+
+# =========================================================================== sheets
+
+
+class Sheet:
+    """A worksheet filled top to bottom: title, notes, headings and tables."""
+
+    def __init__(self, wb: Workbook, name: str, title: str, subtitle: str):
+        self.ws: Worksheet = wb.create_sheet(name)
+        self.code = re.sub(r"[^A-Za-z]", "", name)[:12] or "Sheet"
+        put_text(self.ws.cell(row=1, column=1), title).font = TITLE_FONT
+        if subtitle:
+            put_text(self.ws.cell(row=2, column=1), subtitle).font = NOTE_FONT
+        self.row = 4
+        self.widths: dict[int, int] = {}
+        self.header_words: dict[int, int] = {}
+        self.wrapped: list[tuple[int, int, str]] = []  # cells whose text wraps: row, column, text
+        self.frozen = False
+        self.tables = 0
+        ws = self.ws
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+
+    # ----------------------------------------------------------------- blocks
+
+    def heading(self, text: str) -> None:
+        put_text(self.ws.cell(row=self.row, column=1), text).font = HEADING_FONT
+        self.row += 1
+
+    def note(self, text: str) -> None:
+        put_text(self.ws.cell(row=self.row, column=1), text).font = NOTE_FONT
+        self.row += 1
+
+    def error(self, what: str, message: str) -> None:
+        """The one line that stands for an analysis that could not run."""
+        put_text(self.ws.cell(row=self.row, column=1), f"{what} could not be computed: {message}").font = Font(
+            bold=True, color="9C0006")
+        self.row += 2
+
+    def next_data_row(self) -> int:
+        """The spreadsheet row of the first data row of the next table (after its header)."""
+        return self.row + 1
+
+    def begin(self, heading: str, *notes: str) -> int:
+        """Write a heading and notes for the next table; return the row of its first data row."""
+        self.heading(heading)
+        for text in notes:
+            self.note(text)
+        return self.next_data_row()
+
+    def table(self, key: str, cols: Sequence[Col], rows: Iterable[Sequence[Any]], *, heading: str = "",
+              empty: str = "None.") -> tuple[int, int]:
+        """Write a header and rows as an Excel table; returns the first and last data rows."""
+        if heading:
+            self.heading(heading)
+        ws = self.ws
+        header = self.row
+        for i, col in enumerate(cols, start=1):
+            title_cell = put_text(ws.cell(row=header, column=i), col.title)
+            title_cell.font = HEADER_FONT
+            title_cell.fill = HEADER_FILL
+            title_cell.alignment = HEADER_ALIGN
+            longest = max((len(w) for w in col.title.split()), default=0)
+            self.header_words[i] = max(self.header_words.get(i, 0), longest, min(len(col.title), 14))
+            self.wrapped.append((header, i, col.title))
+        r = header
+        for values in rows:
+            r += 1
+            for i, (col, value) in enumerate(zip(cols, values, strict=False), start=1):
+                self._put(ws.cell(row=r, column=i), value, col.fmt, i)
+        if not self.frozen:
+            ws.freeze_panes = ws.cell(row=header + 1, column=1)
+            ws.print_title_rows = f"{header}:{header}"
+            self.frozen = True
+        if r == header:
+            put_text(ws.cell(row=header + 1, column=1), empty).font = NOTE_FONT
+            self.row = header + 3
+            return header + 1, header
+        self.tables += 1
+        name = f"{self.code}_{self.tables}_{re.sub(r'[^A-Za-z0-9]', '_', key)}"[:250]
+        ws.add_table(Table(displayName=name, ref=f"A{header}:{get_column_letter(len(cols))}{r}"))
+        self.row = r + 2
+        return header + 1, r
+
+    def pairs(self, key: str, items: Sequence[tuple[str, Any]], *, heading: str = "",
+              titles: tuple[str, str] = ("Item", "Value")) -> tuple[int, int]:
+        """A two-column table of labelled values (each value may carry its own format)."""
+        return self.table(key, (Col(titles[0]), Col(titles[1])), items, heading=heading)
+
+    # ----------------------------------------------------------------- cells
+
+    def _put(self, cell: Cell, value: Any, fmt: str | None, column: int) -> None:
+        fill = None
+        is_input = bold = False
+        if isinstance(value, Value):
+            fmt = value.fmt or fmt
+            fill = value.fill
+            is_input = value.input
+            bold = value.bold
+            value = value.value
+        if isinstance(value, Formula):
+            put_formula(cell, value.text, value.fmt or fmt)
+            width = width_of(value.estimate, value.fmt or fmt)
+            if isinstance(value.estimate, str):  # a check: OK or DIFFERS
+                cell.alignment = TEXT_ALIGN
+        else:
+            value = as_label(value)
+            if isinstance(value, float):  # never expected: keep the exact decimal text
+                value = Decimal(repr(value))
+            if isinstance(value, bool) or value is None or isinstance(value, (dt.date, str)):
+                put(cell, value)
+            else:
+                put_number(cell, value, fmt or NUMBER)
+            width = width_of(value, fmt)
+            if isinstance(value, str):
+                if len(value) > WRAP_AT:
+                    cell.alignment = WRAP_ALIGN
+                    self.wrapped.append((cell.row, column, value))
+                    width = WRAP_AT
+                elif column > 1 and value:
+                    cell.alignment = TEXT_ALIGN  # a little space after a number in the column before
+        if is_input:
+            cell.fill = INPUT_FILL
+        elif fill is not None:
+            cell.fill = fill
+        if bold:
+            cell.font = BOLD_FONT
+        if width > self.widths.get(column, 0):
+            self.widths[column] = width
+
+    def finish(self) -> None:
+        """Fit the columns to their contents, then give rows with wrapped text the height they need."""
+        widths: dict[int, int] = {}
+        for column in set(self.widths) | set(self.header_words):
+            width = max(self.widths.get(column, 0), self.header_words.get(column, 0)) + 2
+            widths[column] = max(MIN_WIDTH, min(MAX_WIDTH, width))
+            self.ws.column_dimensions[get_column_letter(column)].width = widths[column]
+        heights: dict[int, int] = {}
+        for row, column, text in self.wrapped:
+            lines = wrapped_lines(text, widths.get(column, MIN_WIDTH) - 2)
+            heights[row] = max(heights.get(row, 1), lines)
+        for row, lines in heights.items():
+            if lines > 1:
+                self.ws.row_dimensions[row].height = LINE_HEIGHT * lines + 2
+
+
+class Book:
+    """The workbook being written: the option, its tender, the analyses' results, and the sheets so far."""
+
+    def __init__(self, ws: Workspace, option: ConsortiumOption, results: Mapping[str, Any]):
+        self.workspace = ws
+        self.option = option
+        self.tender = ws.get(Tender, option.tender_id)
+        self.results = results
+        self.wb = Workbook()
+        self.wb.remove(self.wb.active)
+        tender = self.tender
+        self.subtitle = (f"Consortium option: {option.name}"
+                         + (f"; tender: {tender.name}" if tender else "")
+                         + (f"; buyer: {tender.buyer}" if tender and tender.buyer else ""))
+
+    def sheet(self, name: str, title: str) -> Sheet:
+        return Sheet(self.wb, name, title, self.subtitle)
+
+    def result(self, name: str) -> tuple[Any, str | None]:
+        """(the analysis, None) or (None, why it is missing)."""
+        value = self.results.get(name)
+        if isinstance(value, Refusal | NotApplicable):
+            return None, value.reason
+        if value is None:
+            return None, "not computed"
+        return value, None
+
