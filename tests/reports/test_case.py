@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
 import pytest
 
 from consortium_planner.domain.findings import worst
-from consortium_planner.domain.model import Organisation, Setting
+from consortium_planner.domain.model import ConsortiumOption, Organisation, Setting, Tender
 from consortium_planner.domain.money import format_gbp
 from consortium_planner.reports import case as case_mod
 from consortium_planner.reports.case import (
@@ -76,18 +76,52 @@ def test_metadata_names_the_workspace_author_never_the_user(case, ws):
     assert case.running_header == f"{SPV} – {m.tender}"
 
 
-def test_key_figures_equal_the_summary_json_to_the_penny(case, spv_json, ws, spv_id):
+def _half_even(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
+
+
+def test_key_figures_equal_independent_computations_and_the_json(case, spv_json, ws, spv_id):
+    """Each key figure against a computation from the workspace's rows and DOMAIN's formulas (not
+    another output of the same call), then against ``summary --json``."""
     figs = key_figures(case)
-    year_one = analyses.prices(ws, spv_id).years[0].annual_price
-    assert figs["Annual price (year one)"] == format_gbp(year_one)
     a = spv_json["analyses"]
+    tender = ws.get(Tender, ws.get(ConsortiumOption, spv_id).tender_id)
+    lines = a["prices"]["lines"]  # year-one unit prices, volumes and staff shares per service line
+    # year-one price: Σ unit price × volume, each to the penny (DOMAIN §5)
+    year_one = sum((_half_even(Decimal(x["unit_price"]) * Decimal(x["volume"])) for x in lines), Decimal(0))
+    assert figs["Annual price (year one)"] == format_gbp(year_one)
+    # contract price: price in year y = price₀ × (1 + staff share × pay + (1 − staff share) × CPI)^(y − 1)
+    pay, cpi = tender.pay_indexation_pct / 100, tender.cpi_indexation_pct / 100
+    term = Decimal(0)
+    for year in range(1, tender.term_years + 1):
+        for x in lines:
+            share = Decimal(x["staff_share"])
+            unit = _half_even(Decimal(x["unit_price"]) * (1 + share * pay + (1 - share) * cpi) ** (year - 1))
+            term += _half_even(unit * Decimal(x["volume"]))
+    assert figs[f"Contract price ({tender.term_years} years)"] == format_gbp(term)
+    # volume covered: Σ min(allocated, required) ÷ Σ required, from the rows themselves
+    allocated: dict[int, Decimal] = {}
+    for alloc in ws.allocations(spv_id):
+        allocated[alloc.requirement_id] = allocated.get(alloc.requirement_id, Decimal(0)) + alloc.volume
+    reqs = ws.requirements(tender.id)
+    covered = sum((min(allocated.get(r.id, Decimal(0)), r.annual_volume) for r in reqs), Decimal(0))
+    required = sum((r.annual_volume for r in reqs), Decimal(0))
+    assert figs["Required volume covered"] == f"{_half_even(covered * 100 / required)}%"
+    # standing risk: no fails low, one medium, two or more high (DOMAIN §2), over the tested metrics
+    fails = sum(1 for t in spv_json["analyses"]["standing"]["tested"] for m in t["metrics"] if m["status"] == "red")
+    assert figs["Financial standing risk"] == ("Low" if fails == 0 else "Medium" if fails == 1 else "High")
+    # best price: expected contribution = P(win) × (price − cost), to the penny
+    best = a["evaluation"]["best"]
+    assert _half_even(Decimal(best["probability"]) * (Decimal(best["price"]) - Decimal(best["cost"]))) \
+        == Decimal(best["expected_contribution"])
+    # and every card equals the JSON
     assert figs["Annual price (year one)"] == format_gbp(Decimal(a["prices"]["years"][0]["annual_price"]))
-    assert figs["Contract price (5 years)"] == format_gbp(Decimal(a["prices"]["term_price"]))
+    assert figs[f"Contract price ({tender.term_years} years)"] == format_gbp(Decimal(a["prices"]["term_price"]))
     assert figs["Required volume covered"] == f"{Decimal(a['coverage']['covered_pct']):.2f}%"
     assert figs["Financial standing risk"] == a["standing"]["risk"].capitalize()
     win = Decimal(a["evaluation"]["win"]["probability"]) * 100
-    assert figs["Win probability"] == format_value(win, Kind.PERCENT)
-    assert figs["Best price for expected contribution"] == format_gbp(Decimal(a["evaluation"]["best"]["price"]))
+    assert 0 <= win <= 100 and figs["Win probability"] == format_value(win, Kind.PERCENT)
+    assert figs["Best price for expected contribution"] == format_gbp(Decimal(best["price"]))
 
 
 def test_tables_reconcile_with_the_summary_json(case, spv_json):
