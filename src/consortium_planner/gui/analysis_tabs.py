@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def analysis_tabs() -> list[tuple[str, type]]:
-    from .capacity_view import CapacityView
+    from .capacity import CapacityView
     from .cashflow_view import CashFlowView
     from .pricing_view import PricingView
     from .standing_view import StandingView

@@ -24,9 +24,8 @@ from .style import read_only_table, table_height
 
 #: texts measured per column: the longest by characters (proportional fonts differ a little)
 MEASURED = 6
-CELL_PADDING = 16
-HEADER_PADDING = 16
-SORT_INDICATOR = 14
+CELL_PADDING = 12
+HEADER_PADDING = 12
 READABLE = 150  # the least a stretching column shrinks to before the table scrolls instead
 
 Height = Literal["free", "max", "fixed"]
@@ -49,6 +48,7 @@ class DocumentTable(QTableView):
         self.height_mode = height
         self.max_width = max_width
         self.max_widths = max_widths or {}
+        self.min_widths: dict[int, int] = {}  # e.g. a column of buttons: as wide as a button
         self.sortable = sortable
         self._fitted: list[int] = []
         self._stretch_min = READABLE
@@ -96,7 +96,7 @@ class DocumentTable(QTableView):
         bold.setBold(True)
         fmb = QFontMetrics(bold)
         hfm = self.horizontalHeader().fontMetrics()
-        extra = HEADER_PADDING + (SORT_INDICATOR if self.sortable else 0)
+        extra = HEADER_PADDING
         widths = []
         for c in range(model.columnCount()):
             title = model.column(c).title
@@ -110,7 +110,7 @@ class DocumentTable(QTableView):
                 for _n, r in heapq.nlargest(MEASURED, group):
                     lines = texts[r][c + offset].split("\n")
                     widest = max(widest, max(metrics.horizontalAdvance(t) for t in lines) + CELL_PADDING)
-            widths.append(min(widest, self.max_widths.get(c, self.max_width)))
+            widths.append(max(min(widest, self.max_widths.get(c, self.max_width)), self.min_widths.get(c, 0)))
         return widths
 
     def _bold(self, row: int, column: int) -> bool:
