@@ -5,8 +5,8 @@ from __future__ import annotations
 
 def analysis_tabs() -> list[tuple[str, type]]:
     from .capacity import CapacityView
-    from .cashflow_view import CashFlowView
-    from .pricing_view import PricingView
+    from .cashflow import CashFlowView
+    from .pricing import PricingView
     from .standing_view import StandingView
 
     return [
