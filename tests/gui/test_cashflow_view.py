@@ -13,17 +13,19 @@ from views_support import (  # noqa: F401 (fixtures)
     controller_fixture,
     demo_path_fixture,
     main_window,
+    notice_status,
     option_id,
 )
 
 from consortium_planner.domain import projection as domain_projection
+from consortium_planner.domain.findings import Severity
 from consortium_planner.domain.model import ConsortiumOption, FundingSource
 from consortium_planner.domain.money import ZERO, format_decimal, format_gbp
 from consortium_planner.gui.cashflow import CashFlowView, compute_cash_flow
 from consortium_planner.gui.document_model import DocumentTableModel
 from consortium_planner.gui.roles import STATUS_ROLE, VALUE_ROLE
 from consortium_planner.gui.style import NEGATIVE_TEXT
-from consortium_planner.reports.document import Status
+from consortium_planner.reports.document import Status, status_of
 from consortium_planner.services import analyses
 
 
@@ -175,6 +177,10 @@ def test_editing_a_funding_source_changes_the_shortfall_and_undo_restores(window
     assert card(view, "sources").detail.text().startswith(
         f"✗ Short by {format_gbp(after.shortfall)}: add a loan, equity or a grant")
     assert card(view, "sources").tone == "bad"
+    # the shortfall is serious in the domain, so red here as in the case's Risks (not amber)
+    shortfall = next(f for f in after.flags if f.code == "funding_shortfall")
+    assert shortfall.severity is Severity.SERIOUS
+    assert notice_status(view.headline.warnings.text(), shortfall.message) is Status.RED
     assert card(view, "requirement").value.text() == format_gbp(before.requirement)  # the need is unchanged
     c.undo_stack.undo()
     qtbot.waitUntil(lambda: card(view, "sources").value.text() == "£1,210,000.00")
@@ -202,6 +208,8 @@ def test_lenders_minimum_colours_debt_service_cover(controller, show, qtbot):
     assert model.index(dscr_row, year1).data(Qt.ItemDataRole.BackgroundRole).color().name() == "#f8d7da"
     assert card(view, "dscr").detail.text().startswith("✗ Below the lender's minimum of 1.50×")
     assert card(view, "dscr").tone == "bad"
+    below = next(f for f in analyses.funding(c.ws, oid).flags if f.code == "dscr_below_minimum")
+    assert notice_status(view.headline.warnings.text(), below.message) is status_of(below.severity) is Status.RED
     c.undo_stack.undo()
     qtbot.waitUntil(lambda: view.dscr_model.cell(dscr_row, year1).status is Status.GREEN)
 

@@ -11,14 +11,17 @@ from views_support import (
     SPV,
     demo_path_fixture,  # noqa: F401 (fixtures)
     main_window,
+    notice_status,
     option_id,
 )
 
+from consortium_planner.domain.findings import Severity
 from consortium_planner.domain.model import ConsortiumOption, Role
 from consortium_planner.domain.money import format_gbp
 from consortium_planner.gui.document_model import DocumentTableModel
 from consortium_planner.gui.pricing import ALL_LINES, PricingView
 from consortium_planner.gui.roles import HIGHLIGHT_ROLE, VALUE_ROLE
+from consortium_planner.reports.document import Status, status_of
 from consortium_planner.services import analyses
 
 
@@ -130,7 +133,28 @@ def test_wage_floor_breach_is_shown_as_a_failing_guard(window, show, qtbot):
     breach = next(f for f in schedule.flags if f.code == "wage_floor")
     qtbot.waitUntil(lambda: "below the National Living Wage" in view.headline.warnings.text(), timeout=30000)
     assert html.escape(breach.message) in view.headline.warnings.text()
-    assert "✗" in view.headline.warnings.text()
+    assert breach.severity is Severity.BLOCKING
+    assert notice_status(view.headline.warnings.text(), breach.message) is Status.RED
+
+
+def test_findings_show_in_their_own_severity(window, show):
+    """Each of the schedule's findings is shown in the tone of ``status_of(finding.severity)``, most severe
+    first: the screen never re-classifies a finding."""
+    view = show(SPV)
+    c = window.controller
+    flags = analyses.prices(c.ws, option_id(c, SPV)).flags
+    text = view.headline.warnings.text()
+    seen = {}
+    for f in flags:
+        if f.code == "over_ceiling" and f is not next(x for x in flags if x.code == "over_ceiling"):
+            continue  # one line for every contract year over the ceiling
+        seen[f.message] = notice_status(text, f.message)
+        assert seen[f.message] is status_of(f.severity), f.message
+    severities = {f.severity for f in flags}
+    assert {Severity.SERIOUS, Severity.WARNING, Severity.INFO} <= severities  # red, amber and grey all shown
+    order = [text.index(html.escape(m)) for m in seen]
+    ranks = [next(f.severity.rank for f in flags if f.message == m) for m in seen]
+    assert [r for _i, r in sorted(zip(order, ranks, strict=True))] == sorted(ranks, reverse=True)
 
 
 def test_waterfall_adds_up_to_the_unit_price(window, show):
