@@ -20,8 +20,9 @@ SPEC_ROLE = _USER + 2
 VALUE_ROLE = _USER + 3
 #: the id of the entity a record row shows (``record_model``)
 ID_ROLE = _USER + 4
-#: the cell's status: ``reports.document.Status`` in document tables and heat maps,
-#: ``domain.standing.Status`` in the Standing table; None when the cell has none
+#: the cell's status: ``reports.document.Status`` in document tables and heat maps (a string enum: read
+#: back through Qt it is its plain string, which compares equal to it), ``domain.standing.Status`` in
+#: the Standing table; None when the cell has none
 STATUS_ROLE = _USER + 10
 #: the domain object behind a cell, when there is one (the heat map's ``domain.capacity.CoverageCell``)
 CELL_ROLE = _USER + 11
