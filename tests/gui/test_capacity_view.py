@@ -17,19 +17,14 @@ from views_support import (  # noqa: F401 (fixtures)
     option_id,
 )
 
-from consortium_planner.domain.capacity import CoverageStatus
+from consortium_planner.domain.capacity import CoverageStatus, coverage_grid
 from consortium_planner.domain.model import Allocation, ConsortiumOption, Member
 from consortium_planner.domain.tasks import Cancelled
-from consortium_planner.gui import capacity_view
-from consortium_planner.gui.capacity_view import (
-    CELL_ROLE,
-    STATUS_ROLE,
-    CapacityView,
-    CellTableModel,
-    HeatMapModel,
-    ProposalDialog,
-    build_heat_map,
-)
+from consortium_planner.gui.capacity import CapacityView, ProposalDialog
+from consortium_planner.gui.capacity import view as capacity_view
+from consortium_planner.gui.document_model import DocumentTableModel, HeatMapModel
+from consortium_planner.gui.roles import CELL_ROLE, STATUS_ROLE
+from consortium_planner.reports.sections.capacity import COVERAGE_STATUS, coverage_heatmap
 from consortium_planner.services import analyses
 
 
@@ -89,14 +84,14 @@ def test_go_alone_shows_gaps_matching_the_domain(make_view, controller):
     for r in result.requirements:
         index = heat_cell(view, r.service_line, r.area)
         cell = index.data(CELL_ROLE)
-        assert index.data(STATUS_ROLE) == r.status
+        assert index.data(STATUS_ROLE) == COVERAGE_STATUS[r.status] and cell.status is r.status
         assert (cell.required, cell.allocated, cell.shortfall, cell.coverage_pct) == (
             r.required, r.allocated, r.shortfall, r.coverage_pct)
         gaps += r.status is CoverageStatus.GAP
     assert gaps == 14
 
     homecare = heat_cell(view, "Homecare and reablement support", "Brackenmoor")
-    assert homecare.data() == "✗ 29.41%\n19,200 short"
+    assert homecare.data() == "✗ 29%\n19,200 short"  # as the case's heat map shows it
     assert homecare.data(Qt.ItemDataRole.BackgroundRole).color().name() == "#f8d7da"  # red
     assert homecare.data(Qt.ItemDataRole.ForegroundRole).color().name() == "#721c24"
     tip = homecare.data(Qt.ItemDataRole.ToolTipRole)
@@ -105,7 +100,7 @@ def test_go_alone_shows_gaps_matching_the_domain(make_view, controller):
                  "Delivered by: Westmarch Community Health CIC 8,000"):
         assert text in tip, text
     thin = heat_cell(view, "Social prescribing link work", "Brackenmoor")
-    assert thin.data(STATUS_ROLE) == CoverageStatus.THIN
+    assert thin.data(CELL_ROLE).status is CoverageStatus.THIN and thin.data(STATUS_ROLE) == "amber"
     assert thin.data(Qt.ItemDataRole.BackgroundRole).color().name() == "#fff3cd"  # amber
     assert thin.data().startswith("! 100%")
     assert "Why: capacity headroom under 10%; 1200 relies on members growing" in thin.data(
@@ -128,7 +123,7 @@ def test_lead_provider_covers_everything(make_view, controller):
     for r in result.requirements:
         index = heat_cell(view, r.service_line, r.area)
         cell = index.data(CELL_ROLE)
-        assert index.data(STATUS_ROLE) == r.status != CoverageStatus.GAP
+        assert cell.status is r.status != CoverageStatus.GAP and index.data(STATUS_ROLE) != "red"
         assert cell.shortfall == 0 and cell.coverage_pct == Decimal("100.00")
         assert index.data().startswith(("✓ 100%", "! 100%"))
     # no red anywhere
@@ -150,11 +145,11 @@ def test_a_service_line_not_required_in_an_area_is_grey(controller):
         object.__setattr__(trimmed, name, getattr(result, name))
     object.__setattr__(trimmed, "requirements", tuple(r for r in result.requirements
                                                       if (r.service_line, r.area) != ("Carers' support", "Eastmere")))
-    heat = build_heat_map(trimmed)
-    cell = heat.cells[1][2]
+    grid = coverage_grid(trimmed)
+    cell = grid.cells[1][2]
     assert (cell.service_line, cell.area, cell.status) == ("Carers' support", "Eastmere", None)
     model = HeatMapModel()
-    model.set_result(trimmed)
+    model.set_chart(coverage_heatmap(grid), grid.cells)
     index = model.index(1, 2)
     assert index.data() == "–" and index.data(STATUS_ROLE) is None
     assert index.data(Qt.ItemDataRole.BackgroundRole).color().name() == "#e9ecef"
@@ -165,9 +160,10 @@ def test_heat_map_model_passes_qt_model_tester(qtmodeltester, controller):
     model = HeatMapModel()
     qtmodeltester.check(model)
     for name in (GO_ALONE, LEAD_PROVIDER, SPV):
-        model.set_result(analyses.coverage(controller.ws, option_id(controller, name)))
+        grid = coverage_grid(analyses.coverage(controller.ws, option_id(controller, name)))
+        model.set_chart(coverage_heatmap(grid), grid.cells)
         qtmodeltester.check(model)
-    model.set_result(None)
+    model.set_chart(None)
     assert model.rowCount() == model.columnCount() == 0
     qtmodeltester.check(model)
 
@@ -176,8 +172,7 @@ def test_table_models_pass_qt_model_tester(qtmodeltester, make_view):
     view = make_view(GO_ALONE)
     for model in (view.member_model, view.workforce_model, view.workforce_line_model, view.partner_model):
         qtmodeltester.check(model)
-    empty = CellTableModel([("A", ""), ("B", "")])
-    qtmodeltester.check(empty)
+    qtmodeltester.check(DocumentTableModel())
 
 
 def test_editing_an_allocation_updates_the_matrix_and_undo_restores_it(make_view, controller, qtbot):
@@ -188,9 +183,9 @@ def test_editing_an_allocation_updates_the_matrix_and_undo_restores_it(make_view
     req = next(r for r in controller.ws.requirements(tender_id) if (r.service_line, r.area) == (line, area))
     alloc = next(a for a in allocations(controller, oid) if a.requirement_id == req.id)
     before = heat_cell(view, line, area).data()
-    assert before == "✗ 29.41%\n19,200 short"
+    assert before == "✗ 29%\n19,200 short"
     assert controller.set_field(Allocation, alloc.id, "volume", "27,200")
-    qtbot.waitUntil(lambda: heat_cell(view, line, area).data(STATUS_ROLE) != CoverageStatus.GAP)
+    qtbot.waitUntil(lambda: heat_cell(view, line, area).data(CELL_ROLE).status is not CoverageStatus.GAP)
     expected = analyses.coverage(controller.ws, oid).requirement(alloc.requirement_id)
     cell = heat_cell(view, line, area).data(CELL_ROLE)
     assert (cell.allocated, cell.shortfall, cell.coverage_pct, cell.status) == (

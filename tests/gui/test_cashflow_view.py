@@ -13,19 +13,19 @@ from views_support import (  # noqa: F401 (fixtures)
     controller_fixture,
     demo_path_fixture,
     main_window,
+    notice_status,
     option_id,
 )
 
 from consortium_planner.domain import projection as domain_projection
+from consortium_planner.domain.findings import Severity
 from consortium_planner.domain.model import ConsortiumOption, FundingSource
 from consortium_planner.domain.money import ZERO, format_decimal, format_gbp
-from consortium_planner.gui.cashflow_view import (
-    NEGATIVE_TEXT,
-    VALUE_ROLE,
-    CashFlowView,
-    FigureTableModel,
-    compute_cash_flow,
-)
+from consortium_planner.gui.cashflow import CashFlowView, compute_cash_flow
+from consortium_planner.gui.document_model import DocumentTableModel
+from consortium_planner.gui.roles import STATUS_ROLE, VALUE_ROLE
+from consortium_planner.gui.style import NEGATIVE_TEXT
+from consortium_planner.reports.document import Status, status_of
 from consortium_planner.services import analyses
 
 
@@ -84,7 +84,7 @@ def card(view, key):
     return view.headline.cards[key]
 
 
-def column_values(model: FigureTableModel, label: str) -> list[Decimal | None]:
+def column_values(model: DocumentTableModel, label: str) -> list[Decimal | None]:
     row = model.row_of(label)
     assert row >= 0, label
     return [model.index(row, c).data(VALUE_ROLE) for c in range(model.columnCount())]
@@ -177,6 +177,10 @@ def test_editing_a_funding_source_changes_the_shortfall_and_undo_restores(window
     assert card(view, "sources").detail.text().startswith(
         f"✗ Short by {format_gbp(after.shortfall)}: add a loan, equity or a grant")
     assert card(view, "sources").tone == "bad"
+    # the shortfall is serious in the domain, so red here as in the case's Risks (not amber)
+    shortfall = next(f for f in after.flags if f.code == "funding_shortfall")
+    assert shortfall.severity is Severity.SERIOUS
+    assert notice_status(view.headline.warnings.text(), shortfall.message) is Status.RED
     assert card(view, "requirement").value.text() == format_gbp(before.requirement)  # the need is unchanged
     c.undo_stack.undo()
     qtbot.waitUntil(lambda: card(view, "sources").value.text() == "£1,210,000.00")
@@ -193,17 +197,21 @@ def test_lenders_minimum_colours_debt_service_cover(controller, show, qtbot):
     year1 = model.column_of("Year 1")
     dscr_row = model.row_of("DSCR")
     cell = model.cell(dscr_row, year1)
-    assert cell.tone == "good" and cell.text == "✓ 1.39×"
+    assert cell.status is Status.GREEN and model.text(dscr_row, year1) == "✓ 1.39×"
     assert model.index(dscr_row, year1).data(Qt.ItemDataRole.BackgroundRole).color().name() == "#d4edda"
-    assert model.cell(dscr_row, model.column_of("Mobilisation")).tone == "muted"  # shown, not tested
+    assert model.index(dscr_row, year1).data(VALUE_ROLE) == Decimal("1.39")
+    assert model.cell(dscr_row, model.column_of("Mobilisation")).status is Status.GREY  # shown, not tested
     assert c.set_field(ConsortiumOption, oid, "min_dscr", "1.5")
-    qtbot.waitUntil(lambda: view.dscr_model.cell(dscr_row, year1).tone == "bad")
-    assert view.dscr_model.cell(dscr_row, year1).text == "✗ 1.39×"
+    qtbot.waitUntil(lambda: view.dscr_model.cell(dscr_row, year1).status is Status.RED)
+    assert view.dscr_model.text(dscr_row, year1) == "✗ 1.39×"
+    assert view.dscr_model.index(dscr_row, year1).data(STATUS_ROLE) == Status.RED
     assert model.index(dscr_row, year1).data(Qt.ItemDataRole.BackgroundRole).color().name() == "#f8d7da"
     assert card(view, "dscr").detail.text().startswith("✗ Below the lender's minimum of 1.50×")
     assert card(view, "dscr").tone == "bad"
+    below = next(f for f in analyses.funding(c.ws, oid).flags if f.code == "dscr_below_minimum")
+    assert notice_status(view.headline.warnings.text(), below.message) is status_of(below.severity) is Status.RED
     c.undo_stack.undo()
-    qtbot.waitUntil(lambda: view.dscr_model.cell(dscr_row, year1).tone == "good")
+    qtbot.waitUntil(lambda: view.dscr_model.cell(dscr_row, year1).status is Status.GREEN)
 
 
 @pytest.mark.parametrize("name", [SPV, LEAD_PROVIDER, GO_ALONE])
@@ -212,7 +220,7 @@ def test_pnl_by_year_adds_up_as_shown(controller, show, name):
     p = capital(controller, name).projection
     m = view.pnl_model
     assert m.columnCount() == len(p.years) + 1  # the periods, then the total
-    assert [m.headers[i].split("\n")[0] for i in range(len(p.years))] == [y.label for y in p.years]
+    assert [m.titles()[i].split("\n")[0] for i in range(len(p.years))] == [y.label for y in p.years]
 
     def v(label):
         return column_values(m, label)
@@ -293,7 +301,7 @@ def test_go_alone_has_no_loans_and_no_debt_service(controller, show):
     assert not view.funding.loan_table.isVisibleTo(view.funding)
     assert "No loans" in view.funding.loan_note.text()
     m = view.dscr_model
-    assert m.cell(m.row_of("DSCR"), m.column_of("Year 1")).text == "—"
+    assert m.text(m.row_of("DSCR"), m.column_of("Year 1")) == "—"
 
 
 def test_members_profit(controller, show):
@@ -333,8 +341,7 @@ def test_include_extensions_recomputes_over_the_extension_years(controller, show
 
 
 def test_models_pass_qt_model_tester(qtmodeltester, controller, show, qtbot):
-    empty = FigureTableModel()
-    qtmodeltester.check(empty)
+    qtmodeltester.check(DocumentTableModel(row_header=True))
     for name in (SPV, LEAD_PROVIDER, GO_ALONE):
         view = show(name)
         for model in view.models():

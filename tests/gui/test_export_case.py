@@ -1,6 +1,8 @@
 import pytest
 from pypdf import PdfReader
+from views_support import notice_status
 
+from consortium_planner.domain.findings import Severity
 from consortium_planner.gui.export_dialog import ExportCaseDialog, export_case_task
 from consortium_planner.gui.main_window import MainWindow, Messages
 from consortium_planner.reports.case import narrative_key
@@ -80,16 +82,68 @@ def test_cli_export_uses_the_sections_chosen_in_the_gui(demo_window, tmp_path):
     assert "The consortium" in text and "Pricing and win analysis" not in text and "Assumptions and sources" not in text
 
 
+def checked_dialog(qtbot, c, option_id) -> ExportCaseDialog:
+    """The export dialog once its check of the option's analyses (off the UI thread) has arrived."""
+    dialog = ExportCaseDialog(c, option_id)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.checked, timeout=60000):
+        pass
+    return dialog
+
+
 def test_guards_are_shown_before_export(demo_window, qtbot):
     from consortium_planner.domain.model import Role
 
     c = demo_window.controller
     option = c.ws.options()[2]
-    dialog = ExportCaseDialog(c, option.id)
-    qtbot.addWidget(dialog)
-    assert "Check before you export" in dialog.guards.text()  # the demo's contract runs beyond known rates
+    dialog = checked_dialog(qtbot, c, option.id)
+    text = dialog.guards.text()
+    assert "Check before you export" in text and "above the budget ceiling" in text  # serious: years over it
+    assert "beyond the last rates known" not in text  # a warning: for the case's Risks, not this check
+    assert all(f.severity.red for f in dialog.check_findings) and dialog.check_findings
     role = next(r for r in c.ws.all(Role) if r.hourly_rate < 13)
     assert c.set_field(Role, role.id, "hourly_rate", "9.50")
-    dialog = ExportCaseDialog(c, option.id)
-    qtbot.addWidget(dialog)
+    dialog = checked_dialog(qtbot, c, option.id)
     assert "National Living Wage" in dialog.guards.text()
+    assert dialog.check_findings[0].severity is Severity.BLOCKING  # worst first
+
+
+def _risk_status(case, message):
+    risks = case.section("risks").table("risks")
+    row = next(r for r in range(len(risks.rows)) if message in risks.text(r, 2))
+    return risks.rows[row][1].status
+
+
+def test_the_check_shows_funding_findings_as_the_case_risks_do(demo_window, qtbot):
+    """A funding shortfall and cover below the lender's minimum are serious: red before export, as in the
+    PDF's Risks section (they were once amber on screen and red in the PDF)."""
+    from consortium_planner.domain.model import ConsortiumOption, FundingSource
+    from consortium_planner.reports.case import build_case
+    from consortium_planner.reports.document import Status, status_of
+
+    c = demo_window.controller
+    option = c.ws.options()[2]
+    facility = next(s for s in c.ws.by(FundingSource, "option_id", option.id) if s.name == "Working capital facility")
+    assert c.set_field(FundingSource, facility.id, "amount", "£0")
+    assert c.set_field(ConsortiumOption, option.id, "min_dscr", "2.5")  # cover is 2.10 without the facility
+    dialog = checked_dialog(qtbot, c, option.id)
+    case = build_case(c.ws, option.id, sections=["risks"])
+    shown = {f.code: f for f in dialog.check_findings}
+    for code in ("funding_shortfall", "cash_negative", "dscr_below_minimum"):
+        finding = shown[code]
+        assert finding.severity is Severity.SERIOUS
+        assert notice_status(dialog.guards.text(), finding.message) is status_of(finding.severity) is Status.RED
+        assert _risk_status(case, finding.message) is Status.RED
+    ranks = [f.severity.rank for f in dialog.check_findings]
+    assert ranks == sorted(ranks, reverse=True)  # worst first
+
+
+def test_choosing_another_option_checks_that_one(demo_window, qtbot):
+    c = demo_window.controller
+    go_alone, spv = c.ws.options()[0], c.ws.options()[2]
+    dialog = checked_dialog(qtbot, c, spv.id)
+    assert {f.code for f in dialog.check_findings} >= {"over_ceiling"}
+    with qtbot.waitSignal(dialog.checked, timeout=60000):
+        dialog.option_box.setCurrentIndex(dialog.option_box.findData(go_alone.id))
+    assert "capacity_gap" in {f.code for f in dialog.check_findings}
+    assert "more like these" in dialog.guards.text()  # fourteen gaps: the first few, then a count

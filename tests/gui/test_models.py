@@ -5,7 +5,8 @@ from PySide6.QtCore import Qt
 
 from consortium_planner.domain.model import ENTITIES, Member, Organisation, Setting, Tender
 from consortium_planner.gui.controller import WorkspaceController
-from consortium_planner.gui.record_model import SORT_ROLE, RecordTableModel
+from consortium_planner.gui.record_model import RecordTableModel
+from consortium_planner.gui.roles import VALUE_ROLE
 from consortium_planner.services.session import WorkspaceSession
 
 
@@ -54,11 +55,26 @@ def test_refused_edit_reports_and_pushes_nothing(controller, qtbot):
     assert model.data(model.index(1, 0)) == "40%"
 
 
-def test_sort_role_orders_money_numerically(controller):
-    controller.add(Organisation, {"name": "alpha"})
-    model = RecordTableModel(controller, Organisation, ["name"], lambda: controller.ws.all(Organisation))
-    keys = sorted(model.data(model.index(r, 0), SORT_ROLE) for r in range(model.rowCount()))
-    assert [k[1] for k in keys] == ["alpha", "care co-op", "northfield health mutual"]
+def test_sort_role_orders_money_numerically(controller, qtbot):
+    """Sorting a money column in the table the user sees orders the figures as money, not as text
+    ("£9.00" < "£10.00" < "£100.00", which text would put as £10, £100, £9), missing first."""
+    from consortium_planner.domain.model import FinancialYear
+    from consortium_planner.gui.panels import RecordTable
+
+    org = next(o.id for o in controller.ws.organisations() if o.name == "Northfield Health Mutual")
+    for year, turnover in ((2021, "100"), (2022, "9"), (2023, None), (2024, "10"), (2026, "1,000")):
+        controller.add(FinancialYear, {"organisation_id": org, "year_end": f"31/03/{year}", "turnover": turnover})
+    model = RecordTableModel(controller, FinancialYear, ["year_end", "turnover"],
+                             lambda: controller.ws.financial_years(org))
+    table = RecordTable(model)
+    qtbot.addWidget(table)
+    table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+    proxy = table.model()
+    shown = [proxy.index(r, 1).data() for r in range(proxy.rowCount())]
+    assert shown == ["not given", "£9.00", "£10.00", "£100.00", "£1,000.00", "£2,500,000.00"]
+    table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    assert [proxy.index(r, 1).data(VALUE_ROLE) for r in range(proxy.rowCount())] == [
+        Decimal("2500000"), Decimal("1000"), Decimal("100"), Decimal("10"), Decimal("9"), None]
 
 
 def test_bool_column_is_checkable(controller):

@@ -11,12 +11,17 @@ from views_support import (
     SPV,
     demo_path_fixture,  # noqa: F401 (fixtures)
     main_window,
+    notice_status,
     option_id,
 )
 
+from consortium_planner.domain.findings import Severity
 from consortium_planner.domain.model import ConsortiumOption, Role
 from consortium_planner.domain.money import format_gbp
-from consortium_planner.gui.pricing_view import ALL_LINES, FLAG_ROLE, PricingView, TextTableModel
+from consortium_planner.gui.document_model import DocumentTableModel
+from consortium_planner.gui.pricing import ALL_LINES, PricingView
+from consortium_planner.gui.roles import HIGHLIGHT_ROLE, VALUE_ROLE
+from consortium_planner.reports.document import Status, status_of
 from consortium_planner.services import analyses
 
 
@@ -115,7 +120,7 @@ def test_tender_assumption_reprices_later_years(window, show, qtbot):
     editor.setText("5")
     editor.editingFinished.emit()
     year2 = format_gbp(analyses.prices(c.ws, oid).years[1].annual_price)
-    qtbot.waitUntil(lambda: view.years.years_model.cell(1, 1).text == year2, timeout=30000)
+    qtbot.waitUntil(lambda: view.years.years_model.text(1, 1) == year2, timeout=30000)
     assert c.undo_stack.undoText().startswith("Change tender")
 
 
@@ -128,7 +133,28 @@ def test_wage_floor_breach_is_shown_as_a_failing_guard(window, show, qtbot):
     breach = next(f for f in schedule.flags if f.code == "wage_floor")
     qtbot.waitUntil(lambda: "below the National Living Wage" in view.headline.warnings.text(), timeout=30000)
     assert html.escape(breach.message) in view.headline.warnings.text()
-    assert "✗" in view.headline.warnings.text()
+    assert breach.severity is Severity.BLOCKING
+    assert notice_status(view.headline.warnings.text(), breach.message) is Status.RED
+
+
+def test_findings_show_in_their_own_severity(window, show):
+    """Each of the schedule's findings is shown in the tone of ``status_of(finding.severity)``, most severe
+    first: the screen never re-classifies a finding."""
+    view = show(SPV)
+    c = window.controller
+    flags = analyses.prices(c.ws, option_id(c, SPV)).flags
+    text = view.headline.warnings.text()
+    seen = {}
+    for f in flags:
+        if f.code == "over_ceiling" and f is not next(x for x in flags if x.code == "over_ceiling"):
+            continue  # one line for every contract year over the ceiling
+        seen[f.message] = notice_status(text, f.message)
+        assert seen[f.message] is status_of(f.severity), f.message
+    severities = {f.severity for f in flags}
+    assert {Severity.SERIOUS, Severity.WARNING, Severity.INFO} <= severities  # red, amber and grey all shown
+    order = [text.index(html.escape(m)) for m in seen]
+    ranks = [next(f.severity.rank for f in flags if f.message == m) for m in seen]
+    assert [r for _i, r in sorted(zip(order, ranks, strict=True))] == sorted(ranks, reverse=True)
 
 
 def test_waterfall_adds_up_to_the_unit_price(window, show):
@@ -148,10 +174,11 @@ def test_waterfall_adds_up_to_the_unit_price(window, show):
         # the table's lines add to its total row, which is the displayed price
         m = panel.model
         assert m.rowCount() == len(s.lines) + 1
-        per_unit = sum(Decimal(m.cell(r, 1).text.replace("£", "").replace(",", "")) for r in range(len(s.lines)))
-        annual = sum(Decimal(m.cell(r, 2).text.replace("£", "").replace(",", "")) for r in range(len(s.lines)))
-        assert m.cell(len(s.lines), 1).text == format_gbp(per_unit) == format_gbp(s.price_per_unit)
-        assert m.cell(len(s.lines), 2).text == format_gbp(annual) == format_gbp(s.annual_price)
+        per_unit = sum(Decimal(m.text(r, 1).replace("£", "").replace(",", "")) for r in range(len(s.lines)))
+        annual = sum(Decimal(m.text(r, 2).replace("£", "").replace(",", "")) for r in range(len(s.lines)))
+        assert m.text(len(s.lines), 1) == format_gbp(per_unit) == format_gbp(s.price_per_unit)
+        assert m.text(len(s.lines), 2) == format_gbp(annual) == format_gbp(s.annual_price)
+        assert m.index(len(s.lines), 1).data(Qt.ItemDataRole.FontRole).bold()  # the total row
     panel.select(ALL_LINES)
     assert sum((st.value for st in panel.steps), Decimal(0)) == b.annual_price == panel.total
 
@@ -162,16 +189,18 @@ def test_years_table_shows_term_and_extensions(window, show):
     c = window.controller
     s = analyses.prices(c.ws, option_id(c, SPV))
     assert m.rowCount() == 7 == len(s.years)
-    flags = [m.data(m.index(r, 0), FLAG_ROLE) for r in range(m.rowCount())]
-    assert flags == [False] * 5 + [True] * 2
-    assert [m.cell(r, 0).text for r in range(7)][-2:] == ["6 ext.", "7 ext."]
+    flags = [m.data(m.index(r, 0), HIGHLIGHT_ROLE) for r in range(m.rowCount())]
+    assert flags == [False] * 5 + [True] * 2  # the extension years are shaded
+    assert m.index(0, 1).data(Qt.ItemDataRole.BackgroundRole) is None
+    assert m.index(5, 1).data(Qt.ItemDataRole.BackgroundRole) is not None
+    assert [m.text(r, 0) for r in range(7)][-2:] == ["6 ext.", "7 ext."]
     for r, y in enumerate(s.years):
-        assert m.cell(r, 1).text == format_gbp(y.annual_price)
-        assert m.cell(r, 6).text == format_gbp(y.headroom)
-        assert ("over" in m.cell(r, 7).text) == y.over_ceiling
+        assert m.text(r, 1) == format_gbp(y.annual_price) and m.index(r, 1).data(VALUE_ROLE) == y.annual_price
+        assert m.text(r, 6) == format_gbp(y.headroom)
+        assert ("over" in m.text(r, 7)) == y.over_ceiling
     lines = view.years.lines_model
     assert lines.rowCount() == len(s.lines)
-    assert [lines.cell(r, 4).text for r in range(lines.rowCount())] == [f"{t.break_even_volume:,}" for t in s.lines]
+    assert [lines.text(r, 4) for r in range(lines.rowCount())] == [f"{t.break_even_volume:,}" for t in s.lines]
 
 
 def test_scores_and_charts_follow_the_evaluation(window, show):
@@ -180,7 +209,7 @@ def test_scores_and_charts_follow_the_evaluation(window, show):
     ev = analyses.evaluation(c.ws, option_id(c, SPV))
     m = view.scores.model
     assert m.rowCount() == len(ev.evaluation.bids)
-    assert [m.cell(r, 1).text for r in range(m.rowCount())] == [format_gbp(b.price) for b in ev.evaluation.bids]
+    assert [m.text(r, 1) for r in range(m.rowCount())] == [format_gbp(b.price) for b in ev.evaluation.bids]
     assert view.scores.stack.currentIndex() == 1 and view.scores.curve
     point = next(p for p in view.scores.curve if p.price == ev.our_bid.price)
     assert point.ours == ev.evaluation.ours.total
@@ -212,9 +241,9 @@ def test_rates_table_lists_every_rate(window, show):
     rates = analyses.workspace_rates(window.controller.ws)
     m = view.assumptions.rates_model
     assert m.rowCount() == sum(len(y.items()) for y in rates.years)
-    assert m.headers == ["Year", "Rate", "Value", "Source", "Effective"]
+    assert m.titles() == ["Year", "Rate", "Value", "Source", "Effective"]
     first = rates.years[0].items()[0]
-    assert m.cell(0, 1).text == first.label and m.cell(0, 3).text.startswith(first.provenance.source)
+    assert m.text(0, 1) == first.label and m.text(0, 3).startswith(first.provenance.source)
 
 
 def test_models_pass_qt_model_tester(qtmodeltester, window, show):
@@ -224,9 +253,7 @@ def test_models_pass_qt_model_tester(qtmodeltester, window, show):
     for model in models:
         assert model.rowCount() > 0
         qtmodeltester.check(model)
-    empty = TextTableModel(["A", "B"])
-    qtmodeltester.check(empty)
-    assert empty.headerData(0, Qt.Orientation.Horizontal) == "A"
+    qtmodeltester.check(DocumentTableModel())
 
 
 def test_inputs_that_cannot_be_priced_leave_the_assumptions_at_hand(window, show, qtbot):

@@ -19,8 +19,8 @@ from views_support import (  # noqa: F401 (fixtures)
 from consortium_planner.domain.model import FinancialYear, Metric, Organisation
 from consortium_planner.domain.money import format_gbp
 from consortium_planner.domain.standing import Status, fmt
+from consortium_planner.gui.roles import STATUS_ROLE
 from consortium_planner.gui.standing_view import (
-    STATUS_ROLE,
     StandingTableModel,
     StandingView,
     build_table,

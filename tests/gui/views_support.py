@@ -54,3 +54,20 @@ def main_window(qtbot, qsettings, monkeypatch, path=None) -> MainWindow:
     if path is not None:
         assert w.open_path(path)
     return w
+
+
+def notice_status(label_html: str, message: str):
+    """The status whose tone colours the notice row that says ``message`` in a ``notice_table_html``
+    label (None: no such row). The glyph must be the status's too."""
+    import html
+
+    from consortium_planner.gui.style import NOTICE_GLYPHS, STATUS_TONES
+
+    for row in label_html.split("<tr>")[1:]:
+        if html.escape(message) not in row:
+            continue
+        for status, tone in STATUS_TONES.items():
+            if f"background-color:{tone.background}; color:{tone.text};" in row:
+                assert f"<b>{NOTICE_GLYPHS[status]}</b>" in row, row
+                return status
+    return None

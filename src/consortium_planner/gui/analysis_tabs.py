@@ -4,9 +4,9 @@ from __future__ import annotations
 
 
 def analysis_tabs() -> list[tuple[str, type]]:
-    from .capacity_view import CapacityView
-    from .cashflow_view import CashFlowView
-    from .pricing_view import PricingView
+    from .capacity import CapacityView
+    from .cashflow import CashFlowView
+    from .pricing import PricingView
     from .standing_view import StandingView
 
     return [

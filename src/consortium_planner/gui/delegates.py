@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QStyledItemDelegate, QWidget
 
 from ..domain.fields import FieldSpec, Kind
 from ..domain.model import Entity
-from .record_model import SPEC_ROLE, VALUE_ROLE
+from .roles import SPEC_ROLE, VALUE_ROLE
 
 RefChoices = Callable[[str, Entity | None], list[tuple[int | None, str]]]
 

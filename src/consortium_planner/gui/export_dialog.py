@@ -3,6 +3,10 @@
 The narrative and the chosen sections are saved in the workspace (as settings, undoable), so
 the next export — from the GUI or the command line — says the same. The PDF is built and
 rendered off the UI thread with progress and Cancel.
+
+"Check before you export" lists every serious and blocking finding of the option
+(``Results.findings()``, worst first), each in its own severity's colour, as the case's Risks
+section reports them; the analyses run off the UI thread while the dialog is open.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -30,20 +34,58 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.findings import Finding
 from ..domain.model import ConsortiumOption
-from ..domain.tasks import Cancelled
+from ..domain.tasks import Cancelled, CancelToken
 from ..reports.case import NARRATIVE_SECTIONS, SECTIONS, build_case, narrative_key, slug
 from ..reports.choices import chosen_sections, sections_key
 from ..reports.pdf import render_pdf
 from ..services import analyses
 from .controller import WorkspaceController
+from .style import GREY, banner_style, finding_notice, notice_table_html
 from .tasks import BackgroundTask
+
+#: findings of one kind listed before the rest are counted in a line
+SHOWN_OF_A_KIND = 3
+
+
+def red_findings(findings: list[Finding]) -> list[Finding]:
+    """The serious and blocking findings, worst first (``findings`` are already in that order)."""
+    return [f for f in findings if f.severity.red]
+
+
+def check_html(findings: list[Finding]) -> str:
+    """The findings a board must see before the case goes out, a row each in its severity's tone; a long
+    run of one kind (a gap in every area, a price over the ceiling in every year) shortened to its first
+    few and a count."""
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    for f in findings:
+        groups.setdefault((f.area, f.code), []).append(f)
+    rows = []
+    for (area, _code), same in groups.items():
+        for f in same[:SHOWN_OF_A_KIND]:
+            where = f"<b>{html.escape(area)}</b>: " if area else ""
+            rows.append(finding_notice(f, where + html.escape(f.message)))
+        rest = same[SHOWN_OF_A_KIND:]
+        if rest:
+            worst = max(rest, key=lambda x: x.severity.rank)
+            rows.append(finding_notice(worst, f"<i>… and {len(rest)} more like these: the case's Risks section "
+                                              "and the option's tabs list them all</i>"))
+    return ("<b>Check before you export</b> (the case reports these too, in the same colours):"
+            + notice_table_html(rows))
 
 
 class ExportCaseDialog(QDialog):
+    #: the option's findings have been checked and shown (or the check failed)
+    checked = Signal()
+
     def __init__(self, controller: WorkspaceController, option_id: int | None, parent=None):
         super().__init__(parent)
         self.controller = controller
+        self.check_findings: list[Finding] = []  # what "Check before you export" shows
+        self._check_task: BackgroundTask | None = None
+        self._check_token: CancelToken | None = None
+        self._check_generation = 0
         self.setWindowTitle("Export investment case")
         self.resize(760, 620)
         ws = controller.ws
@@ -66,7 +108,7 @@ class ExportCaseDialog(QDialog):
         self.guards = QLabel()
         self.guards.setWordWrap(True)
         self.guards.setTextFormat(Qt.TextFormat.RichText)
-        self.guards.setStyleSheet("QLabel { background: #fff3cd; color: #664d03; padding: 6px; }")
+        self.guards.setStyleSheet(banner_style(GREY, "4px 6px"))
         layout.addWidget(self.guards)
 
         tabs = QTabWidget()
@@ -123,24 +165,51 @@ class ExportCaseDialog(QDialog):
         stem = self.controller.session.path.stem if self.controller.session.path else "investment-case"
         self.path_edit.setText(str(folder / f"{stem}-{slug(option.name if option else 'option')}.pdf"))
 
-    #: the pricing guards a board must see before a case goes out (DOMAIN §3)
-    GUARD_CODES = ("wage_floor", "abnormally_low", "over_ceiling", "price_below_cost", "missing_cost_profile",
-                   "rates_extrapolated")
-
     def _show_guards(self, option_id: int) -> None:
-        try:
-            flags = analyses.prices(self.controller.ws, option_id).flags
-        except ValueError as exc:
-            self.guards.setText(f"<b>Check before you export:</b> the option cannot be priced: {html.escape(str(exc))}")
+        """Run every analysis of the option on a snapshot off the UI thread; show its serious and
+        blocking findings when they arrive (a newer option's check cancels this one)."""
+        if self._check_token is not None:
+            self._check_token.cancel()
+        self._check_generation += 1
+        generation = self._check_generation
+        token = self._check_token = CancelToken()
+        snapshot = self.controller.ws.copy()
+        self.check_findings = []
+        self.guards.setText("<i>Checking the option's analyses…</i>")
+        self.guards.setVisible(True)
+
+        def work(_progress, _cancelled) -> tuple[int, list[Finding] | Exception | None]:
+            try:
+                return generation, red_findings(analyses.analyse_option(snapshot, option_id,
+                                                                        cancelled=token).findings())
+            except Cancelled:
+                return generation, None
+            except Exception as exc:  # noqa: BLE001 - shown in the dialog, not lost
+                return generation, exc
+
+        task = BackgroundTask(work)
+        task.finished.connect(self._on_checked)  # a bound slot: dropped if the dialog goes first
+        self._check_task = task
+        task.start()
+
+    def _on_checked(self, outcome: tuple[int, list[Finding] | Exception | None]) -> None:
+        generation, findings = outcome
+        if generation != self._check_generation or findings is None:
+            return  # an older option's check, or a cancelled one
+        if isinstance(findings, Exception):
+            self.guards.setText(f"<b>Check before you export:</b> the option's analyses could not run: "
+                                f"{html.escape(str(findings))}")
             self.guards.setVisible(True)
-            return
-        seen: dict[str, str] = {}
-        for f in flags:
-            if f.code in self.GUARD_CODES and f.code not in seen:
-                seen[f.code] = f.message
-        self.guards.setVisible(bool(seen))
-        items = "".join(f"<li>{html.escape(m)}</li>" for m in seen.values())
-        self.guards.setText(f"<b>Check before you export</b> (the case reports these too):<ul>{items}</ul>")
+        else:
+            self.check_findings = findings
+            self.guards.setVisible(bool(findings))
+            self.guards.setText(check_html(findings) if findings else "")
+        self.checked.emit()
+
+    def done(self, result: int) -> None:
+        if self._check_token is not None:
+            self._check_token.cancel()  # nobody will read it
+        super().done(result)
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save investment case", self.path_edit.text(), "PDF (*.pdf)")

@@ -43,6 +43,7 @@ from ..services.importing import ImportPlan, plural
 from ..services.schedule_import import guess_mapping, mapping_for_headers
 from ..services.tabular import MAPPABLE_FIELDS, ColumnMapping, Problem, SheetGrid, WorkbookGrid, column_letter
 from .controller import WorkspaceController
+from .roles import SORT_ROLE
 from .tasks import BackgroundTask
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -52,7 +53,6 @@ PREVIEW_ROWS = 50  # rows of the sheet shown under the mapping
 MAX_COLUMNS = 200  # columns offered in the mapping combos (a sheet formatted to XFD is not 16,384 choices)
 BIG_GRID_ROWS = 5000  # above this many rows, re-plan after a short pause, off the UI thread
 REPLAN_DELAY_MS = 250
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 MAPPING_SOURCES = {
     "remembered": "Columns remembered from an earlier workbook laid out like this one.",

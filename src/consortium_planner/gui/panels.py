@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,7 +25,9 @@ from ..domain.model import Entity
 from .controller import WorkspaceController
 from .delegates import FieldDelegate, RefChoices
 from .record_form import RecordForm
-from .record_model import ID_ROLE, SORT_ROLE, RecordTableModel
+from .record_model import RecordTableModel
+from .roles import ID_ROLE
+from .sorting import SortProxy
 
 
 class RecordTable(QTableView):
@@ -34,9 +36,8 @@ class RecordTable(QTableView):
     def __init__(self, model: RecordTableModel, ref_choices: RefChoices | None = None, parent=None):
         super().__init__(parent)
         self.source = model
-        self.proxy = QSortFilterProxyModel(self)
+        self.proxy = SortProxy(self)
         self.proxy.setSourceModel(model)
-        self.proxy.setSortRole(SORT_ROLE)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.setFilterKeyColumn(-1)
         self.setModel(self.proxy)

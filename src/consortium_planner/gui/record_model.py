@@ -17,11 +17,7 @@ from ..domain.fields import FieldSpec, Kind, specs
 from ..domain.model import ENTITY_BY_NAME, Entity
 from .controller import WorkspaceController, touches
 from .formatting import display, edit_text, is_numeric, sort_key
-
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-SPEC_ROLE = Qt.ItemDataRole.UserRole + 2
-VALUE_ROLE = Qt.ItemDataRole.UserRole + 3
-ID_ROLE = Qt.ItemDataRole.UserRole + 4
+from .roles import ID_ROLE, SORT_ROLE, SPEC_ROLE, VALUE_ROLE
 
 _Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()

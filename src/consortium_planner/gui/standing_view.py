@@ -17,7 +17,7 @@ import textwrap
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QSize, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QIcon
 from PySide6.QtWidgets import (
     QFrame,
@@ -46,7 +46,8 @@ from ..domain.standing import (
 from ..services import analyses
 from .analysis_view import OptionAnalysisView
 from .formatting import NOT_GIVEN
-from .record_model import SORT_ROLE
+from .roles import SORT_ROLE, STATUS_ROLE
+from .sorting import SortProxy
 from .style import (
     AMBER,
     GREEN,
@@ -68,8 +69,6 @@ from .style import (
     two_pane,
 )
 from .style import esc as _e
-
-STATUS_ROLE = Qt.ItemDataRole.UserRole + 10  # the cell's Status (or None)
 
 # --------------------------------------------------------------------------- colours
 
@@ -435,9 +434,8 @@ class StandingTable(QTableView):
     def __init__(self, model: StandingTableModel, parent=None):
         super().__init__(parent)
         self.source = model
-        self.proxy = QSortFilterProxyModel(self)
+        self.proxy = SortProxy(self)
         self.proxy.setSourceModel(model)
-        self.proxy.setSortRole(SORT_ROLE)
         self.setModel(self.proxy)
         self.setSortingEnabled(True)
         self.sortByColumn(-1, Qt.SortOrder.AscendingOrder)

@@ -3,6 +3,8 @@
 * Tones: light backgrounds with dark text of the same hue (every pair has a contrast ratio above
   7:1), a stronger shade for icons and borders, and a glyph, so colour is never the only signal.
   Text colours are always set explicitly so a dark desktop theme cannot put white text on them.
+  ``tone_of(status)`` is the tone of a document ``Status``; a finding's tone is
+  ``tone_of(status_of(finding.severity))``, and ``finding_notices`` lays findings out that way.
 * The small ✓ ! ✗ – status icon, badges and notice tables in rich text, and label style sheets.
 * ``Card``: one key figure of a headline (caption, value, a line of detail), tinted by a tone.
 * ``ReadOnlyTableModel`` and ``read_only_table``: the boilerplate of the views' read-only tables.
@@ -33,6 +35,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.findings import Finding
+from ..reports.document import Status, status_of
+
 Index = QModelIndex | QPersistentModelIndex
 ROOT = QModelIndex()
 
@@ -52,8 +57,20 @@ AMBER = Tone("#fff3cd", "#664d03", "#c69500", "!")
 RED = Tone("#f8d7da", "#721c24", "#c82333", "✗")
 GREY = Tone("#e9ecef", "#383d41", "#6c757d", "–")
 
-# the words the headline cards and figure cells use for a tone
+# the words the headline cards use for a tone
 TONES: dict[str, Tone] = {"good": GREEN, "caution": AMBER, "bad": RED, "muted": GREY}
+
+#: a document ``Status`` on screen
+STATUS_TONES: dict[Status, Tone] = {Status.GREEN: GREEN, Status.AMBER: AMBER, Status.RED: RED, Status.GREY: GREY}
+#: the glyph before a notice (a finding) of each status: a note reads ℹ rather than –
+NOTICE_GLYPHS: dict[Status, str] = {Status.GREEN: "✓", Status.AMBER: "⚠", Status.RED: "✗", Status.GREY: "ℹ"}
+#: negative money in a table without a status of its own
+NEGATIVE_TEXT = "#b02a37"
+
+
+def tone_of(status: Status | None) -> Tone | None:
+    """The tone a cell or figure of ``status`` is shown in (None: no status, no tint)."""
+    return STATUS_TONES.get(status) if status is not None else None
 
 _icons: dict[Tone, QIcon] = {}
 
@@ -101,6 +118,13 @@ def notice_table_html(notices: Iterable[tuple[Tone, str, str]]) -> str:
     rows = "".join(f"<tr><td style='background-color:{tone.background}; color:{tone.text}; padding:1px 6px;'>"
                    f"<b>{glyph}</b>&nbsp;{body}</td></tr>" for tone, glyph, body in notices)
     return f"<table width='100%' cellspacing='1' cellpadding='0'>{rows}</table>"
+
+
+def finding_notice(finding: Finding, body_html: str | None = None) -> tuple[Tone, str, str]:
+    """One notice for ``notice_table_html``: the finding's severity decides tone and glyph (never the
+    screen); ``body_html`` replaces the escaped message (e.g. to add a note in italics)."""
+    status = status_of(finding.severity)
+    return STATUS_TONES[status], NOTICE_GLYPHS[status], esc(finding.message) if body_html is None else body_html
 
 
 def banner_style(tone: Tone, padding: str) -> str:

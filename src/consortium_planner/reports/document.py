@@ -109,6 +109,7 @@ class Column:
     title: str
     kind: Kind = Kind.TEXT
     places: int = 2
+    note: str = ""  # what the column holds, e.g. how it is computed (a header tooltip on screen)
 
     @property
     def numeric(self) -> bool:
@@ -122,6 +123,9 @@ class Cell:
     kind: Kind | None = None  # overrides the column's kind for this cell
     places: int | None = None
     note: str = ""  # why the cell shows what it shows (a tooltip on screen)
+    text: str | None = None  # shown instead of the formatted value, which still sorts ("✓ 1.39×", "3 (2 local)")
+    bold: bool = False  # a subtotal, or the figure of the row that matters
+    italic: bool = False  # shown for information, not part of the sums around it
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +142,8 @@ class Table:
 
     def text(self, row: int, column: int) -> str:
         cell = self.rows[row][column]
+        if cell.text is not None:
+            return cell.text
         col = self.columns[column]
         return format_value(cell.value, cell.kind or col.kind, col.places if cell.places is None else cell.places)
 

@@ -1,0 +1,96 @@
+"""``PricingView``: the Pricing tab of a consortium option."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTabWidget
+
+from ...domain.model import ConsortiumOption, Tender
+from ...services import analyses
+from ..analysis_view import OptionAnalysisView
+from ..style import fit_headline, headline_scroll, two_pane
+from .charts import ScoresPanel, WinChancePanel
+from .headline import PricingHeadline, PricingResult
+from .panels import AssumptionsPanel, CostBuildupPanel, YearsPanel
+
+
+class PricingView(OptionAnalysisView):
+    """Price, score and win chance of the selected option, with its build-up and assumptions."""
+
+    shows = ("rates", "prices", "evaluation", "score_curve")
+
+    def __init__(self, controller, option_id, parent=None):
+        super().__init__(controller, option_id, parent)
+        self.headline = PricingHeadline()
+        self.headline_scroll = headline_scroll(self.headline)
+        self.buildup = CostBuildupPanel()
+        self.scores = ScoresPanel()
+        self.win_chance = WinChancePanel()
+        self.years = YearsPanel()
+        self.assumptions = AssumptionsPanel(controller)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.buildup, "Cost build-up")
+        self.tabs.addTab(self.scores, "Scores")
+        self.tabs.addTab(self.win_chance, "Win chance")
+        self.tabs.addTab(self.years, "Contract years")
+        self.tabs.addTab(self.assumptions, "Assumptions")
+        self.splitter = two_pane(Qt.Orientation.Vertical, self.headline_scroll, self.tabs, (0, 1))
+        self.body.addWidget(self.splitter, 1)
+        self.splitter.setVisible(False)
+        self._user_sized = False
+        self.splitter.splitterMoved.connect(self._on_splitter_moved)
+
+    def _on_splitter_moved(self, *_args) -> None:
+        self._user_sized = True
+
+    background = True  # 10,000 Monte Carlo draws over a price grid: keep typing smooth
+
+    def compute(self, ws, option_id: int) -> PricingResult:
+        results = analyses.analyse_option(ws, option_id, self.shows)
+        option = ws.get(ConsortiumOption, option_id)
+        tender = ws.get(Tender, option.tender_id) if option is not None else None
+        value = partial(analyses.value, results)
+        return PricingResult(option_id, option, tender, value("prices"), value("evaluation"), value("rates"),
+                             value("score_curve"))
+
+    def show_result(self, result: PricingResult) -> None:
+        self.splitter.setVisible(True)
+        self.headline.setVisible(True)
+        self.headline.show_result(result)
+        self.buildup.show_schedule(result.schedule)
+        self.scores.show_result(result)
+        self.win_chance.show_result(result)
+        self.years.show_schedule(result.schedule)
+        self.assumptions.bind(result.option_id)
+        self.assumptions.show_rates(result.rates, result.schedule.buildup.rates.year.label)
+        self._fit_headline()
+
+    def show_message(self, text: str) -> None:
+        super().show_message(text)
+        option_id = self.option_id()
+        for panel in (self.headline, self.buildup, self.scores, self.win_chance, self.years):
+            panel.clear()
+        if option_id is None or self.controller.ws.get(ConsortiumOption, option_id) is None:
+            self.splitter.setVisible(False)
+            self.assumptions.bind(None)
+            return
+        # the analysis failed on the option's inputs: keep the assumptions at hand to fix them
+        self.splitter.setVisible(True)
+        self.headline.setVisible(False)
+        self.assumptions.bind(option_id)
+        self.tabs.setCurrentWidget(self.assumptions)
+
+    def _fit_headline(self) -> None:
+        if not self._user_sized:
+            fit_headline(self.splitter, self.headline_scroll, 0.45, 200)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.result is not None:
+            self._fit_headline()
+
+
+__all__ = ["PricingView"]
