@@ -53,7 +53,7 @@ def main() -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from consortium_planner.gui.application import make_application
     from consortium_planner.gui.controller import WorkspaceController
-    from consortium_planner.gui.pricing_view import PricingView
+    from consortium_planner.gui.pricing import PricingView
     from consortium_planner.services.session import WorkspaceSession
 
     app = make_application()

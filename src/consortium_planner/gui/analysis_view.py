@@ -2,8 +2,12 @@
 
 A view recomputes when the workspace changes, but only while it is visible (a hidden view just
 marks itself stale), and coalesces a burst of changes into one recalculation on the next turn
-of the event loop. Subclasses implement ``compute(ws, option_id)`` (call a pure service or
-domain function, nothing else) and ``show_result(result)``.
+of the event loop. Subclasses implement ``compute(ws, option_id, cancelled)`` (call the pipeline
+or a pure service, nothing else) and ``show_result(result)``.
+
+A view that computes in the background (``background = True``) works on a snapshot; when a newer
+edit overtakes it, the computation still running is cancelled through its token (the pipeline
+stops at the next analysis) and its result, if it comes anyway, is dropped.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from ..domain.tasks import NEVER, CancelToken
 from ..domain.validation import ValidationError
 from ..services.pipeline import REGISTRY
 from .controller import WorkspaceController, touches
@@ -76,6 +81,7 @@ class OptionAnalysisView(QWidget):
         option_id = self.option_id()
         if option_id is None:
             self._generation += 1  # drop any result still on its way
+            self._cancel_running()
             self.busy = False
             self.show_message("Select a consortium option.")
             self.result = None
@@ -90,11 +96,17 @@ class OptionAnalysisView(QWidget):
             return
         self._deliver(result)
 
+    def _cancel_running(self) -> None:
+        """Cancel every computation still running: a newer one (or none) replaces it."""
+        for task in self._tasks:
+            task.cancel()
+
     def _start_background(self, option_id: int) -> None:
         self._generation += 1
         generation = self._generation
+        self._cancel_running()
         snapshot = self.controller.ws.copy()
-        task = BackgroundTask(lambda _progress, _cancelled: self.compute(snapshot, option_id))
+        task = BackgroundTask(lambda _progress, cancelled: self.compute(snapshot, option_id, cancelled))
         self._tasks.add(task)
         self.busy = True
 
@@ -106,7 +118,7 @@ class OptionAnalysisView(QWidget):
 
         def failed(exc, task=task) -> None:
             self._tasks.discard(task)
-            if generation != self._generation:
+            if generation != self._generation or task.was_cancelled:
                 return
             self.busy = False
             if isinstance(exc, ValidationError | ValueError):
@@ -134,7 +146,7 @@ class OptionAnalysisView(QWidget):
         self.message.setVisible(True)
 
     # ------------------------------------------------------------------ for subclasses
-    def compute(self, ws, option_id: int) -> Any:  # pragma: no cover - abstract
+    def compute(self, ws, option_id: int, cancelled: CancelToken = NEVER) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def show_result(self, result: Any) -> None:  # pragma: no cover - abstract

@@ -43,6 +43,7 @@ from ..domain.standing import (
     TestedEntity,
     fmt,
 )
+from ..domain.tasks import NEVER, CancelToken
 from ..services import analyses
 from .analysis_view import OptionAnalysisView
 from .formatting import NOT_GIVEN
@@ -552,8 +553,8 @@ class StandingView(OptionAnalysisView):
     def _on_splitter_moved(self, *_args) -> None:
         self._user_sized = True
 
-    def compute(self, ws, option_id: int) -> StandingResult:
-        return analyses.standing(ws, option_id)
+    def compute(self, ws, option_id: int, cancelled: CancelToken = NEVER) -> StandingResult:
+        return analyses.one(ws, option_id, "standing", cancelled=cancelled)
 
     def show_result(self, result: StandingResult) -> None:
         scroll = self.details.verticalScrollBar().value()

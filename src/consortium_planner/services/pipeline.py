@@ -17,6 +17,7 @@ program's own); nothing else needs editing for it to run, reach JSON, and refres
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -85,13 +86,24 @@ class Analysis:
 
 
 class Registry:
-    """The declared analyses, in the order they were registered (which breaks ties in run order)."""
+    """The declared analyses, in the order they were registered (which breaks ties in run order).
 
-    def __init__(self) -> None:
+    ``builtin`` names the module that declares the program's own analyses; it is imported the first
+    time the registry is used, so the registry is never seen without them.
+    """
+
+    def __init__(self, builtin: str | None = None) -> None:
         self._items: dict[str, Analysis] = {}
         self._order_cache: tuple[Analysis, ...] | None = None
+        self._builtin = builtin
+
+    def _load(self) -> None:
+        if self._builtin is not None:
+            module, self._builtin = self._builtin, None
+            importlib.import_module(module)
 
     def register(self, analysis: Analysis, *, replace: bool = False) -> Analysis:
+        self._load()
         if analysis.name in self._items and not replace:
             raise ValueError(f"an analysis named {analysis.name!r} is already registered")
         missing = [n for n in analysis.needs if n not in self._items and n != analysis.name]
@@ -104,6 +116,7 @@ class Registry:
         return analysis
 
     def unregister(self, name: str) -> None:
+        self._load()
         dependants = [a.name for a in self._items.values() if name in a.needs]
         if dependants:
             raise ValueError(f"{', '.join(dependants)} need {name!r}")
@@ -111,9 +124,11 @@ class Registry:
         self._order_cache = None
 
     def __contains__(self, name: object) -> bool:
+        self._load()
         return name in self._items
 
     def __getitem__(self, name: str) -> Analysis:
+        self._load()
         try:
             return self._items[name]
         except KeyError:
@@ -127,6 +142,7 @@ class Registry:
 
     def ordered(self) -> tuple[Analysis, ...]:
         """Every analysis after the ones it needs (registration order otherwise)."""
+        self._load()
         if self._order_cache is None:
             # needs are registered before their dependants, so registration order is already a
             # topological order; keep it explicit in case of replace=True re-registrations
@@ -166,7 +182,7 @@ class Registry:
         return frozenset(out)
 
 
-REGISTRY = Registry()
+REGISTRY = Registry(builtin="consortium_planner.services.analyses")
 
 
 def register(analysis: Analysis, *, replace: bool = False) -> Analysis:

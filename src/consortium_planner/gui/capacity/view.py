@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QTabWidget, QTextBrow
 from ...domain.capacity import CoverageGrid, CoverageResult, PartnerCandidate, WorkforceResult
 from ...domain.model import ConsortiumOption, Member
 from ...domain.optimise import Proposal
-from ...domain.tasks import Cancelled
+from ...domain.tasks import NEVER, Cancelled, CancelToken
 from ...reports.document import Chart
 from ...reports.sections.capacity import coverage_heatmap
 from ...services import analyses
@@ -143,8 +143,8 @@ class CapacityView(OptionAnalysisView):
         return self.partners.buttons
 
     # ------------------------------------------------------------------ analysis
-    def compute(self, ws, option_id: int) -> CapacityResult:
-        value = partial(analyses.value, analyses.analyse_option(ws, option_id, self.shows))
+    def compute(self, ws, option_id: int, cancelled: CancelToken = NEVER) -> CapacityResult:
+        value = partial(analyses.value, analyses.analyse_option(ws, option_id, self.shows, cancelled=cancelled))
         grid = value("coverage_grid")
         return CapacityResult(value("coverage"), value("workforce"), tuple(value("partners")), grid,
                               coverage_heatmap(grid))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ...domain.model import ConsortiumOption, Structure, Tender
 from ...domain.projection import Capital
+from ...domain.tasks import NEVER, CancelToken
 from ...services import analyses
 
 
@@ -24,7 +25,8 @@ class CashFlowResult:
         return self.capital.projection.include_extensions
 
 
-def compute_cash_flow(ws, option_id: int, include_extensions: bool = False) -> CashFlowResult:
+def compute_cash_flow(ws, option_id: int, include_extensions: bool = False,
+                      cancelled: CancelToken = NEVER) -> CashFlowResult:
     """The option's capital analysis from the services (extensions: the domain with the services' inputs)."""
     option = ws.get(ConsortiumOption, option_id)
     if option is None:
@@ -32,7 +34,7 @@ def compute_cash_flow(ws, option_id: int, include_extensions: bool = False) -> C
     tender = ws.get(Tender, option.tender_id)
     extensions = tender.extension_years if tender is not None else 0
     name = "capital_with_extensions" if include_extensions and extensions > 0 else "capital"
-    capital = analyses.one(ws, option_id, name)
+    capital = analyses.one(ws, option_id, name, cancelled=cancelled)
     return CashFlowResult(option_id, option.name, option.structure, tender.name if tender else "", extensions,
                           capital)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QTabWidget, QVBoxLayout, QWidget
 
+from ...domain.tasks import NEVER, CancelToken
 from ..analysis_view import OptionAnalysisView
 from ..document_model import DocumentTableModel
 from ..style import esc as _e
@@ -89,8 +90,8 @@ class CashFlowView(OptionAnalysisView):
     def _on_extensions_toggled(self, _checked: bool) -> None:
         self.reload()
 
-    def compute(self, ws, option_id: int) -> CashFlowResult:
-        return compute_cash_flow(ws, option_id, self.include_extensions.isChecked())
+    def compute(self, ws, option_id: int, cancelled: CancelToken = NEVER) -> CashFlowResult:
+        return compute_cash_flow(ws, option_id, self.include_extensions.isChecked(), cancelled)
 
     def show_result(self, result: CashFlowResult) -> None:
         p = result.capital.projection

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTabWidget
 
 from ...domain.model import ConsortiumOption, Tender
+from ...domain.tasks import NEVER, CancelToken
 from ...services import analyses
 from ..analysis_view import OptionAnalysisView
 from ..style import fit_headline, headline_scroll, two_pane
@@ -48,8 +49,8 @@ class PricingView(OptionAnalysisView):
 
     background = True  # 10,000 Monte Carlo draws over a price grid: keep typing smooth
 
-    def compute(self, ws, option_id: int) -> PricingResult:
-        results = analyses.analyse_option(ws, option_id, self.shows)
+    def compute(self, ws, option_id: int, cancelled: CancelToken = NEVER) -> PricingResult:
+        results = analyses.analyse_option(ws, option_id, self.shows, cancelled=cancelled)
         option = ws.get(ConsortiumOption, option_id)
         tender = ws.get(Tender, option.tender_id) if option is not None else None
         value = partial(analyses.value, results)

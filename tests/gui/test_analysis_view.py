@@ -1,0 +1,63 @@
+"""The analysis views' base: refresh dependencies from the registry; an overtaken background
+computation is cancelled, not just ignored."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from consortium_planner.domain.model import ConsortiumOption, Organisation
+from consortium_planner.domain.tasks import Cancelled
+from consortium_planner.gui.analysis_view import OptionAnalysisView
+from consortium_planner.gui.controller import WorkspaceController
+from consortium_planner.services.pipeline import REGISTRY
+from consortium_planner.services.session import WorkspaceSession
+
+
+@pytest.fixture
+def controller(qapp, small_workspace):
+    c = WorkspaceController(WorkspaceSession.open(small_workspace))
+    yield c
+    c.session.close()
+
+
+class SlowView(OptionAnalysisView):
+    shows = ("standing",)
+    background = True
+
+    def __init__(self, controller, option_id):
+        super().__init__(controller, option_id)
+        self.tokens: list = []
+        self.release = threading.Event()
+        self.shown_results: list = []
+
+    def compute(self, ws, option_id, cancelled):
+        self.tokens.append(cancelled)
+        self.release.wait(5)
+        if cancelled():
+            raise Cancelled()
+        return len(self.tokens)
+
+    def show_result(self, result):
+        self.shown_results.append(result)
+
+
+def test_a_newer_edit_cancels_the_computation_it_overtakes(controller, qtbot):
+    option = controller.ws.all(ConsortiumOption)[0]
+    view = SlowView(controller, lambda: option.id)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitUntil(lambda: len(view.tokens) == 1, timeout=5000)
+    org = controller.ws.all(Organisation)[0]
+    controller.set_field(Organisation, org.id, "name", "Renamed while computing")  # overtakes the first
+    qtbot.waitUntil(lambda: len(view.tokens) == 2, timeout=5000)
+    assert view.tokens[0].is_cancelled and not view.tokens[1].is_cancelled
+    view.release.set()
+    qtbot.waitUntil(lambda: view.shown_results == [2], timeout=5000)
+    assert not view.message.isVisible()  # the cancelled one left no message behind
+
+
+def test_refresh_dependencies_come_from_the_declared_analyses(controller):
+    assert SlowView.depends_on() == REGISTRY.reads(["standing"])
+    assert "financial_year" in SlowView.depends_on() and "competitor" not in SlowView.depends_on()
