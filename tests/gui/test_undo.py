@@ -158,3 +158,11 @@ def test_a_refused_undo_on_a_team_database_leaves_the_stack_and_the_data_in_agre
         if theirs is not None:
             theirs.close()
         ours.session.close()
+
+
+def test_a_table_edit_says_it_came_from_that_table(controller):
+    from consortium_planner.gui.record_model import RecordTableModel
+
+    model = RecordTableModel(controller, Tender, ["name", "annual_value"], lambda: controller.ws.all(Tender))
+    assert model.setData(model.index(0, 1), "£4,100,000.25")
+    assert controller.changes[-1].initiator is model

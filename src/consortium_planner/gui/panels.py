@@ -172,14 +172,14 @@ class RecordPanel(QWidget):
         if values is None:
             self.controller.edit_refused.emit(self.nothing_to_add)
             return None
-        entity = self.controller.add(self.cls, values)
+        entity = self.controller.add(self.cls, values, initiator=self)
         if entity is not None:
             self.table.select_id(entity.id)
         return entity
 
     def delete_current(self) -> bool:
         id_ = self.current_id()
-        return id_ is not None and self.controller.delete(self.cls, id_)
+        return id_ is not None and self.controller.delete(self.cls, id_, initiator=self)
 
     def duplicate_current(self) -> Entity | None:
         id_ = self.current_id()

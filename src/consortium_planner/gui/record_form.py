@@ -114,7 +114,7 @@ class RecordForm(QScrollArea):
         if isinstance(value, str) and value == edit_text(spec, getattr(current, name)):
             self._show(current)  # unchanged text: just tidy the display
             return
-        if not self.controller.set_field(self.cls, self.record_id, name, value):
+        if not self.controller.set_field(self.cls, self.record_id, name, value, initiator=self):
             self._show(current)  # refused: put the stored value back
 
     # ------------------------------------------------------------------ showing

@@ -145,7 +145,7 @@ class RecordTableModel(QAbstractTableModel):
             value = Qt.CheckState(value) == Qt.CheckState.Checked if not isinstance(value, bool) else value
         elif role != Qt.ItemDataRole.EditRole:
             return False
-        return self.controller.set_field(self.cls, row.id, field, value)  # type: ignore[arg-type]
+        return self.controller.set_field(self.cls, row.id, field, value, initiator=self)  # type: ignore[arg-type]
 
     # ------------------------------------------------------------------ helpers
     def entity_at(self, row: int) -> Entity | None:

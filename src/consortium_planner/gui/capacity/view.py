@@ -242,7 +242,7 @@ class CapacityView(OptionAnalysisView):
         option_id = self.option_id()
         if option_id is None:
             return None
-        return self.controller.add(Member, {"option_id": option_id, "organisation_id": organisation_id})
+        return self.controller.add(Member, {"option_id": option_id, "organisation_id": organisation_id}, initiator=self)
 
     # ------------------------------------------------------------------ optimiser
     def optimise(self) -> BackgroundTask | None:
@@ -297,7 +297,8 @@ class CapacityView(OptionAnalysisView):
         names.update({t.member_id: t.name for t in proposal.member_totals})
         applied = ProposalDialog.ask(self, proposal, dict(current), labels, names, option.name)  # type: ignore[arg-type]
         if applied:
-            if self.controller.replace_allocations(option_id, proposal.volumes(), "Apply optimised allocation"):
+            if self.controller.replace_allocations(option_id, proposal.volumes(), "Apply optimised allocation",
+                                                   initiator=self):
                 self.summary.set_status("Optimised allocation applied; Edit ▸ Undo puts the previous one back.")
         self.optimised.emit(proposal)
 
