@@ -39,15 +39,9 @@ import numpy as np
 if TYPE_CHECKING:  # scipy is imported when the optimiser runs: it costs ~1 s at start-up otherwise
     from scipy import sparse
 
-from .capacity import (
-    PCT,
-    Key,
-    _Context,
-    _context,
-    _pct,
-    _plain,
-    paid_hours_per_unit,
-)
+from .capacity.context import _Context, _context, _pct, paid_hours_per_unit
+from .capacity.cover import _plain
+from .capacity.results import PCT, Key
 from .findings import Finding, Severity
 from .model import CostProfile, Member, MemberRole, Organisation, key
 from .money import HUNDRED, ZERO, format_gbp, quantize
