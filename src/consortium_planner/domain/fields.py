@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Self
 
 from .money import MoneyError, parse_decimal, quantize
 
@@ -53,14 +53,17 @@ class FieldSpec:
 class ChoiceEnum(enum.Enum):
     """Enum whose members carry a human label: ``Member = ("value", "Label")``."""
 
-    def __new__(cls, value: str, label: str):
+    label: str
+    _value_: str
+
+    def __new__(cls, value: str, label: str) -> Self:
         obj = object.__new__(cls)
         obj._value_ = value
         obj.label = label
         return obj
 
     @classmethod
-    def from_value(cls, value: str | ChoiceEnum):
+    def from_value(cls, value: str | ChoiceEnum) -> Self:
         if isinstance(value, cls):
             return value
         for member in cls:

@@ -154,6 +154,8 @@ class Entity:
     parent_field: ClassVar[str | None] = None  # the REF that makes this row a child
     display_field: ClassVar[str] = "name"
 
+    id: int | None = id_field()  # every entity's first field; None until the row is stored
+
 
 @dataclass(frozen=True, slots=True)
 class Organisation(Entity):
