@@ -91,8 +91,8 @@ def loan_schedule(amount: Decimal, interest_rate_pct: Decimal, term_months: int,
     end = drawdown_month + term_months if term_months > 0 else None
     final = end if end is not None else (last_month if last_month is not None else drawdown_month)
     cut = last_month is not None and final > last_month
-    if cut:
-        final = last_month  # type: ignore[assignment]
+    if last_month is not None and cut:
+        final = last_month
     repay_n = term_months - capital_holiday_months
     annuity: Decimal | None = None
     payments: list[LoanPayment] = []

@@ -560,6 +560,12 @@ UNIQUE_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 
 
+def stored_id(entity: Entity) -> int:
+    """The id of a row read from a workspace, where every row has one (only a new row's is None)."""
+    assert entity.id is not None, f"{type(entity).__name__} {entity!r} has no id: it is not stored"
+    return entity.id
+
+
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day ``months`` later (clamped to the month's last day)."""
     y, m = divmod(day.month - 1 + months, 12)

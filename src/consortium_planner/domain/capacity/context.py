@@ -11,7 +11,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..model import Capacity, ConsortiumOption, Member, Organisation, Requirement, Role, Tender, key
+from ..model import (
+    Capacity,
+    ConsortiumOption,
+    Member,
+    Organisation,
+    Requirement,
+    Role,
+    Tender,
+    key,
+    stored_id,
+)
 from ..money import HUNDRED, ZERO, allocate, quantize
 from ..workspace import Workspace
 from .results import (
@@ -168,7 +178,7 @@ def _context(ws: Workspace, option_id: int) -> _Context:
     reqs_by_key: dict[Key, list[Requirement]] = defaultdict(list)
     for r in requirements:
         k = (_key(r.service_line), _key(r.area))
-        req_key[r.id] = k  # type: ignore[index]
+        req_key[stored_id(r)] = k
         reqs_by_key[k].append(r)
     alloc: dict[int, dict[int, Decimal]] = defaultdict(dict)
     for a in sorted(ws.allocations(option_id), key=lambda a: a.id or 0):
@@ -178,8 +188,8 @@ def _context(ws: Workspace, option_id: int) -> _Context:
         if a.member_id not in member_by_id:
             warnings.append(f"Allocation {a.id} is to an organisation that is not a member; ignored.")
             continue
-        per = alloc[a.requirement_id]  # type: ignore[index]
-        per[a.member_id] = per.get(a.member_id, ZERO) + a.volume  # type: ignore[index]
+        per = alloc[a.requirement_id]
+        per[a.member_id] = per.get(a.member_id, ZERO) + a.volume
     return _Context(option, tender, members, member_by_id, names, requirements, req_by_id, req_key,
                     dict(reqs_by_key), caps, dict(alloc), warnings)
 
@@ -206,6 +216,6 @@ def _requirement_values(
     """
     if requirement_values is not None:
         return {rid: quantize(requirement_values.get(rid, ZERO)) for rid in ctx.req_by_id}, VALUE_GIVEN
-    ids = [r.id for r in ctx.requirements]
+    ids = [stored_id(r) for r in ctx.requirements]
     parts = allocate(ctx.tender.annual_value, [r.annual_volume for r in ctx.requirements])
-    return dict(zip(ids, parts, strict=True)), VALUE_BY_VOLUME  # type: ignore[arg-type]
+    return dict(zip(ids, parts, strict=True)), VALUE_BY_VOLUME

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from ..findings import Finding, Severity
+from ..model import stored_id
 from ..money import ZERO, format_decimal, quantize
 from ..workspace import Workspace
 from .context import _context, _key, _latest_turnover, _pct, _requirement_values, _vol, dependency_rating
@@ -62,17 +63,17 @@ def coverage(
     member_grown: dict[int, Decimal] = {}
     tender_keys = ctx.reqs_by_key
     for m in ctx.members:  # members in id order, so providers are too
-        mid = m.id
+        mid = stored_id(m)
         m_now = m_grown = ZERO
-        for k, c in ctx.caps[mid].items():  # type: ignore[index]
+        for k, have in ctx.caps[mid].items():
             if k in tender_keys:
-                key_now[k] += c.units
-                key_grown[k] += c.grown
-                key_providers[k].append(mid)  # type: ignore[arg-type]
-                m_now += c.units
-                m_grown += c.grown
-        member_now[mid] = m_now  # type: ignore[index]
-        member_grown[mid] = m_grown  # type: ignore[index]
+                key_now[k] += have.units
+                key_grown[k] += have.grown
+                key_providers[k].append(mid)
+                m_now += have.units
+                m_grown += have.grown
+        member_now[mid] = m_now
+        member_grown[mid] = m_grown
     beyond_now: dict[Key, Decimal] = defaultdict(lambda: ZERO)
     beyond_grown: dict[Key, Decimal] = defaultdict(lambda: ZERO)
     for mid, per_key in alloc_mk.items():
@@ -90,7 +91,7 @@ def coverage(
     tot_req = tot_alloc = tot_cov = tot_short = tot_over = ZERO
     counts = {s: 0 for s in CoverageStatus}
     for r in ctx.requirements:
-        rid: int = r.id  # type: ignore[assignment]
+        rid = stored_id(r)
         k = ctx.req_key[rid]
         per = ctx.alloc.get(rid, {})
         allocated = sum(per.values(), ZERO)
@@ -143,7 +144,7 @@ def coverage(
                 value_share[mid] += values[rid] * v / denominator
     member_rows: list[MemberCoverage] = []
     for m in ctx.members:
-        mid: int = m.id  # type: ignore[assignment]
+        mid = stored_id(m)
         caps = ctx.caps[mid]
         m_alloc_k = alloc_mk.get(mid, {})
         lines: list[MemberCapacityLine] = []
@@ -190,7 +191,7 @@ def coverage(
         ))
 
     return CoverageResult(
-        option_id=option_id, tender_id=ctx.tender.id, mobilisation_months=mob,  # type: ignore[arg-type]
+        option_id=option_id, tender_id=stored_id(ctx.tender), mobilisation_months=mob,
         requirements=tuple(req_rows), members=tuple(member_rows), total_required=tot_req,
         total_allocated=tot_alloc, total_covered=tot_cov, coverage_pct=_pct(tot_alloc, tot_req),
         covered_pct=_pct(tot_cov, tot_req), total_shortfall=tot_short, total_over_allocation=tot_over,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..model import Organisation
+from ..model import Organisation, stored_id
 from ..money import ZERO
 from ..workspace import Workspace
 from .context import _capacity_index, _Context, _context, _key, _pct, _vol
@@ -22,13 +22,13 @@ def _gaps(ctx: _Context, include_member_growth: bool) -> list[CapacityGap]:
     for k, reqs in ctx.reqs_by_key.items():
         left = ZERO
         for m in ctx.members:
-            c = ctx.caps[m.id].get(k)  # type: ignore[index]
+            c = ctx.caps[stored_id(m)].get(k)
             if c is not None:
                 left += c.grown if include_member_growth else c.units
         for r in reqs:
             use = min(left, r.annual_volume)
             left -= use
-            out.append(CapacityGap(r.id, r.service_line, r.area, r.unit, r.annual_volume,  # type: ignore[arg-type]
+            out.append(CapacityGap(stored_id(r), r.service_line, r.area, r.unit, r.annual_volume,
                                    _vol(use), _vol(r.annual_volume - use)))
     out.sort(key=lambda g: g.requirement_id)
     return out
@@ -87,7 +87,7 @@ def find_partners(
         covers = sum((h.covers for h in helps), ZERO)
         lead = max(h.lead_time_months for h in helps)
         out.append(PartnerCandidate(
-            organisation_id=org.id, name=org.name, kind=org.kind, home_area=org.home_area,  # type: ignore[arg-type]
+            organisation_id=stored_id(org), name=org.name, kind=org.kind, home_area=org.home_area,
             covers=covers, total_gap=total_gap, covers_pct=_pct(covers, total_gap),
             requirements_helped=len(helps),
             local_requirements=sum(1 for h in helps if home and _key(h.area) == home),

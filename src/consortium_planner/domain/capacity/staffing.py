@@ -8,7 +8,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from ..findings import Finding, Severity
-from ..model import CostProfile, Role
+from ..model import CostProfile, Role, stored_id
 from ..money import HUNDRED, ZERO, allocate, format_decimal
 from ..workspace import Workspace
 from .context import _context, _key, paid_hours_per_unit
@@ -80,7 +80,7 @@ def workforce(
     tupe: dict[tuple[int, str], Decimal] = defaultdict(lambda: ZERO)
     assignments: list[TupeAssignment] = []
     unassigned: list[TupeUnassigned] = []
-    for cohort in sorted(ws.tupe_cohorts(ctx.tender.id), key=lambda c: c.id or 0):  # type: ignore[arg-type]
+    for cohort in sorted(ws.tupe_cohorts(ctx.tender.id), key=lambda c: c.id or 0):
         sl, ar = _key(cohort.service_line), _key(cohort.area)
         weights: dict[tuple[int, str], Decimal] = defaultdict(lambda: ZERO)
         for rid, per in ctx.alloc.items():
@@ -92,20 +92,20 @@ def workforce(
                     weights[(mid, rk[0])] += v
         if not weights:
             where = " in ".join(x for x in (cohort.service_line.strip(), cohort.area.strip()) if x)
-            unassigned.append(TupeUnassigned(cohort.id, cohort.name, cohort.fte,  # type: ignore[arg-type]
+            unassigned.append(TupeUnassigned(stored_id(cohort), cohort.name, cohort.fte,
                                              f"no member is allocated {where or 'any volume'}"))
             continue
         order = sorted(weights)
         parts = allocate(cohort.fte, [weights[lk] for lk in order])
         for lk, part in zip(order, parts, strict=True):
             tupe[lk] += part
-            assignments.append(TupeAssignment(cohort.id, cohort.name, lk[0],  # type: ignore[arg-type]
+            assignments.append(TupeAssignment(stored_id(cohort), cohort.name, lk[0],
                                               display.get(lk[1], cohort.service_line), part))
 
     # lines
     by_member: dict[int, list[WorkforceLine]] = defaultdict(list)
     for m in ctx.members:
-        mid: int = m.id  # type: ignore[assignment]
+        mid = stored_id(m)
         profiles: dict[str, CostProfile] = {}
         if m.organisation_id is not None:
             for p in sorted(ws.cost_profiles(m.organisation_id), key=lambda p: p.id or 0):
@@ -118,7 +118,7 @@ def workforce(
                 flags.append("no cost profile")
                 profile_id = None
             else:
-                roles = ws.roles(profile.id)  # type: ignore[arg-type]
+                roles = ws.roles(profile.id)
                 profile_id = profile.id
                 if not roles or sum((r.hours_per_unit for r in roles), ZERO) == 0:
                     flags.append("cost profile has no role hours; one hour per unit assumed")
@@ -141,7 +141,7 @@ def workforce(
     members: list[MemberWorkforce] = []
     all_lines: list[WorkforceLine] = []
     for m in ctx.members:
-        mid = m.id  # type: ignore[assignment]
+        mid = stored_id(m)
         lines = by_member.get(mid, [])
         all_lines.extend(lines)
         known = [ln.lead_time_months for ln in lines if ln.lead_time_months is not None]
@@ -156,7 +156,7 @@ def workforce(
     if unassigned:
         warnings.append(f"{len(unassigned)} TUPE cohort(s) match no member's allocation.")
     return WorkforceResult(
-        option_id=option_id, tender_id=ctx.tender.id,  # type: ignore[arg-type]
+        option_id=option_id, tender_id=stored_id(ctx.tender),
         productive_hours_per_fte=productive_hours_per_fte, staff_turnover_pct=staff_turnover_pct,
         mobilisation_months=mob, members=tuple(members), lines=tuple(all_lines),
         tupe_assignments=tuple(assignments), tupe_unassigned=tuple(unassigned),

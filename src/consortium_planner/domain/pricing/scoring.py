@@ -202,8 +202,9 @@ def evaluate(our_bid: Competitor, competitors: Sequence[Competitor], tender: Ten
         rank = None if t is None else 1 + sum(1 for o in totals if o > t + SCORE_TOLERANCE)
         out.append(BidScore(b.name, b.price, ours, q, sv, pp, t, rank))
     mine = out[0]
-    others = [b for b in out[1:] if b.total is not None]
-    leader = max(others, key=lambda b: b.total) if others else None  # type: ignore[arg-type, return-value]
-    gap = (mine.total - leader.total) if (leader is not None and mine.total is not None) else None  # type: ignore[operator]
+    others = [(b, b.total) for b in out[1:] if b.total is not None]  # the bids that did not fail
+    best = max(others, key=lambda bt: bt[1]) if others else None
+    leader = best[0] if best is not None else None
+    gap = (mine.total - best[1]) if (best is not None and mine.total is not None) else None
     return Evaluation(r.method, tuple(out), mine, mine.rank, mine.rank == 1,
                       leader.name if leader else None, gap)

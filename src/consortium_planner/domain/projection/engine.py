@@ -22,6 +22,7 @@ from ..model import (
     Structure,
     Tender,
     add_months,
+    stored_id,
 )
 from ..money import HUNDRED, ZERO, allocate, quantize
 from ..pricing import ContractYear, PriceSchedule, bid_prices
@@ -153,13 +154,13 @@ def capital(ws: Workspace, option_id: int, rates: RateTable, *, include_extensio
         g_pay, g_cpi = (ONE + pay) ** yi, (ONE + cpi) ** yi
         pr = fx = zero
         for ly in y.lines:
-            s = lines.get(ly.key)
-            if s is None or s.annual_cost == 0:
+            sl = lines.get(ly.key)
+            if sl is None or sl.annual_cost == 0:
                 continue
-            before = s.cost_per_unit - s.contingency_per_unit
-            fixed_frac = (s.member_fixed_per_unit + s.shared_per_unit) / before if before > 0 else zero
-            pr += quantize(s.annual_cost * s.staff_share * g_pay)
-            fx += quantize(s.annual_cost * fixed_frac * g_cpi)
+            before = sl.cost_per_unit - sl.contingency_per_unit
+            fixed_frac = (sl.member_fixed_per_unit + sl.shared_per_unit) / before if before > 0 else zero
+            pr += quantize(sl.annual_cost * sl.staff_share * g_pay)
+            fx += quantize(sl.annual_cost * fixed_frac * g_cpi)
         var = y.annual_cost - pr - fx
         year_payroll.append(pr)
         twelfths = [allocate(v, [ONE] * 12) for v in (y.annual_price, pr, fx, var)]
@@ -237,13 +238,13 @@ def capital(ws: Workspace, option_id: int, rates: RateTable, *, include_extensio
         share_w = _weights([m.participation_pct for m in members])
     # each member's share of every service line, by its cost of the line in the build-up
     line_share: dict[str, dict[int, Decimal]] = {}
-    for s in b.service_lines:
-        costs = {ml.member_id: (ml.annual_cost if ml.annual_cost > 0 else zero) for ml in s.members}
+    for sl in b.service_lines:
+        costs = {ml.member_id: (ml.annual_cost if ml.annual_cost > 0 else zero) for ml in sl.members}
         tot = sum(costs.values(), zero)
         if tot == 0:
-            costs = {ml.member_id: ml.volume for ml in s.members}
+            costs = {ml.member_id: ml.volume for ml in sl.members}
             tot = sum(costs.values(), zero)
-        line_share[s.key] = {k: v / tot for k, v in costs.items()} if tot > 0 else {}
+        line_share[sl.key] = {k: v / tot for k, v in costs.items()} if tot > 0 else {}
 
     def year_weights(y: ContractYear, what: str) -> list[Decimal]:
         w = {mid: zero for mid in mids}
@@ -452,7 +453,7 @@ def capital(ws: Workspace, option_id: int, rates: RateTable, *, include_extensio
     p_cash = psum(cash_before)
     pyears: list[ProjectionYear] = []
     p_retained: dict[int, Decimal] = {}
-    member_rows: dict[int, list[MemberYear]] = {mid: [] for mid in mids}
+    member_rows: dict[int | None, list[MemberYear]] = {mid: [] for mid in mids}
     retained_w = max(zero, HUNDRED - sum((m.profit_share_pct for m in members), zero))
     for p in period_ids:
         pbt = p_ebit[p] + p_grants[p] - p_interest[p] - p_fees[p]
@@ -489,7 +490,7 @@ def capital(ws: Workspace, option_id: int, rates: RateTable, *, include_extensio
         ys = tuple(member_rows[m.id])
         org = orgs[m.id]
         mprojs.append(MemberProjection(
-            member_id=m.id, organisation_id=m.organisation_id,  # type: ignore[arg-type]
+            member_id=stored_id(m), organisation_id=m.organisation_id,
             organisation_name=org.name if org else f"Member {m.id}", role=m.role.label,
             profit_share_pct=m.profit_share_pct,
             tax_rate_pct=zero if (structure in VEHICLES or _is_charitable(org)) else option.tax_rate_pct,

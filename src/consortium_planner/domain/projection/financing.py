@@ -77,8 +77,9 @@ class _Source:
     monthly_rate: Decimal = ZERO
 
 
-def _funding(option: ConsortiumOption, proj: Projection, srcs: list[_Source], member_by_id: dict[int, Member],
-             orgs: dict[int, Organisation | None], payroll_year1: Decimal, starts: list[dt.date]) -> FundingResult:
+def _funding(option: ConsortiumOption, proj: Projection, srcs: list[_Source],
+             member_by_id: dict[int | None, Member], orgs: dict[int | None, Organisation | None],
+             payroll_year1: Decimal, starts: list[dt.date]) -> FundingResult:
     zero = ZERO
     flags: list[Flag] = []
     months = proj.months

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..findings import Finding, Severity
-from ..model import ConsortiumOption, MemberRole, Metric, Regime, Structure, Tender, add_months
+from ..model import ConsortiumOption, MemberRole, Metric, Regime, Structure, Tender, add_months, stored_id
 from ..money import format_decimal
 from ..workspace import Workspace
 from .cures import Fail, _bond, _guarantee, _what_it_would_take
@@ -108,10 +108,10 @@ def standing(ws: Workspace, option_id: int, params: StandingParams = DEFAULT_PAR
         basis = share if option.structure is Structure.ALLIANCE else acv
         member_results.append(MemberStanding(
             p.member.id, p.org.id, p.org.name, p.member.role, p.member.guarantee, p.org.id in relied_ids, share,
-            organisation_metrics(ws, p.org.id, tender, share_of_acv=share, annual_value=basis,  # type: ignore[arg-type]
+            organisation_metrics(ws, stored_id(p.org), tender, share_of_acv=share, annual_value=basis,
                                  params=params)))
     member_org_ids = {p.org.id for p in parties} | ({option.lead_organisation_id} - {None})
-    outsiders = [o for o in ws.organisations() if o.id not in member_org_ids and ws.financial_years(o.id)]  # type: ignore[arg-type]
+    outsiders = [o for o in ws.organisations() if o.id not in member_org_ids and ws.financial_years(o.id)]
 
     tested = []
     fails = []
@@ -152,8 +152,8 @@ def standing(ws: Workspace, option_id: int, params: StandingParams = DEFAULT_PAR
 
 def _entity_warnings(ws: Workspace, entity: TestedEntity, group: _Group, tender: Tender, params: StandingParams,
                      warnings: list[str]) -> None:
-    known = [(p.org.name, _latest(ws, p.org).year_end) for p in group.parties]
-    known = [(n, d) for n, d in known if d is not None]
+    ends = [(p.org.name, _latest(ws, p.org).year_end) for p in group.parties]
+    known = [(n, d) for n, d in ends if d is not None]
     if len(known) > 1:
         lo, hi = min(d for _, d in known), max(d for _, d in known)
         if (hi - lo).days > 183:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..model import Metric, Organisation, Tender
+from ..model import Metric, Organisation, Tender, stored_id
 from ..money import HUNDRED, ZERO, format_decimal, format_gbp, quantize
 from ..workspace import Workspace
 from .items import LineItems, combine, item_label, with_extra
@@ -126,7 +126,7 @@ def _what_it_would_take(ws: Workspace, entity: TestedEntity, ctx: _Context, resu
         cand = _latest(ws, org)
         r = ctx.test(metric, combine([*parts, cand]))
         if r.status in PASSING:
-            closers.append(Closer(org.id, org.name, cand.value(lever), r))  # type: ignore[arg-type]
+            closers.append(Closer(stored_id(org), org.name, cand.value(lever), r))
     closers.sort(key=lambda c: (c.result.status is not Status.GREEN, -_headroom(c.result), c.name.casefold()))
     names = [c.name for c in closers[:3]]
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1] if names else ""
@@ -156,7 +156,7 @@ def _guarantee(ws: Workspace, entity: TestedEntity, ctx: _Context, result: Metri
         cand = _latest(ws, p.org)
         na = cand.net_assets
         cures = ctx.test(result.metric, combine([*parts, cand])).status in PASSING
-        ranked.append((GuarantorCandidate(p.org.id, p.member.id if p.member else None, p.org.name, na,  # type: ignore[arg-type]
+        ranked.append((GuarantorCandidate(stored_id(p.org), p.member.id if p.member else None, p.org.name, na,
                                           None if na is None else na >= amount, cures), cand))
     ranked.sort(key=lambda gc: (gc[0].net_assets is None, -(gc[0].net_assets or ZERO), gc[0].name.casefold()))
     cure_with: tuple[int, ...] = ()
@@ -176,8 +176,8 @@ def _guarantee(ws: Workspace, entity: TestedEntity, ctx: _Context, result: Metri
         text = (f"A guarantee of {format_gbp(amount)} from {who}{strongest} would bring its accounts into the "
                 f"test and cure the {result.label} fail.")
     elif cure_with:
-        who = [g.name for g in ordered if g.organisation_id in cure_with]
-        text = (f"Guarantees of {format_gbp(amount)} from {', '.join(who[:-1])} and {who[-1]} (strongest balance "
+        names = [g.name for g in ordered if g.organisation_id in cure_with]
+        text = (f"Guarantees of {format_gbp(amount)} from {', '.join(names[:-1])} and {names[-1]} (strongest balance "
                 f"sheets first) would together bring their accounts into the test and cure the {result.label} fail.")
     else:
         text = (f"A guarantee of {format_gbp(amount)} from {ordered[0].name} (the strongest balance sheet) would "

@@ -111,7 +111,7 @@ def combine(parts: Sequence[LineItems]) -> LineItems:
     for f in LINE_ITEMS:
         got = [getattr(p, f) for p in parts]
         if parts and all(v is not None for v in got):
-            values[f] = sum(got, ZERO)  # type: ignore[arg-type]
+            values[f] = sum(got, ZERO)
         else:
             values[f] = None
             gaps.append((f, tuple(n for p in parts if getattr(p, f) is None for n in (p.names or ("?",)))))

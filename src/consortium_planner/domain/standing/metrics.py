@@ -54,13 +54,18 @@ def _raw(metric: Metric, it: LineItems, acv: Decimal | None, share: Decimal | No
         if not it.names:
             return _Raw(None, "not_given", "there are no accounts to test", missing)
         return _Raw(None, "not_given", "not given: " + ", ".join(missing), missing)
-    v = it.value
+
+    def v(name: str) -> Decimal:
+        value = it.value(name)
+        assert value is not None  # every input of the metric is given: checked above
+        return value
+
     if metric is Metric.TURNOVER_RATIO:
         if acv is None:
             return _Raw(None, "not_given", "the share of the contract value is not known", ("share of contract",))
         if acv == 0:
             return _Raw(None, "undefined", "the annual contract value is zero")
-        return _Raw(v("turnover") / acv, "value")  # type: ignore[operator]
+        return _Raw(v("turnover") / acv, "value")
     if metric is Metric.CONTRACT_DEPENDENCY:
         turnover = v("turnover")
         if share is None:
@@ -70,13 +75,13 @@ def _raw(metric: Metric, it: LineItems, acv: Decimal | None, share: Decimal | No
             if share == 0:
                 return _Raw(None, "undefined", "there is no turnover and no share of the contract")
             return _Raw(None, "fail", "there is no turnover, so the contract would be all of the income")
-        return _Raw(share * HUNDRED / turnover, "value")  # type: ignore[operator]
+        return _Raw(share * HUNDRED / turnover, "value")
     if metric is Metric.OPERATING_MARGIN:
         if v("turnover") == 0:
             return _Raw(None, "undefined", "turnover is zero")
-        return _Raw(v("operating_surplus") * HUNDRED / v("turnover"), "value")  # type: ignore[operator]
+        return _Raw(v("operating_surplus") * HUNDRED / v("turnover"), "value")
     if metric is Metric.FREE_CASH_FLOW:
-        return _Raw(v("operating_cash_flow") - v("capex") - v("interest") - v("tax") - v("dividends"),  # type: ignore[operator]
+        return _Raw(v("operating_cash_flow") - v("capex") - v("interest") - v("tax") - v("dividends"),
                     "value")
     if metric is Metric.NET_ASSETS:
         return _Raw(it.net_assets, "value")
@@ -84,8 +89,8 @@ def _raw(metric: Metric, it: LineItems, acv: Decimal | None, share: Decimal | No
         cl = v("current_liabilities")
         if cl == 0:
             return _Raw(None, "undefined", "current liabilities are zero")
-        quick = v("current_assets") - (v("inventory") if metric is Metric.ACID_RATIO else ZERO)  # type: ignore[operator]
-        return _Raw(quick / cl, "value")  # type: ignore[operator]
+        quick = v("current_assets") - (v("inventory") if metric is Metric.ACID_RATIO else ZERO)
+        return _Raw(quick / cl, "value")
     if metric is Metric.GEARING:
         na, nd = it.net_assets, it.net_debt
         assert na is not None and nd is not None
@@ -97,15 +102,14 @@ def _raw(metric: Metric, it: LineItems, acv: Decimal | None, share: Decimal | No
         return _Raw(nd / na, "value")
     if metric is Metric.INTEREST_COVER:
         interest = v("interest")
-        assert interest is not None
         if interest == 0:
             return _Raw(None, "undefined", "net interest is zero, so there is no interest to cover")
         if interest < 0:
             return _Raw(None, "undefined", "net interest is income, so there is no interest to cover")
-        return _Raw(v("operating_surplus") / interest, "value")  # type: ignore[operator]
+        return _Raw(v("operating_surplus") / interest, "value")
     if metric is Metric.NET_DEBT_EBITDA:
         nd, ebitda = it.net_debt, v("ebitda")
-        assert nd is not None and ebitda is not None
+        assert nd is not None
         if ebitda > 0:
             return _Raw(nd / ebitda, "value")
         if nd <= 0:
@@ -116,7 +120,7 @@ def _raw(metric: Metric, it: LineItems, acv: Decimal | None, share: Decimal | No
         spend = v("expenditure")
         if spend == 0:
             return _Raw(None, "undefined", "expenditure is zero")
-        return _Raw(v("free_reserves") * 12 / spend, "value")  # type: ignore[operator]
+        return _Raw(v("free_reserves") * 12 / spend, "value")
     raise ValueError(f"unknown metric {metric!r}")  # pragma: no cover
 
 
@@ -165,23 +169,22 @@ def evaluate(metric: Metric, items: LineItems, threshold: Threshold, *, acv: Dec
     test_text = f"{_PHRASE[thr.direction]} {fmt(thr.threshold, thr.unit)} {source}".rstrip()
     verb = "are" if metric is Metric.NET_ASSETS else "is"
     value = None if raw.value is None else _shown(raw.value, thr)
-    common = dict(metric=metric, label=label, value=value, unit=thr.unit, threshold=thr.threshold,
-                  amber_threshold=thr.amber, direction=thr.direction, source=thr.source,
-                  reason=raw.reason, missing=raw.missing)
+
+    def result(status: Status, explanation: str) -> MetricResult:
+        return MetricResult(metric=metric, label=label, value=value, unit=thr.unit, threshold=thr.threshold,
+                            amber_threshold=thr.amber, direction=thr.direction, source=thr.source, status=status,
+                            explanation=explanation, reason=raw.reason, missing=raw.missing)
+
     if not tested:
         shown = f" ({fmt(value, thr.unit)})" if value is not None else ""
-        return MetricResult(status=Status.NOT_TESTED,
-                            explanation=f"{who}{shown} is not tested: it applies to charities and the tender sets "
-                                        "no condition for it.", **common)  # type: ignore[arg-type]
+        return result(Status.NOT_TESTED,
+                      f"{who}{shown} is not tested: it applies to charities and the tender sets no condition for it.")
     if raw.outcome == "not_given":
-        return MetricResult(status=Status.NOT_GIVEN,
-                            explanation=f"{who} cannot be tested: {raw.reason}.", **common)  # type: ignore[arg-type]
+        return result(Status.NOT_GIVEN, f"{who} cannot be tested: {raw.reason}.")
     if raw.outcome == "undefined":
-        return MetricResult(status=Status.UNDEFINED,
-                            explanation=f"{who} cannot be calculated: {raw.reason}.", **common)  # type: ignore[arg-type]
+        return result(Status.UNDEFINED, f"{who} cannot be calculated: {raw.reason}.")
     if raw.outcome == "fail":
-        return MetricResult(status=Status.RED,
-                            explanation=f"{who} fails the test of {test_text}: {raw.reason}.", **common)  # type: ignore[arg-type]
+        return result(Status.RED, f"{who} fails the test of {test_text}: {raw.reason}.")
     assert raw.value is not None
     status = thr.judge(raw.value)
     shown = fmt(value, thr.unit)
@@ -193,7 +196,7 @@ def evaluate(metric: Metric, items: LineItems, threshold: Threshold, *, acv: Dec
     else:
         amber = f" (amber {_PHRASE[thr.direction]} {fmt(thr.amber, thr.unit)})" if thr.amber is not None else ""
         text = f"{who} {verb} {shown}, which fails the test of {test_text}{amber}."
-    return MetricResult(status=status, explanation=text, **common)  # type: ignore[arg-type]
+    return result(status, text)
 
 
 def evaluate_all(items: LineItems, thresholds: Mapping[Metric, Threshold], *, acv: Decimal | None,

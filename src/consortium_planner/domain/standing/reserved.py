@@ -140,11 +140,11 @@ def reserved_eligibility(ws: Workspace, option_id: int) -> ReservedEligibility:
             checks.append(ReservedCheck("contracting supplier", None,
                                         "No contracting supplier is chosen (no lead or members)."))
         for p in suppliers:
-            ok, why = is_public_service_mutual(p.org)
-            if ok is False:
+            qualifies, why = is_public_service_mutual(p.org)
+            if qualifies is False:
                 why = f"{role}, {why.replace(p.org.name + ' is', p.org.name + ', is', 1)}" \
                     if why.startswith(p.org.name + " is ") else f"{role}: {why}"
-            checks.append(ReservedCheck("contracting supplier", ok, why[0].upper() + why[1:] + "."))
+            checks.append(ReservedCheck("contracting supplier", qualifies, why[0].upper() + why[1:] + "."))
     caveats = (
         f"The services must be of a kind regulations allow to be reserved ({section}); the workspace does not "
         "record the kind of services.",

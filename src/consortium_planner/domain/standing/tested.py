@@ -8,7 +8,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from ..model import ConsortiumOption, Liability, Member, MemberRole, Metric, Organisation, Structure, Tender
+from ..model import (
+    ConsortiumOption,
+    Liability,
+    Member,
+    MemberRole,
+    Metric,
+    Organisation,
+    Structure,
+    Tender,
+    stored_id,
+)
 from ..money import HUNDRED, ZERO, allocate, format_decimal, format_gbp, quantize
 from ..workspace import Workspace
 from .items import LINE_ITEMS, LineItems, combine, line_items
@@ -22,11 +32,11 @@ from .thresholds import StandingParams, Status, Threshold
 @dataclass(frozen=True, slots=True)
 class ContractShares:
     basis: str  # "participation", "allocated volume", "sole member", "unknown"
-    by_member: tuple[tuple[int, Decimal | None], ...]  # member id → £ a year
+    by_member: tuple[tuple[int | None, Decimal | None], ...]  # member id → £ a year
     warnings: tuple[str, ...]
 
     def of(self, member_id: int | None) -> Decimal | None:
-        return dict(self.by_member).get(member_id)  # type: ignore[arg-type]
+        return dict(self.by_member).get(member_id)
 
 
 def contract_shares(ws: Workspace, option_id: int, annual_value: Decimal) -> ContractShares:
@@ -41,7 +51,7 @@ def contract_shares(ws: Workspace, option_id: int, annual_value: Decimal) -> Con
         else:
             parts = [quantize(annual_value * m.participation_pct / HUNDRED) for m in members]
             warnings.append(f"Members' participation shares add up to {format_decimal(total_pct)}%, not 100%.")
-        return ContractShares("participation", tuple(zip(ids, parts, strict=True)), tuple(warnings))  # type: ignore[arg-type]
+        return ContractShares("participation", tuple(zip(ids, parts, strict=True)), tuple(warnings))
     volumes = {m.id: ZERO for m in members}
     for a in ws.allocations(option_id):
         if a.member_id in volumes:
@@ -49,13 +59,13 @@ def contract_shares(ws: Workspace, option_id: int, annual_value: Decimal) -> Con
     total_volume = sum(volumes.values(), ZERO)
     if total_volume > 0:
         parts = allocate(annual_value, [volumes[i] for i in ids])
-        return ContractShares("allocated volume", tuple(zip(ids, parts, strict=True)), ())  # type: ignore[arg-type]
+        return ContractShares("allocated volume", tuple(zip(ids, parts, strict=True)), ())
     if len(members) == 1:
-        return ContractShares("sole member", ((ids[0], quantize(annual_value)),), ())  # type: ignore[arg-type]
+        return ContractShares("sole member", ((ids[0], quantize(annual_value)),), ())
     if members:
         warnings.append("No participation shares or allocations are entered, so each member's share of the "
                         "contract (and its contract dependency) is not known.")
-    return ContractShares("unknown", tuple((i, None) for i in ids), tuple(warnings))  # type: ignore[misc]
+    return ContractShares("unknown", tuple((i, None) for i in ids), tuple(warnings))
 
 
 # --------------------------------------------------------------------------- the tested entity
@@ -262,13 +272,13 @@ class _Context:
 
 
 def _latest(ws: Workspace, org: Organisation) -> LineItems:
-    fys = ws.financial_years(org.id)  # type: ignore[arg-type]
+    fys = ws.financial_years(org.id)
     return line_items(fys[-1] if fys else None, org.name)
 
 
 def _group_years(ws: Workspace, parties: Sequence[_Party], n: int) -> list[LineItems]:
     """Combined line items by position: latest year of each, then the one before, ... oldest first."""
-    per_org = [ws.financial_years(p.org.id)[-n:] for p in parties]  # type: ignore[arg-type]
+    per_org = [ws.financial_years(p.org.id)[-n:] for p in parties]
     depth = min((len(f) for f in per_org), default=0)
     out = []
     for k in range(depth, 0, -1):
@@ -335,8 +345,8 @@ def _evaluate_group(ws: Workspace, group: _Group, thresholds: Mapping[Metric, Th
     turnover = next(r for r in metrics if r.metric is Metric.TURNOVER_RATIO)
     entity = TestedEntity(
         name=group.name, kind=group.kind, rule=group.rule,
-        organisation_ids=tuple(p.org.id for p in group.parties),  # type: ignore[misc]
-        member_ids=tuple(p.member.id for p in group.parties if p.member is not None),  # type: ignore[misc]
+        organisation_ids=tuple(stored_id(p.org) for p in group.parties),
+        member_ids=tuple(stored_id(p.member) for p in group.parties if p.member is not None),
         annual_value=group.annual_value, share_of_acv=group.share, has_track_record=group.has_track_record,
         line_items=items, metrics=metrics, years=years, trends=trends,
         turnover_test=_turnover_test(group.name, _who_has(group), items, turnover, group.annual_value),
