@@ -562,8 +562,8 @@ def cost_buildup(
         for m in members:
             units = volume.get((k, m.id))
             if units:
-                member_lines[k].append(_member_line(ws, m, org_names[m.id], k, line_name[k], line_unit[k], units,
-                                                    ry, flags))
+                member_lines[k].append(_member_line(ws, m, org_names[m.id], k, line_name[k], line_unit[k],
+                                                    units, ry, flags))
 
     # shared costs and contingency, split across lines so the parts add up
     shared_parts = allocate(shared_total, [line_volume[k] for k in line_keys]) if line_keys else []
@@ -586,7 +586,8 @@ def cost_buildup(
     for m in members:
         own = [ml for s in service_lines for ml in s.members if ml.member_id == m.id]
         if own:
-            member_totals.append(MemberTotal(stored_id(m), org_names[m.id], sum((x.annual_cost for x in own), ZERO)))
+            member_totals.append(MemberTotal(stored_id(m), org_names[m.id],
+                                             sum((x.annual_cost for x in own), ZERO)))
     staff = sum((s.staff_cost_per_unit * s.volume for s in service_lines), ZERO)
     before_cont = sum(((s.cost_per_unit - s.contingency_per_unit) * s.volume for s in service_lines), ZERO)
     return CostBuildup(
