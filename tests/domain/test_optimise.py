@@ -482,7 +482,7 @@ def test_rounding_never_pushes_a_shared_capacity_over_its_limit():
     """Two lots share A's 5 units; an LP answer of 2.5 each must not round up to 3 + 3."""
     import numpy as np
 
-    from consortium_planner.domain.capacity import _context
+    from consortium_planner.domain.capacity.context import _context
     from consortium_planner.domain.optimise import _round, _Var
 
     b = Builder()

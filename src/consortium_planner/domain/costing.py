@@ -66,6 +66,7 @@ from .model import (
     Role,
     Tender,
     key,
+    stored_id,
 )
 from .money import HUNDRED, ZERO, allocate, from_pence, quantize
 from .rates import RateLookup, RateTable, RateYear, rates_for
@@ -416,7 +417,7 @@ def _member_line(
                           f"{org_name} has no cost profile for {service_line}: its {volume:,} units are "
                           "costed at £0. Add a cost profile."))
     else:
-        profile_roles = sorted(ws.roles(profile.id), key=lambda r: r.id or 0)  # type: ignore[arg-type]
+        profile_roles = sorted(ws.roles(profile.id), key=lambda r: r.id or 0)
         if not profile_roles:
             flags.append(Flag("no_roles", f"{org_name}'s cost profile for {service_line} has no roles: "
                                           "no staff costs."))
@@ -445,7 +446,7 @@ def _member_line(
     unit_display = quantize(unit_cost)
     annual = quantize(sum((r.annual for r in raws), ZERO))
     return MemberLineCost(
-        member_id=member.id,  # type: ignore[arg-type]
+        member_id=stored_id(member),
         organisation_id=member.organisation_id,
         organisation_name=org_name,
         service_line=service_line,
@@ -526,7 +527,7 @@ def cost_buildup(
 
     members = ws.members(option_id)
     member_by_id = {m.id: m for m in members}
-    volume: dict[tuple[str, int], Decimal] = defaultdict(lambda: ZERO)
+    volume: dict[tuple[str, int | None], Decimal] = defaultdict(lambda: ZERO)  # (line, member id) → units
     for a in sorted(ws.allocations(option_id), key=lambda a: a.id or 0):
         _collect(a, req_by_id, member_by_id, volume, flags)
 
@@ -559,10 +560,10 @@ def cost_buildup(
     member_lines: dict[str, list[MemberLineCost]] = {k: [] for k in line_keys}
     for k in line_keys:
         for m in members:
-            v = volume.get((k, m.id))  # type: ignore[arg-type]
-            if v:
-                member_lines[k].append(_member_line(ws, m, org_names[m.id], k, line_name[k], line_unit[k], v,
-                                                    ry, flags))
+            units = volume.get((k, m.id))
+            if units:
+                member_lines[k].append(_member_line(ws, m, org_names[m.id], k, line_name[k], line_unit[k],
+                                                    units, ry, flags))
 
     # shared costs and contingency, split across lines so the parts add up
     shared_parts = allocate(shared_total, [line_volume[k] for k in line_keys]) if line_keys else []
@@ -585,7 +586,8 @@ def cost_buildup(
     for m in members:
         own = [ml for s in service_lines for ml in s.members if ml.member_id == m.id]
         if own:
-            member_totals.append(MemberTotal(m.id, org_names[m.id], sum((x.annual_cost for x in own), ZERO)))  # type: ignore[arg-type]
+            member_totals.append(MemberTotal(stored_id(m), org_names[m.id],
+                                             sum((x.annual_cost for x in own), ZERO)))
     staff = sum((s.staff_cost_per_unit * s.volume for s in service_lines), ZERO)
     before_cont = sum(((s.cost_per_unit - s.contingency_per_unit) * s.volume for s in service_lines), ZERO)
     return CostBuildup(

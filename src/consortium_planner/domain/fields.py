@@ -12,11 +12,11 @@ import dataclasses
 import datetime as dt
 import enum
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Self
 
 from .money import MoneyError, parse_decimal, quantize
 
@@ -53,14 +53,17 @@ class FieldSpec:
 class ChoiceEnum(enum.Enum):
     """Enum whose members carry a human label: ``Member = ("value", "Label")``."""
 
-    def __new__(cls, value: str, label: str):
+    label: str
+    _value_: str
+
+    def __new__(cls, value: str, label: str) -> Self:
         obj = object.__new__(cls)
         obj._value_ = value
         obj.label = label
         return obj
 
     @classmethod
-    def from_value(cls, value: str | ChoiceEnum):
+    def from_value(cls, value: str | ChoiceEnum) -> Self:
         if isinstance(value, cls):
             return value
         for member in cls:
@@ -134,9 +137,15 @@ def choice(enum_type: type[enum.Enum], label: str, default: enum.Enum, **kw: Any
     return spec_field(Kind.CHOICE, label, default=default, choices=enum_type, required=True, **kw)
 
 
-@functools.cache
 def specs(entity_type: type) -> Mapping[str, FieldSpec]:
     """Field name → spec, in declaration order (computed once per entity type; read-only)."""
+    # A plain function in front of the cache: mypy does not take an entity class (a frozen
+    # dataclass, whose instances define __hash__) for the Hashable the cache's signature asks.
+    return _specs(entity_type)
+
+
+@functools.cache
+def _specs(entity_type: type) -> Mapping[str, FieldSpec]:
     return MappingProxyType({f.name: f.metadata["spec"] for f in dataclasses.fields(entity_type)
                              if "spec" in f.metadata})
 
@@ -172,12 +181,12 @@ def coerce(spec: FieldSpec, value: Any, *, entity: str = "", name: str = "") -> 
     if kind in (Kind.TEXT, Kind.LONGTEXT):
         if not isinstance(value, str):
             raise fail(f"expected text, got {value!r}")
-        v = value.strip() if kind is Kind.TEXT else value
-        if spec.required and not v:
+        text = value.strip() if kind is Kind.TEXT else value
+        if spec.required and not text:
             raise fail("a value is required")
-        if kind is Kind.TEXT and len(v) > 500:
+        if kind is Kind.TEXT and len(text) > 500:
             raise fail("is longer than 500 characters")
-        return v
+        return text
     if kind is Kind.BOOL:
         if isinstance(value, bool):
             return value
@@ -235,7 +244,7 @@ def coerce(spec: FieldSpec, value: Any, *, entity: str = "", name: str = "") -> 
     return d
 
 
-def _check_range(spec: FieldSpec, value: Decimal, fail) -> None:
+def _check_range(spec: FieldSpec, value: Decimal, fail: Callable[[str], FieldError]) -> None:
     unit = spec.unit
     if spec.minimum is not None and value < spec.minimum:
         if spec.minimum == 0:

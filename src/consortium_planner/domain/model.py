@@ -154,6 +154,8 @@ class Entity:
     parent_field: ClassVar[str | None] = None  # the REF that makes this row a child
     display_field: ClassVar[str] = "name"
 
+    id: int | None = id_field()  # every entity's first field; None until the row is stored
+
 
 @dataclass(frozen=True, slots=True)
 class Organisation(Entity):
@@ -556,6 +558,12 @@ UNIQUE_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
     "funding_source": (("option_id", "name"),),
     "capital_item": (("option_id", "name"),),
 }
+
+
+def stored_id(entity: Entity) -> int:
+    """The id of a row read from a workspace, where every row has one (only a new row's is None)."""
+    assert entity.id is not None, f"{type(entity).__name__} {entity!r} has no id: it is not stored"
+    return entity.id
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -39,17 +39,11 @@ import numpy as np
 if TYPE_CHECKING:  # scipy is imported when the optimiser runs: it costs ~1 s at start-up otherwise
     from scipy import sparse
 
-from .capacity import (
-    PCT,
-    Key,
-    _Context,
-    _context,
-    _pct,
-    _plain,
-    paid_hours_per_unit,
-)
+from .capacity.context import _Context, _context, _pct, paid_hours_per_unit
+from .capacity.cover import _plain
+from .capacity.results import PCT, Key
 from .findings import Finding, Severity
-from .model import CostProfile, Member, MemberRole, Organisation, key
+from .model import CostProfile, Member, MemberRole, Organisation, key, stored_id
 from .money import HUNDRED, ZERO, format_gbp, quantize
 from .tasks import Cancelled
 from .workspace import Workspace
@@ -113,16 +107,16 @@ def unit_cost_estimate(
                 profile = p
                 break
     if profile is None:
-        return UnitCostEstimate(member.id, member.organisation_id, service_line, quantize(default),  # type: ignore[arg-type]
+        return UnitCostEstimate(stored_id(member), member.organisation_id, service_line, quantize(default),
                                 False, None, None,
                                 f"no cost profile: default {format_gbp(default)} a unit used")
-    roles = ws.roles(profile.id)  # type: ignore[arg-type]
+    roles = ws.roles(profile.id)
     factor = ONE + profile.travel_ratio + profile.training_ratio
     on_cost = ONE + (profile.holiday_pct + profile.sickness_pct) / HUNDRED
     pay = sum((r.hourly_rate * r.hours_per_unit for r in roles), ZERO) * factor * on_cost
     hours = paid_hours_per_unit(roles, profile.travel_ratio, profile.training_ratio)
     note = "" if roles else "cost profile has no roles: non-pay only"
-    return UnitCostEstimate(member.id, member.organisation_id, service_line,  # type: ignore[arg-type]
+    return UnitCostEstimate(stored_id(member), member.organisation_id, service_line,
                             quantize(pay + profile.non_pay_per_unit), True, profile.id, hours, note)
 
 
@@ -264,25 +258,27 @@ def optimise(
     for r in ctx.requirements:
         if r.annual_volume <= 0:
             continue
-        k = ctx.req_key[r.id]  # type: ignore[index]
+        rid = stored_id(r)
+        k = ctx.req_key[rid]
         found = False
         for m in ctx.members:
-            c = ctx.caps[m.id].get(k)  # type: ignore[index]
+            mid = stored_id(m)
+            c = ctx.caps[mid].get(k)
             if c is None:
                 continue
-            ck = (m.id, k)
+            ck = (mid, k)
             if ck not in caps_int:
-                caps_int[ck] = _floor(c.grown)  # type: ignore[index]
-            if caps_int[ck] <= 0:  # type: ignore[index]
+                caps_int[ck] = _floor(c.grown)
+            if caps_int[ck] <= 0:
                 continue
-            ek = (m.id, k[0])
+            ek = (mid, k[0])
             if ek not in estimates:
-                estimates[ek] = estimate(ws, m, r.service_line)  # type: ignore[index]
-            local = bool(home[m.id]) and home[m.id] == k[1]
-            variables.append(_Var(r.id, m.id, k, estimates[ek].cost_per_unit, local))  # type: ignore[arg-type]
+                estimates[ek] = estimate(ws, m, r.service_line)
+            local = bool(home[mid]) and home[mid] == k[1]
+            variables.append(_Var(rid, mid, k, estimates[ek].cost_per_unit, local))
             found = True
         if not found:
-            no_provider.append(r.id)  # type: ignore[arg-type]
+            no_provider.append(rid)
     for est in estimates.values():
         if est.note:
             warnings.append(f"{ctx.names[est.member_id]}, {est.service_line}: {est.note}.")
@@ -369,23 +365,24 @@ def optimise(
     # shortfalls, explained
     shortfalls: list[Shortfall] = []
     for r in ctx.requirements:
-        uncovered = r.annual_volume - proposed.get(r.id, ZERO)  # type: ignore[arg-type]
+        rid = stored_id(r)
+        uncovered = r.annual_volume - proposed.get(rid, ZERO)
         if uncovered <= 0:
             continue
-        k = ctx.req_key[r.id]  # type: ignore[index]
-        cap = sum((caps_int.get((m.id, k), ZERO) for m in ctx.members), ZERO)  # type: ignore[misc]
+        k = ctx.req_key[rid]
+        cap = sum((caps_int.get((stored_id(m), k), ZERO) for m in ctx.members), ZERO)
         need = sum((q.annual_volume for q in ctx.reqs_by_key[k]), ZERO)
-        if r.id in no_provider and cap <= 0:
+        if rid in no_provider and cap <= 0:
             reason = "No member has capacity for this service line and area."
         elif cap < need:
             reason = (f"Members can reach at most {_plain(cap)} a year here, including growth: "
                       f"{_plain(need - cap)} short.")
-        elif relaxed and req_slack.get(r.id, 0.0) > _EPS:  # type: ignore[arg-type]
+        elif relaxed and req_slack.get(rid, 0.0) > _EPS:
             reason = "Members have the capacity, but the share rules stop it being used."
         else:
             reason = "Rounding to whole units left this part uncovered."
-        shortfalls.append(Shortfall(r.id, r.service_line, r.area, r.annual_volume,  # type: ignore[arg-type]
-                                    proposed.get(r.id, ZERO), uncovered, cap, reason))  # type: ignore[arg-type]
+        shortfalls.append(Shortfall(rid, r.service_line, r.area, r.annual_volume,
+                                    proposed.get(rid, ZERO), uncovered, cap, reason))
 
     rule_shortfalls: list[RuleShortfall] = []
     for mid, p in sorted(min_pct.items()):
@@ -396,10 +393,9 @@ def optimise(
                                                  max(ZERO, target - achieved)))
 
     member_totals = tuple(
-        MemberTotal(m.id, ctx.names[m.id], by_member_vol.get(m.id, ZERO),  # type: ignore[arg-type, index]
-                    _pct(by_member_vol.get(m.id, ZERO), total_required),  # type: ignore[arg-type]
-                    by_member_cost.get(m.id, ZERO))  # type: ignore[arg-type]
-        for m in ctx.members
+        MemberTotal(mid, ctx.names[mid], by_member_vol.get(mid, ZERO),
+                    _pct(by_member_vol.get(mid, ZERO), total_required), by_member_cost.get(mid, ZERO))
+        for mid in (stored_id(m) for m in ctx.members)
     )
     if total_required <= 0:
         status = OptimiseStatus.EMPTY

@@ -311,6 +311,8 @@ def _build_year(label: str, body: Mapping[str, Any], prev: RateYear | None, *, o
     values: dict[str, Any] = {}
     provenance: list[tuple[str, Provenance]] = []
     for f in RATE_FIELDS:
+        v: Decimal | None
+        p: Provenance | None
         if f.name in body:
             v, p = _entry(f.name, body[f.name], f"{where} {f.name}", overridden=overridden,
                           default_effective=starts)
@@ -385,4 +387,5 @@ def replace_rate(year: RateYear, **changes: Decimal) -> RateYear:
         if name not in _FIELD_BY_NAME:
             raise RatesError(f"unknown rate {name}")
         prov[name] = Provenance("Changed for this analysis", year.starts, "U", overridden=True)
-    return dataclasses.replace(year, provenance=tuple(prov.items()), **changes)
+    fields: dict[str, Any] = {**changes, "provenance": tuple(prov.items())}
+    return dataclasses.replace(year, **fields)

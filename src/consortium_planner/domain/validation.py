@@ -13,6 +13,7 @@ import dataclasses
 import enum
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from .fields import FieldError, Kind, coerce, specs
 from .model import (
@@ -95,7 +96,7 @@ def check_entity(e: Entity, ws: Workspace | None = None) -> list[Issue]:
 
         try:
             data = json.loads(e.value)
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             issues.append(_issue(ws, e, "value", f"is not valid JSON ({exc.msg} at line {exc.lineno})"))
         else:
             if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
@@ -117,8 +118,8 @@ def check_in_context(ws: Workspace, e: Entity, *, whole: bool = False) -> list[I
     cls = type(e)
     # parents exist
     for name, spec in specs(cls).items():
-        if spec.kind is Kind.REF and getattr(e, name) is not None:
-            target = ENTITY_BY_NAME[spec.ref]  # type: ignore[index]
+        if spec.kind is Kind.REF and spec.ref is not None and getattr(e, name) is not None:
+            target = ENTITY_BY_NAME[spec.ref]
             if ws.get(target, getattr(e, name)) is None:
                 issues.append(_issue(ws, e, name, f"refers to a {target.label.lower()} that does not exist"))
     # unique keys
@@ -132,7 +133,7 @@ def check_in_context(ws: Workspace, e: Entity, *, whole: bool = False) -> list[I
                 issues.append(_issue(ws, e, fields[-1], f"another {cls.label.lower()} has the same {names or 'key'}"))
                 break
     if isinstance(e, Member) and not whole:
-        siblings = [m for m in ws.members(e.option_id) if m.id != e.id] + [e]  # type: ignore[arg-type]
+        siblings = [m for m in ws.members(e.option_id) if m.id != e.id] + [e]
         for fld in ("participation_pct", "profit_share_pct"):
             s = sum((getattr(m, fld) for m in siblings), ZERO)
             if s > HUNDRED:
@@ -196,7 +197,7 @@ def with_value(e: Entity, field: str, raw: object, ws: Workspace | None = None) 
 
 def build(cls: type[Entity], values: dict[str, object]) -> Entity:
     """A new entity from user input, every field coerced; raises ValidationError naming fields."""
-    kwargs: dict[str, object] = {}
+    kwargs: dict[str, Any] = {}
     problems: list[Issue] = []
     field_specs = specs(cls)
     for name, raw in values.items():
@@ -237,7 +238,7 @@ def check_option(ws: Workspace, option_id: int) -> list[Issue]:
 
 def _option_rules(ws: Workspace, option: ConsortiumOption) -> list[Issue]:
     issues: list[Issue] = []
-    members = ws.members(option.id)  # type: ignore[arg-type]
+    members = ws.members(option.id)
     for fld, label in (("participation_pct", "Participation share"), ("profit_share_pct", "Profit share")):
         s = sum((getattr(m, fld) for m in members), ZERO)
         if s > HUNDRED:

@@ -6,9 +6,10 @@ read memory, never the database. Entities are immutable; the container is not.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from .model import (
     ENTITIES,
@@ -34,22 +35,23 @@ E = TypeVar("E", bound=Entity)
 
 class Workspace:
     def __init__(self, entities: Iterable[Entity] = ()):
-        self._rows: dict[type[Entity], dict[int, Entity]] = {cls: {} for cls in ENTITIES}
+        # each class's rows by id; the class keys them, so reading one back casts to that class
+        self._rows: dict[type[Entity], dict[int | None, Entity]] = {cls: {} for cls in ENTITIES}
         self._index: dict[tuple[type[Entity], str], dict[int | None, list[Entity]]] = {}
         for e in entities:
-            self._rows[type(e)][e.id] = e  # type: ignore[index]
+            self._rows[type(e)][e.id] = e
 
     # ------------------------------------------------------------------ reading
     def all(self, cls: type[E]) -> list[E]:
-        return list(self._rows[cls].values())  # type: ignore[arg-type]
+        return cast("list[E]", list(self._rows[cls].values()))
 
     def iter(self, cls: type[E]) -> Iterator[E]:
-        return iter(self._rows[cls].values())  # type: ignore[arg-type]
+        return iter(cast("Iterable[E]", self._rows[cls].values()))
 
     def get(self, cls: type[E], id_: int | None) -> E | None:
         if id_ is None:
             return None
-        return self._rows[cls].get(id_)  # type: ignore[return-value]
+        return cast("E | None", self._rows[cls].get(id_))
 
     def count(self, cls: type[Entity]) -> int:
         return len(self._rows[cls])
@@ -62,7 +64,7 @@ class Workspace:
             for row in self._rows[cls].values():
                 idx[getattr(row, field)].append(row)
             self._index[(cls, field)] = idx
-        return list(idx.get(value, ()))  # type: ignore[arg-type]
+        return cast("list[E]", list(idx.get(value, ())))
 
     def children(self, cls: type[E], parent_id: int | None) -> list[E]:
         assert cls.parent_field, f"{cls.__name__} has no parent"
@@ -106,34 +108,34 @@ class Workspace:
         rows = self.iter(ConsortiumOption) if tender_id is None else self.by(ConsortiumOption, "tender_id", tender_id)
         return sorted(rows, key=lambda o: (o.tender_id or 0, o.id or 0))
 
-    def financial_years(self, organisation_id: int) -> list[FinancialYear]:
-        return sorted(self.children(FinancialYear, organisation_id), key=lambda f: f.year_end)  # type: ignore[arg-type, return-value]
+    def financial_years(self, organisation_id: int | None) -> list[FinancialYear]:
+        return sorted(self.children(FinancialYear, organisation_id), key=_year_end)
 
-    def capacities(self, organisation_id: int) -> list[Capacity]:
+    def capacities(self, organisation_id: int | None) -> list[Capacity]:
         return self.children(Capacity, organisation_id)
 
-    def cost_profiles(self, organisation_id: int) -> list[CostProfile]:
+    def cost_profiles(self, organisation_id: int | None) -> list[CostProfile]:
         return self.children(CostProfile, organisation_id)
 
-    def roles(self, cost_profile_id: int) -> list[Role]:
+    def roles(self, cost_profile_id: int | None) -> list[Role]:
         return self.children(Role, cost_profile_id)
 
-    def lots(self, tender_id: int) -> list[Lot]:
+    def lots(self, tender_id: int | None) -> list[Lot]:
         return self.children(Lot, tender_id)
 
-    def requirements(self, tender_id: int) -> list[Requirement]:
+    def requirements(self, tender_id: int | None) -> list[Requirement]:
         return sorted(self.children(Requirement, tender_id), key=lambda r: r.id or 0)
 
-    def conditions(self, tender_id: int) -> list[FinancialCondition]:
+    def conditions(self, tender_id: int | None) -> list[FinancialCondition]:
         return self.children(FinancialCondition, tender_id)
 
-    def tupe_cohorts(self, tender_id: int) -> list[TupeCohort]:
+    def tupe_cohorts(self, tender_id: int | None) -> list[TupeCohort]:
         return self.children(TupeCohort, tender_id)
 
-    def members(self, option_id: int) -> list[Member]:
+    def members(self, option_id: int | None) -> list[Member]:
         return sorted(self.children(Member, option_id), key=lambda m: m.id or 0)
 
-    def allocations(self, option_id: int) -> list[Allocation]:
+    def allocations(self, option_id: int | None) -> list[Allocation]:
         return self.children(Allocation, option_id)
 
     def setting(self, key: str, default: str = "") -> str:
@@ -154,3 +156,8 @@ class Workspace:
             return f"{row.service_line} — {row.area}"
         value = getattr(row, cls.display_field)
         return getattr(value, "label", None) or str(value)
+
+
+def _year_end(fy: FinancialYear) -> dt.date:
+    assert fy.year_end is not None  # a required field: a stored financial year always has one
+    return fy.year_end

@@ -186,10 +186,10 @@ class _Builder:
             lot_id = None
             lot_name = req_src.pop("lot", None)
             if lot_name not in (None, ""):
-                lot = lots.get(key(str(lot_name)))
-                if lot is None:
+                named = lots.get(key(str(lot_name)))
+                if named is None:
                     raise DemoSourceError(f"{rsec}: unknown lot {lot_name!r} (known: {_names(lots.values())})")
-                lot_id = lot.id
+                lot_id = named.id
             for values in _per_area(req_src, "annual_volume", rsec):
                 req: Requirement = self.make(Requirement, values, rsec, tender_id=tender.id, lot_id=lot_id)
                 reqs.setdefault((key(req.service_line), key(req.area)), []).append(req)
@@ -302,7 +302,7 @@ class _Builder:
                 org = self._org(member_name, fsec)
                 if org.id not in members_by_org:
                     raise DemoSourceError(f"{fsec}: {org.name!r} is not a member of this option")
-                member_id = members_by_org[org.id].id  # type: ignore[index]
+                member_id = members_by_org[org.id].id
             self.make(FundingSource, f_src, fsec, option_id=option.id, member_id=member_id)
 
     def _tender_for(self, name: Any, section: str) -> Tender:

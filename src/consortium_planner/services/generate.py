@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, TypeVar
 
 from ..domain.model import (
     ENTITIES,
@@ -113,12 +114,15 @@ def _rate(rng: random.Random, low_pence: int, high_pence: int) -> Decimal:
     return Decimal(rng.randint(low_pence, high_pence)) / 100
 
 
+E = TypeVar("E", bound=Entity)
+
+
 @dataclass
 class _Rows:
     rows: list[Entity] = field(default_factory=list)
     ids: dict[type[Entity], int] = field(default_factory=dict)
 
-    def add(self, cls: type[Entity], **values) -> Entity:
+    def add(self, cls: type[E], **values: Any) -> E:
         new_id = self.ids.get(cls, 0) + 1
         self.ids[cls] = new_id
         row = cls(id=new_id, **values)
@@ -173,7 +177,7 @@ def build_large(*, seed: int = 1, organisations: int = 60, service_lines: int = 
     requirements: list[Requirement] = []
     for i, (ln, unit) in enumerate(lines):
         for ar in area_names:
-            requirements.append(out.add(  # type: ignore[arg-type]
+            requirements.append(out.add(
                 Requirement, tender_id=tender.id, lot_id=(lot_a if i < half else lot_b).id,
                 service_line=ln, area=ar, annual_volume=volume[(ln, ar)], unit=unit))
     for metric, threshold, amber in ((Metric.TURNOVER_RATIO, "2", None), (Metric.CURRENT_RATIO, "1", "0.8"),
@@ -304,7 +308,7 @@ def _financial_years(out: _Rows, rng: random.Random, org_id: int, *, incomplete:
         current_liabilities = current_assets / rng.uniform(0.7, 2.2)
         total_assets = max(current_assets + turnover * rng.uniform(0.05, 0.6), net_assets + current_liabilities)
         cash = current_assets * rng.uniform(0.3, 0.8)
-        values = dict(
+        values: dict[str, Decimal | None] = dict(
             turnover=_d(turnover), operating_surplus=_d(surplus), ebitda=_d(surplus + depreciation),
             depreciation=_d(depreciation), interest=_d(interest), tax=_d(tax),
             operating_cash_flow=_d((surplus + depreciation) * rng.uniform(0.6, 1.2)),

@@ -14,7 +14,7 @@ added, so importing the same workbook twice changes nothing the second time.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -115,7 +115,7 @@ class ImportPlan:
 
     def batch(self) -> Batch:
         return Batch(inserted=[r.entity for r in self.rows if r.before is None],
-                     before=[r.before for r in self.rows if r.before is not None],  # type: ignore[misc]
+                     before=[r.before for r in self.rows if r.before is not None],
                      after=[r.entity for r in self.rows if r.before is not None])
 
 
@@ -170,7 +170,7 @@ class PlanBuilder:
             self._key_index(type(entity))[tuple(_norm(getattr(entity, f)) for f in fields)] = entity
 
     def upsert(self, cls: type[Entity], raw: dict[str, CellValue], *, sheet: str, row: int | None,
-               columns: dict[str, int] | None = None, headers: dict[str, str] | None = None,
+               columns: Mapping[str, int | None] | None = None, headers: dict[str, str] | None = None,
                fixed: dict[str, Any] | None = None) -> Entity | None:
         """Add or update one row from cell values; problems are recorded, and None returned.
 

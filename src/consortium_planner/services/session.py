@@ -152,6 +152,7 @@ class WorkspaceSession:
     def delete(self, cls: type[Entity] | str, id_: int) -> tuple[Removal, Changes]:
         cls = ENTITY_BY_NAME[cls] if isinstance(cls, str) else cls
         removal = self.store.delete(cls, id_)
+        row: Entity | None
         for row in removal.rows:
             self.ws.remove(type(row), row.id)  # type: ignore[arg-type]
         touched = list(removal.rows)
@@ -166,6 +167,7 @@ class WorkspaceSession:
     def restore(self, removal: Removal) -> Changes:
         self.store.restore(removal)
         touched = list(removal.rows)
+        row: Entity | None
         for row in removal.rows:
             self.ws.put(row)
         for ucls, uid, fname, old in removal.unlinked:
@@ -187,14 +189,14 @@ class WorkspaceSession:
         with self.store.transaction() as conn:
             new_option = self.store.insert(dataclasses.replace(option, id=None, name=new_name), conn)
             created.append(new_option)
-            member_map: dict[int, int] = {}
+            member_map: dict[int | None, int | None] = {}
             for m in self.ws.members(option_id):
                 nm = self.store.insert(dataclasses.replace(m, id=None, option_id=new_option.id), conn)
-                member_map[m.id] = nm.id  # type: ignore[index]
+                member_map[m.id] = nm.id
                 created.append(nm)
             for a in self.ws.allocations(option_id):
                 na = self.store.insert(dataclasses.replace(
-                    a, id=None, option_id=new_option.id, member_id=member_map[a.member_id]), conn)  # type: ignore[index]
+                    a, id=None, option_id=new_option.id, member_id=member_map[a.member_id]), conn)
                 created.append(na)
         for e in created:
             self.ws.put(e)
@@ -209,7 +211,7 @@ class WorkspaceSession:
         existing = {(a.requirement_id, a.member_id): a for a in self.ws.allocations(option_id)}
         batch = Batch()
         for k, a in existing.items():
-            vol = volumes.get(k)
+            vol = volumes.get(k)  # type: ignore[arg-type]  # a stored allocation's two ids are never None
             if vol is None or vol == 0:
                 batch.deleted.append(a)
         next_id = self.store.next_id(Allocation)

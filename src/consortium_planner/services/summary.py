@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..domain.model import CapitalItem, Competitor, FundingSource, Organisation, Setting
+from ..domain.model import CapitalItem, Competitor, FundingSource, Organisation, Setting, stored_id
 from ..domain.validation import check_workspace
 from ..domain.workspace import Workspace
 from .analyses import analyse_option
@@ -27,12 +27,12 @@ def summary(ws: Workspace) -> dict[str, Any]:
     orgs = []
     for o in ws.organisations():
         d = _row(o)
-        d["financial_years"] = [_row(f) for f in ws.financial_years(o.id)]  # type: ignore[arg-type]
-        d["capacities"] = [_row(c) for c in ws.capacities(o.id)]  # type: ignore[arg-type]
+        d["financial_years"] = [_row(f) for f in ws.financial_years(o.id)]
+        d["capacities"] = [_row(c) for c in ws.capacities(o.id)]
         profiles = []
-        for p in ws.cost_profiles(o.id):  # type: ignore[arg-type]
+        for p in ws.cost_profiles(o.id):
             pd = _row(p)
-            pd["roles"] = [_row(r) for r in ws.roles(p.id)]  # type: ignore[arg-type]
+            pd["roles"] = [_row(r) for r in ws.roles(p.id)]
             profiles.append(pd)
         d["cost_profiles"] = profiles
         orgs.append(d)
@@ -40,26 +40,26 @@ def summary(ws: Workspace) -> dict[str, Any]:
     for t in ws.tenders():
         d = _row(t)
         d["end_date"] = to_jsonable(t.end_date)
-        d["lots"] = [_row(x) for x in ws.lots(t.id)]  # type: ignore[arg-type]
-        d["requirements"] = [_row(x) for x in ws.requirements(t.id)]  # type: ignore[arg-type]
-        d["financial_conditions"] = [_row(x) for x in ws.conditions(t.id)]  # type: ignore[arg-type]
-        d["tupe_cohorts"] = [_row(x) for x in ws.tupe_cohorts(t.id)]  # type: ignore[arg-type]
+        d["lots"] = [_row(x) for x in ws.lots(t.id)]
+        d["requirements"] = [_row(x) for x in ws.requirements(t.id)]
+        d["financial_conditions"] = [_row(x) for x in ws.conditions(t.id)]
+        d["tupe_cohorts"] = [_row(x) for x in ws.tupe_cohorts(t.id)]
         d["competitors"] = [_row(x) for x in ws.by(Competitor, "tender_id", t.id)]
         tenders.append(d)
     options = []
     for op in ws.options():
         d = _row(op)
         members = []
-        for m in ws.members(op.id):  # type: ignore[arg-type]
+        for m in ws.members(op.id):
             md = _row(m)
             org = ws.get(Organisation, m.organisation_id)
             md["organisation_name"] = org.name if org else None
             members.append(md)
         d["members"] = members
-        d["allocations"] = [_row(a) for a in ws.allocations(op.id)]  # type: ignore[arg-type]
+        d["allocations"] = [_row(a) for a in ws.allocations(op.id)]
         d["funding_sources"] = [_row(x) for x in ws.by(FundingSource, "option_id", op.id)]
         d["capital_items"] = [_row(x) for x in ws.by(CapitalItem, "option_id", op.id)]
-        d["analyses"] = to_jsonable(analyse_option(ws, op.id).public())  # type: ignore[arg-type]
+        d["analyses"] = to_jsonable(analyse_option(ws, stored_id(op)).public())
         options.append(d)
     return {
         "schema_version": SCHEMA_VERSION,

@@ -452,7 +452,8 @@ def plan_requirements(grid: WorkbookGrid, ws: Workspace, tender_id: int, next_id
                     reader.parent_problem(r, "lot", f"the lot '{lot_name}' could not be created "
                                                     f"(see row {failed_lots[key(lot_name)]})")
                     continue
-                lot = next((lt for lt in builder.ws.lots(tender_id) if key(lt.name) == key(lot_name)), None)
+                lot: Entity | None = next(
+                    (lt for lt in builder.ws.lots(tender_id) if key(lt.name) == key(lot_name)), None)
                 if lot is None:
                     lot = builder.upsert(Lot, {"name": lot_name}, sheet=reader.name, row=r,
                                          columns={"name": reader.loc.columns["lot"]},

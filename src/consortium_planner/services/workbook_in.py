@@ -405,11 +405,12 @@ def _value(v: object) -> CellValue:
     if kind is float:
         if not math.isfinite(v):  # type: ignore[arg-type]
             return "#NUM!"
-        return Decimal(int(v)) if v.is_integer() else Decimal(repr(v))  # type: ignore[union-attr,arg-type]
+        # mypy does not narrow ``v`` through the type saved in ``kind``: it is a float here
+        return Decimal(int(v)) if v.is_integer() else Decimal(repr(v))  # type: ignore[call-overload, attr-defined]
     if kind is int:
         return Decimal(v)  # type: ignore[arg-type]
     if isinstance(v, str | bool):
-        return v  # type: ignore[return-value]
+        return v
     if isinstance(v, int):
         return Decimal(v)
     if isinstance(v, float):

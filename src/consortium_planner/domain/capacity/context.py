@@ -1,0 +1,221 @@
+"""Capacity: the small rules (growth, dependency rating, paid hours per unit) and the indexes built
+once per call: members' capacity by service line and area, requirements, allocations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..model import (
+    Capacity,
+    ConsortiumOption,
+    Member,
+    Organisation,
+    Requirement,
+    Role,
+    Tender,
+    key,
+    stored_id,
+)
+from ..money import HUNDRED, ZERO, allocate, quantize
+from ..workspace import Workspace
+from .results import (
+    DEPENDENCY_AMBER_PCT,
+    DEPENDENCY_GREEN_PCT,
+    ONE,
+    PCT,
+    VALUE_BY_VOLUME,
+    VALUE_GIVEN,
+    VOLUME,
+    ZERO_PCT,
+    Key,
+    Rag,
+)
+
+# ``model.key`` memoised: the same few hundred service-line and area names recur thousands of times.
+_key = functools.lru_cache(maxsize=8192)(key)
+
+
+def _pct(numerator: Decimal, denominator: Decimal | None) -> Decimal | None:
+    if not denominator:
+        return None
+    if not numerator:
+        return ZERO_PCT
+    return (numerator * HUNDRED / denominator).quantize(PCT)
+
+
+def _vol(value: Decimal) -> Decimal:
+    return value.quantize(VOLUME)
+
+
+def capacity_with_growth(units: Decimal, max_growth_pct: Decimal) -> Decimal:
+    """Units a year the organisation could reach: units × (1 + max growth ÷ 100), exact."""
+    return units * (ONE + max_growth_pct / HUNDRED)
+
+
+def dependency_rating(dependency_pct: Decimal | None, turnover: Decimal | None) -> Rag:
+    """DOMAIN §2 contract dependency: ≤25% green, ≤50% amber, else red."""
+    if turnover is None:
+        return Rag.NOT_GIVEN
+    if turnover == 0:
+        return Rag.NO_TURNOVER
+    assert dependency_pct is not None
+    if dependency_pct <= DEPENDENCY_GREEN_PCT:
+        return Rag.GREEN
+    if dependency_pct <= DEPENDENCY_AMBER_PCT:
+        return Rag.AMBER
+    return Rag.RED
+
+
+def paid_hours_per_unit(
+    roles: list[Role], travel_ratio: Decimal, training_ratio: Decimal
+) -> Decimal:
+    """h = Σ roles' hours per unit × (1 + travel ratio + training ratio) (DOMAIN §5)."""
+    return sum((r.hours_per_unit for r in roles), ZERO) * (ONE + travel_ratio + training_ratio)
+
+
+@dataclass(slots=True)
+class _Cap:
+    """A member's capacity for one service line & area (rows that key-match are combined)."""
+
+    service_line: str
+    area: str
+    units: Decimal
+    grown: Decimal  # exact
+    lead_time: int
+    growth_pct: Decimal
+    grown_q: Decimal = ZERO  # grown, quantized for results
+    rows: int = 1
+
+
+# organisation id → (its capacity rows, their index). Rows are immutable, so an index is reused
+# while the workspace hands back the very same row objects (checked by identity; the cache holds
+# them, so an identity cannot be reused by another object). Treat the cached dicts as read-only.
+_CAP_CACHE: dict[int, tuple[list[Capacity], dict[Key, _Cap]]] = {}
+_CAP_CACHE_SIZE = 2048
+
+
+def _capacity_index(ws: Workspace, organisation_id: int | None) -> dict[Key, _Cap]:
+    if organisation_id is None:
+        return {}
+    rows = ws.capacities(organisation_id)
+    hit = _CAP_CACHE.get(organisation_id)
+    if hit is not None and len(hit[0]) == len(rows) and all(a is b for a, b in zip(hit[0], rows, strict=True)):
+        return hit[1]
+    out = _build_capacity_index(rows)
+    if len(_CAP_CACHE) >= _CAP_CACHE_SIZE:
+        _CAP_CACHE.clear()
+    _CAP_CACHE[organisation_id] = (rows, out)
+    return out
+
+
+def _build_capacity_index(rows: list[Capacity]) -> dict[Key, _Cap]:
+    out: dict[Key, _Cap] = {}
+    combined = False
+    for c in sorted(rows, key=lambda c: c.id or 0):
+        k = (_key(c.service_line), _key(c.area))
+        grown = capacity_with_growth(c.units_per_year, c.max_growth_pct)
+        have = out.get(k)
+        if have is None:
+            out[k] = _Cap(c.service_line, c.area, c.units_per_year, grown, c.lead_time_months,
+                          c.max_growth_pct, grown.quantize(VOLUME))
+        else:
+            combined = True
+            have.units += c.units_per_year
+            have.grown += grown
+            have.grown_q = have.grown.quantize(VOLUME)
+            have.lead_time = max(have.lead_time, c.lead_time_months)
+            have.rows += 1
+    if combined:
+        for have in out.values():
+            if have.rows > 1:
+                have.growth_pct = (((have.grown / have.units - ONE) * HUNDRED).quantize(PCT)
+                                   if have.units else ZERO)
+    return out
+
+
+@dataclass(slots=True)
+class _Context:
+    option: ConsortiumOption
+    tender: Tender
+    members: list[Member]
+    member_by_id: dict[int, Member]
+    names: dict[int, str]  # member id → organisation name
+    requirements: list[Requirement]
+    req_by_id: dict[int, Requirement]
+    req_key: dict[int, Key]
+    reqs_by_key: dict[Key, list[Requirement]]
+    caps: dict[int, dict[Key, _Cap]]  # member id → key → capacity
+    alloc: dict[int, dict[int, Decimal]]  # requirement id → member id → volume
+    warnings: list[str]
+
+
+def _context(ws: Workspace, option_id: int) -> _Context:
+    option = ws.get(ConsortiumOption, option_id)
+    if option is None:
+        raise ValueError(f"There is no consortium option {option_id}.")
+    tender = ws.get(Tender, option.tender_id)
+    if tender is None:
+        raise ValueError(f"Consortium option ‘{option.name}’ has no tender.")
+    warnings: list[str] = []
+    members = ws.members(option_id)
+    member_by_id = {m.id: m for m in members if m.id is not None}
+    names: dict[int, str] = {}
+    caps: dict[int, dict[Key, _Cap]] = {}
+    for m in members:
+        assert m.id is not None
+        org = ws.get(Organisation, m.organisation_id)
+        names[m.id] = org.name if org else f"Member {m.id}"
+        caps[m.id] = _capacity_index(ws, m.organisation_id)
+    requirements = ws.requirements(tender.id) if tender.id is not None else []
+    req_by_id = {r.id: r for r in requirements if r.id is not None}
+    req_key: dict[int, Key] = {}
+    reqs_by_key: dict[Key, list[Requirement]] = defaultdict(list)
+    for r in requirements:
+        k = (_key(r.service_line), _key(r.area))
+        req_key[stored_id(r)] = k
+        reqs_by_key[k].append(r)
+    alloc: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for a in sorted(ws.allocations(option_id), key=lambda a: a.id or 0):
+        if a.requirement_id not in req_by_id:
+            warnings.append(f"Allocation {a.id} is to a requirement outside this tender; ignored.")
+            continue
+        if a.member_id not in member_by_id:
+            warnings.append(f"Allocation {a.id} is to an organisation that is not a member; ignored.")
+            continue
+        per = alloc[a.requirement_id]
+        per[a.member_id] = per.get(a.member_id, ZERO) + a.volume
+    return _Context(option, tender, members, member_by_id, names, requirements, req_by_id, req_key,
+                    dict(reqs_by_key), caps, dict(alloc), warnings)
+
+
+def _latest_turnover(ws: Workspace, organisation_id: int | None) -> tuple[Decimal | None, dt.date | None]:
+    if organisation_id is None:
+        return None, None
+    years = ws.financial_years(organisation_id)
+    if not years:
+        return None, None
+    latest = years[-1]
+    return latest.turnover, latest.year_end
+
+
+def _requirement_values(
+    ctx: _Context, requirement_values: Mapping[int, Decimal] | None
+) -> tuple[dict[int, Decimal], str]:
+    """Annual value placed on each requirement.
+
+    Default: the tender's annual value split in proportion to required volume, to the penny, with
+    the parts adding back to the annual value exactly (``money.allocate``). Volume is the only
+    basis every workspace has; it is crude where units differ (hours against beds), so a caller
+    with priced values (the pricing module) may pass ``requirement_values`` instead.
+    """
+    if requirement_values is not None:
+        return {rid: quantize(requirement_values.get(rid, ZERO)) for rid in ctx.req_by_id}, VALUE_GIVEN
+    ids = [stored_id(r) for r in ctx.requirements]
+    parts = allocate(ctx.tender.annual_value, [r.annual_volume for r in ctx.requirements])
+    return dict(zip(ids, parts, strict=True)), VALUE_BY_VOLUME

@@ -1,0 +1,234 @@
+"""Coverage of the tender's requirements by the option's allocations and its members' capacity, and
+its findings.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from decimal import Decimal
+
+from ..findings import Finding, Severity
+from ..model import stored_id
+from ..money import ZERO, format_decimal, quantize
+from ..workspace import Workspace
+from .context import _context, _key, _latest_turnover, _pct, _requirement_values, _vol, dependency_rating
+from .results import (
+    THIN_HEADROOM_PCT,
+    CoverageResult,
+    CoverageStatus,
+    Key,
+    MemberCapacityLine,
+    MemberCoverage,
+    RequirementCoverage,
+)
+
+
+def coverage(
+    ws: Workspace, option_id: int, *, requirement_values: Mapping[int, Decimal] | None = None
+) -> CoverageResult:
+    """Coverage of the tender's requirements by the option's allocations and members' capacity.
+
+    A requirement is a *gap* when allocated < required; *thin* when covered but capacity now is
+    below required + 10% (``THIN_HEADROOM_PCT``), or part of the allocation relies on a member
+    growing, or is beyond what a member can reach even with growth (or is given to a member with
+    no capacity row there); otherwise *covered*.
+
+    Contract dependency per member = its share of the annual contract value ÷ its latest turnover
+    (the most recent financial year; its turnover missing → "not given", zero → "no turnover").
+    Its share of value = Σ over requirements of value_r × its volume ÷ max(required_r, allocated_r):
+    over-allocation is scaled back, since the buyer pays for the required volume only.
+    """
+    ctx = _context(ws, option_id)
+    tender = ctx.tender
+    mob = tender.mobilisation_months
+    values, basis = _requirement_values(ctx, requirement_values)
+    warnings = list(ctx.warnings)
+    if requirement_values is None and len({_key(r.unit) for r in ctx.requirements}) > 1:
+        warnings.append("Requirements are in different units; valuing them by volume share is rough.")
+
+    # allocated volume per member × key
+    alloc_mk: dict[int, dict[Key, Decimal]] = defaultdict(dict)
+    for rid, per in ctx.alloc.items():
+        k = ctx.req_key[rid]
+        for mid, v in per.items():
+            mk = alloc_mk[mid]
+            mk[k] = mk.get(k, ZERO) + v
+
+    # per key: capacity now / with growth, volume beyond members' current capacity / growth
+    key_now: dict[Key, Decimal] = defaultdict(lambda: ZERO)
+    key_grown: dict[Key, Decimal] = defaultdict(lambda: ZERO)
+    key_providers: dict[Key, list[int]] = defaultdict(list)
+    member_now: dict[int, Decimal] = {}  # capacity on any of the tender's service lines & areas
+    member_grown: dict[int, Decimal] = {}
+    tender_keys = ctx.reqs_by_key
+    for m in ctx.members:  # members in id order, so providers are too
+        mid = stored_id(m)
+        m_now = m_grown = ZERO
+        for k, have in ctx.caps[mid].items():
+            if k in tender_keys:
+                key_now[k] += have.units
+                key_grown[k] += have.grown
+                key_providers[k].append(mid)
+                m_now += have.units
+                m_grown += have.grown
+        member_now[mid] = m_now
+        member_grown[mid] = m_grown
+    beyond_now: dict[Key, Decimal] = defaultdict(lambda: ZERO)
+    beyond_grown: dict[Key, Decimal] = defaultdict(lambda: ZERO)
+    for mid, per_key in alloc_mk.items():
+        caps = ctx.caps[mid]
+        for k, v in per_key.items():
+            c = caps.get(k)
+            units, grown = (c.units, c.grown) if c else (ZERO, ZERO)
+            if v > units:
+                beyond_now[k] += v - units
+            if v > grown:
+                beyond_grown[k] += v - grown
+    required_by_key = {k: sum((r.annual_volume for r in rs), ZERO) for k, rs in ctx.reqs_by_key.items()}
+
+    req_rows: list[RequirementCoverage] = []
+    tot_req = tot_alloc = tot_cov = tot_short = tot_over = ZERO
+    counts = {s: 0 for s in CoverageStatus}
+    for r in ctx.requirements:
+        rid = stored_id(r)
+        k = ctx.req_key[rid]
+        per = ctx.alloc.get(rid, {})
+        allocated = sum(per.values(), ZERO)
+        required = r.annual_volume
+        now, grown = key_now.get(k, ZERO), key_grown.get(k, ZERO)
+        providers = tuple(key_providers.get(k, ()))
+        req_k = required_by_key[k]
+        headroom = _pct(now - req_k, req_k)
+        b_now, b_grown = beyond_now.get(k, ZERO), beyond_grown.get(k, ZERO)
+        reasons: list[str] = []
+        if allocated < required:
+            status = CoverageStatus.GAP
+            reasons.append(f"{_plain(required - allocated)} a year not allocated")
+            if not providers:
+                reasons.append("no member has capacity for this service line and area")
+            elif grown < req_k:
+                reasons.append("members' capacity including growth is short by "
+                               f"{_plain(_vol(req_k - grown))}")
+        else:
+            status = CoverageStatus.COVERED
+            if headroom is None or headroom < THIN_HEADROOM_PCT:
+                if required > 0:
+                    reasons.append(f"capacity headroom under {_plain(THIN_HEADROOM_PCT)}%")
+            if b_grown > 0:
+                reasons.append(f"{_plain(_vol(b_grown))} allocated beyond members' capacity even with growth")
+            elif b_now > 0:
+                reasons.append(f"{_plain(_vol(b_now))} relies on members growing")
+            if reasons:
+                status = CoverageStatus.THIN
+        counts[status] += 1
+        shortfall = max(ZERO, required - allocated)
+        over = max(ZERO, allocated - required)
+        tot_req += required
+        tot_alloc += allocated
+        tot_cov += min(allocated, required)
+        tot_short += shortfall
+        tot_over += over
+        req_rows.append(RequirementCoverage(  # positional, in field order: this loop runs per requirement
+            rid, r.lot_id, r.service_line, r.area, r.unit, required, allocated, shortfall, over,
+            _pct(allocated, required), now, _vol(grown), headroom, _vol(b_now), _vol(b_grown), status,
+            tuple(reasons), tuple(sorted(per.items())), providers, values[rid],
+        ))
+
+    # members
+    value_share: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for rid, per in ctx.alloc.items():
+        denominator = max(ctx.req_by_id[rid].annual_volume, sum(per.values(), ZERO))
+        if denominator > 0 and values[rid]:
+            for mid, v in per.items():
+                value_share[mid] += values[rid] * v / denominator
+    member_rows: list[MemberCoverage] = []
+    for m in ctx.members:
+        mid = stored_id(m)
+        caps = ctx.caps[mid]
+        m_alloc_k = alloc_mk.get(mid, {})
+        lines: list[MemberCapacityLine] = []
+        m_alloc = unsupported = ZERO
+        m_now, m_grown = member_now[mid], member_grown[mid]
+        max_growth_needed: Decimal | None = None
+        exceeds = False
+        lead: int | None = None
+        for k in sorted(m_alloc_k):
+            a = m_alloc_k[k]
+            c = caps.get(k)
+            first = ctx.reqs_by_key[k][0]
+            m_alloc += a
+            if c is None:
+                lines.append(MemberCapacityLine(first.service_line, first.area, a, ZERO, ZERO, False, ZERO,
+                                                None, None, a > 0, None, None))
+                unsupported += a
+                exceeds = exceeds or a > 0
+                continue
+            units = c.units
+            growth_needed = _pct(max(ZERO, a - units), units)
+            over_limit = a > c.grown
+            lines.append(MemberCapacityLine(first.service_line, first.area, a, units, c.grown_q, True,
+                                            c.growth_pct, _pct(a, units), growth_needed, over_limit,
+                                            c.lead_time, mob >= c.lead_time))
+            if not a:
+                continue
+            exceeds = exceeds or over_limit
+            if growth_needed is not None:
+                max_growth_needed = growth_needed if max_growth_needed is None else max(
+                    max_growth_needed, growth_needed)
+            lead = c.lead_time if lead is None else max(lead, c.lead_time)
+        turnover, year_end = _latest_turnover(ws, m.organisation_id)
+        share = quantize(value_share.get(mid, ZERO))
+        dep = _pct(share, turnover) if turnover else None
+        member_rows.append(MemberCoverage(
+            member_id=mid, organisation_id=m.organisation_id, name=ctx.names[mid], role=m.role,
+            allocated=m_alloc, capacity=m_now, capacity_with_growth=_vol(m_grown),
+            utilisation_pct=_pct(m_alloc, m_now), max_growth_needed_pct=max_growth_needed,
+            growth_exceeds_limit=exceeds, unsupported_volume=unsupported, lead_time_months=lead,
+            mobilisation_months=mob, mobilisation_ok=None if lead is None else mob >= lead,
+            contract_value=share, latest_turnover=turnover, turnover_year_end=year_end,
+            dependency_pct=dep, dependency=dependency_rating(dep, turnover), lines=tuple(lines),
+        ))
+
+    return CoverageResult(
+        option_id=option_id, tender_id=stored_id(ctx.tender), mobilisation_months=mob,
+        requirements=tuple(req_rows), members=tuple(member_rows), total_required=tot_req,
+        total_allocated=tot_alloc, total_covered=tot_cov, coverage_pct=_pct(tot_alloc, tot_req),
+        covered_pct=_pct(tot_cov, tot_req), total_shortfall=tot_short, total_over_allocation=tot_over,
+        n_covered=counts[CoverageStatus.COVERED], n_thin=counts[CoverageStatus.THIN],
+        n_gap=counts[CoverageStatus.GAP], annual_value=quantize(tender.annual_value), value_basis=basis,
+        warnings=tuple(warnings),
+    )
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def coverage_findings(result: CoverageResult) -> list[Finding]:
+    """Gaps (serious: the buyer's volume is not delivered), thin cover, members beyond their growth,
+    late mobilisation and the analysis's own warnings, largest gap first."""
+    out: list[Finding] = []
+    gaps = sorted((r for r in result.requirements if r.status is CoverageStatus.GAP), key=lambda r: -r.shortfall)
+    for r in gaps:
+        out.append(Finding("capacity_gap", f"{r.service_line}, {r.area}: {format_decimal(r.shortfall, 0)} {r.unit}s a year not "
+                           "allocated" + (f" ({'; '.join(r.reasons)})" if r.reasons else "") + ".", Severity.SERIOUS,
+                           figures=(("shortfall", r.shortfall), ("required", r.required))))
+    if result.n_thin:
+        out.append(Finding("capacity_thin", f"{result.n_thin} of {len(result.requirements)} requirements are thin: "
+                           "covered, but with little headroom or relying on members growing.", Severity.WARNING,
+                           figures=(("thin", Decimal(result.n_thin)),)))
+    for m in result.members:
+        if m.growth_exceeds_limit:
+            out.append(Finding("growth_beyond_limit", f"{m.name} is allocated more than it can reach even with its "
+                               "maximum growth.", Severity.SERIOUS))
+        if m.mobilisation_ok is False:
+            out.append(Finding("mobilisation_late", f"{m.name} needs {m.lead_time_months} months to grow capacity; "
+                               f"mobilisation allows {m.mobilisation_months}.", Severity.WARNING, "Mobilisation",
+                               figures=(("lead_time_months", Decimal(m.lead_time_months or 0)),
+                                        ("mobilisation_months", Decimal(m.mobilisation_months)))))
+    out.extend(Finding("coverage_warning", w, Severity.WARNING) for w in result.warnings)
+    return out

@@ -1,0 +1,97 @@
+"""The partner finder: what the members cannot deliver even with growth, and the organisations
+outside the option that would fill it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ..model import Organisation, stored_id
+from ..money import ZERO
+from ..workspace import Workspace
+from .context import _capacity_index, _Context, _context, _key, _pct, _vol
+from .results import CapacityGap, Key, PartnerCandidate, PartnerHelp
+
+
+def _gaps(ctx: _Context, include_member_growth: bool) -> list[CapacityGap]:
+    """Per requirement: required − the members' capacity it can draw on.
+
+    Requirements sharing a service line & area draw on the shared capacity in id order.
+    """
+    out: list[CapacityGap] = []
+    for k, reqs in ctx.reqs_by_key.items():
+        left = ZERO
+        for m in ctx.members:
+            c = ctx.caps[stored_id(m)].get(k)
+            if c is not None:
+                left += c.grown if include_member_growth else c.units
+        for r in reqs:
+            use = min(left, r.annual_volume)
+            left -= use
+            out.append(CapacityGap(stored_id(r), r.service_line, r.area, r.unit, r.annual_volume,
+                                   _vol(use), _vol(r.annual_volume - use)))
+    out.sort(key=lambda g: g.requirement_id)
+    return out
+
+
+def capacity_gaps(ws: Workspace, option_id: int, *, include_member_growth: bool = True) -> tuple[CapacityGap, ...]:
+    """What the members could not deliver even using all their capacity (with growth by default).
+
+    Independent of the current allocations: these are the gaps only new partners can fill.
+    """
+    return tuple(_gaps(_context(ws, option_id), include_member_growth))
+
+
+def find_partners(
+    ws: Workspace, option_id: int, *, include_member_growth: bool = True
+) -> list[PartnerCandidate]:
+    """Organisations outside the option ranked by how much of its capacity gaps they would fill.
+
+    Gap per requirement = required − members' capacity (including their growth unless
+    ``include_member_growth`` is false). A candidate fills Σ min(gap, its capacity including
+    growth) over the gaps (requirements sharing a service line & area share its capacity).
+    Ranked by volume filled, then requirements helped, then name; organisations that fill
+    nothing are left out.
+    """
+    ctx = _context(ws, option_id)
+    gaps = [g for g in _gaps(ctx, include_member_growth) if g.gap > 0]
+    total_gap = sum((g.gap for g in gaps), ZERO)
+    gaps_by_key: dict[Key, list[CapacityGap]] = defaultdict(list)
+    for g in gaps:
+        gaps_by_key[ctx.req_key[g.requirement_id]].append(g)
+    member_orgs = {m.organisation_id for m in ctx.members}
+    mob = ctx.tender.mobilisation_months
+    out: list[PartnerCandidate] = []
+    if not gaps:
+        return out
+    for org in ws.iter(Organisation):
+        if org.id in member_orgs:
+            continue
+        caps = _capacity_index(ws, org.id)
+        home = _key(org.home_area)
+        helps: list[PartnerHelp] = []
+        for k, c in caps.items():
+            gs = gaps_by_key.get(k)
+            if not gs:
+                continue
+            left = c.grown
+            for g in gs:
+                covers = _vol(min(left, g.gap))
+                left -= min(left, g.gap)
+                if covers > 0:
+                    helps.append(PartnerHelp(g.requirement_id, g.service_line, g.area, g.gap, covers,
+                                             c.units, _vol(c.grown), c.lead_time))
+        if not helps:
+            continue
+        helps.sort(key=lambda h: (-h.covers, h.requirement_id))
+        covers = sum((h.covers for h in helps), ZERO)
+        lead = max(h.lead_time_months for h in helps)
+        out.append(PartnerCandidate(
+            organisation_id=stored_id(org), name=org.name, kind=org.kind, home_area=org.home_area,
+            covers=covers, total_gap=total_gap, covers_pct=_pct(covers, total_gap),
+            requirements_helped=len(helps),
+            local_requirements=sum(1 for h in helps if home and _key(h.area) == home),
+            lead_time_months=lead, mobilisation_ok=mob >= lead, helps=tuple(helps),
+        ))
+    out.sort(key=lambda p: (-p.covers, -p.requirements_helped, p.name.casefold(), p.organisation_id))
+    return out

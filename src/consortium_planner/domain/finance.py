@@ -1,0 +1,209 @@
+"""Generic finance arithmetic on ``Decimal``: annuities, loan schedules, NPV, IRR and payback.
+
+Pure functions, no workspace: the projection (``domain.projection``) uses them on its monthly
+cash flows, and anything else may.
+
+* Annuity: L × r ÷ (1 − (1 + r)^−n) with r the monthly rate and n the months; L ÷ n when r is 0.
+* Loan schedule: interest each month on the opening balance, to the penny; interest only during
+  a capital holiday, then the annuity over the rest of the term, the last payment clearing the
+  balance; whatever is still owed in the last month projected is repaid then (the balloon).
+* NPV of monthly flows at an annual rate d: Σ CF_t × (1 + d)^(−t/12), t = 0 undiscounted.
+* IRR: the annual rate that makes that NPV zero, found by scanning a grid of rates from −99% to
+  10,000% a year for sign changes of the NPV and bisecting each bracket. No sign change in the
+  flows, or none of the NPV in the range, is "no IRR" (with the reason); several sign changes may
+  give several rates: the one nearest a guess is returned, the others listed.
+* Payback: the first month in which the cumulative cash is back to zero or above after being
+  negative.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .money import HUNDRED, ZERO, quantize
+
+__all__ = [
+    "IrrResult",
+    "LoanPayment",
+    "LoanSchedule",
+    "annuity_payment",
+    "internal_rate_of_return",
+    "loan_schedule",
+    "monthly_discount_factor",
+    "net_present_value",
+    "payback_month",
+]
+
+ONE = Decimal(1)
+TWELVE = Decimal(12)
+
+
+def annuity_payment(principal: Decimal, monthly_rate: Decimal, months: int) -> Decimal:
+    """L × r ÷ (1 − (1 + r)^−n), exact (unrounded); L ÷ n when r is 0."""
+    if months <= 0:
+        raise ValueError("an annuity needs at least one month")
+    if monthly_rate == 0:
+        return principal / months
+    return principal * monthly_rate / (ONE - (ONE + monthly_rate) ** -months)
+
+
+@dataclass(frozen=True, slots=True)
+class LoanPayment:
+    month: int
+    opening: Decimal
+    interest: Decimal
+    principal: Decimal
+    payment: Decimal  # interest + principal
+    closing: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class LoanSchedule:
+    source_id: int | None
+    name: str
+    amount: Decimal
+    drawdown_month: int
+    interest_rate_pct: Decimal
+    term_months: int
+    capital_holiday_months: int
+    arrangement_fee: Decimal
+    annuity: Decimal | None  # the level monthly payment after the holiday; None if repaid in one go
+    payments: tuple[LoanPayment, ...]
+    balloon: Decimal  # repaid at the end of the projection because the term runs beyond it
+    total_interest: Decimal
+
+
+def loan_schedule(amount: Decimal, interest_rate_pct: Decimal, term_months: int, capital_holiday_months: int = 0,
+                  *, drawdown_month: int = 0, last_month: int | None = None, arrangement_fee_pct: Decimal = ZERO,
+                  source_id: int | None = None, name: str = "") -> LoanSchedule:
+    """Monthly payments of a loan drawn in ``drawdown_month``, paid from the month after.
+
+    Interest each month = the balance × annual rate ÷ 12, to the penny. Interest only for the
+    capital holiday; then the annuity over the rest of the term, the last payment clearing the
+    balance (a term no longer than the holiday: the whole balance at the end of the term; no term:
+    interest only). Anything still owed in ``last_month`` is repaid then (``balloon``).
+    """
+    r = interest_rate_pct / HUNDRED / TWELVE
+    balance = quantize(amount)
+    fee = quantize(amount * arrangement_fee_pct / HUNDRED)
+    end = drawdown_month + term_months if term_months > 0 else None
+    final = end if end is not None else (last_month if last_month is not None else drawdown_month)
+    cut = last_month is not None and final > last_month
+    if last_month is not None and cut:
+        final = last_month
+    repay_n = term_months - capital_holiday_months
+    annuity: Decimal | None = None
+    payments: list[LoanPayment] = []
+    balloon = ZERO
+    for t in range(drawdown_month + 1, final + 1):
+        if balance <= 0:
+            break
+        j = t - drawdown_month  # 1-based payment number
+        interest = quantize(balance * r)
+        principal = ZERO
+        if end is not None and j > capital_holiday_months and repay_n > 0:
+            if annuity is None:
+                annuity = quantize(annuity_payment(balance, r, repay_n))
+            principal = min(balance, max(ZERO, annuity - interest))
+        if t == end:
+            principal = balance  # the last payment clears the balance
+        elif t == final and (cut or end is None):
+            balloon = balance - principal
+            principal = balance
+        payments.append(LoanPayment(t, balance, interest, principal, interest + principal, balance - principal))
+        balance -= principal
+    return LoanSchedule(source_id, name, quantize(amount), drawdown_month, interest_rate_pct, term_months,
+                        capital_holiday_months, fee, annuity, tuple(payments), balloon,
+                        sum((p.interest for p in payments), ZERO))
+
+
+def monthly_discount_factor(annual_rate: Decimal) -> Decimal:
+    """The monthly discount factor (1 + d)^(−1/12) for an annual rate d (a fraction)."""
+    return (ONE + annual_rate) ** (-ONE / TWELVE)
+
+
+def _horner(flows: Sequence[Decimal], v: Decimal) -> Decimal:
+    acc = ZERO
+    for cf in reversed(flows):
+        acc = acc * v + cf
+    return acc
+
+
+def net_present_value(flows: Sequence[Decimal], annual_rate_pct: Decimal) -> Decimal:
+    """Σ CF_t × (1 + d)^(−t/12) over monthly flows (t = 0 undiscounted), exact (unrounded)."""
+    d = annual_rate_pct / HUNDRED
+    if d <= -1:
+        raise ValueError("a discount rate must be above −100%")
+    return _horner(flows, monthly_discount_factor(d))
+
+
+@dataclass(frozen=True, slots=True)
+class IrrResult:
+    rate: Decimal | None  # annual, a fraction, unrounded
+    note: str  # why there is none, or "" when there is one
+    multiple: bool  # more than one rate gives NPV zero
+    others: tuple[Decimal, ...]  # the other rates that do
+
+
+_IRR_GRID = tuple(Decimal(x) for x in (
+    "-0.99", "-0.95", "-0.9", "-0.75", "-0.5", "-0.3", "-0.2", "-0.1", "-0.05", "0", "0.02", "0.05", "0.1",
+    "0.15", "0.2", "0.3", "0.5", "0.75", "1", "1.5", "2", "3", "5", "10", "20", "50", "100"))
+
+
+def internal_rate_of_return(flows: Sequence[Decimal], guess: Decimal = Decimal("0.1")) -> IrrResult:
+    """The annual rate at which the NPV of monthly ``flows`` is zero, or why there is none.
+
+    Scans NPV over rates from −99% to 10,000% a year for sign changes and bisects the monthly
+    discount factor in each bracket to 1e−20 (far below a penny's worth of rate). When flows
+    change sign more than once there may be several rates: the one nearest ``guess`` (a
+    fraction; the discount rate, say) is returned and the others listed.
+    """
+    if not any(cf > 0 for cf in flows) or not any(cf < 0 for cf in flows):
+        return IrrResult(None, "no IRR: the cash flows never change sign", False, ())
+    points = [(r, monthly_discount_factor(r)) for r in _IRR_GRID]
+    values = [_horner(flows, v) for _, v in points]
+    roots: list[Decimal] = []
+    for i in range(len(points)):
+        if values[i] == 0:
+            roots.append(points[i][0])
+        elif i + 1 < len(points) and values[i] * values[i + 1] < 0:
+            roots.append(_bisect(flows, points[i + 1][1], values[i + 1], points[i][1]))
+    if not roots:
+        return IrrResult(None, "no IRR: no rate between −99% and 10,000% a year makes the NPV zero", False, ())
+    best = min(roots, key=lambda r: (abs(r - guess), r))
+    return IrrResult(best, "", len(roots) > 1, tuple(r for r in roots if r != best))
+
+
+def _bisect(flows: Sequence[Decimal], v_lo: Decimal, f_lo: Decimal, v_hi: Decimal) -> Decimal:
+    """The annual rate whose factor v in [v_lo, v_hi] zeroes the NPV (NPV(v_lo) = f_lo ≠ 0)."""
+    for _ in range(200):
+        mid = (v_lo + v_hi) / 2
+        f_mid = _horner(flows, mid)
+        if f_mid == 0:
+            v_lo = v_hi = mid
+            break
+        if (f_mid < 0) == (f_lo < 0):
+            v_lo, f_lo = mid, f_mid
+        else:
+            v_hi = mid
+        if v_hi - v_lo < Decimal("1e-20"):
+            break
+    return ((v_lo + v_hi) / 2) ** -12 - ONE
+
+
+def payback_month(flows: Sequence[Decimal]) -> int | None:
+    """First month in which the cumulative cash is back at zero or above after being negative.
+
+    0 when the cumulative never goes negative; None when it never comes back.
+    """
+    cum = ZERO
+    negative = False
+    for t, cf in enumerate(flows):
+        cum += cf
+        if cum < 0:
+            negative = True
+        elif negative:
+            return t
+    return None if negative else 0

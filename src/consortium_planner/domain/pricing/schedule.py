@@ -1,0 +1,281 @@
+"""The bid price by contract year and its guards: the wage floor and an abnormally low price
+(rules in the package's docstring).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, Decimal
+
+from ..costing import CostBuildup, Flag, cost_buildup
+from ..findings import Severity
+from ..model import Tender, add_months, key
+from ..money import HUNDRED, ZERO, quantize
+from ..rates import RateTable, rates_for
+from ..workspace import Workspace
+
+ONE = Decimal(1)
+DEFAULT_ABNORMAL_THRESHOLD_PCT = Decimal("15")  # [U] DOMAIN.md §3
+
+
+@dataclass(frozen=True, slots=True)
+class LineYear:
+    """One service line in one contract year."""
+
+    key: str
+    service_line: str
+    unit_price: Decimal  # to the penny
+    volume: Decimal
+    annual_price: Decimal  # unit price × volume, to the penny
+    annual_cost: Decimal  # delivery cost, indexed along its own mix
+    annual_fee: Decimal
+    annual_margin: Decimal  # price − cost − fee
+
+
+@dataclass(frozen=True, slots=True)
+class ContractYear:
+    number: int  # 1-based
+    starts: dt.date | None
+    ends: dt.date | None
+    is_extension: bool
+    rate_year: str  # the financial year in force at the start of the contract year
+    rates_extrapolated: bool  # some of the year lies beyond the last rates known
+    national_living_wage: Decimal  # the highest in force during the year (the wage floor)
+    lines: tuple[LineYear, ...]
+    annual_price: Decimal  # Σ lines
+    annual_cost: Decimal
+    annual_fee: Decimal
+    annual_margin: Decimal
+    budget: Decimal | None  # tender's estimated annual value; None when not given
+    headroom: Decimal | None  # budget − annual price (negative: over budget)
+    over_budget: bool
+    ceiling: Decimal | None
+    over_ceiling: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LineTerms:
+    """Per service line: indexation, break-even and the abnormally-low test (year one)."""
+
+    key: str
+    service_line: str
+    unit: str
+    volume: Decimal
+    unit_price: Decimal  # year one, to the penny
+    staff_share: Decimal  # exact fraction 0..1
+    index_pct: Decimal  # cost index a year, percentage points, exact
+    variable_cost_per_unit: Decimal  # exact
+    fixed_costs_per_year: Decimal  # exact
+    break_even_volume: Decimal | None  # whole units (rounded up); None: price ≤ variable cost
+    should_cost_per_unit: Decimal  # the build-up's full cost (or the caller's figure)
+    abnormal_floor: Decimal  # should-cost × (1 − threshold), to the penny
+    abnormally_low: bool
+
+
+@dataclass(frozen=True, slots=True)
+class WageFloorBreach:
+    year: int
+    rate_year: str
+    member_id: int
+    organisation_name: str
+    service_line: str
+    role_id: int | None
+    role_name: str
+    hourly_rate: Decimal  # indexed to that year, to the penny
+    floor: Decimal  # National Living Wage in force
+    floor_from: dt.date  # when that floor applies within the contract year
+    shortfall: Decimal  # floor − rate, to the penny
+
+
+@dataclass(frozen=True, slots=True)
+class PriceSchedule:
+    option_id: int
+    tender_id: int | None
+    buildup: CostBuildup
+    include_extensions: bool
+    abnormal_threshold_pct: Decimal
+    years: tuple[ContractYear, ...]
+    lines: tuple[LineTerms, ...]
+    term_price: Decimal  # Σ years of the term (no extensions)
+    total_price: Decimal  # Σ all years shown
+    total_cost: Decimal
+    total_fee: Decimal
+    total_margin: Decimal
+    break_even_pct: Decimal | None  # % of planned volume (same mix) covering fixed costs, exact
+    wage_floor_breaches: tuple[WageFloorBreach, ...]
+    flags: tuple[Flag, ...]  # the build-up's and the schedule's
+
+
+def break_even_volume(fixed_costs: Decimal, price: Decimal, variable_cost: Decimal) -> Decimal | None:
+    """fixed ÷ (price − variable cost per unit), rounded up to a whole unit; None if no margin."""
+    contribution = price - variable_cost
+    if contribution <= 0:
+        return None
+    return (fixed_costs / contribution).to_integral_value(rounding=ROUND_CEILING)
+
+
+def abnormal_floor(should_cost: Decimal, threshold_pct: Decimal = DEFAULT_ABNORMAL_THRESHOLD_PCT) -> Decimal:
+    """The price below which a bid is abnormally low: should-cost × (1 − threshold %)."""
+    return should_cost * (ONE - threshold_pct / HUNDRED)
+
+
+def is_abnormally_low(price: Decimal, should_cost: Decimal,
+                      threshold_pct: Decimal = DEFAULT_ABNORMAL_THRESHOLD_PCT) -> bool:
+    """True when ``price`` is more than ``threshold_pct`` % below ``should_cost``."""
+    return price < abnormal_floor(should_cost, threshold_pct)
+
+
+def bid_prices(
+    ws: Workspace,
+    option_id: int,
+    rates: RateTable,
+    include_extensions: bool = False,
+    *,
+    unit_prices: Mapping[str, Decimal] | None = None,
+    should_costs: Mapping[str, Decimal] | None = None,
+    abnormal_threshold_pct: Decimal = DEFAULT_ABNORMAL_THRESHOLD_PCT,
+    on: dt.date | None = None,
+) -> PriceSchedule:
+    """The bid price per service line and in total for every contract year, with its guards.
+
+    ``unit_prices`` fixes year-one prices per unit (see ``cost_buildup``); ``should_costs`` gives
+    the should-cost per unit to test against (service line → £; default the build-up's full cost,
+    fee included, margin excluded).
+    """
+    b = cost_buildup(ws, option_id, rates, on=on, unit_prices=unit_prices)
+    tender = ws.get(Tender, b.tender_id)
+    pay = tender.pay_indexation_pct / HUNDRED if tender else ZERO
+    cpi = tender.cpi_indexation_pct / HUNDRED if tender else ZERO
+    term = tender.term_years if tender else 1
+    ext = tender.extension_years if (tender and include_extensions) else 0
+    budget = tender.annual_value if tender and tender.annual_value > 0 else None
+    ceiling = tender.budget_ceiling if tender else None
+    fee = b.management_fee_pct / HUNDRED
+    flags = list(b.flags)
+    start = tender.start_date if tender and tender.start_date else b.priced_on
+    should = {key(k): v for k, v in (should_costs or {}).items()}
+
+    years: list[ContractYear] = []
+    breaches: list[WageFloorBreach] = []
+    beyond: list[tuple[int, dt.date]] = []
+    for n in range(1, term + ext + 1):
+        y_start = add_months(start, 12 * (n - 1))
+        y_end = add_months(start, 12 * n) - dt.timedelta(days=1)
+        lookup = rates_for(rates, y_start)
+        # the wage floor: the highest National Living Wage in force at any time in the year
+        # (a contract year that spans 1 April sees the new rate before its own pay uplift)
+        floor_lookup = lookup
+        april = dt.date(y_start.year if y_start.month < 4 else y_start.year + 1, 4, 1)
+        if y_start < april <= y_end:
+            later = rates_for(rates, april)
+            if later.year.national_living_wage > lookup.year.national_living_wage or later.extrapolated:
+                floor_lookup = later
+        if floor_lookup.extrapolated:
+            beyond.append((n, y_start))
+        nlw = max(lookup.year.national_living_wage, floor_lookup.year.national_living_wage)
+        g_pay = (ONE + pay) ** (n - 1)
+        g_cpi = (ONE + cpi) ** (n - 1)
+        lines = []
+        for s in b.service_lines:
+            index = s.staff_share * pay + (ONE - s.staff_share) * cpi
+            unit_price = quantize(s.price_per_unit * (ONE + index) ** (n - 1))
+            annual_price = quantize(unit_price * s.volume)
+            annual_cost = quantize(s.annual_cost * (s.staff_share * g_pay + (ONE - s.staff_share) * g_cpi))
+            annual_fee = quantize(fee * annual_price)
+            lines.append(LineYear(s.key, s.service_line, unit_price, s.volume, annual_price, annual_cost,
+                                  annual_fee, annual_price - annual_cost - annual_fee))
+            for m in s.members:
+                for r in m.roles:
+                    rate = r.hourly_rate * g_pay
+                    if rate < nlw:
+                        breaches.append(WageFloorBreach(
+                            n, floor_lookup.year.label, m.member_id, m.organisation_name, s.service_line, r.role_id,
+                            r.name, quantize(rate), nlw, max(y_start, floor_lookup.year.starts),
+                            quantize(nlw - rate)))
+        price = sum((x.annual_price for x in lines), ZERO)
+        headroom = budget - price if budget is not None else None
+        years.append(ContractYear(
+            number=n, starts=y_start, ends=y_end, is_extension=n > term, rate_year=lookup.year.label,
+            rates_extrapolated=lookup.extrapolated, national_living_wage=nlw, lines=tuple(lines),
+            annual_price=price,
+            annual_cost=sum((x.annual_cost for x in lines), ZERO),
+            annual_fee=sum((x.annual_fee for x in lines), ZERO),
+            annual_margin=sum((x.annual_margin for x in lines), ZERO),
+            budget=budget, headroom=headroom, over_budget=headroom is not None and headroom < 0,
+            ceiling=ceiling, over_ceiling=ceiling is not None and price > ceiling,
+        ))
+    if beyond:
+        first_n, first_day = beyond[0]
+        which = (f"Contract year {first_n}" if len(beyond) == 1
+                 else f"Contract years {first_n}–{beyond[-1][0]}")
+        flags.append(Flag("rates_extrapolated",
+                          f"{which} (from {first_day:%d/%m/%Y}) run beyond the last rates known "
+                          f"({rates.last.label}): the wage floor is checked against {rates.last.label} rates."))
+
+    terms = []
+    fixed_total = contribution_total = ZERO
+    for s in b.service_lines:
+        sc = should.get(s.key, s.should_cost_per_unit)
+        floor = abnormal_floor(sc, abnormal_threshold_pct)
+        low = s.price_per_unit < floor
+        if low:
+            flags.append(Flag("abnormally_low",
+                              f"{s.service_line}: £{s.price_per_unit:,} a unit is more than "
+                              f"{abnormal_threshold_pct}% below should-cost £{quantize(sc):,}; the buyer may "
+                              "reject it as abnormally low.", Severity.SERIOUS))
+        fixed_total += s.fixed_costs_per_year
+        contribution_total += (s.price_per_unit - s.variable_cost_per_unit) * s.volume
+        terms.append(LineTerms(
+            key=s.key, service_line=s.service_line, unit=s.unit, volume=s.volume, unit_price=s.price_per_unit,
+            staff_share=s.staff_share, index_pct=(s.staff_share * pay + (ONE - s.staff_share) * cpi) * HUNDRED,
+            variable_cost_per_unit=s.variable_cost_per_unit, fixed_costs_per_year=s.fixed_costs_per_year,
+            break_even_volume=break_even_volume(s.fixed_costs_per_year, s.price_per_unit, s.variable_cost_per_unit),
+            should_cost_per_unit=sc, abnormal_floor=quantize(floor), abnormally_low=low,
+        ))
+
+    for br in _first_breaches(breaches):
+        flags.append(Flag("wage_floor",
+                          f"{br.organisation_name}, {br.service_line}: {br.role_name} at £{br.hourly_rate} an hour "
+                          f"in contract year {br.year} is below the National Living Wage of £{br.floor} in force "
+                          f"from {br.floor_from:%d/%m/%Y} ({br.rate_year}).", Severity.BLOCKING))
+    for y in years:
+        if y.over_ceiling:
+            flags.append(Flag("over_ceiling", f"Year {y.number}: price £{y.annual_price:,} is above the budget "
+                                              f"ceiling £{y.ceiling:,}: the bid would fail.",
+                              Severity.BLOCKING if y.number == 1 else Severity.SERIOUS))
+        elif y.over_budget:
+            flags.append(Flag("over_budget", f"Year {y.number}: price £{y.annual_price:,} is above the estimated "
+                                             f"annual value £{y.budget:,}.", Severity.INFO))
+
+    term_years = [y for y in years if not y.is_extension]
+    return PriceSchedule(
+        option_id=option_id,
+        tender_id=b.tender_id,
+        buildup=b,
+        include_extensions=include_extensions,
+        abnormal_threshold_pct=abnormal_threshold_pct,
+        years=tuple(years),
+        lines=tuple(terms),
+        term_price=sum((y.annual_price for y in term_years), ZERO),
+        total_price=sum((y.annual_price for y in years), ZERO),
+        total_cost=sum((y.annual_cost for y in years), ZERO),
+        total_fee=sum((y.annual_fee for y in years), ZERO),
+        total_margin=sum((y.annual_margin for y in years), ZERO),
+        break_even_pct=(fixed_total / contribution_total * HUNDRED) if contribution_total > 0 else None,
+        wage_floor_breaches=tuple(breaches),
+        flags=tuple(flags),
+    )
+
+
+def _first_breaches(breaches: list[WageFloorBreach]) -> list[WageFloorBreach]:
+    """One breach per member, service line and role: the first year it happens."""
+    seen: set[tuple] = set()
+    out = []
+    for br in breaches:
+        k = (br.member_id, br.service_line, br.role_id, br.role_name)
+        if k not in seen:
+            seen.add(k)
+            out.append(br)
+    return out

@@ -1,0 +1,227 @@
+"""Win probability and the best price by Monte Carlo: numpy floats inside, results reported as
+``Decimal`` (probabilities to four places, money to the penny).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
+
+import numpy as np
+
+from ..model import PriceMethod, Tender
+from ..money import HUNDRED, PENNY, ZERO, quantize
+from .scoring import ONE, Competitor, EvaluationError, ScoringRules, _ratio, _rules
+
+DEFAULT_DRAWS = 10_000
+PROBABILITY_PLACES = Decimal("0.0001")
+
+
+@dataclass(frozen=True, slots=True)
+class Uncertainty:
+    """Half-widths of the triangular distributions around each competitor's given figures.
+
+    Prices: ± % of the price (below 100). Quality and social value: ± % of the maximum, kept
+    within 0 and the maximum. Our own quality may vary too (default: fixed).
+    """
+
+    price_spread_pct: Decimal = Decimal("10")
+    quality_spread_pct: Decimal = Decimal("10")
+    social_value_spread_pct: Decimal = Decimal("10")
+    own_quality_spread_pct: Decimal = ZERO
+
+    def __post_init__(self) -> None:
+        if not ZERO <= self.price_spread_pct < HUNDRED:
+            raise EvaluationError("the price spread must be at least 0% and below 100%")
+        for v in (self.quality_spread_pct, self.social_value_spread_pct, self.own_quality_spread_pct):
+            if not ZERO <= v <= HUNDRED:
+                raise EvaluationError("score spreads must lie between 0% and 100%")
+
+
+@dataclass(frozen=True, slots=True)
+class WinProbability:
+    price: Decimal
+    probability: Decimal  # 4 places
+    standard_error: Decimal  # 4 places
+    wins: int
+    draws: int
+    seed: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class PricePoint:
+    price: Decimal
+    probability: Decimal  # 4 places
+    expected_contribution: Decimal  # P(win) × (price − cost), to the penny
+
+
+@dataclass(frozen=True, slots=True)
+class BestPrice:
+    price: Decimal
+    probability: Decimal
+    expected_contribution: Decimal
+    cost: Decimal
+    grid: tuple[PricePoint, ...]
+    draws: int
+    seed: int | None
+
+
+def _triangular(u: np.ndarray, left: np.ndarray, mode: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Inverse CDF of triangular(left, mode, right) at uniforms ``u``; width 0 gives ``left``."""
+    width = right - left
+    safe = np.where(width > 0, width, 1.0)
+    fc = np.where(width > 0, (mode - left) / safe, 0.0)
+    low = left + np.sqrt(u * width * (mode - left))
+    high = right - np.sqrt((1.0 - u) * width * (right - mode))
+    return np.where(u < fc, low, high)
+
+
+@dataclass(slots=True)
+class _Draws:
+    prices: np.ndarray  # (draws, n)
+    non_price: np.ndarray  # (draws, n)
+    own_non_price: np.ndarray  # (draws,)
+
+
+def _draw(our_bid: Competitor, competitors: Sequence[Competitor], r: ScoringRules, u: Uncertainty, draws: int,
+          rng: np.random.Generator) -> _Draws:
+    n = len(competitors)
+    f = float
+    price_mode = np.array([f(c.price) for c in competitors], dtype=float)
+    q_mode = np.array([f(c.quality_score) for c in competitors], dtype=float)
+    q_max = np.array([f(c.quality_max) for c in competitors], dtype=float)
+    sv_mode = np.array([f(c.social_value_score) for c in competitors], dtype=float)
+    sv_max = np.array([f(c.sv_max) for c in competitors], dtype=float)
+    ps, qs, ss = f(u.price_spread_pct) / 100, f(u.quality_spread_pct) / 100, f(u.social_value_spread_pct) / 100
+    # uniforms drawn in a fixed order whatever the spreads, so a seed always means the same draws
+    u_price = rng.random((draws, n))
+    u_q = rng.random((draws, n))
+    u_sv = rng.random((draws, n))
+    u_own = rng.random(draws)
+    prices = _triangular(u_price, price_mode * (1 - ps), price_mode, price_mode * (1 + ps))
+    q = _triangular(u_q, np.maximum(0.0, q_mode - qs * q_max), q_mode, np.minimum(q_max, q_mode + qs * q_max))
+    sv = _triangular(u_sv, np.maximum(0.0, sv_mode - ss * sv_max), sv_mode, np.minimum(sv_max, sv_mode + ss * sv_max))
+    wq, wsv = f(r.quality_weight), f(r.social_value_weight)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        q_pts = np.where(q_max > 0, wq * q / np.where(q_max > 0, q_max, 1.0), 0.0)
+        sv_pts = np.where(sv_max > 0, wsv * sv / np.where(sv_max > 0, sv_max, 1.0), 0.0)
+    own_sv = f(_ratio(our_bid.social_value_score, our_bid.sv_max, r.social_value_weight))
+    oq, oqmax = f(our_bid.quality_score), f(our_bid.quality_max)
+    os_ = f(u.own_quality_spread_pct) / 100
+    own_q = _triangular(u_own, np.full(draws, max(0.0, oq - os_ * oqmax)), np.full(draws, oq),
+                        np.full(draws, min(oqmax, oq + os_ * oqmax)))
+    own_q_pts = wq * own_q / oqmax if oqmax > 0 else np.zeros(draws)
+    return _Draws(prices, q_pts + sv_pts, own_q_pts + own_sv)
+
+
+def _np_price_points(r: ScoringRules, prices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Vectorised ``price_points`` over rows of bids (column 0 ours): (points, valid)."""
+    w = float(r.price_weight)
+    m = r.method
+    if m is PriceMethod.BUDGET:
+        if r.budget is None:
+            raise EvaluationError("the budget method needs the tender's estimated annual value")
+        b = float(r.budget)
+        valid = prices <= float(r.ceiling) if r.ceiling is not None else np.ones(prices.shape, dtype=bool)
+        pts = w * np.clip(1.0 - float(r.k) * (prices - b) / b, 0.0, 1.0)
+        return pts, valid
+    # a bid above the ceiling fails under every method; the others are scored among themselves
+    valid = prices <= float(r.ceiling) if r.ceiling is not None else np.ones(prices.shape, dtype=bool)
+    lowest = np.where(valid, prices, np.inf).min(axis=1, keepdims=True)
+    pmin = np.where(np.isfinite(lowest), lowest, prices.min(axis=1, keepdims=True))
+    if m is PriceMethod.RELATIVE:
+        return np.minimum(w, w * pmin / prices), valid
+    if m is PriceMethod.LINEAR_LOWEST:
+        return w * np.clip(1.0 - (prices - pmin) / pmin, 0.0, 1.0), valid
+    if m is PriceMethod.LINEAR_RANGE:
+        highest = np.where(valid, prices, -np.inf).max(axis=1, keepdims=True)
+        pmax = np.where(np.isfinite(highest), highest, prices.max(axis=1, keepdims=True))
+        span = pmax - pmin
+        with np.errstate(divide="ignore", invalid="ignore"):
+            pts = np.where(span > 0, w * (pmax - prices) / np.where(span > 0, span, 1.0), w)
+        return np.clip(pts, 0.0, w), valid
+    if m is PriceMethod.FROM_MEAN:
+        n_valid = valid.sum(axis=1, keepdims=True)
+        mean = np.where(n_valid > 0, np.where(valid, prices, 0.0).sum(axis=1, keepdims=True)
+                        / np.maximum(n_valid, 1), prices.mean(axis=1, keepdims=True))
+        return w * np.clip(1.0 - (prices - mean) / mean, 0.0, 1.0), valid
+    raise EvaluationError(f"unknown price method {m!r}")  # pragma: no cover
+
+
+def _wins(r: ScoringRules, price: float, d: _Draws) -> int:
+    draws = d.own_non_price.shape[0]
+    prices = np.concatenate([np.full((draws, 1), price), d.prices], axis=1)
+    pts, valid = _np_price_points(r, prices)
+    totals = np.where(valid, pts + np.concatenate([d.own_non_price[:, None], d.non_price], axis=1), -np.inf)
+    ours = totals[:, 0]
+    if d.prices.shape[1] == 0:
+        return int(np.count_nonzero(valid[:, 0]))
+    best = totals[:, 1:].max(axis=1)
+    return int(np.count_nonzero(valid[:, 0] & (ours >= best - 1e-9)))
+
+
+def _probability(wins: int, draws: int) -> Decimal:
+    return (Decimal(wins) / Decimal(draws)).quantize(PROBABILITY_PLACES, rounding=ROUND_HALF_EVEN)
+
+
+def _check_draws(draws: int) -> None:
+    if draws < 1:
+        raise EvaluationError("the number of draws must be at least 1")
+
+
+def win_probability(our_bid: Competitor, competitors: Sequence[Competitor], tender: Tender | ScoringRules, *,
+                    uncertainty: Uncertainty | None = None, draws: int = DEFAULT_DRAWS,
+                    seed: int | None = None) -> WinProbability:
+    """P(our bid wins or ties) with competitors' prices, quality and social value scores drawn
+    from triangular distributions around the figures given (``uncertainty`` sets the widths)."""
+    _check_draws(draws)
+    r = _rules(tender)
+    d = _draw(our_bid, competitors, r, uncertainty or Uncertainty(), draws, np.random.default_rng(seed))
+    wins = _wins(r, float(our_bid.price), d)
+    p = wins / draws
+    se = Decimal(repr(float(np.sqrt(p * (1 - p) / draws)))).quantize(PROBABILITY_PLACES)
+    return WinProbability(our_bid.price, _probability(wins, draws), se, wins, draws, seed)
+
+
+def best_price(cost: Decimal, our_bid: Competitor, competitors: Sequence[Competitor],
+               tender: Tender | ScoringRules, *, prices: Sequence[Decimal] | None = None,
+               low: Decimal | None = None, high: Decimal | None = None, steps: int = 101,
+               uncertainty: Uncertainty | None = None, draws: int = DEFAULT_DRAWS,
+               seed: int | None = None) -> BestPrice:
+    """The price that maximises expected contribution P(win) × (price − cost) over a grid.
+
+    ``cost`` is on the same basis as the prices (e.g. the annual cost of year one). The grid is
+    ``prices`` if given, else ``steps`` penny prices from ``low`` (default the cost) to ``high``
+    (default 10% above the dearest competitor's highest likely price; at most the ceiling under
+    the budget method). Every price is scored on the same draws (common random numbers), so the
+    curve is smooth and comparisons are fair. Ties go to the lower price.
+    """
+    _check_draws(draws)
+    r = _rules(tender)
+    u = uncertainty or Uncertainty()
+    if prices is None:
+        spread = ONE + u.price_spread_pct / HUNDRED
+        lo = low if low is not None else (cost if cost > 0 else min((c.price for c in competitors),
+                                                                  default=our_bid.price) / 2)
+        top = max([c.price * spread for c in competitors] + [our_bid.price, lo]) * Decimal("1.1")
+        hi = high if high is not None else top
+        if r.method is PriceMethod.BUDGET and r.ceiling is not None and high is None:
+            hi = min(hi, r.ceiling)
+        lo = max(lo, PENNY)
+        hi = max(hi, lo)
+        n = max(steps, 2)
+        grid = sorted({quantize(lo + (hi - lo) * i / (n - 1)) for i in range(n)})
+    else:
+        grid = sorted({quantize(p) for p in prices})
+    grid = [p for p in grid if p > 0]
+    if not grid:
+        raise EvaluationError("no positive prices to try")
+    d = _draw(our_bid, competitors, r, u, draws, np.random.default_rng(seed))
+    points = []
+    for price in grid:
+        wins = _wins(r, float(price), d)
+        ec = quantize(Decimal(wins) / Decimal(draws) * (price - cost))
+        points.append(PricePoint(price, _probability(wins, draws), ec))
+    best = max(points, key=lambda pt: (pt.expected_contribution, -pt.price))
+    return BestPrice(best.price, best.probability, best.expected_contribution, cost, tuple(points), draws, seed)

@@ -1,0 +1,154 @@
+"""The highest price that still wins (closed form for the relative method, bisection in pennies on
+the exact scoring otherwise) and the quality score needed to win at a price.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+
+from ..model import PriceMethod, Tender
+from ..money import PENNY, ZERO
+from .scoring import SCORE_TOLERANCE, Competitor, ScoringRules, _non_price, _rules, evaluate
+
+
+@dataclass(frozen=True, slots=True)
+class WinningPrice:
+    """The highest price at which our bid still wins (or ties), quality and social value as given."""
+
+    method: PriceMethod
+    price: Decimal | None  # to the penny, rounded down; None if any price wins or none does
+    any_price: bool  # we win whatever we charge
+    cannot_win: bool  # not even at a penny
+    exact: Decimal | None  # relative method: the unrounded bound Pc × Wp / (Wp − D)
+    binding: str | None  # the competitor who overtakes us a penny above ``price``
+    non_price_gap: Decimal | None  # D: our quality + social value points − the cheapest competitor's
+    cheapest: str | None
+
+
+def relative_max_winning_price(our_non_price: Decimal, their_non_price: Decimal, their_price: Decimal,
+                               price_weight: Decimal) -> Decimal | None:
+    """Against a cheaper competitor, relative method: D = ours − theirs non-price points; if
+    D ≥ Wp we win at any price (None), else Pmax = Pc × Wp / (Wp − D). Exact, unrounded."""
+    d = our_non_price - their_non_price
+    if d >= price_weight:
+        return None
+    return their_price * price_weight / (price_weight - d)
+
+
+def _floor_penny(value: Decimal) -> Decimal:
+    return value.quantize(PENNY, rounding=ROUND_FLOOR)
+
+
+def highest_winning_price(our_bid: Competitor, competitors: Sequence[Competitor],
+                          tender: Tender | ScoringRules) -> WinningPrice:
+    """The highest penny price at which ``our_bid`` (its price ignored) wins or ties.
+
+    Winning is monotone in our price for every method (a higher price never helps us), so the
+    answer is found by bisection on the exact scoring function; the relative method starts from
+    the closed form and checks it by re-scoring.
+    """
+    r = _rules(tender)
+    ours_np = _non_price(our_bid, r)
+    cheapest = min(competitors, key=lambda c: c.price) if competitors else None
+    d = ours_np - _non_price(cheapest, r) if cheapest else None
+
+    def wins(pence: int) -> bool:
+        price = Decimal(pence) / 100
+        return evaluate(dataclasses.replace(our_bid, price=price), competitors, r).wins
+
+    def binding(pence: int) -> str | None:
+        ev = evaluate(dataclasses.replace(our_bid, price=Decimal(pence) / 100), competitors, r)
+        return ev.leader
+
+    def result(pence: int | None, *, any_price=False, cannot=False, exact=None) -> WinningPrice:
+        return WinningPrice(r.method, None if pence is None else (Decimal(pence) / 100).quantize(PENNY), any_price,
+                            cannot, exact,
+                            binding(pence + 1) if pence is not None else None, d,
+                            cheapest.name if cheapest else None)
+
+    cap: int | None = None  # highest price allowed (the budget ceiling, under every method)
+    if r.ceiling is not None:
+        cap = int(_floor_penny(r.ceiling) * 100)
+    if not competitors:
+        if cap is not None:
+            return result(cap) if cap >= 1 else result(None, cannot=True)
+        return result(None, any_price=True)
+    if not wins(1):
+        return result(None, cannot=True)
+
+    exact = None
+    if (r.method is PriceMethod.RELATIVE and cheapest is not None and cap is None
+            and wins(int(cheapest.price * 100))):
+        # above the cheapest price Pc, Pmin = Pc and each rival j's score is fixed: we beat j while
+        # Wp × Pc / P ≥ N_j − N_us + Wp × Pc / P_j. For j the cheapest this is Pc × Wp / (Wp − D).
+        bounds = []
+        pc, wp = cheapest.price, r.price_weight
+        for c in competitors:
+            need = _non_price(c, r) - ours_np + wp * pc / c.price
+            if need > 0:
+                bounds.append(pc * wp / need)
+        if not bounds:
+            return result(None, any_price=True)
+        exact = min(bounds)
+        p = int(_floor_penny(exact) * 100)
+        # guard against Decimal division noise: step to the true boundary
+        while p > 1 and not wins(p):
+            p -= 1
+        while wins(p + 1):
+            p += 1
+        return result(p, exact=exact)
+
+    lo = 1
+    if cap is not None:
+        if wins(cap):
+            return result(cap)
+        hi = cap
+    else:
+        top = max([c.price for c in competitors] + ([r.budget] if r.budget else []))
+        hi = int(_floor_penny(top * 2) * 100) + 1
+        limit = hi * 10**6
+        while wins(hi):
+            if hi > limit:
+                return result(None, any_price=True)
+            lo, hi = hi, hi * 2
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if wins(mid):
+            lo = mid
+        else:
+            hi = mid
+    return result(lo)
+
+
+@dataclass(frozen=True, slots=True)
+class QualityNeeded:
+    price: Decimal
+    quality_score: Decimal | None  # the lowest score (rounded up to 0.01) that wins or ties; None if none
+    exact: Decimal | None  # unrounded
+    quality_max: Decimal
+    attainable: bool  # quality_score ≤ quality_max
+    target_total: Decimal | None  # the best competitor's total at this price
+
+
+def quality_needed(our_bid: Competitor, competitors: Sequence[Competitor],
+                   tender: Tender | ScoringRules) -> QualityNeeded:
+    """The quality score ``our_bid`` needs to win (or tie) at its price, social value as given."""
+    r = _rules(tender)
+    ev = evaluate(our_bid, competitors, r)
+    mine = ev.ours
+    best = max((b.total for b in ev.bids[1:] if b.total is not None), default=None)
+    if mine.price_points is None:
+        return QualityNeeded(our_bid.price, None, None, our_bid.quality_max, False, best)
+    if best is None:
+        return QualityNeeded(our_bid.price, ZERO, ZERO, our_bid.quality_max, True, None)
+    short = best - mine.social_value_points - mine.price_points
+    if short <= SCORE_TOLERANCE:
+        return QualityNeeded(our_bid.price, ZERO, ZERO, our_bid.quality_max, True, best)
+    if r.quality_weight <= 0 or our_bid.quality_max <= 0:
+        return QualityNeeded(our_bid.price, None, None, our_bid.quality_max, False, best)
+    exact = short * our_bid.quality_max / r.quality_weight
+    needed = exact.quantize(Decimal("0.01"), rounding=ROUND_CEILING)
+    return QualityNeeded(our_bid.price, needed, exact, our_bid.quality_max, needed <= our_bid.quality_max, best)

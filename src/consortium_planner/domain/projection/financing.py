@@ -1,0 +1,145 @@
+"""Funding: the requirement, the sources, loans and overdrafts, and the lowest cash balance.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..costing import Flag
+from ..finance import TWELVE, LoanSchedule
+from ..findings import Severity
+from ..model import ConsortiumOption, FundingKind, FundingSource, Member, Organisation
+from ..money import HUNDRED, ZERO, quantize
+from .cover import DscrYear, debt_service_cover
+from .months import Projection
+
+
+@dataclass(frozen=True, slots=True)
+class FundingLine:
+    source_id: int | None
+    name: str
+    kind: FundingKind
+    amount: Decimal  # for an overdraft: the facility
+    member_id: int | None
+    member_name: str
+    drawdown_month: int
+    drawdown_date: dt.date
+    arrangement_fee: Decimal
+    interest: Decimal  # paid over the projection
+    repaid: Decimal  # loans and overdrafts
+    outstanding_at_end: Decimal
+    peak_drawn: Decimal  # overdrafts: the most drawn at any month end (others: the amount)
+
+
+@dataclass(frozen=True, slots=True)
+class FundingResult:
+    option_id: int
+    peak_deficit: Decimal  # −(lowest cumulative cash before funding), never below 0
+    peak_deficit_month: int | None
+    peak_deficit_date: dt.date | None
+    monthly_payroll: Decimal  # year one at full volume
+    buffer_months: Decimal
+    buffer: Decimal
+    contingency_pct: Decimal
+    contingency: Decimal
+    requirement: Decimal  # peak deficit + buffer + contingency
+    sources: tuple[FundingLine, ...]
+    equity: Decimal
+    grants: Decimal
+    loans: Decimal
+    overdrafts: Decimal
+    total_sources: Decimal
+    shortfall: Decimal  # requirement − sources, never below 0
+    covered: bool  # no shortfall and cash never below zero
+    loan_schedules: tuple[LoanSchedule, ...]
+    dscr: tuple[DscrYear, ...]
+    min_dscr: Decimal
+    lowest_dscr: Decimal | None  # over the tested periods with debt service
+    dscr_ok: bool | None  # None without debt service
+    lowest_balance: Decimal  # cash after funding, the lowest month end
+    lowest_balance_month: int
+    lowest_balance_date: dt.date
+    closing_balance: Decimal
+    flags: tuple[Flag, ...]
+
+
+@dataclass(slots=True)
+class _Source:
+    row: FundingSource
+    fee: Decimal
+    schedule: LoanSchedule | None = None
+    drawn: Decimal = ZERO  # overdraft balance
+    peak: Decimal = ZERO
+    interest: Decimal = ZERO
+    repaid: Decimal = ZERO
+    monthly_rate: Decimal = ZERO
+
+
+def _funding(option: ConsortiumOption, proj: Projection, srcs: list[_Source],
+             member_by_id: dict[int | None, Member], orgs: dict[int | None, Organisation | None],
+             payroll_year1: Decimal, starts: list[dt.date]) -> FundingResult:
+    zero = ZERO
+    flags: list[Flag] = []
+    months = proj.months
+    lowest = min(months, key=lambda r: (r.cumulative_before_funding, r.month))
+    peak = max(zero, -lowest.cumulative_before_funding)
+    peak_month = lowest.month if peak > 0 else None
+    monthly_payroll = quantize(payroll_year1 / TWELVE)
+    buffer = quantize(monthly_payroll * option.buffer_months_payroll)
+    contingency = quantize((peak + buffer) * option.contingency_on_funding_pct / HUNDRED)
+    requirement = peak + buffer + contingency
+
+    lines = []
+    totals = dict.fromkeys(FundingKind, zero)
+    for s in srcs:
+        src = s.row
+        amount = quantize(src.amount)
+        totals[src.kind] += amount
+        member = member_by_id.get(src.member_id) if src.member_id is not None else None
+        org = orgs.get(member.id) if member else None
+        outstanding = zero
+        if s.schedule is not None:
+            outstanding = s.schedule.amount - s.repaid  # repaid by the end unless drawn in the last month
+        elif src.kind is FundingKind.OVERDRAFT:
+            outstanding = s.drawn
+            if s.drawn > 0:
+                flags.append(Flag("overdraft_outstanding", f"{src.name}: £{s.drawn:,} still drawn at the end."))
+        lines.append(FundingLine(
+            source_id=src.id, name=src.name, kind=src.kind, amount=amount, member_id=member.id if member else None,
+            member_name=org.name if org else "", drawdown_month=src.drawdown_month,
+            drawdown_date=starts[src.drawdown_month], arrangement_fee=s.fee, interest=s.interest, repaid=s.repaid,
+            outstanding_at_end=outstanding,
+            peak_drawn=s.peak if src.kind is FundingKind.OVERDRAFT else amount))
+    total_sources = sum(totals.values(), zero)
+    shortfall = max(zero, requirement - total_sources)
+    if shortfall > 0:
+        flags.append(Flag("funding_shortfall",
+                          f"The funding arranged (£{total_sources:,}) falls £{shortfall:,} short of the "
+                          f"requirement of £{requirement:,}.", Severity.SERIOUS))
+    low = min(months, key=lambda r: (r.closing_balance, r.month))
+    if low.closing_balance < 0:
+        flags.append(Flag("cash_negative", f"Cash after funding falls to −£{-low.closing_balance:,} in "
+                                           f"{low.starts:%B %Y} (month {low.month}): funding comes too late or "
+                                           "is too little.", Severity.SERIOUS))
+
+    dscr_rows, lowest_dscr, dscr_ok = debt_service_cover(proj, peak_month, option.min_dscr)
+    if dscr_ok is False:
+        worst = [d.label for d in dscr_rows if d.below_minimum]
+        flags.append(Flag("dscr_below_minimum",
+                          f"Debt service cover falls to {lowest_dscr} (lenders look for {option.min_dscr}) in "
+                          f"{', '.join(worst)}.", Severity.SERIOUS))
+    return FundingResult(
+        option_id=proj.option_id, peak_deficit=peak, peak_deficit_month=peak_month,
+        peak_deficit_date=months[peak_month].starts if peak_month is not None else None,
+        monthly_payroll=monthly_payroll, buffer_months=option.buffer_months_payroll, buffer=buffer,
+        contingency_pct=option.contingency_on_funding_pct, contingency=contingency, requirement=requirement,
+        sources=tuple(lines), equity=totals[FundingKind.MEMBER_EQUITY], grants=totals[FundingKind.GRANT],
+        loans=totals[FundingKind.LOAN], overdrafts=totals[FundingKind.OVERDRAFT], total_sources=total_sources,
+        shortfall=shortfall, covered=shortfall == 0 and low.closing_balance >= 0,
+        loan_schedules=tuple(s.schedule for s in srcs if s.schedule is not None),
+        dscr=tuple(dscr_rows), min_dscr=option.min_dscr, lowest_dscr=lowest_dscr, dscr_ok=dscr_ok,
+        lowest_balance=low.closing_balance, lowest_balance_month=low.month, lowest_balance_date=low.starts,
+        closing_balance=proj.closing_balance, flags=tuple(flags),
+    )

@@ -1,0 +1,184 @@
+"""Financial standing of one consortium option: the entry point, its result, the overall risk and the
+findings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..findings import Finding, Severity
+from ..model import ConsortiumOption, MemberRole, Metric, Regime, Structure, Tender, add_months, stored_id
+from ..money import format_decimal
+from ..workspace import Workspace
+from .cures import Fail, _bond, _guarantee, _what_it_would_take
+from .organisation import OrganisationStanding, organisation_metrics
+from .reserved import ReservedEligibility, reserved_eligibility
+from .tested import (
+    TestedEntity,
+    TurnoverTest,
+    _evaluate_group,
+    _Group,
+    _latest,
+    _parties,
+    _plan,
+    contract_shares,
+)
+from .thresholds import DEFAULT_PARAMS, ReservedVerdict, Risk, StandingParams, Status, thresholds_for
+
+
+@dataclass(frozen=True, slots=True)
+class MemberStanding:
+    member_id: int | None
+    organisation_id: int | None
+    name: str
+    role: MemberRole
+    guarantee: Decimal | None
+    relied_upon: bool  # its accounts count toward a tested entity
+    share_of_acv: Decimal | None
+    standing: OrganisationStanding
+
+
+@dataclass(frozen=True, slots=True)
+class StandingResult:
+    option_id: int
+    option_name: str
+    tender_id: int | None
+    tender_name: str
+    structure: Structure
+    regime: Regime
+    annual_value: Decimal
+    share_basis: str
+    members: tuple[MemberStanding, ...]
+    tested: tuple[TestedEntity, ...]  # one, or one per provider in an alliance
+    fails: tuple[Fail, ...]
+    risk: Risk
+    risk_explanation: str
+    reserved: ReservedEligibility
+    warnings: tuple[str, ...]
+    params: StandingParams
+
+    @property
+    def fail_count(self) -> int:
+        return len(self.fails)
+
+    @property
+    def turnover_tests(self) -> tuple[TurnoverTest, ...]:
+        return tuple(t.turnover_test for t in self.tested)
+
+    @property
+    def turnover_test(self) -> TurnoverTest:
+        return self.tested[0].turnover_test
+
+
+def risk_for(fail_count: int) -> Risk:
+    """0 fails Low, 1 Medium, 2 or more High [U]."""
+    if fail_count <= 0:
+        return Risk.LOW
+    return Risk.MEDIUM if fail_count == 1 else Risk.HIGH
+
+
+def standing(ws: Workspace, option_id: int, params: StandingParams = DEFAULT_PARAMS) -> StandingResult:
+    """Financial standing of one consortium option against its tender."""
+    option = ws.get(ConsortiumOption, option_id)
+    if option is None:
+        raise ValueError(f"no consortium option with id {option_id}")
+    tender = ws.get(Tender, option.tender_id)
+    if tender is None:
+        raise ValueError(f"consortium option {option.name!r} has no tender")
+    warnings: list[str] = []
+    thresholds = thresholds_for(ws, tender, params)
+    acv = tender.annual_value
+    shares = contract_shares(ws, option_id, acv)
+    warnings.extend(shares.warnings)
+    parties = _parties(ws, option_id, warnings)
+
+    multiple = thresholds[Metric.TURNOVER_RATIO].threshold
+    if tender.regime is Regime.PCR15 and multiple > 2:
+        warnings.append(f"PCR15 reg 58(9): the minimum turnover asked for may not exceed twice the estimated "
+                        f"contract value unless the buyer justifies it; this tender asks for "
+                        f"{format_decimal(multiple)} ×.")
+
+    groups = _plan(ws, option, tender, parties, shares, warnings)
+    relied_ids = {p.org.id for g in groups for p in g.parties}
+    member_results = []
+    for p in parties:
+        assert p.member is not None
+        share = shares.of(p.member.id)
+        basis = share if option.structure is Structure.ALLIANCE else acv
+        member_results.append(MemberStanding(
+            p.member.id, p.org.id, p.org.name, p.member.role, p.member.guarantee, p.org.id in relied_ids, share,
+            organisation_metrics(ws, stored_id(p.org), tender, share_of_acv=share, annual_value=basis,
+                                 params=params)))
+    member_org_ids = {p.org.id for p in parties} | ({option.lead_organisation_id} - {None})
+    outsiders = [o for o in ws.organisations() if o.id not in member_org_ids and ws.financial_years(o.id)]
+
+    tested = []
+    fails = []
+    for g in groups:
+        entity, ctx = _evaluate_group(ws, g, thresholds, tender, params)
+        tested.append(entity)
+        parts = [_latest(ws, p.org) for p in g.parties]
+        in_group = {p.org.id for p in g.parties}
+        candidates = [p for p in parties if p.org.id not in in_group]
+        for r in entity.metrics:
+            if r.status is not Status.RED:
+                continue
+            fails.append(Fail(entity.name, r, _guarantee(ws, entity, ctx, r, parts, candidates, params),
+                              _bond(entity, tender, params),
+                              _what_it_would_take(ws, entity, ctx, r, parts, outsiders)))
+        _entity_warnings(ws, entity, g, tender, params, warnings)
+
+    risk = risk_for(len(fails))
+    not_run = sum(1 for t in tested for r in t.metrics if r.status is Status.NOT_GIVEN)
+    failed_labels = ", ".join(f.result.label + (f" ({f.entity_name})" if len(tested) > 1 else "") for f in fails)
+    risk_text = (f"{len(fails)} test{'s' if len(fails) != 1 else ''} failed"
+                 f"{': ' + failed_labels if fails else ''}, so the risk is {risk.label.lower()} [U]")
+    if not_run:
+        risk_text += f"; {not_run} test{'s' if not_run != 1 else ''} could not be run for want of figures"
+    risk_text += "."
+
+    reserved = reserved_eligibility(ws, option_id)
+    if tender.reserved_for_mutuals and reserved.verdict is ReservedVerdict.NOT_ELIGIBLE:
+        warnings.append("The tender is reserved for public service mutuals and this option does not qualify: "
+                        + " ".join(reserved.reasons))
+    return StandingResult(
+        option_id=option_id, option_name=option.name, tender_id=tender.id, tender_name=tender.name,
+        structure=option.structure, regime=tender.regime, annual_value=acv, share_basis=shares.basis,
+        members=tuple(member_results), tested=tuple(tested), fails=tuple(fails), risk=risk,
+        risk_explanation=risk_text, reserved=reserved, warnings=tuple(dict.fromkeys(warnings)), params=params,
+    )
+
+
+def _entity_warnings(ws: Workspace, entity: TestedEntity, group: _Group, tender: Tender, params: StandingParams,
+                     warnings: list[str]) -> None:
+    ends = [(p.org.name, _latest(ws, p.org).year_end) for p in group.parties]
+    known = [(n, d) for n, d in ends if d is not None]
+    if len(known) > 1:
+        lo, hi = min(d for _, d in known), max(d for _, d in known)
+        if (hi - lo).days > 183:
+            listing = ", ".join(f"{n} to {d.isoformat()}" for n, d in known)
+            warnings.append(f"{entity.name}: the accounts combined cover different years ({listing}).")
+    reference = tender.deadline or tender.published
+    if reference is not None:
+        cutoff = add_months(reference, -params.stale_after_months)
+        for n, d in known:
+            if d < cutoff:
+                warnings.append(f"{n}'s latest accounts end {d.isoformat()}, more than {params.stale_after_months} "
+                                "months before the bid deadline; buyers may ask for newer figures.")
+    if entity.line_items.ebitda_derived:
+        warnings.append(f"{entity.name}: EBITDA is not given for everyone, so operating surplus + depreciation is "
+                        "used in its place.")
+    no_amount = [p.org.name for p in group.parties if p.member is not None and p.member.role is MemberRole.GUARANTOR
+                 and (p.member.guarantee is None or p.member.guarantee <= 0)]
+    if no_amount:
+        warnings.append(f"{', '.join(no_amount)} {'is' if len(no_amount) == 1 else 'are'} relied upon as "
+                        "guarantor but no guarantee amount is given.")
+
+
+def findings(result: StandingResult) -> list[Finding]:
+    """Each failed test of the entity the buyer tests (serious: a guarantee or a bond may cure it),
+    then the analysis's warnings."""
+    out = [Finding(f"standing_fail_{f.metric.value}", f.result.explanation, Severity.SERIOUS) for f in result.fails]
+    out.extend(Finding("standing_warning", w, Severity.WARNING) for w in result.warnings)
+    return out

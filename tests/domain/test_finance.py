@@ -1,0 +1,111 @@
+"""Generic finance arithmetic (domain/finance.py): annuities, loan schedules, NPV, IRR, payback.
+
+Figures are checked against independent float computations, not against the module itself.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from consortium_planner.domain import finance, projection
+from consortium_planner.domain.finance import (
+    annuity_payment,
+    internal_rate_of_return,
+    loan_schedule,
+    monthly_discount_factor,
+    net_present_value,
+    payback_month,
+)
+
+
+def _float_npv(flows, annual_rate):
+    return sum(float(cf) / (1 + annual_rate) ** (t / 12) for t, cf in enumerate(flows))
+
+
+def test_the_projection_keeps_offering_the_finance_functions():
+    for name in finance.__all__:
+        if name != "monthly_discount_factor":
+            assert getattr(projection, name) is getattr(finance, name)
+
+
+def test_annuity_at_zero_interest_is_the_principal_spread_evenly_and_needs_a_month():
+    assert annuity_payment(D("1200"), D("0"), 12) == D("100")
+    with pytest.raises(ValueError):
+        annuity_payment(D("1200"), D("0.01"), 0)
+
+
+@given(principal=st.integers(1, 10**7), rate_bp=st.integers(1, 3000), months=st.integers(1, 360))
+def test_annuity_repays_the_principal_at_its_present_value(principal, rate_bp, months):
+    r = rate_bp / 10000 / 12
+    payment = float(annuity_payment(D(principal), D(rate_bp) / 10000 / 12, months))
+    assert sum(payment / (1 + r) ** k for k in range(1, months + 1)) == pytest.approx(principal, rel=1e-9)
+
+
+@settings(max_examples=60)
+@given(amount=st.integers(1, 10**6), rate_bp=st.integers(0, 2000), term=st.integers(1, 120),
+       holiday=st.integers(0, 24), drawdown=st.integers(0, 12))
+def test_a_loan_is_repaid_to_the_penny_within_its_term(amount, rate_bp, term, holiday, drawdown):
+    rate_pct = D(rate_bp) / 100
+    s = loan_schedule(D(amount), rate_pct, term, holiday, drawdown_month=drawdown)
+    # paid monthly from the month after drawdown, never beyond the term (a rounded-up annuity may
+    # clear a small loan early)
+    assert [p.month for p in s.payments] == list(range(drawdown + 1, drawdown + len(s.payments) + 1))
+    assert 0 < len(s.payments) <= term
+    assert sum(p.principal for p in s.payments) == D(amount) and s.payments[-1].closing == 0
+    for before, after in zip(s.payments, s.payments[1:], strict=False):
+        assert after.opening == before.closing
+    for p in s.payments:
+        assert p.interest == (p.opening * (rate_pct / 100 / 12)).quantize(D("0.01"))
+        assert p.payment == p.interest + p.principal
+    assert all(p.principal == 0 for p in s.payments[:min(holiday, term - 1)])
+    assert s.balloon == 0
+
+
+def test_monthly_discount_factor_compounds_to_the_annual_rate():
+    v = monthly_discount_factor(D("0.07"))
+    assert float(v) ** 12 * 1.07 == pytest.approx(1.0, abs=1e-15)
+    with pytest.raises(ValueError):
+        net_present_value([D(1)], D("-100"))
+
+
+@settings(max_examples=60)
+@given(outlay=st.integers(1000, 10**6), inflows=st.lists(st.integers(0, 10**5), min_size=1, max_size=60))
+def test_irr_zeroes_the_npv_of_a_conventional_project(outlay, inflows):
+    flows = [D(-outlay)] + [D(x) for x in inflows]
+    irr = internal_rate_of_return(flows)
+    if sum(inflows) == 0:
+        assert irr.rate is None and "never change sign" in irr.note
+        return
+    if irr.rate is None:  # far outside −99% … 10,000% a year
+        assert "no rate" in irr.note
+        return
+    rate = float(irr.rate)
+    scale = sum(abs(float(cf)) / (1 + rate) ** (t / 12) for t, cf in enumerate(flows))
+    assert abs(_float_npv(flows, rate)) < 1e-9 * scale
+    assert not irr.multiple  # one sign change, one rate
+    # NPV is positive below the rate and negative above it
+    below = max(rate - 0.01, (rate - 1) / 2)  # stay above −100%
+    assert _float_npv(flows, below) > 0 > _float_npv(flows, rate + 0.01)
+
+
+def test_every_rate_reported_for_flows_that_change_sign_twice_zeroes_the_npv():
+    flows = [D(-100)] + [D(0)] * 11 + [D(230)] + [D(0)] * 11 + [D(-132)]
+    irr = internal_rate_of_return(flows, D("0.25"))
+    assert irr.multiple and float(irr.rate) == pytest.approx(0.2, abs=1e-9)  # nearest the guess
+    for rate in (irr.rate, *irr.others):
+        assert abs(_float_npv(flows, float(rate))) < 1e-9
+
+
+def test_no_irr_when_no_rate_in_the_range_makes_the_npv_zero():
+    irr = internal_rate_of_return([D(-1), D(10**9)])
+    assert irr.rate is None and "no rate between" in irr.note and irr.others == ()
+
+
+def test_payback_is_the_first_month_back_at_zero():
+    assert payback_month([D(-10), D(4), D(6), D(-20), D(30)]) == 2
+    assert payback_month([D(5), D(-3)]) == 0  # never negative
+    assert payback_month([]) == 0
