@@ -32,7 +32,7 @@ SOFFICE_TIMEOUT = 120
 @pytest.fixture(scope="module")
 def exported(ws, spv_id, results, tmp_path_factory):
     path = tmp_path_factory.mktemp("workbook") / "option.xlsx"
-    steps: list[tuple[int, str]] = []
+    steps: list[tuple[float, str]] = []
     out = write_option_workbook(ws, spv_id, path, results=results, progress=lambda p, m: steps.append((p, m)))
     return out, steps
 
@@ -82,7 +82,7 @@ def test_sheets_have_titles_frozen_headers_and_filters(book, exported):
         for t in ws.tables.values():
             assert t.autoFilter is not None and t.autoFilter.ref == t.ref, (ws.title, t.name)
         assert ws.column_dimensions["A"].width >= 8
-    assert [p for p, _ in steps] == sorted(p for p, _ in steps) and steps[-1][0] == 100
+    assert [p for p, _ in steps] == sorted(p for p, _ in steps) and steps[-1][0] == 1.0 and all(0 <= p <= 1 for p, _ in steps)
     assert not [p for p in path.parent.iterdir() if p.name.startswith(".")]  # no temporary file left
 
 

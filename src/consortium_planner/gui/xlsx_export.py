@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.model import ConsortiumOption, Tender
+from ..domain.tasks import scaled
 from ..services import xlsx_import
 from ..services.schedule_import import (
     LAYOUTS_KEY,
@@ -386,7 +387,7 @@ def export_workbook_task(controller: WorkspaceController, choice: WorkbookChoice
         progress(0.01, "Running the analyses…")
         results = analyse_option(snapshot, choice.option_id)  # once, for the workbook and the schedule
         path = write_option_workbook(snapshot, choice.option_id, choice.path, results=results,
-                                     progress=lambda pct, m="": progress(share * pct / 100, m),  # percent
+                                     progress=scaled(progress, 0.0, share),
                                      cancelled=cancelled)
         filled = None
         if choice.fill is not None:

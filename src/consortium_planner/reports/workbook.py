@@ -1,6 +1,6 @@
 """Export one consortium option as an Excel workbook (issue 8, "Excel in and out", part 3).
 
-    write_option_workbook(ws, option_id, "option.xlsx", progress=lambda pct, msg: ..., cancelled=lambda: False)
+    write_option_workbook(ws, option_id, "option.xlsx", progress=lambda fraction, msg: ..., cancelled=lambda: False)
 
 The figures come from ``services.analyses.analyse_option`` (the one place analyses run), so the
 workbook shows what the screens, ``summary --json`` and the investment case show, to the penny.
@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ..domain.model import ConsortiumOption
-from ..domain.tasks import Cancelled
+from ..domain.tasks import NEVER, Cancelled, Progress, no_progress
 from ..domain.workspace import Workspace
 from ..services import analyses
 from .xlsx_common import save_atomically
@@ -41,48 +41,42 @@ from .xlsx_values import VALUE_SHEETS
 
 __all__ = ["SHEETS", "half_even", "save_atomically", "write_option_workbook"]
 
-Progress = Callable[[int, str], None]
-
 SHEETS = tuple(name for name, _ in VALUE_SHEETS) + ("Model",)
 
 
 def write_option_workbook(ws: Workspace, option_id: int, path: str | Path, *, results: Mapping[str, Any] | None = None,
-                          progress: Progress | None = None,
-                          cancelled: Callable[[], bool] | None = None) -> Path:
+                          progress: Progress = no_progress, cancelled: Callable[[], bool] = NEVER) -> Path:
     """Write the option's workbook to ``path`` and return it (see the module's docstring).
 
-    ``results`` defaults to ``analyses.analyse_option(ws, option_id)``. ``progress(percent, message)``
-    is called as sheets are written; ``cancelled()`` is checked between them and raises ``Cancelled``.
+    ``results`` defaults to ``analyses.analyse_option(ws, option_id)``. ``progress(fraction, message)``
+    is called as sheets are written; ``cancelled()`` is checked between them and raises ``Cancelled``
+    (the one task protocol of ``domain/tasks.py``).
     """
     option = ws.get(ConsortiumOption, option_id)
     if option is None:
         raise KeyError(f"no consortium option {option_id}")
 
-    def report(pct: int, message: str) -> None:
-        if progress is not None:
-            progress(max(0, min(100, pct)), message)
-
     def check() -> None:
-        if cancelled is not None and cancelled():
+        if cancelled():
             raise Cancelled("Workbook export cancelled")
 
     check()
     if results is None:
-        report(0, "Running the analyses")
+        progress(0.0, "Running the analyses")
         results = analyses.analyse_option(ws, option_id)
     book = Book(ws, option, results)
     steps: tuple[tuple[str, Callable[[Book], None]], ...] = (*VALUE_SHEETS, ("Model", write_model_sheet))
     for i, (name, step) in enumerate(steps):
         check()
-        report(10 + 70 * i // len(steps), f"Writing {name}")
+        progress(0.1 + 0.7 * i / len(steps), f"Writing {name}")
         step(book)
     check()
     props = book.wb.properties
     props.creator = "Consortium Planner"
     props.title = f"{option.name}: consortium option workbook"
     props.lastModifiedBy = "Consortium Planner"
-    report(85, "Saving the workbook")
+    progress(0.85, "Saving the workbook")
     out = save_atomically(book.wb, Path(path))
-    report(100, "Workbook ready")
+    progress(1.0, "Workbook ready")
     return out
 
