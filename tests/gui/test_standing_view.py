@@ -18,14 +18,11 @@ from views_support import (  # noqa: F401 (fixtures)
 
 from consortium_planner.domain.model import FinancialYear, Metric, Organisation
 from consortium_planner.domain.money import format_gbp
-from consortium_planner.domain.standing import Status, fmt
+from consortium_planner.domain.standing import fmt
 from consortium_planner.gui.roles import STATUS_ROLE
-from consortium_planner.gui.standing_view import (
-    StandingTableModel,
-    StandingView,
-    build_table,
-    cell_text,
-)
+from consortium_planner.gui.standing_rows import cell_text, standing_table
+from consortium_planner.gui.standing_view import StandingTableModel, StandingView
+from consortium_planner.reports.document import Status
 from consortium_planner.services import analyses
 
 
@@ -88,45 +85,47 @@ def test_figures_and_colours_match_the_domain(make_view, controller):
     eastmere = cell(view, "Eastmere Homecare Co-operative", "Current ratio")
     expected = members["Eastmere Homecare Co-operative"].result(Metric.CURRENT_RATIO)
     assert eastmere.data() == fmt(expected.value, expected.unit) == "0.85"
-    assert eastmere.data(STATUS_ROLE) is Status.AMBER
+    assert eastmere.data(STATUS_ROLE) == Status.AMBER
     assert eastmere.data(Qt.ItemDataRole.BackgroundRole).color().name() == "#fff3cd"
     assert eastmere.data(Qt.ItemDataRole.ToolTipRole).endswith(expected.explanation)
 
     gearing = cell(view, "Kestrel Leisure and Wellbeing", "Gearing")
     assert gearing.data() == "1.04"
-    assert gearing.data(STATUS_ROLE) is Status.RED
+    assert gearing.data(STATUS_ROLE) == Status.RED
     assert gearing.data(Qt.ItemDataRole.BackgroundRole).color().name() == "#f8d7da"
     assert gearing.data(Qt.ItemDataRole.ForegroundRole).color().name() == "#721c24"
     assert "fails the test of at most 1.00" in gearing.data(Qt.ItemDataRole.ToolTipRole)
-    assert gearing.data(Qt.ItemDataRole.AccessibleTextRole) == "1.04, Fail"
+    assert gearing.data(Qt.ItemDataRole.AccessibleTextRole).endswith(": 1.04")
+    assert gearing.data(Qt.ItemDataRole.ToolTipRole).startswith("Fail.")
     assert not gearing.data(Qt.ItemDataRole.DecorationRole).isNull()  # colour is not the only signal
 
     # Care Mutual cannot pass the turnover test alone; the guarantors together can
     care = cell(view, "Westmarch Care Mutual", "Turnover ratio")
-    assert care.data() == "1.30" and care.data(STATUS_ROLE) is Status.RED
+    assert care.data() == "1.30" and care.data(STATUS_ROLE) == Status.RED
     tested = view.model.index(view.model.row_of("Turnover ratio"), StandingTableModel.FIRST_ENTITY_COL)
     expected = result.tested[0].result(Metric.TURNOVER_RATIO)
     assert tested.data() == fmt(expected.value, expected.unit) == "5.19"
-    assert tested.data(STATUS_ROLE) is Status.GREEN
+    assert tested.data(STATUS_ROLE) == Status.GREEN
     assert tested.data(Qt.ItemDataRole.BackgroundRole).color().name() == "#d4edda"
     assert tested.data(Qt.ItemDataRole.FontRole).bold()
 
     # the combined interest cover is amber, and not-tested reserves cover is grey with its value
     ic = view.model.index(view.model.row_of("Interest cover"), StandingTableModel.FIRST_ENTITY_COL)
-    assert ic.data() == "3.41" and ic.data(STATUS_ROLE) is Status.AMBER
+    assert ic.data() == "3.41" and ic.data(STATUS_ROLE) == Status.AMBER
     rc = view.model.index(view.model.row_of("Reserves cover"), StandingTableModel.FIRST_ENTITY_COL)
-    assert rc.data() == "0.88 months" and rc.data(STATUS_ROLE) is Status.NOT_TESTED
+    assert rc.data() == "0.88 months" and rc.data(STATUS_ROLE) == Status.GREY
+    assert rc.data(Qt.ItemDataRole.ToolTipRole).startswith("Not tested.")
     assert rc.data(Qt.ItemDataRole.BackgroundRole).color().name() == "#e9ecef"
 
 
 def test_missing_is_not_given_and_a_zero_denominator_says_why(make_view):
     view = make_view(SPV)
     fcf = cell(view, "Peer Pathways CIC", "Free cash flow")
-    assert fcf.data() == "not given" and fcf.data(STATUS_ROLE) is Status.NOT_GIVEN
+    assert fcf.data() == "not given" and fcf.data(STATUS_ROLE) == Status.GREY
     assert "operating cash flow" in fcf.data(Qt.ItemDataRole.ToolTipRole)
     ic = cell(view, "Coldharbour Carers Network", "Interest cover")
     assert ic.data() == "undefined: net interest is income, so there is no interest to cover"
-    assert ic.data(STATUS_ROLE) is Status.UNDEFINED
+    assert ic.data(STATUS_ROLE) == Status.GREY
 
 
 def test_zero_current_liabilities_show_the_reason_not_a_number(make_view, controller, qtbot):
@@ -179,11 +178,11 @@ def test_editing_a_figure_updates_the_view_and_undo_restores_it(make_view, contr
     view = make_view(GO_ALONE)
     name = "Westmarch Community Health CIC"
     ratio = lambda: cell(view, name, "Current ratio")  # noqa: E731
-    assert ratio().data() == "1.45" and ratio().data(STATUS_ROLE) is Status.GREEN
+    assert ratio().data() == "1.45" and ratio().data(STATUS_ROLE) == Status.GREEN
     assert "No fails" in view.details.toPlainText()
     fy = latest_year(controller, name)
     assert controller.set_field(FinancialYear, fy.id, "current_liabilities", "5,000,000")
-    qtbot.waitUntil(lambda: ratio().data(STATUS_ROLE) is Status.RED)
+    qtbot.waitUntil(lambda: ratio().data(STATUS_ROLE) == Status.RED)
     expected = analyses.standing(controller.ws, option_id(controller, GO_ALONE))
     current = expected.tested[0].result(Metric.CURRENT_RATIO)
     assert ratio().data() == fmt(current.value, current.unit) == "0.52"
@@ -191,7 +190,7 @@ def test_editing_a_figure_updates_the_view_and_undo_restores_it(make_view, contr
     assert view.result.fail_count == expected.fail_count >= 1
     controller.undo_stack.undo()
     qtbot.waitUntil(lambda: ratio().data() == "1.45")
-    assert ratio().data(STATUS_ROLE) is Status.GREEN
+    assert ratio().data(STATUS_ROLE) == Status.GREEN
     assert view.header.badge.text().endswith("Low risk")
     assert "No fails" in view.details.toPlainText()
 
@@ -279,13 +278,15 @@ def test_model_passes_qt_model_tester(qtmodeltester, controller):
 
 def test_cell_text_never_shows_zero_for_missing(controller):
     result = analyses.standing(controller.ws, option_id(controller, SPV))
-    columns, rows = build_table(result)
+    table = standing_table(result)
     peer = next(ms for ms in result.members if ms.name == "Peer Pathways CIC").standing
     for r in peer.metrics:
         if r.value is None:
             assert cell_text(r) in ("not given", "not tested") or cell_text(r).startswith(("undefined", "fails"))
-    assert len(columns) == 1 + len(result.members)
-    assert all(len(row.cells) == len(columns) for row in rows)
+    assert len(table.columns) == 2 + len(result.tested) + len(result.members)  # test, pass mark, entities
+    assert all(len(row) == len(table.columns) for row in table.rows)
+    assert all(t != "0" and t != "£0.00" or table.rows[r][0].value.startswith("Turnover")
+               for r, row in enumerate(table.texts()) for t in row[2:])
 
 
 def test_no_option_selected_shows_a_message(qtbot, controller):

@@ -13,12 +13,7 @@ The figures, statuses, explanations and mitigations all come from
 
 from __future__ import annotations
 
-import textwrap
-from dataclasses import dataclass
-from typing import Any
-
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QBrush, QColor, QIcon
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -31,31 +26,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.money import format_decimal, format_gbp
-from ..domain.standing import (
-    Fail,
-    MemberStanding,
-    MetricResult,
-    ReservedVerdict,
-    Risk,
-    StandingResult,
-    Status,
-    TestedEntity,
-    fmt,
-)
+from ..domain.money import format_gbp
+from ..domain.standing import Fail, ReservedVerdict, Risk, StandingResult, Status
 from ..domain.tasks import NEVER, CancelToken
+from ..reports.document import Status as Colour
 from ..services import analyses
 from .analysis_view import OptionAnalysisView
-from .formatting import NOT_GIVEN
-from .roles import SORT_ROLE, STATUS_ROLE
+from .document_model import EMPTY_TABLE, DocumentTableModel
+from .roles import SORT_ROLE
 from .sorting import SortProxy
+from .standing_rows import FIRST_ENTITY_COL, PASS_MARK_COL, cell_text, standing_table
 from .style import (
     AMBER,
     GREEN,
     GREY,
     RED,
     Index,
-    ReadOnlyTableModel,
     Tone,
     badge_html,
     banner_style,
@@ -67,276 +53,76 @@ from .style import (
     show_warning_lines,
     table_height,
     tone_icon,
+    tone_of,
     two_pane,
 )
 from .style import esc as _e
 
 # --------------------------------------------------------------------------- colours
 
-STATUS_PALETTE: dict[Status, Tone] = {
-    Status.GREEN: GREEN,
-    Status.AMBER: AMBER,
-    Status.RED: RED,
-    Status.NOT_GIVEN: GREY,
-    Status.UNDEFINED: GREY,
-    Status.NOT_TESTED: GREY,
-}
 RISK_PALETTE: dict[Risk, Tone] = {Risk.LOW: GREEN, Risk.MEDIUM: AMBER, Risk.HIGH: RED}
 VERDICT_PALETTE: dict[ReservedVerdict, Tone] = {
     ReservedVerdict.ELIGIBLE: GREEN,
     ReservedVerdict.CHECK: AMBER,
     ReservedVerdict.NOT_ELIGIBLE: RED,
 }
-_STATUS_RANK = {Status.RED: 0, Status.AMBER: 1, Status.GREEN: 2, Status.UNDEFINED: 3, Status.NOT_GIVEN: 4,
-                Status.NOT_TESTED: 5}
 
 
-def status_icon(status: Status) -> QIcon:
-    """A small filled circle with ✓ ! ✗ or – (made on first use: needs a QGuiApplication)."""
-    return tone_icon(STATUS_PALETTE[status])
+# --------------------------------------------------------------------------- the table
 
 
-# --------------------------------------------------------------------------- table content
+class StandingTableModel(DocumentTableModel):
+    """The standing table (``standing_rows.standing_table``) as the generic document model shows it,
+    with what this table adds: an icon per status (colour is not the only signal), the tested
+    entity's heading in bold, columns found by an entity's name, and sorting that brings a column's
+    fails to the top (worst first, then the order of the tests)."""
 
-
-@dataclass(frozen=True, slots=True)
-class StandingCell:
-    text: str
-    status: Status | None = None  # None: a neutral cell (no test applies)
-    tooltip: str = ""
-    bold: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class StandingRow:
-    label: str
-    pass_mark: str
-    tooltip: str
-    cells: tuple[StandingCell, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class StandingColumn:
-    title: str  # may hold line breaks
-    tooltip: str
-    tested: bool  # the entity the buyer tests (rather than one member)
-
-
-def _wrap(text: str, width: int = 20, lines: int = 2) -> str:
-    return "\n".join(textwrap.wrap(text, width, max_lines=lines, placeholder="…")) or text
-
-
-def cell_text(r: MetricResult) -> str:
-    """A metric's value as shown in a cell: never a zero for a missing figure."""
-    if r.value is not None:
-        return fmt(r.value, r.unit)
-    if r.status is Status.UNDEFINED:
-        return f"undefined: {r.reason}" if r.reason else "undefined"
-    if r.status is Status.RED:
-        return f"fails: {r.reason}" if r.reason else "fails"
-    if r.status is Status.NOT_TESTED:
-        return "not tested"
-    return NOT_GIVEN
-
-
-def pass_mark_text(r: MetricResult) -> str:
-    if r.threshold is None:
-        return ""
-    text = f"{r.direction.label} {fmt(r.threshold, r.unit)}"
-    if r.amber_threshold is not None:
-        text += f" (amber {fmt(r.amber_threshold, r.unit)})"
-    return text
-
-
-def _metric_cell(r: MetricResult, bold: bool) -> StandingCell:
-    tip = f"{r.status.label}. {r.explanation}"
-    return StandingCell(cell_text(r), r.status, tip, bold)
-
-
-_KIND_TITLE = {
-    "lead": "lead",
-    "lead with guarantors": "lead with guarantors",
-    "members combined": "members combined",
-    "vehicle guarantors": "guarantors combined",
-}
-
-
-def _tested_column(t: TestedEntity) -> StandingColumn:
-    who = _KIND_TITLE.get(t.kind, t.kind)
-    if t.kind in ("lead", "provider") and t.organisation_ids:
-        who = t.name
-    title = "Tested by buyer\n" + _wrap(who, 22)
-    return StandingColumn(title, f"{t.name}\n\n{t.rule}", True)
-
-
-def _member_column(m: MemberStanding) -> StandingColumn:
-    role = m.role.label.lower()
-    title = _wrap(m.name) + "\n" + (f"{role} · in the test" if m.relied_upon else f"{role} · not tested")
-    lines = [m.name, f"Role: {m.role.label}"]
-    lines.append(f"Share of the annual contract value: {format_gbp(m.share_of_acv, missing='not known')}")
-    if m.guarantee is not None and m.guarantee > 0:
-        lines.append(f"Guarantee offered: {format_gbp(m.guarantee)}")
-    year_end = m.standing.year_end
-    lines.append(f"Latest accounts: {year_end.strftime('%d/%m/%Y')}" if year_end else "No accounts entered")
-    lines.append("Its accounts count in the buyer's test." if m.relied_upon
-                 else "Its accounts do not count in the buyer's test; shown for information.")
-    return StandingColumn(title, "\n".join(lines), False)
-
-
-def build_table(result: StandingResult) -> tuple[list[StandingColumn], list[StandingRow]]:
-    """Columns (the tested entities, then each member) and rows (metrics, then the turnover test)."""
-    columns = [_tested_column(t) for t in result.tested] + [_member_column(m) for m in result.members]
-    sources: list[tuple[Any, bool]] = [(t, True) for t in result.tested] + [(m.standing, False)
-                                                                            for m in result.members]
-    template = (result.tested[0].metrics if result.tested else
-                result.members[0].standing.metrics if result.members else ())
-    rows = []
-    for first in template:
-        cells = tuple(_metric_cell(src.result(first.metric), bold) for src, bold in sources)
-        source = first.source if first.source.startswith("[") else f"({first.source})"
-        tip = (f"{first.metric.label}: pass mark {pass_mark_text(first)}, threshold from {source}. Hover a cell "
-               "for its explanation.")
-        rows.append(StandingRow(first.label[0].upper() + first.label[1:], pass_mark_text(first), tip, cells))
-    rows.extend(_turnover_rows(result))
-    return columns, rows
-
-
-def _turnover_rows(result: StandingResult) -> list[StandingRow]:
-    members_only = "Only the entity the buyer tests faces the turnover test; see the member's turnover ratio above."
-    blank = StandingCell("", None, members_only)
-    turnover, required, shortfall = [], [], []
-    for t in result.tested:
-        tt = t.turnover_test
-        tip = f"{tt.status.label}. {tt.explanation}"
-        turnover.append(StandingCell(format_gbp(tt.turnover), tt.status, tip, True))
-        required.append(StandingCell(format_gbp(tt.required, missing="not known"), tt.status, tip, True))
-        short = tt.shortfall
-        shortfall.append(StandingCell(format_gbp(short, missing="not known") if short is not None else "not known",
-                                      tt.status, tip, True))
-    for m in result.members:
-        s = m.standing
-        when = f" in the accounts to {s.year_end.strftime('%d/%m/%Y')}" if s.year_end else " (no accounts entered)"
-        turnover.append(StandingCell(format_gbp(s.line_items.turnover), None, f"{m.name}'s turnover{when}."))
-        required.append(blank)
-        shortfall.append(blank)
-    multiples = sorted({format_decimal(t.turnover_test.multiple) for t in result.tested})
-    basis = f"{' or '.join(multiples)} × annual value" if multiples else ""
-    return [
-        StandingRow("Turnover", "", "Turnover in the latest accounts; combined figures are sums.",
-                    tuple(turnover)),
-        StandingRow("Turnover required", basis, "The minimum turnover the buyer asks for: the tender's multiple of "
-                    "the annual contract value tested.", tuple(required)),
-        StandingRow("Turnover shortfall", "£0.00 passes", "How much more turnover would meet the requirement.",
-                    tuple(shortfall)),
-    ]
-
-
-class StandingTableModel(ReadOnlyTableModel):
-    """Metric rows × entity columns, as plain values built from a ``StandingResult``."""
-
-    COL_PASS_MARK = 0
-    FIRST_ENTITY_COL = 1
-    # The name of each test is the vertical header, so it stays in view when the table scrolls sideways.
+    COL_PASS_MARK = PASS_MARK_COL
+    FIRST_ENTITY_COL = FIRST_ENTITY_COL
 
     def __init__(self, parent=None):
-        super().__init__(parent)
-        self.columns: list[StandingColumn] = []
-        self.rows: list[StandingRow] = []
+        super().__init__(row_header=True, parent=parent)
+        self._tested: frozenset[int] = frozenset()
 
     def set_result(self, result: StandingResult | None) -> None:
-        self.beginResetModel()
         if result is None:
-            self.columns, self.rows = [], []
-        else:
-            self.columns, self.rows = build_table(result)
-        self.endResetModel()
+            self.set_table(EMPTY_TABLE)
+            self._tested = frozenset()
+            return
+        self._tested = frozenset(FIRST_ENTITY_COL + i for i in range(len(result.tested)))
+        self.set_table(standing_table(result))
 
-    # ------------------------------------------------------------------ lookups for views and tests
-    def column_of(self, name: str) -> int:
-        """The model column whose header's first line starts with ``name`` (-1 if none)."""
-        for i, c in enumerate(self.columns):
-            if c.title.replace("\n", " ").startswith(name) or c.tooltip.split("\n", 1)[0] == name:
-                return self.FIRST_ENTITY_COL + i
+    def column_of(self, title: str) -> int:
+        """The column whose heading starts with ``title`` (line breaks read as spaces) or whose
+        entity is called ``title`` (-1 if none)."""
+        for i in range(self.columnCount()):
+            col = self.column(i)
+            if col.title.replace("\n", " ").startswith(title) or col.note.split("\n", 1)[0] == title:
+                return i
         return -1
 
-    def row_of(self, label: str) -> int:
-        return next((i for i, r in enumerate(self.rows) if r.label == label), -1)
-
-    def cell(self, row: int, column: int) -> StandingCell | None:
-        if column < self.FIRST_ENTITY_COL or not (0 <= row < len(self.rows)):
-            return None
-        cells = self.rows[row].cells
-        k = column - self.FIRST_ENTITY_COL
-        return cells[k] if k < len(cells) else None
-
-    # ------------------------------------------------------------------ Qt model
-    def column_total(self) -> int:
-        return self.FIRST_ENTITY_COL + len(self.columns) if self.rows else 0
-
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Vertical:
-            if not 0 <= section < len(self.rows):
-                return None
-            if role == Qt.ItemDataRole.DisplayRole:
-                return self.rows[section].label
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return self.rows[section].tooltip
-            return None
-        if section == self.COL_PASS_MARK:
-            return {Qt.ItemDataRole.DisplayRole: "Pass mark",
-                    Qt.ItemDataRole.ToolTipRole: "Green meets the pass mark; amber misses it but meets the amber "
-                                                 "level; red fails both"}.get(role)
-        k = section - self.FIRST_ENTITY_COL
-        if not 0 <= k < len(self.columns):
-            return None
-        col = self.columns[k]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return col.title
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return col.tooltip
-        if role == Qt.ItemDataRole.FontRole and col.tested:
-            return cell_font()
-        return None
+        if orientation == Qt.Orientation.Horizontal:
+            if role == Qt.ItemDataRole.FontRole and section in self._tested:
+                return cell_font()
+            if role == Qt.ItemDataRole.TextAlignmentRole:  # an entity's name over its column
+                return int(Qt.AlignmentFlag.AlignCenter)
+        return super().headerData(section, orientation, role)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not (0 <= index.row() < len(self.rows)):
-            return None
-        r, c = index.row(), index.column()
-        row = self.rows[r]
-        if c == self.COL_PASS_MARK:
-            if role == Qt.ItemDataRole.DisplayRole:
-                return row.pass_mark
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return row.tooltip
+        if index.isValid() and index.column() >= FIRST_ENTITY_COL:
+            status = self.cell(index.row(), index.column()).status
+            if role == Qt.ItemDataRole.DecorationRole:
+                tone = tone_of(status)
+                return tone_icon(tone) if tone is not None else None
             if role == SORT_ROLE:
-                return r
-            return None
-        cell = self.cell(r, c)
-        if cell is None:
-            return None
-        pal = STATUS_PALETTE.get(cell.status) if cell.status is not None else None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return cell.text
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return cell.tooltip or None
-        if role == Qt.ItemDataRole.BackgroundRole and pal is not None:
-            return QBrush(QColor(pal.background))
-        if role == Qt.ItemDataRole.ForegroundRole and pal is not None:
-            return QBrush(QColor(pal.text))
-        if role == Qt.ItemDataRole.DecorationRole and cell.status is not None:
-            return status_icon(cell.status)
-        if role == Qt.ItemDataRole.FontRole and cell.bold:
-            return cell_font()
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{cell.text}, {cell.status.label}" if cell.status is not None else cell.text
-        if role == STATUS_ROLE:
-            return cell.status
-        if role == SORT_ROLE:
-            # worst first, then the natural order of the rows
-            return (_STATUS_RANK.get(cell.status, 6) if cell.status is not None else 6) * 1000 + r
-        return None
+                return (_RANK.get(status, len(_RANK)), index.row())
+        elif index.isValid() and role == SORT_ROLE:
+            return (0, index.row())  # the pass marks keep the tests' order
+        return super().data(index, role)
+
+
+_RANK = {Colour.RED: 0, Colour.AMBER: 1, Colour.GREEN: 2, Colour.GREY: 3}
 
 
 # --------------------------------------------------------------------------- the text below the table
