@@ -93,7 +93,7 @@ def _meets(value: Decimal, direction: Direction, bound: Decimal) -> bool:
     return value > bound
 
 
-def _t(metric: Metric, direction: Direction, threshold: str, amber: str | None, unit: Unit, source: str) -> Threshold:
+def _threshold(metric: Metric, direction: Direction, threshold: str, amber: str | None, unit: Unit, source: str) -> Threshold:
     return Threshold(metric, direction, Decimal(threshold), None if amber is None else Decimal(amber), unit, source)
 
 
@@ -102,17 +102,17 @@ _GE, _LE, _GT = Direction.AT_LEAST, Direction.AT_MOST, Direction.ABOVE
 
 #: DOMAIN.md §2 defaults. Percentages in percentage points, reserves in months.
 DEFAULT_THRESHOLDS: dict[Metric, Threshold] = {
-    Metric.TURNOVER_RATIO: _t(Metric.TURNOVER_RATIO, _GE, "2.0", None, Unit.RATIO, "[K]"),
-    Metric.CONTRACT_DEPENDENCY: _t(Metric.CONTRACT_DEPENDENCY, _LE, "25", "50", Unit.PERCENT, "[U]"),
-    Metric.OPERATING_MARGIN: _t(Metric.OPERATING_MARGIN, _GT, "0", None, Unit.PERCENT, "[K]"),
-    Metric.FREE_CASH_FLOW: _t(Metric.FREE_CASH_FLOW, _GE, "0", None, Unit.MONEY, "[K]"),
-    Metric.NET_ASSETS: _t(Metric.NET_ASSETS, _GT, "0", None, Unit.MONEY, "[K]"),
-    Metric.CURRENT_RATIO: _t(Metric.CURRENT_RATIO, _GE, "1.0", "0.8", Unit.RATIO, "[U]"),
-    Metric.ACID_RATIO: _t(Metric.ACID_RATIO, _GE, "0.8", None, Unit.RATIO, "[U]"),
-    Metric.GEARING: _t(Metric.GEARING, _LE, "1.0", None, Unit.RATIO, "[U]"),
-    Metric.INTEREST_COVER: _t(Metric.INTEREST_COVER, _GE, "4", "2", Unit.RATIO, "[U]"),
-    Metric.NET_DEBT_EBITDA: _t(Metric.NET_DEBT_EBITDA, _LE, "3.5", None, Unit.RATIO, "[U]"),
-    Metric.RESERVES_COVER: _t(Metric.RESERVES_COVER, _GE, "3", None, Unit.MONTHS, "[U]"),
+    Metric.TURNOVER_RATIO: _threshold(Metric.TURNOVER_RATIO, _GE, "2.0", None, Unit.RATIO, "[K]"),
+    Metric.CONTRACT_DEPENDENCY: _threshold(Metric.CONTRACT_DEPENDENCY, _LE, "25", "50", Unit.PERCENT, "[U]"),
+    Metric.OPERATING_MARGIN: _threshold(Metric.OPERATING_MARGIN, _GT, "0", None, Unit.PERCENT, "[K]"),
+    Metric.FREE_CASH_FLOW: _threshold(Metric.FREE_CASH_FLOW, _GE, "0", None, Unit.MONEY, "[K]"),
+    Metric.NET_ASSETS: _threshold(Metric.NET_ASSETS, _GT, "0", None, Unit.MONEY, "[K]"),
+    Metric.CURRENT_RATIO: _threshold(Metric.CURRENT_RATIO, _GE, "1.0", "0.8", Unit.RATIO, "[U]"),
+    Metric.ACID_RATIO: _threshold(Metric.ACID_RATIO, _GE, "0.8", None, Unit.RATIO, "[U]"),
+    Metric.GEARING: _threshold(Metric.GEARING, _LE, "1.0", None, Unit.RATIO, "[U]"),
+    Metric.INTEREST_COVER: _threshold(Metric.INTEREST_COVER, _GE, "4", "2", Unit.RATIO, "[U]"),
+    Metric.NET_DEBT_EBITDA: _threshold(Metric.NET_DEBT_EBITDA, _LE, "3.5", None, Unit.RATIO, "[U]"),
+    Metric.RESERVES_COVER: _threshold(Metric.RESERVES_COVER, _GE, "3", None, Unit.MONTHS, "[U]"),
 }
 
 
