@@ -31,8 +31,8 @@ def _bench(label: str, path, option_index: int) -> None:
 
         report(f"{label}: save one allocation edit", *timed(edit, repeat=10), 100)
         for name in ("coverage", "workforce", "standing", "prices"):
-            fn = analyses.ANALYSES[name]
-            report(f"{label}: {name} after the edit", *timed(lambda fn=fn: fn(session.ws, option.id), repeat=7))
+            report(f"{label}: {name} after the edit",
+                   *timed(lambda name=name: analyses.one(session.ws, option.id, name), repeat=7))
         schedule = analyses.prices(session.ws, option.id)
         report(f"{label}: projection, funding, returns", *timed(
             lambda: analyses.capital(session.ws, option.id, schedule), repeat=5))
