@@ -35,13 +35,13 @@ from ..domain.tasks import NEVER, Cancelled, Progress, no_progress
 from ..domain.workspace import Workspace
 from ..services import analyses
 from .xlsx_common import save_atomically
-from .xlsx_model import half_even, write_model_sheet
+from .xlsx_model import MODEL_SHEETS, half_even, write_model_sheets
 from .xlsx_sheet import Book
 from .xlsx_values import VALUE_SHEETS
 
 __all__ = ["SHEETS", "half_even", "save_atomically", "write_option_workbook"]
 
-SHEETS = tuple(name for name, _ in VALUE_SHEETS) + ("Model",)
+SHEETS = tuple(name for name, _ in VALUE_SHEETS) + tuple(name for name, _ in MODEL_SHEETS)
 
 
 def write_option_workbook(ws: Workspace, option_id: int, path: str | Path, *, results: Mapping[str, Any] | None = None,
@@ -65,7 +65,7 @@ def write_option_workbook(ws: Workspace, option_id: int, path: str | Path, *, re
         progress(0.0, "Running the analyses")
         results = analyses.analyse_option(ws, option_id)
     book = Book(ws, option, results)
-    steps: tuple[tuple[str, Callable[[Book], None]], ...] = (*VALUE_SHEETS, ("Model", write_model_sheet))
+    steps: tuple[tuple[str, Callable[[Book], None]], ...] = (*VALUE_SHEETS, ("Model", write_model_sheets))
     for i, (name, step) in enumerate(steps):
         check()
         progress(0.1 + 0.7 * i / len(steps), f"Writing {name}")
