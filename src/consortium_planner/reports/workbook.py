@@ -36,6 +36,7 @@ from ..domain.workspace import Workspace
 from ..services import analyses
 from .xlsx_common import save_atomically
 from .xlsx_model import MODEL_SHEETS, half_even, write_model_sheets
+from .xlsx_model_standing import write_accounts
 from .xlsx_sheet import Book
 from .xlsx_values import VALUE_SHEETS
 
@@ -65,7 +66,8 @@ def write_option_workbook(ws: Workspace, option_id: int, path: str | Path, *, re
         progress(0.0, "Running the analyses")
         results = analyses.analyse_option(ws, option_id)
     book = Book(ws, option, results)
-    steps: tuple[tuple[str, Callable[[Book], None]], ...] = (*VALUE_SHEETS, ("Model", write_model_sheets))
+    steps: tuple[tuple[str, Callable[[Book], None]], ...] = (*VALUE_SHEETS, ("the accounts", write_accounts),
+                                                            ("the Model sheets", write_model_sheets))
     for i, (name, step) in enumerate(steps):
         check()
         progress(0.1 + 0.7 * i / len(steps), f"Writing {name}")
