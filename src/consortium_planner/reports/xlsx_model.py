@@ -47,6 +47,7 @@ that test passing.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -154,8 +155,9 @@ class ModelColumns:
         self.text_checks: set[str] = set()
         self.tolerances: dict[str, str] = {}
 
-    def plain(self, key: str, title: str, fmt: str | None = None) -> None:
-        self.cols.append(Col(title, fmt))
+    def plain(self, key: str, title: str, fmt: str | None = None, *, wrap: int = 60) -> None:
+        """A column (``wrap``: text longer than this many characters wraps)."""
+        self.cols.append(Col(title, fmt, wrap))
         self.index[key] = len(self.cols)
 
     def derived(self, key: str, title: str, fmt: str | None = GBP, *, text: bool = False,
@@ -189,6 +191,9 @@ class ModelColumns:
         programs = programs or {}
         for key, value in values.items():
             i = self.index[key]
+            if key in programs and isinstance(value, Formula) and value.estimate is None:
+                program = programs[key]
+                value = replace(value, estimate=program.value if isinstance(program, Value) else program)
             out[i - 1] = value
             if key in programs:
                 fmt = value.fmt if isinstance(value, Formula) and value.fmt else self.cols[i].fmt

@@ -138,7 +138,7 @@ def plan(model: Model) -> None:
     if sources:
         cols = ModelColumns()
         cols.plain("no", "Source no.", INTEGER)
-        cols.plain("name", "Source")
+        cols.plain("name", "Source", wrap=28)
         cols.plain("kind", "Kind")
         cols.plain("amount", "Amount or facility", GBP)
         cols.plain("rate", "Interest rate a year", PERCENT_POINTS)
@@ -156,8 +156,8 @@ def plan(model: Model) -> None:
     if schedules:
         cols = ModelColumns()
         cols.plain("no", "Source no.", INTEGER)
-        cols.plain("loan", "Loan")
-        cols.plain("profile", "Repayment")
+        cols.plain("loan", "Loan", wrap=28)
+        cols.plain("profile", "Repayment", wrap=28)
         cols.plain("amount", "Amount", GBP)
         cols.plain("monthly_rate", "Monthly rate", MONTHLY_RATE)
         cols.plain("term", "Term (months)", INTEGER)
@@ -174,7 +174,7 @@ def plan(model: Model) -> None:
             len(schedules))
         cols = ModelColumns()
         cols.plain("no", "Source no.", INTEGER)
-        cols.plain("loan", "Loan")
+        cols.plain("loan", "Loan", wrap=28)
         cols.plain("month", "Month", INTEGER)
         cols.plain("number", "Payment no.", INTEGER)
         cols.plain("opening", "Opening balance", GBP)
@@ -191,7 +191,7 @@ def plan(model: Model) -> None:
     if overdrafts:
         cols = ModelColumns()
         cols.plain("no", "Source no.", INTEGER)
-        cols.plain("name", "Overdraft")
+        cols.plain("name", "Overdraft", wrap=28)
         cols.plain("facility", "Facility", GBP)
         cols.plain("monthly_rate", "Monthly rate", MONTHLY_RATE)
         cols.plain("month", "Available from month", INTEGER)

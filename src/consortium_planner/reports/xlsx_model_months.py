@@ -86,7 +86,7 @@ def plan(model: Model) -> None:
     if items:
         cols = ModelColumns()
         cols.plain("no", "Item no.", INTEGER)
-        cols.plain("name", "Item")
+        cols.plain("name", "Item", wrap=28)
         cols.plain("kind", "Kind")
         cols.plain("amount", "Amount", GBP)
         cols.plain("month", "Month", INTEGER)

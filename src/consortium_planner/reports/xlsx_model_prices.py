@@ -50,7 +50,7 @@ def plan(model: Model) -> None:
 
     cols = ModelColumns()
     cols.plain("no", "Line no.", INTEGER)
-    cols.plain("line", "Service line")
+    cols.plain("line", "Service line", wrap=28)
     cols.derived("volume", "Volume a year", VOLUME)
     cols.plain("staff", "Staff cost per unit", MONEY_4)
     cols.plain("other", "Other direct cost per unit", MONEY_4)
@@ -90,7 +90,7 @@ def plan(model: Model) -> None:
     cols.plain("year", "Contract year", INTEGER)
     cols.plain("ext", "Extension")
     cols.plain("no", "Line no.", INTEGER)
-    cols.plain("line", "Service line")
+    cols.plain("line", "Service line", wrap=28)
     cols.derived("unit", "Unit price")
     cols.plain("volume", "Volume", VOLUME)
     cols.derived("price", "Annual price")
@@ -109,15 +109,15 @@ def plan(model: Model) -> None:
 
     # ------------------------------------------------------------------- costs
     cols = ModelColumns()
-    cols.plain("category", "Category")
+    cols.plain("category", "Category", wrap=28)
     cols.derived("annual", "Annual")
     model.plan(COSTS, "option_costs", "Cost build-up, year one: option totals", (),
                cols, len(COST_CATEGORIES) + 2)
 
     cols = ModelColumns()
     cols.plain("no", "Line no.", INTEGER)
-    cols.plain("line", "Service line")
-    cols.plain("category", "Category")
+    cols.plain("line", "Service line", wrap=28)
+    cols.plain("category", "Category", wrap=28)
     cols.derived("annual", "Annual")
     model.plan(COSTS, "categories", "Cost build-up, year one: service lines by category", (
         "Each category is the sum of the service line's member lines; the shared back office and the contingency "
@@ -126,9 +126,9 @@ def plan(model: Model) -> None:
 
     cols = ModelColumns()
     cols.plain("no", "Line no.", INTEGER)
-    cols.plain("line", "Service line")
+    cols.plain("line", "Service line", wrap=28)
     cols.plain("member_no", "Member no.", INTEGER)
-    cols.plain("member", "Member")
+    cols.plain("member", "Member", wrap=28)
     cols.plain("volume", "Volume", VOLUME)
     for k, label in MEMBER_COST_CATEGORIES:
         cols.plain(k, label, GBP)

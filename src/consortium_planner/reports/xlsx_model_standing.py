@@ -43,6 +43,7 @@ STANDING = "Model standing"
 NOT_GIVEN = "not given"
 _LABELS = {name: spec.label for name, spec in specs(FinancialYear).items()}
 UNIT_FORMAT = {Unit.MONEY: GBP, Unit.PERCENT: PERCENT_POINTS, Unit.MONTHS: MONTHS, Unit.RATIO: RATIO}
+EXACT_FORMAT = {Unit.MONEY: GBP, Unit.PERCENT: '0.0000"%"', Unit.MONTHS: '0.0000" months"', Unit.RATIO: "0.0000"}
 DERIVED = ("net_assets", "net_debt")
 
 
@@ -98,8 +99,8 @@ def plan(model: Model) -> None:
     orgs = [o for o in _organisations(model.book) if o in accounts]
     model.standing_orgs = orgs  # type: ignore[attr-defined]
     cols = ModelColumns()
-    cols.plain("entity", "Entity")
-    cols.plain("role", "Role")
+    cols.plain("entity", "Entity", wrap=36)
+    cols.plain("role", "Role", wrap=24)
     cols.plain("acv", "Contract value tested against", GBP)
     cols.plain("share", "Share of the contract", GBP)
     for item in LINE_ITEMS:
@@ -113,7 +114,7 @@ def plan(model: Model) -> None:
         cols, len(orgs) + len(standing.tested))
 
     cols = ModelColumns()
-    cols.plain("entity", "Entity")
+    cols.plain("entity", "Entity", wrap=36)
     cols.plain("test", "Test")
     cols.plain("exact", "Exact value", RATIO)
     cols.derived("value", "Value shown", RATIO, text=True)
@@ -121,6 +122,7 @@ def plan(model: Model) -> None:
     cols.plain("threshold", "Pass mark", RATIO)
     cols.plain("amber", "Amber level", RATIO)
     cols.derived("result", "Result", text=True)
+    cols.plain("why", "Why there is no value", wrap=40)
     n = sum(len(m.standing.metrics) for m in standing.members) + sum(len(t.metrics) for t in standing.tested)
     model.plan(STANDING, "metrics", "Tests per member and for the entity the buyer tests", (
         "Value shown: ratios, percentages and months to 0.01 rounded toward the failing side (down for a minimum, "
@@ -232,11 +234,12 @@ def _metric_row(model: Model, block: Any, r: int, account_row: int, name: str, r
                               if res.amber_threshold is not None else ""}
     if res.value is None or account_row < 0:
         values["exact"] = ""
-        values["value"] = res.reason or res.status.label.lower()
+        values["value"] = "none"
         values["result"] = res.status.label
+        values["why"] = res.reason or res.status.label
         return block.cols.row(block.row(r), values)
     a = {k: accounts.cell(k, account_row, page) for k in accounts.cols.index}
-    values["exact"] = Formula(f'=IFERROR({_exact(res.metric, a)},"n/a")', fmt, estimate=res.value)
+    values["exact"] = Formula(f'=IFERROR({_exact(res.metric, a)},"n/a")', EXACT_FORMAT[res.unit], estimate=res.value)
     exact = c["exact"]
     if res.unit is Unit.MONEY:
         shown = half_even(exact)

@@ -32,7 +32,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..domain.model import LegalForm, Organisation, Structure
-from .xlsx_common import GBP, PERCENT, PERCENT_POINTS
+from .xlsx_common import DECIMAL_2, GBP, PERCENT, PERCENT_POINTS
 from .xlsx_model import Block, Model, ModelColumns, Page, half_even, input_value, largest_remainder
 from .xlsx_model_months import periods_of
 from .xlsx_sheet import INTEGER, Formula
@@ -114,14 +114,14 @@ def plan(model: Model) -> None:
         return
     cols = ModelColumns()
     cols.plain("member_no", "Member no.", INTEGER)
-    cols.plain("member", "Member")
+    cols.plain("member", "Member", wrap=28)
     cols.plain("lead", "Lead")
     cols.plain("charity", "Charity or CIO")
     cols.plain("profit_share", "Profit share", PERCENT_POINTS)
     cols.plain("participation", "Participation share", PERCENT_POINTS)
-    cols.plain("share_raw", "Profit-share weight", PERCENT_POINTS)
-    cols.plain("share_w", "Profit-share weight used", PERCENT_POINTS)
-    cols.plain("borne_w", "Weight of consortium-wide costs", PERCENT_POINTS)
+    cols.plain("share_raw", "Profit-share weight", DECIMAL_2)
+    cols.plain("share_w", "Profit-share weight used", DECIMAL_2)
+    cols.plain("borne_w", "Weight of consortium-wide costs", DECIMAL_2)
     cols.plain("rate", "Tax rate", PERCENT_POINTS)
     model.plan(PROFIT, "members_tax", "Members", (
         "Profit-share weight = profit share, or participation when no member has a profit share; below zero counts "
@@ -133,7 +133,7 @@ def plan(model: Model) -> None:
     if lines:
         cols = ModelColumns()
         cols.plain("no", "Line no.", INTEGER)
-        cols.plain("line", "Service line")
+        cols.plain("line", "Service line", wrap=28)
         for i, m in enumerate(members, start=1):
             cols.plain(f"m{i}", f"{i}. {_name(model, m)}", PERCENT)
         model.plan(PROFIT, "shares", "Members' shares of each service line",
@@ -143,7 +143,7 @@ def plan(model: Model) -> None:
     cols = ModelColumns()
     cols.plain("period", "Period no.", INTEGER)
     cols.plain("member_no", "Member no.", INTEGER)
-    cols.plain("member", "Member")
+    cols.plain("member", "Member", wrap=28)
     for k, title in (("price", "Price"), ("cost", "Cost"), ("fee", "Fee")):
         cols.plain(f"{k}_raw", f"{title} weight", GBP)
         cols.plain(f"{k}_w", f"{title} weight used", GBP)

@@ -73,16 +73,21 @@ MONEY_4 = '"£"#,##0.0000'  # exact per-unit costs
 IRR_FORMAT = '0.0000"%"'  # percentage points to four places: 17.3783 shows as 17.3783%
 HEADING_FONT = Font(bold=True, size=12)
 BOLD_FONT = Font(bold=True)
-MIN_WIDTH, MAX_WIDTH, WRAP_AT = 8, 60, 60
+MIN_WIDTH, MAX_WIDTH = 8, 60
+FORMULA_WIDTH = {GBP: 14, MONEY_4: 12}  # characters a formula's value may take when no figure is expected
 LINE_HEIGHT = 15  # points a line of 11-point text takes
 
-# Printing (A4): the width a page offers, in pixels at 96 dpi, and the width of a column of
-# ``w`` characters of 11-point Calibri (7 pixels a character plus 5 of padding, as Excel sizes them).
+# Printing (A4): the width a page offers, in pixels at 96 dpi, and the width of a column of ``w``
+# characters. Excel draws a character of 11-point Calibri in 7 pixels; LibreOffice without Calibri
+# (DejaVu Sans) in about 9.3, measured: 110 characters of columns fill a landscape page. We size for
+# the wider, so a sheet fitted to the page stays readable in either.
 SIDE_MARGIN = 0.5  # inches
 PAGE_PIXELS = {"portrait": int(96 * (8.27 - 2 * SIDE_MARGIN)), "landscape": int(96 * (11.69 - 2 * SIDE_MARGIN))}
+PIXELS_PER_CHARACTER = 9.3
 MIN_FIT_SCALE = 73  # % of 11-point text that still reads as 8 points
-WIDE_SCALE = 80  # % for a sheet too wide to fit: several pages across, text at 8.8 points
+WIDE_SCALE = 75  # % for a sheet too wide to fit: several pages across, text at 8.25 points
 LONG_TABLE = 30  # data rows: a table longer than this starts on a new page
+REPEAT_FIRST_COLUMN = 40  # characters: a first column this narrow or narrower repeats on every page across
 HEADER_ALIGN = Alignment(wrap_text=True, vertical="top")
 WRAP_ALIGN = Alignment(wrap_text=True)
 TEXT_ALIGN = Alignment(horizontal="left", indent=1)
@@ -104,6 +109,7 @@ class Col:
 
     title: str
     fmt: str | None = None
+    wrap: int = 60  # text longer than this many characters wraps at it
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,8 +155,8 @@ def width_of(value: Any, fmt: str | None) -> int:
 
 
 def column_pixels(width: float) -> int:
-    """Pixels a column ``width`` characters wide takes at 96 dpi in 11-point Calibri (as Excel sizes it)."""
-    return int(width * 7 + 5)
+    """Pixels a column ``width`` characters wide takes at 96 dpi (the wider of Excel and LibreOffice)."""
+    return int(width * PIXELS_PER_CHARACTER + 2)
 
 
 def wrapped_lines(text: str, width: int) -> int:
@@ -256,13 +262,15 @@ class Sheet:
             title_cell.fill = HEADER_FILL
             title_cell.alignment = HEADER_ALIGN
             longest = max((len(w) for w in col.title.split()), default=0)
-            self.header_words[i] = max(self.header_words.get(i, 0), longest, min(len(col.title), 14))
+            # a check column holds OK or DIFFERS: its header may wrap word by word
+            wanted = longest if col.title.startswith("Check:") else max(longest, min(len(col.title), 14))
+            self.header_words[i] = max(self.header_words.get(i, 0), wanted)
             self.wrapped.append((header, i, col.title))
         r = header
         for values in rows:
             r += 1
             for i, (col, value) in enumerate(zip(cols, values, strict=False), start=1):
-                self._put(ws.cell(row=r, column=i), value, col.fmt, i)
+                self._put(ws.cell(row=r, column=i), value, col.fmt, i, col.wrap)
         if not self.frozen:
             ws.freeze_panes = ws.cell(row=header + 1, column=1)
             self.frozen = True
@@ -286,7 +294,7 @@ class Sheet:
 
     # ----------------------------------------------------------------- cells
 
-    def _put(self, cell: Cell, value: Any, fmt: str | None, column: int) -> None:
+    def _put(self, cell: Cell, value: Any, fmt: str | None, column: int, wrap: int = 60) -> None:
         fill = None
         is_input = bold = False
         if isinstance(value, Value):
@@ -298,6 +306,8 @@ class Sheet:
         if isinstance(value, Formula):
             put_formula(cell, value.text, value.fmt or fmt)
             width = width_of(value.estimate, value.fmt or fmt)
+            if value.estimate is None:
+                width = FORMULA_WIDTH.get(value.fmt or fmt or "", 0)
             if isinstance(value.estimate, str):  # a check: OK or DIFFERS
                 cell.alignment = TEXT_ALIGN
         else:
@@ -310,10 +320,10 @@ class Sheet:
                 put_number(cell, value, fmt or NUMBER)
             width = width_of(value, fmt)
             if isinstance(value, str):
-                if len(value) > WRAP_AT:
+                if len(value) > wrap:
                     cell.alignment = WRAP_ALIGN
                     self.wrapped.append((cell.row, column, value))
-                    width = WRAP_AT
+                    width = wrap
                 elif column > 1 and value:
                     cell.alignment = TEXT_ALIGN  # a little space after a number in the column before
         if is_input:
@@ -356,6 +366,7 @@ class Sheet:
         setup.orientation = "portrait" if pixels <= PAGE_PIXELS["portrait"] else "landscape"
         fit.fitToPage = False
         setup.scale = 100
+        ws._print_cols = ws._print_rows = None  # openpyxl's setters ignore None: clear a second call's titles
         if pixels > PAGE_PIXELS["landscape"]:
             if PAGE_PIXELS["landscape"] * 100 >= MIN_FIT_SCALE * pixels:
                 fit.fitToPage = True
@@ -363,9 +374,9 @@ class Sheet:
             else:
                 setup.scale = WIDE_SCALE
                 setup.pageOrder = "overThenDown"
-                ws.print_title_cols = "A:A"
+                if widths.get(1, MIN_WIDTH) <= REPEAT_FIRST_COLUMN:
+                    ws.print_title_cols = "A:A"
         ws.print_area = f"A1:{get_column_letter(last_column)}{max(ws.max_row, 1)}"
-        ws.print_title_rows = None
         breaks = sorted({start - 1 for i, (start, header, last) in enumerate(self.placed) if start > 5 and (
             last - header > LONG_TABLE or (i > 0 and self.placed[i - 1][2] - self.placed[i - 1][1] > LONG_TABLE))})
         ws.row_breaks = RowBreak()
