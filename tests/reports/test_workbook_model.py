@@ -9,9 +9,6 @@ must follow them); and a workbook of the rounding and splitting formulas against
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -29,6 +26,7 @@ from consortium_planner.reports.xlsx_model import largest_remainder, twelfth
 from consortium_planner.services import analyses
 from consortium_planner.services.demo import build_demo_entities, load_demo_source
 from consortium_planner.services.generate import build_large
+from libreoffice import convert, soffice_or_skip
 
 PENNY = Decimal("0.005")
 SOFFICE_TIMEOUT = 600
@@ -49,36 +47,6 @@ def d(value) -> Decimal:
     """A cell's number as the exact decimal it was written as (floats' shortest round-trip text)."""
     assert isinstance(value, (int, float)) and not isinstance(value, bool), value
     return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-
-
-def _soffice_or_skip() -> str:
-    exe = shutil.which("soffice")
-    if exe is None:
-        if os.environ.get("CI"):
-            pytest.fail("LibreOffice (soffice) is needed on CI to recompute the Model sheets' formulas: install "
-                        "libreoffice-calc-nogui")
-        pytest.skip("LibreOffice (soffice) is not installed: the Model sheets' formulas cannot be recomputed here")
-    return exe
-
-
-def recalculating_profile(folder: Path) -> str:
-    """A private LibreOffice user profile that recalculates every formula when a workbook is loaded.
-
-    By default LibreOffice trusts cached values in .xlsx files ("Recalculation on file load: Excel
-    2007 and newer" = "Never recalculate"); openpyxl writes none, so they would be computed anyway,
-    but ``OOXMLRecalcMode`` = 0 ("Always recalculate") makes the test independent of that. A private
-    profile (``-env:UserInstallation``) also keeps parallel runs from clashing.
-    """
-    user = folder / "user"
-    user.mkdir(parents=True, exist_ok=True)
-    (user / "registrymodifications.xcu").write_text(
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" '
-        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
-        '<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" '
-        'oor:op="fuse"><value>0</value></prop></item>\n'
-        '</oor:items>\n', encoding="utf-8")
-    return folder.resolve().as_uri()
 
 
 def _formula_book(path: Path) -> None:
@@ -129,7 +97,7 @@ def _changed_inputs(source: Path, target: Path) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def recomputed(tmp_path_factory):
     """Every workbook above written by the program and recomputed by LibreOffice: name → (written, computed)."""
-    exe = _soffice_or_skip()
+    soffice_or_skip()
     work = tmp_path_factory.mktemp("lo")
     written: dict[str, tuple[Path, Workspace, int]] = {}
     demo = Workspace(build_demo_entities(load_demo_source()))
@@ -149,10 +117,8 @@ def recomputed(tmp_path_factory):
     _formula_book(work / "formulas.xlsx")
     out = work / "out"
     files = [p for p, _, _ in written.values()] + [changed, work / "formulas.xlsx"]
-    cmd = [exe, f"-env:UserInstallation={recalculating_profile(work / 'profile')}", "--headless", "--norestore",
-           "--calc", "--convert-to", "xlsx", "--outdir", str(out), *map(str, files)]
     start = time.perf_counter()
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=SOFFICE_TIMEOUT, check=False)
+    done = convert(files, "xlsx", out, work, SOFFICE_TIMEOUT)
     seconds = time.perf_counter() - start
     missing = [f.name for f in files if not (out / f.name).exists()]
     if missing:

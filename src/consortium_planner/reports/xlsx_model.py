@@ -155,7 +155,7 @@ class ModelColumns:
         self.text_checks: set[str] = set()
         self.tolerances: dict[str, str] = {}
 
-    def plain(self, key: str, title: str, fmt: str | None = None, *, wrap: int = 60) -> None:
+    def plain(self, key: str, title: str, fmt: str | None = None, *, wrap: int = 40) -> None:
         """A column (``wrap``: text longer than this many characters wraps)."""
         self.cols.append(Col(title, fmt, wrap))
         self.index[key] = len(self.cols)

@@ -74,6 +74,7 @@ IRR_FORMAT = '0.0000"%"'  # percentage points to four places: 17.3783 shows as 1
 HEADING_FONT = Font(bold=True, size=12)
 BOLD_FONT = Font(bold=True)
 MIN_WIDTH, MAX_WIDTH = 8, 60
+TEXT_WRAP = 40  # characters: longer text wraps (a column of it still prints beside others)
 FORMULA_WIDTH = {GBP: 14, MONEY_4: 12}  # characters a formula's value may take when no figure is expected
 LINE_HEIGHT = 15  # points a line of 11-point text takes
 
@@ -87,7 +88,7 @@ PIXELS_PER_CHARACTER = 9.3
 MIN_FIT_SCALE = 73  # % of 11-point text that still reads as 8 points
 WIDE_SCALE = 75  # % for a sheet too wide to fit: several pages across, text at 8.25 points
 LONG_TABLE = 30  # data rows: a table longer than this starts on a new page
-REPEAT_FIRST_COLUMN = 40  # characters: a first column this narrow or narrower repeats on every page across
+REPEAT_FIRST_COLUMN = TEXT_WRAP + 2  # characters: a first column this narrow or narrower repeats on every page across
 HEADER_ALIGN = Alignment(wrap_text=True, vertical="top")
 WRAP_ALIGN = Alignment(wrap_text=True)
 TEXT_ALIGN = Alignment(horizontal="left", indent=1)
@@ -109,7 +110,7 @@ class Col:
 
     title: str
     fmt: str | None = None
-    wrap: int = 60  # text longer than this many characters wraps at it
+    wrap: int = 40  # text longer than this many characters wraps at it (narrow enough to print)
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,7 +295,7 @@ class Sheet:
 
     # ----------------------------------------------------------------- cells
 
-    def _put(self, cell: Cell, value: Any, fmt: str | None, column: int, wrap: int = 60) -> None:
+    def _put(self, cell: Cell, value: Any, fmt: str | None, column: int, wrap: int = TEXT_WRAP) -> None:
         fill = None
         is_input = bold = False
         if isinstance(value, Value):
