@@ -3,12 +3,17 @@
 One LibreOffice run (headless, a private profile that recalculates every formula on load) converts:
 every option of the demo; the large synthetic workspace's biggest option (most members) and its
 biggest limited liability partnership (the only structure whose tax splits profit by share, absent
-from the demo); a copy of the demo's special purpose vehicle with two inputs changed (the formulas
-must follow them); and a workbook of the rounding and splitting formulas against ``money``.
+from the demo); two variants of demo options that reach the rarer rules (a loan without a term, one
+whose capital holiday outlives the projection, one at 0%, one drawn late, two overdrafts drawn in
+turn, assets without a useful life, outliving the contract or bought after it; no mobilisation
+period, no ramp-up, 45-day terms, no bond); a copy of the demo's special purpose vehicle with two
+inputs changed (the formulas must follow them); and a workbook of the rounding and splitting
+formulas against ``money``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -17,7 +22,15 @@ import openpyxl
 import pytest
 from openpyxl.utils import range_boundaries
 
-from consortium_planner.domain.model import ConsortiumOption, Structure
+from consortium_planner.domain.model import (
+    CapitalItem,
+    CapitalKind,
+    ConsortiumOption,
+    FundingKind,
+    FundingSource,
+    Structure,
+    Tender,
+)
 from consortium_planner.domain.money import allocate, quantize
 from consortium_planner.domain.workspace import Workspace
 from consortium_planner.reports.case import option_by_name
@@ -31,6 +44,7 @@ from libreoffice import convert, soffice_or_skip
 PENNY = Decimal("0.005")
 SOFFICE_TIMEOUT = 600
 SPV = "Special purpose vehicle"
+LEAD = "Lead provider with subcontractors"
 
 # Values for the half-even rounding formula: exact half pennies both ways, negatives, and the
 # classic binary trap 2.675 (a float just below ...75).
@@ -77,6 +91,31 @@ def _formula_book(path: Path) -> None:
     wb.save(path)
 
 
+def _funding_and_assets(ws: Workspace, option_id: int) -> None:
+    """Loans and overdrafts, capital items that reach every rule of the schedules and depreciation."""
+    i = max(s.id or 0 for s in ws.all(FundingSource)) + 1
+    loan = FundingKind.LOAN
+    for k, (name, kind, amount, rate, term, holiday, month, fee) in enumerate((
+            ("No term", loan, "100000", "6", 0, 0, 3, "0"), ("Long holiday", loan, "50000.55", "5.5", 120, 100, 1, "2.5"),
+            ("At 0%", loan, "30000", "0", 24, 0, 5, "0"), ("Late loan", loan, "20000", "7", 36, 6, 60, "0"),
+            ("Small overdraft", FundingKind.OVERDRAFT, "40000", "9", 0, 0, 0, "1"))):
+        ws.put(FundingSource(id=i + k, option_id=option_id, name=name, kind=kind, amount=Decimal(amount),
+                             interest_rate_pct=Decimal(rate), term_months=term, capital_holiday_months=holiday,
+                             drawdown_month=month, arrangement_fee_pct=Decimal(fee)))
+    i = max(c.id or 0 for c in ws.all(CapitalItem)) + 1
+    for k, (name, amount, month, life) in enumerate((("No life", "1234.57", 4, 0), ("Outlives", "99999.99", 10, 240),
+                                                     ("After the service", "500", 66, 12))):
+        ws.put(CapitalItem(id=i + k, option_id=option_id, name=name, kind=CapitalKind.CAPEX, amount=Decimal(amount),
+                           month=month, useful_life_months=life))
+
+
+def _no_mobilisation(ws: Workspace, option_id: int) -> None:
+    option = ws.get(ConsortiumOption, option_id)
+    tender = ws.get(Tender, option.tender_id)
+    ws.put(dataclasses.replace(tender, mobilisation_months=0, payment_terms_days=45, bond_pct=Decimal(0)))
+    ws.put(dataclasses.replace(option, ramp_up_months=0, non_pay_payment_days=0))
+
+
 def _changed_inputs(source: Path, target: Path) -> dict[str, int]:
     """A copy of a workbook with the buyer's payment terms put up by 30 days and the tax rate at 0%."""
     wb = openpyxl.load_workbook(source)
@@ -112,6 +151,11 @@ def recomputed(tmp_path_factory):
         name = f"large-{option.id}"
         written[name] = (write_option_workbook(large, option.id, work / f"{name}.xlsx"), large, option.id)
     spv = option_by_name(demo, SPV)
+    for name, change, option in (("edge-funding", _funding_and_assets, spv),
+                                 ("edge-timing", _no_mobilisation, option_by_name(demo, LEAD))):
+        edge = demo.copy()
+        change(edge, option.id)
+        written[name] = (write_option_workbook(edge, option.id, work / f"{name}.xlsx"), edge, option.id)
     changed = work / "changed.xlsx"
     rows = _changed_inputs(written[f"demo-{spv.id}"][0], changed)
     _formula_book(work / "formulas.xlsx")
@@ -169,7 +213,7 @@ def _pairs(model, computed):
                        program, computed.cell(row=r, column=c + 1).value)
 
 
-@pytest.mark.parametrize("which", ["demo", "large"])
+@pytest.mark.parametrize("which", ["demo", "large", "edge"])
 def test_model_formulas_recompute_to_the_program_figures(recomputed, which):
     books = {k: v for k, v in recomputed["workbooks"].items() if k.startswith(which)}
     assert len(books) == (3 if which == "demo" else 2)
