@@ -6,19 +6,22 @@ The figures come from ``services.analyses.analyse_option`` (the one place analys
 workbook shows what the screens, ``summary --json`` and the investment case show, to the penny.
 
 Sheets (each: a title row, then tables with a styled header; the first table's header is frozen;
-every table is an Excel table, so each has its own filter buttons; money in £, dates DD/MM/YYYY):
+every table is an Excel table, so each has its own filter buttons; money in £, percentages as
+percentages, dates DD/MM/YYYY; set up to print legibly on A4):
 
 - **Inputs**, **Coverage**, **Standing**, **Cost build-up**, **Prices by year**, **Projection**,
   **Funding**, **Returns**: the inputs and the analyses' results as values (``xlsx_values``); where
   they show what the investment case shows (the coverage heat map, findings, members' earnings, the
-  use of funds) they write the case's own document tables (``xlsx_document``).
-- **Model**: the auditable sheet of live formulas over shaded inputs, each checked against the
-  program's figure (``xlsx_model``).
+  use of funds) they write the case's own document tables (``xlsx_document``). The Inputs sheet
+  ends with the accounts the standing is computed from (``xlsx_model_standing.write_accounts``).
+- **Model** and nine more **Model …** sheets: the auditable workbook of live formulas over shaded
+  inputs, from prices to receipts, payroll, tax, loans, the bank account, debt service cover and
+  the standing ratios, each checked against the program's figure (``xlsx_model`` and its sections).
 
-The cells and sheets (``Value``, ``Formula``, ``Sheet``) are in ``xlsx_sheet``.
+The cells and sheets (``Value``, ``Formula``, ``Sheet``, print set-up) are in ``xlsx_sheet``.
 
 Safety: every piece of user text goes through ``xlsx_common.put_text``/``put`` (text beginning with
-``= + - @``, a tab or a carriage return stays text); formulas are only the ones ``xlsx_model`` builds.
+``= + - @``, a tab or a carriage return stays text); formulas are only the ones the ``xlsx_model`` modules build.
 The file is written atomically: a temporary file in the destination folder, then ``os.replace``;
 a failed or cancelled export leaves nothing behind. ``cancelled()`` is checked between sheets and
 raises ``domain.tasks.Cancelled``.

@@ -32,10 +32,13 @@ twelve months, an asset over its life) and the largest-remainder split of an amo
 to weights (``largest_remainder``: members' work, cost, fees and shares of profit).
 
 What stays a value, and why: the inputs (shaded); the timeline's structure (which months exist and
-which period each belongs to: rows cannot appear or vanish with a formula); the per-unit cost
-build-up (rates × hours × on-costs, exact to 28 digits), the shared back office and contingency
-split across service lines (the build-up's own largest-remainder split in pence over volumes);
-the tax lag and bond premium the program assumes (shown as inputs).
+which period each belongs to, the term, each loan's months: rows cannot appear or vanish with a
+formula); each member line's cost by category (rates × hours × on-costs per role, exact to 28
+digits, on the Cost build-up sheet) and the blended per-unit costs of a service line; the shared
+back office and contingency split across service lines (the build-up's own largest-remainder split
+in pence); the tax lag and bond premium the program assumes (shown as inputs). A vehicle's profit
+after tax shared among its members stays on the Projection sheet (a distribution the cash flow does
+not use).
 
 How the sheets are built: every table is a ``Block`` planned first (its page, columns and number of
 rows), so any table's formulas can refer to any other's cells, wherever they are; then each
@@ -54,6 +57,7 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from ..domain import projection as _projection
+from ..domain.model import Member
 from .xlsx_common import DECIMAL_2, GBP, NUMBER, PERCENT_POINTS
 from .xlsx_sheet import INTEGER, RATIO, Book, Col, Formula, Sheet, Value
 
@@ -278,6 +282,12 @@ class Model:
         self.blocks: dict[str, Block] = {}
         self.at: dict[str, str] = {}  # named values (assumptions, timeline): key → fully qualified absolute cell
         self._named: list[tuple[str, Block, int]] = []
+        # what the sections find out while planning and share
+        self.n_years = 0  # contract years projected (the term)
+        self.members: list[Member] = workspace_members(book)
+        self.single_taxpayer = True  # a vehicle, or no members: one taxpayer
+        self.standing_orgs: list[int] = []  # organisations with a row of accounts on the Inputs sheet
+        self.assumptions: list[tuple[str, str, Value, str]] = []
 
     def name(self, key: str, block: Block, i: int) -> None:
         """Call the ``value`` cell of ``block``'s row ``i`` ``key`` in ``at`` (resolved once rows are known)."""
@@ -322,6 +332,11 @@ class Model:
                 for letter in block.cols.check_letters():
                     out.append((page, f"{page.prefix}${letter}${block.first}:${letter}${block.last}"))
         return out
+
+
+def workspace_members(book: Book) -> list[Member]:
+    """The option's members in the program's order (by id)."""
+    return book.workspace.members(book.option.id)
 
 
 # =========================================================================== the Model sheet itself
@@ -375,14 +390,14 @@ def _assumptions(model: Model) -> Block:
     cols.plain("value", "Value")
     cols.plain("source", "Source")
     block = model.plan("Model", "assumptions", "Assumptions", (), cols, len(items) + 1)
-    block.items = items  # type: ignore[attr-defined]
+    model.assumptions = items
     for i, (key, *_rest) in enumerate(items):
         model.name(key, block, i)
     return block
 
 
 def _write_assumptions(model: Model, block: Block) -> None:
-    rows: list[list[Any]] = [[label, value, source] for _key, label, value, source in block.items]  # type: ignore[attr-defined]
+    rows: list[list[Any]] = [[label, value, source] for _key, label, value, source in model.assumptions]
     ranges = model.check_ranges()
     count = "+".join(f'COUNTIF({r},"{CHECK_DIFFERS}")' for _, r in ranges) or "0"
     rows.append(["Checks that differ (should be 0)", Formula(f"={count}", NUMBER, 0), "Formula: every Model sheet"])

@@ -412,6 +412,7 @@ def _write_bank(model: Model) -> None:
             values["tax_paid"] = Formula("=0")
         od_interest, drawn, repaid = [], [], []
         for j in range(1, n_od + 1):
+            assert overdrafts_b is not None
             od = {k: overdrafts_b.cell(k, j - 1, page, absolute=True) for k in overdrafts_b.cols.index}
             before = "0" if prev is None else prev[f"od{j}_balance"]
             values[f"od{j}_interest"] = Formula("=" + half_even(f"{before}*{od['monthly_rate']}"))

@@ -30,7 +30,7 @@ from typing import Any
 from ..domain.model import CapitalItem, CapitalKind
 from .xlsx_common import GBP, NUMBER, PERCENT_POINTS
 from .xlsx_model import Block, Model, ModelColumns, Page, half_even, input_value, twelfth
-from .xlsx_sheet import INTEGER, Formula
+from .xlsx_sheet import INTEGER, Formula, Value
 
 __all__ = ["SECTION", "periods_of"]
 
@@ -63,7 +63,7 @@ def plan(model: Model) -> None:
         return
     projection = model.projection
     n_years = sum(1 for y in projection.years if y.period >= 1 and y.label.startswith("Year"))
-    model.n_years = n_years  # type: ignore[attr-defined]
+    model.n_years = n_years
     cols = ModelColumns()
     cols.plain("what", "Timeline, lags and amounts")
     cols.derived("value", "Value", NUMBER)
@@ -195,8 +195,7 @@ def _write_timeline(model: Model) -> None:
         ("Non-pay paid after (months) = ⌈days ÷ 30⌉", f"=ROUNDUP(MAX(0,{at['non_pay_days']})/30,0)",
          projection.non_pay_lag_months, NUMBER),
         ("Tax paid after the period (months)", f"=MAX(0,{at['tax_lag']})", projection.tax_lag_months, NUMBER),
-        ("Contract years projected (the term: the months below are laid out for it)", model.n_years,  # type: ignore[attr-defined]
-         None, NUMBER),
+        ("Contract years projected (the term: the months below are laid out for it)", model.n_years, None, NUMBER),
         ("Last month of service = mobilisation + 12 × contract years − 1",
          f"={at['mob']}+12*{at['n_years']}-1", last_service, NUMBER),
         ("Last month projected: the last payment (income, non-pay, tax) or item or drawdown", last,
@@ -213,8 +212,8 @@ def _write_timeline(model: Model) -> None:
     for i, (label, formula, program, fmt) in enumerate(rows_):
         if isinstance(formula, str):
             value: Any = Formula(formula, fmt, estimate=program if program is not None else 0)
-        else:
-            value = Formula(f"={formula}", fmt, estimate=formula)
+        else:  # the term: a value (the months are laid out for it)
+            value = Value(formula, fmt)
         programs = {} if program is None else {"value": program}
         rows.append(block.cols.row(block.row(i), {"what": label, "value": value}, programs))
     model.write(block, rows)

@@ -268,17 +268,17 @@ def _write_costs(model: Model) -> None:
         for m in sl.members:
             c = {k: members_b.cell(k, i, page) for k in members_b.cols.index}
             cats = member_categories(m)
-            lo, hi = members_b.cols.letter(MEMBER_COST_CATEGORIES[0][0]), \
+            first_cat, last_cat = members_b.cols.letter(MEMBER_COST_CATEGORIES[0][0]), \
                 members_b.cols.letter(MEMBER_COST_CATEGORIES[-1][0])
             r = members_b.row(i)
-            totals = members_b.column("total", page, start, start + n - 1)
+            line_costs = members_b.column("total", page, start, start + n - 1)
             volumes = members_b.column("volume", page, start, start + n - 1)
-            share = (f'=IF(SUMIF({totals},">0")>0,MAX({c["total"]},0)/SUMIF({totals},">0"),'
+            share = (f'=IF(SUMIF({line_costs},">0")>0,MAX({c["total"]},0)/SUMIF({line_costs},">0"),'
                      f'IF(SUM({volumes})>0,{c["volume"]}/SUM({volumes}),0))')
             values: dict[str, Any] = {"no": li + 1, "line": sl.service_line, "member_no": numbers.get(m.member_id, 0),
                                       "member": m.organisation_name, "volume": input_value(m.volume, VOLUME)}
             values.update({k: input_value(cats[k]) for k, _ in MEMBER_COST_CATEGORIES})
-            values["total"] = Formula(f"=SUM({lo}{r}:{hi}{r})", estimate=m.annual_cost)
+            values["total"] = Formula(f"=SUM({first_cat}{r}:{last_cat}{r})", estimate=m.annual_cost)
             values["line_share"] = Formula(share, estimate=1)
             rows.append(members_b.cols.row(r, values, {"total": m.annual_cost}))
             i += 1

@@ -64,7 +64,7 @@ def _organisations(book: Book) -> list[int]:
 def write_accounts(book: Book) -> None:
     """Add the accounts the standing is computed from to the Inputs sheet (see the module's docstring)."""
     sheet = book.sheets.get("Inputs")
-    book.accounts = {}  # type: ignore[attr-defined]
+    book.accounts.clear()
     orgs = _organisations(book)
     if sheet is None or not orgs:
         return
@@ -85,19 +85,19 @@ def write_accounts(book: Book) -> None:
     sheet.note("The Model standing sheet computes each member's and the tested entity's ratios from these figures.")
     sheet.row += 1
     for i, org_id in enumerate(orgs):
-        book.accounts[org_id] = {item: f"'Inputs'!${get_column_letter(2 + j)}${first + i}"  # type: ignore[attr-defined]
+        book.accounts[org_id] = {item: f"'Inputs'!${get_column_letter(2 + j)}${first + i}"
                                  for j, item in enumerate(LINE_ITEMS, start=1)}
     sheet.finish()
 
 
 def plan(model: Model) -> None:
     standing = model.standing
-    accounts = getattr(model.book, "accounts", {})
+    accounts = model.book.accounts
     if standing is None:
         model.page(STANDING).errors.append(("Financial standing", model.standing_err or "not computed"))
         return
     orgs = [o for o in _organisations(model.book) if o in accounts]
-    model.standing_orgs = orgs  # type: ignore[attr-defined]
+    model.standing_orgs = orgs
     cols = ModelColumns()
     cols.plain("entity", "Entity", wrap=36)
     cols.plain("role", "Role", wrap=24)
@@ -135,8 +135,8 @@ def write(model: Model) -> None:
         return
     standing = model.standing
     block, page = model.blocks["accounts"], model.blocks["accounts"].page
-    accounts = model.book.accounts  # type: ignore[attr-defined]
-    orgs: list[int] = model.standing_orgs  # type: ignore[attr-defined]
+    accounts = model.book.accounts
+    orgs: list[int] = model.standing_orgs
     row_of: dict[int, int] = {}
     rows = []
     member_by_org = {m.organisation_id: m for m in standing.members}

@@ -53,10 +53,9 @@ def plan(model: Model) -> None:
     projection = model.projection
     periods = periods_of(model)
     n = len(periods)
-    members = model.workspace.members(model.option.id)
+    members = model.members
     structure = model.option.structure
-    model.members = members  # type: ignore[attr-defined]
-    model.single_taxpayer = structure in VEHICLES or not members  # type: ignore[attr-defined]
+    model.single_taxpayer = structure in VEHICLES or not members
 
     cols = ModelColumns()
     cols.plain("period", "Period")
@@ -94,7 +93,7 @@ def plan(model: Model) -> None:
         "insurance + mobilisation + depreciation (with financing: + interest + arrangement fees − grants). Tax is "
         "paid the tax lag after the period's last month, at the latest in the last month projected.",), cols, n)
 
-    if model.single_taxpayer:  # type: ignore[attr-defined]
+    if model.single_taxpayer:
         cols = ModelColumns()
         cols.plain("period", "Period")
         cols.plain("operating_profit", "Operating profit (EBIT)", GBP)
@@ -149,7 +148,7 @@ def plan(model: Model) -> None:
         cols.plain(f"{k}_w", f"{title} weight used", GBP)
     cols.derived("work", "Work")
     cols.derived("delivery_cost", "Delivery cost")
-    if not model.single_taxpayer:  # type: ignore[attr-defined]
+    if not model.single_taxpayer:
         cols.plain("fee_paid", "Share of the fee", GBP)
         cols.plain("fee_received", "Fee received", GBP)
         cols.plain("trading", "Trading profit", GBP)
@@ -168,7 +167,7 @@ def plan(model: Model) -> None:
     notes = ["Weights: Σ over service lines of the member's share × the line's price (cost, fee) in the period's "
              "contract year (Model prices); below zero counts as zero, all zero splits equally. Work, cost and "
              "shares are the period's amounts split by largest remainder in pence."]
-    if not model.single_taxpayer:  # type: ignore[attr-defined]
+    if not model.single_taxpayer:
         notes.append(f"Taxable profit = {rule}; tax = rate × (profit − losses brought forward used), rounded.")
     model.plan(PROFIT, "members_periods", "Members by period: work, cost, profit and tax", notes, cols,
                n * len(members))
@@ -211,9 +210,9 @@ def _write_pnl(model: Model) -> None:
     accruals, page = model.blocks["accruals"], trading.page
     bank = model.get("bank")
     periods = periods_of(model)
-    single = model.single_taxpayer  # type: ignore[attr-defined]
+    single = model.single_taxpayer
     entity, members_periods = model.get("entity_tax"), model.get("members_periods")
-    n_members = len(model.members)  # type: ignore[attr-defined]
+    n_members = len(model.members)
     years = {y.period: y for y in model.projection.years}
     rows, rows2 = [], []
     for i, (p, label, t0, t1) in enumerate(periods):
@@ -255,7 +254,7 @@ def _write_period_tax(model: Model) -> None:
     page = block.page
     years_b = model.get("years")
     entity, members_periods = model.get("entity_tax"), model.get("members_periods")
-    n_members = len(model.members)  # type: ignore[attr-defined]
+    n_members = len(model.members)
     rows = []
     for i, (_p, label, _t0, _t1) in enumerate(periods_of(model)):
         c = {k: block.cell(k, i, page) for k in block.cols.index}
@@ -312,7 +311,7 @@ def _write_entity_tax(model: Model) -> None:
 def _write_members(model: Model) -> None:
     block, at = model.blocks["members_tax"], model.at
     page = block.page
-    members = model.members  # type: ignore[attr-defined]
+    members = model.members
     option = model.option
     lead_bears = option.structure in LEAD_BEARS and any(m.organisation_id == option.lead_organisation_id
                                                         for m in members)
@@ -341,7 +340,7 @@ def _write_shares(model: Model) -> None:
     rows = []
     for li, sl in enumerate(lines):
         values: dict[str, Any] = {"no": li + 1, "line": sl.service_line}
-        for i in range(1, len(model.members) + 1):  # type: ignore[attr-defined]
+        for i in range(1, len(model.members) + 1):
             values[f"m{i}"] = Formula(f"=SUMIFS({members_b.column('line_share', page)},{members_b.column('no', page)},"
                                       f"{block.cell('no', li, page)},{members_b.column('member_no', page)},{i})",
                                       estimate=1)
@@ -355,10 +354,10 @@ def _write_members_periods(model: Model) -> None:
     members_b: Block = model.blocks["members_tax"]
     trading, profit, period_tax = model.blocks["pnl_trading"], model.blocks["pnl_profit"], model.blocks["period_tax"]
     shares, prices_b = model.get("shares"), model.get("prices")
-    members = model.members  # type: ignore[attr-defined]
+    members = model.members
     n_members, n_lines = len(members), len(model.prices.buildup.service_lines) if model.prices else 0
-    n_years = model.n_years  # type: ignore[attr-defined]
-    single = model.single_taxpayer  # type: ignore[attr-defined]
+    n_years = model.n_years
+    single = model.single_taxpayer
     llp = model.option.structure is Structure.LLP
     has_lead = any(m.organisation_id == model.option.lead_organisation_id for m in members)
     program = {(y.period, mp.member_id): y for mp in model.projection.members for y in mp.years}

@@ -400,6 +400,7 @@ class Book:
         self.wb = Workbook()
         self.wb.remove(self.wb.active)
         self.sheets: dict[str, Sheet] = {}
+        self.accounts: dict[int, dict[str, str]] = {}  # organisation → line item → its cell on the Inputs sheet
         tender = self.tender
         self.subtitle = (f"Consortium option: {option.name}"
                          + (f"; tender: {tender.name}" if tender else "")
