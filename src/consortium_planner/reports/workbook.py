@@ -6,19 +6,22 @@ The figures come from ``services.analyses.analyse_option`` (the one place analys
 workbook shows what the screens, ``summary --json`` and the investment case show, to the penny.
 
 Sheets (each: a title row, then tables with a styled header; the first table's header is frozen;
-every table is an Excel table, so each has its own filter buttons; money in £, dates DD/MM/YYYY):
+every table is an Excel table, so each has its own filter buttons; money in £, percentages as
+percentages, dates DD/MM/YYYY; set up to print legibly on A4):
 
 - **Inputs**, **Coverage**, **Standing**, **Cost build-up**, **Prices by year**, **Projection**,
   **Funding**, **Returns**: the inputs and the analyses' results as values (``xlsx_values``); where
   they show what the investment case shows (the coverage heat map, findings, members' earnings, the
-  use of funds) they write the case's own document tables (``xlsx_document``).
-- **Model**: the auditable sheet of live formulas over shaded inputs, each checked against the
-  program's figure (``xlsx_model``).
+  use of funds) they write the case's own document tables (``xlsx_document``). The Inputs sheet
+  ends with the accounts the standing is computed from (``xlsx_model_standing.write_accounts``).
+- **Model** and nine more **Model …** sheets: the auditable workbook of live formulas over shaded
+  inputs, from prices to receipts, payroll, tax, loans, the bank account, debt service cover and
+  the standing ratios, each checked against the program's figure (``xlsx_model`` and its sections).
 
-The cells and sheets (``Value``, ``Formula``, ``Sheet``) are in ``xlsx_sheet``.
+The cells and sheets (``Value``, ``Formula``, ``Sheet``, print set-up) are in ``xlsx_sheet``.
 
 Safety: every piece of user text goes through ``xlsx_common.put_text``/``put`` (text beginning with
-``= + - @``, a tab or a carriage return stays text); formulas are only the ones ``xlsx_model`` builds.
+``= + - @``, a tab or a carriage return stays text); formulas are only the ones the ``xlsx_model`` modules build.
 The file is written atomically: a temporary file in the destination folder, then ``os.replace``;
 a failed or cancelled export leaves nothing behind. ``cancelled()`` is checked between sheets and
 raises ``domain.tasks.Cancelled``.
@@ -35,13 +38,14 @@ from ..domain.tasks import NEVER, Cancelled, Progress, no_progress
 from ..domain.workspace import Workspace
 from ..services import analyses
 from .xlsx_common import save_atomically
-from .xlsx_model import half_even, write_model_sheet
+from .xlsx_model import MODEL_SHEETS, half_even, write_model_sheets
+from .xlsx_model_standing import write_accounts
 from .xlsx_sheet import Book
 from .xlsx_values import VALUE_SHEETS
 
 __all__ = ["SHEETS", "half_even", "save_atomically", "write_option_workbook"]
 
-SHEETS = tuple(name for name, _ in VALUE_SHEETS) + ("Model",)
+SHEETS = tuple(name for name, _ in VALUE_SHEETS) + tuple(name for name, _ in MODEL_SHEETS)
 
 
 def write_option_workbook(ws: Workspace, option_id: int, path: str | Path, *, results: Mapping[str, Any] | None = None,
@@ -65,7 +69,8 @@ def write_option_workbook(ws: Workspace, option_id: int, path: str | Path, *, re
         progress(0.0, "Running the analyses")
         results = analyses.analyse_option(ws, option_id)
     book = Book(ws, option, results)
-    steps: tuple[tuple[str, Callable[[Book], None]], ...] = (*VALUE_SHEETS, ("Model", write_model_sheet))
+    steps: tuple[tuple[str, Callable[[Book], None]], ...] = (*VALUE_SHEETS, ("the accounts", write_accounts),
+                                                            ("the Model sheets", write_model_sheets))
     for i, (name, step) in enumerate(steps):
         check()
         progress(0.1 + 0.7 * i / len(steps), f"Writing {name}")

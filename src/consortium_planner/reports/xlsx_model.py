@@ -1,38 +1,90 @@
-"""The option workbook's Model sheet: the figures as live formulas over their inputs.
+"""The option workbook's Model sheets: the program's figures as live formulas over their inputs.
 
-Derived figures are live formulas over the input cells (shaded) on the same sheet, each followed by
-the figure the program computed ("Program: ...") and a check (``=IF(ABS(formula − program)<0.005,
-"OK","DIFFERS")``); a count of checks that differ sits at the top. The program rounds half to even
-(banker's rounding) to the penny, and so do the formulas (``half_even``):
+An accountant can audit the option end to end: every derived figure is a live formula over input
+cells (shaded), beside the figure the program computed ("Program: ...") and a check
+(``=IF(ABS(formula − program)<0.005,"OK","DIFFERS")``). The Model sheet counts the checks that
+differ on every Model sheet (it should say 0). The sheets, in the order the figures flow:
+
+* **Model**: the assumptions (inputs), the timeline and payment lags, the checks by sheet.
+* **Model prices**: service lines of year one, prices and costs by contract year and service line,
+  and the payroll and fixed costs inside each year's cost (``xlsx_model_prices``).
+* **Model costs**: the cost build-up of year one by member line and category (``xlsx_model_prices``).
+* **Model months**: each contract year's amounts split into months (twelfths to the penny, the
+  remainder to the first months), volumes ramped up, capital items and depreciation
+  (``xlsx_model_months``).
+* **Model cash**: receipts after the payment lag, payments on their own timing, tax on the
+  operating profit, cash before funding, payback (``xlsx_model_months``).
+* **Model profit**: the P&L by period, members' shares of each service line, each member's work,
+  cost, taxable profit and tax with losses carried forward (``xlsx_model_tax``).
+* **Model loans**, **Model bank**: funding sources, each loan's schedule (a block per loan, written
+  by its repayment profile), overdrafts and the bank account month by month
+  (``xlsx_model_funding``).
+* **Model funding**: the funding requirement and sources, returns (NPV, IRR, payback,
+  break-even) and debt service cover by period (``xlsx_model_funding``).
+* **Model standing**: each member's and the tested entity's ratios from the accounts' line items
+  on the Inputs sheet (``xlsx_model_standing``).
+
+Rounding as the program does: half to even to the penny (``half_even``):
 ``IF(ROUND(x*100,6)-INT(ROUND(x*100,6))=0.5, 2*ROUND(x*50,0), ROUND(x*100,0))/100`` is ROUND(x,2)
 except that an exact half penny goes to the even penny (spreadsheet ROUND would round it up).
-Figures the domain builds by largest-remainder allocation (shared costs and contingency split
-across service lines, monthly splits), the tax rules and the loan and overdraft logic are inputs
-here, not formulas; payback, DSCR and IRR stay as values on their own sheets.
+Splits the program makes by ``money.allocate`` are formulas too: equal parts (``twelfth``: a year in
+twelve months, an asset over its life) and the largest-remainder split of an amount in proportion
+to weights (``largest_remainder``: members' work, cost, fees and shares of profit).
 
-``tests/reports/test_workbook.py`` recomputes the sheet in LibreOffice and compares every formula
-with the program's figure to the penny: change a formula only with that test passing.
+What stays a value, and why: the inputs (shaded); the timeline's structure (which months exist and
+which period each belongs to, the term, each loan's months: rows cannot appear or vanish with a
+formula); each member line's cost by category (rates × hours × on-costs per role, exact to 28
+digits, on the Cost build-up sheet) and the blended per-unit costs of a service line; the shared
+back office and contingency split across service lines (the build-up's own largest-remainder split
+in pence); the tax lag and bond premium the program assumes (shown as inputs). A vehicle's profit
+after tax shared among its members stays on the Projection sheet (a distribution the cash flow does
+not use).
+
+How the sheets are built: every table is a ``Block`` planned first (its page, columns and number of
+rows), so any table's formulas can refer to any other's cells, wherever they are; then each
+section writes its rows. ``tests/reports/test_workbook.py`` recomputes the workbook in LibreOffice
+and compares every formula with the program's figure to the penny: change a formula only with
+that test passing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from ..domain import costing as _costing
-from ..domain import pricing as _pricing
 from ..domain import projection as _projection
-from .xlsx_common import DECIMAL_2, GBP, NUMBER, PERCENT, PERCENT_POINTS, put_formula
-from .xlsx_sheet import INTEGER, IRR_FORMAT, VOLUME, Book, Col, Formula, Sheet, Value
-from .xlsx_values import COST_CATEGORIES, MEMBER_COST_CATEGORIES, member_categories
+from ..domain.model import Member
+from .xlsx_common import DECIMAL_2, GBP, NUMBER, PERCENT_POINTS
+from .xlsx_sheet import INTEGER, RATIO, Book, Col, Formula, Sheet, Value
 
-__all__ = ["half_even", "write_model_sheet"]
+__all__ = ["MODEL_SHEETS", "Block", "Model", "ModelColumns", "check", "half_even", "input_value",
+           "largest_remainder", "twelfth", "write_model_sheets"]
 
 CHECK_OK = "OK"
+CHECK_DIFFERS = "DIFFERS"
 TOLERANCE = "0.005"
+
+#: The Model sheets in workbook order: (name, title).
+MODEL_SHEETS: tuple[tuple[str, str], ...] = (
+    ("Model", "Model: the figures as live formulas over their inputs"),
+    ("Model prices", "Model: prices and costs by contract year"),
+    ("Model costs", "Model: the cost build-up of year one"),
+    ("Model months", "Model: the contract month by month"),
+    ("Model cash", "Model: cash flow before funding, month by month"),
+    ("Model profit", "Model: profit and tax by period, and each member's part"),
+    ("Model loans", "Model: funding sources and loan schedules"),
+    ("Model bank", "Model: the bank account month by month"),
+    ("Model funding", "Model: funding requirement, returns and debt service cover"),
+    ("Model standing", "Model: financial standing from the accounts"),
+)
+
+
+# =========================================================================== formulas
+
 
 def half_even(expr: str) -> str:
     """A spreadsheet expression rounding ``expr`` half to even to the penny, as the program does.
@@ -44,44 +96,45 @@ def half_even(expr: str) -> str:
     return f"IF({cents}-INT({cents})=0.5,2*ROUND(({expr})*50,0),ROUND(({expr})*100,0))/100"
 
 
-def _check(formula_ref: str, program_ref: str) -> Formula:
-    """OK when the formula and the program's figure agree to the penny, else DIFFERS."""
-    return Formula(f'=IF(ABS({formula_ref}-{program_ref})<{TOLERANCE},"{CHECK_OK}","DIFFERS")', estimate="DIFFERS")
+def twelfth(amount: str, part: str, parts: str = "12") -> str:
+    """Part ``part`` (0-based) of ``amount`` split into ``parts`` equal parts as ``money.allocate`` does.
+
+    In pence: each part is the whole pence of amount ÷ parts, and the pence left over go one each to
+    the first parts (equal remainders: the earlier part first). The sign follows the amount.
+    """
+    pence = f"ABS(ROUND({amount}*100,0))"
+    return f"SIGN({amount})*(INT({pence}/{parts})+IF({part}<MOD({pence},{parts}),1,0))/100"
 
 
-class ModelColumns:
-    """Columns of a Model table: plain columns, and formula columns each followed by program and check."""
+def largest_remainder(amount: str, weights: str, weight: str, order: str, position: str) -> str:
+    """This row's part of ``amount`` split in proportion to ``weights`` as ``money.allocate`` does.
 
-    def __init__(self) -> None:
-        self.cols: list[Col] = []
-        self.index: dict[str, int] = {}
+    ``weights`` is the range of every part's weight (non-negative, not all zero) and ``weight`` this
+    part's; ``order`` the range of the parts' positions and ``position`` this part's. In pence:
+    each part gets the whole pence of its exact share, and the pence left over go one each to the
+    largest remainders (ties: the earlier part). Exact shares are taken to six decimal places of a
+    penny, which clears floating-point noise.
+    """
+    pence = f"ABS(ROUND({amount}*100,0))"
+    mine = f"ROUND({pence}*{weight}/SUM({weights}),6)"
+    every = f"ROUND({pence}*{weights}/SUM({weights}),6)"
+    left = f"({pence}-SUMPRODUCT(INT({every})))"
+    rest, rests = f"({mine}-INT({mine}))", f"({every}-INT({every}))"
+    ahead = f"SUMPRODUCT(({rests}>{rest})+({rests}={rest})*({order}<{position}))"
+    return f"SIGN({amount})*(INT({mine})+IF({ahead}<{left},1,0))/100"
 
-    def plain(self, key: str, title: str, fmt: str | None = None) -> None:
-        self.cols.append(Col(title, fmt))
-        self.index[key] = len(self.cols)
 
-    def derived(self, key: str, title: str, fmt: str | None = GBP) -> None:
-        self.plain(key, title, fmt)
-        self.cols.append(Col(f"Program: {title[:1].lower()}{title[1:]}", fmt))
-        self.cols.append(Col(f"Check: {title[:1].lower()}{title[1:]}"))
+def check(formula_ref: str, program_ref: str, tolerance: str = TOLERANCE) -> Formula:
+    """OK when the formula and the program's figure agree to the penny (or ``tolerance``), else DIFFERS."""
+    return Formula(f'=IF(ABS({formula_ref}-{program_ref})<{tolerance},"{CHECK_OK}","{CHECK_DIFFERS}")',
+                   estimate=CHECK_DIFFERS)
 
-    def letter(self, key: str) -> str:
-        return get_column_letter(self.index[key])
 
-    def ref(self, key: str, row: int, absolute: bool = False) -> str:
-        return f"${self.letter(key)}${row}" if absolute else f"{self.letter(key)}{row}"
-
-    def row(self, r: int, values: Mapping[str, Any], programs: Mapping[str, Any] | None = None) -> list[Any]:
-        """The cells of row ``r``: ``values`` by key; each derived key gets its program figure and check."""
-        out: list[Any] = [None] * len(self.cols)
-        programs = programs or {}
-        for key, value in values.items():
-            i = self.index[key]
-            out[i - 1] = value
-            if key in programs:
-                out[i] = Value(programs[key], self.cols[i].fmt)
-                out[i + 1] = _check(f"{get_column_letter(i)}{r}", f"{get_column_letter(i + 1)}{r}")
-        return out
+def check_any(formula_ref: str, program_ref: str, tolerance: str = TOLERANCE) -> Formula:
+    """As ``check`` where either side may be text ("never", "no debt service"): text must match exactly."""
+    return Formula(f'=IF(ISNUMBER({program_ref}),IF(ISNUMBER({formula_ref}),IF(ABS({formula_ref}-{program_ref})'
+                   f'<{tolerance},"{CHECK_OK}","{CHECK_DIFFERS}"),"{CHECK_DIFFERS}"),'
+                   f'IF({formula_ref}={program_ref},"{CHECK_OK}","{CHECK_DIFFERS}"))', estimate=CHECK_DIFFERS)
 
 
 def input_value(value: Any, fmt: str | None = None) -> Value:
@@ -89,426 +142,337 @@ def input_value(value: Any, fmt: str | None = None) -> Value:
     return Value(value, fmt, input=True)
 
 
-def write_model_sheet(book: Book) -> None:
-    """The Model sheet (see the module's docstring)."""
-    sheet = book.sheet("Model", "Model: the figures as live formulas over their inputs")
-    sheet.note("Shaded cells are inputs; the rest are formulas over them. Beside each formula is the figure the program "
-               "computed and a check (OK when they agree to the penny).")
-    sheet.note("Rounding as the program does: half to even to the penny, i.e. ROUND(x,2) except that an exact half penny "
-               "goes to the even penny.")
-    worksheet = sheet.ws
-    option, tender = book.option, book.tender
-    prices, prices_err = book.result("prices")
-    projection, projection_err = book.result("projection")
-    funding, _ = book.result("funding")
-    returns, _ = book.result("returns")
+def program_value(value: Any) -> Any:
+    """A program figure as written: None (nothing to show) as text."""
+    return "none" if value is None else value
 
-    # --------------------------------------------------------------- assumptions
-    zero = Decimal(0)
-    assumptions: list[tuple[str, str, Value, str]] = [
+
+# =========================================================================== tables
+
+
+class ModelColumns:
+    """Columns of a Model table: plain columns, and derived columns each followed by program and check."""
+
+    def __init__(self) -> None:
+        self.cols: list[Col] = []
+        self.index: dict[str, int] = {}
+        self.text_checks: set[str] = set()
+        self.tolerances: dict[str, str] = {}
+
+    def plain(self, key: str, title: str, fmt: str | None = None, *, wrap: int = 40) -> None:
+        """A column (``wrap``: text longer than this many characters wraps)."""
+        self.cols.append(Col(title, fmt, wrap))
+        self.index[key] = len(self.cols)
+
+    def derived(self, key: str, title: str, fmt: str | None = GBP, *, text: bool = False,
+                tolerance: str = TOLERANCE) -> None:
+        """A formula column followed by the program's figure and a check (``text``: either may be text;
+        ``tolerance``: how close counts as equal, a penny unless said)."""
+        self.plain(key, title, fmt)
+        lower = f"{title[:1].lower()}{title[1:]}"
+        self.cols.append(Col(f"Program: {lower}", fmt))
+        self.cols.append(Col(f"Check: {lower}"))
+        if text:
+            self.text_checks.add(key)
+        self.tolerances[key] = tolerance
+
+    def letter(self, key: str) -> str:
+        return get_column_letter(self.index[key])
+
+    def ref(self, key: str, row: int, absolute: bool = False) -> str:
+        return f"${self.letter(key)}${row}" if absolute else f"{self.letter(key)}{row}"
+
+    def check_letters(self) -> list[str]:
+        return [get_column_letter(i) for i, col in enumerate(self.cols, start=1) if col.title.startswith("Check:")]
+
+    def row(self, r: int, values: Mapping[str, Any], programs: Mapping[str, Any] | None = None) -> list[Any]:
+        """The cells of row ``r``: ``values`` by key; each derived key gets its program figure and check.
+
+        The program's figure takes the formula's own number format when it has one (an IRR in
+        percentage points beside a column of pounds, say).
+        """
+        out: list[Any] = [None] * len(self.cols)
+        programs = programs or {}
+        for key, value in values.items():
+            i = self.index[key]
+            if key in programs and isinstance(value, Formula) and value.estimate is None:
+                program = programs[key]
+                value = replace(value, estimate=program.value if isinstance(program, Value) else program)
+            out[i - 1] = value
+            if key in programs:
+                fmt = value.fmt if isinstance(value, Formula) and value.fmt else self.cols[i].fmt
+                program = programs[key]
+                out[i] = program if isinstance(program, Value) else Value(program_value(program), fmt)
+                formula_ref, program_ref = f"{get_column_letter(i)}{r}", f"{get_column_letter(i + 1)}{r}"
+                out[i + 1] = (check_any if key in self.text_checks else check)(formula_ref, program_ref,
+                                                                              self.tolerances[key])
+        return out
+
+
+class Page:
+    """One Model sheet: notes at the top, then its blocks in order."""
+
+    def __init__(self, name: str, title: str):
+        self.name = name
+        self.title = title
+        self.intro: list[str] = []
+        self.errors: list[tuple[str, str]] = []
+        self.blocks: list[Block] = []
+        self.sheet: Sheet | None = None
+
+    @property
+    def prefix(self) -> str:
+        return f"'{self.name}'!"
+
+    def layout(self) -> None:
+        """Give every block its rows, as ``Sheet`` will place them (checked when written)."""
+        row = 4 + len(self.intro) + 2 * len(self.errors)
+        for block in self.blocks:
+            row += 1 + len(block.notes)
+            block.first = row + 1
+            row = block.first + block.n + 1
+
+
+class Block:
+    """A table of a Model sheet, planned before anything is written so any table can refer to any other.
+
+    ``n`` data rows; ``cell``/``column`` give references to its cells, qualified with its sheet's
+    name when used from another sheet (``here``).
+    """
+
+    def __init__(self, page: Page, key: str, heading: str, notes: Sequence[str], cols: ModelColumns, n: int):
+        if n <= 0:
+            raise ValueError(f"{key}: a Model table needs rows")
+        self.page, self.key, self.heading, self.notes, self.cols, self.n = page, key, heading, tuple(notes), cols, n
+        self.first = 0
+
+    @property
+    def last(self) -> int:
+        return self.first + self.n - 1
+
+    def row(self, i: int) -> int:
+        return self.first + i
+
+    def _prefix(self, here: Page | None) -> str:
+        return "" if here is self.page else self.page.prefix
+
+    def cell(self, key: str, i: int, here: Page | None, *, absolute: bool = False) -> str:
+        """The cell of column ``key`` in data row ``i`` (0-based)."""
+        return self._prefix(here) + self.cols.ref(key, self.row(i), absolute or here is not self.page)
+
+    def column(self, key: str, here: Page | None, i0: int = 0, i1: int | None = None) -> str:
+        """The absolute range of column ``key`` over data rows ``i0``..``i1`` (inclusive; default: all)."""
+        letter = self.cols.letter(key)
+        end = self.n - 1 if i1 is None else i1
+        return f"{self._prefix(here)}${letter}${self.row(i0)}:${letter}${self.row(end)}"
+
+
+class Model:
+    """The Model sheets being planned and written: the book, the analyses, the pages and their blocks."""
+
+    def __init__(self, book: Book):
+        self.book = book
+        self.option, self.tender, self.workspace = book.option, book.tender, book.workspace
+        self.prices, self.prices_err = book.result("prices")
+        self.projection, self.projection_err = book.result("projection")
+        self.funding, self.funding_err = book.result("funding")
+        self.returns, self.returns_err = book.result("returns")
+        self.standing, self.standing_err = book.result("standing")
+        self.pages = {name: Page(name, title) for name, title in MODEL_SHEETS}
+        self.blocks: dict[str, Block] = {}
+        self.at: dict[str, str] = {}  # named values (assumptions, timeline): key → fully qualified absolute cell
+        self._named: list[tuple[str, Block, int]] = []
+        # what the sections find out while planning and share
+        self.n_years = 0  # contract years projected (the term)
+        self.members: list[Member] = workspace_members(book)
+        self.single_taxpayer = True  # a vehicle, or no members: one taxpayer
+        self.standing_orgs: list[int] = []  # organisations with a row of accounts on the Inputs sheet
+        self.assumptions: list[tuple[str, str, Value, str]] = []
+
+    def name(self, key: str, block: Block, i: int) -> None:
+        """Call the ``value`` cell of ``block``'s row ``i`` ``key`` in ``at`` (resolved once rows are known)."""
+        self._named.append((key, block, i))
+
+    def layout(self) -> None:
+        """Give every block its rows, then resolve the named cells."""
+        for page in self.pages.values():
+            page.layout()
+        for key, block, i in self._named:
+            self.at[key] = block.cell("value", i, None, absolute=True)
+
+    def page(self, name: str) -> Page:
+        return self.pages[name]
+
+    def plan(self, page: str, key: str, heading: str, notes: Sequence[str], cols: ModelColumns, n: int) -> Block:
+        """Add a block at the end of ``page`` (rows are given when every block is planned)."""
+        block = Block(self.pages[page], key, heading, notes, cols, n)
+        self.pages[page].blocks.append(block)
+        self.blocks[key] = block
+        return block
+
+    def get(self, key: str) -> Block | None:
+        return self.blocks.get(key)
+
+    def write(self, block: Block, rows: Sequence[Sequence[Any]]) -> None:
+        """Write a planned block's rows (exactly ``n`` of them, where it was planned)."""
+        sheet = block.page.sheet
+        assert sheet is not None
+        if len(rows) != block.n:
+            raise AssertionError(f"{block.key}: planned {block.n} rows, given {len(rows)}")
+        first = sheet.begin(block.heading, *block.notes)
+        if first != block.first:
+            raise AssertionError(f"{block.key}: planned at row {block.first}, written at {first}")
+        sheet.table(f"model_{block.key}", block.cols.cols, rows)
+
+    def check_ranges(self) -> list[tuple[Page, str]]:
+        """Every check column's cells, by page (qualified ranges)."""
+        out = []
+        for page in self.pages.values():
+            for block in page.blocks:
+                for letter in block.cols.check_letters():
+                    out.append((page, f"{page.prefix}${letter}${block.first}:${letter}${block.last}"))
+        return out
+
+
+def workspace_members(book: Book) -> list[Member]:
+    """The option's members in the program's order (by id)."""
+    return book.workspace.members(book.option.id)
+
+
+# =========================================================================== the Model sheet itself
+
+
+def _assumptions(model: Model) -> Block:
+    """The inputs most formulas use (plan the block; the rows are kept for writing)."""
+    option, tender, zero = model.option, model.tender, Decimal(0)
+    prices, projection, funding, returns = model.prices, model.projection, model.funding, model.returns
+    bond_premium = projection.bond_premium_pct if projection else _projection.DEFAULT_BOND_PREMIUM_PCT
+    items: list[tuple[str, str, Value, str]] = [
         ("fee", "Management fee", input_value(prices.buildup.management_fee_pct if prices else option.management_fee_pct,
-                                       PERCENT_POINTS), "Option"),
-        ("pay", "Pay uplift a year", input_value(tender.pay_indexation_pct if tender else zero, PERCENT_POINTS), "Tender"),
+                                              PERCENT_POINTS), "Option"),
+        ("pay", "Pay uplift a year", input_value(tender.pay_indexation_pct if tender else zero, PERCENT_POINTS),
+         "Tender"),
         ("cpi", "CPI a year", input_value(tender.cpi_indexation_pct if tender else zero, PERCENT_POINTS), "Tender"),
         ("contingency", "Contingency on cost",
          input_value(prices.buildup.contingency_pct if prices else option.contingency_pct, PERCENT_POINTS), "Option"),
+        ("margin", "Margin", input_value(prices.buildup.margin_pct if prices else option.margin_pct, PERCENT_POINTS),
+         "Option"),
+        ("shared", "Shared back office a year",
+         input_value(prices.buildup.shared_costs_per_year if prices else option.shared_costs_per_year, GBP), "Option"),
+        ("mob", "Mobilisation (months before service starts)",
+         input_value(projection.mobilisation_months if projection else (tender.mobilisation_months if tender else 0),
+                     INTEGER), "Tender"),
+        ("ramp", "Ramp-up (months to full volume)", input_value(option.ramp_up_months, INTEGER), "Option"),
+        ("terms", "Buyer's payment terms (days)", input_value(tender.payment_terms_days if tender else 0, INTEGER),
+         "Tender"),
+        ("non_pay_days", "Non-pay paid after (days)", input_value(option.non_pay_payment_days, INTEGER), "Option"),
+        ("tax_lag", "Tax paid after the period (months)",
+         input_value(projection.tax_lag_months if projection else _projection.DEFAULT_TAX_LAG_MONTHS, INTEGER),
+         "Program (UK corporation tax: nine months after the year end)"),
+        ("tax_rate", "Tax rate on profit", input_value(option.tax_rate_pct, PERCENT_POINTS), "Option"),
+        ("annual_value", "Estimated annual value", input_value(tender.annual_value if tender else zero, GBP), "Tender"),
+        ("bond_pct", "Performance bond (% of the estimated annual value)",
+         input_value(tender.bond_pct if tender else zero, PERCENT_POINTS), "Tender"),
+        ("premium", "Bond premium a year (% of the bond)", input_value(bond_premium, PERCENT_POINTS),
+         "Program (about 1.5% of the bond a year)"),
+        ("insurance", "Insurance a year (indexed by CPI)", input_value(option.insurance_per_year, GBP), "Option"),
         ("discount", "Discount rate a year", input_value(returns.discount_rate_pct if returns else option.discount_rate_pct,
-                                                  PERCENT_POINTS), "Option"),
+                                                         PERCENT_POINTS), "Option"),
         ("buffer_months", "Cash buffer (months of payroll)",
          input_value(funding.buffer_months if funding else option.buffer_months_payroll, DECIMAL_2), "Option"),
-        ("payroll", "A month's payroll (year one, full volume)",
-         input_value(funding.monthly_payroll if funding else None, GBP), "Program (payroll of year one ÷ 12, rounded)"),
         ("funding_contingency", "Contingency on funding",
-         input_value(funding.contingency_pct if funding else option.contingency_on_funding_pct, PERCENT_POINTS), "Option"),
+         input_value(funding.contingency_pct if funding else option.contingency_on_funding_pct, PERCENT_POINTS),
+         "Option"),
+        ("min_dscr", "Debt service cover lenders look for", input_value(option.min_dscr, RATIO), "Option"),
     ]
-    sheet.heading("Assumptions")
-    first = sheet.next_data_row()
-    at: dict[str, str] = {}
-    rows: list[tuple[Any, ...]] = []
-    for i, (key, label, value, source) in enumerate(assumptions):
-        at[key] = f"$B${first + i}"
-        rows.append((label, value, source))
-    checks_row = first + len(assumptions)
-    rows.append(("Checks that differ (should be 0)", Formula("=0", NUMBER, 0), "Formula"))
-    sheet.table("assumptions", (Col("Assumption"), Col("Value"), Col("Source")), rows)
-    check_cells: list[str] = []  # ranges of check columns, for the count at the top
-
-    def note_checks(columns: ModelColumns, first_row: int, last_row: int) -> None:
-        if last_row < first_row:
-            return
-        for i, col in enumerate(columns.cols, start=1):
-            if col.title.startswith("Check:"):
-                letter = get_column_letter(i)
-                check_cells.append(f"{letter}{first_row}:{letter}{last_row}")
-
-    if prices_err:
-        sheet.error("The prices", prices_err)
-    else:
-        _model_prices(sheet, prices, at, note_checks)
-    if projection_err:
-        sheet.error("The projection", projection_err)
-    else:
-        _model_projection(sheet, projection, funding, returns, at, note_checks)
-    if check_cells:
-        count = "+".join(f'COUNTIF({r},"DIFFERS")' for r in check_cells)
-        put_formula(worksheet.cell(row=checks_row, column=2), f"={count}", NUMBER)
-    sheet.finish()
+    cols = ModelColumns()
+    cols.plain("what", "Assumption")
+    cols.plain("value", "Value")
+    cols.plain("source", "Source")
+    block = model.plan("Model", "assumptions", "Assumptions", (), cols, len(items) + 1)
+    model.assumptions = items
+    for i, (key, *_rest) in enumerate(items):
+        model.name(key, block, i)
+    return block
 
 
-def _model_prices(sheet: Sheet, prices: _pricing.PriceSchedule, at: Mapping[str, str],
-                  note_checks: Callable[[ModelColumns, int, int], None]) -> None:
-    buildup = prices.buildup
-    terms = {t.key: t for t in prices.lines}
-    lines = [sl for sl in buildup.service_lines if sl.key in terms]
+def _write_assumptions(model: Model, block: Block) -> None:
+    rows: list[list[Any]] = [[label, value, source] for _key, label, value, source in model.assumptions]
+    ranges = model.check_ranges()
+    count = "+".join(f'COUNTIF({r},"{CHECK_DIFFERS}")' for _, r in ranges) or "0"
+    rows.append(["Checks that differ (should be 0)", Formula(f"={count}", NUMBER, 0), "Formula: every Model sheet"])
+    model.write(block, rows)
 
-    # --------------------------------------------------------------- service lines, year one
-    line_cols = ModelColumns()
-    line_cols.plain("line", "Service line")
-    line_cols.plain("price", "Year-one unit price", GBP)
-    line_cols.plain("volume", "Volume a year", VOLUME)
-    line_cols.plain("cost", "Year-one annual cost", GBP)
-    line_cols.plain("share", "Staff share of cost", PERCENT)
-    line_cols.derived("index", "Cost index a year", IRR_FORMAT)
-    first = sheet.begin("Service lines: year one",
-                        "The cost index a year = staff share × pay uplift + (1 − staff share) × CPI.")
-    line_row: dict[str, int] = {}
+
+def _plan_checks(model: Model) -> Block:
+    cols = ModelColumns()
+    cols.plain("sheet", "Model sheet")
+    cols.plain("checks", "Checks", NUMBER)
+    cols.plain("differ", "Checks that differ", NUMBER)
+    return model.plan("Model", "checks", "Checks by sheet",
+                      ("Each check compares a formula with the program's figure; every one should say OK.",),
+                      cols, len(MODEL_SHEETS) + 1)
+
+
+def _write_checks(model: Model, block: Block) -> None:
+    ranges = model.check_ranges()
     rows = []
-    for i, sl in enumerate(lines):
-        r = first + i
-        line_row[sl.key] = r
-        share = line_cols.ref("share", r)
-        rows.append(line_cols.row(r, {
-            "line": sl.service_line, "price": input_value(sl.price_per_unit), "volume": input_value(sl.volume),
-            "cost": input_value(sl.annual_cost), "share": input_value(sl.staff_share),
-            "index": Formula(f"={share}*{at['pay']}+(1-{share})*{at['cpi']}", estimate=terms[sl.key].index_pct),
-        }, {"index": terms[sl.key].index_pct}))
-    first_row, last_row = sheet.table("model_lines", line_cols.cols, rows)
-    note_checks(line_cols, first_row, last_row)
-
-    # --------------------------------------------------------------- prices by year and service line
-    price_cols = ModelColumns()
-    price_cols.plain("year", "Contract year", INTEGER)
-    price_cols.plain("ext", "Extension")
-    price_cols.plain("line", "Service line")
-    price_cols.derived("unit", "Unit price")
-    price_cols.plain("volume", "Volume", VOLUME)
-    price_cols.derived("price", "Annual price")
-    price_cols.derived("cost", "Annual cost")
-    price_cols.derived("fee", "Management fee")
-    price_cols.derived("margin", "Margin")
-    first = sheet.begin("Prices by contract year and service line",
-                        "Unit price in year n = year-one unit price × (1 + cost index)^(n − 1), rounded; annual "
-                        "price = unit price × volume, rounded; fee = fee % × annual price, rounded; margin = price − "
-                        "cost − fee.",
-                        "Annual cost in year n = year-one cost × (staff share × (1 + pay uplift)^(n − 1) + "
-                        "(1 − staff share) × (1 + CPI)^(n − 1)), rounded.")
-    rows = []
-    year_rows: dict[int, tuple[int, int]] = {}
-    r = first
-    for y in prices.years:
-        start = r
-        for ly in y.lines:
-            lr = line_row.get(ly.key)
-            if lr is None:
-                continue
-            n = price_cols.ref("year", r)
-            unit, vol = price_cols.ref("unit", r), price_cols.ref("volume", r)
-            price, cost = price_cols.ref("price", r), price_cols.ref("cost", r)
-            p1, idx = line_cols.ref("price", lr, True), line_cols.ref("index", lr, True)
-            c1, sh = line_cols.ref("cost", lr, True), line_cols.ref("share", lr, True)
-            rows.append(price_cols.row(r, {
-                "year": y.number, "ext": "Yes" if y.is_extension else "No", "line": ly.service_line,
-                "unit": Formula("=" + half_even(f"{p1}*(1+{idx}/100)^({n}-1)"), estimate=ly.unit_price),
-                "volume": Formula(f"={line_cols.ref('volume', lr, True)}", estimate=ly.volume),
-                "price": Formula("=" + half_even(f"{unit}*{vol}"), estimate=ly.annual_price),
-                "cost": Formula("=" + half_even(f"{c1}*({sh}*(1+{at['pay']}/100)^({n}-1)"
-                                          f"+(1-{sh})*(1+{at['cpi']}/100)^({n}-1))"), estimate=ly.annual_cost),
-                "fee": Formula("=" + half_even(f"{at['fee']}/100*{price}"), estimate=ly.annual_fee),
-                "margin": Formula(f"={price}-{cost}-{price_cols.ref('fee', r)}", estimate=ly.annual_margin),
-            }, {"unit": ly.unit_price, "price": ly.annual_price, "cost": ly.annual_cost, "fee": ly.annual_fee,
-                "margin": ly.annual_margin}))
-            r += 1
-        year_rows[y.number] = (start, r - 1)
-    first_row, last_row = sheet.table("model_prices", price_cols.cols, rows)
-    note_checks(price_cols, first_row, last_row)
-
-    # --------------------------------------------------------------- year totals
-    year_cols = ModelColumns()
-    year_cols.plain("year", "Contract year", INTEGER)
-    year_cols.plain("ext", "Extension")
-    for k, title in (("price", "Annual price"), ("cost", "Annual cost"), ("fee", "Management fee"),
-                     ("margin", "Margin")):
-        year_cols.derived(k, title)
-    first = sheet.begin("Year totals")
-    rows = []
-    total_row: dict[int, int] = {}
-    for i, y in enumerate(prices.years):
-        r = first + i
-        total_row[y.number] = r
-        lo, hi = year_rows[y.number]
-
-        def col_sum(key: str, lo: int = lo, hi: int = hi) -> Formula:
-            letter = price_cols.letter(key)
-            return Formula(f"=SUM({letter}{lo}:{letter}{hi})" if hi >= lo else "=0")
-
-        rows.append(year_cols.row(r, {"year": y.number, "ext": "Yes" if y.is_extension else "No",
-                               "price": col_sum("price"), "cost": col_sum("cost"), "fee": col_sum("fee"),
-                               "margin": col_sum("margin")},
-                           {"price": y.annual_price, "cost": y.annual_cost, "fee": y.annual_fee,
-                            "margin": y.annual_margin}))
-    first_row, last_row = sheet.table("model_years", year_cols.cols, rows)
-    note_checks(year_cols, first_row, last_row)
-
-    # --------------------------------------------------------------- term and total
-    total_cols = ModelColumns()
-    total_cols.plain("what", "Total")
-    total_cols.derived("value", "Amount")
-    first = sheet.begin("Term and total")
-    term_rows = [total_row[y.number] for y in prices.years if not y.is_extension]
-
-    def over(key: str, rows_: Sequence[int]) -> Formula:
-        letter = year_cols.letter(key)
-        if not rows_:
-            return Formula("=0")
-        if rows_ == list(range(rows_[0], rows_[-1] + 1)):
-            return Formula(f"=SUM({letter}{rows_[0]}:{letter}{rows_[-1]})")
-        return Formula("=" + "+".join(f"{letter}{x}" for x in rows_))
-
-    all_rows = [total_row[y.number] for y in prices.years]
-    items = [(f"Term price (years 1–{len(term_rows)})", over("price", term_rows), prices.term_price),
-             ("Total price, all years", over("price", all_rows), prices.total_price),
-             ("Total cost, all years", over("cost", all_rows), prices.total_cost),
-             ("Total management fee, all years", over("fee", all_rows), prices.total_fee),
-             ("Total margin, all years", over("margin", all_rows), prices.total_margin)]
-    rows = [total_cols.row(first + i, {"what": label, "value": formula}, {"value": program})
-            for i, (label, formula, program) in enumerate(items)]
-    first_row, last_row = sheet.table("model_totals", total_cols.cols, rows)
-    note_checks(total_cols, first_row, last_row)
-
-    _model_buildup(sheet, buildup, at, note_checks)
+    for name, _ in MODEL_SHEETS:
+        mine = [r for page, r in ranges if page.name == name]
+        checks = "+".join(f"COUNTA({r})" for r in mine) or "0"
+        differ = "+".join(f'COUNTIF({r},"{CHECK_DIFFERS}")' for r in mine) or "0"
+        rows.append([name, Formula(f"={checks}", NUMBER, 100), Formula(f"={differ}", NUMBER, 0)])
+    here = block.page
+    rows.append(["All Model sheets", Formula(f"=SUM({block.column('checks', here, 0, len(MODEL_SHEETS) - 1)})", NUMBER, 1000),
+                 Formula(f"=SUM({block.column('differ', here, 0, len(MODEL_SHEETS) - 1)})", NUMBER, 0)])
+    model.write(block, rows)
 
 
-def _model_buildup(sheet: Sheet, buildup: _costing.CostBuildup, at: Mapping[str, str],
-                   note_checks: Callable[[ModelColumns, int, int], None]) -> None:
-    # --------------------------------------------------------------- member lines
-    member_cols = ModelColumns()
-    member_cols.plain("line", "Service line")
-    member_cols.plain("member", "Member")
-    member_cols.plain("volume", "Volume", VOLUME)
-    for k, label in MEMBER_COST_CATEGORIES:
-        member_cols.plain(k, label, GBP)
-    member_cols.derived("total", "Member line cost")
-    first = sheet.begin("Cost build-up, year one: member lines",
-                        "Each member's annual cost of a service line, by category, as the build-up rounded it (the "
-                        "lines add up to the member line's cost).")
-    rows = []
-    member_rows: dict[str, tuple[int, int]] = {}
-    r = first
-    for sl in buildup.service_lines:
-        start = r
-        for m in sl.members:
-            cats = member_categories(m)
-            values: dict[str, Any] = {"line": sl.service_line, "member": m.organisation_name, "volume": m.volume}
-            values.update({k: input_value(cats[k]) for k, _ in MEMBER_COST_CATEGORIES})
-            lo, hi = member_cols.letter(MEMBER_COST_CATEGORIES[0][0]), member_cols.letter(MEMBER_COST_CATEGORIES[-1][0])
-            values["total"] = Formula(f"=SUM({lo}{r}:{hi}{r})", estimate=m.annual_cost)
-            rows.append(member_cols.row(r, values, {"total": m.annual_cost}))
-            r += 1
-        member_rows[sl.key] = (start, r - 1)
-    first_row, last_row = sheet.table("model_members", member_cols.cols, rows)
-    note_checks(member_cols, first_row, last_row)
+# =========================================================================== orchestration
 
-    # --------------------------------------------------------------- service lines by category
-    category_cols = ModelColumns()
-    category_cols.plain("line", "Service line")
-    category_cols.plain("category", "Category")
-    category_cols.derived("annual", "Annual")
-    first = sheet.begin("Cost build-up, year one: service lines by category",
-                        "Each category is the sum of the service line's member lines; the shared back office and the "
-                        "contingency are the program's split of the option's amounts across service lines (inputs).")
-    rows = []
-    r = first
-    for sl in buildup.service_lines:
-        lo, hi = member_rows[sl.key]
-        start = r
-        for k, label in COST_CATEGORIES:
-            amount = sl.line(k).annual
-            if k in ("shared", "contingency"):
-                value: Any = input_value(amount)  # split across service lines by largest remainder: an input
-                rows.append(category_cols.row(r, {"line": sl.service_line, "category": label, "annual": value}))
-            else:
-                letter = member_cols.letter(k)
-                rows.append(category_cols.row(r, {"line": sl.service_line, "category": label,
-                                       "annual": Formula(f"=SUM({letter}{lo}:{letter}{hi})" if hi >= lo else "=0",
-                                                   estimate=amount)},
-                                   {"annual": amount}))
-            r += 1
-        col = category_cols.letter("annual")
-        rows.append(category_cols.row(r, {"line": sl.service_line, "category": "Delivery cost",
-                               "annual": Formula(f"=SUM({col}{start}:{col}{r - 1})", estimate=sl.annual_cost)},
-                           {"annual": sl.annual_cost}))
-        r += 1
-    cat_first, cat_last = sheet.table("model_categories", category_cols.cols, rows)
-    note_checks(category_cols, cat_first, cat_last)
-
-    # --------------------------------------------------------------- option totals
-    option_cols = ModelColumns()
-    option_cols.plain("category", "Category")
-    option_cols.derived("annual", "Annual")
-    first = sheet.begin("Cost build-up, year one: option totals")
-    cat_col, ann_col = category_cols.letter("category"), category_cols.letter("annual")
-    totals = {t.key: t.annual for t in buildup.totals}
-    rows = []
-    r = first
-    cat_rows: dict[str, int] = {}
-    for k, label in (*COST_CATEGORIES, ("delivery", "Delivery cost")):
-        program = buildup.annual_cost if k == "delivery" else totals[k]
-        cat_rows[k] = r
-        categories = f"${cat_col}${cat_first}:${cat_col}${cat_last}"
-        annuals = f"${ann_col}${cat_first}:${ann_col}${cat_last}"
-        formula = (f"=SUMIF({categories},{option_cols.ref('category', r)},{annuals})" if cat_last >= cat_first
-                   else "=0")
-        rows.append(option_cols.row(r, {"category": label, "annual": Formula(formula, estimate=program)},
-                                    {"annual": program}))
-        r += 1
-    # the contingency of the option: contingency % × cost before contingency, rounded once
-    before = "+".join(option_cols.ref("annual", cat_rows[k]) for k, _ in COST_CATEGORIES if k != "contingency")
-    rows.append(option_cols.row(r, {"category": "Contingency = contingency % × cost before contingency",
-                           "annual": Formula("=" + half_even(f"{at['contingency']}/100*({before})"),
-                                       estimate=totals["contingency"])},
-                       {"annual": totals["contingency"]}))
-    first_row, last_row = sheet.table("model_option", option_cols.cols, rows)
-    note_checks(option_cols, first_row, last_row)
+Section = tuple[Callable[[Model], None], Callable[[Model], None]]
 
 
-def _model_projection(sheet: Sheet, projection: _projection.Projection, funding: _projection.FundingResult | None,
-                      returns: _projection.Returns | None, at: Mapping[str, str],
-                      note_checks: Callable[[ModelColumns, int, int], None]) -> None:
-    # --------------------------------------------------------------- P&L by period
-    pnl_cols = ModelColumns()
-    pnl_cols.plain("period", "Period")
-    for k, label in (("income", "Income"), ("payroll", "Payroll"), ("non_pay", "Non-pay"), ("bond", "Bond"),
-                     ("insurance", "Insurance"), ("mobilisation", "Mobilisation")):
-        pnl_cols.plain(k, label, GBP)
-    pnl_cols.derived("ebitda", "EBITDA")
-    pnl_cols.plain("depreciation", "Depreciation", GBP)
-    pnl_cols.derived("ebit", "EBIT")
-    pnl_cols.plain("grant_income", "Grant income", GBP)
-    pnl_cols.plain("interest", "Interest", GBP)
-    pnl_cols.plain("arrangement_fees", "Arrangement fees", GBP)
-    pnl_cols.derived("profit_before_tax", "Profit before tax")
-    pnl_cols.plain("tax", "Tax", GBP)
-    pnl_cols.derived("profit_after_tax", "Profit after tax")
-    first = sheet.begin("Projection: P&L by period",
-                        "EBITDA = income − payroll − non-pay − bond − insurance − mobilisation; EBIT = EBITDA − "
-                        "depreciation; profit before tax = EBIT + grants − interest − arrangement fees; after "
-                        "tax = before tax − tax (tax follows the program's rules: an input).")
-    rows = []
-    for i, y in enumerate(projection.years):
-        r = first + i
-        ref = {k: pnl_cols.ref(k, r) for k in pnl_cols.index}
-        values: dict[str, Any] = {"period": y.label}
-        for k in ("income", "payroll", "non_pay", "bond", "insurance", "mobilisation", "depreciation", "grant_income",
-                  "interest", "arrangement_fees", "tax"):
-            values[k] = input_value(getattr(y, k))
-        values["ebitda"] = Formula(f"={ref['income']}-{ref['payroll']}-{ref['non_pay']}-{ref['bond']}-{ref['insurance']}"
-                             f"-{ref['mobilisation']}", estimate=y.ebitda)
-        values["ebit"] = Formula(f"={ref['ebitda']}-{ref['depreciation']}", estimate=y.ebit)
-        values["profit_before_tax"] = Formula(f"={ref['ebit']}+{ref['grant_income']}-{ref['interest']}"
-                                        f"-{ref['arrangement_fees']}", estimate=y.profit_before_tax)
-        values["profit_after_tax"] = Formula(f"={ref['profit_before_tax']}-{ref['tax']}", estimate=y.profit_after_tax)
-        rows.append(pnl_cols.row(r, values, {k: getattr(y, k) for k in ("ebitda", "ebit", "profit_before_tax",
-                                                                  "profit_after_tax")}))
-    first_row, last_row = sheet.table("model_pnl", pnl_cols.cols, rows)
-    note_checks(pnl_cols, first_row, last_row)
-    pnl_first, pnl_last = first_row, last_row
+def write_model_sheets(book: Book) -> None:
+    """Plan every Model sheet's tables, then write them (see the module's docstring)."""
+    from . import (  # the sections import this module's helpers
+        xlsx_model_funding,
+        xlsx_model_months,
+        xlsx_model_prices,
+        xlsx_model_standing,
+        xlsx_model_tax,
+    )
 
-    pnl_total_cols = ModelColumns()
-    pnl_total_cols.plain("what", "Total over the projection")
-    pnl_total_cols.derived("value", "Amount")
-    first = sheet.begin("Projection totals")
-    items = [("Income", "income", projection.total_income), ("EBITDA", "ebitda", projection.total_ebitda),
-             ("Profit before tax", "profit_before_tax", projection.total_profit_before_tax),
-             ("Tax", "tax", projection.total_tax),
-             ("Profit after tax", "profit_after_tax", projection.total_profit_after_tax)]
-    rows = []
-    for i, (label, k, program) in enumerate(items):
-        letter = pnl_cols.letter(k)
-        total = Formula(f"=SUM({letter}{pnl_first}:{letter}{pnl_last})", estimate=program)
-        rows.append(pnl_total_cols.row(first + i, {"what": label, "value": total}, {"value": program}))
-    first_row, last_row = sheet.table("model_pnl_totals", pnl_total_cols.cols, rows)
-    note_checks(pnl_total_cols, first_row, last_row)
-
-    # --------------------------------------------------------------- monthly cash before funding
-    cash_cols = ModelColumns()
-    cash_cols.plain("month", "Month", INTEGER)
-    cash_cols.plain("starts", "Starts")
-    cash_cols.plain("phase", "Phase")
-    outflows = (("payroll_paid", "Payroll paid"), ("non_pay_paid", "Non-pay paid"), ("bond_paid", "Bond paid"),
-                ("insurance_paid", "Insurance paid"), ("mobilisation_paid", "Mobilisation paid"),
-                ("capex_paid", "Capital expenditure paid"), ("operating_tax_paid", "Tax on operating profit paid"))
-    cash_cols.plain("receipts", "Receipts", GBP)
-    for k, label in outflows:
-        cash_cols.plain(k, label, GBP)
-    cash_cols.derived("cash", "Cash before funding")
-    cash_cols.derived("cumulative", "Cumulative before funding")
-    first = sheet.begin("Projection: monthly cash flow before funding",
-                        "Cash before funding = receipts − every payment of the month (the project's own cash flow, "
-                        "before any equity, grant or loan).")
-    rows = []
-    for i, m in enumerate(projection.months):
-        r = first + i
-        values = {"month": m.month, "starts": m.starts, "phase": m.phase.capitalize(), "receipts": input_value(m.receipts)}
-        values.update({k: input_value(getattr(m, k)) for k, _ in outflows})
-        values["cash"] = Formula(f"={cash_cols.ref('receipts', r)}-" + "-".join(cash_cols.ref(k, r) for k, _ in outflows),
-                           estimate=m.cash_before_funding)
-        previous = "" if i == 0 else f"{cash_cols.ref('cumulative', r - 1)}+"
-        values["cumulative"] = Formula(f"={previous}{cash_cols.ref('cash', r)}", estimate=m.cumulative_before_funding)
-        rows.append(cash_cols.row(r, values, {"cash": m.cash_before_funding, "cumulative": m.cumulative_before_funding}))
-    first_row, last_row = sheet.table("model_cash", cash_cols.cols, rows)
-    note_checks(cash_cols, first_row, last_row)
-    if last_row < first_row:
-        return
-    cash = f"${cash_cols.letter('cash')}${first_row}:${cash_cols.letter('cash')}${last_row}"
-    cum = f"${cash_cols.letter('cumulative')}${first_row}:${cash_cols.letter('cumulative')}${last_row}"
-    months = f"${cash_cols.letter('month')}${first_row}:${cash_cols.letter('month')}${last_row}"
-
-    # --------------------------------------------------------------- funding requirement and returns
-    headline_cols = ModelColumns()
-    headline_cols.plain("what", "Headline")
-    headline_cols.derived("value", "Amount")
-    first = sheet.begin("Funding requirement and net present value")
-    rows = []
-    val = headline_cols.letter("value")
-
-    def headline(what: str, formula: Formula, program: Decimal) -> None:
-        rows.append(headline_cols.row(first + len(rows), {"what": what, "value": formula}, {"value": program}))
-
-    if funding is not None:
-        peak, buffer, contingency = first, first + 1, first + 2
-        headline("Peak funding need = −(lowest cumulative cash before funding), at least 0",
-                 Formula(f"=MAX(0,-MIN({cum}))", estimate=funding.peak_deficit), funding.peak_deficit)
-        headline("Cash buffer = a month's payroll × months",
-                 Formula("=" + half_even(f"{at['payroll']}*{at['buffer_months']}"), estimate=funding.buffer),
-                 funding.buffer)
-        headline("Contingency = (peak + buffer) × contingency on funding",
-                 Formula("=" + half_even(f"({val}{peak}+{val}{buffer})*{at['funding_contingency']}/100"),
-                         estimate=funding.contingency), funding.contingency)
-        headline("Funding requirement = peak + buffer + contingency",
-                 Formula(f"={val}{peak}+{val}{buffer}+{val}{contingency}", estimate=funding.requirement),
-                 funding.requirement)
-    if returns is not None:
-        headline("Total cash flow before funding (undiscounted)",
-                 Formula(f"=SUM({cash})", estimate=returns.total_cash_flow), returns.total_cash_flow)
-        npv = f"SUMPRODUCT({cash},(1+{at['discount']}/100)^(-{months}/12))"
-        headline("Net present value = Σ cash × (1 + discount rate)^(−month ÷ 12)",
-                 Formula("=" + half_even(npv), estimate=returns.npv), returns.npv)
-        if returns.irr_pct is not None:
-            # the spreadsheet's IRR of the monthly flows, started from the discount rate (the program
-            # reports the root nearest the discount rate when there are several), made annual
-            guess = f"(1+{at['discount']}/100)^(1/12)-1"
-            headline("Internal rate of return a year, % (monthly IRR made annual)",
-                     Formula(f"=((1+IRR({cash},{guess}))^12-1)*100", IRR_FORMAT, estimate=returns.irr_pct),
-                     returns.irr_pct)
-    first_row, last_row = sheet.table("model_headline", headline_cols.cols, rows)
-    note_checks(headline_cols, first_row, last_row)
+    model = Model(book)
+    overview = model.page("Model")
+    overview.intro += [
+        "Shaded cells are inputs; the rest are formulas over them. Beside each formula is the figure the program "
+        "computed and a check (OK when they agree to the penny).",
+        "Rounding as the program does: half to even to the penny, i.e. ROUND(x,2) except that an exact half penny "
+        "goes to the even penny.",
+        "The figures flow through the Model sheets in order: prices → costs → months → cash → profit and tax → "
+        "loans → bank → funding; standing is computed from the accounts on the Inputs sheet.",
+    ]
+    assumptions = _assumptions(model)
+    checks = _plan_checks(model)
+    sections: tuple[Section, ...] = (
+        xlsx_model_prices.SECTION, xlsx_model_months.SECTION, xlsx_model_tax.SECTION, xlsx_model_funding.SECTION,
+        xlsx_model_standing.SECTION)
+    for plan, _ in sections:
+        plan(model)
+    model.layout()
+    for page in model.pages.values():
+        page.sheet = book.sheet(page.name, page.title)
+        for text in page.intro:
+            page.sheet.note(text)
+        for what, why in page.errors:
+            page.sheet.error(what, why)
+    _write_assumptions(model, assumptions)
+    _write_checks(model, checks)
+    for _, write in sections:
+        write(model)
+    for page in model.pages.values():
+        assert page.sheet is not None
+        if not page.blocks and not page.errors:
+            page.sheet.note("Nothing to show for this option.")
+        page.sheet.finish()

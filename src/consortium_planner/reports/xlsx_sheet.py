@@ -6,8 +6,21 @@ formulas). Every piece of text goes through ``xlsx_common.put`` / ``put_text``, 
 begins with ``= + - @``, a tab or a carriage return stays text; formulas come only from ``Formula``.
 
 ``Sheet`` writes a title, notes, headings and tables (each an Excel table with its own filter
-buttons; the first table's header is frozen) and fits the columns at the end (``finish``).
-``Book`` is the workbook being written with the option, its tender and the analyses' results.
+buttons; the first table's header is frozen) and, at the end (``finish``), fits the columns and
+sets the sheet up for printing (``print_setup``):
+
+* A4, margins of half an inch at the sides; portrait when the columns fit a portrait page, else
+  landscape;
+* fitted to the page's width only when that keeps text at 8 points or more (a scale of at least
+  73% of the 11-point text); a wider sheet prints at 80% across several pages, over then down,
+  with its first column repeated on every page;
+* the print area is the cells used; a table longer than a page starts on a new page; the header
+  row of the sheet's last table repeats on every page when that table is longer than a page (a
+  sheet can repeat one range of rows only, so on a sheet whose long table is followed by others
+  none is repeated rather than the wrong one).
+
+``Book`` is the workbook being written with the option, its tender, the analyses' results and its
+sheets by name.
 """
 
 from __future__ import annotations
@@ -24,6 +37,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break, RowBreak
 from openpyxl.worksheet.table import Table
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -56,11 +70,25 @@ RATIO = "0.00"
 VOLUME = "#,##0.##########"  # volumes are usually whole; a fraction still shows
 MONTHS = '0.00" months"'
 MONEY_4 = '"£"#,##0.0000'  # exact per-unit costs
-IRR_FORMAT = '0.0000"%"'
+IRR_FORMAT = '0.0000"%"'  # percentage points to four places: 17.3783 shows as 17.3783%
 HEADING_FONT = Font(bold=True, size=12)
 BOLD_FONT = Font(bold=True)
-MIN_WIDTH, MAX_WIDTH, WRAP_AT = 8, 60, 60
+MIN_WIDTH, MAX_WIDTH = 8, 60
+TEXT_WRAP = 40  # characters: longer text wraps (a column of it still prints beside others)
+FORMULA_WIDTH = {GBP: 14, MONEY_4: 12}  # characters a formula's value may take when no figure is expected
 LINE_HEIGHT = 15  # points a line of 11-point text takes
+
+# Printing (A4): the width a page offers, in pixels at 96 dpi, and the width of a column of ``w``
+# characters. Excel draws a character of 11-point Calibri in 7 pixels; LibreOffice without Calibri
+# (DejaVu Sans) in about 9.3, measured: 110 characters of columns fill a landscape page. We size for
+# the wider, so a sheet fitted to the page stays readable in either.
+SIDE_MARGIN = 0.5  # inches
+PAGE_PIXELS = {"portrait": int(96 * (8.27 - 2 * SIDE_MARGIN)), "landscape": int(96 * (11.69 - 2 * SIDE_MARGIN))}
+PIXELS_PER_CHARACTER = 9.3
+MIN_FIT_SCALE = 73  # % of 11-point text that still reads as 8 points
+WIDE_SCALE = 75  # % for a sheet too wide to fit: several pages across, text at 8.25 points
+LONG_TABLE = 30  # data rows: a table longer than this starts on a new page
+REPEAT_FIRST_COLUMN = TEXT_WRAP + 2  # characters: a first column this narrow or narrower repeats on every page across
 HEADER_ALIGN = Alignment(wrap_text=True, vertical="top")
 WRAP_ALIGN = Alignment(wrap_text=True)
 TEXT_ALIGN = Alignment(horizontal="left", indent=1)
@@ -82,6 +110,7 @@ class Col:
 
     title: str
     fmt: str | None = None
+    wrap: int = 40  # text longer than this many characters wraps at it (narrow enough to print)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +153,11 @@ def width_of(value: Any, fmt: str | None) -> int:
     if isinstance(value, (dt.date, dt.datetime)):
         return 10
     return len(str(value))
+
+
+def column_pixels(width: float) -> int:
+    """Pixels a column ``width`` characters wide takes at 96 dpi (the wider of Excel and LibreOffice)."""
+    return int(width * PIXELS_PER_CHARACTER + 2)
 
 
 def wrapped_lines(text: str, width: int) -> int:
@@ -170,9 +204,10 @@ def as_label(value: Any) -> Any:
 class Sheet:
     """A worksheet filled top to bottom: title, notes, headings and tables."""
 
-    def __init__(self, wb: Workbook, name: str, title: str, subtitle: str):
+    def __init__(self, wb: Workbook, name: str, title: str, subtitle: str, code: str | None = None):
         self.ws: Worksheet = wb.create_sheet(name)
-        self.code = re.sub(r"[^A-Za-z]", "", name)[:12] or "Sheet"
+        self.name = name
+        self.code = code or re.sub(r"[^A-Za-z]", "", name)[:12] or "Sheet"
         put_text(self.ws.cell(row=1, column=1), title).font = TITLE_FONT
         if subtitle:
             put_text(self.ws.cell(row=2, column=1), subtitle).font = NOTE_FONT
@@ -182,16 +217,13 @@ class Sheet:
         self.wrapped: list[tuple[int, int, str]] = []  # cells whose text wraps: row, column, text
         self.frozen = False
         self.tables = 0
-        ws = self.ws
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
+        self.placed: list[tuple[int, int, int]] = []  # each table: the row its heading starts, header row, last row
+        self.block_start = self.row  # where the next table's heading (or the table itself) begins
 
     # ----------------------------------------------------------------- blocks
 
     def heading(self, text: str) -> None:
+        self.block_start = self.row
         put_text(self.ws.cell(row=self.row, column=1), text).font = HEADING_FONT
         self.row += 1
 
@@ -223,31 +255,37 @@ class Sheet:
             self.heading(heading)
         ws = self.ws
         header = self.row
+        start = self.block_start if self.block_start <= header else header
+        self.block_start = header + 1
         for i, col in enumerate(cols, start=1):
             title_cell = put_text(ws.cell(row=header, column=i), col.title)
             title_cell.font = HEADER_FONT
             title_cell.fill = HEADER_FILL
             title_cell.alignment = HEADER_ALIGN
             longest = max((len(w) for w in col.title.split()), default=0)
-            self.header_words[i] = max(self.header_words.get(i, 0), longest, min(len(col.title), 14))
+            # a check column holds OK or DIFFERS: its header may wrap word by word
+            wanted = longest if col.title.startswith("Check:") else max(longest, min(len(col.title), 14))
+            self.header_words[i] = max(self.header_words.get(i, 0), wanted)
             self.wrapped.append((header, i, col.title))
         r = header
         for values in rows:
             r += 1
             for i, (col, value) in enumerate(zip(cols, values, strict=False), start=1):
-                self._put(ws.cell(row=r, column=i), value, col.fmt, i)
+                self._put(ws.cell(row=r, column=i), value, col.fmt, i, col.wrap)
         if not self.frozen:
             ws.freeze_panes = ws.cell(row=header + 1, column=1)
-            ws.print_title_rows = f"{header}:{header}"
             self.frozen = True
         if r == header:
             put_text(ws.cell(row=header + 1, column=1), empty).font = NOTE_FONT
             self.row = header + 3
+            self.block_start = self.row
             return header + 1, header
+        self.placed.append((start, header, r))
         self.tables += 1
         name = f"{self.code}_{self.tables}_{re.sub(r'[^A-Za-z0-9]', '_', key)}"[:250]
         ws.add_table(Table(displayName=name, ref=f"A{header}:{get_column_letter(len(cols))}{r}"))
         self.row = r + 2
+        self.block_start = self.row
         return header + 1, r
 
     def pairs(self, key: str, items: Sequence[tuple[str, Any]], *, heading: str = "",
@@ -257,7 +295,7 @@ class Sheet:
 
     # ----------------------------------------------------------------- cells
 
-    def _put(self, cell: Cell, value: Any, fmt: str | None, column: int) -> None:
+    def _put(self, cell: Cell, value: Any, fmt: str | None, column: int, wrap: int = TEXT_WRAP) -> None:
         fill = None
         is_input = bold = False
         if isinstance(value, Value):
@@ -269,6 +307,8 @@ class Sheet:
         if isinstance(value, Formula):
             put_formula(cell, value.text, value.fmt or fmt)
             width = width_of(value.estimate, value.fmt or fmt)
+            if value.estimate is None:
+                width = FORMULA_WIDTH.get(value.fmt or fmt or "", 0)
             if isinstance(value.estimate, str):  # a check: OK or DIFFERS
                 cell.alignment = TEXT_ALIGN
         else:
@@ -281,10 +321,10 @@ class Sheet:
                 put_number(cell, value, fmt or NUMBER)
             width = width_of(value, fmt)
             if isinstance(value, str):
-                if len(value) > WRAP_AT:
+                if len(value) > wrap:
                     cell.alignment = WRAP_ALIGN
                     self.wrapped.append((cell.row, column, value))
-                    width = WRAP_AT
+                    width = wrap
                 elif column > 1 and value:
                     cell.alignment = TEXT_ALIGN  # a little space after a number in the column before
         if is_input:
@@ -310,6 +350,43 @@ class Sheet:
         for row, lines in heights.items():
             if lines > 1:
                 self.ws.row_dimensions[row].height = LINE_HEIGHT * lines + 2
+        self.print_setup(widths)
+
+    def print_setup(self, widths: Mapping[int, int]) -> None:
+        """Page layout for printing (see the module's docstring)."""
+        ws = self.ws
+        setup = ws.page_setup
+        setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_margins.left = ws.page_margins.right = SIDE_MARGIN
+        ws.page_margins.top = ws.page_margins.bottom = 0.6
+        ws.page_margins.header = ws.page_margins.footer = 0.3
+        ws.oddFooter.center.text = "&A: page &P of &N"
+        last_column = max([*widths, 1])
+        pixels = sum(column_pixels(widths.get(c, MIN_WIDTH)) for c in range(1, last_column + 1))
+        fit = ws.sheet_properties.pageSetUpPr
+        setup.orientation = "portrait" if pixels <= PAGE_PIXELS["portrait"] else "landscape"
+        fit.fitToPage = False
+        setup.scale = 100
+        ws._print_cols = ws._print_rows = None  # openpyxl's setters ignore None: clear a second call's titles
+        if pixels > PAGE_PIXELS["landscape"]:
+            if PAGE_PIXELS["landscape"] * 100 >= MIN_FIT_SCALE * pixels:
+                fit.fitToPage = True
+                setup.fitToWidth, setup.fitToHeight = 1, 0
+            else:
+                setup.scale = WIDE_SCALE
+                setup.pageOrder = "overThenDown"
+                if widths.get(1, MIN_WIDTH) <= REPEAT_FIRST_COLUMN:
+                    ws.print_title_cols = "A:A"
+        ws.print_area = f"A1:{get_column_letter(last_column)}{max(ws.max_row, 1)}"
+        breaks = sorted({start - 1 for i, (start, header, last) in enumerate(self.placed) if start > 5 and (
+            last - header > LONG_TABLE or (i > 0 and self.placed[i - 1][2] - self.placed[i - 1][1] > LONG_TABLE))})
+        ws.row_breaks = RowBreak()
+        for row in breaks:
+            ws.row_breaks.append(Break(id=row))
+        if self.placed:
+            _, header, last = self.placed[-1]
+            if last - header > LONG_TABLE:
+                ws.print_title_rows = f"{header}:{header}"
 
 
 class Book:
@@ -322,13 +399,23 @@ class Book:
         self.results = results
         self.wb = Workbook()
         self.wb.remove(self.wb.active)
+        self.sheets: dict[str, Sheet] = {}
+        self.accounts: dict[int, dict[str, str]] = {}  # organisation → line item → its cell on the Inputs sheet
         tender = self.tender
         self.subtitle = (f"Consortium option: {option.name}"
                          + (f"; tender: {tender.name}" if tender else "")
                          + (f"; buyer: {tender.buyer}" if tender and tender.buyer else ""))
 
     def sheet(self, name: str, title: str) -> Sheet:
-        return Sheet(self.wb, name, title, self.subtitle)
+        """A new sheet at the end of the workbook (its tables' names begin with a code unique in the book)."""
+        base = re.sub(r"[^A-Za-z]", "", name)[:12] or "Sheet"
+        code, n = base, 2
+        taken = {s.code for s in self.sheets.values()}
+        while code in taken:
+            code, n = f"{base}{n}", n + 1
+        sheet = Sheet(self.wb, name, title, self.subtitle, code)
+        self.sheets[name] = sheet
+        return sheet
 
     def result(self, name: str) -> tuple[Any, str | None]:
         """(the analysis, None) or (None, why it is missing)."""
