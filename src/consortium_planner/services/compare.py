@@ -74,8 +74,8 @@ class ValueKind(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class RowSpec:
-    """One row of the comparison: its key, label, group, kind, direction and (for text rows that rank)
-    the order of its values (higher rank is better)."""
+    """One row of the comparison: its key, label, group, kind, direction and, for a text row that ranks,
+    each text's place on a scale (``order``: Low 0, Medium 1, High 2), compared by the direction."""
 
     key: str
     label: str
@@ -106,7 +106,7 @@ ROWS: tuple[RowSpec, ...] = (
     RowSpec("recruitment_fte", "Recruitment (FTE)", "Workforce", ValueKind.NUMBER, L, 1,
             note="FTE beyond those transferring under TUPE, plus staff turnover"),
     RowSpec("standing_risk", "Standing risk", "Financial standing", ValueKind.TEXT, L,
-            order=_order("High", "Medium", "Low")),
+            order=_order("Low", "Medium", "High")),
     RowSpec("failed_tests", "Failed standing tests", "Financial standing", ValueKind.COUNT, L, 0),
     RowSpec("reserved_eligibility", "Reserved-contract eligibility", "Financial standing", ValueKind.TEXT, H,
             note="Procurement Act 2023 s33", order=_order("Not eligible", "Check before bidding", "Eligible")),
@@ -346,9 +346,11 @@ def differences(comparison: Comparison, baseline_id: int) -> dict[int, dict[str,
     base = comparison.option(baseline_id)
     out: dict[int, dict[str, Any]] = {}
 
-    def minus(a: Any, b: Any) -> Decimal | None:
+    def minus(a: Any, b: Any) -> Decimal | int | None:
         if a is None or b is None or isinstance(a, str) or isinstance(b, str):
             return None
+        if isinstance(a, int) and isinstance(b, int):
+            return a - b
         return Decimal(a) - Decimal(b)
 
     for o in comparison.options:
