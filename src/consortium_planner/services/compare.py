@@ -13,6 +13,10 @@ option(s) of each row. ``differences(comparison, baseline_id)`` gives each optio
 baseline's. ``comparison_json`` is what ``consortium-planner compare --json`` prints and what the
 Compare page shows.
 
+Best values are like for like: an option that covers less than the whole requirement is not a bid
+the buyer could accept, so it is not marked best on the figures that grow with the volume delivered
+(``WHOLE_BID_GROUPS``: workforce, price, evaluation, funding, returns and members' profit).
+
 Directions, and why: prices and unit costs are better lower (a more competitive bid for the same
 service); headroom to the ceiling, score, win probability, highest winning price, lowest cash, cover,
 NPV, IRR and members' profit higher; recruitment, gaps, thin cells, failed tests, funding
@@ -44,11 +48,13 @@ __all__ = [
     "OptionFigures",
     "RowSpec",
     "ValueKind",
+    "WHOLE_BID_GROUPS",
     "best_of",
     "compare",
     "comparison_json",
     "differences",
     "option_figures",
+    "partial_cover",
     "scenario_by_name",
 ]
 
@@ -116,7 +122,7 @@ ROWS: tuple[RowSpec, ...] = (
             note="Year-one price less delivery cost and the management fee"),
     RowSpec("unit_costs", "Unit cost", "Price", ValueKind.MONEY, L, breakdown=True,
             note="Delivery cost per unit of each service line (economies of scale: shared costs over more volume)"),
-    RowSpec("ceiling_headroom", "Headroom to the ceiling, worst year", "Price", ValueKind.MONEY, H,
+    RowSpec("ceiling_headroom", "Worst-year headroom to the ceiling", "Price", ValueKind.MONEY, H,
             note="Annual budget ceiling less the annual price, in the year it is least (term and extensions)"),
     RowSpec("score", "Evaluation score", "Evaluation", ValueKind.NUMBER, H),
     RowSpec("rank", "Rank", "Evaluation", ValueKind.COUNT, L, 0),
@@ -138,6 +144,9 @@ ROWS: tuple[RowSpec, ...] = (
             note="Each member's profit after tax over the projection"),
 )
 ROW_BY_KEY: Mapping[str, RowSpec] = MappingProxyType({r.key: r for r in ROWS})
+#: Groups whose figures grow with the volume delivered: an option that does not cover the whole
+#: requirement is not a bid the buyer could accept, so it is not marked best on them (like for like).
+WHOLE_BID_GROUPS = frozenset({"Workforce", "Price", "Evaluation", "Funding", "Returns", "Members"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,13 +299,15 @@ def _rankable(row: RowSpec, value: Any) -> Decimal | None:
 
 def best_of(row: RowSpec, values: Mapping[int, Any]) -> tuple[int, ...]:
     """The ids whose value is best by the row's direction (ties all best); none for a row without one,
-    or when fewer than two options have a value to compare."""
+    when fewer than two options have a value to compare, or when they all have the same value."""
     if row.direction is Direction.NONE:
         return ()
     ranked = {oid: r for oid, v in values.items() if (r := _rankable(row, v)) is not None}
     if len(ranked) < 2:
         return ()
     target = (max if row.direction is Direction.HIGHER else min)(ranked.values())
+    if all(r == target for r in ranked.values()):
+        return ()  # all alike: none stands out
     return tuple(oid for oid, r in ranked.items() if r == target)
 
 
@@ -312,6 +323,7 @@ class Comparison:
     months: tuple[str, ...] = ()  # month labels of the cumulative cash (from the first option's timeline)
     rows: tuple[RowSpec, ...] = ROWS
     best: Mapping[str, Any] = field(default_factory=dict)  # key → ids, or for a breakdown: name → ids
+    partial: tuple[int, ...] = ()  # options that do not cover the whole requirement (see WHOLE_BID_GROUPS)
 
     def option(self, option_id: int) -> OptionFigures:
         return next(o for o in self.options if o.option_id == option_id)
@@ -326,17 +338,25 @@ class Comparison:
         return out
 
 
+def partial_cover(options: Iterable[OptionFigures]) -> tuple[int, ...]:
+    """The options whose allocations cover less than the whole requirement (coverage below 100%)."""
+    return tuple(o.option_id for o in options
+                 if isinstance(cov := o.values.get("coverage_pct"), Decimal) and cov < 100)
+
+
 def _best(options: tuple[OptionFigures, ...]) -> dict[str, Any]:
+    partial = set(partial_cover(options))
     best: dict[str, Any] = {}
     for row in ROWS:
+        among = [o for o in options if row.group not in WHOLE_BID_GROUPS or o.option_id not in partial]
         if row.breakdown:
             names: list[str] = []
             for o in options:
                 names += [n for n in o.values.get(row.key) or {} if n not in names]
-            best[row.key] = {n: best_of(row, {o.option_id: (o.values.get(row.key) or {}).get(n) for o in options})
+            best[row.key] = {n: best_of(row, {o.option_id: (o.values.get(row.key) or {}).get(n) for o in among})
                              for n in names}
         else:
-            best[row.key] = best_of(row, {o.option_id: o.values.get(row.key) for o in options})
+            best[row.key] = best_of(row, {o.option_id: o.values.get(row.key) for o in among})
     return best
 
 
@@ -411,7 +431,8 @@ def compare(ws: Workspace, tender_id: int, scenario: str | None = None, *, cance
             months = tuple(f"{m.starts:%b %Y}" for m in pj.months)
     progress(1.0, "")
     done = tuple(figures)
-    return Comparison(tender_id, tender.name, label, adjustments.describe(), done, months, ROWS, _best(done))
+    return Comparison(tender_id, tender.name, label, adjustments.describe(), done, months, ROWS, _best(done),
+                      partial_cover(done))
 
 
 def comparison_json(comparison: Comparison, baseline_id: int | None = None) -> dict[str, Any]:
@@ -443,6 +464,7 @@ def comparison_json(comparison: Comparison, baseline_id: int | None = None) -> d
         } for o in comparison.options],
         "months": list(comparison.months),
         "best": {k: who(v) for k, v in comparison.best.items()},
+        "partial_cover": who(comparison.partial),
     }
     return to_jsonable(out)
 
