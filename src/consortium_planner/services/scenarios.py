@@ -23,14 +23,14 @@ from typing import Any
 
 from ..domain import scenarios as _scenarios
 from ..domain.findings import Finding, Severity
-from ..domain.model import ConsortiumOption, Tender
+from ..domain.model import ConsortiumOption, Scenario, Tender
 from ..domain.money import format_decimal, format_gbp
 from ..domain.tasks import NEVER, CancelToken
 from ..domain.workspace import Workspace
 from .compare import KEY_ANALYSES, option_figures
 from .pipeline import Inputs, NotApplicable, Results, run
 
-__all__ = ["ScenarioOutcome", "run_scenario", "scenario_findings", "scenario_outcomes"]
+__all__ = ["ScenarioOutcome", "run_scenario", "scenario_findings", "scenario_outcome", "scenario_outcomes"]
 
 
 def run_scenario(ws: Workspace, option_id: int, adjustments: _scenarios.Adjustments, *, name: str = "",
@@ -63,6 +63,17 @@ class ScenarioOutcome:
     dscr_covenant: Decimal  # the option's minimum debt service cover, for the findings
 
 
+def scenario_outcome(ws: Workspace, option_id: int, scenario: Scenario, base: Results | None = None, *,
+                     cancelled: CancelToken = NEVER) -> ScenarioOutcome:
+    """One stored scenario's outcome for one option (what the ``scenarios`` analysis gives for it)."""
+    adjustments = _scenarios.Adjustments.of(scenario)
+    results = run_scenario(ws, option_id, adjustments, name=scenario.name, base=base, cancelled=cancelled)
+    figures = option_figures(ws, option_id, results)
+    option = ws.get(ConsortiumOption, option_id)
+    covenant = option.min_dscr if option is not None else Decimal("1.25")
+    return ScenarioOutcome(adjustments.describe(), figures.values, figures.notes, covenant)
+
+
 def scenario_outcomes(i: Inputs) -> Mapping[str, ScenarioOutcome] | NotApplicable:
     """The ``scenarios`` analysis: every stored scenario for the option, by name, in the order made."""
     if i.ws.scenario is not None:
@@ -74,10 +85,7 @@ def scenario_outcomes(i: Inputs) -> Mapping[str, ScenarioOutcome] | NotApplicabl
     for k, s in enumerate(rows):
         i.cancelled.check()
         i.progress(k / max(1, len(rows)), f"Scenario {s.name}")
-        adjustments = _scenarios.Adjustments.of(s)
-        results = run_scenario(i.ws, i.option_id, adjustments, name=s.name, base=base, cancelled=i.cancelled)
-        figures = option_figures(i.ws, i.option_id, results)
-        out[s.name] = ScenarioOutcome(adjustments.describe(), figures.values, figures.notes, i.option.min_dscr)
+        out[s.name] = scenario_outcome(i.ws, i.option_id, s, base, cancelled=i.cancelled)
     return MappingProxyType(out)
 
 

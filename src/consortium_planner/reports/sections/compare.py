@@ -52,7 +52,7 @@ from ..document import (
 from .context import CaseContext, join_names, paragraphs
 
 __all__ = ["KEY_FIGURES", "build_options_considered", "comparison_table", "cumulative_cash_chart",
-           "key_figure_charts", "row_label", "scenario_definitions", "scenario_table", "value_kind"]
+           "key_figure_charts", "row_label", "scenario_definitions", "scenario_matrix", "scenario_table", "value_kind"]
 
 #: The figures drawn side by side on the charts (one small chart each).
 KEY_FIGURES: tuple[str, ...] = ("year_one_price", "funding_requirement", "lowest_cash", "npv", "min_dscr",
@@ -119,6 +119,8 @@ def comparison_table(comparison: Comparison, baseline_id: int | None = None,
             value = _value(raw)
             kind, places = value_kind(row), row.places
             note = o.notes.get(row.key, "") if name is None else ""
+            if isinstance(value, str) and len(value) > 30 and not note:
+                note = value  # the whole text, where a narrow column shortens it
             if value is None and name is not None:
                 note = "not delivered by this option" if row.key == "unit_costs" else "not a member of this option"
             is_best = o.option_id in best
@@ -137,7 +139,8 @@ def comparison_table(comparison: Comparison, baseline_id: int | None = None,
                     cells.append(Cell(None, kind=kind, places=places, note="; ".join(x for x in (note, own) if x),
                                       bold=is_best))
                 else:
-                    cells.append(Cell(Decimal(d), kind=kind, places=places, text=_signed(Decimal(d), row),
+                    # a number, not money: a difference below zero is not a loss (screens redden negative money)
+                    cells.append(Cell(Decimal(d), kind=Kind.NUMBER, places=places, text=_signed(Decimal(d), row),
                                       note="; ".join(x for x in (f"{o.name}: {own}", note) if x), bold=is_best))
                 continue
             cells.append(Cell(value, kind=kind, places=places, note=note, bold=is_best))
@@ -174,7 +177,7 @@ def cumulative_cash_chart(comparison: Comparison) -> Chart | None:
     n = max(len(s.values) for s in series)
     padded = tuple(Series(s.name, s.values + (None,) * (n - len(s.values))) for s in series)
     return Chart("cumulative_cash", ChartKind.LINE, "Cumulative cash before funding", (), padded,
-                 "Months from the start of mobilisation", "Cumulative cash (£)", y_kind=Kind.MONEY,
+                 "Month (from the start of mobilisation)", "Cumulative cash (£)", y_kind=Kind.MONEY,
                  x_values=tuple(Decimal(t) for t in range(n)),
                  note="The lowest point of each line, plus a buffer and contingency, is that option's funding "
                       "requirement.")
@@ -207,6 +210,30 @@ def scenario_table(outcomes: Mapping[str, ScenarioOutcome], option_name: str, *,
                  first_column_width=Decimal("0.34"),
                  note="Each scenario moves the option's copy, never the option: " + "; ".join(
                      f"{n}: {o.adjustments}" for n, o in outcomes.items()) + ".")
+
+
+def scenario_matrix(outcomes: Sequence[tuple[str, Mapping[str, ScenarioOutcome]]], figure: str, *,
+                    key: str = "scenario_matrix") -> Table:
+    """One figure for every option (a row each) under every scenario (a column each)."""
+    row = ROW_BY_KEY[figure]
+    names: list[str] = []
+    for _option, by_name in outcomes:
+        names += [n for n in by_name if n not in names]
+    first = next((by_name for _o, by_name in outcomes if by_name), {})
+    columns = (Column("Option"),) + tuple(
+        Column(n, value_kind(row), row.places, note=first[n].adjustments if n in first else "") for n in names)
+    body = []
+    for option, by_name in outcomes:
+        cells = [Cell(option)]
+        for n in names:
+            o = by_name.get(n)
+            value = _value(o.rows.get(figure)) if o is not None else None
+            note = (o.notes.get(figure, "") if o is not None else "not computed")
+            cells.append(Cell(value, kind=value_kind(row), places=row.places, note=note))
+        body.append(tuple(cells))
+    better = _BETTER[row.direction]
+    return Table(key, columns, tuple(body), title=f"{row_label(row)} under each scenario",
+                 note=row.note + (f" ({better})." if better else "") if row.note else better.capitalize())
 
 
 def scenario_definitions(rows: Sequence[Any]) -> Table:
