@@ -80,8 +80,11 @@ def test_options_considered_in_the_case(ws, spv_id, results, tmp_path):
     text = section.text()
     assert "Why this option" in text and "Only together do we pass the standing tests." in text
     assert text.index("Another option does better") < text.index("is the best of the options")  # worse news first
-    # this option's column first
-    assert section.table("comparison").columns[1].title == "Special purpose vehicle"
+    # this option's column first; its own service lines and members broken down
+    table = section.table("comparison")
+    assert table.columns[1].title == "Special purpose vehicle"
+    ours = {r[0].value.removeprefix("Profit after tax: ") for r in table.rows if r[0].value.startswith("Profit")}
+    assert ours == {m.organisation_name for m in results["projection"].members}
     pdf = render_pdf(case, tmp_path / "case.pdf")
     assert pdf.stat().st_size > 10_000
 

@@ -165,3 +165,16 @@ def test_a_scenario_edit_is_a_change_the_scenarios_analysis_reads(demo):
     assert "scenario" not in REGISTRY.reads(["capital"])
     assert {"tender", "competitor", "funding_source", "capital_item"} <= REGISTRY.reads(["scenarios"])
     assert Tender  # the tender's fields are what several drivers move
+
+
+def test_summary_json_lists_the_scenarios_and_each_options_results_under_them(demo):
+    from consortium_planner.services.summary import summary
+
+    data = summary(demo)
+    assert [s["name"] for s in data["scenarios"]] == ["Base", "Downside", "Severe", "Upside"]
+    assert data["scenarios"][1]["volume_pct"] == "-10" and data["scenarios"][2]["termination_after_year"] == 3
+    for option in data["consortium_options"]:
+        by_name = option["analyses"]["scenarios"]
+        assert list(by_name) == ["Base", "Downside", "Severe", "Upside"]
+        assert by_name["Base"]["rows"]["npv"] == option["analyses"]["returns"]["npv"]
+        assert by_name["Base"]["rows"]["funding_requirement"] == option["analyses"]["funding"]["requirement"]

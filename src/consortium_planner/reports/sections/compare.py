@@ -85,19 +85,22 @@ def _signed(value: Decimal, row: RowSpec) -> str:
     return ("+" if value > 0 else "\u2212" if value < 0 else "±") + text
 
 
-def _lines(comparison: Comparison) -> list[tuple[RowSpec, str | None]]:
+def _lines(comparison: Comparison, focus: OptionFigures | None = None) -> list[tuple[RowSpec, str | None]]:
     out: list[tuple[RowSpec, str | None]] = []
     for row in comparison.rows:
         if row.breakdown:
-            out += [(row, n) for n in comparison.breakdown_names(row.key)]
+            mine = focus.values.get(row.key) or {} if focus is not None else None
+            out += [(row, n) for n in comparison.breakdown_names(row.key) if mine is None or n in mine]
         else:
             out.append((row, None))
     return out
 
 
 def comparison_table(comparison: Comparison, baseline_id: int | None = None,
-                     options: Sequence[OptionFigures] | None = None, *, key: str = "comparison") -> Table:
-    """The comparison as a document table (see the module's docstring); ``options``: a subset, in order."""
+                     options: Sequence[OptionFigures] | None = None, *, key: str = "comparison",
+                     focus: OptionFigures | None = None) -> Table:
+    """The comparison as a document table (see the module's docstring); ``options``: a subset, in order;
+    ``focus``: break the unit costs and profits down only by that option's service lines and members."""
     shown = tuple(options) if options is not None else comparison.options
     diffs = differences(comparison, baseline_id) if baseline_id is not None else None
     columns = (Column("Figure", note="Bold: the best of the options by the row's own direction"),) + tuple(
@@ -105,7 +108,7 @@ def comparison_table(comparison: Comparison, baseline_id: int | None = None,
                note="Differences from the baseline" if diffs is not None and o.option_id != baseline_id else "")
         for o in shown)
     rows: list[tuple[Cell, ...]] = []
-    for row, name in _lines(comparison):
+    for row, name in _lines(comparison, focus):
         best = comparison.best.get(row.key, ())
         if name is not None:
             best = best.get(name, ()) if isinstance(best, Mapping) else ()
@@ -289,7 +292,7 @@ def build_options_considered(ctx: CaseContext) -> list[Block] | None:
         blocks.append(Paragraph(f"{ours.name} is the best of the options on {join_names(leads)}."))
     for start in range(0, len(others), CASE_OPTIONS_PER_TABLE - 1):
         chunk = [ours, *others[start:start + CASE_OPTIONS_PER_TABLE - 1]]
-        blocks.append(comparison_table(comparison, options=chunk,
+        blocks.append(comparison_table(comparison, options=chunk, focus=ours,
                                        key="comparison" if start == 0 else f"comparison_{start}"))
     blocks.extend(c for c in key_figure_charts(comparison) if c.key in ("key_funding_requirement", "key_npv"))
     cash = cumulative_cash_chart(comparison)
