@@ -240,7 +240,7 @@ class ScenarioMark:
     adjustments: Adjustments
     base: Workspace
     basis: PricingBasis | None
-    service_start: dt.date | None  # as stored: the National Living Wage path counts from its year
+    service_start: dt.date | None  # as the scenario has it: the National Living Wage path counts from its year
     years: int  # contract years priced (term and extensions, as stored)
 
 
@@ -325,8 +325,8 @@ def apply(ws: Workspace, option_id: int, adjustments: Adjustments, *, name: str 
     for item in items:
         out.put(item)
 
-    out.scenario = ScenarioMark(option_id, name, a, base, basis,
-                                tender.start_date if tender is not None else None,
+    moved = out.get(Tender, tender.id) if tender is not None else None  # its service start, as the scenario has it
+    out.scenario = ScenarioMark(option_id, name, a, base, basis, moved.start_date if moved is not None else None,
                                 (tender.term_years + tender.extension_years) if tender is not None else 1)
     return out
 
@@ -368,7 +368,7 @@ def adjust_rates(table: RateTable, mark: ScenarioMark | None) -> RateTable:
         return table
     growth = _pct(mark.adjustments.nlw_uplift_pp)
     start = financial_year_start(mark.service_start or table.last.starts)
-    end = dt.date(start.year + mark.years, 4, 1)
+    end = dt.date(start.year + mark.years + 1, 4, 1)  # the last contract year may start after 1 April
     years = list(table.years)
     while years[-1].starts < end:
         last = years[-1]
