@@ -3,6 +3,8 @@
     consortium-planner [FILE]                       open the GUI (on FILE)
     consortium-planner demo OUT.cplan               write the demo workspace
     consortium-planner summary FILE --json          everything, and every analysis, as JSON
+    consortium-planner compare FILE [--tender NAME] [--scenario NAME] [--baseline OPTION] --json
+                                                    a tender's options side by side, as JSON
     consortium-planner export-pdf FILE --option NAME -o OUT.pdf [--sections a,b]   an investment case
     consortium-planner generate --size large OUT    a synthetic workspace for benchmarks
     consortium-planner run-demo DEMO.cplan --out D  GUI on the demo, or headless output without a display
@@ -24,7 +26,8 @@ import json
 import sys
 from pathlib import Path
 
-COMMANDS = ("demo", "summary", "export-pdf", "generate", "run-demo", "screenshots", "import-xlsx", "export-xlsx")
+COMMANDS = ("demo", "summary", "compare", "export-pdf", "generate", "run-demo", "screenshots", "import-xlsx",
+            "export-xlsx")
 
 
 def workspace_arg(text: str) -> str | Path:
@@ -43,6 +46,12 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("file", type=workspace_arg)
     s.add_argument("--json", action="store_true", help="JSON output (the default)")
     s.add_argument("--option", help="only this consortium option (by name)")
+    c = sub.add_parser("compare", help="a tender's consortium options side by side")
+    c.add_argument("file", type=workspace_arg)
+    c.add_argument("--tender", help="the tender (by name; default: the only one)")
+    c.add_argument("--scenario", help="a named scenario of the workspace (default: the options as they stand)")
+    c.add_argument("--baseline", help="an option (by name): every option's differences from it")
+    c.add_argument("--json", action="store_true", help="JSON output (the default)")
     e = sub.add_parser("export-pdf", help="write a consortium option's investment case as a PDF")
     e.add_argument("file", type=workspace_arg)
     e.add_argument("--option", required=True, help="the consortium option, by name")
@@ -135,6 +144,28 @@ def cmd_summary(args) -> int:
         if not data["consortium_options"]:
             return _fail(f"no consortium option named {args.option!r}")
     json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+    return 0
+
+
+def cmd_compare(args) -> int:
+    from .reports.case import option_by_name
+    from .services.compare import compare, comparison_json
+
+    with open_for_reading(args.file) as store:
+        ws = store.load()
+    try:
+        tender = _tender(ws, args.tender)
+        baseline = None
+        if args.baseline:
+            baseline = option_by_name(ws, args.baseline)
+            if baseline.tender_id != tender.id:
+                return _fail(f"{baseline.name!r} is an option for another tender")
+        comparison = compare(ws, tender.id, args.scenario)
+    except ValueError as exc:
+        return _fail(str(exc))
+    json.dump(comparison_json(comparison, baseline.id if baseline is not None else None), sys.stdout, indent=2,
+              ensure_ascii=False)
     sys.stdout.write("\n")
     return 0
 
@@ -364,6 +395,7 @@ def _fill_schedule(ws, results, source: Path, destination: Path) -> int:
 _COMMANDS = {
     "demo": cmd_demo,
     "summary": cmd_summary,
+    "compare": cmd_compare,
     "export-pdf": cmd_export_pdf,
     "generate": cmd_generate,
     "run-demo": cmd_run_demo,

@@ -522,6 +522,47 @@ class Setting(Entity):
     value: str = longtext("Value")
 
 
+@dataclass(frozen=True, slots=True)
+class Scenario(Entity):
+    """A named what-if: adjustments applied to a copy of any option, never to the option itself.
+
+    Every field is a change from the option as stored (0: no change); ``domain/scenarios.py`` says
+    exactly which fields of which entities each one moves (DOMAIN §9). Base, Downside, Severe and
+    Upside are shipped in every workspace as editable rows.
+    """
+
+    entity_name: ClassVar[str] = "scenario"
+    label: ClassVar[str] = "Scenario"
+
+    id: int | None = id_field()
+    name: str = text("Scenario", required=True)
+    volume_pct: Decimal = percent("Volume", minimum=-90, maximum=200, places=1,
+                                  help="Delivered volume up (+) or down (−), % of the plan; prices stay as bid")
+    ramp_up_months: int = integer("Ramp-up (+ months)", minimum=-36, maximum=36,
+                                  help="Months added to the option's ramp-up (never below none)")
+    pay_uplift_pp: Decimal = percent("Pay uplift (+ points a year)", minimum=-20, maximum=20, places=2,
+                                     help="Added to the tender's pay uplift a year: staff costs grow faster; "
+                                          "the bid's price indexation stays as priced")
+    nlw_uplift_pp: Decimal = percent("National Living Wage (+ points a year)", minimum=-20, maximum=20, places=2,
+                                     help="The wage floor rises this much faster a year than the reference rates, "
+                                          "from the first contract year (the guard; costs move with the pay uplift)")
+    cpi_pp: Decimal = percent("CPI (+ points a year)", minimum=-20, maximum=20, places=2,
+                              help="Added to the tender's CPI a year: non-pay costs grow faster; prices stay as bid")
+    payment_delay_days: int = integer("Payment delay (+ days)", minimum=-180, maximum=180,
+                                      help="Days added to the buyer's payment terms")
+    mobilisation_overrun_months: int = integer("Mobilisation overrun (months)", maximum=24,
+                                               help="Service starts later; mobilisation costs go on meanwhile")
+    termination_after_year: int = integer("Early termination after year", maximum=30,
+                                          help="The contract ends after this contract year (0: runs its term)")
+    competitor_price_pct: Decimal = percent("Competitors' prices", minimum=-90, maximum=200, places=1,
+                                            help="Every competitor's expected price up (+) or down (−)")
+    interest_rate_pp: Decimal = percent("Interest rate (+ points)", minimum=-20, maximum=20, places=2,
+                                        help="Added to every loan's and overdraft's interest rate")
+    cost_overrun_pct: Decimal = percent("Cost overrun", minimum=-50, maximum=200, places=1,
+                                        help="Every delivery, mobilisation and capital cost this much higher")
+    notes: str = longtext("Notes")
+
+
 ENTITIES: tuple[type[Entity], ...] = (
     Setting,
     Organisation,
@@ -540,6 +581,7 @@ ENTITIES: tuple[type[Entity], ...] = (
     Allocation,
     FundingSource,
     CapitalItem,
+    Scenario,
 )
 
 ENTITY_BY_NAME: dict[str, type[Entity]] = {e.entity_name: e for e in ENTITIES}
@@ -557,6 +599,7 @@ UNIQUE_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
     "allocation": (("requirement_id", "member_id"),),
     "funding_source": (("option_id", "name"),),
     "capital_item": (("option_id", "name"),),
+    "scenario": (("name",),),
 }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from typing import TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from .model import (
     ENTITIES,
@@ -30,6 +30,9 @@ from .model import (
     TupeCohort,
 )
 
+if TYPE_CHECKING:
+    from .scenarios import ScenarioMark
+
 E = TypeVar("E", bound=Entity)
 
 
@@ -38,6 +41,9 @@ class Workspace:
         # each class's rows by id; the class keys them, so reading one back casts to that class
         self._rows: dict[type[Entity], dict[int | None, Entity]] = {cls: {} for cls in ENTITIES}
         self._index: dict[tuple[type[Entity], str], dict[int | None, list[Entity]]] = {}
+        #: set on a what-if copy made by ``domain.scenarios.apply``: which option it adjusts, how, and the
+        #: snapshot the bid was priced on (None: the workspace as stored)
+        self.scenario: ScenarioMark | None = None
         for e in entities:
             self._rows[type(e)][e.id] = e
 
@@ -81,6 +87,7 @@ class Workspace:
         """
         other = Workspace()
         other._rows = {cls: dict(rows) for cls, rows in self._rows.items()}
+        other.scenario = self.scenario
         return other
 
     # ------------------------------------------------------------------ writing (services only)

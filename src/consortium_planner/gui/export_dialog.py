@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -134,7 +135,11 @@ class ExportCaseDialog(QDialog):
             glay.addWidget(edit)
             nlay.addWidget(group)
             self.narrative[name] = edit
-        tabs.addTab(narrative_page, "Narrative")
+        narrative_scroll = QScrollArea()  # six texts: taller than a small screen allows
+        narrative_scroll.setWidgetResizable(True)
+        narrative_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        narrative_scroll.setWidget(narrative_page)
+        tabs.addTab(narrative_scroll, "Narrative")
         layout.addWidget(tabs, 1)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.export_button = self.buttons.addButton("Export PDF", QDialogButtonBox.ButtonRole.AcceptRole)

@@ -33,6 +33,7 @@ from ..services.session import (
     list_backups,
     restore_backup,
 )
+from .compare import ComparePage
 from .controller import WorkspaceController, touches
 from .pages import OptionsPage, OrganisationsPage, SettingsPage, TendersPage
 
@@ -426,6 +427,7 @@ class MainWindow(QMainWindow):
                 "Organisations": OrganisationsPage(c),
                 "Tenders": TendersPage(c),
                 "Consortium options": OptionsPage(c),
+                "Compare": ComparePage(c),
                 "Workspace settings": SettingsPage(c),
             }
             for name, page in self.pages.items():

@@ -146,6 +146,7 @@ NARRATIVE_SECTIONS: tuple[tuple[str, str, str], ...] = (
     ("the_ask", "The ask", "summary"),
     ("rationale", "Why this consortium", "consortium"),
     ("governance", "Governance", "consortium"),
+    ("why_this_option", "Why this option", "options_considered"),
     ("social_impact", "Social impact", "social_impact"),
 )
 NARRATIVE_PREFIX = "narrative"

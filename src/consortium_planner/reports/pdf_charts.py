@@ -193,7 +193,8 @@ def _bar_chart(chart: Chart, width: float) -> Drawing:
     if chart.y_kind is Kind.MONEY and not stacked and lo >= 0 and hi > 0:
         # amounts close together (prices by year): start the axis near them, and say so
         positive = [x for row in data for x in row if x > 0] + [float(r.value) for r in refs]
-        if positive and min(positive) > 0.6 * hi:
+        every_bar_above_zero = all(x > 0 for row in data for x in row)  # a zero bar needs the axis at zero
+        if positive and every_bar_above_zero and min(positive) > 0.6 * hi:
             lo = min(positive) * 0.9
     vmin, vmax, vstep = _nice_scale(lo, hi * 1.03 if kind is ChartKind.WATERFALL else hi * 1.01)
     if vmin > 0:

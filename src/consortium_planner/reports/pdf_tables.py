@@ -71,12 +71,19 @@ def measure_table(tbl: Table, texts: list[list[str]]) -> TextMeasure:
     bold = FONT_BOLD if (tbl.total_rows or tbl.highlight_rows) else FONT
     measured = TextMeasure([], [], [], [])
     for i, col in enumerate(tbl.columns):
-        cells = [row[i] for row in sample]
+        # a long piece of text in a column of figures wraps (see ``_wraps``): it does not set the width
+        cells = [row[i] for r, row in enumerate(sample) if not _wraps(tbl, r, i, row[i])]
         measured.head_nat.append(natural_width(col.title, FONT_BOLD, 1))
         measured.head_min.append(longest_word(col.title, FONT_BOLD, 1))
         measured.cell_nat.append(max((natural_width(t, bold, 1) for t in cells), default=0.0))
         measured.cell_min.append(0.0 if col.numeric else max((longest_word(t, FONT, 1) for t in cells), default=0.0))
     return measured
+
+
+def _wraps(tbl: Table, r: int, c: int, text: str) -> bool:
+    """A text cell of 16 characters or more in a column of figures: drawn as a wrapping paragraph."""
+    cell = tbl.rows[r][c]
+    return tbl.columns[c].numeric and cell.kind is Kind.TEXT and len(text) >= 16
 
 
 def column_widths(tbl: Table, measured: TextMeasure, width: float, size: float = CELL_SIZE) -> tuple[list[float], bool]:
@@ -186,11 +193,13 @@ def table_flowables(tbl: Table, styles: Styles, width: float = WIDTH) -> list[Fl
         total = r >= first_total
         for c, cell in enumerate(row):
             text = texts[r][c]
-            numeric = tbl.columns[c].numeric and (cell.kind is None or cell.kind is not Kind.TEXT or len(text) < 16)
+            numeric = tbl.columns[c].numeric and not _wraps(tbl, r, c, text)
             if cell.status is not None:
                 style.append(("BACKGROUND", (c, r + 1), (c, r + 1), RAG_FILL[cell.status]))
                 style.append(("TEXTCOLOR", (c, r + 1), (c, r + 1), RAG_INK[cell.status]))
-            bold = total or r in tbl.highlight_rows
+            bold = total or r in tbl.highlight_rows or cell.bold
+            if cell.bold:
+                style.append(("FONTNAME", (c, r + 1), (c, r + 1), FONT_BOLD))
             if numeric or ("\n" not in text and natural_width(text, FONT_BOLD if bold else FONT, size) <= room[c]):
                 out_row.append(text)  # a plain string: drawn as written, never parsed as markup
             else:

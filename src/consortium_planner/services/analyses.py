@@ -17,12 +17,16 @@ from ..domain import capacity as _capacity
 from ..domain import optimise as _optimise
 from ..domain import pricing as _pricing
 from ..domain import projection as _projection
+from ..domain import scenarios as _scenarios
 from ..domain import standing as _standing
+from ..domain.model import ConsortiumOption, Tender
 from ..domain.rates import RateTable
 from ..domain.tasks import NEVER, CancelToken
 from ..domain.workspace import Workspace
+from .compare import KEY_ANALYSES
 from .pipeline import Analysis, Inputs, NotApplicable, Refusal, Results, register, run
 from .rates import apply_overrides, load_reference_rates
+from .scenarios import scenario_findings, scenario_outcomes
 
 RATES_OVERRIDES_KEY = "rates_overrides"
 
@@ -45,11 +49,42 @@ def workspace_rates(ws: Workspace) -> RateTable:
 # --------------------------------------------------------------------------- declarations
 
 
-def _prices(i: Inputs) -> _pricing.PriceSchedule:
-    tender = i.tender
+def _rates(i: Inputs) -> RateTable:
+    """The workspace's rates; on a scenario's snapshot, with its National Living Wage path."""
+    return _scenarios.adjust_rates(workspace_rates(i.ws), i.ws.scenario)
+
+
+def _price_schedule(ws: Workspace, option_id: int, rates: RateTable,
+                    basis: _scenarios.PricingBasis | None = None) -> _pricing.PriceSchedule:
+    option = ws.get(ConsortiumOption, option_id)
+    tender = ws.get(Tender, option.tender_id) if option is not None else None
     threshold = tender.abnormal_threshold_pct if tender else _pricing.DEFAULT_ABNORMAL_THRESHOLD_PCT
-    return _pricing.bid_prices(i.ws, i.option_id, i.need("rates"), include_extensions=True,
-                               abnormal_threshold_pct=threshold)
+    return _pricing.bid_prices(ws, option_id, rates, include_extensions=True, abnormal_threshold_pct=threshold,
+                               unit_prices=basis.unit_prices if basis else None,
+                               price_index=basis.price_index if basis else None)
+
+
+def _scenario_basis(i: Inputs) -> _scenarios.PricingBasis | None:
+    """On a scenario's snapshot of this option, the base bid (priced on the option as stored); else None."""
+    mark = i.ws.scenario
+    if mark is None or mark.option_id != i.option_id:
+        return None
+    if mark.basis is not None:
+        return mark.basis
+    base = _price_schedule(mark.base, i.option_id, workspace_rates(mark.base))  # as its own prices analysis
+    option = mark.base.get(ConsortiumOption, i.option_id)
+    return _scenarios.pricing_basis(base, mark.base.get(Tender, option.tender_id) if option else None)
+
+
+def _prices(i: Inputs) -> _pricing.PriceSchedule:
+    """The bid's prices; on a scenario's snapshot, the base bid's prices with the scenario's volumes and costs."""
+    return _price_schedule(i.ws, i.option_id, i.need("rates"), _scenario_basis(i))
+
+
+def _evaluation(i: Inputs) -> _bid.BidEvaluation:
+    """Our bid against the competitors; on a scenario's snapshot, the base bid as the buyer evaluates it."""
+    basis = _scenario_basis(i)
+    return _bid.bid_evaluation(i.ws, i.option_id, basis.schedule if basis is not None else i.need("prices"))
 
 
 def _capital_with_extensions(i: Inputs) -> _projection.Capital | NotApplicable:
@@ -64,7 +99,7 @@ def _flags(result: Any) -> Any:
     return result.flags
 
 
-register(Analysis("rates", lambda i: workspace_rates(i.ws), reads=frozenset({"setting"}),
+register(Analysis("rates", _rates, reads=frozenset({"setting"}),
                   title="Reference rates", public=False))
 register(Analysis("coverage", lambda i: _capacity.coverage(i.ws, i.option_id),
                   reads=_OPTION | _TENDER | {"capacity", "financial_year"},
@@ -84,7 +119,7 @@ register(Analysis("standing", lambda i: _standing.standing(i.ws, i.option_id),
                   title="Financial standing", area="Financial standing", findings=_standing.findings))
 register(Analysis("prices", _prices, needs=("rates",), reads=_OPTION | _TENDER | _COSTS | {"setting"},
                   title="Prices", area="Pricing", findings=_flags))
-register(Analysis("evaluation", lambda i: _bid.bid_evaluation(i.ws, i.option_id, i.need("prices")),
+register(Analysis("evaluation", _evaluation,
                   needs=("prices",), reads=frozenset({"competitor"}),
                   title="Evaluation", area="Evaluation", findings=_bid.findings))
 register(Analysis("score_curve", lambda i: _bid.score_curve(i.need("evaluation"), i.tender),
@@ -104,6 +139,8 @@ register(Analysis("period_cash", lambda i: _projection.period_cash(i.need("proje
 register(Analysis("capital_with_extensions", _capital_with_extensions, needs=("rates", "prices"),
                   reads=frozenset({"funding_source", "capital_item", "tupe_cohort"}),
                   title="Projection with extensions", area="Projections"))
+register(Analysis("scenarios", scenario_outcomes, needs=KEY_ANALYSES, reads=frozenset({"scenario"}),
+                  title="Scenarios", area="Scenarios", findings=scenario_findings))
 
 
 # --------------------------------------------------------------------------- running them

@@ -44,6 +44,7 @@ from ..domain.model import (
     TupeCohort,
     key,
 )
+from ..domain.scenarios import shipped_scenarios
 from ..domain.validation import ValidationError, build, check_workspace, errors
 from ..domain.workspace import Workspace
 from ..store.workspace_file import Store, is_database_url
@@ -54,6 +55,7 @@ DEMO_FORMAT = 1
 NOT_GIVEN = ("", "not given", "n/a")  # how the source writes a figure the accounts do not give
 
 __all__ = [
+    "not_in_new_workspace",
     "DemoSourceError",
     "build_demo_entities",
     "demo_source_text",
@@ -389,7 +391,8 @@ def build_demo_entities(source: dict[str, Any]) -> list[Entity]:
     for opt in _as_list(source.get("option"), "demo.toml", "option"):
         b.option(opt)
     order = {cls: i for i, cls in enumerate(ENTITIES)}
-    rows = sorted(b.rows, key=lambda r: order[type(r)])  # stable: source order within a type
+    # the shipped scenarios, as every new workspace holds them (the migration that makes the table writes them)
+    rows = sorted([*b.rows, *shipped_scenarios()], key=lambda r: order[type(r)])  # stable: source order within a type
     problems = errors(check_workspace(Workspace(rows)))
     if problems:
         raise DemoSourceError("the demo source is inconsistent: " + "; ".join(str(p) for p in problems))
@@ -397,6 +400,13 @@ def build_demo_entities(source: dict[str, Any]) -> list[Entity]:
 
 
 # ------------------------------------------------------------------------------------------ writing
+
+
+def not_in_new_workspace(rows: list[Entity]) -> list[Entity]:
+    """``rows`` less those a new workspace already holds (the shipped scenarios, ids 1–4, written by the
+    migration that makes their table), so writing them into a new workspace does not clash."""
+    shipped = shipped_scenarios()
+    return [r for r in rows if r not in shipped]
 
 
 def write_demo(path: str | Path, overwrite: bool = False, *, source: dict[str, Any] | None = None) -> Path | str:
@@ -407,6 +417,7 @@ def write_demo(path: str | Path, overwrite: bool = False, *, source: dict[str, A
     empty team database (PostgreSQL), which is never emptied: ``overwrite`` is for files.
     """
     rows = build_demo_entities(load_demo_source() if source is None else source)
+    rows = not_in_new_workspace(rows)
     p: Path | str
     if is_database_url(path):  # a team database: must be empty; the rows go in one transaction
         p = str(path)

@@ -55,6 +55,7 @@ from ..domain.model import (
     TupeCohort,
 )
 from ..domain.money import allocate
+from ..domain.scenarios import shipped_scenarios
 from ..store.workspace_file import Store, is_database_url
 
 __all__ = ["build_large", "bulk_insert", "write_large"]
@@ -289,7 +290,7 @@ def build_large(*, seed: int = 1, organisations: int = 60, service_lines: int = 
                 amount=_d(rng.uniform(40_000, 250_000), 1000), month=1)
         out.add(CapitalItem, option_id=option.id, name="IT and rostering system", kind=CapitalKind.CAPEX,
                 amount=_d(rng.uniform(30_000, 200_000), 1000), month=2, useful_life_months=60)
-    return out.rows
+    return [*out.rows, *shipped_scenarios()]  # as every new workspace holds them
 
 
 def _financial_years(out: _Rows, rng: random.Random, org_id: int, *, incomplete: bool, dividends: bool) -> None:
@@ -365,8 +366,10 @@ def write_large(path: str | Path, *, seed: int = 1, organisations: int = 60, ser
     """Create a synthetic workspace file at ``path`` (see the module's docstring); returns the path.
 
     ``path`` may be the URL of an empty team database (for benchmarks on PostgreSQL)."""
-    rows = build_large(seed=seed, organisations=organisations, service_lines=service_lines, areas=areas,
-                       options=options)
+    from .demo import not_in_new_workspace
+
+    rows = not_in_new_workspace(build_large(seed=seed, organisations=organisations, service_lines=service_lines,
+                                            areas=areas, options=options))
     if is_database_url(path):
         with Store.create(str(path)) as store:
             bulk_insert(store, rows)

@@ -3,7 +3,8 @@
 ``consortium-planner summary FILE --json`` prints this. Keys are stable snake_case; money is a
 decimal string with two places. Each analysis added to ``analyses.ANALYSES`` appears under its
 name in every option's ``analyses`` (``services/pipeline.py``): its result, ``{"error": why}`` when it
-could not run, or ``{"not_applicable": why}``.
+could not run, or ``{"not_applicable": why}``. ``scenarios`` lists the workspace's named what-ifs
+(each option's results under them are its ``analyses.scenarios``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..domain.model import CapitalItem, Competitor, FundingSource, Organisation, Setting, stored_id
+from ..domain.scenarios import scenario_rows
 from ..domain.validation import check_workspace
 from ..domain.workspace import Workspace
 from .analyses import analyse_option
@@ -67,6 +69,7 @@ def summary(ws: Workspace) -> dict[str, Any]:
         "organisations": orgs,
         "tenders": tenders,
         "consortium_options": options,
+        "scenarios": [_row(s) for s in scenario_rows(ws)],
         "issues": [
             {"severity": i.severity.value, "entity": i.entity, "record": i.record, "field": i.field,
              "message": i.message}

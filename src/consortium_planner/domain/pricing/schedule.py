@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
-from ..costing import CostBuildup, Flag, cost_buildup
+from ..costing import CostBuildup, Flag, ServiceLineCost, cost_buildup
 from ..findings import Severity
 from ..model import Tender, add_months, key
 from ..money import HUNDRED, ZERO, quantize
@@ -65,7 +65,7 @@ class LineTerms:
     volume: Decimal
     unit_price: Decimal  # year one, to the penny
     staff_share: Decimal  # exact fraction 0..1
-    index_pct: Decimal  # cost index a year, percentage points, exact
+    index_pct: Decimal  # the index a year the price follows (its cost index unless fixed), points, exact
     variable_cost_per_unit: Decimal  # exact
     fixed_costs_per_year: Decimal  # exact
     break_even_volume: Decimal | None  # whole units (rounded up); None: price ≤ variable cost
@@ -134,15 +134,18 @@ def bid_prices(
     include_extensions: bool = False,
     *,
     unit_prices: Mapping[str, Decimal] | None = None,
+    price_index: Mapping[str, Decimal] | None = None,
     should_costs: Mapping[str, Decimal] | None = None,
     abnormal_threshold_pct: Decimal = DEFAULT_ABNORMAL_THRESHOLD_PCT,
     on: dt.date | None = None,
 ) -> PriceSchedule:
     """The bid price per service line and in total for every contract year, with its guards.
 
-    ``unit_prices`` fixes year-one prices per unit (see ``cost_buildup``); ``should_costs`` gives
-    the should-cost per unit to test against (service line → £; default the build-up's full cost,
-    fee included, margin excluded).
+    ``unit_prices`` fixes year-one prices per unit (see ``cost_buildup``); ``price_index`` fixes the
+    index a year each line's price follows (service line → a fraction, 0.03 for 3%; default the
+    line's cost index), so a what-if (``domain.scenarios``) keeps the bid's prices as priced while its
+    costs move with the pay uplift and CPI; ``should_costs`` gives the should-cost per unit to test
+    against (service line → £; default the build-up's full cost, fee included, margin excluded).
     """
     b = cost_buildup(ws, option_id, rates, on=on, unit_prices=unit_prices)
     tender = ws.get(Tender, b.tender_id)
@@ -156,6 +159,12 @@ def bid_prices(
     flags = list(b.flags)
     start = tender.start_date if tender and tender.start_date else b.priced_on
     should = {key(k): v for k, v in (should_costs or {}).items()}
+    fixed_index = {key(k): v for k, v in (price_index or {}).items()}
+
+    def index_of(s: ServiceLineCost) -> Decimal:
+        """The index a year the line's price follows: fixed by the caller, else its cost index."""
+        fixed = fixed_index.get(s.key)
+        return fixed if fixed is not None else s.staff_share * pay + (ONE - s.staff_share) * cpi
 
     years: list[ContractYear] = []
     breaches: list[WageFloorBreach] = []
@@ -179,8 +188,7 @@ def bid_prices(
         g_cpi = (ONE + cpi) ** (n - 1)
         lines = []
         for s in b.service_lines:
-            index = s.staff_share * pay + (ONE - s.staff_share) * cpi
-            unit_price = quantize(s.price_per_unit * (ONE + index) ** (n - 1))
+            unit_price = quantize(s.price_per_unit * (ONE + index_of(s)) ** (n - 1))
             annual_price = quantize(unit_price * s.volume)
             annual_cost = quantize(s.annual_cost * (s.staff_share * g_pay + (ONE - s.staff_share) * g_cpi))
             annual_fee = quantize(fee * annual_price)
@@ -229,7 +237,7 @@ def bid_prices(
         contribution_total += (s.price_per_unit - s.variable_cost_per_unit) * s.volume
         terms.append(LineTerms(
             key=s.key, service_line=s.service_line, unit=s.unit, volume=s.volume, unit_price=s.price_per_unit,
-            staff_share=s.staff_share, index_pct=(s.staff_share * pay + (ONE - s.staff_share) * cpi) * HUNDRED,
+            staff_share=s.staff_share, index_pct=index_of(s) * HUNDRED,
             variable_cost_per_unit=s.variable_cost_per_unit, fixed_costs_per_year=s.fixed_costs_per_year,
             break_even_volume=break_even_volume(s.fixed_costs_per_year, s.price_per_unit, s.variable_cost_per_unit),
             should_cost_per_unit=sc, abnormal_floor=quantize(floor), abnormally_low=low,

@@ -12,6 +12,7 @@ from ...services import analyses as _analyses  # noqa: F401 - declares the analy
 from .assumptions import build_assumptions
 from .capacity import build_capacity
 from .cash import build_funding, build_projection, build_returns
+from .compare import build_options_considered
 from .consortium import build_consortium
 from .opportunity import build_opportunity
 from .pricing import build_pricing
@@ -23,6 +24,7 @@ from .summary import build_summary
 
 register_section("summary", "Executive summary and the ask", build_summary, position=100)
 register_section("consortium", "The consortium", build_consortium, position=200)
+register_section("options_considered", "Options considered", build_options_considered, position=250)
 register_section("opportunity", "The opportunity", build_opportunity, position=300)
 register_section("capacity", "Service and capacity plan", build_capacity, needs=("coverage", "workforce"),
                  position=400)
