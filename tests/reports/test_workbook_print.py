@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter, range_boundaries
 
 from consortium_planner.domain.fields import Kind, specs
 from consortium_planner.domain.model import ConsortiumOption, Tender
+from consortium_planner.domain.scenarios import DRIVERS
 from consortium_planner.domain.standing import Unit
 from consortium_planner.reports.workbook import write_option_workbook
 from consortium_planner.reports.xlsx_common import HEADER_FILL
@@ -26,6 +27,8 @@ from consortium_planner.reports.xlsx_sheet import (
     PAGE_PIXELS,
     column_pixels,
 )
+from consortium_planner.services.compare import ROWS as COMPARE_ROWS
+from consortium_planner.services.compare import ValueKind
 from libreoffice import convert
 
 MONEY, PERCENT, RATIO, COUNT = "money", "percent", "ratio", "count"
@@ -82,6 +85,11 @@ RATIO_ROWS = {
     ("Model", "model_assumptions"): ("Debt service cover lenders look for",),
     ("Model funding", "model_requirement"): ("Lowest debt service cover",),
 }
+# The Compare and Scenarios sheets: each comparison row's declared kind (services/compare.py).
+COMPARE_KINDS = {r.label: {ValueKind.PERCENT: PERCENT, ValueKind.RATIO: RATIO, ValueKind.MONEY: MONEY}[r.kind]
+                 for r in COMPARE_ROWS if r.kind in (ValueKind.PERCENT, ValueKind.RATIO, ValueKind.MONEY)}
+# The scenario drivers' table: a driver in % is a percentage column (domain/scenarios.py).
+PERCENT_COLUMNS[("Scenarios", "scenario_drivers")] = {d.label for d in DRIVERS if d.unit == "%"}
 # Tables whose value column takes each row's own unit (checked against the program's units below).
 BY_UNIT = {("Standing", "metrics"), ("Model standing", "model_metrics")}
 UNIT_FAMILY = {Unit.MONEY: MONEY, Unit.PERCENT: PERCENT, Unit.RATIO: RATIO, Unit.MONTHS: COUNT}
@@ -159,6 +167,12 @@ def test_every_percentage_and_ratio_is_formatted_as_one(book, ws, spv_id, result
                         assert unit is not None, where
                         assert got == UNIT_FAMILY[unit], where
                         continue
+                    if sheet.title in ("Compare", "Scenarios") and isinstance(label, str):
+                        # written from the comparison's rows: each row declares its own kind
+                        kind = COMPARE_KINDS.get(label)
+                        if kind is not None:
+                            assert got == kind, where
+                            continue
                     want = _expected(sheet.title, key, header, label, ws, option)
                     if want is None:
                         assert got != PERCENT, where
