@@ -18,6 +18,7 @@ from ..domain import optimise as _optimise
 from ..domain import pricing as _pricing
 from ..domain import projection as _projection
 from ..domain import standing as _standing
+from ..domain import verdict as _verdict
 from ..domain.rates import RateTable
 from ..domain.tasks import NEVER, CancelToken
 from ..domain.workspace import Workspace
@@ -105,6 +106,17 @@ register(Analysis("capital_with_extensions", _capital_with_extensions, needs=("r
                   reads=frozenset({"funding_source", "capital_item", "tupe_cohort"}),
                   title="Projection with extensions", area="Projections"))
 
+#: The analyses whose findings the verdict folds (every analysis that raises a serious or blocking finding).
+VERDICT_READS = ("coverage", "workforce", "standing", "prices", "evaluation", "projection", "funding", "returns")
+
+
+def _verdict_of(i: Inputs) -> _verdict.Verdict:
+    """The verdict over the findings of ``VERDICT_READS`` (gathered as ``Results.findings`` gathers them)."""
+    return _verdict.verdict(Results.of(i.option_id, {n: i.need(n) for n in VERDICT_READS}).findings())
+
+
+register(Analysis("verdict", _verdict_of, needs=VERDICT_READS, title="Verdict", area="Verdict"))
+
 
 # --------------------------------------------------------------------------- running them
 
@@ -188,3 +200,8 @@ def funding(ws: Workspace, option_id: int) -> _projection.FundingResult:
 def returns(ws: Workspace, option_id: int) -> _projection.Returns:
     """NPV, IRR, payback and break-even (DOMAIN §6)."""
     return one(ws, option_id, "returns")
+
+
+def verdict(ws: Workspace, option_id: int) -> _verdict.Verdict:
+    """Bid, bid with conditions, or do not bid as it stands, with the blocking findings and the conditions."""
+    return one(ws, option_id, "verdict")
