@@ -19,6 +19,7 @@ from ..domain import pricing as _pricing
 from ..domain import projection as _projection
 from ..domain import standing as _standing
 from ..domain import verdict as _verdict
+from ..domain.projection import advice as _advice
 from ..domain.rates import RateTable
 from ..domain.tasks import NEVER, CancelToken
 from ..domain.workspace import Workspace
@@ -57,8 +58,8 @@ def _capital_with_extensions(i: Inputs) -> _projection.Capital | NotApplicable:
     tender = i.tender
     if tender is None or tender.extension_years <= 0:
         return NotApplicable("capital_with_extensions", "the tender has no extension years")
-    return _projection.capital(i.ws, i.option_id, i.need("rates"), include_extensions=True,
-                               schedule=i.need("prices"))
+    return _advice.advised(_projection.capital(i.ws, i.option_id, i.need("rates"), include_extensions=True,
+                                               schedule=i.need("prices")))
 
 
 def _flags(result: Any) -> Any:
@@ -90,8 +91,8 @@ register(Analysis("evaluation", lambda i: _bid.bid_evaluation(i.ws, i.option_id,
                   title="Evaluation", area="Evaluation", findings=_bid.findings))
 register(Analysis("score_curve", lambda i: _bid.score_curve(i.need("evaluation"), i.tender),
                   needs=("evaluation",), title="Score curve", area="Evaluation"))
-register(Analysis("capital", lambda i: _projection.capital(i.ws, i.option_id, i.need("rates"),
-                                                           schedule=i.need("prices")),
+register(Analysis("capital", lambda i: _advice.advised(_projection.capital(i.ws, i.option_id, i.need("rates"),
+                                                                          schedule=i.need("prices"))),
                   needs=("rates", "prices"), reads=frozenset({"funding_source", "capital_item", "tupe_cohort"}),
                   title="Projection, funding and returns", public=False))
 register(Analysis("projection", lambda i: i.need("capital").projection, needs=("capital",),
