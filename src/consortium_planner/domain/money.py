@@ -87,6 +87,44 @@ def format_gbp(amount: Decimal | None, *, pence: bool = True, missing: str = "no
     return f"{sign}£{body}"
 
 
+def round_short(amount: Decimal) -> tuple[Decimal, str, int]:
+    """How ``format_gbp_short`` rounds ``amount``: (the rounded amount in pounds, the suffix, the decimal places shown).
+
+    Three significant figures from £10,000 (``£4.11m``, ``£21.7m``, ``£180k``, ``£12.5k``), whole pounds below
+    that (``£4,110``, ``£950``); half-even, the program's one rounding policy. An amount that rounds up into
+    the next unit is shown in it (£999,999 is ``£1.00m``, not ``£1,000k``).
+    """
+    a = abs(amount)
+    if a < 10_000:
+        value = a.quantize(Decimal(1), rounding=ROUND_HALF_EVEN)
+        suffix, places = "", 0
+    else:
+        exponent = a.adjusted()  # the power of ten of the leading digit
+        value = a.quantize(Decimal(1).scaleb(exponent - 2), rounding=ROUND_HALF_EVEN)
+        if value.adjusted() > exponent:  # 9,995 → 10,000: one more digit, so round again at the new place
+            value = a.quantize(Decimal(1).scaleb(exponent - 1), rounding=ROUND_HALF_EVEN)
+        suffix = "m" if value >= 1_000_000 else "k"
+        places = max(0, 2 - (value.adjusted() - (6 if suffix == "m" else 3)))
+    return (-value if amount < 0 else value), suffix, places
+
+
+def format_gbp_short(amount: Decimal | None, *, missing: str = "not given") -> str:
+    """An amount for prose and key figures, to a sensible precision: ``£4.11m``, ``£180k``, ``£4,110``;
+    negative as ``−£308k`` (``round_short`` says how it rounds). Tables show whole pounds (``format_gbp``
+    with ``pence=False``), unit prices and rates the penny."""
+    if amount is None:
+        return missing
+    value, suffix, places = round_short(amount)
+    sign = "\u2212" if value < 0 else ""
+    if not suffix:
+        return f"{sign}£{abs(value):,.0f}"
+    unit = Decimal(1_000_000) if suffix == "m" else Decimal(1_000)
+    text = f"{abs(value) / unit:,.{places}f}"
+    if suffix == "k" and text.endswith(".0"):  # £50k, not £50.0k
+        text = text[:-2]
+    return f"{sign}£{text}{suffix}"
+
+
 def format_decimal(value: Decimal | None, places: int = 2, *, missing: str = "not given") -> str:
     if value is None:
         return missing

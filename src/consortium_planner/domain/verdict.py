@@ -62,7 +62,8 @@ class VerdictPoint:
 @dataclass(frozen=True, slots=True)
 class Verdict:
     decision: Decision
-    headline: str  # one sentence for a banner or the first line of the investment case
+    headline: str  # one sentence for a banner or the first line of the investment case: "<label>: <reason>"
+    reason: str  # the headline without the decision's label
     blocking: tuple[VerdictPoint, ...]  # the findings that stop the bid as it stands, with their figures
     conditions: tuple[VerdictPoint, ...]  # what would change it (do not bid) or must be met (bid with conditions)
     serious: int  # serious findings standing (each one is a condition)
@@ -100,16 +101,16 @@ def verdict(findings: Iterable[Finding]) -> Verdict:
     if blocking:
         decision = Decision.DO_NOT_BID
         cured = sum(1 for f in blocking if f.cure)
-        headline = (f"Do not bid as it stands: {_plural(len(blocking), 'blocking finding')}"
-                    + (f", {cured} with a stated cure" if cured else ", none with a stated cure")
-                    + (f"; {_plural(len(serious), 'serious finding')} would remain as conditions" if serious else "")
-                    + ".")
+        reason = (f"{_plural(len(blocking), 'blocking finding')}"
+                  + (f", {cured} with a stated cure" if cured else ", none with a stated cure")
+                  + (f"; {_plural(len(serious), 'serious finding')} would remain as conditions" if serious else "")
+                  + ".")
     elif serious:
         decision = Decision.BID_WITH_CONDITIONS
-        headline = f"Bid with conditions: {_plural(len(conditions), 'condition')} to meet before the bid goes in."
+        reason = f"{_plural(len(conditions), 'condition')} to meet before the bid goes in."
     else:
         decision = Decision.BID
-        headline = "Bid: no serious or blocking findings" + (
+        reason = "no serious or blocking findings" + (
             f" ({_plural(warnings, 'warning')} to note under Risks)." if warnings else ".")
-    return Verdict(decision, headline, tuple(_point(f, f.message, f.figures) for f in blocking), tuple(conditions),
-                   len(serious), warnings)
+    return Verdict(decision, f"{decision.label}: {reason}", reason[0].upper() + reason[1:],
+                   tuple(_point(f, f.message, f.figures) for f in blocking), tuple(conditions), len(serious), warnings)

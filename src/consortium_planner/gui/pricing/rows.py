@@ -69,13 +69,13 @@ def _member_note(s: ServiceLineCost, category: str) -> str:
     return "\n".join(parts)
 
 
-BUILDUP_COLUMNS = (Column("Line"), Column("Per unit", Kind.MONEY), Column("A year", Kind.MONEY))
+BUILDUP_COLUMNS = (Column("Line"), Column("Per unit", Kind.PRICE), Column("A year", Kind.MONEY))
 
 
 def service_line_table(s: ServiceLineCost) -> Table:
     """A service line's lines per unit and a year, which add up to its price (the last row)."""
     columns = (BUILDUP_COLUMNS[0],
-               Column("Per unit", Kind.MONEY, note=f"£ per {s.unit}, to the penny: the lines add to the price"),
+               Column("Per unit", Kind.PRICE, note=f"£ per {s.unit}, to the penny: the lines add to the price"),
                Column("A year", Kind.MONEY, note="£ a year: the lines add to the annual price"))
     rows = [(Cell(line.label, note=_member_note(s, line.key)),
              Cell(line.per_unit_display, italic=line.kind is LineKind.MARGIN),
@@ -166,11 +166,11 @@ def year_table(s: PriceSchedule) -> Table:
 LINE_COLUMNS = (
     Column("Service line"),
     Column("Volume", Kind.NUMBER, 0, note="Units a year"),
-    Column("Unit price", Kind.MONEY, note="Year one's price per unit"),
+    Column("Unit price", Kind.PRICE, note="Year one's price per unit"),
     Column("Index a year", Kind.PERCENT, note="Cost index a year: staff share × pay uplift + the rest × CPI"),
     Column("Break-even", Kind.NUMBER, 0, note="Volume at which the price covers the fixed costs (whole units)"),
-    Column("Should-cost", Kind.MONEY, note="Full cost per unit with the fee, without margin"),
-    Column("Low below", Kind.MONEY, note="Abnormally-low floor: should-cost × (1 − threshold)"),
+    Column("Should-cost", Kind.PRICE, note="Full cost per unit with the fee, without margin"),
+    Column("Low below", Kind.PRICE, note="Abnormally-low floor: should-cost × (1 − threshold)"),
     Column("Too low?", note="Is the price below the abnormally-low floor?"),
 )
 

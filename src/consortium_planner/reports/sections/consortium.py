@@ -47,7 +47,8 @@ def build_consortium(ctx: CaseContext) -> list[Block]:
     ]
     blocks.append(Table("structure", (Column("Item"), Column("Detail")),
                         tuple((cell(item), cell(detail)) for item, detail in facts),
-                        first_column_width=Decimal("0.3")))
+                        first_column_width=Decimal("0.3"),
+                        note="[U]: a rule of thumb, an editable assumption (the appendix explains every mark)."))
     rows = []
     total_part = total_profit = total_capital = total_guarantee = ZERO
     for member in ctx.members:
