@@ -41,7 +41,7 @@ def build_consortium(ctx: CaseContext) -> list[Block]:
         ("Standing tested on", tested),
         ("Typical set-up", setup),
         ("Management fee", format_value(option.management_fee_pct, Kind.PERCENT) + " of contract value"),
-        ("Shared back office", format_gbp(option.shared_costs_per_year) + " a year"),
+        ("Shared back office", format_gbp(option.shared_costs_per_year, pence=False) + " a year"),
         ("Margin and contingency", f"{format_value(option.margin_pct, Kind.PERCENT)} margin, "
                                    f"{format_value(option.contingency_pct, Kind.PERCENT)} contingency"),
     ]

@@ -155,6 +155,8 @@ def _per_unit(buildup: CostBuildup) -> list[Block]:
 def _years(prices: _pricing.PriceSchedule) -> list[Block]:
     if not prices.years:
         return []
+    # each year's ceiling in a column when it moves with the contract's indexation (a fixed one is in the note)
+    by_year = len({y.ceiling for y in prices.years}) > 1
     rows = []
     for y in prices.years:
         status = year_status(y)
@@ -163,30 +165,30 @@ def _years(prices: _pricing.PriceSchedule) -> list[Block]:
         rows.append((cell(label), cell(dates),
                      cell(y.rate_year + ("*" if y.rates_extrapolated else "")),
                      cell(y.annual_price, status), cell(y.annual_cost), cell(y.annual_fee), cell(y.annual_margin),
-                     cell(y.headroom, status if y.headroom is not None and y.headroom < 0 else None),
-                     cell(y.ceiling)))
+                     cell(y.headroom, status if y.headroom is not None and y.headroom < 0 else None))
+                    + ((cell(y.ceiling),) if by_year else ()))
     term = [y for y in prices.years if not y.is_extension]
     rows.append((cell(f"Term ({len(term)} years)"), cell(""), cell(""), cell(prices.term_price),
                  cell(sum((y.annual_cost for y in term), ZERO)), cell(sum((y.annual_fee for y in term), ZERO)),
-                 cell(sum((y.annual_margin for y in term), ZERO)), cell(None), cell(None)))
+                 cell(sum((y.annual_margin for y in term), ZERO)), cell(None)) + ((cell(None),) if by_year else ()))
     total_rows = 1
     if len(term) != len(prices.years):
         rows.append((cell(f"With extensions ({len(prices.years)} years)"), cell(""), cell(""),
                      cell(prices.total_price), cell(prices.total_cost), cell(prices.total_fee),
-                     cell(prices.total_margin), cell(None), cell(None)))
+                     cell(prices.total_margin), cell(None)) + ((cell(None),) if by_year else ()))
         total_rows = 2
     extrapolated = any(y.rates_extrapolated for y in prices.years)
     out: list[Block] = [Heading("Prices by contract year")]
     out.append(Table("prices_by_year", (
         Column("Contract year"), Column("Dates"), Column("Rates"), Column("Annual price", Kind.MONEY),
         Column("Cost", Kind.MONEY), Column("Fee", Kind.MONEY), Column("Margin", Kind.MONEY),
-        Column("Headroom to budget", Kind.MONEY), Column("Ceiling", Kind.MONEY)), tuple(rows), total_rows=total_rows,
+        Column("Headroom to budget", Kind.MONEY)) + ((Column("Ceiling", Kind.MONEY),) if by_year else ()),
+        tuple(rows), total_rows=total_rows,
         note=("Prices rise with the cost index (pay uplift on the staff share, CPI on the rest). "
               + ("* Rates beyond the last year known are carried forward. " if extrapolated else "")
               + _ceiling_note(prices)
-              + " Red: above the ceiling, failing the bid; amber: above a ceiling fixed in cash in a year the "
-                "buyer does not evaluate (a question of affordability); grey: above the estimated annual value "
-                "only. Headroom is to the estimated annual value.")))
+              + " Red: above the ceiling, so the bid fails; amber: above a fixed ceiling in a year not evaluated "
+                "(affordability); grey: above the estimated annual value (the headroom's basis).")))
     references = []
     year_one = prices.years[0]
     if year_one.budget is not None:
@@ -207,10 +209,8 @@ def _ceiling_note(prices: _pricing.PriceSchedule) -> str:
         return "The tender sets no budget ceiling."
     basis = {_BASIS.YEAR_ONE: "year-one annual price", _BASIS.AVERAGE_ANNUAL: "average annual price over the term",
              _BASIS.WHOLE_TERM: "whole-term price"}[prices.price_evaluated]
-    how = ("rises each year as the contract indexes prices" if prices.ceiling_indexed
-           else "is fixed in cash every year")
-    return (f"The buyer tests the {basis} ({money_text(prices.evaluated_price)}) against the ceiling "
-            f"({money_text(prices.evaluated_ceiling)} on that basis); the ceiling {how}.")
+    how = "indexed as prices are" if prices.ceiling_indexed else "fixed in cash"
+    return f"The buyer tests the {basis} against the ceiling ({how})."
 
 
 def _win(evaluation: _bid.BidEvaluation) -> list[Block]:

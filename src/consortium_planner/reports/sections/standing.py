@@ -39,6 +39,8 @@ VERDICT_STATUS = {_standing.ReservedVerdict.ELIGIBLE: Status.GREEN, _standing.Re
 #: Why a test has no value, in a word or two.
 NO_VALUE = {_standing.Status.NOT_GIVEN: "not given", _standing.Status.UNDEFINED: "n/a",
             _standing.Status.NOT_TESTED: "not tested"}
+#: Beside a figure that misses its mark in a test that does not apply.
+BELOW_NOT_TESTED = "†"
 #: Names of the entity tested, by kind, when it heads a column.
 TESTED_KINDS = {"lead": "the lead", "lead with guarantors": "lead and guarantors",
                 "members combined": "members combined", "vehicle guarantors": "guarantors combined"}
@@ -64,17 +66,11 @@ def _metric_cell(result: _standing.MetricResult) -> Cell:
     status = STANDING_STATUS.get(result.status, Status.GREY)
     if result.value is None:
         return Cell(NO_VALUE.get(result.status, result.status.label.lower()), status, Kind.TEXT, 0)
-    if result.status not in STANDING_STATUS:
-        # a figure without a pass or fail (not tested, cannot be calculated): say so beside it, and whether it
-        # misses the mark, so a value below its mark is never read as a pass
-        word = NO_VALUE.get(result.status, result.status.label.lower())
+    if result.status not in STANDING_STATUS and _below_mark(result):
+        # a figure below its mark that is not tested (reserves cover outside charities): marked, so it is never
+        # read as a pass; the table's note says what the mark means
         value = format_decimal(result.value) + (" mo" if result.unit is _standing.Unit.MONTHS else "")
-        if result.unit is _standing.Unit.MONEY:
-            value = format_gbp(result.value, pence=False)
-        elif result.unit is _standing.Unit.PERCENT:
-            value = f"{format_decimal(result.value)}%"
-        below = ", below the mark" if _below_mark(result) else ""
-        return Cell(f"{value} ({word}{below})", status, Kind.TEXT, 2, note=result.explanation)
+        return Cell(f"{value} {BELOW_NOT_TESTED}", status, Kind.TEXT, 2, note=result.explanation)
     if result.unit is _standing.Unit.MONEY:
         return Cell(result.value, status, Kind.MONEY, 2)
     if result.unit is _standing.Unit.PERCENT:
@@ -174,9 +170,11 @@ def _matrix(standing: _standing.StandingResult) -> list[Block]:
         out.append(Table("standing" if n == 0 else f"standing_{n + 1}", columns, tuple(rows),
                          title="Financial standing: entity tested and each member" if n == 0 else "",
                          note="" if not last else "Green passes; amber passes with caution; red fails; grey: not "
-                              "given, not tested or cannot be calculated. Each member's own figures are measured "
-                              "against the whole annual value (contract dependency against its own share); only the "
-                              "entity tested decides the risk. Latest accounts."))
+                              "given, not tested or cannot be calculated. " + BELOW_NOT_TESTED + " below the mark, "
+                              "but not tested: reserves cover applies to charities unless the tender sets a "
+                              "condition. Each member's own figures are measured against the whole annual value "
+                              "(contract dependency against its own share); only the entity tested decides the "
+                              "risk. Latest accounts."))
     return out
 
 

@@ -135,8 +135,12 @@ def key_figures(ctx: CaseContext) -> KeyFigures:
     items: list[KeyFigure] = []
     if prices is not None and prices.years:
         year_one = prices.years[0]
+        blocked = _codes(ctx, "no_winning_price_covers_cost")
+        wp = evaluation.winning_price if evaluation is not None else None
         if prices.partial and prices.covers_pct is not None:
             note = f"prices {format_value(prices.covers_pct, Kind.PERCENT, 1)} of the volume only"
+        elif blocked and wp is not None and wp.price is not None and evaluation is not None:
+            note = f"wins only at {money_text(wp.price)} or less; cost {money_text(evaluation.annual_cost)}"
         elif year_one.ceiling is not None:
             note = f"ceiling {money_text(year_one.ceiling)}"
         elif year_one.budget is not None:
@@ -273,12 +277,9 @@ def overview(ctx: CaseContext) -> str:
 
 
 def build_summary(ctx: CaseContext) -> list[Block]:
+    """The verdict, the user's own summary, the ask, the top risks, then the overview and the key figures."""
     blocks: list[Block] = list(verdict_table(ctx))
     blocks.extend(paragraphs(ctx.text("executive_summary")))
-    blocks.append(Paragraph(overview(ctx), "lead" if not ctx.text("executive_summary") else "body"))
-    figures = key_figures(ctx)
-    if figures.items:
-        blocks.append(figures)
     ask = ctx.text("the_ask")
     funding_line = funding_ask(ctx)
     if ask or funding_line:
@@ -286,9 +287,17 @@ def build_summary(ctx: CaseContext) -> list[Block]:
         blocks.extend(paragraphs(ask))
         if funding_line:
             blocks.append(Paragraph(funding_line))
-    risks = top_risks(ctx.findings)
+    v: Verdict | None = ctx.result("verdict")
+    named = {b.text for b in v.blocking} if v is not None else set()
+    risks = top_risks([f for f in ctx.findings if f.message not in named])
     if risks:
         blocks.append(Heading("Top risks"))
+        if named:
+            risks.insert(0, f"The blocking finding{'s' if len(named) != 1 else ''} in the verdict above.")
         blocks.append(Bullets(tuple(risks)))
+    blocks.append(Heading("The option in brief"))
+    blocks.append(Paragraph(overview(ctx)))
+    figures = key_figures(ctx)
+    if figures.items:
+        blocks.append(figures)
     return blocks
-
