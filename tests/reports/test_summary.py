@@ -10,8 +10,6 @@ from decimal import Decimal
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from problem_option import add_problem_option
-from services.test_analyses_property import workspaces
 
 from consortium_planner.domain.findings import Finding, Severity
 from consortium_planner.domain.workspace import Workspace
@@ -21,6 +19,8 @@ from consortium_planner.services import analyses
 from consortium_planner.services.demo import write_demo
 from consortium_planner.services.generate import build_large
 from consortium_planner.services.session import WorkspaceSession
+from problem_option import add_problem_option
+from services.test_analyses_property import workspaces
 
 ON = dt.date(2026, 12, 1)
 FINE = ("within the ceiling", "which covers it", "passes every test")
