@@ -48,7 +48,7 @@ from ..reports.document import verdict_status
 from ..reports.pdf import render_pdf
 from ..services import analyses
 from .controller import WorkspaceController
-from .style import GREY, STATUS_TONES, banner_style, badge_html, finding_notice, notice_table_html
+from .style import GREY, STATUS_TONES, badge_html, banner_style, finding_notice, notice_table_html
 from .tasks import BackgroundTask
 
 
