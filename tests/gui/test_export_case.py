@@ -159,9 +159,8 @@ def test_the_check_lists_every_serious_and_blocking_finding_the_case_contains(de
     """An option built by hand with many problems: the dialog's list is exactly the case's serious and
     blocking findings (a gap, a failed turnover test, a shortfall, cash below zero, cover far below the
     covenant...), each shown, the verdict first."""
-    from problem_option import add_problem_option
-
     from consortium_planner.reports.case import build_case
+    from problem_option import add_problem_option
 
     c = demo_window.controller
     oid = add_problem_option(c.session)

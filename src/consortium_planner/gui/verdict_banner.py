@@ -8,6 +8,7 @@ and the projection), and refreshed when anything it reads changes; the screen on
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
@@ -77,6 +78,16 @@ class VerdictBanner(OptionAnalysisView):
         self.label.setVisible(True)
         every = [f"{b.area}: {b.text}" for b in result.blocking] + [f"{c.area}: {c.text}" for c in result.conditions]
         self.label.setToolTip("\n".join([result.headline, *every]))
+
+    # The banner is always on show, so its computation may still be running when the window closes: a
+    # result that arrives after the widget has gone is dropped.
+    def _deliver(self, result) -> None:
+        if shiboken6.isValid(self.label):
+            super()._deliver(result)
+
+    def _refused(self, exc: Exception) -> None:
+        if shiboken6.isValid(self.label):
+            super()._refused(exc)
 
     def show_message(self, text: str) -> None:
         self.label.setVisible(False)

@@ -9,11 +9,12 @@ from ...domain import bid as _bid
 from ...domain import pricing as _pricing
 from ...domain.costing import CATEGORIES, CostBuildup
 from ...domain.model import PriceBasis as _BASIS
-from ...domain.money import HUNDRED, ZERO, format_decimal, format_gbp
+from ...domain.money import HUNDRED, ZERO, format_decimal, format_gbp, round_to_total
 from ..document import (
     MISSING,
     Block,
     Bullets,
+    Cell,
     Chart,
     ChartKind,
     Column,
@@ -80,8 +81,9 @@ def build_pricing(ctx: CaseContext) -> list[Block] | None:
                             tuple(t.label for t in steps) + ("Annual price",),
                             (Series("Year one", tuple(t.annual for t in steps) + (buildup.annual_price,)),),
                             "Cost line", "£ a year", y_kind=Kind.MONEY, horizontal=True))
-        rows = [(cell(t.label), cell(t.annual), cell(pct_of(t.annual, buildup.annual_price)))
-                for t in buildup.totals]
+        shown = round_to_total([t.annual for t in buildup.totals], buildup.annual_price)  # whole pounds adding up
+        rows = [(cell(t.label), Cell(t.annual, text=format_gbp(pounds, pence=False)),
+                 cell(pct_of(t.annual, buildup.annual_price))) for t, pounds in zip(buildup.totals, shown, strict=True)]
         rows.append((cell("Annual price"), cell(buildup.annual_price), cell(Decimal(100))))
         blocks.append(Table("buildup", (Column("Line"), Column("Year one", Kind.MONEY),
                                         Column("Share of price", Kind.PERCENT, 1)), tuple(rows), total_rows=1))
