@@ -90,9 +90,9 @@ def format_gbp(amount: Decimal | None, *, pence: bool = True, missing: str = "no
 def round_short(amount: Decimal) -> tuple[Decimal, str, int]:
     """How ``format_gbp_short`` rounds ``amount``: (the rounded amount in pounds, the suffix, the decimal places shown).
 
-    Three significant figures from £10,000 (``£4.11m``, ``£21.7m``, ``£181k``, ``£12.5k``; never coarser than £1m: ``£1,235m``), whole pounds below
-    that (``£4,110``, ``£950``); half-even, the program's one rounding policy. An amount that rounds up into
-    the next unit is shown in it (£999,999 is ``£1.00m``, not ``£1,000k``).
+    Three significant figures from £10,000 (``£4.11m``, ``£21.7m``, ``£181k``, ``£12.5k``; never coarser
+    than £1m: ``£1,235m``), whole pounds below that (``£4,110``, ``£950``); half-even, the program's one
+    rounding policy. An amount that rounds up into the next unit is shown in it (£999,999 is ``£1.00m``).
     """
     a = abs(amount)
     if a < 10_000:
@@ -100,7 +100,7 @@ def round_short(amount: Decimal) -> tuple[Decimal, str, int]:
         suffix, places = "", 0
     else:
         exponent = a.adjusted()  # the power of ten of the leading digit
-        place = min(exponent - 2, 6)  # three significant figures, but never coarser than £1m (£1,230m)
+        place = min(exponent - 2, 6)  # three significant figures, never coarser than £1m
         value = a.quantize(Decimal(1).scaleb(place), rounding=ROUND_HALF_EVEN)
         if value.adjusted() > exponent and place < 6:  # 9,995 → 10,000: one more digit, round again there
             value = a.quantize(Decimal(1).scaleb(place + 1), rounding=ROUND_HALF_EVEN)
