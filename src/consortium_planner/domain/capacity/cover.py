@@ -12,8 +12,8 @@ from ..findings import Finding, Severity
 from ..model import stored_id
 from ..money import ZERO, format_decimal, quantize
 from ..workspace import Workspace
-from .context import _context, _key, _latest_turnover, _pct, _requirement_values, _vol, dependency_rating
-from .partners import find_partners
+from .context import _context, _Context, _key, _latest_turnover, _pct, _requirement_values, _vol, dependency_rating
+from .partners import partner_candidates
 from .results import (
     THIN_HEADROOM_PCT,
     CoverageResult,
@@ -192,7 +192,7 @@ def coverage(
             dependency_pct=dep, dependency=dependency_rating(dep, turnover), lines=tuple(lines),
         ))
 
-    gap_cures = _gap_cures(ws, option_id, ctx, req_rows, key_grown) if counts[CoverageStatus.GAP] else ()
+    gap_cures = _gap_cures(ws, ctx, req_rows, key_grown) if counts[CoverageStatus.GAP] else ()
     return CoverageResult(
         option_id=option_id, tender_id=stored_id(ctx.tender), mobilisation_months=mob,
         requirements=tuple(req_rows), members=tuple(member_rows), total_required=tot_req,
@@ -204,7 +204,7 @@ def coverage(
     )
 
 
-def _gap_cures(ws: Workspace, option_id: int, ctx, rows: list[RequirementCoverage],
+def _gap_cures(ws: Workspace, ctx: _Context, rows: list[RequirementCoverage],
                key_grown: Mapping[Key, Decimal]) -> tuple[GapCure, ...]:
     """For each gap: what the members could still take on, then the partner finder's candidates for the rest."""
     spare: dict[Key, Decimal] = {}
@@ -212,7 +212,7 @@ def _gap_cures(ws: Workspace, option_id: int, ctx, rows: list[RequirementCoverag
         k = ctx.req_key[r.requirement_id]
         spare[k] = spare.get(k, key_grown.get(k, ZERO)) - r.allocated
     helps: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
-    for candidate in find_partners(ws, option_id):
+    for candidate in partner_candidates(ws, ctx):
         for h in candidate.helps:
             helps[h.requirement_id].append((candidate.name, h.covers))
     out = []
