@@ -12,7 +12,16 @@ from ..findings import Finding, Severity
 from ..model import stored_id
 from ..money import ZERO, format_decimal, quantize
 from ..workspace import Workspace
-from .context import _context, _Context, _key, _latest_turnover, _pct, _requirement_values, _vol, dependency_rating
+from .context import (
+    _Context,
+    _context,
+    _key,
+    _latest_turnover,
+    _pct,
+    _requirement_values,
+    _vol,
+    dependency_rating,
+)
 from .partners import partner_candidates
 from .results import (
     THIN_HEADROOM_PCT,
