@@ -94,8 +94,8 @@ class PriceMethod(ChoiceEnum):
 class PriceBasis(ChoiceEnum):
     """The price the buyer evaluates and tests against the budget ceiling (DOMAIN §3)."""
 
-    YEAR_ONE = ("year_one", "Year-one annual price")
-    AVERAGE_ANNUAL = ("average_annual", "Average annual price over the term")
+    YEAR_ONE = ("year_one", "Year-one price")
+    AVERAGE_ANNUAL = ("average_annual", "Average annual price")
     WHOLE_TERM = ("whole_term", "Whole-term price")
 
 
@@ -103,7 +103,7 @@ class CeilingIndexation(ChoiceEnum):
     """Whether the annual budget ceiling rises with the contract's indexation or stays fixed in cash."""
 
     FIXED = ("fixed", "Fixed in cash")
-    INDEXED = ("indexed", "Indexed as the contract indexes prices")
+    INDEXED = ("indexed", "Indexed with prices")
 
 
 class Metric(ChoiceEnum):
