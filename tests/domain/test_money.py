@@ -79,3 +79,39 @@ def test_allocate_adds_back_exactly(amount, weights):
 def test_allocate_hand_case():
     # £100 in thirds: 33.34 + 33.33 + 33.33, the extra penny to the first part
     assert allocate(Decimal("100"), [Decimal(1)] * 3) == [Decimal("33.34"), Decimal("33.33"), Decimal("33.33")]
+
+
+# --------------------------------------------------------------------------- £k/£m and whole pounds
+
+
+def test_short_money_reads_like_a_finance_paper():
+    from consortium_planner.domain.money import format_gbp_short
+
+    cases = {"4105600": "£4.11m", "3879544.96": "£3.88m", "180544.96": "£181k", "12500": "£12.5k",
+             "50000": "£50k", "9999.6": "£10,000", "950.4": "£950", "999999": "£1.00m", "21692096": "£21.7m",
+             "123456789": "£123m", "1234567890": "£1,235m", "-308000": "−£308k", "0": "£0", "10000": "£10k"}
+    for amount, text in cases.items():
+        assert format_gbp_short(Decimal(amount)) == text, amount
+    assert format_gbp_short(None) == "not given"
+
+
+@given(st.decimals(min_value=-10**10, max_value=10**10, places=2))
+def test_short_money_is_the_amount_rounded_half_even_at_its_last_digit(amount):
+    from consortium_planner.domain.money import format_gbp_short, round_short
+
+    value, suffix, places = round_short(amount)
+    unit = {"m": Decimal(1_000_000), "k": Decimal(1_000), "": Decimal(1)}[suffix]
+    step = unit.scaleb(-places)
+    assert value == (amount / step).quantize(Decimal(1), rounding="ROUND_HALF_EVEN") * step
+    assert abs(value - amount) <= step / 2
+    text = format_gbp_short(amount)
+    assert text.startswith("−" if value < 0 else "£") and (suffix in text)
+
+
+@given(st.lists(st.decimals(min_value=0, max_value=10**7, places=2), min_size=1, max_size=12))
+def test_whole_pounds_add_up_to_the_rounded_total(amounts):
+    from consortium_planner.domain.money import round_to_total
+
+    shown = round_to_total(amounts)
+    assert sum(shown) == sum(amounts).quantize(Decimal(1), rounding="ROUND_HALF_EVEN")
+    assert all(abs(s - a) < 1 for s, a in zip(shown, amounts, strict=True))

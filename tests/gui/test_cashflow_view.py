@@ -21,6 +21,7 @@ from consortium_planner.domain import projection as domain_projection
 from consortium_planner.domain.findings import Severity
 from consortium_planner.domain.model import ConsortiumOption, FundingSource
 from consortium_planner.domain.money import ZERO, format_decimal, format_gbp
+from consortium_planner.domain.money import format_gbp_short as short
 from consortium_planner.gui.cashflow import CashFlowView, compute_cash_flow
 from consortium_planner.gui.document_model import DocumentTableModel
 from consortium_planner.gui.roles import STATUS_ROLE, VALUE_ROLE
@@ -104,14 +105,14 @@ def test_headline_figures_are_the_domains(controller, show, name):
     cap = capital(controller, name)
     f, r = cap.funding, cap.returns
     assert view.result.capital == cap  # the service's result, as the summary and the case show it
-    assert card(view, "requirement").value.text() == format_gbp(f.requirement)
+    assert card(view, "requirement").value.text() == short(f.requirement)
     detail = card(view, "requirement").detail.text()
     for part in (f.peak_deficit, f.buffer, f.contingency):
-        assert format_gbp(part) in detail
-    assert card(view, "npv").value.text() == format_gbp(r.npv)
+        assert short(part) in detail
+    assert card(view, "npv").value.text() == short(r.npv)
     assert card(view, "npv").caption.text() == f"NPV at {format_decimal(r.discount_rate_pct, 2)}%"
-    assert card(view, "sources").value.text() == format_gbp(f.total_sources)
-    assert card(view, "lowest").value.text() == format_gbp(f.lowest_balance)
+    assert card(view, "sources").value.text() == short(f.total_sources)
+    assert card(view, "lowest").value.text() == short(f.lowest_balance)
     assert f.lowest_balance_date.strftime("%B %Y") in card(view, "lowest").detail.text()
     assert card(view, "irr").value.text() == f"{format_decimal(r.irr_pct, 2)}%"
     assert card(view, "payback").value.text() == r.payback_date.strftime("%b %Y")
@@ -166,24 +167,24 @@ def test_editing_a_funding_source_changes_the_shortfall_and_undo_restores(window
     c = window.controller
     oid = option_id(c, SPV)
     before = capital(c, SPV).funding
-    assert card(view, "sources").value.text() == format_gbp(before.total_sources) == "£1,210,000.00"
+    assert card(view, "sources").value.text() == short(before.total_sources) == "£1.21m"
     assert card(view, "sources").tone == "good"
     facility = next(s for s in c.ws.by(FundingSource, "option_id", oid) if s.name == "Working capital facility")
     assert c.set_field(FundingSource, facility.id, "amount", "£0")
-    qtbot.waitUntil(lambda: card(view, "sources").value.text() != "£1,210,000.00")
+    qtbot.waitUntil(lambda: card(view, "sources").value.text() != "£1.21m")
     after = analyses.funding(c.ws, oid)
     assert after.shortfall > 0
-    assert card(view, "sources").value.text() == format_gbp(after.total_sources) == "£460,000.00"
+    assert card(view, "sources").value.text() == short(after.total_sources) == "£460k"
     assert card(view, "sources").detail.text().startswith(
-        f"✗ Short by {format_gbp(after.shortfall)}: add a loan, equity or a grant")
+        f"✗ Short by {short(after.shortfall)}: arrange more equity, a grant or a loan")
     assert card(view, "sources").tone == "bad"
     # the shortfall is serious in the domain, so red here as in the case's Risks (not amber)
     shortfall = next(f for f in after.flags if f.code == "funding_shortfall")
     assert shortfall.severity is Severity.SERIOUS
     assert notice_status(view.headline.warnings.text(), shortfall.message) is Status.RED
-    assert card(view, "requirement").value.text() == format_gbp(before.requirement)  # the need is unchanged
+    assert card(view, "requirement").value.text() == short(before.requirement)  # the need is unchanged
     c.undo_stack.undo()
-    qtbot.waitUntil(lambda: card(view, "sources").value.text() == "£1,210,000.00")
+    qtbot.waitUntil(lambda: card(view, "sources").value.text() == "£1.21m")
     assert card(view, "sources").tone == "good"
     assert "more than the requirement" in card(view, "sources").detail.text()
     assert not window.errors
@@ -235,7 +236,7 @@ def test_pnl_by_year_adds_up_as_shown(controller, show, name):
         assert pbt - v("Tax")[col] == v("Profit after tax")[col]
         # as shown: the text is the figure formatted
         row = m.row_of("EBITDA")
-        assert m.index(row, col).data() == format_gbp(ebitda)
+        assert m.index(row, col).data() == format_gbp(ebitda, pence=False)  # tables in whole pounds
     total = m.columnCount() - 1
     assert v("Income")[total] == p.total_income
     assert v("Profit after tax")[total] == p.total_profit_after_tax
@@ -332,12 +333,12 @@ def test_include_extensions_recomputes_over_the_extension_years(controller, show
     assert view.result.capital == cap
     assert len(cap.projection.months) == 97
     assert view.pnl_model.column_of("Year 6 (ext.)") >= 0 and view.pnl_model.column_of("Year 7 (ext.)") >= 0
-    assert card(view, "npv").value.text() == format_gbp(cap.returns.npv)
-    assert card(view, "requirement").value.text() == format_gbp(cap.funding.requirement)
+    assert card(view, "npv").value.text() == short(cap.returns.npv)
+    assert card(view, "requirement").value.text() == short(cap.funding.requirement)
     assert view.chart.bars_in.count() == 97
     view.include_extensions.setChecked(False)
     qtbot.waitUntil(lambda: not view.result.include_extensions)
-    assert card(view, "npv").value.text() == format_gbp(capital(controller, SPV).returns.npv)
+    assert card(view, "npv").value.text() == short(capital(controller, SPV).returns.npv)
 
 
 def test_models_pass_qt_model_tester(qtmodeltester, controller, show, qtbot):
@@ -356,8 +357,8 @@ def test_models_pass_qt_model_tester(qtmodeltester, controller, show, qtbot):
 def test_on_the_options_page_the_headline_is_the_domains(window, show_in_window, name):
     view = show_in_window(name)
     cap = capital(window.controller, name)
-    assert card(view, "requirement").value.text() == format_gbp(cap.funding.requirement)
-    assert card(view, "npv").value.text() == format_gbp(cap.returns.npv)
+    assert card(view, "requirement").value.text() == short(cap.funding.requirement)
+    assert card(view, "npv").value.text() == short(cap.returns.npv)
     assert view.chart.cumulative.count() == len(cap.projection.months)
     assert not window.errors
 
@@ -389,7 +390,7 @@ def test_a_hidden_view_waits_until_shown(window, show_in_window, qtbot):
     page.tabs.setCurrentWidget(view)
     qtbot.waitUntil(lambda: view.result is not before)
     assert card(view, "npv").caption.text() == "NPV at 6.00%"
-    assert card(view, "npv").value.text() == format_gbp(analyses.returns(c.ws, option_id(c, SPV)).npv)
+    assert card(view, "npv").value.text() == short(analyses.returns(c.ws, option_id(c, SPV)).npv)
 
 
 def test_compute_without_an_option_says_so(controller, show, qtbot):

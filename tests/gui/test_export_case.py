@@ -1,3 +1,5 @@
+import html
+
 import pytest
 from pypdf import PdfReader
 from views_support import notice_status
@@ -98,8 +100,11 @@ def test_guards_are_shown_before_export(demo_window, qtbot):
     option = c.ws.options()[2]
     dialog = checked_dialog(qtbot, c, option.id)
     text = dialog.guards.text()
-    assert "Check before you export" in text and "above the budget ceiling" in text  # serious: years over it
+    assert "Check before you export" in text and "no price both wins and covers cost" in text  # blocking
+    assert text.index("Do not bid as it stands") < text.index("Check before you export")  # the verdict first
+    assert "Would cure it: Cut cost by £180,545 a year" in text
     assert "beyond the last rates known" not in text  # a warning: for the case's Risks, not this check
+    assert "above the budget ceiling" not in text  # later years over a ceiling fixed in cash: a warning
     assert all(f.severity.red for f in dialog.check_findings) and dialog.check_findings
     role = next(r for r in c.ws.all(Role) if r.hourly_rate < 13)
     assert c.set_field(Role, role.id, "hourly_rate", "9.50")
@@ -142,8 +147,32 @@ def test_choosing_another_option_checks_that_one(demo_window, qtbot):
     c = demo_window.controller
     go_alone, spv = c.ws.options()[0], c.ws.options()[2]
     dialog = checked_dialog(qtbot, c, spv.id)
-    assert {f.code for f in dialog.check_findings} >= {"over_ceiling"}
+    assert {f.code for f in dialog.check_findings} >= {"no_winning_price_covers_cost"}
     with qtbot.waitSignal(dialog.checked, timeout=60000):
         dialog.option_box.setCurrentIndex(dialog.option_box.findData(go_alone.id))
-    assert "capacity_gap" in {f.code for f in dialog.check_findings}
-    assert "more like these" in dialog.guards.text()  # fourteen gaps: the first few, then a count
+    gaps = [f for f in dialog.check_findings if f.code == "capacity_gap"]
+    assert len(gaps) == 14 and all(html.escape(f.message) in dialog.guards.text() for f in gaps)  # all, none counted
+    assert "Bid with conditions" in dialog.guards.text()
+
+
+def test_the_check_lists_every_serious_and_blocking_finding_the_case_contains(demo_window, qtbot):
+    """An option built by hand with many problems: the dialog's list is exactly the case's serious and
+    blocking findings (a gap, a failed turnover test, a shortfall, cash below zero, cover far below the
+    covenant...), each shown, the verdict first."""
+    from consortium_planner.reports.case import build_case
+    from problem_option import add_problem_option
+
+    c = demo_window.controller
+    oid = add_problem_option(c.session)
+    dialog = checked_dialog(qtbot, c, oid)
+    case = build_case(c.ws, oid)
+    assert dialog.check_findings == list(case.red_findings)
+    assert len(dialog.check_findings) >= 6
+    risks = case.section("risks").text()
+    text = dialog.guards.text()
+    for f in dialog.check_findings:
+        assert f.message in risks  # the document reports it ...
+        assert html.escape(f.message) in text  # ... and the check lists it
+    assert {f.code for f in dialog.check_findings} >= {"capacity_gap", "standing_fail_turnover_ratio",
+                                                      "funding_shortfall", "cash_negative", "dscr_below_minimum"}
+    assert text.index(case.verdict.label) < text.index("Check before you export")

@@ -18,6 +18,7 @@ from views_support import (
 from consortium_planner.domain.findings import Severity
 from consortium_planner.domain.model import ConsortiumOption, Role
 from consortium_planner.domain.money import format_gbp
+from consortium_planner.domain.money import format_gbp_short as short
 from consortium_planner.gui.document_model import DocumentTableModel
 from consortium_planner.gui.pricing import ALL_LINES, PricingView
 from consortium_planner.gui.roles import HIGHLIGHT_ROLE, VALUE_ROLE
@@ -64,12 +65,14 @@ def test_headline_price_is_the_domains_year_one_price(window, show, name):
     c = window.controller
     schedule = analyses.prices(c.ws, option_id(c, name))
     y1 = schedule.years[0]
-    assert headline_price(view) == format_gbp(y1.annual_price)
-    # the ceiling and budget lines name the domain's figures
+    assert headline_price(view) == short(y1.annual_price)
+    # the ceiling and budget lines name the domain's figures; the ceiling as the buyer applies it
     detail = view.headline.cards["price"].detail.text()
-    assert format_gbp(y1.budget) in detail and format_gbp(y1.ceiling) in detail
-    if y1.over_ceiling:
-        assert format_gbp(y1.annual_price - y1.ceiling) + " over the ceiling" in detail
+    assert short(y1.budget) in detail and short(schedule.evaluated_ceiling) in detail
+    if schedule.over_evaluated_ceiling:
+        assert short(schedule.evaluated_price - schedule.evaluated_ceiling) + " over the ceiling" in detail
+    later = sum(1 for y in schedule.years if y.ceiling_breach is Severity.WARNING)
+    assert (f"{later} years above the ceiling, fixed in cash" in detail) == (later > 1)
     # the bid's figures are the evaluation's
     ev = analyses.evaluation(c.ws, option_id(c, name), schedule)
     cards = view.headline.cards
@@ -80,15 +83,17 @@ def test_headline_price_is_the_domains_year_one_price(window, show, name):
         assert f"rank {ours.rank} of {len(ev.evaluation.bids)}" in cards["score"].value.text()
     assert cards["win"].value.text() == f"{ev.win.probability * 100:.2f}%"
     assert f"{ev.win.draws:,} draws, seed {ev.win.seed}" in cards["win"].detail.text()
-    assert cards["winning"].value.text() == format_gbp(ev.winning_price.price)
-    assert cards["best"].value.text() == format_gbp(ev.best.price)
+    assert cards["winning"].value.text() == format_gbp(ev.winning_price.price, pence=False)
+    assert ("no price both wins and covers cost" in cards["winning"].detail.text()) == (
+        ev.winning_price.price < ev.annual_cost)
+    assert cards["best"].value.text() == short(ev.best.price)
     q = ev.quality_needed.quality_score
     assert cards["quality"].value.text() == ("Not reachable" if q is None else f"{q:.2f} of 100")
     # guard warnings are shown
     for flag in schedule.flags:
         if flag.code in ("rates_extrapolated", "wage_floor", "abnormally_low"):
             assert html.escape(flag.message) in view.headline.warnings.text()
-    if y1.over_ceiling:
+    if schedule.over_evaluated_ceiling or later:
         assert "above the budget ceiling" in view.headline.warnings.text()
 
 
@@ -97,13 +102,13 @@ def test_editing_margin_reprices_and_undo_restores(window, show, qtbot):
     c = window.controller
     oid = option_id(c, SPV)
     before = headline_price(view)
-    assert before == format_gbp(analyses.prices(c.ws, oid).years[0].annual_price)
+    assert before == short(analyses.prices(c.ws, oid).years[0].annual_price)
     view.tabs.setCurrentWidget(view.assumptions)
     editor = view.assumptions.option_form.editors["margin_pct"]
     editor.setText("6")
     editor.editingFinished.emit()
     assert c.ws.get(ConsortiumOption, oid).margin_pct == Decimal("6")
-    expected = format_gbp(analyses.prices(c.ws, oid).years[0].annual_price)
+    expected = short(analyses.prices(c.ws, oid).years[0].annual_price)
     assert expected != before
     qtbot.waitUntil(lambda: headline_price(view) == expected, timeout=30000)
     c.undo_stack.undo()
@@ -119,7 +124,7 @@ def test_tender_assumption_reprices_later_years(window, show, qtbot):
     editor = view.assumptions.tender_form.editors["pay_indexation_pct"]
     editor.setText("5")
     editor.editingFinished.emit()
-    year2 = format_gbp(analyses.prices(c.ws, oid).years[1].annual_price)
+    year2 = format_gbp(analyses.prices(c.ws, oid).years[1].annual_price, pence=False)
     qtbot.waitUntil(lambda: view.years.years_model.text(1, 1) == year2, timeout=30000)
     assert c.undo_stack.undoText().startswith("Change tender")
 
@@ -146,12 +151,12 @@ def test_findings_show_in_their_own_severity(window, show):
     text = view.headline.warnings.text()
     seen = {}
     for f in flags:
-        if f.code == "over_ceiling" and f is not next(x for x in flags if x.code == "over_ceiling"):
+        if f.code == "ceiling_affordability" and f is not next(x for x in flags if x.code == f.code):
             continue  # one line for every contract year over the ceiling
         seen[f.message] = notice_status(text, f.message)
         assert seen[f.message] is status_of(f.severity), f.message
     severities = {f.severity for f in flags}
-    assert {Severity.SERIOUS, Severity.WARNING, Severity.INFO} <= severities  # red, amber and grey all shown
+    assert {Severity.WARNING, Severity.INFO} <= severities  # amber and grey both shown
     order = [text.index(html.escape(m)) for m in seen]
     ranks = [next(f.severity.rank for f in flags if f.message == m) for m in seen]
     assert [r for _i, r in sorted(zip(order, ranks, strict=True))] == sorted(ranks, reverse=True)
@@ -177,7 +182,7 @@ def test_waterfall_adds_up_to_the_unit_price(window, show):
         per_unit = sum(Decimal(m.text(r, 1).replace("£", "").replace(",", "")) for r in range(len(s.lines)))
         annual = sum(Decimal(m.text(r, 2).replace("£", "").replace(",", "")) for r in range(len(s.lines)))
         assert m.text(len(s.lines), 1) == format_gbp(per_unit) == format_gbp(s.price_per_unit)
-        assert m.text(len(s.lines), 2) == format_gbp(annual) == format_gbp(s.annual_price)
+        assert m.text(len(s.lines), 2) == format_gbp(annual, pence=False) == format_gbp(s.annual_price, pence=False)
         assert m.index(len(s.lines), 1).data(Qt.ItemDataRole.FontRole).bold()  # the total row
     panel.select(ALL_LINES)
     assert sum((st.value for st in panel.steps), Decimal(0)) == b.annual_price == panel.total
@@ -195,9 +200,10 @@ def test_years_table_shows_term_and_extensions(window, show):
     assert m.index(5, 1).data(Qt.ItemDataRole.BackgroundRole) is not None
     assert [m.text(r, 0) for r in range(7)][-2:] == ["6 ext.", "7 ext."]
     for r, y in enumerate(s.years):
-        assert m.text(r, 1) == format_gbp(y.annual_price) and m.index(r, 1).data(VALUE_ROLE) == y.annual_price
-        assert m.text(r, 6) == format_gbp(y.headroom)
+        assert m.text(r, 1) == format_gbp(y.annual_price, pence=False) and m.index(r, 1).data(VALUE_ROLE) == y.annual_price
+        assert m.text(r, 6) == format_gbp(y.headroom, pence=False)
         assert ("over" in m.text(r, 7)) == y.over_ceiling
+        assert ("✗" in m.text(r, 7)) == (y.ceiling_breach is Severity.BLOCKING)  # later years: affordability
     lines = view.years.lines_model
     assert lines.rowCount() == len(s.lines)
     assert [lines.text(r, 4) for r in range(lines.rowCount())] == [f"{t.break_even_volume:,}" for t in s.lines]
@@ -209,7 +215,7 @@ def test_scores_and_charts_follow_the_evaluation(window, show):
     ev = analyses.evaluation(c.ws, option_id(c, SPV))
     m = view.scores.model
     assert m.rowCount() == len(ev.evaluation.bids)
-    assert [m.text(r, 1) for r in range(m.rowCount())] == [format_gbp(b.price) for b in ev.evaluation.bids]
+    assert [m.text(r, 1) for r in range(m.rowCount())] == [format_gbp(b.price, pence=False) for b in ev.evaluation.bids]
     assert view.scores.stack.currentIndex() == 1 and view.scores.curve
     point = next(p for p in view.scores.curve if p.price == ev.our_bid.price)
     assert point.ours == ev.evaluation.ours.total
@@ -226,7 +232,7 @@ def test_go_alone_is_not_scored(window, show):
     schedule = analyses.prices(c.ws, oid)
     ev = analyses.evaluation(c.ws, oid, schedule)
     assert ev.evaluation is None and ev.messages
-    assert headline_price(view) == format_gbp(schedule.years[0].annual_price)
+    assert headline_price(view) == short(schedule.years[0].annual_price)
     assert view.headline.not_scored.isVisible()
     text = view.headline.not_scored.text()
     assert "Not scored against competitors" in text

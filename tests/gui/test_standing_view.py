@@ -19,7 +19,7 @@ from views_support import (  # noqa: F401 (fixtures)
 from consortium_planner.domain.model import FinancialYear, Metric, Organisation
 from consortium_planner.domain.money import format_gbp
 from consortium_planner.domain.standing import fmt
-from consortium_planner.gui.roles import STATUS_ROLE
+from consortium_planner.gui.roles import STATUS_ROLE, VALUE_ROLE
 from consortium_planner.gui.standing_rows import cell_text, standing_table
 from consortium_planner.gui.standing_view import StandingTableModel, StandingView
 from consortium_planner.reports.document import Status
@@ -143,13 +143,15 @@ def test_turnover_test_rows(make_view, controller):
     tt = analyses.standing(controller.ws, option_id(controller, SPV)).tested[0].turnover_test
     col = StandingTableModel.FIRST_ENTITY_COL
     m = view.model
-    assert m.index(m.row_of("Turnover"), col).data() == format_gbp(tt.turnover) == "£20,799,200.00"
-    assert m.index(m.row_of("Turnover required"), col).data() == "£8,000,000.00"
-    assert m.index(m.row_of("Turnover shortfall"), col).data() == "£0.00"
+    # tables show whole pounds (the exact figure is the cell's value)
+    assert m.index(m.row_of("Turnover"), col).data() == "£20,799,200" and tt.turnover == Decimal("20799200.00")
+    assert m.index(m.row_of("Turnover"), col).data(VALUE_ROLE) == tt.turnover
+    assert m.index(m.row_of("Turnover required"), col).data() == "£8,000,000"
+    assert m.index(m.row_of("Turnover shortfall"), col).data() == "£0"
     assert m.index(m.row_of("Turnover required"), 0).data() == "2.00 × annual value"
     assert m.index(m.row_of("Turnover"), col).data(Qt.ItemDataRole.ToolTipRole).endswith(tt.explanation)
     member = cell(view, "Kestrel Leisure and Wellbeing", "Turnover")
-    assert member.data() == "£6,918,500.00" and member.data(STATUS_ROLE) is None
+    assert member.data() == "£6,918,500" and member.data(STATUS_ROLE) is None
     assert cell(view, "Kestrel Leisure and Wellbeing", "Turnover required").data() == ""
 
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from .findings import Finding, Severity
 from .model import Competitor as CompetitorAssumption
 from .model import ConsortiumOption, Tender
-from .money import quantize
+from .money import format_decimal, format_gbp, quantize
 from .pricing import (
     BestPrice,
     Competitor,
@@ -50,6 +50,7 @@ class BidEvaluation:
     draws: int
     seed: int
     messages: tuple[str, ...]  # why parts could not be computed
+    quality_at_cost: QualityNeeded | None = None  # the quality that would win at a price equal to year-one cost
 
 
 def competitors_of(ws: Workspace, tender_id: int | None) -> list[Competitor]:
@@ -104,22 +105,72 @@ def bid_evaluation(ws: Workspace, option_id: int, schedule: PriceSchedule, *, dr
         qn = quality_needed(ours, rivals, tender)
         win = win_probability(ours, rivals, tender, draws=draws, seed=seed)
         best = best_price(year_one.annual_cost, ours, rivals, tender, draws=draws, seed=seed)
+        at_cost = quality_needed(dataclasses.replace(ours, price=year_one.annual_cost), rivals, tender) \
+            if year_one.annual_cost > 0 else None
     except EvaluationError as exc:
         messages.append(str(exc))
         return empty(ours, year_one.annual_cost)
     return BidEvaluation(option_id, option.tender_id, ours, year_one.annual_cost, tuple(rivals), ev, wp, qn, win,
-                         best, draws, seed, tuple(messages))
+                         best, draws, seed, tuple(messages), at_cost)
 
 
 def findings(ev: BidEvaluation) -> list[Finding]:
-    """Why parts of the win analysis could not run, and a bid that does not win at its price."""
+    """Why parts of the win analysis could not run; no price that both wins and covers cost (blocking: the
+    bid either loses or loses money, with the cost cut or quality that would change it); a bid that does not
+    win at its own price though a price covering cost would (a warning, with that price)."""
     out = [Finding("evaluation_incomplete", m[0].upper() + m[1:] + ("" if m.endswith(".") else "."), Severity.WARNING)
            for m in ev.messages]
+    blocked = _no_winning_price_covers_cost(ev)
+    if blocked is not None:
+        out.append(blocked)
     if ev.evaluation is not None and not ev.evaluation.wins:
+        wp = ev.winning_price
+        cure = ""
+        cure_figures: tuple[tuple[str, Decimal], ...] = ()
+        if blocked is None and wp is not None and wp.price is not None:
+            cure = f"Price at or below {format_gbp(wp.price, pence=False)} a year to win on the assumptions made"
+            if ev.annual_cost is not None:
+                cure += f" (year-one cost {format_gbp(ev.annual_cost, pence=False)})"
+            cure, cure_figures = cure + ".", (("highest_winning_price", wp.price),)
         out.append(Finding("not_winning", f"At the year-one price the bid ranks {ev.evaluation.rank} of "
                            f"{len(ev.evaluation.bids)}; {ev.evaluation.leader} leads on the assumptions made.",
-                           Severity.WARNING, figures=(("rank", Decimal(ev.evaluation.rank or 0)),)))
+                           Severity.WARNING, figures=(("rank", Decimal(ev.evaluation.rank or 0)),),
+                           cure=cure, cure_figures=cure_figures))
     return out
+
+
+def _no_winning_price_covers_cost(ev: BidEvaluation) -> Finding | None:
+    """Blocking when the highest price that still wins is below year one's cost, or no price wins at all.
+
+    The cure: cut the cost to the highest winning price, or raise the quality score to what wins at a
+    price equal to the cost (``quality_needed`` at that price), when that score can be reached.
+    """
+    wp, cost = ev.winning_price, ev.annual_cost
+    if ev.evaluation is None or wp is None or cost is None or wp.any_price:
+        return None
+    if not wp.cannot_win and (wp.price is None or wp.price >= cost):
+        return None
+    q = ev.quality_at_cost
+    quality = (f"raise the quality score to {format_decimal(q.quality_score)} out of "
+               f"{format_decimal(q.quality_max, 0)}, which wins at a price that covers cost "
+               f"({format_gbp(cost, pence=False)})" if q is not None and q.quality_score is not None and q.attainable
+               else "")
+    q_figures = (("quality_needed", q.quality_score),) if quality and q is not None and q.quality_score is not None \
+        else ()
+    if wp.cannot_win or wp.price is None:
+        message = ("Against the competitors assumed, no price wins with the quality and social value scores expected, "
+                   f"so no price both wins and covers the year-one cost of {format_gbp(cost, pence=False)}.")
+        cure = (quality[0].upper() + quality[1:] + ".") if quality else ""
+        return Finding("no_winning_price_covers_cost", message, Severity.BLOCKING, figures=(("annual_cost", cost),),
+                       cure=cure, cure_figures=q_figures)
+    cut = cost - wp.price
+    message = (f"The highest winning price is {format_gbp(wp.price, pence=False)}; the year-one cost is "
+               f"{format_gbp(cost, pence=False)}: no price both wins and covers cost"
+               + (f" ({wp.binding} overtakes us a penny above it)." if wp.binding else "."))
+    cure = f"Cut cost by {format_gbp(cut, pence=False)} a year" + (f" or {quality}" if quality else "") + "."
+    return Finding("no_winning_price_covers_cost", message, Severity.BLOCKING,
+                   figures=(("highest_winning_price", wp.price), ("annual_cost", cost), ("cost_above_price", cut)),
+                   cure=cure, cure_figures=(("cost_cut", cut),) + q_figures)
 
 
 # --------------------------------------------------------------------------- the score curve

@@ -9,6 +9,12 @@ export, the PDF, the workbook) reads ``Finding.severity`` and never re-classifie
     SERIOUS   must be dealt with before bidding: a cure exists (a guarantee, a partner, more
               funding, a price or cost change) (red)
     BLOCKING  the bid fails as it stands: a price over the ceiling, pay below the legal floor (red)
+
+The rule that raises a finding also states its **cure** where one exists: ``cure`` is what would
+change it, in words ("cut cost by £180,545 a year or raise quality to 74.97"), and ``cure_figures``
+the amounts in it by name. A serious finding's cure is a condition of bidding; a blocking
+finding's cure is what would turn "do not bid" around (``domain/verdict.py`` folds them and never
+re-decides a severity or invents a cure).
 """
 
 from __future__ import annotations
@@ -62,9 +68,14 @@ class Finding:
     severity: Severity = Severity.WARNING
     area: str = ""
     figures: tuple[tuple[str, Decimal], ...] = ()
+    cure: str = ""  # what would cure it, a sentence ("" when the rule knows of no cure)
+    cure_figures: tuple[tuple[str, Decimal], ...] = ()  # the amounts the cure names, by name
 
     def figure(self, name: str) -> Decimal | None:
         return next((v for k, v in self.figures if k == name), None)
+
+    def cure_figure(self, name: str) -> Decimal | None:
+        return next((v for k, v in self.cure_figures if k == name), None)
 
 
 def worst(findings: Iterable[Finding]) -> Severity | None:

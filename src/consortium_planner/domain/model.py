@@ -91,6 +91,21 @@ class PriceMethod(ChoiceEnum):
     BUDGET = ("budget", "Against budget")
 
 
+class PriceBasis(ChoiceEnum):
+    """The price the buyer evaluates and tests against the budget ceiling (DOMAIN §3)."""
+
+    YEAR_ONE = ("year_one", "Year-one price")
+    AVERAGE_ANNUAL = ("average_annual", "Average annual price")
+    WHOLE_TERM = ("whole_term", "Whole-term price")
+
+
+class CeilingIndexation(ChoiceEnum):
+    """Whether the annual budget ceiling rises with the contract's indexation or stays fixed in cash."""
+
+    FIXED = ("fixed", "Fixed in cash")
+    INDEXED = ("indexed", "Indexed with prices")
+
+
 class Metric(ChoiceEnum):
     TURNOVER_RATIO = ("turnover_ratio", "Turnover ÷ annual contract value")
     CONTRACT_DEPENDENCY = ("contract_dependency", "Contract dependency")
@@ -294,6 +309,11 @@ class Tender(Entity):
     extension_years: int = integer("Extensions (years)", maximum=30)
     annual_value: Decimal = money("Estimated annual value")
     budget_ceiling: Decimal | None = optional_money("Annual budget ceiling")
+    price_evaluated: PriceBasis = choice(PriceBasis, "Price evaluated", PriceBasis.YEAR_ONE,
+                                         help="The price the buyer scores and tests against the ceiling")
+    ceiling_indexation: CeilingIndexation = choice(
+        CeilingIndexation, "Ceiling in later years", CeilingIndexation.FIXED,
+        help="Fixed in cash: later years above it are an affordability warning, not a failed bid")
     payment_terms_days: int = integer("Payment terms (days)", default=30, maximum=180)
     mobilisation_months: int = integer("Mobilisation (months)", default=3, maximum=36)
     pay_indexation_pct: Decimal = percent("Pay uplift a year", default="3", minimum=-20, maximum=50)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 PENNY = Decimal("0.01")
 ZERO = Decimal("0")
@@ -87,6 +87,45 @@ def format_gbp(amount: Decimal | None, *, pence: bool = True, missing: str = "no
     return f"{sign}£{body}"
 
 
+def round_short(amount: Decimal) -> tuple[Decimal, str, int]:
+    """How ``format_gbp_short`` rounds ``amount``: (the rounded amount in pounds, the suffix, the decimal places shown).
+
+    Three significant figures from £10,000 (``£4.11m``, ``£21.7m``, ``£181k``, ``£12.5k``; never coarser
+    than £1m: ``£1,235m``), whole pounds below that (``£4,110``, ``£950``); half-even, the program's one
+    rounding policy. An amount that rounds up into the next unit is shown in it (£999,999 is ``£1.00m``).
+    """
+    a = abs(amount)
+    if a < 10_000:
+        value = a.quantize(Decimal(1), rounding=ROUND_HALF_EVEN)
+        suffix, places = "", 0
+    else:
+        exponent = a.adjusted()  # the power of ten of the leading digit
+        place = min(exponent - 2, 6)  # three significant figures, never coarser than £1m
+        value = a.quantize(Decimal(1).scaleb(place), rounding=ROUND_HALF_EVEN)
+        if value.adjusted() > exponent and place < 6:  # 9,995 → 10,000: one more digit, round again there
+            value = a.quantize(Decimal(1).scaleb(place + 1), rounding=ROUND_HALF_EVEN)
+        suffix = "m" if value >= 1_000_000 else "k"
+        places = max(0, 2 - (value.adjusted() - (6 if suffix == "m" else 3)))
+    return (-value if amount < 0 else value), suffix, places
+
+
+def format_gbp_short(amount: Decimal | None, *, missing: str = "not given") -> str:
+    """An amount for prose and key figures, to a sensible precision: ``£4.11m``, ``£180k``, ``£4,110``;
+    negative as ``−£308k`` (``round_short`` says how it rounds). Tables show whole pounds (``format_gbp``
+    with ``pence=False``), unit prices and rates the penny."""
+    if amount is None:
+        return missing
+    value, suffix, places = round_short(amount)
+    sign = "\u2212" if value < 0 else ""
+    if not suffix:
+        return f"{sign}£{abs(value):,.0f}"
+    unit = Decimal(1_000_000) if suffix == "m" else Decimal(1_000)
+    text = f"{abs(value) / unit:,.{places}f}"
+    if suffix == "k" and text.endswith(".0"):  # £50k, not £50.0k
+        text = text[:-2]
+    return f"{sign}£{text}{suffix}"
+
+
 def format_decimal(value: Decimal | None, places: int = 2, *, missing: str = "not given") -> str:
     if value is None:
         return missing
@@ -139,3 +178,26 @@ def allocate(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
     for i in order[:left]:
         floors[i] += 1
     return [from_pence(sign * p) for p in floors]
+
+
+def round_to_total(amounts: Sequence[Decimal], total: Decimal | None = None) -> list[Decimal]:
+    """Each amount in whole pounds, rounded so that they add to ``total`` (default their sum) in whole pounds.
+
+    For a table shown in whole pounds whose lines must add to its total row: each line is rounded down
+    and the pounds left over go to the largest remainders (ties to the earlier line), as ``allocate``
+    does with pence. The total itself is rounded half-even, the program's one policy.
+    """
+    if not amounts:
+        return []
+    one = Decimal(1)
+    target = (sum(amounts, ZERO) if total is None else total).quantize(one, rounding=ROUND_HALF_EVEN)
+    floors = [a.quantize(one, rounding=ROUND_FLOOR) for a in amounts]
+    left = int(target - sum(floors, ZERO))
+    order = sorted(range(len(amounts)), key=lambda i: (-(amounts[i] - floors[i]), i))
+    if left >= 0:
+        for i in order[:left]:
+            floors[i] += 1
+    else:  # the total asked for is below the sum of the floors: take from the smallest remainders
+        for i in list(reversed(order))[:-left]:
+            floors[i] -= 1
+    return floors

@@ -208,7 +208,7 @@ class DocumentTableModel(QAbstractTableModel):
             if tone is not None:
                 return QBrush(QColor(tone.text))
             kind = cell.kind or self.table.columns[c].kind
-            if kind is Kind.MONEY and isinstance(cell.value, Decimal) and cell.value < 0:
+            if kind in (Kind.MONEY, Kind.PRICE) and isinstance(cell.value, Decimal) and cell.value < 0:
                 return QBrush(QColor(NEGATIVE_TEXT))
             return QBrush(QColor(PLAIN_TEXT)) if self._background(r, cell) else None
         if role == SORT_ROLE:

@@ -4,9 +4,10 @@ The narrative and the chosen sections are saved in the workspace (as settings, u
 the next export — from the GUI or the command line — says the same. The PDF is built and
 rendered off the UI thread with progress and Cancel.
 
-"Check before you export" lists every serious and blocking finding of the option
-(``Results.findings()``, worst first), each in its own severity's colour, as the case's Risks
-section reports them; the analyses run off the UI thread while the dialog is open.
+"Check before you export" shows the verdict first (in its colour), then every serious and blocking
+finding the document will contain, each in its own severity's colour: the case is built off the UI
+thread while the dialog is open (``build_case``, as the export builds it) and its ``red_findings`` are
+listed one by one, none left out.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -30,6 +32,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -38,16 +41,15 @@ from PySide6.QtWidgets import (
 from ..domain.findings import Finding
 from ..domain.model import ConsortiumOption
 from ..domain.tasks import Cancelled, CancelToken
+from ..domain.verdict import Verdict
 from ..reports.case import NARRATIVE_SECTIONS, SECTIONS, build_case, narrative_key, slug
 from ..reports.choices import chosen_sections, sections_key
+from ..reports.document import verdict_status
 from ..reports.pdf import render_pdf
 from ..services import analyses
 from .controller import WorkspaceController
-from .style import GREY, banner_style, finding_notice, notice_table_html
+from .style import GREY, STATUS_TONES, badge_html, banner_style, finding_notice, notice_table_html
 from .tasks import BackgroundTask
-
-#: findings of one kind listed before the rest are counted in a line
-SHOWN_OF_A_KIND = 3
 
 
 def red_findings(findings: list[Finding]) -> list[Finding]:
@@ -55,25 +57,27 @@ def red_findings(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.severity.red]
 
 
-def check_html(findings: list[Finding]) -> str:
-    """The findings a board must see before the case goes out, a row each in its severity's tone; a long
-    run of one kind (a gap in every area, a price over the ceiling in every year) shortened to its first
-    few and a count."""
-    groups: dict[tuple[str, str], list[Finding]] = {}
-    for f in findings:
-        groups.setdefault((f.area, f.code), []).append(f)
+def verdict_html(verdict: Verdict | None) -> str:
+    """The verdict in its colour, and why."""
+    if verdict is None:
+        return "<b>Verdict:</b> none could be reached (the analyses it needs did not run)."
+    tone = STATUS_TONES[verdict_status(verdict.decision)]
+    return f"{badge_html(verdict.label, tone)}&nbsp; {html.escape(verdict.reason)}"
+
+
+def check_html(findings: list[Finding], verdict: Verdict | None = None) -> str:
+    """The verdict, then every serious and blocking finding the case will report, a row each in its
+    severity's tone, with its cure where the rule states one."""
     rows = []
-    for (area, _code), same in groups.items():
-        for f in same[:SHOWN_OF_A_KIND]:
-            where = f"<b>{html.escape(area)}</b>: " if area else ""
-            rows.append(finding_notice(f, where + html.escape(f.message)))
-        rest = same[SHOWN_OF_A_KIND:]
-        if rest:
-            worst = max(rest, key=lambda x: x.severity.rank)
-            rows.append(finding_notice(worst, f"<i>… and {len(rest)} more like these: the case's Risks section "
-                                              "and the option's tabs list them all</i>"))
-    return ("<b>Check before you export</b> (the case reports these too, in the same colours):"
-            + notice_table_html(rows))
+    for f in findings:
+        where = f"<b>{html.escape(f.area)}</b>: " if f.area else ""
+        cure = f"<br><i>Would cure it: {html.escape(f.cure)}</i>" if f.cure else ""
+        rows.append(finding_notice(f, where + html.escape(f.message) + cure))
+    head = verdict_html(verdict) + "<br>"
+    if not rows:
+        return head + "No serious or blocking findings: the case reports its warnings under Risks."
+    return (head + f"<b>Check before you export</b>: the {len(rows)} serious or blocking finding"
+            f"{'s' if len(rows) != 1 else ''} the case reports, in the same colours:" + notice_table_html(rows))
 
 
 class ExportCaseDialog(QDialog):
@@ -84,11 +88,12 @@ class ExportCaseDialog(QDialog):
         super().__init__(parent)
         self.controller = controller
         self.check_findings: list[Finding] = []  # what "Check before you export" shows
+        self.check_verdict: Verdict | None = None
         self._check_task: BackgroundTask | None = None
         self._check_token: CancelToken | None = None
         self._check_generation = 0
         self.setWindowTitle("Export investment case")
-        self.resize(760, 620)
+        self.resize(760, 680)
         ws = controller.ws
         layout = QVBoxLayout(self)
         form = QFormLayout()
@@ -110,7 +115,15 @@ class ExportCaseDialog(QDialog):
         self.guards.setWordWrap(True)
         self.guards.setTextFormat(Qt.TextFormat.RichText)
         self.guards.setStyleSheet(banner_style(GREY, "4px 6px"))
-        layout.addWidget(self.guards)
+        self.guards.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.guards_area = QScrollArea()  # every finding is listed: a long list scrolls
+        self.guards_area.setWidget(self.guards)
+        self.guards_area.setWidgetResizable(True)
+        self.guards_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.guards_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.guards_area.setMinimumHeight(250)
+        self.guards_area.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        layout.addWidget(self.guards_area, 3)
 
         tabs = QTabWidget()
         sections_page = QWidget()
@@ -140,7 +153,7 @@ class ExportCaseDialog(QDialog):
         narrative_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         narrative_scroll.setWidget(narrative_page)
         tabs.addTab(narrative_scroll, "Narrative")
-        layout.addWidget(tabs, 1)
+        layout.addWidget(tabs, 2)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.export_button = self.buttons.addButton("Export PDF", QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.accepted.connect(self.accept)
@@ -171,8 +184,8 @@ class ExportCaseDialog(QDialog):
         self.path_edit.setText(str(folder / f"{stem}-{slug(option.name if option else 'option')}.pdf"))
 
     def _show_guards(self, option_id: int) -> None:
-        """Run every analysis of the option on a snapshot off the UI thread; show its serious and
-        blocking findings when they arrive (a newer option's check cancels this one)."""
+        """Build the option's case on a snapshot off the UI thread; show its verdict and every serious and
+        blocking finding it reports when they arrive (a newer option's check cancels this one)."""
         if self._check_token is not None:
             self._check_token.cancel()
         self._check_generation += 1
@@ -180,13 +193,16 @@ class ExportCaseDialog(QDialog):
         token = self._check_token = CancelToken()
         snapshot = self.controller.ws.copy()
         self.check_findings = []
+        self.check_verdict = None
         self.guards.setText("<i>Checking the option's analyses…</i>")
-        self.guards.setVisible(True)
+        self.guards_area.setVisible(True)
 
-        def work(_progress, _cancelled) -> tuple[int, list[Finding] | Exception | None]:
+        def work(_progress, _cancelled) -> tuple[int, tuple[Verdict | None, list[Finding]] | Exception | None]:
             try:
-                return generation, red_findings(analyses.analyse_option(snapshot, option_id,
-                                                                        cancelled=token).findings())
+                results = analyses.analyse_option(snapshot, option_id, cancelled=token)
+                case = build_case(snapshot, option_id, results=results)  # as the export builds it
+                token.check()
+                return generation, (case.verdict, list(case.red_findings))
             except Cancelled:
                 return generation, None
             except Exception as exc:  # noqa: BLE001 - shown in the dialog, not lost
@@ -197,18 +213,17 @@ class ExportCaseDialog(QDialog):
         self._check_task = task
         task.start()
 
-    def _on_checked(self, outcome: tuple[int, list[Finding] | Exception | None]) -> None:
-        generation, findings = outcome
-        if generation != self._check_generation or findings is None:
+    def _on_checked(self, outcome: tuple[int, tuple[Verdict | None, list[Finding]] | Exception | None]) -> None:
+        generation, checked = outcome
+        if generation != self._check_generation or checked is None:
             return  # an older option's check, or a cancelled one
-        if isinstance(findings, Exception):
+        if isinstance(checked, Exception):
             self.guards.setText(f"<b>Check before you export:</b> the option's analyses could not run: "
-                                f"{html.escape(str(findings))}")
-            self.guards.setVisible(True)
+                                f"{html.escape(str(checked))}")
         else:
-            self.check_findings = findings
-            self.guards.setVisible(bool(findings))
-            self.guards.setText(check_html(findings) if findings else "")
+            self.check_verdict, self.check_findings = checked
+            self.guards.setText(check_html(self.check_findings, self.check_verdict))
+        self.guards_area.setVisible(True)
         self.checked.emit()
 
     def done(self, result: int) -> None:

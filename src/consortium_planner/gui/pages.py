@@ -33,6 +33,7 @@ from .analysis_tabs import analysis_tabs
 from .controller import WorkspaceController, touches
 from .panels import MasterDetailPage, RecordPanel, unique_name
 from .record_form import RecordForm
+from .verdict_banner import VerdictBanner
 
 
 def _columns(cls, exclude: tuple[str, ...] = ()) -> list[str]:
@@ -219,6 +220,24 @@ class OptionsPage(MasterDetailPage):
         self.add_tab(self.checks, "Checks")
         self.children_panels = (self.members, self.allocations, self.funding, self.capital_items, self.checks)
         self.selected.connect(self._reload_children)
+        # the option's headline: its verdict, above its tabs
+        self.verdict = VerdictBanner(c, oid)
+        self._above_tabs(self.verdict)
+        self.selected.connect(lambda _id: self.verdict.reload())
+
+    def _above_tabs(self, widget: QWidget) -> None:
+        """Put ``widget`` above the option's tabs, in the splitter's right pane."""
+        splitter = self.tabs.parentWidget()
+        assert isinstance(splitter, QSplitter)
+        holder = QWidget()
+        layout = QVBoxLayout(holder)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        splitter.insertWidget(splitter.indexOf(self.tabs), holder)
+        layout.addWidget(widget)
+        layout.addWidget(self.tabs, 1)  # reparented: the splitter lets go of it
+        splitter.setStretchFactor(splitter.indexOf(holder), 3)
+        splitter.setSizes([340, 1020])  # as MasterDetailPage shares them: the analyses need the room
 
     def _reload_children(self, _id=None) -> None:
         for panel in self.children_panels:

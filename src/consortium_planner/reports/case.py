@@ -33,7 +33,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..domain.findings import Finding
 from ..domain.model import ConsortiumOption, Organisation, Tender, key
+from ..domain.verdict import Verdict
 from ..domain.workspace import Workspace
 from ..services import analyses as _analyses
 from ..services.pipeline import NotApplicable, Refusal, Results
@@ -126,6 +128,13 @@ class InvestmentCase:
     sections: tuple[Section, ...]
     logo_path: str | None = None  # an image for the cover; used by renderers, never printed
     left_out: tuple[tuple[str, str], ...] = ()  # (section key, why) for sections not built
+    findings: tuple[Finding, ...] = ()  # every finding the case reports (its summary and Risks), most severe first
+    verdict: Verdict | None = None  # the verdict its summary leads with (None when it could not be reached)
+
+    @property
+    def red_findings(self) -> tuple[Finding, ...]:
+        """The serious and blocking findings the case reports: what the check before export lists."""
+        return tuple(f for f in self.findings if f.severity.red)
 
     def section(self, key_: str) -> Section | None:
         return next((s for s in self.sections if s.key == key_), None)
@@ -248,7 +257,8 @@ def build_case(ws: Workspace, option_id: int, *, sections: Iterable[str] | None 
     )
     logo = ws.setting("logo_path", "").strip()
     logo_path = logo if logo and Path(logo).is_file() else None
-    return InvestmentCase(meta, tuple(built), logo_path, tuple(left_out))
+    return InvestmentCase(meta, tuple(built), logo_path, tuple(left_out), tuple(ctx.findings),
+                          results.ok("verdict"))
 
 
 def option_by_name(ws: Workspace, name: str) -> ConsortiumOption:

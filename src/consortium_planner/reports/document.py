@@ -6,8 +6,11 @@ renderers of them, so the same figures appear in the same order everywhere. Noth
 about reportlab, openpyxl or Qt.
 
 Values stay ``Decimal`` (money, percentage points, volumes) or ``str``; ``Column.kind`` says how to
-show them (``format_value``). A cell's ``status`` is its red/amber/green colour; a finding's
-severity becomes a status through ``status_of`` and nowhere else.
+show them (``format_value``): money in tables in whole pounds (``Kind.MONEY``), a unit price or an
+hourly rate to the penny (``Kind.PRICE``), key figures and prose in £k/£m to three figures
+(``format_gbp_short``: £4.11m, £181k), so the document reads like a finance paper while every value
+stays exact. A cell's ``status`` is its red/amber/green colour; a finding's severity becomes a status
+through ``status_of`` and nowhere else, and a verdict's decision through ``verdict_status``.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from decimal import Decimal
 from typing import Any
 
 from ..domain.findings import Severity
-from ..domain.money import format_decimal, format_gbp
+from ..domain.money import format_decimal, format_gbp, format_gbp_short
+from ..domain.verdict import Decision
 
 __all__ = [
     "MISSING",
@@ -40,7 +44,9 @@ __all__ = [
     "Table",
     "cell",
     "format_value",
+    "money_text",
     "status_of",
+    "verdict_status",
 ]
 
 MISSING = "–"
@@ -50,7 +56,8 @@ class Kind(enum.StrEnum):
     """How a value is shown."""
 
     TEXT = "text"
-    MONEY = "money"  # format_gbp, to the penny
+    MONEY = "money"  # whole pounds in a table (format_gbp without pence); £k/£m as a key figure
+    PRICE = "price"  # a unit price or an hourly rate: to the penny
     PERCENT = "percent"  # percentage points: Decimal("12.5") is "12.50%"
     NUMBER = "number"  # plain decimal with ``places``
 
@@ -80,6 +87,8 @@ def format_value(value: Decimal | str | None, kind: Kind = Kind.TEXT, places: in
     if isinstance(value, str):
         return value
     if kind is Kind.MONEY:
+        return format_gbp(value, pence=False)
+    if kind is Kind.PRICE:
         return format_gbp(value)
     if kind is Kind.PERCENT:
         return f"{format_decimal(value, places)}%"
@@ -207,6 +216,8 @@ class KeyFigure:
 
     @property
     def text(self) -> str:
+        if self.kind is Kind.MONEY and isinstance(self.value, Decimal):
+            return money_text(self.value)
         return format_value(self.value, self.kind, self.places)
 
 
@@ -270,6 +281,20 @@ _SEVERITY_STATUS = {Severity.INFO: Status.GREY, Severity.WARNING: Status.AMBER, 
 def status_of(severity: Severity) -> Status:
     """The colour of a finding of ``severity``: the one place severity becomes a colour."""
     return _SEVERITY_STATUS[severity]
+
+
+_DECISION_STATUS = {Decision.BID: Status.GREEN, Decision.BID_WITH_CONDITIONS: Status.AMBER,
+                    Decision.DO_NOT_BID: Status.RED}
+
+
+def verdict_status(decision: Decision) -> Status:
+    """The colour of a verdict: red do not bid, amber bid with conditions, green bid (the one place)."""
+    return _DECISION_STATUS[decision]
+
+
+def money_text(amount: Decimal | None, *, missing: str = MISSING) -> str:
+    """An amount in prose or a key figure: £4.11m, £181k, £4,110 (``domain.money.format_gbp_short``)."""
+    return format_gbp_short(amount, missing=missing)
 
 
 def cell(value: Decimal | str | None, status: Status | None = None, kind: Kind | None = None,

@@ -73,7 +73,7 @@ def _compact_money(v: float, decimals: int | None = None) -> str:
 
 
 def _ref_text(value, kind: Kind) -> str:
-    if kind is Kind.MONEY:
+    if kind in (Kind.MONEY, Kind.PRICE):
         return _compact_money(float(value))
     return format_value(value, kind, 0 if value == int(value) else 2)
 
@@ -94,7 +94,7 @@ def _tick_format(kind: Kind, step: float) -> Callable[[float], str]:
     def number(v: float) -> str:
         return f"{v:,.0f}" if step >= 1 else f"{v:,.1f}"
 
-    return {Kind.MONEY: money, Kind.PERCENT: percent}.get(kind, number)
+    return {Kind.MONEY: money, Kind.PRICE: money, Kind.PERCENT: percent}.get(kind, number)
 
 
 def _axis_fonts(axis) -> None:

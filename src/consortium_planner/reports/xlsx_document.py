@@ -23,9 +23,12 @@ __all__ = ["number_format", "write_heatmap", "write_table"]
 
 
 def number_format(kind: Kind, places: int) -> str | None:
-    """The spreadsheet number format showing a value as ``format_value(value, kind, places)`` does."""
+    """The spreadsheet number format for a column of ``kind``: as ``format_value`` shows it, except that money
+    keeps its pence (the document reads in whole pounds; a workbook is for working with the exact figures)."""
     decimals = "." + "0" * places if places > 0 else ""
-    if kind is Kind.MONEY:
+    if kind is Kind.PRICE:
+        return GBP
+    if kind is Kind.MONEY:  # to the penny: a workbook is worked in (the case's tables read in whole pounds)
         return GBP if places == 2 else f'"£"#,##0{decimals};[Red]-"£"#,##0{decimals}'
     if kind is Kind.PERCENT:
         return f'0{decimals}"%"'

@@ -19,7 +19,9 @@ from ..domain import pricing as _pricing
 from ..domain import projection as _projection
 from ..domain import scenarios as _scenarios
 from ..domain import standing as _standing
+from ..domain import verdict as _verdict
 from ..domain.model import ConsortiumOption, Tender
+from ..domain.projection import advice as _advice
 from ..domain.rates import RateTable
 from ..domain.tasks import NEVER, CancelToken
 from ..domain.workspace import Workspace
@@ -91,8 +93,8 @@ def _capital_with_extensions(i: Inputs) -> _projection.Capital | NotApplicable:
     tender = i.tender
     if tender is None or tender.extension_years <= 0:
         return NotApplicable("capital_with_extensions", "the tender has no extension years")
-    return _projection.capital(i.ws, i.option_id, i.need("rates"), include_extensions=True,
-                               schedule=i.need("prices"))
+    return _advice.advised(_projection.capital(i.ws, i.option_id, i.need("rates"), include_extensions=True,
+                                               schedule=i.need("prices")))
 
 
 def _flags(result: Any) -> Any:
@@ -124,8 +126,8 @@ register(Analysis("evaluation", _evaluation,
                   title="Evaluation", area="Evaluation", findings=_bid.findings))
 register(Analysis("score_curve", lambda i: _bid.score_curve(i.need("evaluation"), i.tender),
                   needs=("evaluation",), title="Score curve", area="Evaluation"))
-register(Analysis("capital", lambda i: _projection.capital(i.ws, i.option_id, i.need("rates"),
-                                                           schedule=i.need("prices")),
+register(Analysis("capital", lambda i: _advice.advised(_projection.capital(i.ws, i.option_id, i.need("rates"),
+                                                                          schedule=i.need("prices"))),
                   needs=("rates", "prices"), reads=frozenset({"funding_source", "capital_item", "tupe_cohort"}),
                   title="Projection, funding and returns", public=False))
 register(Analysis("projection", lambda i: i.need("capital").projection, needs=("capital",),
@@ -141,6 +143,17 @@ register(Analysis("capital_with_extensions", _capital_with_extensions, needs=("r
                   title="Projection with extensions", area="Projections"))
 register(Analysis("scenarios", scenario_outcomes, needs=KEY_ANALYSES, reads=frozenset({"scenario"}),
                   title="Scenarios", area="Scenarios", findings=scenario_findings))
+
+#: The analyses whose findings the verdict folds (every analysis that raises a serious or blocking finding).
+VERDICT_READS = ("coverage", "workforce", "standing", "prices", "evaluation", "projection", "funding", "returns")
+
+
+def _verdict_of(i: Inputs) -> _verdict.Verdict:
+    """The verdict over the findings of ``VERDICT_READS`` (gathered as ``Results.findings`` gathers them)."""
+    return _verdict.verdict(Results.of(i.option_id, {n: i.need(n) for n in VERDICT_READS}).findings())
+
+
+register(Analysis("verdict", _verdict_of, needs=VERDICT_READS, title="Verdict", area="Verdict"))
 
 
 # --------------------------------------------------------------------------- running them
@@ -225,3 +238,8 @@ def funding(ws: Workspace, option_id: int) -> _projection.FundingResult:
 def returns(ws: Workspace, option_id: int) -> _projection.Returns:
     """NPV, IRR, payback and break-even (DOMAIN §6)."""
     return one(ws, option_id, "returns")
+
+
+def verdict(ws: Workspace, option_id: int) -> _verdict.Verdict:
+    """Bid, bid with conditions, or do not bid as it stands, with the blocking findings and the conditions."""
+    return one(ws, option_id, "verdict")

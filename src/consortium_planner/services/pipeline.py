@@ -17,6 +17,7 @@ program's own); nothing else needs editing for it to run, reach JSON, and refres
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -289,7 +290,7 @@ class Results(Mapping[str, Any]):
                 if f.message in seen:
                     continue
                 seen.add(f.message)
-                out.append(f if f.area else Finding(f.code, f.message, f.severity, a.area or a.label, f.figures))
+                out.append(f if f.area else dataclasses.replace(f, area=a.area or a.label))
         return by_severity(out)
 
 

@@ -12,11 +12,22 @@ from ..findings import Finding, Severity
 from ..model import stored_id
 from ..money import ZERO, format_decimal, quantize
 from ..workspace import Workspace
-from .context import _context, _key, _latest_turnover, _pct, _requirement_values, _vol, dependency_rating
+from .context import (
+    _Context,
+    _context,
+    _key,
+    _latest_turnover,
+    _pct,
+    _requirement_values,
+    _vol,
+    dependency_rating,
+)
+from .partners import partner_candidates
 from .results import (
     THIN_HEADROOM_PCT,
     CoverageResult,
     CoverageStatus,
+    GapCure,
     Key,
     MemberCapacityLine,
     MemberCoverage,
@@ -190,6 +201,7 @@ def coverage(
             dependency_pct=dep, dependency=dependency_rating(dep, turnover), lines=tuple(lines),
         ))
 
+    gap_cures = _gap_cures(ws, ctx, req_rows, key_grown) if counts[CoverageStatus.GAP] else ()
     return CoverageResult(
         option_id=option_id, tender_id=stored_id(ctx.tender), mobilisation_months=mob,
         requirements=tuple(req_rows), members=tuple(member_rows), total_required=tot_req,
@@ -197,8 +209,38 @@ def coverage(
         covered_pct=_pct(tot_cov, tot_req), total_shortfall=tot_short, total_over_allocation=tot_over,
         n_covered=counts[CoverageStatus.COVERED], n_thin=counts[CoverageStatus.THIN],
         n_gap=counts[CoverageStatus.GAP], annual_value=quantize(tender.annual_value), value_basis=basis,
-        warnings=tuple(warnings),
+        warnings=tuple(warnings), gap_cures=gap_cures,
     )
+
+
+def _gap_cures(ws: Workspace, ctx: _Context, rows: list[RequirementCoverage],
+               key_grown: Mapping[Key, Decimal]) -> tuple[GapCure, ...]:
+    """For each gap: what the members could still take on, then the partner finder's candidates for the rest."""
+    spare: dict[Key, Decimal] = {}
+    for r in rows:
+        k = ctx.req_key[r.requirement_id]
+        spare[k] = spare.get(k, key_grown.get(k, ZERO)) - r.allocated
+    helps: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
+    for candidate in partner_candidates(ws, ctx):
+        for h in candidate.helps:
+            helps[h.requirement_id].append((candidate.name, h.covers))
+    out = []
+    for r in rows:
+        if r.status is not CoverageStatus.GAP:
+            continue
+        k = ctx.req_key[r.requirement_id]
+        take = _vol(max(ZERO, min(spare.get(k, ZERO), r.shortfall)))
+        spare[k] = spare.get(k, ZERO) - take
+        rest = r.shortfall - take
+        partners = []
+        for name, covers in sorted(helps.get(r.requirement_id, ()), key=lambda x: (-x[1], x[0].casefold())):
+            if rest <= 0:
+                break
+            use = min(covers, rest)
+            partners.append((name, use))
+            rest -= use
+        out.append(GapCure(r.requirement_id, r.shortfall, take, tuple(partners), max(ZERO, rest)))
+    return tuple(out)
 
 
 def _plain(value: Decimal) -> str:
@@ -208,23 +250,65 @@ def _plain(value: Decimal) -> str:
     return text or "0"
 
 
+def _units(volume: Decimal, unit: str) -> str:
+    return f"{format_decimal(volume, 0)} {unit}{'' if volume == 1 else 's'}"
+
+
+def _gap_finding(r: RequirementCoverage, cure: GapCure | None) -> Finding:
+    """A requirement not fully allocated. Blocking when no member or organisation in the workspace can deliver
+    part of it; otherwise serious, cured by allocating to members who can grow to it and by the partners
+    the partner finder names, each with its volume."""
+    message = (f"{r.service_line}, {r.area}: {_units(r.shortfall, r.unit)} a year not allocated"
+               + (f" ({'; '.join(r.reasons)})" if r.reasons else "") + ".")
+    figures: tuple[tuple[str, Decimal], ...] = (("shortfall", r.shortfall), ("required", r.required))
+    if cure is None:
+        return Finding("capacity_gap", message, Severity.SERIOUS, figures=figures)
+    steps, cure_figures = [], []
+    if cure.members_can_take > 0:
+        steps.append(f"allocate {_units(cure.members_can_take, r.unit)} more to the members, within their capacity "
+                     "including growth")
+        cure_figures.append(("allocate_to_members", cure.members_can_take))
+    for i, (name, volume) in enumerate(cure.partners, 1):
+        steps.append(f"add {name} as a partner for {_units(volume, r.unit)} a year")
+        cure_figures.append((f"partner_{i}_volume", volume))
+    where = f"{r.service_line} in {r.area}"
+    if cure.uncovered > 0:
+        figures += (("uncovered", cure.uncovered),)
+        message += (f" No member or other organisation in the workspace can deliver {_units(cure.uncovered, r.unit)} "
+                    "a year of it.")
+        text = (f"Find a partner with {_units(cure.uncovered, r.unit)} a year of {where} that no organisation in the "
+                "workspace has" + ("; and " + "; ".join(steps) if steps else "") + ".")
+        return Finding("capacity_gap", message, Severity.BLOCKING, figures=figures, cure=text,
+                       cure_figures=(("partner_volume_needed", cure.uncovered), *cure_figures))
+    text = f"{where}: " + "; ".join(steps) + "."
+    return Finding("capacity_gap", message, Severity.SERIOUS, figures=figures, cure=text[0].upper() + text[1:],
+                   cure_figures=tuple(cure_figures))
+
+
 def coverage_findings(result: CoverageResult) -> list[Finding]:
-    """Gaps (serious: the buyer's volume is not delivered), thin cover, members beyond their growth,
-    late mobilisation and the analysis's own warnings, largest gap first."""
+    """Gaps (serious when members or partners could fill them, with the allocation or partner that would;
+    blocking when nobody in the workspace can), thin cover, members beyond their growth, late mobilisation
+    and the analysis's own warnings, largest gap first."""
     out: list[Finding] = []
     gaps = sorted((r for r in result.requirements if r.status is CoverageStatus.GAP), key=lambda r: -r.shortfall)
     for r in gaps:
-        out.append(Finding("capacity_gap", f"{r.service_line}, {r.area}: {format_decimal(r.shortfall, 0)} {r.unit}s a year not "
-                           "allocated" + (f" ({'; '.join(r.reasons)})" if r.reasons else "") + ".", Severity.SERIOUS,
-                           figures=(("shortfall", r.shortfall), ("required", r.required))))
+        out.append(_gap_finding(r, result.gap_cure(r.requirement_id)))
     if result.n_thin:
         out.append(Finding("capacity_thin", f"{result.n_thin} of {len(result.requirements)} requirements are thin: "
                            "covered, but with little headroom or relying on members growing.", Severity.WARNING,
                            figures=(("thin", Decimal(result.n_thin)),)))
     for m in result.members:
         if m.growth_exceeds_limit:
-            out.append(Finding("growth_beyond_limit", f"{m.name} is allocated more than it can reach even with its "
-                               "maximum growth.", Severity.SERIOUS))
+            over = [(line, line.allocated - line.capacity_with_growth) for line in m.lines if line.exceeds_growth_limit]
+            excess = sum((v for _, v in over), ZERO)
+            where = "; ".join(f"{line.service_line}, {line.area}: {format_decimal(v, 0)}" for line, v in over)
+            out.append(Finding("growth_beyond_limit", f"{m.name} is allocated {format_decimal(excess, 0)} units a year "
+                               f"more than it can reach even with its maximum growth ({where}).", Severity.SERIOUS,
+                               figures=(("beyond_growth", excess),),
+                               cure=f"Move {format_decimal(excess, 0)} units a year of {m.name}'s allocation ({where}) "
+                                    "to members or partners with room (Optimise allocation finds the split), or "
+                                    "raise its growth limit if it can really grow that far.",
+                               cure_figures=(("move_units", excess),)))
         if m.mobilisation_ok is False:
             out.append(Finding("mobilisation_late", f"{m.name} needs {m.lead_time_months} months to grow capacity; "
                                f"mobilisation allows {m.mobilisation_months}.", Severity.WARNING, "Mobilisation",

@@ -53,7 +53,11 @@ def find_partners(
     Ranked by volume filled, then requirements helped, then name; organisations that fill
     nothing are left out.
     """
-    ctx = _context(ws, option_id)
+    return partner_candidates(ws, _context(ws, option_id), include_member_growth=include_member_growth)
+
+
+def partner_candidates(ws: Workspace, ctx: _Context, *, include_member_growth: bool = True) -> list[PartnerCandidate]:
+    """``find_partners`` on a context already built (``coverage`` reuses its own)."""
     gaps = [g for g in _gaps(ctx, include_member_growth) if g.gap > 0]
     total_gap = sum((g.gap for g in gaps), ZERO)
     gaps_by_key: dict[Key, list[CapacityGap]] = defaultdict(list)

@@ -118,6 +118,23 @@ class MemberCoverage:
 
 
 @dataclass(frozen=True, slots=True)
+class GapCure:
+    """What would close one requirement's gap (``coverage``'s rule for its finding's severity and cure).
+
+    ``members_can_take``: of the shortfall, what the option's members could still take on within their
+    capacity including growth (requirements sharing a service line & area share it, in id order);
+    ``partners``: organisations outside the option (the partner finder's candidates, largest first) and
+    the volume each would take of the rest; ``uncovered``: what nobody in the workspace can deliver.
+    """
+
+    requirement_id: int
+    shortfall: Decimal
+    members_can_take: Decimal
+    partners: tuple[tuple[str, Decimal], ...]
+    uncovered: Decimal
+
+
+@dataclass(frozen=True, slots=True)
 class CoverageResult:
     option_id: int
     tender_id: int
@@ -137,6 +154,10 @@ class CoverageResult:
     annual_value: Decimal
     value_basis: str  # how requirements were valued for contract dependency
     warnings: tuple[str, ...]
+    gap_cures: tuple[GapCure, ...] = ()  # one per requirement with a gap, in requirement order
+
+    def gap_cure(self, requirement_id: int) -> GapCure | None:
+        return next((g for g in self.gap_cures if g.requirement_id == requirement_id), None)
 
     def requirement(self, requirement_id: int) -> RequirementCoverage | None:
         return next((r for r in self.requirements if r.requirement_id == requirement_id), None)

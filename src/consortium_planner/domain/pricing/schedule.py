@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -11,8 +12,8 @@ from decimal import ROUND_CEILING, Decimal
 
 from ..costing import CostBuildup, Flag, ServiceLineCost, cost_buildup
 from ..findings import Severity
-from ..model import Tender, add_months, key
-from ..money import HUNDRED, ZERO, quantize
+from ..model import CeilingIndexation, PriceBasis, Tender, add_months, key
+from ..money import HUNDRED, ZERO, format_decimal, format_gbp, quantize
 from ..rates import RateTable, rates_for
 from ..workspace import Workspace
 
@@ -51,8 +52,9 @@ class ContractYear:
     budget: Decimal | None  # tender's estimated annual value; None when not given
     headroom: Decimal | None  # budget − annual price (negative: over budget)
     over_budget: bool
-    ceiling: Decimal | None
-    over_ceiling: bool
+    ceiling: Decimal | None  # this year's ceiling: the annual ceiling, indexed with the price when the tender says so
+    over_ceiling: bool  # the annual price is above this year's ceiling
+    ceiling_breach: Severity | None = None  # BLOCKING: the breach fails the bid; WARNING: an affordability question
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +108,18 @@ class PriceSchedule:
     break_even_pct: Decimal | None  # % of planned volume (same mix) covering fixed costs, exact
     wage_floor_breaches: tuple[WageFloorBreach, ...]
     flags: tuple[Flag, ...]  # the build-up's and the schedule's
+    # the budget ceiling as the buyer applies it (DOMAIN §3): on the price it evaluates
+    price_evaluated: PriceBasis = PriceBasis.YEAR_ONE
+    ceiling_indexed: bool = False
+    evaluated_price: Decimal | None = None  # year one's, the term's average (to the penny) or the term's total
+    evaluated_ceiling: Decimal | None = None  # the ceiling on the same basis; None without a ceiling
+    over_evaluated_ceiling: bool = False
+    covers_pct: Decimal | None = None  # share of the tender's required volume priced (percentage points, exact)
+
+    @property
+    def partial(self) -> bool:
+        """The price covers only part of the required volume: it is not comparable with the whole budget."""
+        return self.covers_pct is not None and self.covers_pct < HUNDRED
 
 
 def break_even_volume(fixed_costs: Decimal, price: Decimal, variable_cost: Decimal) -> Decimal | None:
@@ -214,6 +228,11 @@ def bid_prices(
             budget=budget, headroom=headroom, over_budget=headroom is not None and headroom < 0,
             ceiling=ceiling, over_ceiling=ceiling is not None and price > ceiling,
         ))
+    basis = tender.price_evaluated if tender else PriceBasis.YEAR_ONE
+    indexed = tender is not None and tender.ceiling_indexation is CeilingIndexation.INDEXED
+    years = _apply_ceiling(years, ceiling, basis, indexed)
+    term_years = [y for y in years if not y.is_extension]
+    evaluated_price, evaluated_ceiling = _evaluated(term_years, basis)
     if beyond:
         first_n, first_day = beyond[0]
         which = (f"Contract year {first_n}" if len(beyond) == 1
@@ -232,7 +251,14 @@ def bid_prices(
             flags.append(Flag("abnormally_low",
                               f"{s.service_line}: £{s.price_per_unit:,} a unit is more than "
                               f"{abnormal_threshold_pct}% below should-cost £{quantize(sc):,}; the buyer may "
-                              "reject it as abnormally low.", Severity.SERIOUS))
+                              "reject it as abnormally low.", Severity.SERIOUS,
+                              figures=(("unit_price", s.price_per_unit), ("should_cost", quantize(sc)),
+                                       ("abnormal_floor", quantize(floor))),
+                              cure=f"Raise the {s.service_line} price to at least {format_gbp(quantize(floor))} a "
+                                   f"{s.unit} ({format_gbp(quantize(floor) - s.price_per_unit)} more), or show the "
+                                   "buyer how the cost is lower than should-cost.",
+                              cure_figures=(("unit_price_at_least", quantize(floor)),
+                                            ("unit_price_rise", quantize(floor) - s.price_per_unit))))
         fixed_total += s.fixed_costs_per_year
         contribution_total += (s.price_per_unit - s.variable_cost_per_unit) * s.volume
         terms.append(LineTerms(
@@ -247,17 +273,35 @@ def bid_prices(
         flags.append(Flag("wage_floor",
                           f"{br.organisation_name}, {br.service_line}: {br.role_name} at £{br.hourly_rate} an hour "
                           f"in contract year {br.year} is below the National Living Wage of £{br.floor} in force "
-                          f"from {br.floor_from:%d/%m/%Y} ({br.rate_year}).", Severity.BLOCKING))
+                          f"from {br.floor_from:%d/%m/%Y} ({br.rate_year}).", Severity.BLOCKING,
+                          figures=(("hourly_rate", br.hourly_rate), ("national_living_wage", br.floor),
+                                   ("shortfall", br.shortfall), ("contract_year", Decimal(br.year))),
+                          cure=f"Pay {br.role_name} ({br.organisation_name}, {br.service_line}) at least "
+                               f"{format_gbp(br.floor)} an hour from {br.floor_from:%d/%m/%Y} "
+                               f"({format_gbp(br.shortfall)} more an hour) and price the cost in.",
+                          cure_figures=(("hourly_rate_at_least", br.floor), ("pay_rise_an_hour", br.shortfall))))
+    over = evaluated_ceiling is not None and evaluated_price is not None and evaluated_price > evaluated_ceiling
+    if over:
+        assert evaluated_price is not None and evaluated_ceiling is not None
+        flags.append(ceiling_finding(basis, indexed, evaluated_price, evaluated_ceiling, len(term_years)))
     for y in years:
-        if y.over_ceiling:
-            flags.append(Flag("over_ceiling", f"Year {y.number}: price £{y.annual_price:,} is above the budget "
-                                              f"ceiling £{y.ceiling:,}: the bid would fail.",
-                              Severity.BLOCKING if y.number == 1 else Severity.SERIOUS))
-        elif y.over_budget:
+        if y.ceiling_breach is Severity.WARNING:
+            assert y.ceiling is not None
+            flags.append(Flag(
+                "ceiling_affordability",
+                f"Year {y.number}: price {format_gbp(y.annual_price, pence=False)} is "
+                f"{format_gbp(y.annual_price - y.ceiling, pence=False)} above the budget ceiling of "
+                f"{format_gbp(y.ceiling, pence=False)}, which is fixed in cash: the buyer evaluates the "
+                f"{basis.label.lower()}, so this is a question of affordability for the buyer in that year, "
+                "not a failed bid.", Severity.WARNING,
+                figures=(("annual_price", y.annual_price), ("ceiling", y.ceiling),
+                         ("above_ceiling", y.annual_price - y.ceiling))))
+        elif y.over_budget and not y.over_ceiling:
             flags.append(Flag("over_budget", f"Year {y.number}: price £{y.annual_price:,} is above the estimated "
                                              f"annual value £{y.budget:,}.", Severity.INFO))
 
-    term_years = [y for y in years if not y.is_extension]
+    required = sum((r.annual_volume for r in ws.requirements(b.tender_id)), ZERO) if b.tender_id else ZERO
+    priced = sum((min(sl.volume, sl.required_volume) for sl in b.service_lines), ZERO)
     return PriceSchedule(
         option_id=option_id,
         tender_id=b.tender_id,
@@ -274,7 +318,77 @@ def bid_prices(
         break_even_pct=(fixed_total / contribution_total * HUNDRED) if contribution_total > 0 else None,
         wage_floor_breaches=tuple(breaches),
         flags=tuple(flags),
+        price_evaluated=basis,
+        ceiling_indexed=indexed,
+        evaluated_price=evaluated_price,
+        evaluated_ceiling=evaluated_ceiling,
+        over_evaluated_ceiling=over,
+        covers_pct=priced * HUNDRED / required if required > 0 else None,
     )
+
+
+def _apply_ceiling(years: list[ContractYear], ceiling: Decimal | None, basis: PriceBasis,
+                   indexed: bool) -> list[ContractYear]:
+    """Each year's ceiling and how serious a breach is.
+
+    Indexed: the ceiling rises as the contract indexes the price, i.e. year n's ceiling is the ceiling ×
+    (year n's price ÷ year one's), so a later year breaches exactly when year one does (and fails with it).
+    Fixed in cash: every year is compared with the same amount; a breach fails the bid only in the year
+    the buyer evaluates (year one, when it evaluates the year-one price), elsewhere it is a question of
+    affordability for the buyer (a warning), never a failed bid (DOMAIN §3).
+    """
+    if ceiling is None or not years:
+        return years
+    first = years[0].annual_price
+    out = []
+    for y in years:
+        c = quantize(ceiling * y.annual_price / first) if indexed and first > 0 else ceiling
+        over = y.annual_price > c
+        breach = None
+        if over:
+            evaluated_year = basis is PriceBasis.YEAR_ONE and y.number == 1
+            breach = Severity.BLOCKING if indexed or evaluated_year else Severity.WARNING
+        out.append(dataclasses.replace(y, ceiling=c, over_ceiling=over, ceiling_breach=breach))
+    return out
+
+
+def _evaluated(term_years: list[ContractYear], basis: PriceBasis) -> tuple[Decimal | None, Decimal | None]:
+    """The price the buyer evaluates and the ceiling on the same basis (None when there is none)."""
+    if not term_years:
+        return None, None
+    prices = [y.annual_price for y in term_years]
+    ceilings = [y.ceiling for y in term_years]
+    if basis is PriceBasis.YEAR_ONE:
+        return prices[0], ceilings[0]
+    whole = sum(prices, ZERO)
+    limit = None if any(c is None for c in ceilings) else sum((c for c in ceilings if c is not None), ZERO)
+    if basis is PriceBasis.WHOLE_TERM:
+        return whole, limit
+    n = len(term_years)
+    return quantize(whole / n), None if limit is None else quantize(limit / n)
+
+
+_BASIS_WORDS = {PriceBasis.YEAR_ONE: "year-one annual price", PriceBasis.AVERAGE_ANNUAL: "average annual price",
+                PriceBasis.WHOLE_TERM: "whole-term price"}
+
+
+def ceiling_finding(basis: PriceBasis, indexed: bool, price: Decimal, ceiling: Decimal, term_years: int) -> Flag:
+    """The evaluated price above the ceiling (blocking: the buyer rejects the bid), with the cut that cures it."""
+    what = _BASIS_WORDS[basis]
+    cut = price - ceiling
+    a_year = "" if basis is not PriceBasis.WHOLE_TERM or term_years <= 0 else (
+        f" (about {format_gbp(cut / term_years, pence=False)} a year)")
+    how = " (the ceiling indexed as the contract indexes prices)" if indexed and basis is not PriceBasis.YEAR_ONE else ""
+    return Flag(
+        "over_ceiling",
+        f"The {what}, {format_gbp(price, pence=False)}, is above the budget ceiling of "
+        f"{format_gbp(ceiling, pence=False)}{how}, on the price the buyer evaluates: the bid would fail.",
+        Severity.BLOCKING,
+        figures=(("evaluated_price", price), ("ceiling", ceiling), ("above_ceiling", cut)),
+        cure=f"Cut the {what} by {format_gbp(cut, pence=False)}{a_year} to the ceiling of "
+             f"{format_gbp(ceiling, pence=False)} ({format_decimal(cut * HUNDRED / price, 1)}% less), by cutting "
+             "cost or margin.",
+        cure_figures=(("price_cut", cut), ("ceiling", ceiling)))
 
 
 def _first_breaches(breaches: list[WageFloorBreach]) -> list[WageFloorBreach]:

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from ..findings import Finding, Severity
 from ..model import ConsortiumOption, MemberRole, Metric, Regime, Structure, Tender, add_months, stored_id
-from ..money import format_decimal
+from ..money import format_decimal, format_gbp
 from ..workspace import Workspace
 from .cures import Fail, _bond, _guarantee, _what_it_would_take
 from .organisation import OrganisationStanding, organisation_metrics
@@ -177,8 +177,52 @@ def _entity_warnings(ws: Workspace, entity: TestedEntity, group: _Group, tender:
 
 
 def findings(result: StandingResult) -> list[Finding]:
-    """Each failed test of the entity the buyer tests (serious: a guarantee or a bond may cure it),
-    then the analysis's warnings."""
-    out = [Finding(f"standing_fail_{f.metric.value}", f.result.explanation, Severity.SERIOUS) for f in result.fails]
+    """Each failed test of the entity the buyer tests, with its cure (``fail_finding``), then the analysis's
+    warnings."""
+    out = [fail_finding(f) for f in result.fails]
     out.extend(Finding("standing_warning", w, Severity.WARNING) for w in result.warnings)
     return out
+
+
+def fail_finding(f: Fail) -> Finding:
+    """A failed test is serious when something in reach cures it, blocking when nothing does [U]:
+
+    1. guarantees from members not yet relied upon whose accounts, added in, pass the test (the amount
+       each, and who);
+    2. otherwise an organisation outside the option whose accounts would pass it, brought in as guarantor;
+    3. otherwise, for any test but turnover, a performance bond (the amount and its yearly cost): the
+       mitigation the Cabinet Office guidance lets a buyer accept from a bidder that is not low risk. A
+       minimum turnover is a selection threshold (PCR15 reg 58(9)) that a bond does not meet;
+    4. otherwise blocking: "what it would take" is stated, but no one in the workspace can supply it.
+    """
+    g, bond, take = f.guarantee, f.bond, f.what_it_would_take
+    code = f"standing_fail_{f.metric.value}"
+    message = f.result.explanation
+    figures = tuple((k, v) for k, v in (("value", f.result.value), ("threshold", f.result.threshold))
+                    if v is not None)
+    label = f.result.label
+    if g.cure_with:
+        names = [c.name for c in g.candidates if c.organisation_id in g.cure_with]
+        who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        each = " each" if len(names) > 1 else ""
+        return Finding(code, message, Severity.SERIOUS, figures=figures,
+                       cure=f"A guarantee of {format_gbp(g.amount, pence=False)}{each} from {who} brings "
+                            f"{'their' if len(names) > 1 else 'its'} accounts into the test and passes the {label} "
+                            "test.",
+                       cure_figures=(("guarantee", g.amount), ("guarantors", Decimal(len(names)))))
+    if take.closers:
+        closer = take.closers[0]
+        return Finding(code, message, Severity.SERIOUS, figures=figures,
+                       cure=f"Bring {closer.name} (outside the option) in as a guarantor of {format_gbp(g.amount, pence=False)}: "
+                            f"its accounts added in pass the {label} test.",
+                       cure_figures=(("guarantee", g.amount),))
+    if f.metric is not Metric.TURNOVER_RATIO and bond.amount > 0:
+        return Finding(code, message, Severity.SERIOUS, figures=figures,
+                       cure=f"Offer a performance bond of {format_gbp(bond.amount, pence=False)} (about "
+                            f"{format_gbp(bond.annual_cost, pence=False)} a year) as the mitigation for the {label} "
+                            "fail, if the buyer accepts one; no guarantee in the workspace passes the test.",
+                       cure_figures=(("bond", bond.amount), ("bond_cost_a_year", bond.annual_cost)))
+    what = (f" {take.entity_name} would need {format_gbp(take.extra, pence=False)} more {take.line_item_label} to pass."
+            if take.extra is not None else "")
+    return Finding(code, message + " No guarantee, guarantor or bond in reach cures it." + what, Severity.BLOCKING,
+                   figures=figures + ((("extra_needed", take.extra),) if take.extra is not None else ()))

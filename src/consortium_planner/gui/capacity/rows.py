@@ -293,7 +293,7 @@ VOLUME_COLUMNS = (Column("Requirement"), Column("Member"),
                   Column("Current", Kind.NUMBER, note="Volume allocated now, units a year"),
                   Column("Proposed", Kind.NUMBER, note="The optimiser's volume, units a year"),
                   Column("Change", Kind.NUMBER),
-                  Column("Unit cost", Kind.MONEY, note="Direct cost per unit used by the optimiser"),
+                  Column("Unit cost", Kind.PRICE, note="Direct cost per unit used by the optimiser"),
                   Column("Cost a year", Kind.MONEY))
 
 
@@ -346,6 +346,6 @@ def unit_cost_table(proposal: Proposal, member_names: dict[int, str]) -> Table:
              Cell("cost profile" if u.from_profile and not u.note else u.note or "cost profile",
                   None if u.from_profile else Status.AMBER))
             for u in proposal.unit_costs]
-    columns = (Column("Member"), Column("Service line"), Column("Cost per unit", Kind.MONEY, note="Direct cost per unit"),
+    columns = (Column("Member"), Column("Service line"), Column("Cost per unit", Kind.PRICE, note="Direct cost per unit"),
                Column("Source"))
     return Table("proposal_unit_costs", columns, tuple(rows), title="Unit costs")

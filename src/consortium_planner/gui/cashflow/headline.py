@@ -10,7 +10,9 @@ from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 from ...domain.findings import Finding, by_severity
 from ...domain.model import FundingKind
 from ...domain.money import ZERO, format_decimal, format_gbp
-from ..style import Card, finding_notice, notice_table_html, rich_label
+from ...domain.money import format_gbp_short as short
+from ...domain.projection.after_service import after_service
+from ..style import Card, esc, finding_notice, notice_table_html, rich_label
 from .result import CashFlowResult
 from .rows import long_month, month, pct, ratio, sentence
 
@@ -56,11 +58,11 @@ class CashFlowHeadline(QWidget):
         c = self.cards
 
         # the requirement: peak need + buffer + contingency
-        peak = (f"peak need {format_gbp(f.peak_deficit)} ({month(f.peak_deficit_date)})" if f.peak_deficit_month
+        peak = (f"peak need {short(f.peak_deficit)} ({month(f.peak_deficit_date)})" if f.peak_deficit_month
                 is not None else "no deficit")
         c["requirement"].set(
-            format_gbp(f.requirement),
-            f"{sentence(peak)} + buffer {format_gbp(f.buffer)} + contingency {format_gbp(f.contingency)}")
+            short(f.requirement),
+            f"{sentence(peak)} + buffer {short(f.buffer)} + contingency {short(f.contingency)}")
         c["requirement"].setToolTip(
             f"Peak need: the lowest cumulative cash before funding, {format_gbp(-f.peak_deficit)}"
             f"{' in ' + long_month(f.peak_deficit_date) if f.peak_deficit_date else ''}.\n"
@@ -74,18 +76,21 @@ class CashFlowHeadline(QWidget):
                  (FundingKind.LOAN, "loans", f.loans), (FundingKind.OVERDRAFT, "overdraft", f.overdrafts)]
         parts = "\n".join(f"{sentence(name)}: {format_gbp(amount)}" for _k, name, amount in kinds if amount)
         if f.shortfall > 0:
-            detail = f"✗ Short by {format_gbp(f.shortfall)}: add a loan, equity or a grant"
+            detail = f"✗ Short by {short(f.shortfall)}: arrange more equity, a grant or a loan"
             tone = "bad"
         elif not f.covered:
-            detail = (f"⚠ Enough in total, but cash falls to {format_gbp(f.lowest_balance)} in "
-                      f"{month(f.lowest_balance_date)}: draw the funding earlier")
+            detail = (f"✗ Enough in total, but cash falls to {short(f.lowest_balance)} in "
+                      f"{month(f.lowest_balance_date)}: why, and the cure, below")
+            tone = "bad"
+        elif f.dscr_ok is False:
+            detail = "✗ Enough, but the debt service is not affordable: the cure below"
             tone = "bad"
         else:
-            detail = f"✓ {format_gbp(f.total_sources - f.requirement)} more than the requirement"
+            detail = f"✓ {short(f.total_sources - f.requirement)} more than the requirement"
             tone = "good"
         if not f.sources:
             detail += ". No funding sources entered"
-        c["sources"].set(format_gbp(f.total_sources), detail, tone)
+        c["sources"].set(short(f.total_sources), detail, tone)
         c["sources"].setToolTip(f"Funding arranged on the option's Funding tab (for an overdraft, the facility):\n"
                                 f"{parts or 'none'}\nRequirement: {format_gbp(f.requirement)}")
 
@@ -93,8 +98,8 @@ class CashFlowHeadline(QWidget):
         overdraft = max((s.peak_drawn for s in f.sources if s.kind is FundingKind.OVERDRAFT), default=ZERO)
         detail = f"{long_month(f.lowest_balance_date)} (month {f.lowest_balance_month}), after funding"
         if overdraft > 0:
-            detail += f"; overdraft drawn up to {format_gbp(overdraft)}"
-        c["lowest"].set(format_gbp(f.lowest_balance), detail, "bad" if f.lowest_balance < 0 else "good")
+            detail += f"; overdraft drawn up to {short(overdraft)}"
+        c["lowest"].set(short(f.lowest_balance), detail, "bad" if f.lowest_balance < 0 else "good")
 
         # debt service cover
         if f.lowest_dscr is None:
@@ -107,10 +112,15 @@ class CashFlowHeadline(QWidget):
                           f"{verdict} the lender's minimum of {ratio(f.min_dscr)}× ({', '.join(worst)})",
                           "good" if f.dscr_ok else "bad")
 
-        # returns
-        c["npv"].set(format_gbp(ret.npv), f"Undiscounted: {format_gbp(ret.total_cash_flow)}",
-                     "good" if ret.npv > 0 else "bad" if ret.npv < 0 else None,
-                     caption=f"NPV at {pct(ret.discount_rate_pct)}")
+        # returns: said to rely on cash after the service when they do
+        after = after_service(p, ret)
+        npv_detail = f"Undiscounted: {short(ret.total_cash_flow)}"
+        npv_tone = "good" if ret.npv > 0 else "bad" if ret.npv < 0 else None
+        if after.npv_relies_on_it:
+            npv_detail = (f"⚠ Positive only with {short(after.run_off_cash)} after the service ends; "
+                          f"{short(after.npv_to_service_end)} without it")
+            npv_tone = "caution"
+        c["npv"].set(short(ret.npv), npv_detail, npv_tone, caption=f"NPV at {pct(ret.discount_rate_pct)}")
         c["npv"].setToolTip(f"Net present value at {pct(ret.discount_rate_pct)} a year (the option's discount rate), "
                             f"at the start of mobilisation ({long_month(p.mobilisation_start)}).\n{ret.basis}")
         if ret.irr_pct is None:
@@ -120,7 +130,11 @@ class CashFlowHeadline(QWidget):
             detail = ("✓ Above" if above else "✗ Not above") + f" the discount rate of {pct(ret.discount_rate_pct)}"
             if ret.multiple_irr:
                 detail += f"; also {', '.join(pct(x) for x in ret.other_irr_pct)} (see the note below)"
-            c["irr"].set(pct(ret.irr_pct), detail, "good" if ret.irr_pct > ret.discount_rate_pct else "bad")
+            tone = "good" if ret.irr_pct > ret.discount_rate_pct else "bad"
+            if after.irr_relies_on_it:
+                detail += "; only with the cash after the service ends"
+                tone = "caution"
+            c["irr"].set(pct(ret.irr_pct), detail, tone)
         if ret.payback_month is None:
             c["payback"].set("Not within the projection", "The cumulative cash never gets back to zero", "bad")
         else:
@@ -150,7 +164,9 @@ class CashFlowHeadline(QWidget):
             self.warnings.clear()
             self.warnings.setVisible(False)
             return
-        self.warnings.setText(notice_table_html(finding_notice(x) for x in flags))
+        self.warnings.setText(notice_table_html(
+            finding_notice(x, esc(x.message) + (f"<br><i>Would cure it: {esc(x.cure)}</i>" if x.cure else ""))
+            for x in flags))
         self.warnings.setToolTip("\n".join(x.message for x in flags))
         self.warnings.setVisible(True)
 

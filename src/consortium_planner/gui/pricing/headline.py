@@ -10,9 +10,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from ...domain.bid import BidEvaluation, ScorePoint
-from ...domain.findings import Finding, by_severity
+from ...domain.findings import Finding, Severity, by_severity
 from ...domain.model import ConsortiumOption, Tender
 from ...domain.money import format_decimal, format_gbp
+from ...domain.money import format_gbp_short as short
 from ...domain.pricing import ContractYear, PriceSchedule
 from ...domain.rates import RateTable
 from ..style import GREY, Card, banner_style, finding_notice, italic_label, notice_table_html, rich_label
@@ -22,6 +23,7 @@ from ..style import esc as _e
 GROUPED = {
     "over_ceiling": "and {n} more contract years over the ceiling: see Contract years",
     "over_budget": "and {n} more contract years over the budget: see Contract years",
+    "ceiling_affordability": "and {n} more contract years above the ceiling: see Contract years",
 }
 
 
@@ -120,7 +122,7 @@ class PricingHeadline(QWidget):
         if y1 is None:
             self.cards["price"].set("—", "No contract years to price.")
         else:
-            self._show_price(y1, partial=any(f.code == "under_allocated" for f in s.flags))
+            self._show_price(s, y1)
 
         # the bid against the competitors
         scored = ev.evaluation is not None
@@ -134,29 +136,39 @@ class PricingHeadline(QWidget):
             self.not_scored.setVisible(True)
         self._show_flags(s)
 
-    def _show_price(self, y1: ContractYear, partial: bool) -> None:
+    def _show_price(self, s: PriceSchedule, y1: ContractYear) -> None:
+        """Year one's price against the budget and the ceiling as the buyer applies it; a price for part of
+        the volume is not set against the whole budget."""
         lines, tone = [], "good"
-        if y1.budget is None or y1.headroom is None:
+        if s.partial and s.covers_pct is not None:
+            lines.append(f"⚠ Prices {format_decimal(s.covers_pct, 1)}% of the required volume: not comparable with "
+                         f"the buyer's budget until the rest is allocated")
+            tone = "caution"
+        elif y1.budget is None or y1.headroom is None:
             lines.append("No budget (estimated annual value) given")
             tone = None
         elif y1.headroom < 0:
-            lines.append(f"⚠ {format_gbp(-y1.headroom)} over the budget of {format_gbp(y1.budget)}")
+            lines.append(f"⚠ {short(-y1.headroom)} over the budget of {short(y1.budget)}")
             tone = "caution"
         else:
-            lines.append(f"✓ {format_gbp(y1.headroom)} under the budget of {format_gbp(y1.budget)}")
-        if y1.ceiling is None:
+            lines.append(f"✓ {short(y1.headroom)} under the budget of {short(y1.budget)}")
+        basis = s.price_evaluated.label.lower()
+        if s.evaluated_ceiling is None or s.evaluated_price is None:
             lines.append("No budget ceiling set")
-        elif y1.over_ceiling:
-            lines.append(f"✗ {format_gbp(y1.annual_price - y1.ceiling)} over the ceiling of "
-                         f"{format_gbp(y1.ceiling)}: the bid would fail")
+        elif s.over_evaluated_ceiling:
+            lines.append(f"✗ The {basis} is {short(s.evaluated_price - s.evaluated_ceiling)} over the ceiling of "
+                         f"{short(s.evaluated_ceiling)}: the bid would fail")
             tone = "bad"
-        else:
-            lines.append(f"✓ {format_gbp(y1.ceiling - y1.annual_price)} under the ceiling of "
-                         f"{format_gbp(y1.ceiling)}")
-        if partial:
-            lines.append("⚠ Prices the allocated volume only: some required volume is not allocated")
+        elif not s.partial:
+            lines.append(f"✓ The {basis} is {short(s.evaluated_ceiling - s.evaluated_price)} under the ceiling of "
+                         f"{short(s.evaluated_ceiling)}")
+        later = sum(1 for y in s.years if y.ceiling_breach is Severity.WARNING)
+        if later:
+            lines.append(f"⚠ {later} year{'s' if later != 1 else ''} above the ceiling, fixed in cash: a question of "
+                         "affordability for the buyer, not a failed bid")
             tone = "bad" if tone == "bad" else "caution"
-        self.cards["price"].set(format_gbp(y1.annual_price), "\n".join(lines), tone)
+        self.cards["price"].set(short(y1.annual_price), "\n".join(lines), tone)
+        self.cards["price"].setToolTip(f"Year one: {format_gbp(y1.annual_price)} (Σ unit price × volume)")
 
     def _show_scores(self, ev: BidEvaluation) -> None:
         cards = self.cards
@@ -189,11 +201,15 @@ class PricingHeadline(QWidget):
             else:
                 tone = "good" if ev.our_bid is not None and ev.our_bid.price <= wp.price else "caution"
                 detail = f"A penny more and {wp.binding} overtakes us" if wp.binding else ""
-                cards["winning"].set(format_gbp(wp.price), detail, tone)
+                if ev.annual_cost is not None and wp.price < ev.annual_cost:
+                    detail = (f"✗ Below the year-one cost of {short(ev.annual_cost)}: no price both wins and covers "
+                              "cost. " + detail)
+                    tone = "bad"
+                cards["winning"].set(format_gbp(wp.price, pence=False), detail, tone)
         b = ev.best
         if b is not None:
-            cards["best"].set(format_gbp(b.price), f"Win {pct(b.probability)}; expected contribution "
-                                                   f"{format_gbp(b.expected_contribution)}")
+            cards["best"].set(short(b.price), f"Win {pct(b.probability)}; expected contribution "
+                                              f"{short(b.expected_contribution)} a year")
         q = ev.quality_needed
         if q is not None:
             expected = ev.our_bid.quality_score if ev.our_bid is not None else None

@@ -69,7 +69,8 @@ ALL_LINES = "__all__"  # the combo's data for the option's annual totals
 # The option's and the tender's fields the assumptions form edits.
 OPTION_FIELDS = ["margin_pct", "management_fee_pct", "contingency_pct", "shared_costs_per_year", "quality_score",
                  "social_value_score"]
-TENDER_FIELDS = ["pay_indexation_pct", "cpi_indexation_pct", "abnormal_threshold_pct"]
+TENDER_FIELDS = ["pay_indexation_pct", "cpi_indexation_pct", "abnormal_threshold_pct", "price_evaluated",
+                 "ceiling_indexation"]
 
 
 class CostBuildupPanel(QWidget):

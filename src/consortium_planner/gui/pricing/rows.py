@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ...domain.costing import CATEGORIES, CostBuildup, LineKind, ServiceLineCost
-from ...domain.money import format_decimal, format_gbp
+from ...domain.findings import Severity
+from ...domain.money import format_decimal, format_gbp, round_to_total
 from ...domain.pricing import Evaluation, PriceSchedule
 from ...domain.rates import RateItem, RateTable
 from ...reports.document import Cell, Column, Kind, Status, Table
+from ...reports.sections.pricing import year_status
 
 __all__ = ["BUILDUP_COLUMNS", "LINE_COLUMNS", "RATE_COLUMNS", "SCORE_COLUMNS", "YEAR_COLUMNS", "WaterfallStep",
            "buildup_steps", "line_table", "rate_value_text", "rates_table", "score_table", "service_line_table",
@@ -69,17 +71,20 @@ def _member_note(s: ServiceLineCost, category: str) -> str:
     return "\n".join(parts)
 
 
-BUILDUP_COLUMNS = (Column("Line"), Column("Per unit", Kind.MONEY), Column("A year", Kind.MONEY))
+BUILDUP_COLUMNS = (Column("Line"), Column("Per unit", Kind.PRICE), Column("A year", Kind.MONEY))
 
 
 def service_line_table(s: ServiceLineCost) -> Table:
     """A service line's lines per unit and a year, which add up to its price (the last row)."""
     columns = (BUILDUP_COLUMNS[0],
-               Column("Per unit", Kind.MONEY, note=f"£ per {s.unit}, to the penny: the lines add to the price"),
+               Column("Per unit", Kind.PRICE, note=f"£ per {s.unit}, to the penny: the lines add to the price"),
                Column("A year", Kind.MONEY, note="£ a year: the lines add to the annual price"))
+    shown = round_to_total([line.annual for line in s.lines], s.annual_price)  # whole pounds that add up
     rows = [(Cell(line.label, note=_member_note(s, line.key)),
              Cell(line.per_unit_display, italic=line.kind is LineKind.MARGIN),
-             Cell(line.annual, italic=line.kind is LineKind.MARGIN)) for line in s.lines]
+             Cell(line.annual, italic=line.kind is LineKind.MARGIN, text=format_gbp(pounds, pence=False),
+                  note=f"{format_gbp(line.annual)} a year"))
+            for line, pounds in zip(s.lines, shown, strict=True)]
     rows.append((Cell("Price"), Cell(s.price_per_unit), Cell(s.annual_price)))
     return Table("cost_buildup", columns, tuple(rows), title=f"{s.service_line}: cost build-up per {s.unit}",
                  total_rows=1)
@@ -89,8 +94,11 @@ def totals_table(b: CostBuildup) -> Table:
     """The option's cost lines a year, every service line together, adding up to the annual price."""
     columns = (BUILDUP_COLUMNS[0], BUILDUP_COLUMNS[1],
                Column("A year", Kind.MONEY, note="£ a year: the lines add to the annual price"))
+    shown = round_to_total([t.annual for t in b.totals], b.annual_price)  # whole pounds that add up
     rows = [(Cell(t.label), Cell(None, note="Units differ between service lines"),
-             Cell(t.annual, italic=t.kind is LineKind.MARGIN)) for t in b.totals]
+             Cell(t.annual, italic=t.kind is LineKind.MARGIN, text=format_gbp(pounds, pence=False),
+                  note=f"{format_gbp(t.annual)} a year"))
+            for t, pounds in zip(b.totals, shown, strict=True)]
     rows.append((Cell("Price"), Cell(None), Cell(b.annual_price)))
     return Table("cost_buildup_totals", columns, tuple(rows), title="All service lines: cost build-up a year",
                  total_rows=1)
@@ -145,8 +153,12 @@ def year_table(s: PriceSchedule) -> Table:
                 f"{y.starts:%d/%m/%Y} to {y.ends:%d/%m/%Y}" if y.starts and y.ends else "") + (
             f"\nRates of {y.rate_year}" + (" (beyond the last known: extrapolated)" if y.rates_extrapolated
                                            else "") + f"; wage floor {format_gbp(y.national_living_wage)} an hour")
-        if y.over_ceiling:
-            ceiling = Cell("✗ over", Status.RED, note=f"Above the ceiling {format_gbp(y.ceiling)}: the bid would fail")
+        status = year_status(y)  # the colour the case gives the year: its ceiling breach's severity, or grey
+        if y.ceiling_breach is Severity.BLOCKING:
+            ceiling = Cell("✗ over", status, note=f"Above the ceiling {format_gbp(y.ceiling)}: the bid would fail")
+        elif y.ceiling_breach is not None:
+            ceiling = Cell("! over", status, note=f"Above the ceiling {format_gbp(y.ceiling)}, which is fixed in cash: "
+                                                  "a question of affordability for the buyer, not a failed bid")
         elif y.ceiling is None:
             ceiling = Cell("none set")
         else:
@@ -154,7 +166,7 @@ def year_table(s: PriceSchedule) -> Table:
         rows.append((
             Cell(name, note=note, italic=y.is_extension),
             Cell(y.annual_price), Cell(y.annual_cost), Cell(y.annual_fee), Cell(y.annual_margin), Cell(y.budget),
-            Cell(y.headroom, Status.AMBER if y.over_budget else None,
+            Cell(y.headroom, status if y.headroom is not None and y.headroom < 0 else None,
                  note="Over the estimated annual value" if y.over_budget else ""),
             ceiling,
         ))
@@ -166,11 +178,11 @@ def year_table(s: PriceSchedule) -> Table:
 LINE_COLUMNS = (
     Column("Service line"),
     Column("Volume", Kind.NUMBER, 0, note="Units a year"),
-    Column("Unit price", Kind.MONEY, note="Year one's price per unit"),
+    Column("Unit price", Kind.PRICE, note="Year one's price per unit"),
     Column("Index a year", Kind.PERCENT, note="Cost index a year: staff share × pay uplift + the rest × CPI"),
     Column("Break-even", Kind.NUMBER, 0, note="Volume at which the price covers the fixed costs (whole units)"),
-    Column("Should-cost", Kind.MONEY, note="Full cost per unit with the fee, without margin"),
-    Column("Low below", Kind.MONEY, note="Abnormally-low floor: should-cost × (1 − threshold)"),
+    Column("Should-cost", Kind.PRICE, note="Full cost per unit with the fee, without margin"),
+    Column("Low below", Kind.PRICE, note="Abnormally-low floor: should-cost × (1 − threshold)"),
     Column("Too low?", note="Is the price below the abnormally-low floor?"),
 )
 

@@ -16,7 +16,7 @@ from ..document import Block, Bullets, Column, Heading, Kind, Table, cell, forma
 from .context import CaseContext, date_text
 from .standing import pass_mark, source_mark
 
-__all__ = ["MARKS", "SOURCES", "build_assumptions", "rate_text"]
+__all__ = ["MARKS", "MARKS_NOTE", "SOURCES", "build_assumptions", "rate_text"]
 
 #: DOMAIN.md sources, for the appendix.
 SOURCES: tuple[str, ...] = (
@@ -36,6 +36,11 @@ MARKS: tuple[str, ...] = (
     "[K] widely used; check against the primary text.",
     "[U] a heuristic or an assumption: an editable default, never a hard rule.",
 )
+
+
+#: What the marks mean, as a note under any table that shows them (a mark is never left unexplained in prose).
+MARKS_NOTE = ("Marks: [V] checked against a named source; [K] widely used, to check against the primary text; [U] a "
+              "heuristic or an assumption, an editable default and never a hard rule.")
 
 
 def rate_text(item: RateItem) -> str:
@@ -74,7 +79,7 @@ def build_assumptions(ctx: CaseContext) -> list[Block]:
         blocks.append(Table("rates", (Column("Rate"), Column("Value", Kind.NUMBER), Column("Mark"), Column("Source")),
                             tuple(rows), first_column_width=Decimal("0.26"),
                             note="The year whose rates price year one; later years' pay follows the tender's "
-                                 "pay uplift."))
+                                 "pay uplift. " + MARKS_NOTE))
     if rates is not None and len(rates.years) > 1:
         rows = [(cell(item.label),) + tuple(cell(rate_text(year.items()[i])) for year in rates.years)
                 for i, item in enumerate(rates.years[0].items())]
@@ -89,12 +94,13 @@ def build_assumptions(ctx: CaseContext) -> list[Block]:
             rows = [(cell(r.metric.label), cell(pass_mark(r)), cell(source_mark(r.source))) for r in basis]
             blocks.append(Heading("Financial standing tests"))
             blocks.append(Table("thresholds", (Column("Test"), Column("Pass mark"), Column("Source")), tuple(rows),
-                                note="Overall risk: no fails low, one medium, two or more high [U]. A tender "
-                                     "condition takes precedence over the defaults."))
+                                note="Overall risk: no fails low, one medium, two or more high (an assumption, "
+                                     "[U]). A tender condition takes precedence over the defaults. " + MARKS_NOTE))
     blocks.append(Heading("Modelling assumptions"))
     blocks.append(Table("model_assumptions", (Column("Assumption"), Column("Value"), Column("Mark")),
                         tuple((cell(a), cell(b), cell(m)) for a, b, m in _model_assumptions(ctx, prices, standing)),
-                        first_column_width=Decimal("0.4")))
+                        first_column_width=Decimal("0.4"),
+                        note=MARKS_NOTE + " \"Tender\" and \"option\": set on the tender or the option."))
     blocks.append(Heading("Marks"))
     blocks.append(Bullets(MARKS))
     blocks.append(Heading("Sources"))

@@ -238,14 +238,27 @@ def _utilisation(coverage: _capacity.CoverageResult) -> list[Block]:
     return out
 
 
+def recruitment_parts(workforce: _capacity.WorkforceResult) -> tuple[Decimal, Decimal]:
+    """(new posts after TUPE, replacements for staff turnover) in the first year's recruitment: the two
+    parts of ``total_recruitment_fte`` (DOMAIN §5: max(0, FTE − TUPE) + FTE × turnover)."""
+    new_posts = sum((max(ZERO, ln.fte - ln.tupe_fte) for ln in workforce.lines), ZERO)
+    return new_posts, workforce.total_recruitment_fte - new_posts
+
+
 def _workforce(ctx: CaseContext, workforce: _capacity.WorkforceResult) -> list[Block]:
     out: list[Block] = [Heading("Workforce")]
+    new_posts, turnover = recruitment_parts(workforce)
+    unassigned = sum((u.fte for u in workforce.tupe_unassigned), ZERO)
     out.append(Paragraph(
         f"Delivering the allocated volume takes {format_decimal(workforce.total_fte)} FTE at "
-        f"{format_decimal(workforce.productive_hours_per_fte, 0)} productive hours per FTE a year; "
-        f"{format_decimal(workforce.total_tupe_fte)} FTE transfer under TUPE and "
-        f"{format_decimal(workforce.total_recruitment_fte)} FTE must be recruited in the first year (the shortfall "
-        f"after TUPE plus {format_decimal(workforce.staff_turnover_pct, 0)}% staff turnover)."))
+        f"{format_decimal(workforce.productive_hours_per_fte, 0)} productive hours per FTE a year. "
+        f"{format_decimal(workforce.total_tupe_fte)} FTE transfer under TUPE, leaving "
+        f"{format_decimal(new_posts)} FTE of new posts to fill; with "
+        f"{format_decimal(workforce.staff_turnover_pct, 0)}% staff turnover a year, another "
+        f"{format_decimal(turnover)} FTE leave and are replaced in the first year, so "
+        f"{format_decimal(workforce.total_recruitment_fte)} FTE must be recruited in year one."
+        + (f" {format_decimal(unassigned)} FTE in TUPE cohorts are not assigned to any member: the staff who "
+           "would transfer to no one are not counted above." if unassigned else "")))
     rows = []
     for m in workforce.members:
         ready, ready_status = _mobilisation(m.mobilisation_ok)

@@ -7,9 +7,12 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from ...domain import projection as _projection
-from ...domain.money import ZERO, format_decimal, format_gbp
+from ...domain.findings import Severity, worst
+from ...domain.money import ZERO, format_decimal
+from ...domain.projection.after_service import after_service
 from ..document import (
     Block,
+    Bullets,
     Chart,
     ChartKind,
     Column,
@@ -24,10 +27,12 @@ from ..document import (
     Table,
     cell,
     format_value,
+    money_text,
+    status_of,
 )
 from .context import CaseContext, date_text, join_names, month_text
 
-__all__ = ["build_funding", "build_projection", "build_returns", "funding_ask", "funding_key_figures",
+__all__ = ["build_funding", "build_projection", "build_returns", "funding_ask", "funding_cures", "funding_key_figures",
            "member_returns_table", "uses_table"]
 
 PERIODS_PER_TABLE = 4  # P&L columns (periods) per table
@@ -50,26 +55,41 @@ def _red_if_negative(amount: Decimal) -> Status | None:
 
 
 def funding_key_figures(ctx: CaseContext) -> list[KeyFigure]:
-    """The funding requirement and the NPV, for the executive summary's key figures."""
+    """The funding requirement and the NPV, for the executive summary's key figures.
+
+    The requirement is green only when no funding finding is serious (no shortfall, cash never below zero,
+    debt service cover at the covenant); the NPV says when it relies on cash after the service ends."""
     out: list[KeyFigure] = []
     funding: _projection.FundingResult | None = ctx.result("funding")
     if funding is not None:
-        # not covered: a shortfall or cash below zero, each a serious finding (red)
-        note = (f"shortfall {format_gbp(funding.shortfall)}" if funding.shortfall > 0 else
-                f"sources {format_gbp(funding.total_sources)}")
+        red = [f for f in ctx.results.findings(["funding"]) if f.severity.red]
+        if funding.shortfall > 0:
+            note = f"shortfall {money_text(funding.shortfall)}"
+        elif funding.lowest_balance < 0:
+            note = f"cash falls to {money_text(funding.lowest_balance)}"
+        elif funding.dscr_ok is False and funding.lowest_dscr is not None:
+            note = f"debt service cover {format_decimal(funding.lowest_dscr)}"
+        else:
+            note = f"sources {money_text(funding.total_sources)}"
         out.append(KeyFigure("Funding requirement", funding.requirement, Kind.MONEY,
-                             status=Status.GREEN if funding.covered else Status.RED, note=note))
+                             status=status_of(worst(red) or Severity.SERIOUS) if red else Status.GREEN,
+                             note=note))
     returns: _projection.Returns | None = ctx.result("returns")
+    projection: _projection.Projection | None = ctx.result("projection")
     if returns is not None:
+        note = ("IRR " + format_value(returns.irr_pct, Kind.PERCENT)) if returns.irr_pct is not None else "no IRR"
+        if projection is not None:
+            after = after_service(projection, returns)
+            if after.npv_relies_on_it:
+                note = f"positive only with {money_text(after.run_off_cash)} collected after the service ends"
         out.append(KeyFigure(f"NPV at {format_decimal(returns.discount_rate_pct)}%", returns.npv, Kind.MONEY,
-                             status=_red_if_negative(returns.npv),
-                             note=("IRR " + format_value(returns.irr_pct, Kind.PERCENT)) if returns.irr_pct is not None
-                             else "no IRR"))
+                             status=_red_if_negative(returns.npv), note=note))
     return out
 
 
 def funding_ask(ctx: CaseContext) -> str:
-    """One paragraph: how much funding, why, from which sources, and what is still to raise ("" without funding)."""
+    """One paragraph: how much funding, why, from which sources, and what is still wrong with it ("" without
+    funding). It says the sources cover the need only when no funding finding says otherwise."""
     funding: _projection.FundingResult | None = ctx.result("funding")
     if funding is None:
         return ""
@@ -77,19 +97,32 @@ def funding_ask(ctx: CaseContext) -> str:
     for amount, what in ((funding.equity, "member equity"), (funding.grants, "grants"), (funding.loans, "loans"),
                          (funding.overdrafts, "overdraft facilities")):
         if amount:
-            parts.append(f"{format_gbp(amount)} of {what}")
-    sentence = (f"The consortium needs {format_gbp(funding.requirement)} of funding to carry it through mobilisation and "
-         "the wait for the buyer's first payments")
+            parts.append(f"{money_text(amount)} of {what}")
+    sentence = (f"The consortium needs {money_text(funding.requirement)} of funding to carry it through mobilisation "
+                "and the wait for the buyer's first payments")
     if funding.peak_deficit_date is not None:
         sentence += f" (the cash low point, before funding, is in {month_text(funding.peak_deficit_date)})"
     sentence += "."
-    if parts:
-        sentence += f" The sources planned are {join_names(parts)}, {format_gbp(funding.total_sources)} in all"
-        sentence += (f", leaving a shortfall of {format_gbp(funding.shortfall)} to raise." if funding.shortfall > 0 else
-              ", which covers it.")
-    else:
-        sentence += " No sources of funding are planned yet."
-    return sentence
+    if not parts:
+        return sentence + " No sources of funding are planned yet."
+    sentence += f" The sources planned are {join_names(parts)}, {money_text(funding.total_sources)} in all"
+    problems = []
+    if funding.shortfall > 0:
+        problems.append(f"a shortfall of {money_text(funding.shortfall)} to raise")
+    if funding.lowest_balance < 0:
+        problems.append(f"cash still falls to {money_text(funding.lowest_balance)} in "
+                        f"{month_text(funding.lowest_balance_date)}")
+    if funding.dscr_ok is False and funding.lowest_dscr is not None:
+        problems.append(f"debt service cover falls to {format_decimal(funding.lowest_dscr)} against the "
+                        f"{format_decimal(funding.min_dscr)} lenders look for")
+    if not problems:
+        return sentence + ", which covers it."
+    return sentence + ", leaving " + join_names(problems) + " (the conditions in the verdict say what would cure it)."
+
+
+def funding_cures(ctx: CaseContext) -> list[str]:
+    """What would cure each funding finding, as the funding rules state it (``domain/projection/advice.py``)."""
+    return [f.cure for f in ctx.results.findings(["funding"]) if f.severity.red and f.cure]
 
 
 # --------------------------------------------------------------------------- projection
@@ -215,12 +248,16 @@ def build_funding(ctx: CaseContext) -> list[Block] | None:
                   status=Status.RED if funding.shortfall > 0 else Status.GREEN),
         KeyFigure("Lowest debt service cover", funding.lowest_dscr, Kind.NUMBER,
                   status=None if funding.dscr_ok is None else (Status.GREEN if funding.dscr_ok else Status.RED),
-                  note=f"lenders look for {format_decimal(funding.min_dscr)} [U]")
+                  note=f"lenders look for {format_decimal(funding.min_dscr)}")
         if funding.lowest_dscr is not None else None,
     ) if x is not None), title="Funding at a glance"))
     ask = funding_ask(ctx)
     if ask:
         blocks.append(Paragraph(ask))
+    cures = funding_cures(ctx)
+    if cures:
+        blocks.append(Heading("What would put the funding right"))
+        blocks.append(Bullets(tuple(cures)))
     blocks.append(Heading("Use of funds"))
     blocks.append(uses_table(funding, ctx.result("projection")))
     if funding.sources:
@@ -268,7 +305,7 @@ def uses_table(funding: _projection.FundingResult, projection: _projection.Proje
              (f"Contingency ({format_decimal(funding.contingency_pct, 0)}%)", funding.contingency)]
     rows = [(cell(use), cell(amount)) for use, amount in uses] + [(cell("Funding requirement"), cell(funding.requirement))]
     return Table("uses", (Column("Use"), Column("Amount", Kind.MONEY)), tuple(rows), total_rows=1,
-                 note=(f"The cash low point before funding is {format_gbp(funding.peak_deficit)} in "
+                 note=(f"The cash low point before funding is {money_text(funding.peak_deficit)} in "
                        f"{month_text(funding.peak_deficit_date)}." if funding.peak_deficit_date else ""))
 
 
@@ -288,7 +325,8 @@ def _debt_service(funding: _projection.FundingResult) -> list[Block]:
         tuple(rows),
         note=f"CFADS: EBITDA less tax paid, capital expenditure and the build-up of working capital (what the "
              f"funding requirement pays for is added back). DSCR = CFADS ÷ (interest + principal); lenders look "
-             f"for at least {format_decimal(funding.min_dscr)} [U]. Mobilisation is shown, not tested.")]
+             f"for at least {format_decimal(funding.min_dscr)} (an assumption: no lender publishes its covenant). "
+             "Mobilisation is shown, not tested.")]
     tested = [d for d in funding.dscr if d.dscr is not None and d.tested]
     if tested:
         out.append(Chart("dscr_chart", ChartKind.BAR, "Debt service cover by period",
@@ -306,14 +344,28 @@ def build_returns(ctx: CaseContext) -> list[Block] | None:
     if returns is None:
         return None
     blocks: list[Block] = []
+    projection: _projection.Projection | None = ctx.result("projection")
+    after = after_service(projection, returns) if projection is not None else None
     irr = (format_value(returns.irr_pct, Kind.PERCENT) if returns.irr_pct is not None else "none")
     payback = month_text(returns.payback_date) if returns.payback_date is not None else "not within the projection"
+    if after is not None and after.payback_after_service:
+        payback_note = "after the service ends, as the last invoices are paid"
+    elif returns.payback_service_months is not None:
+        payback_note = f"after {returns.payback_service_months} months of service"
+    else:
+        payback_note = ""
+    npv_note = ""
+    irr_note = "several rates: see below" if returns.multiple_irr else ""
+    if after is not None and after.npv_relies_on_it:
+        npv_note = f"relies on cash after the service ends; {money_text(after.npv_to_service_end)} without it"
+    if after is not None and after.irr_relies_on_it:
+        irr_note = "relies on cash after the service ends"
     blocks.append(KeyFigures((
         KeyFigure(f"NPV at {format_decimal(returns.discount_rate_pct)}%", returns.npv, Kind.MONEY,
-                  status=Status.RED if returns.npv < 0 else Status.GREEN),
-        KeyFigure("IRR", irr, note="several rates: see below" if returns.multiple_irr else ""),
-        KeyFigure("Payback", payback, note=(f"after {returns.payback_service_months} months of service"
-                                            if returns.payback_service_months is not None else "")),
+                  status=Status.RED if returns.npv < 0 else (Status.AMBER if npv_note else Status.GREEN),
+                  note=npv_note),
+        KeyFigure("IRR", irr, note=irr_note),
+        KeyFigure("Payback", payback, note=payback_note),
         KeyFigure("Discounted payback", month_text(returns.discounted_payback_date)
                   if returns.discounted_payback_date is not None else "not within the projection"),
         KeyFigure("Cash flow before funding", returns.total_cash_flow, Kind.MONEY, note="undiscounted, whole projection"),
@@ -321,6 +373,15 @@ def build_returns(ctx: CaseContext) -> list[Block] | None:
         KeyFigure("Break-even price", returns.break_even_price_pct, Kind.PERCENT, note="of the bid prices"),
     ), title="Returns at a glance"))
     blocks.append(Paragraph(returns.basis))
+    if after is not None and after.run_off_cash and (after.npv_relies_on_it or after.irr_relies_on_it
+                                                     or after.payback_after_service):
+        irr_text = (format_value(after.irr_to_service_end_pct, Kind.PERCENT) if after.irr_to_service_end_pct
+                    is not None else "none")
+        blocks.append(Paragraph(
+            f"These returns rely on cash after the service ends: {money_text(after.run_off_cash)} comes in once the "
+            f"service has stopped (the last invoices paid and working capital coming back), and the cumulative cash "
+            f"at the end of the service is {money_text(after.cumulative_at_service_end)}. On the service months "
+            f"alone the NPV is {money_text(after.npv_to_service_end)} and the IRR {irr_text}."))
     if returns.irr_note:
         blocks.append(Paragraph(returns.irr_note))
     if returns.multiple_irr and returns.other_irr_pct:
@@ -328,7 +389,6 @@ def build_returns(ctx: CaseContext) -> list[Block] | None:
                                 + ", ".join(format_value(x, Kind.PERCENT) for x in returns.other_irr_pct)
                                 + "); the IRR shown is the one nearest the discount rate. Read it with the NPV.",
                                 "note"))
-    projection: _projection.Projection | None = ctx.result("projection")
     if projection is not None and projection.years:
         running = ZERO
         rows = []

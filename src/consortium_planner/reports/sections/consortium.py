@@ -41,13 +41,14 @@ def build_consortium(ctx: CaseContext) -> list[Block]:
         ("Standing tested on", tested),
         ("Typical set-up", setup),
         ("Management fee", format_value(option.management_fee_pct, Kind.PERCENT) + " of contract value"),
-        ("Shared back office", format_gbp(option.shared_costs_per_year) + " a year"),
+        ("Shared back office", format_gbp(option.shared_costs_per_year, pence=False) + " a year"),
         ("Margin and contingency", f"{format_value(option.margin_pct, Kind.PERCENT)} margin, "
                                    f"{format_value(option.contingency_pct, Kind.PERCENT)} contingency"),
     ]
     blocks.append(Table("structure", (Column("Item"), Column("Detail")),
                         tuple((cell(item), cell(detail)) for item, detail in facts),
-                        first_column_width=Decimal("0.3")))
+                        first_column_width=Decimal("0.3"),
+                        note="[U]: a rule of thumb, an editable assumption (the appendix explains every mark)."))
     rows = []
     total_part = total_profit = total_capital = total_guarantee = ZERO
     for member in ctx.members:

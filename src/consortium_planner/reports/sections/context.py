@@ -43,6 +43,7 @@ class CaseContext:
     results: Results
     narrative: dict[str, str]
     rates: RateTable | None
+    _findings: list[Finding] | None = None  # gathered once, on first use
 
     def result(self, name: str) -> Any:
         """The value of analysis ``name``, or None when it was not run, refused or does not apply."""
@@ -50,8 +51,10 @@ class CaseContext:
 
     @property
     def findings(self) -> list[Finding]:
-        """Every analysis's findings, most severe first (``Results.findings``)."""
-        return self.results.findings()
+        """Every analysis's findings, most severe first (``Results.findings``), gathered once."""
+        if self._findings is None:
+            self._findings = self.results.findings()
+        return self._findings
 
     def member_name(self, member_id: int | None) -> str:
         org = self.organisations.get(member_id) if member_id is not None else None

@@ -21,11 +21,12 @@ from ..document import (
     Status,
     Table,
     cell,
+    money_text,
 )
 from .context import CaseContext
 
 __all__ = ["RISK_STATUS", "STANDING_COLUMNS", "STANDING_STATUS", "VERDICT_STATUS", "build_reserved", "build_standing",
-           "pass_mark", "source_mark"]
+           "pass_mark", "source_mark", "unmarked"]
 
 STANDING_COLUMNS = 5  # organisations per standing table before it is split
 
@@ -38,15 +39,38 @@ VERDICT_STATUS = {_standing.ReservedVerdict.ELIGIBLE: Status.GREEN, _standing.Re
 #: Why a test has no value, in a word or two.
 NO_VALUE = {_standing.Status.NOT_GIVEN: "not given", _standing.Status.UNDEFINED: "n/a",
             _standing.Status.NOT_TESTED: "not tested"}
+#: Beside a figure that misses its mark in a test that does not apply.
+BELOW_NOT_TESTED = "†"
 #: Names of the entity tested, by kind, when it heads a column.
 TESTED_KINDS = {"lead": "the lead", "lead with guarantors": "lead and guarantors",
                 "members combined": "members combined", "vehicle guarantors": "guarantors combined"}
+
+
+def unmarked(text: str) -> str:
+    """``text`` without the [V]/[K]/[U] marks the domain's sentences carry: in prose they are explained in a
+    note instead (the appendix's Marks)."""
+    for mark in ("[V]", "[K]", "[U]"):
+        text = text.replace(f" ({mark})", "").replace(f" {mark}", "").replace(mark, "")
+    return text
+
+
+def _below_mark(result: _standing.MetricResult) -> bool:
+    """The value misses the pass mark, whether or not the test applies (a test not applied is not a pass)."""
+    if result.value is None or result.threshold is None:
+        return False
+    return result.value > result.threshold if result.direction is _standing.Direction.AT_MOST \
+        else result.value < result.threshold
 
 
 def _metric_cell(result: _standing.MetricResult) -> Cell:
     status = STANDING_STATUS.get(result.status, Status.GREY)
     if result.value is None:
         return Cell(NO_VALUE.get(result.status, result.status.label.lower()), status, Kind.TEXT, 0)
+    if result.status not in STANDING_STATUS and _below_mark(result):
+        # a figure below its mark that is not tested (reserves cover outside charities): marked, so it is never
+        # read as a pass; the table's note says what the mark means
+        value = format_decimal(result.value) + (" mo" if result.unit is _standing.Unit.MONTHS else "")
+        return Cell(f"{value} {BELOW_NOT_TESTED}", status, Kind.TEXT, 2, note=result.explanation)
     if result.unit is _standing.Unit.MONEY:
         return Cell(result.value, status, Kind.MONEY, 2)
     if result.unit is _standing.Unit.PERCENT:
@@ -92,10 +116,11 @@ def build_standing(ctx: CaseContext) -> list[Block] | None:
                   status=Status.RED if standing.fails else Status.GREEN),
         KeyFigure("Annual contract value tested", standing.annual_value, Kind.MONEY),
     ), title="Standing at a glance"))
-    blocks.append(Paragraph(standing.risk_explanation))
+    blocks.append(Paragraph(unmarked(standing.risk_explanation)
+                            + " (Low, medium and high risk count the fails: a rule of thumb, an assumption.)"))
     blocks.extend(_matrix(standing))
     if standing.tested:
-        blocks.append(Paragraph(standing.tested[0].turnover_test.explanation))
+        blocks.append(Paragraph(unmarked(standing.tested[0].turnover_test.explanation)))
     if standing.fails:
         blocks.append(Heading("Fails and how to mitigate them"))
         for fail in standing.fails:
@@ -103,15 +128,17 @@ def build_standing(ctx: CaseContext) -> list[Block] | None:
                      fail.what_it_would_take.explanation]
             blocks.append(Paragraph(f"{fail.result.label[0].upper()}{fail.result.label[1:]} ({fail.entity_name})",
                                     "lead"))
-            blocks.append(Bullets(tuple(x for x in items if x)))
+            blocks.append(Bullets(tuple(unmarked(x) for x in items if x)))
+        blocks.append(Paragraph("The guarantee's size (the whole annual value tested) and the bond's premium are "
+                                "assumptions, editable defaults; the appendix lists them with their marks.", "note"))
     else:
         blocks.append(Paragraph("No test is failed by the entity the buyer tests, so no guarantee or bond is needed "
                                 "to pass; the buyer may still ask for them."))
     guarantors = [m for m in standing.members if m.guarantee]
     if guarantors:
         blocks.append(Paragraph("Guarantees offered: " + "; ".join(
-            f"{m.name} {format_gbp(m.guarantee)}" for m in guarantors) +
-            f" ({format_gbp(sum((m.guarantee or ZERO for m in guarantors), ZERO))} in all)."))
+            f"{m.name} {money_text(m.guarantee)}" for m in guarantors) +
+            f" ({money_text(sum((m.guarantee or ZERO for m in guarantors), ZERO))} in all)."))
     return blocks
 
 
@@ -143,9 +170,11 @@ def _matrix(standing: _standing.StandingResult) -> list[Block]:
         out.append(Table("standing" if n == 0 else f"standing_{n + 1}", columns, tuple(rows),
                          title="Financial standing: entity tested and each member" if n == 0 else "",
                          note="" if not last else "Green passes; amber passes with caution; red fails; grey: not "
-                              "given, not tested or cannot be calculated. Each member's own figures are measured "
-                              "against the whole annual value (contract dependency against its own share); only the "
-                              "entity tested decides the risk. Latest accounts."))
+                              "given, not tested or cannot be calculated. " + BELOW_NOT_TESTED + " below the mark, "
+                              "but not tested: reserves cover applies to charities unless the tender sets a "
+                              "condition. Each member's own figures are measured against the whole annual value "
+                              "(contract dependency against its own share); only the entity tested decides the "
+                              "risk. Latest accounts."))
     return out
 
 

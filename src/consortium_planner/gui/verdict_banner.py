@@ -1,0 +1,97 @@
+"""The selected option's headline: its verdict, above its tabs (DOMAIN §9).
+
+Bid (green), bid with conditions (amber) or do not bid as it stands (red), with the blocking findings
+and the conditions that would change it, as the investment case opens with them. The verdict is the
+pipeline's ``verdict`` analysis, computed off the UI thread on a snapshot (it needs the win analysis
+and the projection), and refreshed when anything it reads changes; the screen only shows it.
+"""
+
+from __future__ import annotations
+
+import shiboken6
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+
+from ..domain.tasks import NEVER, CancelToken
+from ..domain.verdict import Verdict
+from ..reports.document import verdict_status
+from ..services import analyses
+from .analysis_view import OptionAnalysisView
+from .style import GREY, STATUS_TONES, banner_style, esc
+
+#: blocking findings and conditions listed before the rest are counted (the tooltip lists them all)
+SHOWN = 2
+
+
+def verdict_html(v: Verdict) -> str:
+    """The decision and why, then the first few blocking findings and conditions, each on its line."""
+    tone = STATUS_TONES[verdict_status(v.decision)]
+    lines = [f"<b>{tone.glyph}&nbsp;{esc(v.label)}</b> — {esc(v.reason)}"]
+    for b in v.blocking[:SHOWN]:
+        lines.append(f"&nbsp;&nbsp;✗ <b>{esc(b.area)}</b>: {esc(b.text)}")
+    if len(v.blocking) > SHOWN:
+        lines.append(f"&nbsp;&nbsp;<i>… and {len(v.blocking) - SHOWN} more blocking findings</i>")
+    word = "Would change it" if v.blocking else "Condition"
+    for c in v.conditions[:SHOWN]:
+        lines.append(f"&nbsp;&nbsp;→ <i>{word}</i> ({esc(c.area)}): {esc(c.text)}")
+    if len(v.conditions) > SHOWN:
+        lines.append(f"&nbsp;&nbsp;<i>… and {len(v.conditions) - SHOWN} more conditions (hover for every one; "
+                     "the investment case lists them all)</i>")
+    return "<br>".join(lines)
+
+
+class VerdictBanner(OptionAnalysisView):
+    """A banner in the verdict's colour, refreshed off the UI thread."""
+
+    shows = ("verdict",)
+    background = True
+
+    def __init__(self, controller, option_id, parent=None):
+        super().__init__(controller, option_id, parent)
+        self.body.setContentsMargins(0, 0, 0, 0)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.label.setAccessibleName("Verdict")
+        self.body.addWidget(self.label)
+        self.message.setStyleSheet(banner_style(GREY, "4px 8px"))
+        self._waiting()
+
+    def _waiting(self) -> None:
+        self.label.setStyleSheet(banner_style(GREY, "4px 8px"))
+        self.label.setText("<i>Weighing the option's findings for a verdict…</i>")
+
+    def refresh(self) -> None:
+        if self.result is None and self.option_id() is not None:
+            self._waiting()
+        self.label.setVisible(self.option_id() is not None)
+        super().refresh()
+
+    def compute(self, ws, option_id: int, cancelled: CancelToken = NEVER) -> Verdict:
+        return analyses.one(ws, option_id, "verdict", cancelled=cancelled)
+
+    def show_result(self, result: Verdict) -> None:
+        tone = STATUS_TONES[verdict_status(result.decision)]
+        self.label.setStyleSheet(banner_style(tone, "4px 8px"))
+        self.label.setText(verdict_html(result))
+        self.label.setVisible(True)
+        every = [f"{b.area}: {b.text}" for b in result.blocking] + [f"{c.area}: {c.text}" for c in result.conditions]
+        self.label.setToolTip("\n".join([result.headline, *every]))
+
+    # The banner is always on show, so its computation may still be running when the window closes: a
+    # result that arrives after the widget has gone is dropped.
+    def _deliver(self, result) -> None:
+        if shiboken6.isValid(self.label):
+            super()._deliver(result)
+
+    def _refused(self, exc: Exception) -> None:
+        if shiboken6.isValid(self.label):
+            super()._refused(exc)
+
+    def show_message(self, text: str) -> None:
+        self.label.setVisible(False)
+        super().show_message(text.replace("This analysis cannot be run", "No verdict can be reached"))
+
+
+__all__ = ["VerdictBanner", "verdict_html"]

@@ -1,0 +1,59 @@
+"""The option's headline: its verdict above its tabs, in its colour, following the option as it is edited."""
+
+from decimal import Decimal
+
+import pytest
+from views_support import SPV, demo_path_fixture, main_window, option_id  # noqa: F401 (fixtures)
+
+from consortium_planner.domain.model import Competitor
+from consortium_planner.domain.verdict import Decision
+from consortium_planner.gui.style import AMBER, GREEN, RED
+from consortium_planner.services import analyses
+
+
+@pytest.fixture
+def window(qtbot, qsettings, monkeypatch, demo_path):
+    return main_window(qtbot, qsettings, monkeypatch, demo_path)
+
+
+def banner_for(window, qtbot, name):
+    page = window.show_page("Consortium options")
+    wanted = option_id(window.controller, name)
+    page.master.table.select_id(wanted)
+    banner = page.verdict
+    qtbot.waitUntil(lambda: banner.result is not None and not banner.busy and banner.option_id() == wanted
+                    and not banner._stale, timeout=60000)
+    return banner
+
+
+def test_the_spv_headline_is_do_not_bid_in_red_with_what_would_change_it(window, qtbot):
+    banner = banner_for(window, qtbot, SPV)
+    c = window.controller
+    v = analyses.verdict(c.ws, option_id(c, SPV))
+    assert banner.result == v and v.decision is Decision.DO_NOT_BID
+    text = banner.label.text()
+    assert text.index("Do not bid as it stands") < text.index("The highest winning price is £3,699,000")
+    assert "Cut cost by £180,545 a year" in text
+    assert RED.background in banner.label.styleSheet()
+    assert banner.label.isVisible() and banner.isVisible()
+    page = window.pages["Consortium options"]
+    assert banner.parentWidget() is page.tabs.parentWidget()  # above the option's tabs
+
+
+def test_the_headline_follows_an_edit_and_its_undo(window, qtbot):
+    banner = banner_for(window, qtbot, SPV)
+    c = window.controller
+    # the competitor who sets the highest winning price bids dearer: a price covering cost now wins
+    rival = next(x for x in c.ws.all(Competitor) if x.name == "Regional health and care charity")
+    assert c.set_field(Competitor, rival.id, "annual_price", "4,600,000")
+    qtbot.waitUntil(lambda: banner.result is not None and not banner.busy
+                    and banner.result.decision is not Decision.DO_NOT_BID, timeout=60000)
+    v = analyses.verdict(c.ws, option_id(c, SPV))
+    assert banner.result == v
+    tone = {Decision.BID: GREEN, Decision.BID_WITH_CONDITIONS: AMBER}[v.decision]
+    assert tone.background in banner.label.styleSheet() and v.label in banner.label.text()
+    c.undo_stack.undo()
+    assert c.ws.get(Competitor, rival.id).annual_price == Decimal("4050000.00")
+    qtbot.waitUntil(lambda: banner.result is not None and not banner.busy
+                    and banner.result.decision is Decision.DO_NOT_BID, timeout=60000)
+    assert RED.background in banner.label.styleSheet()
