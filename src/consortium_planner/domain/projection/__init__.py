@@ -102,11 +102,15 @@ from ..finance import (
     IrrResult,
     LoanPayment,
     LoanSchedule,
+    TrueRate,
     annuity_payment,
+    flat_rate_payment,
     internal_rate_of_return,
     loan_schedule,
+    monthly_commitment_fee,
     net_present_value,
     payback_month,
+    true_rate,
 )
 from .appraisal import Returns
 from .cover import DscrYear
@@ -148,11 +152,14 @@ __all__ = [
     "Projection",
     "ProjectionYear",
     "Returns",
+    "TrueRate",
     "annuity_payment",
     "capital",
+    "flat_rate_payment",
     "funding",
     "internal_rate_of_return",
     "loan_schedule",
+    "monthly_commitment_fee",
     "net_present_value",
     "non_pay_lag_months",
     "payback_month",
@@ -160,4 +167,5 @@ __all__ = [
     "projection",
     "receipt_lag_months",
     "returns",
+    "true_rate",
 ]
