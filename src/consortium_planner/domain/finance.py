@@ -72,7 +72,7 @@ def flat_rate_payment(principal: Decimal, flat_rate_pct: Decimal, months: int) -
 
 def monthly_commitment_fee(undrawn: Decimal, fee_pct_a_year: Decimal) -> Decimal:
     """A month's commitment fee on a sum committed but not drawn, to the penny."""
-    return quantize(undrawn * fee_pct_a_year / HUNDRED / TWELVE) if undrawn > 0 else ZERO
+    return quantize(undrawn * fee_pct_a_year / HUNDRED / TWELVE) if undrawn > 0 and fee_pct_a_year else ZERO
 
 
 RATE_PLACES = Decimal("0.0001")  # true rates in percentage points to four places (0.01 basis point)
@@ -177,7 +177,7 @@ def loan_schedule(amount: Decimal, interest_rate_pct: Decimal, term_months: int,
     payments: list[LoanPayment] = []
     balloon = ZERO
     for t in range(drawdown_month + 1, final + 1):
-        if balance <= 0 and not (flat and end is not None):  # a flat loan's interest runs to the end of its term
+        if balance <= 0 and not (flat and end is not None and amount > 0):  # a flat loan's interest runs to its end
             break
         j = t - drawdown_month  # 1-based payment number
         interest = flat_interest if flat else quantize(balance * r)
