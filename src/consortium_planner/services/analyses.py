@@ -17,11 +17,13 @@ from ..domain import capacity as _capacity
 from ..domain import optimise as _optimise
 from ..domain import pricing as _pricing
 from ..domain import projection as _projection
+from ..domain import risk_register as _risk_register
 from ..domain import standing as _standing
+from ..domain.model import Risk
 from ..domain.rates import RateTable
 from ..domain.tasks import NEVER, CancelToken
 from ..domain.workspace import Workspace
-from .pipeline import Analysis, Inputs, NotApplicable, Refusal, Results, register, run
+from .pipeline import REGISTRY, Analysis, Inputs, NotApplicable, Refusal, Results, register, run
 from .rates import apply_overrides, load_reference_rates
 
 RATES_OVERRIDES_KEY = "rates_overrides"
@@ -104,6 +106,22 @@ register(Analysis("period_cash", lambda i: _projection.period_cash(i.need("proje
 register(Analysis("capital_with_extensions", _capital_with_extensions, needs=("rates", "prices"),
                   reads=frozenset({"funding_source", "capital_item", "tupe_cohort"}),
                   title="Projection with extensions", area="Projections"))
+
+#: The analyses whose findings seed the risk register: every one declared above that raises findings.
+RISK_FINDINGS = tuple(a.name for a in REGISTRY if a.findings is not None)
+
+
+def _register_of(i: Inputs) -> tuple[_risk_register.RegisterEntry, ...]:
+    """The option's risk register, worst first, each seeded risk saying whether its finding is raised now.
+
+    It reads the findings without needing their analyses, so a refused analysis (itself a finding)
+    never hides the register.
+    """
+    return _risk_register.register(i.ws.children(Risk, i.option_id), i.findings(RISK_FINDINGS))
+
+
+register(Analysis("risk_register", _register_of, reads=REGISTRY.reads(RISK_FINDINGS) | {"risk"},
+                  title="Risk register", area="Risks"))
 
 
 # --------------------------------------------------------------------------- running them
@@ -188,3 +206,8 @@ def funding(ws: Workspace, option_id: int) -> _projection.FundingResult:
 def returns(ws: Workspace, option_id: int) -> _projection.Returns:
     """NPV, IRR, payback and break-even (DOMAIN §6)."""
     return one(ws, option_id, "returns")
+
+
+def risk_register(ws: Workspace, option_id: int) -> tuple[_risk_register.RegisterEntry, ...]:
+    """The option's risks, worst first, with scores, ratings and residuals (DOMAIN §6)."""
+    return one(ws, option_id, "risk_register")
