@@ -231,6 +231,7 @@ class RegisterEntry:
     seed_key: str
     resolved_by_analyses: bool
     finding_raised: bool | None  # a seeded risk: is its finding raised now? (None: added by the user)
+    finding_severity: Severity | None = None  # and if so, the analyses' severity of it now
 
     @property
     def active(self) -> bool:
@@ -243,7 +244,8 @@ class RegisterEntry:
         return (self.residual_likelihood or self.likelihood, self.residual_impact or self.impact)
 
 
-def entry(risk: Risk, raised_keys: frozenset[str] | set[str] | None = None) -> RegisterEntry:
+def entry(risk: Risk, raised: dict[str, Severity] | None = None) -> RegisterEntry:
+    """One risk scored and rated; ``raised``: the severity of each key the analyses raise now."""
     score = risk.likelihood * risk.impact
     residual = (risk.residual_likelihood * risk.residual_impact
                 if risk.residual_likelihood is not None and risk.residual_impact is not None else None)
@@ -254,7 +256,8 @@ def entry(risk: Risk, raised_keys: frozenset[str] | set[str] | None = None) -> R
         residual_likelihood=risk.residual_likelihood, residual_impact=risk.residual_impact, residual_score=residual,
         residual_rating=rating(residual) if residual is not None else None, status=risk.status, source=risk.source,
         finding_code=risk.finding_code, seed_key=risk.seed_key, resolved_by_analyses=risk.resolved_by_analyses,
-        finding_raised=(risk.seed_key in raised_keys) if seeded and raised_keys is not None else None)
+        finding_raised=(risk.seed_key in raised) if seeded and raised is not None else None,
+        finding_severity=raised.get(risk.seed_key) if seeded and raised is not None else None)
 
 
 def _order(e: RegisterEntry) -> tuple[bool, int, int, int]:
@@ -265,7 +268,14 @@ def _order(e: RegisterEntry) -> tuple[bool, int, int, int]:
 def register(risks: Iterable[Risk], findings: Iterable[Finding] | None = None) -> tuple[RegisterEntry, ...]:
     """The register, worst first: risks still to manage before closed or resolved ones, then by score,
     then by residual score. With ``findings``, each seeded risk says whether its finding is raised now."""
-    raised = {seed_key(f) for f in findings if seedable(f)} if findings is not None else None
+    raised: dict[str, Severity] | None = None
+    if findings is not None:
+        raised = {}
+        for f in findings:
+            if seedable(f):
+                k = seed_key(f)
+                if k not in raised or f.severity.rank > raised[k].rank:
+                    raised[k] = f.severity
     return tuple(sorted((entry(r, raised) for r in risks), key=_order))
 
 

@@ -39,6 +39,7 @@ class FundingLine:
     outstanding_at_end: Decimal
     peak_drawn: Decimal  # overdrafts: the most drawn at any month end (others: the amount)
     repayment: LoanRepayment = LoanRepayment.AMORTISING  # loans: amortising or flat rate
+    interest_rate_pct: Decimal = ZERO  # loans and overdrafts: a year (a flat-rate loan: its flat rate)
     grant_part: Decimal = ZERO  # loans: the part given as grant alongside the loan (not repaid)
     commitment_fees: Decimal = ZERO  # paid on sums committed but not drawn
     secured: bool = False
@@ -210,7 +211,7 @@ def _funding(option: ConsortiumOption, proj: Projection, srcs: list[_Source],
             drawdown_date=starts[src.drawdown_month], arrangement_fee=s.fee, interest=s.interest, repaid=s.repaid,
             outstanding_at_end=outstanding,
             peak_drawn=s.peak if src.kind is FundingKind.OVERDRAFT else amount,
-            repayment=src.repayment, grant_part=s.grant_part, commitment_fees=s.commitment, secured=src.secured,
+            repayment=src.repayment, interest_rate_pct=src.interest_rate_pct, grant_part=s.grant_part, commitment_fees=s.commitment, secured=src.secured,
             security=src.security))
     total_sources = sum(totals.values(), zero)
     shortfall = max(zero, requirement - total_sources)
