@@ -7,7 +7,7 @@ import pytest
 
 import consortium_planner.gui as gui
 
-QT_FREE = ("capacity/rows.py", "pricing/rows.py", "cashflow/rows.py", "cashflow/result.py")
+QT_FREE = ("capacity/rows.py", "pricing/rows.py", "cashflow/rows.py", "cashflow/result.py", "risks/rows.py")
 ALLOWED = ("consortium_planner.domain", "consortium_planner.reports", "consortium_planner.services")
 
 

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -37,7 +38,7 @@ from PySide6.QtWidgets import (
 from ..domain.findings import Finding
 from ..domain.model import ConsortiumOption
 from ..domain.tasks import Cancelled, CancelToken
-from ..reports.case import NARRATIVE_SECTIONS, SECTIONS, build_case, narrative_key, slug
+from ..reports.case import NARRATIVE_PROMPTS, NARRATIVE_SECTIONS, SECTIONS, build_case, narrative_key, slug
 from ..reports.choices import chosen_sections, sections_key
 from ..reports.pdf import render_pdf
 from ..services import analyses
@@ -118,12 +119,13 @@ class ExportCaseDialog(QDialog):
         for i, (k, title) in enumerate(SECTIONS):
             box = QCheckBox(title)
             self.section_boxes[k] = box
-            grid.addWidget(box, i % 7, i // 7)
-        grid.setRowStretch(7, 1)
+            grid.addWidget(box, i % 8, i // 8)
+        grid.setRowStretch(8, 1)
         tabs.addTab(sections_page, "Sections")
         narrative_page = QWidget()
         nlay = QVBoxLayout(narrative_page)
-        nlay.addWidget(QLabel("Your words appear in the case as written (saved in the workspace)."))
+        nlay.addWidget(QLabel("Your words appear in the case as written (saved in the workspace). Each box says "
+                              "what investors look for there."))
         self.narrative: dict[str, QPlainTextEdit] = {}
         for name, label, _section in NARRATIVE_SECTIONS:
             group = QGroupBox(label)
@@ -131,10 +133,17 @@ class ExportCaseDialog(QDialog):
             edit = QPlainTextEdit()
             edit.setTabChangesFocus(True)
             edit.setFixedHeight(70)
+            edit.setPlaceholderText(NARRATIVE_PROMPTS.get(name, ""))
+            edit.setToolTip(NARRATIVE_PROMPTS.get(name, ""))
             glay.addWidget(edit)
             nlay.addWidget(group)
             self.narrative[name] = edit
-        tabs.addTab(narrative_page, "Narrative")
+        nlay.addStretch(1)
+        narrative_scroll = QScrollArea()
+        narrative_scroll.setWidget(narrative_page)
+        narrative_scroll.setWidgetResizable(True)
+        narrative_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        tabs.addTab(narrative_scroll, "Narrative")
         layout.addWidget(tabs, 1)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.export_button = self.buttons.addButton("Export PDF", QDialogButtonBox.ButtonRole.AcceptRole)

@@ -137,21 +137,23 @@ def register_table(entries: Sequence[_rr.RegisterEntry]) -> Table:
              "warning, 4 × 4 for a serious finding and 5 × 5 for a blocking one [U].")
 
 
-def risk_matrix(entries: Sequence[_rr.RegisterEntry], *, after_mitigation: bool = False) -> Chart:
+def risk_matrix(entries: Sequence[_rr.RegisterEntry], *, after_mitigation: bool = False, words: bool = True) -> Chart:
     """Likelihood × impact with how many risks still to manage sit in each cell, coloured by the score's band
-    (impact 5 at the top)."""
+    (impact 5 at the top). ``words``: label the scale ("3 possible"), else its numbers only (a small screen)."""
     counts = _rr.matrix(entries, after_mitigation=after_mitigation)
     likelihoods = tuple(_rr.SCALE)
     series = tuple(Series(
-        f"{impact} {IMPACT_WORDS[impact]}",
+        f"{impact} {IMPACT_WORDS[impact]}" if words else str(impact),
         tuple(Decimal(counts[(lk, impact)]) if counts[(lk, impact)] else None for lk in likelihoods),
         tuple(RATING_STATUS[_rr.rating(lk * impact)] for lk in likelihoods),
-        notes=tuple(f"Likelihood {lk} × impact {impact} = {lk * impact}: {counts[(lk, impact)]} risk"
-                    f"{'s' if counts[(lk, impact)] != 1 else ''}" for lk in likelihoods))
+        notes=tuple(f"Likelihood {lk} ({LIKELIHOOD_WORDS[lk]}) × impact {impact} ({IMPACT_WORDS[impact]}) = "
+                    f"{lk * impact}: {counts[(lk, impact)]} risk{'s' if counts[(lk, impact)] != 1 else ''}"
+                    for lk in likelihoods))
         for impact in reversed(_rr.SCALE))
     when = "after mitigation" if after_mitigation else "before mitigation"
     return Chart("risk_matrix_after" if after_mitigation else "risk_matrix", ChartKind.HEATMAP,
-                 f"Risk matrix {when}", tuple(f"{lk} {LIKELIHOOD_WORDS[lk]}" for lk in likelihoods), series,
+                 f"Risk matrix {when}", tuple(f"{lk} {LIKELIHOOD_WORDS[lk]}" if words else str(lk) for lk in likelihoods),
+                 series,
                  "Likelihood", "Impact", places=0,
                  note="Risks still to manage (not closed, not resolved by the analyses) in each cell"
                       + ("; a risk whose residual is not assessed stays where it was." if after_mitigation else "."))
