@@ -170,6 +170,17 @@ def test_the_ask_states_covenant_headroom_against_the_funding_analysis(case, ses
     assert f"covenant {funding.min_dscr}×" in cover.note
 
 
+def test_a_complete_impact_framework_is_held(session, spv):
+    ws = session.ws.copy()
+    for o in ws.children(SocialOutcome, spv.id):
+        if o.baseline is None:
+            ws.remove(SocialOutcome, o.id)
+    table = build_case(ws, spv.id, sections=["ask"]).section("ask").table("investor_documents")
+    row = next(r for r in range(len(table.rows)) if table.text(r, 0) == "An impact framework")
+    assert table.text(row, 1).startswith("5 social outcomes with a baseline and a target")
+    assert table.rows[row][2].status is Status.GREEN
+
+
 def test_the_documents_list_says_what_the_workspace_holds(session, spv):
     ws = session.ws.copy()
     member_org = ws.members(spv.id)[-1].organisation_id
@@ -181,7 +192,9 @@ def test_the_documents_list_says_what_the_workspace_holds(session, spv):
                     table.rows[r][2].status is Status.AMBER)
     assert table.text(one_year, 1).startswith("one year entered")
     assert table.rows[rows["A 12-month cash-flow forecast"]][2].status is Status.GREEN
-    assert table.text(rows["An impact framework"], 1).startswith("2 social outcomes with a baseline and a target")
+    # the demo's carers' outcome has no baseline yet (its first survey sets it)
+    assert table.text(rows["An impact framework"], 1) == "5 of 6 social outcomes have both a baseline and a target."
+    assert table.rows[rows["An impact framework"]][2].status is Status.AMBER
     assert table.rows[rows["Governance"]][2].status is Status.GREEN
     assert table.rows[rows["Latest management accounts"]][2].status is Status.AMBER
 
@@ -228,9 +241,12 @@ def test_governance_management_track_record_and_outcomes_are_sections_in_order(c
 
 def test_social_outcomes_show_measure_baseline_and_target(case):
     table = case.section("social_outcomes").table("social_outcomes")
-    assert table.texts() == [
-        ["People supported to stay at home", "people a year", "0", "250", "31 March 2028", "Care records"],
-        ["Staff who are members", "% of staff", "62.5", "80", "–", "–"]]
+    rows = {r[0]: r for r in table.texts()}
+    assert rows["People supported to stay at home"] == [
+        "People supported to stay at home", "people a year", "0", "250", "31 March 2028", "Care records"]
+    assert rows["Staff who are members"] == ["Staff who are members", "% of staff", "62.5", "80", "–", "–"]
+    carers = rows["Carers who say their quality of life has improved"]
+    assert carers[2:4] == ["–", "70"]  # not measured yet: never shown as zero
 
 
 def test_empty_narrative_sections_are_left_out_not_filled(session, spv):

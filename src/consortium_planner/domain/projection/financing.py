@@ -195,7 +195,8 @@ def _funding(option: ConsortiumOption, proj: Projection, srcs: list[_Source],
         src = s.row
         amount = quantize(src.amount)
         totals[src.kind] += amount - s.grant_part
-        totals[FundingKind.GRANT] += s.grant_part
+        if s.grant_part:
+            totals[FundingKind.GRANT] += s.grant_part
         member = member_by_id.get(src.member_id) if src.member_id is not None else None
         org = orgs.get(member.id) if member else None
         outstanding = zero
