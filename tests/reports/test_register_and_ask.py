@@ -188,9 +188,13 @@ def test_the_documents_list_says_what_the_workspace_holds(session, spv):
         ws.remove(FinancialYear, fy.id)
     table = build_case(ws, spv.id, sections=["ask"]).section("ask").table("investor_documents")
     rows = {table.text(r, 0): r for r in range(len(table.rows))}
-    one_year = next(r for k, r in rows.items() if k.startswith("Last two years' accounts") and
-                    table.rows[r][2].status is Status.AMBER)
-    assert table.text(one_year, 1).startswith("one year entered")
+    accounts = rows["The last two years' accounts"]
+    assert table.text(accounts, 1).startswith("Harper & Lowe Home Support Ltd has one year entered (to 31 December")
+    assert table.text(accounts, 1).endswith("have two years or more.")
+    assert table.rows[accounts][2].status is Status.AMBER
+    complete = build_case(session.ws, spv.id, sections=["ask"]).section("ask").table("investor_documents")
+    row = next(r for r in range(len(complete.rows)) if complete.text(r, 0) == "The last two years' accounts")
+    assert complete.rows[row][2].status is Status.GREEN and complete.text(row, 1).startswith("Entered for every member (7)")
     assert table.rows[rows["A 12-month cash-flow forecast"]][2].status is Status.GREEN
     # the demo's carers' outcome has no baseline yet (its first survey sets it)
     assert table.text(rows["An impact framework"], 1) == "5 of 6 social outcomes have both a baseline and a target."

@@ -131,6 +131,15 @@ def instruments_table(funding: _projection.FundingResult) -> list[Table]:
     if funding.shortfall > 0:
         columns.append(("Still to raise", (cell("not yet found"), Cell(funding.shortfall, Status.RED, Kind.MONEY),
                                            *(cell("–") for _ in TERM_ROWS[2:]))))
+    notes = []
+    if any(s.flat for s in funding.loan_schedules):
+        notes.append("A flat rate is charged on the original amount for the whole term: its true rate is the rate "
+                     "whose annuity over the term equals its payment (DOMAIN §12).")
+    if funding.loan_schedules:
+        notes.append("True rate: the rate a year at which a loan's payments repay the sum lent.")
+    if any(s.kind is not FundingKind.GRANT for s in funding.sources if s.kind in ASKED_OF_INVESTORS):
+        notes.append("Fees: over the projection, arrangement fees when drawn and commitment fees on sums not yet "
+                     "drawn.")
     tables = []
     for n in range(0, len(columns), INSTRUMENTS_PER_TABLE):
         chunk = columns[n:n + INSTRUMENTS_PER_TABLE]
@@ -139,11 +148,7 @@ def instruments_table(funding: _projection.FundingResult) -> list[Table]:
         tables.append(Table("the_ask" if n == 0 else f"the_ask_{n // INSTRUMENTS_PER_TABLE + 1}",
                             (Column(""),) + tuple(Column(name) for name, _ in chunk), rows,
                             first_column_width=Decimal("0.16"),
-                            note="" if not last else
-                            "A flat rate is charged on the original amount for the whole term; the true rate is the "
-                            "rate a year at which the payments repay the sum lent (for a flat loan, the rate whose "
-                            "annuity over the term equals its payment: DOMAIN §12). Fees: over the projection, "
-                            "arrangement fees when drawn and commitment fees on sums not yet drawn."))
+                            note=" ".join(notes) if last else ""))
     return tables
 
 
@@ -160,27 +165,36 @@ def covenant_headroom(funding: _projection.FundingResult) -> KeyFigure:
 
 
 def _accounts_rows(ctx: CaseContext) -> list[tuple[Cell, ...]]:
+    """One row for the members' last two years of accounts: who has them entered, and who not yet."""
     rows = []
     if ctx.option.structure in (Structure.SPV, Structure.SECONDARY_COOP, Structure.LLP):
         rows.append((cell("Accounts of the borrower"),
                      cell(f"The {ctx.option.structure.label.lower()} is new: it has no accounts of its own, so "
                           "lenders look to its members' accounts and guarantees."), cell("note", Status.GREY)))
+    complete, short = [], []
     for member in ctx.members:
         org = ctx.organisations.get(member.id)  # type: ignore[arg-type]
         if org is None:
             continue
         years = ctx.ws.financial_years(org.id)
-        ends = [fy.year_end for fy in years[-YEARS_OF_ACCOUNTS:]]
         if len(years) >= YEARS_OF_ACCOUNTS:
-            held = f"{len(years)} years entered, the last two to {join_names([date_text(d) for d in ends])}"
-            status = Cell("held", Status.GREEN)
+            complete.append(org.name)
         elif years:
-            held = f"one year entered (to {date_text(ends[-1])}): enter the year before"
-            status = Cell("to gather", Status.AMBER)
+            short.append(f"{org.name} has one year entered (to {date_text(years[-1].year_end)})")
         else:
-            held = "no accounts entered"
-            status = Cell("to gather", Status.AMBER)
-        rows.append((cell(f"Last two years' accounts: {org.name}"), cell(held), status))
+            short.append(f"{org.name} has none entered")
+    if not complete and not short:
+        return rows
+    if short:
+        text = "; ".join(short) + "."
+        if complete:
+            text += f" {join_names(complete)} {'has' if len(complete) == 1 else 'have'} two years or more."
+        status = Cell("to gather", Status.AMBER)
+    else:
+        text = (f"Entered for every member ({len(complete)}): two years or more each; the members' accounts by "
+                "year are in the track record.")
+        status = Cell("held", Status.GREEN)
+    rows.append((cell("The last two years' accounts"), cell(text), status))
     return rows
 
 
