@@ -168,6 +168,11 @@ def test_the_ask_states_covenant_headroom_against_the_funding_analysis(case, ses
     gap = funding.lowest_dscr - funding.min_dscr
     assert cover.status is (Status.GREEN if gap >= 0 else Status.RED)
     assert f"covenant {funding.min_dscr}×" in cover.note
+    # the requirement is never green while a funding finding is red (here: cover below the covenant)
+    requirement = next(f for f in figures.items if f.label == "Funding requirement")
+    red = [f for f in analyses.analyse_option(session.ws, spv.id).findings(["funding"]) if f.severity.red]
+    assert requirement.status is (Status.RED if red else Status.GREEN)
+    assert bool(red) == (funding.dscr_ok is False or funding.shortfall > 0 or funding.lowest_balance < 0)
 
 
 def test_a_complete_impact_framework_is_held(session, spv):

@@ -20,6 +20,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ...domain import projection as _projection
+from ...domain.findings import Severity, worst
 from ...domain.model import FundingKind, LoanRepayment, SocialOutcome, Structure
 from ...domain.money import format_decimal, format_gbp
 from ..document import (
@@ -34,6 +35,7 @@ from ..document import (
     Status,
     Table,
     cell,
+    status_of,
 )
 from .context import CaseContext, date_text, join_names, month_text, paragraphs
 
@@ -260,6 +262,22 @@ def _sentence(funding: _projection.FundingResult) -> str:
     return text
 
 
+def _requirement_figure(ctx: CaseContext, funding: _projection.FundingResult) -> KeyFigure:
+    """The funding requirement, green only when no funding finding is serious or blocking (a shortfall, cash
+    below zero, cover below the covenant): the ask never calls the funding fine while another part fails it."""
+    red = [f for f in ctx.results.findings(["funding"]) if f.severity.red]
+    if funding.shortfall > 0:
+        note = f"shortfall {format_gbp(funding.shortfall)}"
+    elif funding.lowest_balance < 0:
+        note = f"sources cover it, but cash falls to {format_gbp(funding.lowest_balance)}"
+    elif funding.dscr_ok is False:
+        note = "sources cover it, but debt service cover is below the covenant"
+    else:
+        note = "covered"
+    return KeyFigure("Funding requirement", funding.requirement, Kind.MONEY,
+                     status=status_of(worst(red) or Severity.SERIOUS) if red else Status.GREEN, note=note)
+
+
 def build_ask(ctx: CaseContext) -> list[Block]:
     blocks: list[Block] = []
     blocks.extend(paragraphs(ctx.text("the_ask")))
@@ -269,10 +287,7 @@ def build_ask(ctx: CaseContext) -> list[Block]:
         asked = sum((s.amount for s in funding.sources if s.kind in ASKED_OF_INVESTORS), Decimal(0))
         blocks.append(KeyFigures((
             KeyFigure("Asked of investors", asked, Kind.MONEY),
-            KeyFigure("Funding requirement", funding.requirement, Kind.MONEY,
-                      status=Status.GREEN if funding.covered else Status.RED,
-                      note=f"shortfall {format_gbp(funding.shortfall)}" if funding.shortfall > 0 else
-                      ("covered" if funding.covered else "cash falls below zero")),
+            _requirement_figure(ctx, funding),
             covenant_headroom(funding),
         ), title="The ask at a glance"))
         blocks.extend(instruments_table(funding))
