@@ -18,7 +18,9 @@ from consortium_planner.domain.model import (  # noqa: E402
     Member,
     Organisation,
     Requirement,
+    Risk,
     Role,
+    SocialOutcome,
     Tender,
     TupeCohort,
 )
@@ -51,6 +53,10 @@ def build_small_workspace(path):
     s.add(FundingSource, {"option_id": op.id, "name": "Social investment loan", "amount": "250000",
                           "interest_rate_pct": "7.01", "term_months": "60", "capital_holiday_months": "6"})
     s.add(CapitalItem, {"option_id": op.id, "name": "Recruitment", "amount": "15000"})
+    s.add(Risk, {"option_id": op.id, "area": "People", "description": "The registered manager leaves before start",
+                 "likelihood": "2", "impact": "4", "owner": "Operations lead"})
+    s.add(SocialOutcome, {"option_id": op.id, "measure": "People supported to stay at home", "unit": "people a year",
+                          "baseline": "0", "target": "250"})
     s.close()
     return path
 

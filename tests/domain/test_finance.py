@@ -109,3 +109,75 @@ def test_payback_is_the_first_month_back_at_zero():
     assert payback_month([D(-10), D(4), D(6), D(-20), D(30)]) == 2
     assert payback_month([D(5), D(-3)]) == 0  # never negative
     assert payback_month([]) == 0
+
+
+# --------------------------------------------------------------------------- flat-rate loans (DOMAIN §12)
+
+
+def test_a_flat_rate_loan_pays_the_hand_worked_schedule():
+    """£100,000 at 4.2% flat over 60 months (Key Fund's example). By hand: interest is on the original
+    amount for the whole term, £100,000 × 4.2% ÷ 12 = £350.00 a month, £21,000 in all; the capital is
+    £100,000 ÷ 60 = £1,666.67 for 40 months and £1,666.66 for 20 (the pence add back to £100,000); so
+    the payment is £2,016.67 then £2,016.66, as L × (1 + f × n/12) ÷ n = £100,000 × 1.21 ÷ 60 =
+    £2,016.666… says."""
+    assert finance.flat_rate_payment(D(100000), D("4.2"), 60) * 60 == D(121000)
+    s = loan_schedule(D(100000), D("4.2"), 60, flat=True)
+    assert s.flat and len(s.payments) == 60
+    assert {p.interest for p in s.payments} == {D("350.00")}
+    assert [p.principal for p in s.payments] == [D("1666.67")] * 40 + [D("1666.66")] * 20
+    assert [p.payment for p in s.payments] == [D("2016.67")] * 40 + [D("2016.66")] * 20
+    assert s.annuity == D("2016.67")
+    assert s.total_interest == D("21000.00") and s.payments[-1].closing == 0 and s.balloon == 0
+
+
+def test_the_true_rate_of_4_2_percent_flat_over_five_years_is_7_8_nominal_and_8_1_effective():
+    s = loan_schedule(D(100000), D("4.2"), 60, flat=True)
+    assert round(s.true_rate_pct, 1) == D("7.8") and round(s.true_effective_rate_pct, 1) == D("8.1")
+    # it is the rate whose annuity over the 60 months equals the flat payment (to the penny)
+    annuity = annuity_payment(D(100000), s.true_rate_pct / 1200, 60)
+    assert abs(annuity - finance.flat_rate_payment(D(100000), D("4.2"), 60)) < D("0.01")
+    # and the effective rate is the nominal one compounded monthly
+    r = float(s.true_rate_pct) / 1200
+    assert float(s.true_effective_rate_pct) == pytest.approx(((1 + r) ** 12 - 1) * 100, abs=1e-3)
+
+
+def test_a_flat_rate_loan_with_a_capital_holiday_pays_interest_on_the_whole_amount_throughout():
+    s = loan_schedule(D(48000), D("6"), 36, 12, drawdown_month=2, flat=True)
+    assert [p.month for p in s.payments] == list(range(3, 39))
+    assert {p.interest for p in s.payments} == {D("240.00")}  # 48,000 × 6% ÷ 12, holiday or not
+    assert [p.principal for p in s.payments] == [D(0)] * 12 + [D("2000.00")] * 24
+    assert s.total_interest == D("8640.00")  # 48,000 × 6% × 3 years
+
+
+def test_an_amortising_loans_true_rate_is_its_own_and_fees_raise_the_cost():
+    s = loan_schedule(D(250000), D("7.9"), 72, arrangement_fee_pct=D("3"))
+    assert abs(s.true_rate_pct - D("7.9")) < D("0.01")
+    r = 0.079 / 12
+    assert float(s.true_effective_rate_pct) == pytest.approx(((1 + r) ** 12 - 1) * 100, abs=0.01)
+    assert s.effective_rate_with_fees_pct > s.true_effective_rate_pct + D("0.5")
+
+
+def test_a_loan_cut_short_by_the_projection_keeps_the_true_rate_of_its_whole_term():
+    whole = loan_schedule(D(100000), D("4.2"), 60, flat=True)
+    cut = loan_schedule(D(100000), D("4.2"), 60, flat=True, last_month=24)
+    assert cut.balloon > 0 and cut.true_rate_pct == whole.true_rate_pct
+
+
+def test_a_commitment_fee_is_a_twelfth_of_the_yearly_rate_on_the_undrawn_sum():
+    assert finance.monthly_commitment_fee(D(100000), D("1.2")) == D("100.00")
+    assert finance.monthly_commitment_fee(D(0), D("1.2")) == 0
+
+
+@settings(max_examples=60)
+@given(amount=st.integers(1, 10**6), rate_bp=st.integers(0, 2000), term=st.integers(1, 120),
+       holiday=st.integers(0, 24), pence=st.booleans())
+def test_a_flat_loan_is_repaid_to_the_penny_with_interest_on_the_original_amount(amount, rate_bp, term, holiday,
+                                                                                pence):
+    rate_pct = D(rate_bp) / 100
+    if pence:  # fewer pence than months: some months repay no capital, yet the interest runs to the end
+        amount = D(amount % 100 + 1) / 100
+    s = loan_schedule(D(amount), rate_pct, term, holiday, flat=True)
+    assert len(s.payments) == term and sum(p.principal for p in s.payments) == D(amount)
+    monthly = (D(amount) * rate_pct / 1200).quantize(D("0.01"))
+    assert all(p.interest == monthly for p in s.payments) and s.total_interest == monthly * term
+    assert s.payments[-1].closing == 0

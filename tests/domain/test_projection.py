@@ -19,6 +19,7 @@ from consortium_planner.domain.model import (
     FundingKind,
     FundingSource,
     LegalForm,
+    LoanRepayment,
     Member,
     Organisation,
     PensionScheme,
@@ -376,7 +377,8 @@ def scenarios(draw):
             name=f"Source {i}", kind=draw(st.sampled_from(list(FundingKind))), amount=draw(PENNIES),
             interest_rate_pct=D(draw(st.integers(0, 2000))) / 100, term_months=draw(st.integers(0, 48)),
             capital_holiday_months=draw(st.integers(0, 12)), arrangement_fee_pct=D(draw(st.integers(0, 300))) / 100,
-            drawdown_month=draw(st.integers(0, 24))))
+            drawdown_month=draw(st.integers(0, 24)), repayment=draw(st.sampled_from(list(LoanRepayment))),
+            commitment_fee_pct=D(draw(st.integers(0, 200))) / 100, grant_pct=D(draw(st.sampled_from([0, 15, 33])))))
     return dict(
         terms=draw(st.sampled_from([0, 14, 30, 45, 60, 90])), mobilisation=draw(st.integers(0, 6)),
         term_years=draw(st.integers(1, 3)), ramp=draw(st.integers(0, 8)),

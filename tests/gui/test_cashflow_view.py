@@ -231,7 +231,7 @@ def test_pnl_by_year_adds_up_as_shown(controller, show, name):
         costs = sum(v(x)[col] for x in ("Payroll", "Non-pay", "Performance bond", "Insurance", "Mobilisation"))
         assert income - costs == ebitda
         pbt = ebitda - v("Depreciation")[col] + v("Grant income")[col] - v("Interest")[col] \
-            - v("Arrangement fees")[col]
+            - v("Loan fees")[col]
         assert pbt == v("Profit before tax")[col]
         assert pbt - v("Tax")[col] == v("Profit after tax")[col]
         # as shown: the text is the figure formatted

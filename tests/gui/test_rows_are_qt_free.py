@@ -7,7 +7,7 @@ import pytest
 
 import consortium_planner.gui as gui
 
-QT_FREE = ("capacity/rows.py", "pricing/rows.py", "cashflow/rows.py", "cashflow/result.py", "standing_rows.py",
+QT_FREE = ("capacity/rows.py", "pricing/rows.py", "cashflow/rows.py", "cashflow/result.py", "standing_rows.py", "risks/rows.py",
            "formatting.py")
 ALLOWED = ("consortium_planner.domain", "consortium_planner.reports", "consortium_planner.services",
            "consortium_planner.gui.formatting")  # Qt-free itself (checked here too)

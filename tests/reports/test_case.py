@@ -271,7 +271,8 @@ def test_narrative_from_the_workspace_and_overridden(ws, spv_id, results):
     built = build_case(w, spv_id, results=results, on=ON)
     summary_paras = [b.text for b in built.section("summary").blocks if isinstance(b, Paragraph)]
     assert summary_paras[:2] == ["Five mutuals, one vehicle.", "We ask the board to approve the bid."]
-    assert "A board of one director per owner." in built.section("consortium").text()
+    assert "A board of one director per owner." in built.section("governance").text()
+    assert "A board of one director per owner." not in built.section("consortium").text()
     over = build_case(w, spv_id, results=results, on=ON, narrative={"executive_summary": "Replaced."})
     assert [b.text for b in over.section("summary").blocks if isinstance(b, Paragraph)][0] == "Replaced."
 

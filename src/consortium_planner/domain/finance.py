@@ -4,9 +4,19 @@ Pure functions, no workspace: the projection (``domain.projection``) uses them o
 cash flows, and anything else may.
 
 * Annuity: L × r ÷ (1 − (1 + r)^−n) with r the monthly rate and n the months; L ÷ n when r is 0.
-* Loan schedule: interest each month on the opening balance, to the penny; interest only during
-  a capital holiday, then the annuity over the rest of the term, the last payment clearing the
-  balance; whatever is still owed in the last month projected is repaid then (the balloon).
+* Loan schedule, amortising: interest each month on the opening balance, to the penny; interest
+  only during a capital holiday, then the annuity over the rest of the term, the last payment
+  clearing the balance; whatever is still owed in the last month projected is repaid then (the
+  balloon).
+* Loan schedule, flat rate (DOMAIN §12, Key Fund): interest on the *original* amount for the whole
+  term, L × f ÷ 12 a month (the capital holiday included), and the capital in equal parts over the
+  months after the holiday; with no holiday the payment is L × (1 + f × n/12) ÷ n.
+* True rate of a loan: the monthly rate r at which the payments' present value equals the amount
+  lent (for a flat loan without a holiday: the annuity of L over n months at r equals its payment),
+  shown as a nominal rate a year (12 r) and an effective one ((1 + r)^12 − 1). 4.2% flat over 60
+  months is 7.77% nominal, 8.05% effective a year. "With fees": the same for the amount lent less
+  the arrangement fee.
+* Commitment fee: a rate a year on a sum committed but not drawn, charged monthly.
 * NPV of monthly flows at an annual rate d: Σ CF_t × (1 + d)^(−t/12), t = 0 undiscounted.
 * IRR: the annual rate that makes that NPV zero, found by scanning a grid of rates from −99% to
   10,000% a year for sign changes of the NPV and bisecting each bracket. No sign change in the
@@ -22,18 +32,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .money import HUNDRED, ZERO, quantize
+from .money import HUNDRED, ZERO, allocate, quantize
 
 __all__ = [
     "IrrResult",
     "LoanPayment",
     "LoanSchedule",
+    "TrueRate",
     "annuity_payment",
+    "flat_rate_payment",
     "internal_rate_of_return",
     "loan_schedule",
+    "monthly_commitment_fee",
     "monthly_discount_factor",
     "net_present_value",
     "payback_month",
+    "true_rate",
 ]
 
 ONE = Decimal(1)
@@ -47,6 +61,60 @@ def annuity_payment(principal: Decimal, monthly_rate: Decimal, months: int) -> D
     if monthly_rate == 0:
         return principal / months
     return principal * monthly_rate / (ONE - (ONE + monthly_rate) ** -months)
+
+
+def flat_rate_payment(principal: Decimal, flat_rate_pct: Decimal, months: int) -> Decimal:
+    """The monthly payment of a flat-rate loan with no capital holiday: L × (1 + f × n/12) ÷ n, exact."""
+    if months <= 0:
+        raise ValueError("a flat-rate loan needs at least one month")
+    return principal * (ONE + flat_rate_pct / HUNDRED * months / TWELVE) / months
+
+
+def monthly_commitment_fee(undrawn: Decimal, fee_pct_a_year: Decimal) -> Decimal:
+    """A month's commitment fee on a sum committed but not drawn, to the penny."""
+    return quantize(undrawn * fee_pct_a_year / HUNDRED / TWELVE) if undrawn > 0 and fee_pct_a_year else ZERO
+
+
+RATE_PLACES = Decimal("0.0001")  # true rates in percentage points to four places (0.01 basis point)
+
+
+@dataclass(frozen=True, slots=True)
+class TrueRate:
+    """A loan's true cost a year, in percentage points (see the module's docstring)."""
+
+    nominal_pct: Decimal  # 12 × the monthly rate
+    effective_pct: Decimal  # (1 + the monthly rate)^12 − 1
+
+
+def true_rate(amount: Decimal, payments: Sequence[Decimal]) -> TrueRate | None:
+    """The rate a year at which ``payments`` (one a month, the first a month after the money is lent)
+    repay ``amount``: the monthly r with Σ P_j (1 + r)^−j = amount, found by bisection.
+
+    None when there is nothing lent or nothing repaid.
+    """
+    if amount <= 0 or not payments or sum(payments, ZERO) <= 0:
+        return None
+
+    flows = [ZERO, *payments]
+
+    def present_value(v: Decimal) -> Decimal:  # Σ P_j v^j, j from 1
+        return _horner(flows, v)
+
+    total = sum(payments, ZERO)
+    if total == amount:
+        v = ONE
+    else:
+        lo, hi = (Decimal("1e-9"), ONE) if total > amount else (ONE, Decimal(2))
+        for _ in range(80):  # the bracket shrinks to 2^−80 of its width: far below 0.01 basis point
+            mid = (lo + hi) / 2
+            if present_value(mid) < amount:
+                lo = mid
+            else:
+                hi = mid
+        v = (lo + hi) / 2
+    r = ONE / v - ONE
+    return TrueRate((r * TWELVE * HUNDRED).quantize(RATE_PLACES),
+                    (((ONE + r) ** 12 - ONE) * HUNDRED).quantize(RATE_PLACES))
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +133,7 @@ class LoanSchedule:
     name: str
     amount: Decimal
     drawdown_month: int
-    interest_rate_pct: Decimal
+    interest_rate_pct: Decimal  # a flat-rate loan: its flat rate
     term_months: int
     capital_holiday_months: int
     arrangement_fee: Decimal
@@ -73,17 +141,24 @@ class LoanSchedule:
     payments: tuple[LoanPayment, ...]
     balloon: Decimal  # repaid at the end of the projection because the term runs beyond it
     total_interest: Decimal
+    flat: bool = False  # interest on the original amount for the whole term
+    true_rate_pct: Decimal | None = None  # nominal a year, of the payments over the whole term
+    true_effective_rate_pct: Decimal | None = None  # the same made effective ((1 + r)^12 − 1)
+    effective_rate_with_fees_pct: Decimal | None = None  # effective, on the amount less the arrangement fee
 
 
 def loan_schedule(amount: Decimal, interest_rate_pct: Decimal, term_months: int, capital_holiday_months: int = 0,
                   *, drawdown_month: int = 0, last_month: int | None = None, arrangement_fee_pct: Decimal = ZERO,
-                  source_id: int | None = None, name: str = "") -> LoanSchedule:
+                  source_id: int | None = None, name: str = "", flat: bool = False) -> LoanSchedule:
     """Monthly payments of a loan drawn in ``drawdown_month``, paid from the month after.
 
-    Interest each month = the balance × annual rate ÷ 12, to the penny. Interest only for the
-    capital holiday; then the annuity over the rest of the term, the last payment clearing the
-    balance (a term no longer than the holiday: the whole balance at the end of the term; no term:
-    interest only). Anything still owed in ``last_month`` is repaid then (``balloon``).
+    Amortising: interest each month = the balance × annual rate ÷ 12, to the penny; interest only
+    for the capital holiday, then the annuity over the rest of the term, the last payment clearing
+    the balance. ``flat``: interest each month = the original amount × the flat rate ÷ 12, to the
+    penny, for the whole term; after the holiday the capital in equal parts (to the penny, the
+    parts adding to the amount). Either way: a term no longer than the holiday repays the whole
+    balance at the end of the term; no term: interest only. Anything still owed in ``last_month``
+    is repaid then (``balloon``). The true rates are those of the payments over the whole term.
     """
     r = interest_rate_pct / HUNDRED / TWELVE
     balance = quantize(amount)
@@ -95,18 +170,25 @@ def loan_schedule(amount: Decimal, interest_rate_pct: Decimal, term_months: int,
         final = last_month
     repay_n = term_months - capital_holiday_months
     annuity: Decimal | None = None
+    flat_interest = quantize(balance * r)
+    flat_parts = allocate(balance, [ONE] * repay_n) if flat and end is not None and repay_n > 0 else []
+    if flat_parts:
+        annuity = flat_interest + flat_parts[0]
     payments: list[LoanPayment] = []
     balloon = ZERO
     for t in range(drawdown_month + 1, final + 1):
-        if balance <= 0:
+        if balance <= 0 and not (flat and end is not None and amount > 0):  # a flat loan's interest runs to its end
             break
         j = t - drawdown_month  # 1-based payment number
-        interest = quantize(balance * r)
+        interest = flat_interest if flat else quantize(balance * r)
         principal = ZERO
         if end is not None and j > capital_holiday_months and repay_n > 0:
-            if annuity is None:
-                annuity = quantize(annuity_payment(balance, r, repay_n))
-            principal = min(balance, max(ZERO, annuity - interest))
+            if flat:
+                principal = min(balance, flat_parts[j - capital_holiday_months - 1])
+            else:
+                if annuity is None:
+                    annuity = quantize(annuity_payment(balance, r, repay_n))
+                principal = min(balance, max(ZERO, annuity - interest))
         if t == end:
             principal = balance  # the last payment clears the balance
         elif t == final and (cut or end is None):
@@ -114,9 +196,18 @@ def loan_schedule(amount: Decimal, interest_rate_pct: Decimal, term_months: int,
             principal = balance
         payments.append(LoanPayment(t, balance, interest, principal, interest + principal, balance - principal))
         balance -= principal
+    true = with_fees = None
+    if end is not None and amount > 0:
+        whole = payments if not cut else loan_schedule(amount, interest_rate_pct, term_months, capital_holiday_months,
+                                                       flat=flat).payments
+        due = [p.payment for p in whole]
+        true = true_rate(quantize(amount), due)
+        with_fees = true_rate(quantize(amount) - fee, due) if fee else true
     return LoanSchedule(source_id, name, quantize(amount), drawdown_month, interest_rate_pct, term_months,
                         capital_holiday_months, fee, annuity, tuple(payments), balloon,
-                        sum((p.interest for p in payments), ZERO))
+                        sum((p.interest for p in payments), ZERO), flat,
+                        true.nominal_pct if true else None, true.effective_pct if true else None,
+                        with_fees.effective_pct if with_fees else None)
 
 
 def monthly_discount_factor(annual_rate: Decimal) -> Decimal:

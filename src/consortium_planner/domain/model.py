@@ -152,6 +152,23 @@ class FundingKind(ChoiceEnum):
     OVERDRAFT = ("overdraft", "Overdraft")
 
 
+class LoanRepayment(ChoiceEnum):
+    AMORTISING = ("amortising", "Amortising (level payments)")
+    FLAT = ("flat", "Flat rate (interest on the original amount)")
+
+
+class RiskStatus(ChoiceEnum):
+    OPEN = ("open", "Open")
+    MITIGATED = ("mitigated", "Mitigated")
+    ACCEPTED = ("accepted", "Accepted")
+    CLOSED = ("closed", "Closed")
+
+
+class RiskSource(ChoiceEnum):
+    USER = ("user", "Added by the user")
+    ANALYSES = ("analyses", "Seeded from the analyses")
+
+
 class CapitalKind(ChoiceEnum):
     MOBILISATION = ("mobilisation", "Mobilisation (one-off cost)")
     CAPEX = ("capex", "Capital expenditure (depreciated)")
@@ -501,11 +518,27 @@ class FundingSource(Entity):
     kind: FundingKind = choice(FundingKind, "Kind", FundingKind.LOAN)
     amount: Decimal = money("Amount")
     interest_rate_pct: Decimal = percent("Interest rate a year", places=2,
-                                         help="Growth Fund loans under £150k averaged 7.01% [V]")
+                                         help="Growth Fund loans under £150k averaged 7.01% [V]; for a flat-rate "
+                                              "loan, the flat rate")
+    repayment: LoanRepayment = choice(LoanRepayment, "Repayment", LoanRepayment.AMORTISING,
+                                      help="Loans: amortising (interest on the balance, level payments) or flat "
+                                           "rate (interest on the original amount for the whole term, as Key "
+                                           "Fund lends; its true rate is shown beside it)")
     term_months: int = integer("Term (months)", maximum=600, help="Loans: months from drawdown to the last repayment")
     capital_holiday_months: int = integer("Capital holiday (months)", maximum=600,
                                           help="Interest only for these months after drawdown")
-    arrangement_fee_pct: Decimal = percent("Arrangement fee", places=2)
+    arrangement_fee_pct: Decimal = percent("Arrangement fee", places=2,
+                                           help="Of the sum lent, paid when drawn (Recovery Loan Fund 3% under "
+                                                "£500k [V])")
+    commitment_fee_pct: Decimal = percent("Commitment fee a year", places=2,
+                                          help="On sums committed but not drawn: a loan from the start of "
+                                               "mobilisation until it is drawn, an overdraft on its unused facility")
+    grant_pct: Decimal = percent("Part given as grant", places=2,
+                                 help="Loans: the share of the amount given as a grant alongside the loan, not "
+                                      "repaid (Forward Enterprise Fund 15%, Key Fund up to a third [V])")
+    secured: bool = boolean("Secured", help="Does the lender take security? Charity Bank usually secures loans "
+                                            "over five years; the Recovery Loan Fund lends up to £250k unsecured [V]")
+    security: str = text("Security given", help="What secures it, e.g. a debenture, a charge over the vehicles")
     drawdown_month: int = integer("Drawn in month", maximum=600, help="Months after mobilisation starts (0: first)")
     member_id: int | None = ref("member", "Member", required=False, cascade=False,
                                 help="For member equity: the member putting it in")
@@ -527,6 +560,63 @@ class CapitalItem(Entity):
     month: int = integer("Paid in month", maximum=600, help="Months after mobilisation starts (0: first)")
     useful_life_months: int = integer("Useful life (months)", default=36, maximum=600,
                                       help="Capital expenditure is depreciated straight-line over it")
+
+
+@dataclass(frozen=True, slots=True)
+class Risk(Entity):
+    """One risk of an option's register: added by the user, or seeded from a finding of the analyses.
+
+    Score = likelihood × impact (1–25), rated green 1–6, amber 8–12, red 15–25 (DOMAIN §6); the
+    residual scores the risk after its mitigation. A seeded risk keeps the finding's code and a
+    stable key (``domain/risk_register.py``): a refresh updates its area and description and keeps
+    what the user wrote (owner, mitigation, residuals, status); when its finding has gone it is
+    marked ``resolved_by_analyses`` (or removed, if the user never touched it).
+    """
+
+    entity_name: ClassVar[str] = "risk"
+    label: ClassVar[str] = "Risk"
+    parent_field: ClassVar[str | None] = "option_id"
+    display_field: ClassVar[str] = "description"
+
+    id: int | None = id_field()
+    option_id: int | None = ref("consortium_option", "Option")
+    area: str = text("Area", required=True)
+    description: str = longtext("Risk")
+    likelihood: int = integer("Likelihood", default=3, minimum=1, maximum=5, help="1 rare … 5 almost certain")
+    impact: int = integer("Impact", default=3, minimum=1, maximum=5, help="1 negligible … 5 severe")
+    owner: str = text("Owner", help="Who manages it")
+    mitigation: str = longtext("Mitigation")
+    residual_likelihood: int | None = integer("Residual likelihood", default=None, minimum=1, maximum=5,
+                                              help="After the mitigation (blank: not assessed yet)")
+    residual_impact: int | None = integer("Residual impact", default=None, minimum=1, maximum=5,
+                                          help="After the mitigation (blank: not assessed yet)")
+    status: RiskStatus = choice(RiskStatus, "Status", RiskStatus.OPEN)
+    source: RiskSource = choice(RiskSource, "Source", RiskSource.USER)
+    finding_code: str = text("Finding", help="The code of the analyses' finding it was seeded from")
+    seed_key: str = text("Seed key", help="Which finding it follows, stable as the figures change")
+    seed_severity: str = text("Severity when seeded", help="The finding's severity at the last refresh")
+    resolved_by_analyses: bool = boolean("Resolved by the analyses",
+                                         help="The finding it was seeded from is no longer raised")
+
+
+@dataclass(frozen=True, slots=True)
+class SocialOutcome(Entity):
+    """A social outcome the consortium commits to (an impact framework line): measure, baseline, target."""
+
+    entity_name: ClassVar[str] = "social_outcome"
+    label: ClassVar[str] = "Social outcome"
+    parent_field: ClassVar[str | None] = "option_id"
+    display_field: ClassVar[str] = "measure"
+
+    id: int | None = id_field()
+    option_id: int | None = ref("consortium_option", "Option")
+    measure: str = text("Measure", required=True, help="e.g. People supported to stay living at home")
+    unit: str = text("Unit", help="e.g. people a year, % of staff")
+    baseline: Decimal | None = decimal("Baseline", default=None, minimum=None, places=1,
+                                       help="Where it stands now (blank: not measured yet)")
+    target: Decimal | None = decimal("Target", default=None, minimum=None, places=1)
+    target_date: dt.date | None = date("Target by")
+    evidence: str = text("How it is measured", help="The source of the figures, e.g. care records, staff survey")
 
 
 @dataclass(frozen=True, slots=True)
@@ -602,6 +692,8 @@ ENTITIES: tuple[type[Entity], ...] = (
     FundingSource,
     CapitalItem,
     Scenario,
+    Risk,
+    SocialOutcome,
 )
 
 ENTITY_BY_NAME: dict[str, type[Entity]] = {e.entity_name: e for e in ENTITIES}
@@ -620,6 +712,7 @@ UNIQUE_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
     "funding_source": (("option_id", "name"),),
     "capital_item": (("option_id", "name"),),
     "scenario": (("name",),),
+    "social_outcome": (("option_id", "measure"),),
 }
 
 

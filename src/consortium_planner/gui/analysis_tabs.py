@@ -7,6 +7,7 @@ def analysis_tabs() -> list[tuple[str, type]]:
     from .capacity import CapacityView
     from .cashflow import CashFlowView
     from .pricing import PricingView
+    from .risks import RisksView
     from .standing_view import StandingView
 
     return [
@@ -14,4 +15,5 @@ def analysis_tabs() -> list[tuple[str, type]]:
         ("Standing", StandingView),
         ("Pricing", PricingView),
         ("Cash flow", CashFlowView),
+        ("Risks", RisksView),
     ]

@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from ..domain.fields import specs
+from ..domain.findings import Finding
 from ..domain.model import ConsortiumOption, Entity
 from ..services.importing import ImportPlan, ImportRefused, apply_import
 from ..services.session import Batch, Changes, Removal, ValidationError, WorkspaceFileError, WorkspaceSession
@@ -167,6 +168,29 @@ class BatchCommand(_Command):
         self.controller.session.apply_batch(self.batch, reverse=True)
 
 
+class SeedRisksCommand(_Command):
+    """Refresh an option's risk register from the analyses' findings (``WorkspaceSession.seed_risks``) as one
+    step: the first redo plans and writes it, undo and later redo apply the resulting batch (same ids)."""
+
+    def __init__(self, controller, option_id: int, findings: list[Finding], initiator=None):
+        super().__init__(controller, "Refresh the risk register from the analyses", initiator)
+        self.option_id, self.findings = option_id, findings
+        self.batch: Batch | None = None
+
+    def do_first(self) -> None:
+        self.batch, _ = self.controller.session.seed_risks(self.option_id, self.findings)
+        if not self.batch:
+            self.setObsolete(True)  # the register already follows the findings: nothing to undo
+
+    def do(self) -> None:
+        assert self.batch is not None
+        self.controller.session.apply_batch(self.batch)
+
+    def undo_it(self) -> None:
+        assert self.batch is not None
+        self.controller.session.apply_batch(self.batch, reverse=True)
+
+
 class ImportCommand(_Command):
     """An import from a workbook: the first redo backs up the file and writes the plan in one
     transaction (``apply_import``); undo and later redo apply the resulting batch, so undo removes
@@ -273,6 +297,15 @@ class WorkspaceController(QObject):
     def replace_allocations(self, option_id: int, volumes: dict[tuple[int, int], Any], text: str, *,
                             initiator: Any = None) -> bool:
         return self._push(BatchCommand(self, option_id, volumes, text, initiator))
+
+    def seed_risks(self, option_id: int, findings: list[Finding], *, initiator: Any = None) -> Batch | None:
+        """Seed or refresh the option's risk register from ``findings`` as one undo step; the batch written
+        (empty when the register already follows them), or None if refused."""
+        if self.ws.get(ConsortiumOption, option_id) is None:
+            self.edit_refused.emit("The consortium option no longer exists")
+            return None
+        command = SeedRisksCommand(self, option_id, list(findings), initiator)
+        return command.batch if self._push(command) else None
 
     def import_plan(self, plan: ImportPlan, text: str, *, initiator: Any = None) -> str:
         """Import a planned workbook as one undo step; returns '' or why nothing was imported.

@@ -42,7 +42,7 @@ from ..domain.findings import Finding
 from ..domain.model import ConsortiumOption
 from ..domain.tasks import Cancelled, CancelToken
 from ..domain.verdict import Verdict
-from ..reports.case import NARRATIVE_SECTIONS, SECTIONS, build_case, narrative_key, slug
+from ..reports.case import NARRATIVE_PROMPTS, NARRATIVE_SECTIONS, SECTIONS, build_case, narrative_key, slug
 from ..reports.choices import chosen_sections, sections_key
 from ..reports.document import verdict_status
 from ..reports.pdf import render_pdf
@@ -132,12 +132,13 @@ class ExportCaseDialog(QDialog):
         for i, (k, title) in enumerate(SECTIONS):
             box = QCheckBox(title)
             self.section_boxes[k] = box
-            grid.addWidget(box, i % 7, i // 7)
-        grid.setRowStretch(7, 1)
+            grid.addWidget(box, i % 8, i // 8)
+        grid.setRowStretch(8, 1)
         tabs.addTab(sections_page, "Sections")
         narrative_page = QWidget()
         nlay = QVBoxLayout(narrative_page)
-        nlay.addWidget(QLabel("Your words appear in the case as written (saved in the workspace)."))
+        nlay.addWidget(QLabel("Your words appear in the case as written (saved in the workspace). Each box says "
+                              "what investors look for there."))
         self.narrative: dict[str, QPlainTextEdit] = {}
         for name, label, _section in NARRATIVE_SECTIONS:
             group = QGroupBox(label)
@@ -145,13 +146,16 @@ class ExportCaseDialog(QDialog):
             edit = QPlainTextEdit()
             edit.setTabChangesFocus(True)
             edit.setFixedHeight(70)
+            edit.setPlaceholderText(NARRATIVE_PROMPTS.get(name, ""))
+            edit.setToolTip(NARRATIVE_PROMPTS.get(name, ""))
             glay.addWidget(edit)
             nlay.addWidget(group)
             self.narrative[name] = edit
-        narrative_scroll = QScrollArea()  # six texts: taller than a small screen allows
+        nlay.addStretch(1)
+        narrative_scroll = QScrollArea()
+        narrative_scroll.setWidget(narrative_page)
         narrative_scroll.setWidgetResizable(True)
         narrative_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        narrative_scroll.setWidget(narrative_page)
         tabs.addTab(narrative_scroll, "Narrative")
         layout.addWidget(tabs, 2)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)

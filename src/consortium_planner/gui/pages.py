@@ -25,6 +25,7 @@ from ..domain.model import (
     Requirement,
     Role,
     Setting,
+    SocialOutcome,
     Tender,
     TupeCohort,
 )
@@ -208,9 +209,16 @@ class OptionsPage(MasterDetailPage):
         funding_split = QSplitter(Qt.Orientation.Vertical)
         funding_split.addWidget(self.funding)
         funding_split.addWidget(self.capital_items)
+        self.outcomes = RecordPanel(
+            c, SocialOutcome, _columns(SocialOutcome),
+            lambda: sorted(ws().children(SocialOutcome, oid()), key=lambda x: x.id or 0) if oid() else [],
+            lambda: {"option_id": oid(), "measure": unique_name(
+                "New measure", {x.measure for x in ws().children(SocialOutcome, oid())})} if oid() else None,
+            title="Social outcomes: the impact framework")
         self.add_tab(self.members, "Members")
         self.add_tab(self.allocations, "Allocations")
         self.add_tab(funding_split, "Funding")
+        self.add_tab(self.outcomes, "Outcomes")
         self.analysis_views = {}
         for title, view_cls in analysis_tabs():
             view = view_cls(c, oid)
@@ -218,7 +226,8 @@ class OptionsPage(MasterDetailPage):
             self.add_tab(view, title)
             self.selected.connect(lambda _id, v=view: v.reload())
         self.add_tab(self.checks, "Checks")
-        self.children_panels = (self.members, self.allocations, self.funding, self.capital_items, self.checks)
+        self.children_panels = (self.members, self.allocations, self.funding, self.capital_items, self.outcomes,
+                                self.checks)
         self.selected.connect(self._reload_children)
         # the option's headline: its verdict, above its tabs
         self.verdict = VerdictBanner(c, oid)

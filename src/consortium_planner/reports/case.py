@@ -18,8 +18,10 @@ Rules
     filled with placeholder text; ``left_out`` says why, and a refusal is listed under Risks.
   * Values stay ``Decimal`` (money, percentage points, volumes) or ``str``; ``Column.kind`` says how
     to show them (``format_value``: money with ``format_gbp``, percentages as ``12.50%``).
-  * Narrative text (executive summary, the ask, rationale, governance, social impact) lives in the
-    workspace as Setting rows keyed ``narrative_key(option_id, name)``; ``narrative=`` overrides it.
+  * Narrative text (executive summary, the ask, rationale, governance, management team, track record,
+    social impact, social outcomes) lives in the workspace as Setting rows keyed
+    ``narrative_key(option_id, name)``; ``narrative=`` overrides it. ``NARRATIVE_PROMPTS`` says what each
+    should cover (the editor's prompt).
   * Metadata names the author from the workspace setting "author": never the computer's user name,
     never a file path.
 """
@@ -69,6 +71,7 @@ from .sections.registry import (
 )
 
 __all__ = [
+    "NARRATIVE_PROMPTS",
     "NARRATIVE_SECTIONS",
     "SECTIONS",
     "SECTION_TITLES",
@@ -152,12 +155,34 @@ class InvestmentCase:
 #: Narrative the user writes per option: (name, label, the section it appears in).
 NARRATIVE_SECTIONS: tuple[tuple[str, str, str], ...] = (
     ("executive_summary", "Executive summary", "summary"),
-    ("the_ask", "The ask", "summary"),
+    ("the_ask", "The ask", "ask"),
     ("rationale", "Why this consortium", "consortium"),
-    ("governance", "Governance", "consortium"),
+    ("governance", "Governance", "governance"),
+    ("management_team", "Management team", "governance"),
+    ("track_record", "Track record", "governance"),
     ("why_this_option", "Why this option", "options_considered"),
     ("social_impact", "Social impact", "social_impact"),
+    ("social_outcomes", "Social outcomes", "social_outcomes"),
 )
+#: What each narrative should say: the prompt the editor shows in an empty box (investors' questions,
+#: DOMAIN §12: governance, the people, what they have done, the impact and how it is measured).
+NARRATIVE_PROMPTS: dict[str, str] = {
+    "executive_summary": "What the consortium will deliver, for whom, and why it should win.",
+    "the_ask": "What you ask the investor for, on what terms, and what the money pays for.",
+    "rationale": "Why these partners: what each brings, and why together rather than alone.",
+    "governance": "How the consortium is governed: the board or steering group, who decides what, how members "
+                  "and staff have a voice, conflicts of interest, and what the lender will be sent and when.",
+    "management_team": "Who runs it: the people, their roles and experience, and the gaps you will fill (with "
+                       "whom, by when).",
+    "track_record": "What the members have delivered before: contracts held and renewed, outcomes, inspection "
+                    "ratings (CQC, Ofsted), growth. The members' accounts by year are added below it.",
+    "why_this_option": "Why this option rather than the others compared: what it does better, what it costs "
+                       "you, and what would change your mind.",
+    "social_impact": "The difference the service makes, and how employee ownership shapes it.",
+    "social_outcomes": "How you will measure the impact: the theory of change, who collects the data, how often "
+                       "you report. The outcomes themselves (measure, baseline, target) go on the option's "
+                       "Outcomes tab.",
+}
 NARRATIVE_PREFIX = "narrative"
 
 

@@ -17,16 +17,17 @@ from ..domain import capacity as _capacity
 from ..domain import optimise as _optimise
 from ..domain import pricing as _pricing
 from ..domain import projection as _projection
+from ..domain import risk_register as _risk_register
 from ..domain import scenarios as _scenarios
 from ..domain import standing as _standing
 from ..domain import verdict as _verdict
-from ..domain.model import ConsortiumOption, Tender
+from ..domain.model import ConsortiumOption, Risk, Tender
 from ..domain.projection import advice as _advice
 from ..domain.rates import RateTable
 from ..domain.tasks import NEVER, CancelToken
 from ..domain.workspace import Workspace
 from .compare import KEY_ANALYSES
-from .pipeline import Analysis, Inputs, NotApplicable, Refusal, Results, register, run
+from .pipeline import REGISTRY, Analysis, Inputs, NotApplicable, Refusal, Results, register, run
 from .rates import apply_overrides, load_reference_rates
 from .scenarios import scenario_findings, scenario_outcomes
 
@@ -155,6 +156,22 @@ def _verdict_of(i: Inputs) -> _verdict.Verdict:
 
 register(Analysis("verdict", _verdict_of, needs=VERDICT_READS, title="Verdict", area="Verdict"))
 
+#: The analyses whose findings seed the risk register: every one declared above that raises findings.
+RISK_FINDINGS = tuple(a.name for a in REGISTRY if a.findings is not None)
+
+
+def _register_of(i: Inputs) -> tuple[_risk_register.RegisterEntry, ...]:
+    """The option's risk register, worst first, each seeded risk saying whether its finding is raised now.
+
+    It reads the findings without needing their analyses, so a refused analysis (itself a finding)
+    never hides the register.
+    """
+    return _risk_register.register(i.ws.children(Risk, i.option_id), i.findings(RISK_FINDINGS))
+
+
+register(Analysis("risk_register", _register_of, reads=REGISTRY.reads(RISK_FINDINGS) | {"risk"},
+                  title="Risk register", area="Risks"))
+
 
 # --------------------------------------------------------------------------- running them
 
@@ -243,3 +260,8 @@ def returns(ws: Workspace, option_id: int) -> _projection.Returns:
 def verdict(ws: Workspace, option_id: int) -> _verdict.Verdict:
     """Bid, bid with conditions, or do not bid as it stands, with the blocking findings and the conditions."""
     return one(ws, option_id, "verdict")
+
+
+def risk_register(ws: Workspace, option_id: int) -> tuple[_risk_register.RegisterEntry, ...]:
+    """The option's risks, worst first, with scores, ratings and residuals (DOMAIN §6)."""
+    return one(ws, option_id, "risk_register")

@@ -38,8 +38,10 @@ from ..domain.model import (
     Member,
     Organisation,
     Requirement,
+    Risk,
     Role,
     Setting,
+    SocialOutcome,
     Tender,
     TupeCohort,
     key,
@@ -265,6 +267,8 @@ class _Builder:
         members = src.pop("member", None)
         funding = src.pop("funding", None)
         capital_items = src.pop("capital_item", None)
+        risks = src.pop("risk", None)
+        outcomes = src.pop("outcome", None)
         tender = self._tender_for(src.pop("tender", None), sec)
         lead_name = src.pop("lead", None)
         lead_id = self._org(lead_name, f"{sec} lead").id if lead_name not in (None, "") else None
@@ -306,6 +310,10 @@ class _Builder:
                     raise DemoSourceError(f"{fsec}: {org.name!r} is not a member of this option")
                 member_id = members_by_org[org.id].id
             self.make(FundingSource, f_src, fsec, option_id=option.id, member_id=member_id)
+        for r_src in _as_list(risks, sec, "risk"):  # the user's own risks (the analyses' are seeded in the program)
+            self.make(Risk, r_src, _section("option.risk", r_src.get("area"), sec), option_id=option.id)
+        for o_src in _as_list(outcomes, sec, "outcome"):
+            self.make(SocialOutcome, o_src, _section("option.outcome", o_src.get("measure"), sec), option_id=option.id)
 
     def _tender_for(self, name: Any, section: str) -> Tender:
         if name in (None, ""):

@@ -210,6 +210,16 @@ class Inputs:
             raise ValueError(str(value))
         return value
 
+    def findings(self, names: Iterable[str]) -> list[Finding]:
+        """The findings of ``names`` as ``Results.findings`` gathers them (a refusal among them is itself a
+        finding), running any not run yet. For an analysis over other analyses' findings that must still
+        run when one of them is refused (the risk register): those are not its ``needs``, whose refusal
+        would refuse it too."""
+        names = tuple(names)
+        run(self.ws, self.option_id, names, cancelled=self.cancelled, registry=self._results.registry,
+            results=self._results)
+        return self._results.findings(names)
+
     @property
     def option(self) -> ConsortiumOption:
         option = self.ws.get(ConsortiumOption, self.option_id)
@@ -309,6 +319,8 @@ def run(ws: Workspace, option_id: int, names: Iterable[str] | None = None, *,
     inputs = Inputs(ws, option_id, out, cancelled, progress)
     for i, name in enumerate(todo):
         cancelled.check()
+        if name in out:  # computed meanwhile, for an analysis that read other analyses' findings
+            continue
         a = registry[name]
         progress(i / max(1, len(todo)), a.label)
         blocked = next((n for n in a.needs if isinstance(out.get(n), Refusal | NotApplicable)), None)

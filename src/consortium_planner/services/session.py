@@ -6,13 +6,15 @@ they must. No Qt here: the GUI wraps these calls in undo commands, the CLI calls
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..domain.fields import specs
-from ..domain.model import ENTITY_BY_NAME, Allocation, ConsortiumOption, Entity, Member, Setting
+from ..domain.findings import Finding
+from ..domain.model import ENTITY_BY_NAME, Allocation, ConsortiumOption, Entity, Member, Risk, Setting
+from ..domain.risk_register import plan_seed
 from ..domain.validation import (
     ValidationError,
     build,
@@ -248,6 +250,38 @@ class WorkspaceSession:
         for e in b.inserted + b.after:
             self.ws.put(e)
         return self._notify(Changes.of(b.inserted + b.deleted + b.after, structural=bool(b.inserted or b.deleted)))
+
+    def seed_risks(self, option_id: int, findings: Iterable[Finding] | None = None) -> tuple[Batch, Changes]:
+        """Seed or refresh the option's risk register from the analyses' findings, in one transaction.
+
+        ``findings``: the option's findings (``Results.findings()``) when the caller has them; otherwise
+        every analysis is run on the snapshot. New findings become risks, seeded risks follow their
+        findings, and the user's own risks and edits are kept (``domain/risk_register.py``). Returns a
+        ``Batch`` that ``apply_batch`` reverses exactly (one undo step); an empty batch when the register
+        already matches the findings (seeding twice adds nothing).
+        """
+        if self.ws.get(ConsortiumOption, option_id) is None:
+            raise WorkspaceFileError(f"consortium option {option_id} no longer exists")
+        if findings is None:
+            from .analyses import analyse_option
+
+            findings = analyse_option(self.ws, option_id).findings()
+        plan = plan_seed(option_id, self.ws.children(Risk, option_id), findings)
+        batch = Batch(deleted=list(plan.deleted))
+        next_id = self.store.next_id(Risk) if plan.inserted else 0
+        for risk in plan.inserted:
+            batch.inserted.append(dataclasses.replace(risk, id=next_id))
+            next_id += 1
+        for old, new in plan.updated:
+            batch.before.append(old)
+            batch.after.append(new)
+        for e in batch.inserted + batch.after:
+            problems = errors(check_entity(e, self.ws)) + errors(check_in_context(self.ws, e))
+            if problems:
+                raise ValidationError(problems)
+        if not batch:
+            return batch, Changes()
+        return batch, self.apply_batch(batch)
 
     # ------------------------------------------------------------------ settings
     def set_setting(self, key: str, value: str) -> Changes:

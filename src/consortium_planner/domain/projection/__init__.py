@@ -68,6 +68,12 @@ on their drawdown month (grants are income in the P&L then); loans come in on dr
 arrangement fee then (expensed), interest only during the capital holiday and then the annuity
 L × r ÷ (1 − (1 + r)^−n) with r the annual rate ÷ 12 and n the months left of the term, the last
 payment clearing the balance; a balance still owed at the end of the projection is repaid then.
+A flat-rate loan pays interest on the original amount for the whole term (L × f ÷ 12 a month)
+and its capital in equal parts after the holiday; its true rate is reported beside it. A loan's
+part given as grant comes in with it as grant income, and only the rest is lent (fees on that).
+A commitment fee a year is paid monthly on sums committed but not drawn: a loan's from month 0
+until it is drawn, an overdraft's unused facility from its drawdown month. Both kinds of fee are
+in the P&L's arrangement fees (``financing``'s docstring).
 An overdraft is a facility up to its amount from its drawdown month, drawn automatically when
 cash would go below zero and repaid as soon as cash allows, with interest on the balance drawn.
 Debt service cover by period: CFADS = EBITDA − tax paid − capital expenditure − the increase in
@@ -102,11 +108,15 @@ from ..finance import (
     IrrResult,
     LoanPayment,
     LoanSchedule,
+    TrueRate,
     annuity_payment,
+    flat_rate_payment,
     internal_rate_of_return,
     loan_schedule,
+    monthly_commitment_fee,
     net_present_value,
     payback_month,
+    true_rate,
 )
 from .appraisal import Returns
 from .cover import DscrYear
@@ -148,11 +158,14 @@ __all__ = [
     "Projection",
     "ProjectionYear",
     "Returns",
+    "TrueRate",
     "annuity_payment",
     "capital",
+    "flat_rate_payment",
     "funding",
     "internal_rate_of_return",
     "loan_schedule",
+    "monthly_commitment_fee",
     "net_present_value",
     "non_pay_lag_months",
     "payback_month",
@@ -160,4 +173,5 @@ __all__ = [
     "projection",
     "receipt_lag_months",
     "returns",
+    "true_rate",
 ]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..costing import Flag
-from ..finance import ONE, TWELVE, loan_schedule
+from ..finance import ONE, monthly_commitment_fee
 from ..findings import Severity
 from ..model import (
     CapitalItem,
@@ -29,7 +29,7 @@ from ..pricing import ContractYear, PriceSchedule, bid_prices
 from ..rates import RateTable
 from ..workspace import Workspace
 from .appraisal import Returns, _returns
-from .financing import FundingResult, _funding, _Source
+from .financing import FundingResult, _funding, _prepare_sources
 from .months import (
     MemberProjection,
     MemberYear,
@@ -330,54 +330,11 @@ def capital(ws: Workspace, option_id: int, rates: RateTable, *, include_extensio
 
     # ------------------------------------------------------------------ funding sources
     member_by_id = {m.id: m for m in members}
-    equity_in, grants_in, loans_in, fees_paid = list(z), list(z), list(z), list(z)
-    loan_interest, loan_principal = list(z), list(z)
-    srcs: list[_Source] = []
-    for src in sources:
-        amount = quantize(src.amount)
-        if src.member_id is not None and src.member_id not in member_by_id:
-            flags.append(Flag("funding_member_elsewhere", f"{src.name}: the member named belongs to another option."))
-        fee = quantize(amount * src.arrangement_fee_pct / HUNDRED) if src.kind in (FundingKind.LOAN,
-                                                                                   FundingKind.OVERDRAFT) else zero
-        s = _Source(src, fee, monthly_rate=src.interest_rate_pct / HUNDRED / TWELVE)
-        srcs.append(s)
-        d = src.drawdown_month
-        fees_paid[d] += fee
-        if src.kind is FundingKind.MEMBER_EQUITY:
-            equity_in[d] += amount
-        elif src.kind is FundingKind.GRANT:
-            grants_in[d] += amount
-        elif src.kind is FundingKind.LOAN:
-            loans_in[d] += amount
-            s.schedule = loan_schedule(amount, src.interest_rate_pct, src.term_months, src.capital_holiday_months,
-                                       drawdown_month=d, last_month=last, arrangement_fee_pct=src.arrangement_fee_pct,
-                                       source_id=src.id, name=src.name)
-            for pmt in s.schedule.payments:
-                loan_interest[pmt.month] += pmt.interest
-                loan_principal[pmt.month] += pmt.principal
-            s.interest, s.repaid = s.schedule.total_interest, sum((x.principal for x in s.schedule.payments), zero)
-            if src.term_months == 0 and amount > 0:
-                flags.append(Flag("loan_without_term", f"{src.name}: no term given; shown as interest only and "
-                                                       "repaid at the end of the projection."))
-            elif s.schedule.balloon > 0:
-                flags.append(Flag("loan_outlives_projection",
-                                  f"{src.name}: £{s.schedule.balloon:,} is still owed when the projection ends "
-                                  f"({starts[last]:%m/%Y}); it is shown repaid then."))
-            elif s.repaid < amount:
-                flags.append(Flag("loan_outlives_projection",
-                                  f"{src.name}: drawn in the last month projected; £{amount - s.repaid:,} is "
-                                  "still owed at the end."))
+    money_in = _prepare_sources(sources, member_by_id, n, last, starts, flags)
+    srcs = money_in.sources
+    equity_in, grants_in, loans_in, fees_paid = money_in.equity, money_in.grants, money_in.loans, money_in.fees
+    loan_interest, loan_principal, loan_balance = money_in.interest, money_in.principal, money_in.balance
     overdrafts = [s for s in srcs if s.row.kind is FundingKind.OVERDRAFT and s.row.amount > 0]
-    loan_balance = list(z)
-    for s in srcs:
-        if s.schedule is None:
-            continue
-        bal = s.schedule.amount
-        by_month = {p.month: p for p in s.schedule.payments}
-        for t in range(s.row.drawdown_month, n):
-            if t in by_month:
-                bal = by_month[t].closing
-            loan_balance[t] += bal
 
     # ------------------------------------------------------------------ the month-by-month pass
     fund_pools = [_LossPool(r) for r in entity_rates]
@@ -392,13 +349,18 @@ def capital(ws: Workspace, option_id: int, rates: RateTable, *, include_extensio
     cumulative = zero
     for t in range(n):
         p = period_of_month[t]
-        od_interest = zero
+        od_interest = od_fees = zero
         for s in overdrafts:
             if s.drawn > 0:
                 i = quantize(s.drawn * s.monthly_rate)
                 s.interest += i
                 od_interest += i
+            if t >= s.row.drawdown_month and s.row.commitment_fee_pct:
+                c = monthly_commitment_fee(quantize(s.row.amount) - s.drawn, s.row.commitment_fee_pct)
+                s.commitment += c
+                od_fees += c
         p_interest[p] += loan_interest[t] + od_interest
+        p_fees[p] += od_fees
         if t == period_end[p]:  # the period's P&L is complete: charge its tax
             pbt = p_ebit[p] + p_grants[p] - p_interest[p] - p_fees[p]
             items_cost = p_bond[p] + p_ins[p] + p_mob[p] + p_dep[p] + p_interest[p] + p_fees[p] - p_grants[p]
@@ -410,7 +372,7 @@ def capital(ws: Workspace, option_id: int, rates: RateTable, *, include_extensio
         cumulative += cash_before[t]
         rec = receipts[t] + equity_in[t] + grants_in[t] + loans_in[t]
         pay_out = (payroll[t] + non_pay_paid[t] + bond_paid[t] + insurance[t] + mobilisation[t] + capex[t]
-                   + tax_paid[t] + loan_interest[t] + od_interest + fees_paid[t] + loan_principal[t])
+                   + tax_paid[t] + loan_interest[t] + od_interest + fees_paid[t] + od_fees + loan_principal[t])
         provisional = balance + rec - pay_out
         drawn = repaid = zero
         if provisional < 0:
@@ -441,7 +403,7 @@ def capital(ws: Workspace, option_id: int, rates: RateTable, *, include_extensio
             operating_tax_paid=operating_tax_paid[t], cash_before_funding=cash_before[t],
             cumulative_before_funding=cumulative,
             equity_in=equity_in[t], grants_in=grants_in[t], loans_in=loans_in[t], overdraft_drawn=drawn,
-            interest_paid=loan_interest[t] + od_interest, arrangement_fees_paid=fees_paid[t],
+            interest_paid=loan_interest[t] + od_interest, arrangement_fees_paid=fees_paid[t] + od_fees,
             loan_repaid=loan_principal[t], overdraft_repaid=repaid, tax_paid=tax_paid[t],
             opening_balance=balance, total_receipts=rec + drawn, total_payments=pay_out + repaid,
             closing_balance=closing, overdraft_balance=sum((s.drawn for s in overdrafts), zero),

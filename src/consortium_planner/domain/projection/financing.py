@@ -1,4 +1,11 @@
 """Funding: the requirement, the sources, loans and overdrafts, and the lowest cash balance.
+
+Loans are taken as lenders offer them (DOMAIN §12): amortising or flat rate (``finance.loan_schedule``),
+with a capital holiday, an arrangement fee on the sum lent (paid when drawn), a commitment fee a year
+on sums committed but not drawn (a loan: from month 0, when the facility is agreed, until it is
+drawn; an overdraft: on its unused facility every month it is available), and a part given as a
+grant alongside the loan (the grant comes in with the loan, as income; only the rest is lent and
+repaid). Fees of both kinds are expensed when paid (the P&L's "arrangement fees" line holds both).
 """
 
 from __future__ import annotations
@@ -8,9 +15,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..costing import Flag
-from ..finance import TWELVE, LoanSchedule
+from ..finance import TWELVE, LoanSchedule, loan_schedule, monthly_commitment_fee
 from ..findings import Severity
-from ..model import ConsortiumOption, FundingKind, FundingSource, Member, Organisation
+from ..model import ConsortiumOption, FundingKind, FundingSource, LoanRepayment, Member, Organisation
 from ..money import HUNDRED, ZERO, quantize
 from .cover import DscrYear, debt_service_cover
 from .months import Projection
@@ -31,6 +38,12 @@ class FundingLine:
     repaid: Decimal  # loans and overdrafts
     outstanding_at_end: Decimal
     peak_drawn: Decimal  # overdrafts: the most drawn at any month end (others: the amount)
+    repayment: LoanRepayment = LoanRepayment.AMORTISING  # loans: amortising or flat rate
+    interest_rate_pct: Decimal = ZERO  # loans and overdrafts: a year (a flat-rate loan: its flat rate)
+    grant_part: Decimal = ZERO  # loans: the part given as grant alongside the loan (not repaid)
+    commitment_fees: Decimal = ZERO  # paid on sums committed but not drawn
+    secured: bool = False
+    security: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +88,91 @@ class _Source:
     interest: Decimal = ZERO
     repaid: Decimal = ZERO
     monthly_rate: Decimal = ZERO
+    grant_part: Decimal = ZERO  # a loan's part given as grant
+    commitment: Decimal = ZERO  # commitment fees paid
+
+
+@dataclass(slots=True)
+class _MoneyIn:
+    """The funding sources prepared for the month-by-month pass: each source, and by month what comes
+    in (equity, grants, loans), the fees paid when drawn or while committed, and the loans' interest,
+    capital repaid and balance."""
+
+    sources: list[_Source]
+    equity: list[Decimal]
+    grants: list[Decimal]
+    loans: list[Decimal]
+    fees: list[Decimal]
+    interest: list[Decimal]
+    principal: list[Decimal]
+    balance: list[Decimal]
+
+
+def _prepare_sources(sources: list[FundingSource], member_by_id: dict[int | None, Member], n: int, last: int,
+                     starts: list[dt.date], flags: list[Flag]) -> _MoneyIn:
+    """Equity, grants and loans by month (overdrafts are drawn in the monthly pass), with each loan's
+    schedule; ``flags`` gets what the user should know about them."""
+    z = [ZERO] * n
+    out = _MoneyIn([], list(z), list(z), list(z), list(z), list(z), list(z), list(z))
+    for src in sources:
+        amount = quantize(src.amount)
+        if src.member_id is not None and src.member_id not in member_by_id:
+            flags.append(Flag("funding_member_elsewhere", f"{src.name}: the member named belongs to another option."))
+        is_loan = src.kind is FundingKind.LOAN
+        ignored = [label for label, fine in (
+            ("a part given as grant", not src.grant_pct or is_loan),
+            ("a flat rate", src.repayment is LoanRepayment.AMORTISING or is_loan),
+            ("a commitment fee", not src.commitment_fee_pct or src.kind in (FundingKind.LOAN, FundingKind.OVERDRAFT)),
+        ) if not fine]
+        if ignored:
+            flags.append(Flag("funding_term_ignored", f"{src.name}: {' and '.join(ignored)} only "
+                                                      f"appl{'y' if len(ignored) > 1 else 'ies'} to a loan "
+                                                      f"(a {src.kind.label.lower()} is taken without).", Severity.INFO))
+        grant_part = quantize(amount * src.grant_pct / HUNDRED) if is_loan else ZERO
+        lent = amount - grant_part
+        fee = quantize(lent * src.arrangement_fee_pct / HUNDRED) if src.kind in (FundingKind.LOAN,
+                                                                                 FundingKind.OVERDRAFT) else ZERO
+        s = _Source(src, fee, monthly_rate=src.interest_rate_pct / HUNDRED / TWELVE, grant_part=grant_part)
+        out.sources.append(s)
+        d = src.drawdown_month
+        out.fees[d] += fee
+        if src.kind is FundingKind.MEMBER_EQUITY:
+            out.equity[d] += amount
+        elif src.kind is FundingKind.GRANT:
+            out.grants[d] += amount
+        elif is_loan:
+            if grant_part:
+                out.grants[d] += grant_part
+            out.loans[d] += lent
+            for t in range(d if src.commitment_fee_pct else 0):  # committed from month 0 until drawn
+                c = monthly_commitment_fee(lent, src.commitment_fee_pct)
+                out.fees[t] += c
+                s.commitment += c
+            s.schedule = loan_schedule(lent, src.interest_rate_pct, src.term_months, src.capital_holiday_months,
+                                       drawdown_month=d, last_month=last, arrangement_fee_pct=src.arrangement_fee_pct,
+                                       source_id=src.id, name=src.name, flat=src.repayment is LoanRepayment.FLAT)
+            for pmt in s.schedule.payments:
+                out.interest[pmt.month] += pmt.interest
+                out.principal[pmt.month] += pmt.principal
+            s.interest, s.repaid = s.schedule.total_interest, sum((x.principal for x in s.schedule.payments), ZERO)
+            if src.term_months == 0 and lent > 0:
+                flags.append(Flag("loan_without_term", f"{src.name}: no term given; shown as interest only and "
+                                                       "repaid at the end of the projection."))
+            elif s.schedule.balloon > 0:
+                flags.append(Flag("loan_outlives_projection",
+                                  f"{src.name}: £{s.schedule.balloon:,} is still owed when the projection ends "
+                                  f"({starts[last]:%m/%Y}); it is shown repaid then."))
+            elif s.repaid < lent:
+                flags.append(Flag("loan_outlives_projection",
+                                  f"{src.name}: drawn in the last month projected; £{lent - s.repaid:,} is "
+                                  "still owed at the end."))
+            bal = s.schedule.amount
+            by_month = {p.month: p for p in s.schedule.payments}
+            for t in range(d, n):
+                if t in by_month:
+                    bal = by_month[t].closing
+                out.balance[t] += bal
+    return out
 
 
 def _funding(option: ConsortiumOption, proj: Projection, srcs: list[_Source],
@@ -96,7 +194,9 @@ def _funding(option: ConsortiumOption, proj: Projection, srcs: list[_Source],
     for s in srcs:
         src = s.row
         amount = quantize(src.amount)
-        totals[src.kind] += amount
+        totals[src.kind] += amount - s.grant_part
+        if s.grant_part:
+            totals[FundingKind.GRANT] += s.grant_part
         member = member_by_id.get(src.member_id) if src.member_id is not None else None
         org = orgs.get(member.id) if member else None
         outstanding = zero
@@ -111,7 +211,9 @@ def _funding(option: ConsortiumOption, proj: Projection, srcs: list[_Source],
             member_name=org.name if org else "", drawdown_month=src.drawdown_month,
             drawdown_date=starts[src.drawdown_month], arrangement_fee=s.fee, interest=s.interest, repaid=s.repaid,
             outstanding_at_end=outstanding,
-            peak_drawn=s.peak if src.kind is FundingKind.OVERDRAFT else amount))
+            peak_drawn=s.peak if src.kind is FundingKind.OVERDRAFT else amount,
+            repayment=src.repayment, interest_rate_pct=src.interest_rate_pct, grant_part=s.grant_part, commitment_fees=s.commitment, secured=src.secured,
+            security=src.security))
     total_sources = sum(totals.values(), zero)
     shortfall = max(zero, requirement - total_sources)
     if shortfall > 0:

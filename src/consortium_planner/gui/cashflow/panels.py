@@ -52,7 +52,11 @@ class PeriodTablePanel(QWidget):
 def loan_summary(loan: LoanSchedule, months: Sequence[MonthRow]) -> str:
     dates = {r.month: r.starts for r in months}
     parts = [f"<b>{_e(loan.name)}</b>: {_e(format_gbp(loan.amount))} drawn {_e(month(dates.get(loan.drawdown_month)))}"
-             f" at {_e(pct(loan.interest_rate_pct))} a year"]
+             f" at {_e(pct(loan.interest_rate_pct))} a year" + (" <b>flat</b> (on the original amount for the whole term)"
+                                                                if loan.flat else "")]
+    if loan.true_rate_pct is not None:
+        parts.append(f"true rate {_e(pct(loan.true_rate_pct))} a year ({_e(pct(loan.true_effective_rate_pct))} "
+                     "effective)")
     if loan.term_months:
         parts.append(f"over {loan.term_months} months")
     if loan.capital_holiday_months:

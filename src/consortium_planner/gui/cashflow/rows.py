@@ -106,7 +106,8 @@ def pnl_table(p: Projection) -> Table:
         flow_row("Depreciation", col("depreciation"), "Capital expenditure written off over its useful life"),
         flow_row("Grant income", col("grant_income"), "Grants are income when they come in"),
         flow_row("Interest", col("interest"), "On loans and overdrafts"),
-        flow_row("Arrangement fees", col("arrangement_fees"), "Loan and overdraft fees, expensed when drawn"),
+        flow_row("Loan fees", col("arrangement_fees"), "Arrangement fees when drawn and commitment fees on sums "
+                                                        "committed but not drawn, expensed when paid"),
         flow_row("Profit before tax", col("profit_before_tax"), "EBITDA − depreciation + grants − interest − fees",
                   bold=True, total=p.total_profit_before_tax),
         flow_row("Tax", col("tax"), p.tax_basis, total=p.total_tax),
@@ -209,7 +210,8 @@ def dscr_table(capital: Capital) -> Table:
 # --------------------------------------------------------------------------- funding and loans
 
 SOURCE_COLUMNS = (Column("Source"), Column("Kind"), Column("Member"), Column("Amount", Kind.MONEY), Column("Drawn"),
-                  Column("Arrangement fee", Kind.MONEY), Column("Interest paid", Kind.MONEY),
+                  Column("Fees", Kind.MONEY, note="Arrangement fee, and commitment fees on sums not drawn"),
+                  Column("Interest paid", Kind.MONEY),
                   Column("Repaid", Kind.MONEY), Column("Owed at the end", Kind.MONEY), Column("Most drawn", Kind.MONEY))
 
 
@@ -223,7 +225,7 @@ def source_table(capital: Capital) -> Table:
             label(s.name), label(s.kind.label), label(s.member_name),
             money(s.amount, note="For an overdraft: the facility"),
             label(f"{s.drawdown_date:%b %Y} (month {s.drawdown_month})"),
-            money(s.arrangement_fee if loanish else None), money(s.interest if loanish else None),
+            money(s.arrangement_fee + s.commitment_fees if loanish else None), money(s.interest if loanish else None),
             money(s.repaid if loanish else None), money(s.outstanding_at_end if loanish else None),
             money(s.peak_drawn if s.kind is FundingKind.OVERDRAFT else None)))
     rows.append((label("Total"), label(""), label(""), money(f.total_sources),

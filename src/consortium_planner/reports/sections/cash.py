@@ -8,11 +8,13 @@ from decimal import Decimal
 
 from ...domain import projection as _projection
 from ...domain.findings import Severity, worst
+from ...domain.model import FundingKind, LoanRepayment
 from ...domain.money import ZERO, format_decimal
 from ...domain.projection.after_service import after_service
 from ..document import (
     Block,
     Bullets,
+    Cell,
     Chart,
     ChartKind,
     Column,
@@ -43,7 +45,7 @@ PNL_LINES: tuple[tuple[str, str, bool], ...] = (
     ("Delivery cost", "delivery_cost", True), ("Performance bond", "bond", False), ("Insurance", "insurance", False),
     ("Mobilisation costs", "mobilisation", False), ("EBITDA", "ebitda", True), ("Depreciation", "depreciation", False),
     ("EBIT", "ebit", True), ("Grant income", "grant_income", False), ("Interest", "interest", False),
-    ("Arrangement fees", "arrangement_fees", False), ("Profit before tax", "profit_before_tax", True),
+    ("Loan fees", "arrangement_fees", False), ("Profit before tax", "profit_before_tax", True),
     ("Tax", "tax", False), ("Profit after tax", "profit_after_tax", True),
     ("Capital expenditure", "capex", False), ("Cash flow before funding", "cash_before_funding", False),
     ("Bank balance at the end", "closing_balance", False),
@@ -261,30 +263,64 @@ def build_funding(ctx: CaseContext) -> list[Block] | None:
     blocks.append(Heading("Use of funds"))
     blocks.append(uses_table(funding, ctx.result("projection")))
     if funding.sources:
-        rows = [(cell(s.name), cell(s.kind.label), cell(s.amount), cell(month_text(s.drawdown_date)),
-                 cell(s.arrangement_fee), cell(s.interest), cell(s.outstanding_at_end)) for s in funding.sources]
+        rows = [(cell(s.name), cell(_kind_text(s)), cell(s.amount), cell(month_text(s.drawdown_date)),
+                 cell(s.arrangement_fee + s.commitment_fees), cell(s.interest), cell(s.outstanding_at_end))
+                for s in funding.sources]
         rows.append((cell("Total"), cell(""), cell(funding.total_sources), cell(""),
-                     cell(sum((s.arrangement_fee for s in funding.sources), ZERO)),
+                     cell(sum((s.arrangement_fee + s.commitment_fees for s in funding.sources), ZERO)),
                      cell(sum((s.interest for s in funding.sources), ZERO)),
                      cell(sum((s.outstanding_at_end for s in funding.sources), ZERO))))
         blocks.append(Heading("Sources of funds"))
         blocks.append(Table("sources", (
             Column("Source"), Column("Kind"), Column("Amount", Kind.MONEY), Column("Drawn"),
             Column("Fees", Kind.MONEY), Column("Interest", Kind.MONEY), Column("Owed at the end", Kind.MONEY)),
-            tuple(rows), total_rows=1, note="Overdrafts: the facility, drawn only as cash needs it."))
+            tuple(rows), total_rows=1,
+            note="Overdrafts: the facility, drawn only as cash needs it. Fees: arrangement fees when drawn and "
+                 "commitment fees on sums committed but not drawn. A loan with a part as grant: the grant comes in "
+                 "with it and only the rest is repaid."))
     if funding.loan_schedules:
-        rows = [(cell(ls.name), cell(ls.amount), cell(ls.interest_rate_pct), cell(Decimal(ls.term_months)),
+        rows = [(cell(ls.name), cell(ls.amount), _rate_cell(ls), _true_rate_cell(ls), cell(Decimal(ls.term_months)),
                  cell(Decimal(ls.capital_holiday_months)), cell(ls.annuity), cell(ls.total_interest),
                  cell(ls.balloon)) for ls in funding.loan_schedules]
         blocks.append(Table("loans", (
-            Column("Loan"), Column("Amount", Kind.MONEY), Column("Rate a year", Kind.PERCENT),
+            Column("Loan"), Column("Lent", Kind.MONEY), Column("Rate a year"),
+            Column("True rate a year", Kind.PERCENT, note="nominal, and effective in brackets"),
             Column("Term (months)", Kind.NUMBER, 0), Column("Capital holiday (months)", Kind.NUMBER, 0),
             Column("Monthly payment", Kind.MONEY), Column("Interest in all", Kind.MONEY),
-            Column("Repaid at the end", Kind.MONEY)), tuple(rows), title="Loans"))
+            Column("Repaid at the end", Kind.MONEY)), tuple(rows), title="Loans",
+            note="A flat rate is charged on the original amount for the whole term; the true rate is the rate a year "
+                 "at which the payments repay the sum lent (for a flat loan, the rate whose annuity equals its "
+                 "payment)."))
     if funding.dscr:
         blocks.append(Heading("Affordability: debt service cover"))
         blocks.extend(_debt_service(funding))
     return blocks
+
+
+def _kind_text(line: _projection.FundingLine) -> str:
+    text = line.kind.label
+    if line.kind is FundingKind.LOAN and line.repayment is LoanRepayment.FLAT:
+        text += ", flat rate"
+    if line.grant_part:
+        text += f" ({money_text(line.grant_part)} as grant)"
+    if line.secured:
+        text += ", secured"
+    return text
+
+
+def _rate_cell(loan: _projection.LoanSchedule) -> Cell:
+    text = format_value(loan.interest_rate_pct, Kind.PERCENT)
+    return Cell(loan.interest_rate_pct, kind=Kind.PERCENT, text=text + " flat" if loan.flat else text)
+
+
+def _true_rate_cell(loan: _projection.LoanSchedule) -> Cell:
+    if loan.true_rate_pct is None:
+        return cell(None)
+    return Cell(loan.true_rate_pct, kind=Kind.PERCENT,
+                text=f"{format_value(loan.true_rate_pct, Kind.PERCENT)} "
+                     f"({format_value(loan.true_effective_rate_pct, Kind.PERCENT)})",
+                note=f"{format_value(loan.effective_rate_with_fees_pct, Kind.PERCENT)} effective with the "
+                     "arrangement fee")
 
 
 def uses_table(funding: _projection.FundingResult, projection: _projection.Projection | None) -> Table:

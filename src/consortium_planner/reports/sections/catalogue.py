@@ -9,11 +9,13 @@ and the renderers need no edit.
 from __future__ import annotations
 
 from ...services import analyses as _analyses  # noqa: F401 - declares the analyses the sections need
+from .ask import build_ask
 from .assumptions import build_assumptions
 from .capacity import build_capacity
 from .cash import build_funding, build_projection, build_returns
 from .compare import build_options_considered
 from .consortium import build_consortium
+from .narratives import build_governance, build_social_outcomes
 from .opportunity import build_opportunity
 from .pricing import build_pricing
 from .registry import register_section
@@ -23,7 +25,9 @@ from .standing import build_reserved, build_standing
 from .summary import build_summary
 
 register_section("summary", "Executive summary and the ask", build_summary, position=100)
+register_section("ask", "The ask", build_ask, position=150)
 register_section("consortium", "The consortium", build_consortium, position=200)
+register_section("governance", "Governance, management and track record", build_governance, position=210)
 register_section("options_considered", "Options considered", build_options_considered, position=250)
 register_section("opportunity", "The opportunity", build_opportunity, position=300)
 register_section("capacity", "Service and capacity plan", build_capacity, needs=("coverage", "workforce"),
@@ -35,5 +39,6 @@ register_section("returns", "Affordability and returns", build_returns, needs=("
 register_section("standing", "Financial standing", build_standing, needs=("standing",), position=900)
 register_section("reserved", "Reserved-contract eligibility", build_reserved, needs=("standing",), position=1000)
 register_section("social_impact", "Social impact and employee ownership", build_social_impact, position=1100)
+register_section("social_outcomes", "Social outcomes", build_social_outcomes, position=1110)
 register_section("risks", "Risks", build_risks, position=1200)
 register_section("assumptions", "Assumptions and sources", build_assumptions, position=1300)

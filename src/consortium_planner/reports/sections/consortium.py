@@ -1,4 +1,5 @@
-"""The consortium: its structure (DOMAIN §4), the members and their shares, and the user's rationale."""
+"""The consortium: its structure (DOMAIN §4), the members and their shares, and the user's rationale
+(governance has a section of its own, ``narratives.py``)."""
 
 from __future__ import annotations
 
@@ -78,7 +79,4 @@ def build_consortium(ctx: CaseContext) -> list[Block]:
     if ctx.text("rationale"):
         blocks.append(Heading("Why this consortium"))
         blocks.extend(paragraphs(ctx.text("rationale")))
-    if ctx.text("governance"):
-        blocks.append(Heading("Governance"))
-        blocks.extend(paragraphs(ctx.text("governance")))
-    return blocks
+    return blocks  # governance has its own section (``sections/narratives.py``)

@@ -17,7 +17,7 @@ from alembic import op
 import consortium_planner.store.types  # noqa: F401  (custom column types)
 
 revision = '0006'
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,252 @@
+"""``RisksView``: the Risks tab of a consortium option (see the package's docstring).
+
+The register itself is live: the table reads the workspace, and an edit to a risk redraws its row, the
+counts and the matrices at once (no analysis runs for it). The analyses' findings are computed in the
+background, as every analysis view computes, when something they read changes; they say which
+findings are not in the register yet and what the analyses say of each seeded risk, and they are what
+"Refresh from the analyses" seeds from (so the button waits for them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+
+from ...domain import risk_register as _rr
+from ...domain.findings import Finding
+from ...domain.model import Risk
+from ...domain.tasks import NEVER, CancelToken
+from ...reports.document import Chart
+from ...services import analyses
+from ...services.pipeline import run
+from ..analysis_view import OptionAnalysisView
+from ..capacity.heat_map import HeatMapTable
+from ..controller import touches
+from ..document_model import DocumentTableModel, HeatMapModel
+from ..document_table import DocumentTable
+from ..panels import RecordTable
+from ..style import AMBER, GREEN, RED, badge_html, rich_label, two_pane
+from ..style import esc as _e
+from . import rows as _rows
+from .model import LAYOUT, RiskTableModel
+
+NEW_RISK = {"area": "General", "description": "New risk", "likelihood": 3, "impact": 3}
+COLUMN_WIDTHS = {"area": 110, "description": 250, "likelihood": 74, "impact": 60, "mitigation": 200}
+
+
+class MatrixModel(HeatMapModel):
+    """A risk matrix: a cell with no risk in it shows only its band's colour."""
+
+    @staticmethod
+    def _cell_text(chart: Chart, row: int, column: int) -> str:
+        values = chart.series[row].values
+        if column >= len(values) or values[column] is None:
+            return ""
+        return HeatMapModel._cell_text(chart, row, column)
+
+
+class MatrixTable(HeatMapTable):
+    """The 5 × 5 matrix, small enough for two side by side."""
+
+    MIN_CELL_WIDTH = 46
+    MAX_CELL_WIDTH = 90
+    CELL_HEIGHT = 26
+
+    def __init__(self, model: HeatMapModel, parent=None):
+        super().__init__(model, parent)
+        self.verticalHeader().setMinimumWidth(28)
+        self.horizontalHeader().setMinimumSectionSize(36)
+
+
+class RisksView(OptionAnalysisView):
+    """The option's risk register, its matrices before and after mitigation, and the findings not in it."""
+
+    shows = ("risk_register",)
+    background = True
+
+    def __init__(self, controller, option_id, parent=None):
+        super().__init__(controller, option_id, parent)
+        self.findings: list[Finding] | None = None  # the analyses' findings for the option, once computed
+        self.summary = rich_label()
+        self.refresh_button = QPushButton("Refresh from the analyses")
+        self.refresh_button.setToolTip("Add the analyses' warnings and serious or blocking findings to the register, "
+                                       "update the risks seeded from them, and mark those whose finding has gone "
+                                       "(one step: Undo takes it back). Your owners, mitigations, residuals and "
+                                       "statuses are kept.")
+        self.refresh_button.clicked.connect(self.refresh_from_analyses)
+        self.add_button = QPushButton("Add risk")
+        self.add_button.clicked.connect(self.add_risk)
+        self.delete_button = QPushButton("Delete risk")
+        self.delete_button.clicked.connect(self.delete_risk)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        for b in (self.refresh_button, self.add_button, self.delete_button):
+            bar.addWidget(b)
+        bar.addStretch(1)
+
+        self.model = RiskTableModel(controller, option_id, self)
+        self.table = RecordTable(self.model, parent=self)
+        self.table.setWordWrap(False)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
+        self.model.modelReset.connect(self._size_columns)
+        self._size_columns()
+
+        self.before_model, self.after_model = MatrixModel(self), MatrixModel(self)
+        self.before_map, self.after_map = MatrixTable(self.before_model), MatrixTable(self.after_model)
+        self.before_caption = QLabel("<b>Before mitigation</b>")
+        self.after_caption = QLabel("<b>After mitigation</b>")
+        self.after_caption.setToolTip("Each risk at its residual likelihood and impact where assessed, else where "
+                                      "it was")
+        self.matrix_note = QLabel("Rows: impact, 5 severe at the top. Columns: likelihood, 1 rare to 5 almost "
+                                  "certain. Each cell: how many risks still to manage sit there.")
+        self.matrix_note.setWordWrap(True)
+        matrices = QWidget()
+        outer = QVBoxLayout(matrices)
+        outer.setContentsMargins(4, 4, 4, 4)
+        grid = QHBoxLayout()
+        for caption, view in ((self.before_caption, self.before_map), (self.after_caption, self.after_map)):
+            column = QVBoxLayout()
+            column.addWidget(caption)
+            column.addWidget(view)
+            column.addStretch(1)
+            grid.addLayout(column, 1)
+        outer.addLayout(grid)
+        outer.addWidget(self.matrix_note)
+        outer.addStretch(1)
+        self.findings_model = DocumentTableModel(parent=self)
+        self.findings_table = DocumentTable(self.findings_model, stretch_column=2, lines=2)
+        self.findings_note = rich_label()
+        findings_page = QWidget()
+        fl = QVBoxLayout(findings_page)
+        fl.setContentsMargins(4, 4, 4, 4)
+        fl.addWidget(self.findings_note)
+        fl.addWidget(self.findings_table, 1)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(matrices, "Risk matrix")
+        self.tabs.addTab(findings_page, "Findings not in the register")
+
+        self.splitter = two_pane(Qt.Orientation.Vertical, self.table, self.tabs, (3, 2))
+        self.content = QWidget()
+        layout = QVBoxLayout(self.content)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.summary)
+        layout.addLayout(bar)
+        layout.addWidget(self.splitter, 1)
+        self.body.addWidget(self.content, 1)
+
+    def _size_columns(self) -> None:
+        """The long texts narrow enough that the scores stay in view (their tooltips have them whole)."""
+        for name, width in COLUMN_WIDTHS.items():
+            self.table.setColumnWidth(LAYOUT.index(name), width)
+
+    # ------------------------------------------------------------------ staying current
+    def _on_changed(self, changes) -> None:
+        """A risk edited: redraw the register at once. Anything the findings read: recompute them too."""
+        if touches(changes, "consortium_option", "risk"):
+            self._show_register()
+        others = set(self.depends_on()) - {"risk"}
+        if "*" in changes.entities or touches(changes, *others):
+            self.findings = None
+            self.reload()
+
+    def refresh(self) -> None:
+        self.model.reload()
+        self._show_register()
+        super().refresh()
+
+    def compute(self, ws, option_id: int, cancelled: CancelToken = NEVER) -> list[Finding]:
+        """Every finding that seeds the register (off the UI thread, on a snapshot)."""
+        return run(ws, option_id, analyses.RISK_FINDINGS, cancelled=cancelled).findings()
+
+    def show_result(self, result: list[Finding]) -> None:
+        self.findings = result
+        self._show_register()
+
+    def show_message(self, text: str) -> None:
+        super().show_message(text)
+        self.findings = None
+        self._show_register()
+
+    # ------------------------------------------------------------------ showing
+    def _show_register(self) -> None:
+        oid = self.option_id()
+        self.content.setVisible(oid is not None)
+        if oid is None:
+            return
+        ws = self.controller.ws
+        register = _rows.entries(ws, oid, self.findings)
+        self.model.set_analyses({e.risk_id: _rows.severity_text(e) for e in register if e.risk_id is not None})
+        before, after = _rows.matrices(register)
+        self.before_model.set_chart(before)
+        self.after_model.set_chart(after)
+        for view in (self.before_map, self.after_map):
+            view.fit()
+        n = _rows.counts(register)
+        missing = _rows.unregistered(ws, oid, self.findings) if self.findings is not None else None
+        self.summary.setText(self._summary_html(n, missing))
+        if self.findings is not None:
+            self.findings_model.set_table(_rows.unregistered_table(ws, oid, self.findings))
+            self.findings_note.setText(
+                f"<b>{len(missing or [])} finding{'s' if len(missing or []) != 1 else ''}</b> of the analyses "
+                "(warnings and worse) are not in the register yet: <i>Refresh from the analyses</i> adds them."
+                if missing else "Every warning and serious or blocking finding of the analyses is in the register.")
+        else:
+            self.findings_model.clear()
+            self.findings_note.setText("<i>Checking the analyses…</i>" if self.busy else "")
+        self.tabs.setTabText(1, f"Findings not in the register ({len(missing)})" if missing is not None
+                             else "Findings not in the register")
+        self._update_buttons()
+
+    @staticmethod
+    def _summary_html(n: _rows.Counts, missing: Sequence[Finding] | None) -> str:
+        def bands(d: dict[_rr.Rating, int]) -> str:
+            return " ".join(badge_html(f"{d[band]} {band.value}", tone) for band, tone in
+                            ((_rr.Rating.RED, RED), (_rr.Rating.AMBER, AMBER), (_rr.Rating.GREEN, GREEN)))
+
+        text = (f"<b>{n.active} risk{'s' if n.active != 1 else ''} to manage</b>: {bands(n.before)} "
+                f"&nbsp;&nbsp;after mitigation: {bands(n.after)}")
+        if n.done:
+            text += f" &nbsp;·&nbsp; {n.done} closed or resolved"
+        if missing is None:
+            text += "<br><i>Checking the analyses' findings…</i>"
+        elif missing:
+            text += (f"<br>{badge_html(f'{len(missing)} not in the register', AMBER)} "
+                     f"findings of the analyses are not in the register yet: {_e('Refresh from the analyses')}.")
+        return text
+
+    def _update_buttons(self) -> None:
+        writable = not self.controller.session.read_only
+        ready = self.findings is not None and not self.busy and not self._stale
+        self.refresh_button.setEnabled(writable and ready and self.option_id() is not None)
+        self.add_button.setEnabled(writable and self.option_id() is not None)
+        self.delete_button.setEnabled(writable and self.table.current_id() is not None)
+
+    # ------------------------------------------------------------------ actions
+    def refresh_from_analyses(self) -> bool:
+        """Seed or refresh the register from the findings shown (one undo step); False if nothing was done."""
+        oid = self.option_id()
+        if oid is None or self.findings is None or self.busy:
+            return False
+        batch = self.controller.seed_risks(oid, self.findings, initiator=self)
+        return bool(batch)
+
+    def add_risk(self) -> Risk | None:
+        oid = self.option_id()
+        if oid is None:
+            return None
+        risk = self.controller.add(Risk, {"option_id": oid, **NEW_RISK}, initiator=self)
+        if risk is not None:
+            self.table.select_id(risk.id)
+            self.table.setFocus()
+        return risk  # type: ignore[return-value]
+
+    def delete_risk(self) -> bool:
+        id_ = self.table.current_id()
+        return id_ is not None and self.controller.delete(Risk, id_, initiator=self)
+
+
+__all__ = ["RisksView"]

@@ -1,0 +1,150 @@
+"""The Risks tab: the option's register edited in place, refreshed from the analyses as one undo step, its
+matrices, and the findings not in it (on the demo workspace)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from views_support import (  # noqa: F401 (fixtures)
+    SPV,
+    Selection,
+    controller_fixture,
+    demo_path_fixture,
+    main_window,
+    option_id,
+)
+
+from consortium_planner.domain import risk_register as rr
+from consortium_planner.domain.model import Risk, RiskSource, RiskStatus, Tender
+from consortium_planner.gui.risks import RisksView
+from consortium_planner.gui.risks.model import ANALYSES, LAYOUT, RESIDUAL, SCORE, RiskTableModel
+from consortium_planner.gui.roles import STATUS_ROLE
+from consortium_planner.reports.document import Status
+from consortium_planner.services import analyses
+
+
+def ready(view: RisksView) -> bool:
+    return view.findings is not None and not view.busy and not view._stale
+
+
+@pytest.fixture
+def view(qtbot, controller) -> RisksView:
+    selection = Selection(option_id(controller, SPV))
+    v = RisksView(controller, selection)
+    qtbot.addWidget(v)
+    v.resize(1400, 800)
+    v.show()
+    qtbot.waitUntil(lambda: ready(v))
+    return v
+
+
+def column(name: str) -> int:
+    return LAYOUT.index(name)
+
+
+def texts(model, name: str) -> list[str]:
+    return [model.index(r, column(name)).data() for r in range(model.rowCount())]
+
+
+def test_the_tab_is_among_the_options_analysis_tabs(qtbot, qsettings, monkeypatch, demo_path):
+    window = main_window(qtbot, qsettings, monkeypatch, demo_path)
+    page = window.show_page("Consortium options")
+    assert isinstance(page.analysis_views["Risks"], RisksView)
+
+
+def test_refresh_seeds_the_findings_as_one_undo_step_and_twice_adds_nothing(view, controller, qtbot):
+    oid = option_id(controller, SPV)
+    findings = analyses.analyse_option(controller.ws, oid).findings()
+    seedable = [f for f in findings if rr.seedable(f)]
+    keys = {rr.seed_key(f) for f in seedable}  # a finding a year over the ceiling is one risk, with a count
+    own = len(controller.ws.children(Risk, oid))  # the demo's SPV has three risks of its own
+    assert own == 3 and view.model.rowCount() == own and view.refresh_button.isEnabled()
+    assert view.tabs.tabText(1) == f"Findings not in the register ({len(seedable)})"
+    assert view.refresh_from_analyses()
+    assert view.model.rowCount() == own + len(keys) == len(controller.ws.children(Risk, oid))
+    assert controller.undo_stack.count() == 1
+    assert controller.undo_stack.undoText() == "Refresh the risk register from the analyses"
+    qtbot.waitUntil(lambda: ready(view))
+    assert view.tabs.tabText(1) == "Findings not in the register (0)"
+    # seeding again changes nothing and leaves nothing to undo
+    assert not view.refresh_from_analyses()
+    assert controller.undo_stack.count() == 1 and view.model.rowCount() == own + len(keys)
+    controller.undo_stack.undo()
+    assert view.model.rowCount() == own and all(r.source is RiskSource.USER for r in controller.ws.children(Risk, oid))
+    controller.undo_stack.redo()
+    assert view.model.rowCount() == own + len(keys)
+
+
+def test_edits_in_place_are_undoable_and_rescore_at_once(view, controller, qtbot):
+    view.refresh_from_analyses()
+    model = view.model
+    row = next(r for r in range(model.rowCount()) if model.entity_at(r).finding_code == "ceiling_affordability")
+    risk_id = model.entity_at(row).id
+    assert model.index(row, column(SCORE)).data() == "! 9 amber"  # a warning seeds at 3 × 3
+    assert model.setData(model.index(row, column("owner")), "Bid director")
+    assert model.setData(model.index(row, column("likelihood")), "2")
+    # the score follows the edit at once, without waiting for the analyses
+    row = model.row_of(risk_id)
+    assert model.index(row, column(SCORE)).data() == "✓ 6 green"
+    assert model.index(row, column(SCORE)).data(STATUS_ROLE) == Status.GREEN  # through Qt: its plain string
+    # the analyses still rate its finding a warning: the tab says so beside the user's score
+    assert model.index(row, column(ANALYSES)).data() == "! warning now"
+    assert model.index(row, column(RESIDUAL)).data() == "–"
+    assert model.setData(model.index(row, column("residual_likelihood")), "1")
+    assert model.setData(model.index(row, column("residual_impact")), "3")
+    assert model.setData(model.index(row, column("status")), "Mitigated")
+    assert model.index(model.row_of(risk_id), column(RESIDUAL)).data() == "✓ 3 green"
+    stored = controller.ws.get(Risk, risk_id)
+    assert (stored.owner, stored.likelihood, stored.residual_likelihood, stored.status) == (
+        "Bid director", 2, 1, RiskStatus.MITIGATED)
+    for _ in range(5):
+        controller.undo_stack.undo()
+    assert controller.ws.get(Risk, risk_id).owner == "" and controller.ws.get(Risk, risk_id).likelihood == 3
+
+
+def test_a_users_edits_survive_a_refresh_after_the_figures_change(view, controller, qtbot):
+    oid = option_id(controller, SPV)
+    view.refresh_from_analyses()
+    model = view.model
+    row = next(r for r in range(model.rowCount()) if model.entity_at(r).finding_code == "ceiling_affordability")
+    risk_id = model.entity_at(row).id
+    model.setData(model.index(row, column("mitigation")), "Take the back office out of the price")
+    tender = controller.ws.get(Tender, controller.ws.options()[0].tender_id)
+    controller.set_field(Tender, tender.id, "budget_ceiling", "4,200,000")
+    qtbot.waitUntil(lambda: ready(view))
+    assert view.refresh_from_analyses()
+    risk = controller.ws.get(Risk, risk_id)
+    assert "£4,200,000" in risk.description and risk.mitigation == "Take the back office out of the price"
+    assert len(controller.ws.children(Risk, oid)) == model.rowCount()
+
+
+def test_only_a_users_own_risk_has_its_description_edited_here(view, controller):
+    view.refresh_from_analyses()
+    user = view.add_risk()
+    assert user is not None and user.source is RiskSource.USER
+    model = view.model
+    row = model.row_of(user.id)
+    editable = Qt.ItemFlag.ItemIsEditable
+    assert model.flags(model.index(row, column("description"))) & editable
+    seeded = next(r for r in range(model.rowCount()) if model.entity_at(r).source is RiskSource.ANALYSES)
+    assert not model.flags(model.index(seeded, column("description"))) & editable
+    assert model.flags(model.index(seeded, column("owner"))) & editable
+    assert not model.flags(model.index(seeded, column(SCORE))) & editable
+    view.table.select_id(user.id)
+    assert view.delete_risk() and controller.ws.get(Risk, user.id) is None
+
+
+def test_the_matrices_count_the_risks_still_to_manage_before_and_after(view, controller):
+    view.refresh_from_analyses()
+    active = [r for r in controller.ws.children(Risk, option_id(controller, SPV))]
+    count = lambda m: sum(m.value(r, c) or 0 for r in range(m.rowCount()) for c in range(m.columnCount()))  # noqa: E731
+    assert count(view.before_model) == count(view.after_model) == len(active)
+    # impact 5 (the first row) × likelihood 5: the blocking finding; a cell with nothing shows only its colour
+    assert view.before_model.value(0, 4) >= 1 and view.before_model.status(0, 4) is Status.RED
+    assert view.before_model.text(4, 0) == "" and view.before_model.status(4, 0) is Status.GREEN
+
+
+def test_the_risk_table_model_passes_qtmodeltester(view, qtmodeltester):
+    view.refresh_from_analyses()
+    qtmodeltester.check(view.model)
+    assert isinstance(view.model, RiskTableModel)
