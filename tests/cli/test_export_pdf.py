@@ -31,7 +31,7 @@ def test_export_pdf_writes_the_investment_case(demo, tmp_path, capsys):
     assert f"Wrote {out}" in capsys.readouterr().out
     reader = PdfReader(out)
     text = " ".join(p.extract_text() for p in reader.pages)
-    assert "Executive summary and the ask" in text and "Pricing and win analysis" in text
+    assert "Executive summary" in text and "Pricing and win analysis" in text
     assert "Financial standing risk" in text and "Assumptions and sources" not in text
     assert reader.metadata.title == "Special purpose vehicle: investment case"
 

@@ -162,7 +162,7 @@ def test_chosen_sections_only(ws, spv_id, tmp_path):
     built = build_case(ws, spv_id, sections=["summary", "standing"], on=ON)
     reader = PdfReader(render_pdf(built, tmp_path / "two.pdf"))
     text = flat(text_of(reader))
-    assert "Executive summary and the ask" in text and "Financial standing" in text
+    assert "Executive summary" in text and "Financial standing" in text
     assert "Pricing and win analysis" not in text and "Assumptions and sources" not in text
 
 

@@ -24,7 +24,7 @@ from .social import build_social_impact
 from .standing import build_reserved, build_standing
 from .summary import build_summary
 
-register_section("summary", "Executive summary and the ask", build_summary, position=100)
+register_section("summary", "Executive summary", build_summary, position=100)
 register_section("ask", "The ask", build_ask, position=150)
 register_section("consortium", "The consortium", build_consortium, position=200)
 register_section("governance", "Governance, management and track record", build_governance, position=210)
