@@ -18,6 +18,10 @@ from ..domain import optimise as _optimise
 from ..domain import pricing as _pricing
 from ..domain import projection as _projection
 from ..domain import standing as _standing
+from ..domain.partnering import advisor as _advisor
+from ..domain.partnering import flows as _flows
+from ..domain.partnering import pension_analysis as _pensions
+from ..domain.partnering import readiness as _readiness
 from ..domain.rates import RateTable
 from ..domain.tasks import NEVER, CancelToken
 from ..domain.workspace import Workspace
@@ -30,6 +34,8 @@ RATES_OVERRIDES_KEY = "rates_overrides"
 _OPTION = frozenset({"consortium_option", "member", "allocation", "organisation"})
 _TENDER = frozenset({"tender", "lot", "requirement"})
 _COSTS = frozenset({"cost_profile", "role"})
+# stated pension arrangements and VAT answers reach the cost build-up (domain.partnering.charges)
+_PARTNERING = frozenset({"partnering_profile", "pension_arrangement", "tupe_cohort"})
 
 
 def workspace_rates(ws: Workspace) -> RateTable:
@@ -82,7 +88,7 @@ register(Analysis("optimiser", lambda i: _optimise.optimise(i.ws, i.option_id, N
 register(Analysis("standing", lambda i: _standing.standing(i.ws, i.option_id),
                   reads=_OPTION | _TENDER | {"financial_year", "financial_condition"},
                   title="Financial standing", area="Financial standing", findings=_standing.findings))
-register(Analysis("prices", _prices, needs=("rates",), reads=_OPTION | _TENDER | _COSTS | {"setting"},
+register(Analysis("prices", _prices, needs=("rates",), reads=_OPTION | _TENDER | _COSTS | _PARTNERING | {"setting"},
                   title="Prices", area="Pricing", findings=_flags))
 register(Analysis("evaluation", lambda i: _bid.bid_evaluation(i.ws, i.option_id, i.need("prices")),
                   needs=("prices",), reads=frozenset({"competitor"}),
@@ -104,6 +110,24 @@ register(Analysis("period_cash", lambda i: _projection.period_cash(i.need("proje
 register(Analysis("capital_with_extensions", _capital_with_extensions, needs=("rates", "prices"),
                   reads=frozenset({"funding_source", "capital_item", "tupe_cohort"}),
                   title="Projection with extensions", area="Projections"))
+
+# partnering (domain/partnering): choose the vehicle, money between members, pensions, readiness, terms
+register(Analysis("structure", lambda i: _advisor.advise(i.ws, i.option_id, i.need("prices")), needs=("prices",),
+                  reads=_OPTION | _TENDER | _PARTNERING | {"financial_year", "financial_condition", "setting"},
+                  title="Structure advisor", area="Partnering", findings=_advisor.findings))
+register(Analysis("money_flows", lambda i: _flows.money_flows(i.ws, i.option_id, i.need("capital"), i.need("prices")),
+                  needs=("capital", "prices"), reads=_OPTION | _PARTNERING, title="Money between members",
+                  area="Partnering", findings=_flows.findings))
+register(Analysis("pensions", lambda i: _pensions.pensions(i.ws, i.option_id, i.need("prices")), needs=("prices",),
+                  reads=_OPTION | _TENDER | _PARTNERING, title="Pensions by cohort", area="Pensions",
+                  findings=_pensions.findings))
+register(Analysis("readiness", lambda i: _readiness.readiness(i.ws, i.option_id),
+                  reads=frozenset({"consortium_option", "member", "organisation", "readiness_score",
+                                   "due_diligence_item"}),
+                  title="Partner readiness and fit", area="Partnering", findings=_readiness.readiness_findings))
+register(Analysis("heads_of_terms", lambda i: _readiness.heads_of_terms(i.ws, i.option_id),
+                  reads=frozenset({"consortium_option", "member", "organisation", "heads_of_terms_item"}),
+                  title="Heads of terms", area="Partnering", findings=_readiness.terms_findings))
 
 
 # --------------------------------------------------------------------------- running them

@@ -33,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from ..model import (
     ConsortiumOption,
@@ -46,12 +47,15 @@ from ..model import (
     Structure,
     VatStatus,
 )
-from ..money import HUNDRED, ZERO, format_gbp
+from ..money import HUNDRED, ZERO, format_gbp, quantize
 from ..workspace import Workspace
 
-__all__ = ["CSE_MIN_EXEMPT_PCT", "REGISTRATION_THRESHOLD", "VAT_RATE_PCT", "VEHICLES", "CseCondition", "PartyVat",
-           "VatPlan", "cse_conditions", "default_profile", "organisation_vat", "profile_of", "vat_plan",
-           "vehicle_vat"]
+if TYPE_CHECKING:  # costing imports this package's charges, which import this module
+    from ..costing import CostBuildup
+
+__all__ = ["CSE_MIN_EXEMPT_PCT", "REGISTRATION_THRESHOLD", "VAT_RATE_PCT", "VEHICLES", "CseCondition", "MemberVat",
+           "MemberVatYear", "PartyVat", "VatPlan", "cse_conditions", "default_profile", "exempt_share",
+           "organisation_vat", "profile_of", "vat_a_year", "vat_plan", "vehicle_vat"]
 
 VAT_RATE_PCT = Decimal("20")  # standard rate [V]
 REGISTRATION_THRESHOLD = Decimal("90000")  # VAT registration threshold from 1 April 2024 [V]
@@ -319,3 +323,48 @@ def vat_plan(ws: Workspace, option: ConsortiumOption, *, profile: PartneringProf
     return VatPlan(s, party if sub_contracts or fee_is_supply or s in VEHICLES or lead else None,
                    lead.id if lead is not None else None, s in VEHICLES, sub_contracts, fee_is_supply,
                    conditions, cse, tuple(out), price_text, tuple(notes))
+
+
+# --------------------------------------------------------------------------- a year of it
+
+
+@dataclass(frozen=True, slots=True)
+class MemberVatYear:
+    """One member's flows with the contracting party in year one, and the VAT on them."""
+
+    member_id: int | None
+    name: str
+    sub_contract: Decimal  # paid for its work (a vehicle: its cost; a lead: its share of the price less the fee)
+    fee: Decimal  # its part of the management fee
+    irrecoverable: Decimal  # VAT nobody recovers, on stated statuses
+    at_risk: Decimal  # VAT that would be lost if unstated statuses are as likely
+    sub_treatment: str
+    fee_treatment: str
+
+
+def vat_a_year(plan: VatPlan, buildup: CostBuildup) -> tuple[MemberVatYear, ...]:
+    """Year one's flows between the contracting party and each member, with their VAT (``plan``'s rules on
+    ``buildup``'s service lines: members' shares of each line by cost, as the projection shares them)."""
+    from .charges import LineMember, line_shares
+
+    fee = buildup.management_fee_pct / HUNDRED
+    sub = {m.member_id: ZERO for m in plan.members}
+    fees = dict(sub)
+    for line in buildup.service_lines:
+        shares = line_shares([LineMember(ml.member_id, ml.annual_cost, ml.volume) for ml in line.members])
+        for ml in line.members:
+            if ml.member_id not in sub:
+                continue
+            share = shares.get(ml.member_id, ZERO)
+            if plan.sub_contracts:
+                sub[ml.member_id] += ml.annual_cost if plan.pays_at_cost else share * line.annual_price * (1 - fee)
+            if plan.fee_is_supply or (not plan.pays_at_cost and plan.structure in (Structure.LEAD_PROVIDER,
+                                                                                    Structure.CONSORTIUM)):
+                fees[ml.member_id] += share * line.annual_price * fee
+    out = []
+    for mv in plan.members:
+        payment, part = quantize(sub[mv.member_id]), quantize(fees[mv.member_id])
+        cost = quantize(payment * mv.sub_cost + (part * mv.fee_cost if plan.fee_is_supply else ZERO))
+        risk = quantize(payment * mv.sub_risk_on(payment) + (part * mv.fee_risk if plan.fee_is_supply else ZERO))
+        out.append(MemberVatYear(mv.member_id, mv.name, payment, part, cost, risk, mv.sub_treatment, mv.fee_treatment))
+    return tuple(out)
