@@ -208,6 +208,7 @@ def money_flows(ws: Workspace, option_id: int, capital: Capital, schedule: Price
     months: list[FlowMonth] = []
     rows = proj.months
     lag = proj.receipt_lag_months
+    has_party = party != "each provider"  # else the buyer pays each provider: no one keeps a remainder
     by_year = {k: [ZERO] * n for k in keys + ["kept"]}
     for row in rows:
         if row.receipts == 0:
@@ -218,7 +219,11 @@ def money_flows(ws: Workspace, option_id: int, capital: Capital, schedule: Price
         price = years[yi].annual_price
         parts = [quantize(row.receipts * parts_w[k] / price) if price else ZERO for k in keys]
         kept = row.receipts - sum(parts, ZERO)
-        months.append(FlowMonth(row.month, row.starts, row.receipts, tuple(parts) + (kept,)))
+        if not has_party and parts:  # a penny of rounding goes to the provider with the largest part
+            big = max(range(len(keys)), key=lambda i: (parts_w[keys[i]], -i))
+            parts[big] += kept
+            kept = ZERO
+        months.append(FlowMonth(row.month, row.starts, row.receipts, tuple(parts) + ((kept,) if has_party else ())))
         for k, v in zip(keys, parts, strict=True):
             by_year[k][yi] += v
         by_year["kept"][yi] += kept
@@ -255,9 +260,11 @@ def money_flows(ws: Workspace, option_id: int, capital: Capital, schedule: Price
                               "with the payment; the member pays it over in its VAT return", amounts,
                               sum(amounts, ZERO), True))
     kept_by_year = tuple(by_year["kept"])
-    flows.append(Flow("kept", "kept", party, party, lead_id, "—",
-                      "as received" + (": fee, margin, shared back office, contingency" if s in VEHICLES or lead_id
-                                       else ""), kept_by_year, sum(kept_by_year, ZERO), True))
+    if has_party:
+        flows.append(Flow("kept", "kept", party, party, lead_id, "—",
+                          "as received: its own work, the fee and margin, for the shared back office and contingency"
+                          if s is not Structure.GO_ALONE else "as received", kept_by_year, sum(kept_by_year, ZERO),
+                          True))
     distributions = _distributions(ws, option, capital, names)
     members_money = _members(members, names, lead_id, s, proj, years, weights, months, keys, distributions)
     notes = tuple(f"{v.name}: {v.sub_treatment}" for v in year_one if v.at_risk)
@@ -313,7 +320,7 @@ def _members(members, names, lead_id, s, proj, years, weights, months, keys, dis
                     vidx = key_index.get(f"vat:{mid}")
                     if vidx is not None and s in VEHICLES:
                         c += fm.parts[vidx]  # a vehicle pays the member the VAT, which it pays over
-                if is_party:
+                if is_party and len(fm.parts) > len(keys):
                     c += fm.parts[-1]
             c += sum((d.amount for d in distributions if d.member_id == mid and d.month == row.month), ZERO)
             cash.append(c)
