@@ -99,11 +99,14 @@ def test_unstated_statuses_are_at_risk_never_charged():
     assert next(m for m in year if m.member_id == B).at_risk > 0
 
 
-def test_a_member_not_registered_is_at_risk_only_past_the_threshold():
-    ws = workspace(vat=(EXEMPT, VatStatus.NOT_REGISTERED))
+def test_a_member_not_registered_is_at_risk_only_past_the_threshold_and_only_for_taxable_supplies():
+    ws = workspace(vat=(EXEMPT, VatStatus.NOT_REGISTERED))  # B, an unregulated SME: its supplies are taxable
     plan = vat.vat_plan(ws, ws.get(ConsortiumOption, OPTION))
     mb = plan.member(B)
     assert mb.sub_cost == 0 and mb.sub_risk_on(D("89999")) == 0 and mb.sub_risk_on(D("90001")) == D("0.2")
+    charity = put(ws, dataclasses.replace(ws.get(Organisation, B), registered_charity=True))
+    mb = vat.vat_plan(charity, charity.get(ConsortiumOption, OPTION)).member(B)
+    assert mb.sub_risk_on(D("500000")) == 0  # exempt supplies do not count towards registration
 
 
 @pytest.mark.parametrize("structure", [Structure.ALLIANCE, Structure.CONSORTIUM, Structure.GO_ALONE])

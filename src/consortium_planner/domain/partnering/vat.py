@@ -109,6 +109,11 @@ def organisation_vat(org: Organisation) -> PartyVat:
     """An organisation's VAT position (rule in the module's docstring)."""
     if org.vat_status is not VatStatus.NOT_STATED:
         return PartyVat(org.name, org.vat_status, org.vat_status, f"stated: {org.vat_status.label.lower()}")
+    return _likely(org)
+
+
+def _likely(org: Organisation) -> PartyVat:
+    """What an organisation's supplies of these services are likely to be, from its kind and regulators."""
     if org.registered_charity or org.kind in (OrgKind.CHARITY, OrgKind.NHS_BODY, OrgKind.LOCAL_AUTHORITY) \
             or org.legal_form in (LegalForm.CIO, LegalForm.PUBLIC_BODY):
         return PartyVat(org.name, VatStatus.NOT_STATED, VatStatus.EXEMPT,
@@ -204,7 +209,7 @@ class MemberVat:
     fee_cost: Decimal
     fee_risk: Decimal
     fee_treatment: str
-    registration_risk: bool = False  # not registered: at risk if its sub-contract passes the threshold
+    registration_risk: bool = False  # not registered, taxable supplies: at risk if they pass the threshold
 
     def sub_risk_on(self, payment: Decimal) -> Decimal:
         """The fraction of a sub-contract ``payment`` a year at risk (a member not registered that would
@@ -283,7 +288,8 @@ def vat_plan(ws: Workspace, option: ConsortiumOption, *, profile: PartneringProf
         elif supplier.likely is VatStatus.EXEMPT:
             sub_text = f"exempt ({supplier.reason})"
         elif supplier.likely is VatStatus.NOT_REGISTERED:
-            registration = not party.recovers
+            # it must register only if these supplies are taxable (exempt supplies do not count)
+            registration = not party.recovers and _likely(org).likely is VatStatus.TAXABLE
             sub_text = ("no VAT: not registered; it must register if its taxable supplies pass "
                         f"{format_gbp(REGISTRATION_THRESHOLD)} a year")
         elif party.recovers:
