@@ -52,6 +52,7 @@ from ..money import HUNDRED, ZERO, format_decimal, format_gbp
 from ..pricing import PriceSchedule
 from ..standing import ReservedVerdict, standing
 from ..workspace import Workspace
+from .choices import lower_first
 from .pensions import cohort_shares, employer_name, nhs_access, party_to_contract, terms_for
 from .structures import (
     CQC_REGISTRATION_WEEKS,
@@ -137,6 +138,7 @@ class StructureAdvice:
     weeks_available: int | None  # from the bid deadline (or publication) to service start
     ranked: tuple[RankedStructure, ...]
     best: Structure
+    reserved_tender: bool  # the tender is reserved for public service mutuals (eligibility then matters)
 
     def of(self, structure: Structure) -> RankedStructure:
         return next(r for r in self.ranked if r.structure is structure)
@@ -242,7 +244,7 @@ def _reasons(e: StructureEffects, p: PartneringProfile, annual_price: Decimal, w
     out: list[Reason] = []
     if p.who_contracts in _CONTRACTING:
         if s in _CONTRACTING[p.who_contracts]:
-            out.append(Reason(f"matches who should hold the contract ({p.who_contracts.label.lower()})", 3))
+            out.append(Reason(f"matches who should hold the contract ({lower_first(p.who_contracts.label)})", 3))
     if p.liability_appetite is Appetite.LOW:
         points = {Structure.CONSORTIUM: -3, Structure.ALLIANCE: -1, Structure.LEAD_PROVIDER: -1}.get(s, 0)
         if s in VEHICLES:
@@ -263,7 +265,7 @@ def _reasons(e: StructureEffects, p: PartneringProfile, annual_price: Decimal, w
               ProfitUse.REINVESTED: {Structure.SPV: 2, Structure.SECONDARY_COOP: 1, Structure.LLP: -2},
               ProfitUse.FLEXIBLE: {Structure.LLP: 2}}.get(p.profit_use, {})
     if s in profit:
-        out.append(Reason(f"profits {p.profit_use.label.lower()}", profit[s]))
+        out.append(Reason(f"profits {lower_first(p.profit_use.label)}", profit[s]))
     if p.asset_lock and s in (Structure.SPV, Structure.SECONDARY_COOP, Structure.LLP):
         out.append({Structure.SPV: Reason("an asset lock is wanted: a CIC has one", 2),
                     Structure.SECONDARY_COOP: Reason("an asset lock is wanted: a community benefit society can have "
@@ -323,7 +325,7 @@ def _answers(ws: Workspace, option: ConsortiumOption, tender: Tender, answered: 
         org = ws.get(Organisation, m.organisation_id)
         if org is not None:
             v = organisation_vat(org)
-            statuses.append(f"{org.name}: {v.stated.label.lower() if v.is_stated else v.reason}")
+            statuses.append(f"{org.name}: {lower_first(v.stated.label) if v.is_stated else v.reason}")
     yes = {True: "yes", False: "no"}
     return (
         Answer("Who should hold the contract?", p.who_contracts.label, src),
@@ -366,7 +368,7 @@ def advise(ws: Workspace, option_id: int, schedule: PriceSchedule) -> StructureA
     ranked = tuple(RankedStructure(i + 1, s, score, s is option.structure, reasons, e)
                    for i, (score, s, reasons, e) in enumerate(scored))
     return StructureAdvice(option_id, option.structure, answered, _answers(ws, option, tender, answered, weeks),
-                           weeks, ranked, ranked[0].structure)
+                           weeks, ranked, ranked[0].structure, tender.reserved_for_mutuals)
 
 
 def findings(advice: StructureAdvice) -> list[Finding]:
@@ -388,7 +390,7 @@ def findings(advice: StructureAdvice) -> list[Finding]:
                            f"{advice.weeks_available} weeks remain before service start: start now.",
                            Severity.WARNING))
     if e.vat_irrecoverable > 0:
-        failed = [c.label.lower() for c in e.vat_conditions if c.met is not True]
+        failed = [lower_first(c.label) for c in e.vat_conditions if c.met is not True]
         out.append(Finding("vat_irrecoverable",
                            f"{format_gbp(e.vat_irrecoverable)} a year of VAT between partners cannot be recovered "
                            f"under this structure ({e.vat_text})"
@@ -399,15 +401,15 @@ def findings(advice: StructureAdvice) -> list[Finding]:
             if c.met is not True:
                 out.append(Finding(f"vat_condition_{c.key}",
                                    f"VAT cost-sharing condition {'not met' if c.met is False else 'not shown'}: "
-                                   f"{c.label.lower()} ({c.reason}); the management fee invoiced to members carries "
+                                   f"{lower_first(c.label)} ({c.reason}); the management fee invoiced to members carries "
                                    "VAT.", Severity.WARNING))
     best = advice.ranked[0]
     if best.structure is not advice.current and best.score > current.score:
         against = [r.text for r in current.reasons if r.points < 0]
         out.append(Finding("structure_ranked_lower",
                            f"On the answers given, {_a(best.structure.label)} ranks above the chosen "
-                           f"{advice.current.label.lower()} ({best.score} points against {current.score})"
-                           + (f"; against the {advice.current.label.lower()}: {'; '.join(against)}" if against else "")
+                           f"{lower_first(advice.current.label)} ({best.score} points against {current.score})"
+                           + (f"; against the {lower_first(advice.current.label)}: {'; '.join(against)}" if against else "")
                            + ".", Severity.INFO, figures=(("best_score", Decimal(best.score)),
                                                            ("current_score", Decimal(current.score)))))
     if not advice.answered:

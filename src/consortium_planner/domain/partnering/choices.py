@@ -11,7 +11,13 @@ from __future__ import annotations
 
 from ..fields import ChoiceEnum
 
-__all__ = ["VatStatus", "QualifyingContract", "ContractingModel", "Appetite", "ProfitUse", "FeeVatBasis", "ProtectedScheme", "ExitProvision", "ReadinessDimension", "DueDiligenceArea", "DueDiligenceStatus", "TermsHead", "TermsStatus"]
+
+def lower_first(label: str) -> str:
+    """A label inside a sentence: its first letter in lower case, acronyms kept ("Pay and HR practice" →
+    "pay and HR practice"; "LGPS admitted body" stays)."""
+    return label if label[:2].isupper() else label[:1].lower() + label[1:]
+
+__all__ = ["lower_first", "VatStatus", "QualifyingContract", "ContractingModel", "Appetite", "ProfitUse", "FeeVatBasis", "ProtectedScheme", "ExitProvision", "ReadinessDimension", "DueDiligenceArea", "DueDiligenceStatus", "TermsHead", "TermsStatus"]
 
 class VatStatus(ChoiceEnum):
     """How an organisation's supplies of these services stand for VAT (DOMAIN §10)."""

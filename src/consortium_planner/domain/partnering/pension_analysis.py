@@ -12,6 +12,7 @@ from ..model import ConsortiumOption, ExitProvision, PensionScheme, ProtectedSch
 from ..money import HUNDRED, ZERO, format_decimal, format_gbp
 from ..pricing import PriceSchedule
 from ..workspace import Workspace
+from .choices import lower_first
 from .pensions import CohortCosts, ShareCost, cohort_costs, nhs_access, party_to_contract, vehicle_employs
 
 __all__ = ["CohortPension", "PensionsResult", "findings", "pensions"]
@@ -95,7 +96,7 @@ def _cohort(ws: Workspace, option: ConsortiumOption, tender: Tender, c: CohortCo
             f"liability at exit {format_decimal(t.liability_multiple)} × pensionable pay, "
             f"{format_decimal(t.exit_low_pct, 1)}%–{format_decimal(t.exit_high_pct, 1)}% of it unfunded [U] "
             "(year-one pounds)",
-            f"exit payment provided for in the price: {t.exit_provision.label.lower()}"
+            f"exit payment provided for in the price: {lower_first(t.exit_provision.label)}"
             + (f" ÷ {tender.term_years} years" if t.exit_provision is not ExitProvision.NONE else ""),
             f"admission set-up {format_gbp(t.admission_cost)} per admitted employer [U]"]
     elif t.deemed_employer:
@@ -185,7 +186,7 @@ def findings(result: PensionsResult) -> list[Finding]:
                 "lgps_exit_risk",
                 f"{who}: the LGPS exit payment when the contract ends could be {format_gbp(c.exit_low)} to "
                 f"{format_gbp(c.exit_high)} (central {format_gbp(c.exit_central)}; "
-                f"{c.exit_provision.label.lower()} provided for in the price"
+                f"{lower_first(c.exit_provision.label)} provided for in the price"
                 + (f"); the high estimate is more than the {format_gbp(result.term_margin)} margin over the term"
                    if severe else ")") + ". A deemed-employer or pass-through arrangement would leave the risk with "
                 "the authority.",

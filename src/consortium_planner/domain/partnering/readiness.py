@@ -39,6 +39,7 @@ from ..model import (
 )
 from ..money import HUNDRED, ZERO, allocate, format_decimal, format_gbp
 from ..workspace import Workspace
+from .choices import lower_first
 from .structures import GOVERNANCE
 from .vat import VEHICLES
 
@@ -201,17 +202,17 @@ def readiness_findings(result: ReadinessResult) -> list[Finding]:
         worst = result.weakest_links[:3]
         out.append(Finding("readiness_weak_links",
                            "Weakest links between the partners: " + "; ".join(
-                               f"{w.name} on {w.dimension.label.lower()} ({w.why})" for w in worst)
+                               f"{w.name} on {lower_first(w.dimension.label)} ({w.why})" for w in worst)
                            + (f"; {len(result.weakest_links) - 3} more" if len(result.weakest_links) > 3 else "") + ".",
                            Severity.WARNING, figures=(("weak_links", Decimal(len(result.weakest_links))),)))
     for s in result.summaries:
         if s.kind == "principle" and s.mean is not None and s.scored > 1 and s.mean < Decimal("2.5"):
             out.append(Finding("readiness_low_principle",
-                               f"The partners score {s.dimension.label.lower()} {format_decimal(s.mean, 1)} of 5 on "
+                               f"The partners score {lower_first(s.dimension.label)} {format_decimal(s.mean, 1)} of 5 on "
                                "average.", Severity.WARNING))
     for r in result.due_diligence:
         if r.status is DueDiligenceStatus.ISSUE:
-            out.append(Finding("due_diligence_issue", f"Due diligence on {r.name}'s {r.area.label.lower()}: issue found"
+            out.append(Finding("due_diligence_issue", f"Due diligence on {r.name}'s {lower_first(r.area.label)}: issue found"
                                + (f": {r.notes}" if r.notes else "") + ".", Severity.WARNING))
     if result.unscored and result.partners:
         out.append(Finding("readiness_unscored", f"Not yet scored for readiness and fit: {', '.join(result.unscored)}.",
@@ -291,7 +292,7 @@ def _facts(ws: Workspace, option: ConsortiumOption, members: list[Member], names
            shares: list[BidCostShare]) -> dict[TermsHead, str]:
     by_role: dict[str, list[str]] = {}
     for m in members:
-        by_role.setdefault(m.role.label.lower(), []).append(f"{names[stored_id(m)]} {format_decimal(m.participation_pct)}%")
+        by_role.setdefault(lower_first(m.role.label), []).append(f"{names[stored_id(m)]} {format_decimal(m.participation_pct)}%")
     roles = "; ".join(f"{role}: {', '.join(who)}" for role, who in by_role.items())
     profit = ", ".join(f"{names[stored_id(m)]} {format_decimal(m.profit_share_pct)}%" for m in members if m.profit_share_pct)
     total_profit = sum((m.profit_share_pct for m in members), ZERO)
@@ -302,7 +303,7 @@ def _facts(ws: Workspace, option: ConsortiumOption, members: list[Member], names
         TermsHead.PROFIT_LOSS: (f"profit shares {profit}" + (f" ({format_decimal(HUNDRED - total_profit)}% retained)"
                                                              if total_profit < HUNDRED and s in VEHICLES else ""))
         if profit else "no profit shares entered",
-        TermsHead.LIABILITY_CAPS: f"liability: {option.liability.label.lower()}"
+        TermsHead.LIABILITY_CAPS: f"liability: {lower_first(option.liability.label)}"
         + ("; guarantees offered: " + ", ".join(f"{names[stored_id(m)]} {format_gbp(m.guarantee)}" for m in members
                                                 if m.guarantee) if any(m.guarantee for m in members) else ""),
         TermsHead.VEHICLE_FORMS: ("the vehicle must be formed and registered before service start; often at "
@@ -315,7 +316,7 @@ def _facts(ws: Workspace, option: ConsortiumOption, members: list[Member], names
 
 def terms_findings(result: HeadsOfTerms) -> list[Finding]:
     """Disputed heads (warnings) and how many are not yet discussed (a note)."""
-    out = [Finding("terms_disputed", f"Heads of terms: {r.head.label.lower()} is disputed"
+    out = [Finding("terms_disputed", f"Heads of terms: {lower_first(r.head.label)} is disputed"
                    + (f" ({r.notes})" if r.notes else "") + ".", Severity.WARNING)
            for r in result.rows if r.status is TermsStatus.DISPUTED]
     if result.not_discussed:

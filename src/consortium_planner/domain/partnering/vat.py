@@ -52,6 +52,7 @@ from ..workspace import Workspace
 
 if TYPE_CHECKING:  # costing imports this package's charges, which import this module
     from ..costing import CostBuildup
+from .choices import lower_first
 
 __all__ = ["CSE_MIN_EXEMPT_PCT", "REGISTRATION_THRESHOLD", "VAT_RATE_PCT", "VEHICLES", "CseCondition", "MemberVat",
            "MemberVatYear", "PartyVat", "VatPlan", "cse_conditions", "default_profile", "exempt_share",
@@ -108,7 +109,7 @@ def _regulated(org: Organisation) -> bool:
 def organisation_vat(org: Organisation) -> PartyVat:
     """An organisation's VAT position (rule in the module's docstring)."""
     if org.vat_status is not VatStatus.NOT_STATED:
-        return PartyVat(org.name, org.vat_status, org.vat_status, f"stated: {org.vat_status.label.lower()}")
+        return PartyVat(org.name, org.vat_status, org.vat_status, f"stated: {lower_first(org.vat_status.label)}")
     return _likely(org)
 
 
@@ -128,11 +129,16 @@ def _likely(org: Organisation) -> PartyVat:
 def vehicle_vat(profile: PartneringProfile, name: str = "the vehicle") -> PartyVat:
     status = profile.vehicle_vat_status
     if status is not VatStatus.NOT_STATED:
-        return PartyVat(name, status, status, f"stated: {status.label.lower()}")
+        return PartyVat(name, status, status, f"stated: {lower_first(status.label)}")
     if profile.regulated_activity:
         return PartyVat(name, status, VatStatus.EXEMPT,
                         "not stated; likely exempt: a regulated provider of welfare services")
     return PartyVat(name, status, VatStatus.TAXABLE, "not stated; likely standard-rated: not a regulated provider")
+
+
+def _basis(p: PartyVat) -> str:
+    """Why a party's status is what it is, briefly: ``stated`` or ``likely: <why>``."""
+    return "stated" if p.is_stated else "likely: " + p.reason.split(": ", 1)[-1]
 
 
 def exempt_share(org: Organisation) -> Decimal | None:
@@ -286,21 +292,22 @@ def vat_plan(ws: Workspace, option: ConsortiumOption, *, profile: PartneringProf
                         Structure.ALLIANCE: "no payment between partners: the buyer pays each provider",
                         Structure.GO_ALONE: "no payment between partners"}.get(s, "no payment between partners")
         elif supplier.likely is VatStatus.EXEMPT:
-            sub_text = f"exempt ({supplier.reason})"
+            sub_text = f"exempt ({_basis(supplier)})"
         elif supplier.likely is VatStatus.NOT_REGISTERED:
             # it must register only if these supplies are taxable (exempt supplies do not count)
             registration = not party.recovers and _likely(org).likely is VatStatus.TAXABLE
             sub_text = ("no VAT: not registered; it must register if its taxable supplies pass "
                         f"{format_gbp(REGISTRATION_THRESHOLD)} a year")
         elif party.recovers:
-            sub_text = f"standard-rated {VAT_RATE_PCT}%: {party.name} recovers it ({party.reason})"
+            sub_text = f"standard-rated {VAT_RATE_PCT}% ({_basis(supplier)}): {party.name} recovers it"
         else:
-            lost = f"{party.name} cannot recover it ({party.reason})"
             if supplier.is_stated and party.is_stated:
-                sub_cost, sub_text = _RATE, f"standard-rated {VAT_RATE_PCT}%: {lost}"
+                sub_cost = _RATE
+                sub_text = f"standard-rated {VAT_RATE_PCT}% (stated): {party.name} cannot recover it"
             else:
                 sub_risk = _RATE
-                sub_text = f"at risk: standard-rated {VAT_RATE_PCT}% if {supplier.reason}; {lost}"
+                sub_text = (f"at risk: standard-rated {VAT_RATE_PCT}% ({_basis(supplier)}), and {party.name} "
+                            f"cannot recover it ({_basis(party)})")
         fee_cost = fee_risk = ZERO
         if not fee_is_supply:
             fee_text = ("kept out of the payments: no separate supply" if option.management_fee_pct > 0
@@ -313,17 +320,17 @@ def vat_plan(ws: Workspace, option: ConsortiumOption, *, profile: PartneringProf
             fee_cost, fee_text = _RATE, (f"standard-rated {VAT_RATE_PCT}%: {org.name} cannot recover it "
                                          "(the cost-sharing exemption does not apply)")
         else:
-            fee_risk, fee_text = _RATE, (f"at risk: standard-rated {VAT_RATE_PCT}%, and {org.name} "
-                                         f"{supplier.reason.replace('not stated; ', 'is ')}")
+            fee_risk, fee_text = _RATE, (f"at risk: standard-rated {VAT_RATE_PCT}%, which {org.name} could not "
+                                         f"recover ({_basis(supplier)})")
         out.append(MemberVat(m.id, org.name, supplier, sub_cost, sub_risk, sub_text, fee_cost, fee_risk, fee_text,
                              registration))
     if party is None:
         price_text = "no contracting party named"
     elif party.likely is VatStatus.TAXABLE:
-        price_text = (f"standard-rated {VAT_RATE_PCT}% on top of the price ({party.reason}); a council recovers it, "
+        price_text = (f"standard-rated {VAT_RATE_PCT}% on top ({_basis(party)}); a council recovers it, "
                       "an NHS buyer may not")
     else:
-        price_text = f"exempt or no VAT ({party.reason})"
+        price_text = f"no VAT: exempt or not registered ({_basis(party)})"
     if s is Structure.ALLIANCE:
         price_text = "each provider invoices the buyer for its own work"
     return VatPlan(s, party if sub_contracts or fee_is_supply or s in VEHICLES or lead else None,
