@@ -560,24 +560,23 @@ class PartneringProfile(Entity):
 
     id: int | None = id_field()
     option_id: int | None = ref("consortium_option", "Option")
-    who_contracts: ContractingModel = choice(ContractingModel, "Who should hold the contract",
+    who_contracts: ContractingModel = choice(ContractingModel, "Who holds the contract",
                                              ContractingModel.UNDECIDED)
-    liability_appetite: Appetite = choice(Appetite, "Appetite for shared liability", Appetite.MEDIUM)
-    shared_ownership: bool = boolean("Members want to own something together")
-    profit_use: ProfitUse = choice(ProfitUse, "What happens to profits", ProfitUse.UNDECIDED)
-    asset_lock: bool = boolean("An asset lock is wanted", help="Assets kept for the community on winding up")
-    regulated_activity: bool = boolean("The service includes regulated activity (CQC)",
+    liability_appetite: Appetite = choice(Appetite, "Shared liability appetite", Appetite.MEDIUM)
+    shared_ownership: bool = boolean("Shared ownership wanted")
+    profit_use: ProfitUse = choice(ProfitUse, "Profits", ProfitUse.UNDECIDED)
+    asset_lock: bool = boolean("Asset lock wanted", help="Assets kept for the community on winding up")
+    regulated_activity: bool = boolean("Regulated activity (CQC)",
                                        help="A new vehicle that delivers it needs its own registration")
-    vehicle_employs_staff: bool = boolean("A vehicle would employ the transferring staff")
-    vehicle_vat_status: VatStatus = choice(VatStatus, "VAT status of a vehicle's supplies", VatStatus.NOT_STATED)
-    fee_vat_basis: FeeVatBasis = choice(FeeVatBasis, "Management fee for VAT", FeeVatBasis.RETAINED)
-    cost_sharing_group: bool = boolean("A separate cost-sharing group supplies the shared services",
+    vehicle_employs_staff: bool = boolean("Vehicle employs TUPE staff")
+    vehicle_vat_status: VatStatus = choice(VatStatus, "Vehicle's VAT status", VatStatus.NOT_STATED)
+    fee_vat_basis: FeeVatBasis = choice(FeeVatBasis, "Fee for VAT", FeeVatBasis.RETAINED)
+    cost_sharing_group: bool = boolean("Separate cost-sharing group",
                                        help="VAT cost-sharing exemption: an independent group")
-    services_directly_necessary: bool = boolean("Shared services are directly necessary for members' exempt "
-                                                "supplies")
-    recharged_at_cost: bool = boolean("Shared services are recharged at exact cost")
-    no_distortion: bool = boolean("The exemption would not distort competition", default=True)
-    services_only: bool = boolean("Only services are shared (no goods)", default=True)
+    services_directly_necessary: bool = boolean("Directly necessary for exempt supplies")
+    recharged_at_cost: bool = boolean("Recharged at exact cost")
+    no_distortion: bool = boolean("No distortion of competition", default=True)
+    services_only: bool = boolean("Services only (no goods)", default=True)
     setup_budget: Decimal | None = optional_money("Set-up budget")
     notes: str = longtext("Notes")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 def analysis_tabs() -> list[tuple[str, type]]:
     from .capacity import CapacityView
     from .cashflow import CashFlowView
+    from .partnership import PartnershipView
     from .pricing import PricingView
     from .standing_view import StandingView
 
@@ -14,4 +15,5 @@ def analysis_tabs() -> list[tuple[str, type]]:
         ("Standing", StandingView),
         ("Pricing", PricingView),
         ("Cash flow", CashFlowView),
+        ("Partnership", PartnershipView),
     ]

@@ -36,12 +36,13 @@ from ..domain.workspace import Workspace
 from ..services import analyses
 from .xlsx_common import save_atomically
 from .xlsx_model import half_even, write_model_sheet
+from .xlsx_partnership import PARTNERSHIP_SHEETS
 from .xlsx_sheet import Book
 from .xlsx_values import VALUE_SHEETS
 
 __all__ = ["SHEETS", "half_even", "save_atomically", "write_option_workbook"]
 
-SHEETS = tuple(name for name, _ in VALUE_SHEETS) + ("Model",)
+SHEETS = tuple(name for name, _ in (*VALUE_SHEETS, *PARTNERSHIP_SHEETS)) + ("Model",)
 
 
 def write_option_workbook(ws: Workspace, option_id: int, path: str | Path, *, results: Mapping[str, Any] | None = None,
@@ -65,7 +66,7 @@ def write_option_workbook(ws: Workspace, option_id: int, path: str | Path, *, re
         progress(0.0, "Running the analyses")
         results = analyses.analyse_option(ws, option_id)
     book = Book(ws, option, results)
-    steps: tuple[tuple[str, Callable[[Book], None]], ...] = (*VALUE_SHEETS, ("Model", write_model_sheet))
+    steps: tuple[tuple[str, Callable[[Book], None]], ...] = (*VALUE_SHEETS, *PARTNERSHIP_SHEETS, ("Model", write_model_sheet))
     for i, (name, step) in enumerate(steps):
         check()
         progress(0.1 + 0.7 * i / len(steps), f"Writing {name}")
