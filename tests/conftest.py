@@ -11,12 +11,17 @@ from consortium_planner.domain.model import (  # noqa: E402
     Competitor,
     ConsortiumOption,
     CostProfile,
+    DueDiligenceItem,
     FinancialCondition,
     FinancialYear,
     FundingSource,
+    HeadsOfTermsItem,
     Lot,
     Member,
     Organisation,
+    PartneringProfile,
+    PensionArrangement,
+    ReadinessScore,
     Requirement,
     Role,
     Tender,
@@ -51,6 +56,12 @@ def build_small_workspace(path):
     s.add(FundingSource, {"option_id": op.id, "name": "Social investment loan", "amount": "250000",
                           "interest_rate_pct": "7.01", "term_months": "60", "capital_holiday_months": "6"})
     s.add(CapitalItem, {"option_id": op.id, "name": "Recruitment", "amount": "15000"})
+    cohort = s.ws.tupe_cohorts(t.id)[0]
+    s.add(PartneringProfile, {"option_id": op.id, "who_contracts": "vehicle"})
+    s.add(PensionArrangement, {"option_id": op.id, "cohort_id": cohort.id, "deemed_employer": True})
+    s.add(ReadinessScore, {"member_id": ma.id, "dimension": "trust", "score": "4"})
+    s.add(DueDiligenceItem, {"member_id": ma.id, "area": "accounts", "status": "clear"})
+    s.add(HeadsOfTermsItem, {"option_id": op.id, "head": "bid_costs", "amount": "20000"})
     s.close()
     return path
 
