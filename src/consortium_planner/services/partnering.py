@@ -65,18 +65,19 @@ def try_structure(session: WorkspaceSession, option_id: int, structure: Structur
             nm = store.insert(dataclasses.replace(m, id=None, option_id=oid), conn)
             member_map[m.id] = nm.id
             created.append(nm)
-            for cls in (ReadinessScore, DueDiligenceItem):
-                for row in sorted(ws.children(cls, m.id), key=lambda r: r.id or 0):
-                    created.append(store.insert(dataclasses.replace(row, id=None, member_id=nm.id), conn))
+            member_rows: list[Entity] = [*ws.children(ReadinessScore, m.id), *ws.children(DueDiligenceItem, m.id)]
+            for row in sorted(member_rows, key=lambda r: (type(r).__name__, r.id or 0)):
+                created.append(store.insert(dataclasses.replace(row, id=None, member_id=nm.id), conn))  # type: ignore[call-arg]
         for a in ws.allocations(option_id):
             created.append(store.insert(dataclasses.replace(a, id=None, option_id=oid,
                                                             member_id=member_map[a.member_id]), conn))
         for f in sorted(ws.children(FundingSource, option_id), key=lambda r: r.id or 0):
             created.append(store.insert(dataclasses.replace(f, id=None, option_id=oid,
                                                             member_id=member_map.get(f.member_id)), conn))
-        for cls in (CapitalItem, PartneringProfile, PensionArrangement, HeadsOfTermsItem):
-            for row in sorted(ws.children(cls, option_id), key=lambda r: r.id or 0):
-                created.append(store.insert(dataclasses.replace(row, id=None, option_id=oid), conn))
+        option_rows: list[Entity] = [row for cls in (CapitalItem, PartneringProfile, PensionArrangement, HeadsOfTermsItem)
+                                     for row in sorted(ws.children(cls, option_id), key=lambda r: r.id or 0)]
+        for row in option_rows:
+            created.append(store.insert(dataclasses.replace(row, id=None, option_id=oid), conn))  # type: ignore[call-arg]
     for e in created:
         ws.put(e)
     return new_option, session._notify(Changes.of(created, structural=True))  # type: ignore[return-value]
