@@ -56,7 +56,7 @@ def test_the_tables_carry_the_analyses_figures(section, results):
     costs = section.table("pension_costs")
     [cohort] = pensions.cohorts
     assert costs.rows[0][1].value == cohort.extra_contributions and costs.rows[0][7].value == cohort.annual_cost
-    assert costs.rows[0][7].status is Status.GREEN  # stated: in the price
+    assert costs.rows[0][7].status is Status.AMBER and not cohort.stated  # indicative: not in the price
     heat = section.chart("readiness_heatmap")
     assert len(heat.series) == len(results["readiness"].partners) and len(heat.categories) == 12
     terms = section.table("heads_of_terms")
