@@ -241,6 +241,7 @@ class PartnershipView(OptionAnalysisView):
             model.modelReset.connect(lambda v=view: v.setFixedHeight(table_height(v)))
             view.setEditTriggers(QTableView.EditTrigger.DoubleClicked | QTableView.EditTrigger.EditKeyPressed
                                  | QTableView.EditTrigger.AnyKeyPressed)
+        self.diligence_model.modelReset.connect(self.diligence.resizeColumnsToContents)  # partners' names in full
         inner = QWidget()
         layout = QVBoxLayout(inner)
         layout.setContentsMargins(4, 4, 4, 4)
