@@ -11,12 +11,17 @@ from consortium_planner.domain.model import (  # noqa: E402
     Competitor,
     ConsortiumOption,
     CostProfile,
+    DueDiligenceItem,
     FinancialCondition,
     FinancialYear,
     FundingSource,
+    HeadsOfTermsItem,
     Lot,
     Member,
     Organisation,
+    PartneringProfile,
+    PensionArrangement,
+    ReadinessScore,
     Requirement,
     Risk,
     Role,
@@ -57,6 +62,12 @@ def build_small_workspace(path):
                  "likelihood": "2", "impact": "4", "owner": "Operations lead"})
     s.add(SocialOutcome, {"option_id": op.id, "measure": "People supported to stay at home", "unit": "people a year",
                           "baseline": "0", "target": "250"})
+    cohort = s.ws.tupe_cohorts(t.id)[0]
+    s.add(PartneringProfile, {"option_id": op.id, "who_contracts": "vehicle"})
+    s.add(PensionArrangement, {"option_id": op.id, "cohort_id": cohort.id, "deemed_employer": True})
+    s.add(ReadinessScore, {"member_id": ma.id, "dimension": "trust", "score": "4"})
+    s.add(DueDiligenceItem, {"member_id": ma.id, "area": "accounts", "status": "clear"})
+    s.add(HeadsOfTermsItem, {"option_id": op.id, "head": "bid_costs", "amount": "20000"})
     s.close()
     return path
 

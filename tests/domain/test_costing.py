@@ -161,7 +161,7 @@ def test_hand_worked_price_per_unit_and_annual():
     disp = {line.key: line.per_unit_display for line in s.lines}
     assert disp == {"wage": D("20.00"), "employer_ni": 0, "pension": 0, "mileage": D("4.50"), "non_pay": D("0.50"),
                     "member_fixed": D("10.00"), "shared": D("5.00"), "contingency": D("0.80"),
-                    "management_fee": D("0.86"), "margin": D("1.29")}
+                    "irrecoverable_vat": 0, "management_fee": D("0.86"), "margin": D("1.29")}
     # annual: price 42.95 × 1,000 = 42,950; cost 40,800; fee 859; margin 1,291
     assert (s.annual_price, s.annual_cost, s.annual_fee, s.annual_margin) == (
         D("42950.00"), D("40800.00"), D("859.00"), D("1291.00"))

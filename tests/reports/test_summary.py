@@ -55,7 +55,7 @@ def check_summary(ws: Workspace, option_id: int) -> None:
         assert first.rows[0][0].status is {"bid": Status.GREEN, "bid_with_conditions": Status.AMBER,
                                            "do_not_bid": Status.RED}[verdict.decision.value]
         assert all(b in text for b in blocking)
-        assert (verdict.decision.value == "bid") == (not [f for f in results.findings(analyses.VERDICT_READS)
+        assert (verdict.decision.value == "bid") == (not [f for f in results.findings(analyses.FINDING_ANALYSES)
                                                           if f.severity.red])
     # nothing called fine that a finding marks as failing
     codes = {f.code for f in red}

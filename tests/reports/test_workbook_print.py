@@ -88,6 +88,7 @@ RATIO_ROWS = {
 # The Compare and Scenarios sheets: each comparison row's declared kind (services/compare.py).
 COMPARE_KINDS = {r.label: {ValueKind.PERCENT: PERCENT, ValueKind.RATIO: RATIO, ValueKind.MONEY: MONEY}[r.kind]
                  for r in COMPARE_ROWS if r.kind in (ValueKind.PERCENT, ValueKind.RATIO, ValueKind.MONEY)}
+PERCENT_COLUMNS[("Partnership", "pension_cohorts")] = {"Rate"}
 # The scenario drivers' table: a driver in % is a percentage column (domain/scenarios.py).
 PERCENT_COLUMNS[("Scenarios", "scenario_drivers")] = {d.label for d in DRIVERS if d.unit == "%"}
 # Tables whose value column takes each row's own unit (checked against the program's units below).

@@ -61,7 +61,7 @@ def test_every_demo_option_has_a_verdict_and_none_is_bid_while_something_serious
     for option in demo.ws.options():
         results = analyses.analyse_option(demo.ws, option.id)
         v = results["verdict"]
-        red = [f for f in results.findings(analyses.VERDICT_READS) if f.severity.red]
+        red = [f for f in results.findings(analyses.FINDING_ANALYSES) if f.severity.red]
         blocking = [f for f in red if f.severity is Severity.BLOCKING]
         assert (v.decision.value == "bid") == (not red), option.name
         assert (v.decision.value == "do_not_bid") == bool(blocking), option.name

@@ -15,15 +15,22 @@ DOMAIN.md §5. For each member delivering a service line (its allocations summed
   defined-benefit schemes = the profile's employer % of gross; none = 0;
 - **mileage** = miles per unit × the mileage rate; **non-pay** per unit;
 - **member fixed costs** per unit = the profile's fixed costs a year ÷ the member's allocated
-  volume of that service line.
+  volume of that service line;
+- **protected pensions** of TUPE staff, when the option states a pension arrangement for a cohort
+  (``partnering.charges``): the extra employer contributions, the LGPS bond premium and the exit
+  payment provision a year, as lines of the member's employer pension (÷ its volume per unit).
 
 The consortium's price per service line blends its members (volume-weighted), then adds:
 
 - **shared back office** = the option's shared costs a year ÷ the consortium's total volume
   (economies of scale: the bigger the consortium, the smaller this line);
 - **contingency** = contingency % × (direct cost + member fixed + shared);
+- **irrecoverable VAT** on the flows between partners, on stated VAT statuses only
+  (``partnering.charges.vat_terms``): a fixed amount a year (a vehicle paying members their cost)
+  and a fraction q of the price (a lead's sub-contract payments and invoiced fees are shares of it);
+  zero, and the price unchanged, where nothing is stated or VAT is recovered;
 - the price grosses up for the **management fee** (a share of contract value, to the lead or
-  vehicle) and the **margin**: price = cost ÷ (1 − margin % − fee %), rounded half-even to the
+  vehicle) and the **margin**: price = cost ÷ (1 − margin % − fee % − q), rounded half-even to the
   penny (the price quoted in the bid), unless the caller fixes the price per unit.
   Then fee = fee % × price and margin = price − cost − fee (rounding of the price lands in margin).
 
@@ -69,6 +76,7 @@ from .model import (
     stored_id,
 )
 from .money import HUNDRED, ZERO, allocate, from_pence, quantize
+from .partnering import charges as _charges
 from .rates import RateLookup, RateTable, RateYear, rates_for
 from .workspace import Workspace
 
@@ -116,6 +124,7 @@ CATEGORIES: tuple[tuple[str, str, LineKind], ...] = (
     ("member_fixed", "Members' fixed costs", LineKind.FIXED),
     ("shared", "Shared back office", LineKind.FIXED),
     ("contingency", "Contingency", LineKind.CONTINGENCY),
+    ("irrecoverable_vat", "Irrecoverable VAT", LineKind.VARIABLE),
     ("management_fee", "Management fee", LineKind.FEE),
     ("margin", "Margin", LineKind.MARGIN),
 )
@@ -406,7 +415,7 @@ def _profile_for(ws: Workspace, organisation_id: int | None, line_key: str) -> C
 
 def _member_line(
     ws: Workspace, member: Member, org_name: str, line_key: str, service_line: str, unit: str,
-    volume: Decimal, rates: RateYear, flags: list[Flag],
+    volume: Decimal, rates: RateYear, flags: list[Flag], pension: _charges.PensionCharges | None = None,
 ) -> MemberLineCost:
     profile = _profile_for(ws, member.organisation_id, line_key)
     raws: list[_Raw] = []
@@ -434,6 +443,12 @@ def _member_line(
                 raws.append(_Raw(f"{cat}:{rid}", cat, label, LineKind.STAFF, value, value * volume))
         for note in sorted(notes):
             flags.append(Flag("pension_below_minimum", f"{org_name}, {service_line}: {note}."))
+    if pension is not None:  # protected pensions of TUPE staff, when the option states an arrangement
+        wage = sum((r.wage_per_unit for r in roles), ZERO)
+        costed = sum((r.pension_per_unit for r in roles), ZERO) / wage * HUNDRED if wage > 0 else ZERO
+        for k, label, amount in pension.lines(stored_id(member), line_key, costed):
+            raws.append(_Raw(k, "pension", label, LineKind.STAFF, amount / volume, amount))
+    if profile is not None:
         mileage = profile.mileage_per_unit * rates.mileage_rate
         raws.append(_Raw("mileage", "mileage", "Mileage", LineKind.VARIABLE, mileage, mileage * volume))
         raws.append(_Raw("non_pay", "non_pay", "Non-pay", LineKind.VARIABLE, profile.non_pay_per_unit,
@@ -468,10 +483,11 @@ def _member_line(
 # --------------------------------------------------------------------------- the option
 
 
-def _price(cost: Decimal, margin: Decimal, fee: Decimal) -> Decimal:
-    keep = ONE - margin - fee
+def _price(cost: Decimal, margin: Decimal, fee: Decimal, vat_on_price: Decimal = ZERO) -> Decimal:
+    keep = ONE - margin - fee - vat_on_price
     if keep <= 0:
-        raise CostingError(f"margin ({margin * HUNDRED}%) and management fee ({fee * HUNDRED}%) "
+        vat = f" and irrecoverable VAT ({vat_on_price * HUNDRED:.2f}% of the price)" if vat_on_price else ""
+        raise CostingError(f"margin ({margin * HUNDRED}%), management fee ({fee * HUNDRED}%){vat} "
                            "together take the whole price: lower them below 100%")
     return cost / keep
 
@@ -556,14 +572,18 @@ def cost_buildup(
         flags.append(Flag("unknown_price", f"A price was given for {k!r}, which this option does not deliver.",
                           Severity.INFO))
 
-    # members per service line (member order, then line order)
+    # members per service line (member order, then line order); protected pensions when stated
+    pension = _charges.pension_charges(ws, option, ry.nhs_employer_pct + ry.nhs_admin_pct)
     member_lines: dict[str, list[MemberLineCost]] = {k: [] for k in line_keys}
     for k in line_keys:
         for m in members:
             units = volume.get((k, m.id))
             if units:
                 member_lines[k].append(_member_line(ws, m, org_names[m.id], k, line_name[k], line_unit[k],
-                                                    units, ry, flags))
+                                                    units, ry, flags, pension))
+    # irrecoverable VAT on the flows between partners (stated statuses only; usually none)
+    vat = _charges.vat_terms(ws, option, {k: [_charges.LineMember(ml.member_id, ml.annual_cost, ml.volume)
+                                              for ml in member_lines[k]] for k in line_keys}, fee)
 
     # shared costs and contingency, split across lines so the parts add up
     shared_parts = allocate(shared_total, [line_volume[k] for k in line_keys]) if line_keys else []
@@ -576,7 +596,7 @@ def cost_buildup(
     for i, k in enumerate(line_keys):
         service_lines.append(_service_line(
             k, line_name[k], line_unit[k], line_volume[k], required[k], tuple(member_lines[k]), shared_pu,
-            shared_parts[i], cont_parts[i], contingency, margin, fee, chosen.get(k), flags,
+            shared_parts[i], cont_parts[i], contingency, margin, fee, chosen.get(k), flags, vat.get(k),
         ))
 
     totals = []
@@ -637,6 +657,7 @@ def _service_line(
     k: str, name: str, unit: str, vol: Decimal, required: Decimal, members: tuple[MemberLineCost, ...],
     shared_pu: Decimal, shared_annual: Decimal, cont_annual: Decimal, contingency: Decimal,
     margin: Decimal, fee: Decimal, chosen_price: Decimal | None, flags: list[Flag],
+    vat: _charges.VatTerms | None = None,
 ) -> ServiceLineCost:
     # blended exact per-unit categories
     per_cat: dict[str, Decimal] = defaultdict(lambda: ZERO)
@@ -652,10 +673,13 @@ def _service_line(
     member_fixed = per_cat["member_fixed"]
     before_cont = direct + member_fixed + shared_pu
     cont_pu = contingency * before_cont
-    cost = before_cont + cont_pu
-    price_exact = _price(cost, margin, fee)
+    vat_q = vat.on_price if vat is not None else ZERO
+    vat_fixed_pu = vat.fixed / vol if vat is not None else ZERO
+    price_exact = _price(before_cont + cont_pu + vat_fixed_pu, margin, fee, vat_q)
     fixed_by_user = chosen_price is not None
     price = quantize(chosen_price) if chosen_price is not None else quantize(price_exact)
+    vat_pu = vat_fixed_pu + vat_q * price
+    cost = before_cont + cont_pu + vat_pu
     fee_pu = fee * price
     margin_pu = price - cost - fee_pu
     if margin_pu < 0:
@@ -667,13 +691,14 @@ def _service_line(
     cost_d = quantize(cost)
     margin_d = price - cost_d - fee_d
     cost_exact = [per_cat["wage"], per_cat["employer_ni"], per_cat["pension"], per_cat["mileage"],
-                  per_cat["non_pay"], member_fixed, shared_pu, cont_pu]
+                  per_cat["non_pay"], member_fixed, shared_pu, cont_pu, vat_pu]
     cost_disp = reconcile(cost_exact, cost_d)
 
     # annual, bottom-up in pence
     annual_price = quantize(price * vol)
+    vat_annual = quantize(vat.fixed + vat_q * annual_price if vat is not None else ZERO)
     cost_annual = [annual_cat["wage"], annual_cat["employer_ni"], annual_cat["pension"], annual_cat["mileage"],
-                   annual_cat["non_pay"], annual_cat["member_fixed"], shared_annual, cont_annual]
+                   annual_cat["non_pay"], annual_cat["member_fixed"], shared_annual, cont_annual, vat_annual]
     annual_cost = sum(cost_annual, ZERO)
     annual_fee = quantize(fee * annual_price)
     annual_margin = annual_price - annual_cost - annual_fee
@@ -704,8 +729,8 @@ def _service_line(
         price_fixed_by_user=fixed_by_user,
         fee_per_unit=fee_pu,
         margin_per_unit=margin_pu,
-        staff_share=staff / before_cont if before_cont > 0 else ZERO,
-        variable_cost_per_unit=direct * (ONE + contingency) + fee_pu,
+        staff_share=staff / (before_cont + vat_pu) if before_cont + vat_pu > 0 else ZERO,
+        variable_cost_per_unit=direct * (ONE + contingency) + fee_pu + vat_pu,
         fixed_costs_per_year=(member_fixed + shared_pu) * vol * (ONE + contingency),
         should_cost_per_unit=cost + fee_pu,
         annual_cost=annual_cost,

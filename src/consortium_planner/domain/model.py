@@ -28,6 +28,21 @@ from .fields import (
     ref,
     text,
 )
+from .partnering.choices import (
+    Appetite,
+    ContractingModel,
+    DueDiligenceArea,
+    DueDiligenceStatus,
+    ExitProvision,
+    FeeVatBasis,
+    ProfitUse,
+    ProtectedScheme,
+    QualifyingContract,
+    ReadinessDimension,
+    TermsHead,
+    TermsStatus,
+    VatStatus,
+)
 
 # --------------------------------------------------------------------------- choices
 
@@ -207,6 +222,12 @@ class Organisation(Entity):
     areas_served: str = text("Areas served", help="Separate areas with semicolons")
     staff_headcount: int | None = integer("Staff headcount", default=None)
     notes: str = longtext("Notes")
+    vat_status: VatStatus = choice(VatStatus, "VAT status of these services", VatStatus.NOT_STATED,
+                                   help="Welfare services by a charity, public body or regulated provider are exempt; "
+                                        "unregulated support by a company or CIC can be standard-rated")
+    exempt_supplies_pct: Decimal | None = percent("Exempt or non-business supplies", default=None, places=1,
+                                                  help="Share of all its supplies; the VAT cost-sharing exemption "
+                                                       "needs at least 5%")
 
     def areas(self) -> tuple[str, ...]:
         parts = [a.strip() for a in self.areas_served.split(";")]
@@ -346,6 +367,9 @@ class Tender(Entity):
     employers_liability: Decimal | None = optional_money("Employer's liability insurance")
     public_liability: Decimal | None = optional_money("Public liability insurance")
     notes: str = longtext("Notes")
+    nhs_qualifying_contract: QualifyingContract = choice(
+        QualifyingContract, "NHS Pension: qualifying contract", QualifyingContract.NONE,
+        help="NHS Standard Contract, APMS or a council public-health contract gives staff NHS Pension access [V]")
 
     @property
     def end_date(self) -> dt.date | None:
@@ -673,6 +697,127 @@ class Scenario(Entity):
     notes: str = longtext("Notes")
 
 
+# --------------------------------------------------------------------------- entities: partnering (DOMAIN §4, §10)
+
+
+@dataclass(frozen=True, slots=True)
+class PartneringProfile(Entity):
+    """The structure advisor's questions for one option (one row an option)."""
+
+    entity_name: ClassVar[str] = "partnering_profile"
+    label: ClassVar[str] = "Partnering questions"
+    parent_field: ClassVar[str | None] = "option_id"
+    display_field: ClassVar[str] = "who_contracts"
+
+    id: int | None = id_field()
+    option_id: int | None = ref("consortium_option", "Option")
+    who_contracts: ContractingModel = choice(ContractingModel, "Who holds the contract",
+                                             ContractingModel.UNDECIDED)
+    liability_appetite: Appetite = choice(Appetite, "Shared liability appetite", Appetite.MEDIUM)
+    shared_ownership: bool = boolean("Shared ownership wanted")
+    profit_use: ProfitUse = choice(ProfitUse, "Profits", ProfitUse.UNDECIDED)
+    asset_lock: bool = boolean("Asset lock wanted", help="Assets kept for the community on winding up")
+    regulated_activity: bool = boolean("Regulated activity (CQC)",
+                                       help="A new vehicle that delivers it needs its own registration")
+    vehicle_employs_staff: bool = boolean("Vehicle employs TUPE staff")
+    vehicle_vat_status: VatStatus = choice(VatStatus, "Vehicle's VAT status", VatStatus.NOT_STATED)
+    fee_vat_basis: FeeVatBasis = choice(FeeVatBasis, "Fee for VAT", FeeVatBasis.RETAINED)
+    cost_sharing_group: bool = boolean("Separate cost-sharing group",
+                                       help="VAT cost-sharing exemption: an independent group")
+    services_directly_necessary: bool = boolean("Directly necessary for exempt supplies")
+    recharged_at_cost: bool = boolean("Recharged at exact cost")
+    no_distortion: bool = boolean("No distortion of competition", default=True)
+    services_only: bool = boolean("Services only (no goods)", default=True)
+    setup_budget: Decimal | None = optional_money("Set-up budget")
+    notes: str = longtext("Notes")
+
+
+@dataclass(frozen=True, slots=True)
+class PensionArrangement(Entity):
+    """How one TUPE cohort's pensions are protected under one option (DOMAIN §10)."""
+
+    entity_name: ClassVar[str] = "pension_arrangement"
+    label: ClassVar[str] = "Pension arrangement"
+    parent_field: ClassVar[str | None] = "option_id"
+    display_field: ClassVar[str] = "scheme"
+
+    id: int | None = id_field()
+    option_id: int | None = ref("consortium_option", "Option")
+    cohort_id: int | None = ref("tupe_cohort", "TUPE cohort")
+    scheme: ProtectedScheme = choice(ProtectedScheme, "Scheme", ProtectedScheme.LGPS_ADMITTED)
+    employer_rate_pct: Decimal | None = percent("Employer rate", default=None, places=2,
+                                                help="Blank: the scheme's default (LGPS 20% [U]; NHS the reference "
+                                                     "rate; broadly comparable 18% [U])")
+    deemed_employer: bool = boolean("Letting authority as deemed employer",
+                                    help="Proposed Oct 2025, not yet law: the authority keeps the deficit risk")
+    time_on_contract_pct: Decimal = percent("Staff time on the contract", default="100",
+                                            help="NHS Pension needs more than 50%")
+    bond_months: Decimal = decimal("Bond: months of employer contributions", default="12", maximum=60, places=1,
+                                   help="Sized by the actuary; one year's contributions [U]")
+    bond_premium_pct: Decimal = percent("Bond premium a year", default="1.5", places=2, help="[U]")
+    liability_multiple: Decimal = decimal("Past-service liability ÷ pensionable pay", default="3", maximum=50,
+                                          places=2, help="[U]")
+    exit_low_pct: Decimal = percent("Exit shortfall: low", default="0", places=1,
+                                    help="Share of the liability unfunded at exit [U]")
+    exit_high_pct: Decimal = percent("Exit shortfall: high", default="15", places=1, help="[U]")
+    exit_provision: ExitProvision = choice(ExitProvision, "Exit payment provided for in the price",
+                                           ExitProvision.CENTRAL)
+    admission_cost: Decimal = money("Admission set-up cost (actuary, legal)", default="7500",
+                                    help="One-off, per admitted employer [U]")
+    notes: str = text("Notes")
+
+
+@dataclass(frozen=True, slots=True)
+class ReadinessScore(Entity):
+    """One partner's score of one readiness principle or culture dimension (1 to 5)."""
+
+    entity_name: ClassVar[str] = "readiness_score"
+    label: ClassVar[str] = "Readiness score"
+    parent_field: ClassVar[str | None] = "member_id"
+    display_field: ClassVar[str] = "dimension"
+
+    id: int | None = id_field()
+    member_id: int | None = ref("member", "Partner")
+    dimension: ReadinessDimension = choice(ReadinessDimension, "Principle or dimension", ReadinessDimension.NEED)
+    score: int = integer("Score (1–5)", default=3, minimum=1, maximum=5,
+                         help="Principles: 1 not at all … 5 fully; culture: the partner's own position")
+    note: str = text("Note")
+
+
+@dataclass(frozen=True, slots=True)
+class DueDiligenceItem(Entity):
+    """One area of due diligence on one partner."""
+
+    entity_name: ClassVar[str] = "due_diligence_item"
+    label: ClassVar[str] = "Due diligence item"
+    parent_field: ClassVar[str | None] = "member_id"
+    display_field: ClassVar[str] = "area"
+
+    id: int | None = id_field()
+    member_id: int | None = ref("member", "Partner")
+    area: DueDiligenceArea = choice(DueDiligenceArea, "Area", DueDiligenceArea.ACCOUNTS)
+    status: DueDiligenceStatus = choice(DueDiligenceStatus, "Status", DueDiligenceStatus.NOT_STARTED)
+    notes: str = text("Notes")
+
+
+@dataclass(frozen=True, slots=True)
+class HeadsOfTermsItem(Entity):
+    """One head of the consortium agreement for an option."""
+
+    entity_name: ClassVar[str] = "heads_of_terms_item"
+    label: ClassVar[str] = "Heads of terms item"
+    parent_field: ClassVar[str | None] = "option_id"
+    display_field: ClassVar[str] = "head"
+
+    id: int | None = id_field()
+    option_id: int | None = ref("consortium_option", "Option")
+    head: TermsHead = choice(TermsHead, "Head", TermsHead.ROLES)
+    status: TermsStatus = choice(TermsStatus, "Status", TermsStatus.NOT_DISCUSSED)
+    position: str = longtext("What is proposed or agreed")
+    amount: Decimal | None = optional_money("Amount", help="Bid costs to share, or a liability cap")
+    notes: str = text("Notes")
+
+
 ENTITIES: tuple[type[Entity], ...] = (
     Setting,
     Organisation,
@@ -694,6 +839,11 @@ ENTITIES: tuple[type[Entity], ...] = (
     Scenario,
     Risk,
     SocialOutcome,
+    PartneringProfile,
+    PensionArrangement,
+    ReadinessScore,
+    DueDiligenceItem,
+    HeadsOfTermsItem,
 )
 
 ENTITY_BY_NAME: dict[str, type[Entity]] = {e.entity_name: e for e in ENTITIES}
@@ -713,6 +863,11 @@ UNIQUE_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
     "capital_item": (("option_id", "name"),),
     "scenario": (("name",),),
     "social_outcome": (("option_id", "measure"),),
+    "partnering_profile": (("option_id",),),
+    "pension_arrangement": (("option_id", "cohort_id"),),
+    "readiness_score": (("member_id", "dimension"),),
+    "due_diligence_item": (("member_id", "area"),),
+    "heads_of_terms_item": (("option_id", "head"),),
 }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 def analysis_tabs() -> list[tuple[str, type]]:
     from .capacity import CapacityView
     from .cashflow import CashFlowView
+    from .partnership import PartnershipView
     from .pricing import PricingView
     from .risks import RisksView
     from .standing_view import StandingView
@@ -16,4 +17,5 @@ def analysis_tabs() -> list[tuple[str, type]]:
         ("Pricing", PricingView),
         ("Cash flow", CashFlowView),
         ("Risks", RisksView),
+        ("Partnership", PartnershipView),
     ]

@@ -21,8 +21,9 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from ..domain.fields import specs
 from ..domain.findings import Finding
-from ..domain.model import ConsortiumOption, Entity
+from ..domain.model import ConsortiumOption, Entity, Structure
 from ..services.importing import ImportPlan, ImportRefused, apply_import
+from ..services.partnering import try_structure
 from ..services.session import Batch, Changes, Removal, ValidationError, WorkspaceFileError, WorkspaceSession
 
 
@@ -136,6 +137,29 @@ class DuplicateOptionCommand(_Command):
     def do_first(self) -> None:
         self.option, _ = self.controller.session.duplicate_option(self.source_id)
         self.setText(f"Duplicate option as ‘{self.option.name}’")
+
+    def do(self) -> None:
+        assert self.removal is not None
+        self.controller.session.restore(self.removal)
+
+    def undo_it(self) -> None:
+        assert self.option is not None
+        self.removal, _ = self.controller.session.delete(ConsortiumOption, self.option.id)  # type: ignore[arg-type]
+
+
+class TryStructureCommand(_Command):
+    """"Try this structure": the option copied under another structure, with all that belongs to it,
+    made in one ``redo()`` (one transaction, one undo step); undo deletes the copy, redo restores it."""
+
+    def __init__(self, controller, option_id: int, structure: Structure, initiator=None):
+        super().__init__(controller, f"Try the option as a {structure.label.lower()}", initiator)
+        self.source_id, self.structure = option_id, structure
+        self.option: ConsortiumOption | None = None  # the copy, once made
+        self.removal: Removal | None = None
+
+    def do_first(self) -> None:
+        self.option, _ = try_structure(self.controller.session, self.source_id, self.structure)
+        self.setText(f"Try {self.structure.label.lower()} as ‘{self.option.name}’")
 
     def do(self) -> None:
         assert self.removal is not None
@@ -292,6 +316,14 @@ class WorkspaceController(QObject):
             self.edit_refused.emit("The consortium option no longer exists")
             return None
         command = DuplicateOptionCommand(self, option_id, option.name, initiator)
+        return command.option if self._push(command) else None
+
+    def try_structure(self, option_id: int, structure: Structure, *, initiator: Any = None) -> ConsortiumOption | None:
+        """Copy the option under ``structure`` as a new option (one undo step); None if refused."""
+        if self.ws.get(ConsortiumOption, option_id) is None:
+            self.edit_refused.emit("The consortium option no longer exists")
+            return None
+        command = TryStructureCommand(self, option_id, structure, initiator)
         return command.option if self._push(command) else None
 
     def replace_allocations(self, option_id: int, volumes: dict[tuple[int, int], Any], text: str, *,

@@ -40,12 +40,13 @@ from ..services import analyses
 from .xlsx_common import save_atomically
 from .xlsx_model import MODEL_SHEETS, half_even, write_model_sheets
 from .xlsx_model_standing import write_accounts
+from .xlsx_partnership import PARTNERSHIP_SHEETS
 from .xlsx_sheet import Book
 from .xlsx_values import VALUE_SHEETS
 
 __all__ = ["SHEETS", "half_even", "save_atomically", "write_option_workbook"]
 
-SHEETS = tuple(name for name, _ in VALUE_SHEETS) + tuple(name for name, _ in MODEL_SHEETS)
+SHEETS = tuple(name for name, _ in (*VALUE_SHEETS, *PARTNERSHIP_SHEETS)) + tuple(name for name, _ in MODEL_SHEETS)
 
 
 def write_option_workbook(ws: Workspace, option_id: int, path: str | Path, *, results: Mapping[str, Any] | None = None,
@@ -69,7 +70,8 @@ def write_option_workbook(ws: Workspace, option_id: int, path: str | Path, *, re
         progress(0.0, "Running the analyses")
         results = analyses.analyse_option(ws, option_id)
     book = Book(ws, option, results)
-    steps: tuple[tuple[str, Callable[[Book], None]], ...] = (*VALUE_SHEETS, ("the accounts", write_accounts),
+    steps: tuple[tuple[str, Callable[[Book], None]], ...] = (*VALUE_SHEETS, *PARTNERSHIP_SHEETS,
+                                                            ("the accounts", write_accounts),
                                                             ("the Model sheets", write_model_sheets))
     for i, (name, step) in enumerate(steps):
         check()

@@ -28,6 +28,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..domain.model import CapitalItem, CapitalKind
+from ..domain.partnering.charges import one_off_costs
 from .xlsx_common import GBP, NUMBER, PERCENT_POINTS
 from .xlsx_model import Block, Model, ModelColumns, Page, half_even, input_value, twelfth
 from .xlsx_sheet import INTEGER, Formula, Value
@@ -52,7 +53,14 @@ def periods_of(model: Model) -> list[tuple[int, str, int, int]]:
 
 
 def capital_items(model: Model) -> list[CapitalItem]:
-    return sorted(model.workspace.children(CapitalItem, model.option.id), key=lambda i: i.id or 0)
+    """The option's capital and mobilisation items, then the one-off costs its stated pension
+    arrangements add to mobilisation (``domain.partnering.charges.one_off_costs``), as the projection
+    takes them."""
+    items = sorted(model.workspace.children(CapitalItem, model.option.id), key=lambda i: i.id or 0)
+    items += [CapitalItem(option_id=model.option.id, name=label, kind=CapitalKind.MOBILISATION, amount=amount,
+                          month=month)
+              for month, amount, label in one_off_costs(model.workspace, model.option.id)]  # type: ignore[arg-type]
+    return items
 
 
 def plan(model: Model) -> None:

@@ -22,6 +22,10 @@ from ..domain import scenarios as _scenarios
 from ..domain import standing as _standing
 from ..domain import verdict as _verdict
 from ..domain.model import ConsortiumOption, Risk, Tender
+from ..domain.partnering import advisor as _advisor
+from ..domain.partnering import flows as _flows
+from ..domain.partnering import pension_analysis as _pensions
+from ..domain.partnering import readiness as _readiness
 from ..domain.projection import advice as _advice
 from ..domain.rates import RateTable
 from ..domain.tasks import NEVER, CancelToken
@@ -37,6 +41,8 @@ RATES_OVERRIDES_KEY = "rates_overrides"
 _OPTION = frozenset({"consortium_option", "member", "allocation", "organisation"})
 _TENDER = frozenset({"tender", "lot", "requirement"})
 _COSTS = frozenset({"cost_profile", "role"})
+# stated pension arrangements and VAT answers reach the cost build-up (domain.partnering.charges)
+_PARTNERING = frozenset({"partnering_profile", "pension_arrangement", "tupe_cohort"})
 
 
 def workspace_rates(ws: Workspace) -> RateTable:
@@ -120,7 +126,7 @@ register(Analysis("optimiser", lambda i: _optimise.optimise(i.ws, i.option_id, N
 register(Analysis("standing", lambda i: _standing.standing(i.ws, i.option_id),
                   reads=_OPTION | _TENDER | {"financial_year", "financial_condition"},
                   title="Financial standing", area="Financial standing", findings=_standing.findings))
-register(Analysis("prices", _prices, needs=("rates",), reads=_OPTION | _TENDER | _COSTS | {"setting"},
+register(Analysis("prices", _prices, needs=("rates",), reads=_OPTION | _TENDER | _COSTS | _PARTNERING | {"setting"},
                   title="Prices", area="Pricing", findings=_flags))
 register(Analysis("evaluation", _evaluation,
                   needs=("prices",), reads=frozenset({"competitor"}),
@@ -145,19 +151,39 @@ register(Analysis("capital_with_extensions", _capital_with_extensions, needs=("r
 register(Analysis("scenarios", scenario_outcomes, needs=KEY_ANALYSES, reads=frozenset({"scenario"}),
                   title="Scenarios", area="Scenarios", findings=scenario_findings))
 
-#: The analyses whose findings the verdict folds (every analysis that raises a serious or blocking finding).
-VERDICT_READS = ("coverage", "workforce", "standing", "prices", "evaluation", "projection", "funding", "returns")
+# partnering (domain/partnering): choose the vehicle, money between members, pensions, readiness, terms
+register(Analysis("structure", lambda i: _advisor.advise(i.ws, i.option_id, i.need("prices")), needs=("prices",),
+                  reads=_OPTION | _TENDER | _PARTNERING | {"financial_year", "financial_condition", "setting"},
+                  title="Structure advisor", area="Partnering", findings=_advisor.findings))
+register(Analysis("money_flows", lambda i: _flows.money_flows(i.ws, i.option_id, i.need("capital"), i.need("prices")),
+                  needs=("capital", "prices"), reads=_OPTION | _PARTNERING, title="Money between members",
+                  area="Partnering", findings=_flows.findings))
+register(Analysis("pensions", lambda i: _pensions.pensions(i.ws, i.option_id, i.need("prices")), needs=("prices",),
+                  reads=_OPTION | _TENDER | _PARTNERING, title="Pensions by cohort", area="Pensions",
+                  findings=_pensions.findings))
+register(Analysis("readiness", lambda i: _readiness.readiness(i.ws, i.option_id),
+                  reads=frozenset({"consortium_option", "member", "organisation", "readiness_score",
+                                   "due_diligence_item"}),
+                  title="Partner readiness and fit", area="Partnering", findings=_readiness.readiness_findings))
+register(Analysis("heads_of_terms", lambda i: _readiness.heads_of_terms(i.ws, i.option_id),
+                  reads=frozenset({"consortium_option", "member", "organisation", "heads_of_terms_item"}),
+                  title="Heads of terms", area="Partnering", findings=_readiness.terms_findings))
+
+
+# --------------------------------------------------------------------------- over every finding
+# Declared last: they read the findings of every analysis declared above.
+
+#: The analyses that raise findings: the verdict folds them, the risk register is seeded from them.
+FINDING_ANALYSES = tuple(a.name for a in REGISTRY if a.findings is not None)
 
 
 def _verdict_of(i: Inputs) -> _verdict.Verdict:
-    """The verdict over the findings of ``VERDICT_READS`` (gathered as ``Results.findings`` gathers them)."""
-    return _verdict.verdict(Results.of(i.option_id, {n: i.need(n) for n in VERDICT_READS}).findings())
+    """The verdict over every finding (``Results.findings``: an analysis that could not run is itself a
+    serious finding, so it makes the verdict conditional rather than hiding it)."""
+    return _verdict.verdict(i.findings(FINDING_ANALYSES))
 
 
-register(Analysis("verdict", _verdict_of, needs=VERDICT_READS, title="Verdict", area="Verdict"))
-
-#: The analyses whose findings seed the risk register: every one declared above that raises findings.
-RISK_FINDINGS = tuple(a.name for a in REGISTRY if a.findings is not None)
+register(Analysis("verdict", _verdict_of, reads=REGISTRY.reads(FINDING_ANALYSES), title="Verdict", area="Verdict"))
 
 
 def _register_of(i: Inputs) -> tuple[_risk_register.RegisterEntry, ...]:
@@ -166,10 +192,10 @@ def _register_of(i: Inputs) -> tuple[_risk_register.RegisterEntry, ...]:
     It reads the findings without needing their analyses, so a refused analysis (itself a finding)
     never hides the register.
     """
-    return _risk_register.register(i.ws.children(Risk, i.option_id), i.findings(RISK_FINDINGS))
+    return _risk_register.register(i.ws.children(Risk, i.option_id), i.findings(FINDING_ANALYSES))
 
 
-register(Analysis("risk_register", _register_of, reads=REGISTRY.reads(RISK_FINDINGS) | {"risk"},
+register(Analysis("risk_register", _register_of, reads=REGISTRY.reads(FINDING_ANALYSES) | {"risk"},
                   title="Risk register", area="Risks"))
 
 

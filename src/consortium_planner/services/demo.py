@@ -30,13 +30,18 @@ from ..domain.model import (
     Competitor,
     ConsortiumOption,
     CostProfile,
+    DueDiligenceItem,
     Entity,
     FinancialCondition,
     FinancialYear,
     FundingSource,
+    HeadsOfTermsItem,
     Lot,
     Member,
     Organisation,
+    PartneringProfile,
+    PensionArrangement,
+    ReadinessScore,
     Requirement,
     Risk,
     Role,
@@ -269,6 +274,7 @@ class _Builder:
         capital_items = src.pop("capital_item", None)
         risks = src.pop("risk", None)
         outcomes = src.pop("outcome", None)
+        partnering = {n: src.pop(n, None) for n in ("partnering", "pension", "heads_of_terms")}
         tender = self._tender_for(src.pop("tender", None), sec)
         lead_name = src.pop("lead", None)
         lead_id = self._org(lead_name, f"{sec} lead").id if lead_name not in (None, "") else None
@@ -288,7 +294,10 @@ class _Builder:
                 raise DemoSourceError(f"{msec}: the organisation is already a member of this option")
             seen_orgs.add(org.id)  # type: ignore[arg-type]
             allocations = m_src.pop("allocations", None) or {}
+            readiness = m_src.pop("readiness", None) or {}
+            diligence = m_src.pop("due_diligence", None) or {}
             member: Member = self.make(Member, m_src, msec, option_id=option.id, organisation_id=org.id)
+            self._member_partnering(member, readiness, diligence, msec)
             if not isinstance(allocations, dict):
                 raise DemoSourceError(f"{msec}: allocations should be a table of \"service line/area\" = volume")
             for ref, volume in allocations.items():
@@ -314,6 +323,42 @@ class _Builder:
             self.make(Risk, r_src, _section("option.risk", r_src.get("area"), sec), option_id=option.id)
         for o_src in _as_list(outcomes, sec, "outcome"):
             self.make(SocialOutcome, o_src, _section("option.outcome", o_src.get("measure"), sec), option_id=option.id)
+        self._option_partnering(option, tender, partnering, sec)
+
+    def _option_partnering(self, option: ConsortiumOption, tender: Tender, src: dict[str, Any], sec: str) -> None:
+        """``[option.partnering]`` (the structure questions), ``[[option.pension]]`` (a TUPE cohort's pension
+        arrangement, the cohort by name) and ``[[option.heads_of_terms]]``."""
+        if src["partnering"] is not None:
+            if not isinstance(src["partnering"], dict):
+                raise DemoSourceError(f"{sec}: 'partnering' should be a table of answers")
+            self.make(PartneringProfile, src["partnering"], f"{sec} › [option.partnering]", option_id=option.id)
+        cohorts = {key(c.name): c for c in self.rows if isinstance(c, TupeCohort) and c.tender_id == tender.id}
+        for p_src in _as_list(src["pension"], sec, "pension"):
+            p_src = dict(p_src)
+            psec = _section("option.pension", p_src.get("cohort"), sec)
+            cohort = cohorts.get(key(str(p_src.pop("cohort", ""))))
+            if cohort is None:
+                raise DemoSourceError(f"{psec}: name one of the tender's TUPE cohorts "
+                                      f"(known: {_names(cohorts.values())})")
+            self.make(PensionArrangement, p_src, psec, option_id=option.id, cohort_id=cohort.id)
+        for h_src in _as_list(src["heads_of_terms"], sec, "heads_of_terms"):
+            self.make(HeadsOfTermsItem, h_src, _section("option.heads_of_terms", h_src.get("head"), sec),
+                      option_id=option.id)
+
+    def _member_partnering(self, member: Member, readiness: Any, diligence: Any, section: str) -> None:
+        """A member's ``readiness = { trust = 4, ... }`` scores and ``due_diligence = { accounts = "clear",
+        pensions = { status = "issue", notes = "..." } }`` checklist."""
+        for what, table in (("readiness", readiness), ("due_diligence", diligence)):
+            if not isinstance(table, dict):
+                raise DemoSourceError(f"{section}: '{what}' should be a table")
+        for dimension, score in readiness.items():
+            values = dict(score) if isinstance(score, dict) else {"score": score}
+            self.make(ReadinessScore, {"dimension": dimension, **values}, f"{section} › readiness {dimension!r}",
+                      member_id=member.id)
+        for area, status in diligence.items():
+            values = dict(status) if isinstance(status, dict) else {"status": status}
+            self.make(DueDiligenceItem, {"area": area, **values}, f"{section} › due diligence {area!r}",
+                      member_id=member.id)
 
     def _tender_for(self, name: Any, section: str) -> Tender:
         if name in (None, ""):

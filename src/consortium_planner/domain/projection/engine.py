@@ -25,6 +25,7 @@ from ..model import (
     stored_id,
 )
 from ..money import HUNDRED, ZERO, allocate, quantize
+from ..partnering import charges as _charges
 from ..pricing import ContractYear, PriceSchedule, bid_prices
 from ..rates import RateTable
 from ..workspace import Workspace
@@ -222,6 +223,10 @@ def capital(ws: Workspace, option_id: int, rates: RateTable, *, include_extensio
                 written_off = True
                 break
             depreciation[t] += part
+    for month, amount, label in _charges.one_off_costs(ws, option_id):  # stated pension arrangements only
+        mobilisation[month] += amount
+        flags.append(Flag("pension_admission", f"{label}: £{amount:,} of actuarial and legal costs in the first "
+                                               "month of mobilisation.", Severity.INFO))
     if written_off:
         flags.append(Flag("asset_written_off", "Some equipment outlives the contract: what is left of its value "
                                                "is written off in the last month of service.", Severity.INFO))

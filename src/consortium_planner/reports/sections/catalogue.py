@@ -17,6 +17,7 @@ from .compare import build_options_considered
 from .consortium import build_consortium
 from .narratives import build_governance, build_social_outcomes
 from .opportunity import build_opportunity
+from .partnership import build_partnership
 from .pricing import build_pricing
 from .registry import register_section
 from .risks import build_risks
@@ -38,6 +39,8 @@ register_section("funding", "Funding requirement and use of funds", build_fundin
 register_section("returns", "Affordability and returns", build_returns, needs=("returns",), position=800)
 register_section("standing", "Financial standing", build_standing, needs=("standing",), position=900)
 register_section("reserved", "Reserved-contract eligibility", build_reserved, needs=("standing",), position=1000)
+register_section("partnership", "Partnership", build_partnership,
+                 needs=("structure", "money_flows", "pensions", "readiness", "heads_of_terms"), position=1050)
 register_section("social_impact", "Social impact and employee ownership", build_social_impact, position=1100)
 register_section("social_outcomes", "Social outcomes", build_social_outcomes, position=1110)
 register_section("risks", "Risks", build_risks, position=1200)
