@@ -182,8 +182,10 @@ def open_for_reading(path):
 
 def cmd_export_pdf(args) -> int:
     from .reports.case import build_case, check_sections, option_by_name
+    from .reports.files import check_output
     from .reports.pdf import render_pdf
 
+    check_output(args.out)  # before any work: never a workspace, by any spelling or link
     try:
         sections = check_sections(args.sections.split(",")) if args.sections is not None else None
     except ValueError as exc:
@@ -206,12 +208,9 @@ def cmd_export_pdf(args) -> int:
 def cmd_generate(args) -> int:
     from .services.generate import write_large
 
-    if isinstance(args.out, Path):
-        if args.out.exists() and not args.force:
-            return _fail(f"{args.out}: already exists (use --force to replace it)")
-        if args.out.exists():
-            args.out.unlink()
-    path = write_large(args.out, seed=args.seed)
+    if isinstance(args.out, Path) and args.out.exists() and not args.force:
+        return _fail(f"{args.out}: already exists (use --force to replace it)")
+    path = write_large(args.out, seed=args.seed, overwrite=bool(args.force))
     if not isinstance(path, Path):
         from .store.workspace_file import display_url
 
@@ -332,6 +331,11 @@ def cmd_import_xlsx(args) -> int:
 
 
 def cmd_export_xlsx(args) -> int:
+    from .reports.files import check_output
+
+    for out in (args.out, args.schedule_out):
+        if out is not None:
+            check_output(out)  # before any work: never a workspace, by any spelling or link
     with open_for_reading(args.file) as store:
         ws = store.load()
     try:

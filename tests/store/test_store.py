@@ -149,21 +149,21 @@ def test_schema_head_constant_matches_alembic():
     assert SCHEMA_HEAD == head_revision()
 
 
-def test_empty_database_is_migrated_on_open(tmp_path):
+def test_an_empty_sqlite_database_is_refused_and_left_as_it_was(tmp_path):
+    """Opening never makes a workspace of another file: an empty SQLite database (no tables) is refused
+    with a message, byte for byte unchanged (issue 21: ``summary`` used to make it a workspace)."""
     p = tmp_path / "empty.cplan"
-    sqlite3.connect(p).execute("PRAGMA user_version = 0").connection.close()
     # a zero-table SQLite file: SQLite writes nothing until a table exists, so create and drop one
     con = sqlite3.connect(p)
     con.execute("CREATE TABLE t (x)")
     con.execute("DROP TABLE t")
     con.commit()
     con.close()
-    with Store.open(p) as s:
-        with s.engine.connect() as conn:
-            from consortium_planner.store.workspace_file import current_revision
-
-            assert current_revision(conn) == head_revision()
-        assert s.load().count(Organisation) == 0
+    before = p.read_bytes()
+    with pytest.raises(WorkspaceFileError, match="empty SQLite database, not a Consortium Planner workspace"):
+        Store.open(p)
+    assert p.read_bytes() == before
+    assert not p.with_name(p.name + ".lock").exists()
 
 
 def test_populated_file_at_first_schema_is_migrated_with_a_backup_and_data_intact(tmp_path):

@@ -319,6 +319,12 @@ class MainWindow(QMainWindow):
     def new_workspace(self) -> None:
         path = FileDialogs.ask_save(self, "New workspace")
         if path:
+            current = self.controller.session.path if self.controller is not None else None
+            if current is not None and _same_file(current, Path(path)):
+                Messages.error(self, "Cannot create workspace",
+                               f"{Path(path).name} is the workspace open in this window; choose another name "
+                               "for the new one (nothing was changed).")
+                return
             try:
                 session = WorkspaceSession.create(path, overwrite=True)
             except (WorkspaceFileError, OSError) as exc:
@@ -439,6 +445,8 @@ class MainWindow(QMainWindow):
             options_table.addActions([self.act_export_case, self.act_export_workbook])
             self._remember(session.path if session.path is not None else session.location)
             self.navigator.setCurrentRow(2 if session.ws.count(ConsortiumOption) else 0)
+            if session.store.read_only_reason:  # asked for editing, but the file or its folder is read-only
+                self.statusBar().showMessage(session.store.read_only_reason, 15000)
         else:
             self.stack.setCurrentWidget(self.welcome)
             self._wire_undo(None)

@@ -28,9 +28,43 @@ def new_file_mode() -> int:
     return 0o644
 
 
-def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path:
-    """Call ``write(temporary path)``, then put the result at ``path`` in one rename."""
+class OutputRefused(FileExistsError):
+    """An output file name that would replace something a report must never replace."""
+
+
+_SQLITE = b"SQLite format 3\x00"
+_SIDE_FILES = (".lock", ".lock.break", "-journal", "-wal", "-shm")
+
+
+def _is_database(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(16) == _SQLITE
+    except OSError:
+        return False
+
+
+def check_output(path: str | os.PathLike) -> None:
+    """Refuse (``OutputRefused``) a report's file name that names a workspace or another database, by
+    any spelling or link (the bytes are checked, not the name), or a workspace's lock or journal."""
     target = Path(path)
+    if target.is_dir():
+        raise OutputRefused(f"{target}: is a folder; name the file to write")
+    if _is_database(target):
+        raise OutputRefused(f"{target.name}: is a workspace (a database), not a report; choose another file "
+                            "name (nothing was written)")
+    for side in _SIDE_FILES:
+        if target.name.endswith(side) and _is_database(target.with_name(target.name[: -len(side)])):
+            raise OutputRefused(f"{target.name}: belongs to the workspace {target.name[: -len(side)]}; choose "
+                                "another file name (nothing was written)")
+
+
+def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path:
+    """Call ``write(temporary path)``, then put the result at ``path`` in one rename.
+
+    Refused before anything is written when ``path`` is a workspace or belongs to one (``check_output``)."""
+    target = Path(path)
+    check_output(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{target.stem[:20]}-", suffix=target.suffix, dir=target.parent)
     os.close(fd)

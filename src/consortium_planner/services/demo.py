@@ -54,7 +54,7 @@ from ..domain.model import (
 from ..domain.scenarios import shipped_scenarios
 from ..domain.validation import ValidationError, build, check_workspace, errors
 from ..domain.workspace import Workspace
-from ..store.workspace_file import Store, is_database_url
+from ..store.workspace_file import Store, building, is_database_url
 
 DEMO_PACKAGE = "consortium_planner"
 DEMO_RESOURCE = ("resources", "demo", "demo.toml")
@@ -482,15 +482,10 @@ def write_demo(path: str | Path, overwrite: bool = False, *, source: dict[str, A
             store.close()
     else:
         p = Path(path)
-        store = Store.create(p, overwrite=overwrite)
-        try:
-            store.insert_many(rows)
-            ws = store.load()
-        except BaseException:
-            store.close()
-            p.unlink(missing_ok=True)
-            raise
-        store.close()
+        with building(p, overwrite=overwrite) as scratch:  # the old file stays until the new one is whole
+            with Store.create(scratch) as store:
+                store.insert_many(rows)
+                ws = store.load()
     problems = errors(check_workspace(ws))
     if problems:  # pragma: no cover - the in-memory check above should have caught it
         raise DemoSourceError("the demo workspace failed its check after writing: "

@@ -56,7 +56,7 @@ from ..domain.model import (
 )
 from ..domain.money import allocate
 from ..domain.scenarios import shipped_scenarios
-from ..store.workspace_file import Store, is_database_url
+from ..store.workspace_file import Store, building, is_database_url
 
 __all__ = ["build_large", "bulk_insert", "write_large"]
 
@@ -375,12 +375,7 @@ def write_large(path: str | Path, *, seed: int = 1, organisations: int = 60, ser
             bulk_insert(store, rows)
         return str(path)
     p = Path(path)
-    store = Store.create(p, overwrite=overwrite)
-    try:
-        bulk_insert(store, rows)
-    except BaseException:
-        store.close()
-        p.unlink(missing_ok=True)
-        raise
-    store.close()
+    with building(p, overwrite=overwrite) as scratch:  # the old file stays until the new one is whole
+        with Store.create(scratch) as store:
+            bulk_insert(store, rows)
     return p

@@ -15,10 +15,12 @@ opened, before every schema upgrade and before every import. The newest ``KEEP``
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import getpass
 import json
 import os
 import socket
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +47,9 @@ class LockOwner:
         return f"{self.user} on {self.host} has had it open since {when}"
 
 
+_SOMEONE = LockOwner("someone", "another computer", 0, "")
+
+
 def lock_path(path: Path) -> Path:
     return path.with_name(path.name + ".lock")
 
@@ -58,11 +63,8 @@ def _me() -> LockOwner:
 
 
 def read_owner(path: Path) -> LockOwner | None:
-    try:
-        data = json.loads(lock_path(path).read_text(encoding="utf-8"))
-        return LockOwner(str(data["user"]), str(data["host"]), int(data["pid"]), str(data["since"]))
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+    raw = _read_raw(lock_path(path))
+    return _parse_owner(raw) if raw is not None else None
 
 
 def _alive(pid: int) -> bool:
@@ -77,35 +79,129 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _stale(owner: LockOwner | None) -> bool:
-    """A lock we may take over: unreadable, or left by a process of this computer that has gone."""
+UNREADABLE_STALE_SECONDS = 10.0
+
+
+def _stale(owner: LockOwner | None, lp: Path | None = None) -> bool:
+    """A lock we may take over: left by a process of this computer that has gone, or unreadable and
+    older than ``UNREADABLE_STALE_SECONDS`` (a lock being written is never unreadable: it is made
+    whole before it appears, see ``_create``)."""
     if owner is None:
-        return True
+        if lp is None:
+            return True
+        try:
+            return time.time() - lp.stat().st_mtime > UNREADABLE_STALE_SECONDS
+        except OSError:
+            return True
     return owner.host == socket.gethostname() and owner.pid != os.getpid() and not _alive(owner.pid)
 
 
+def _create(lp: Path, payload: str) -> None:
+    """Make the lock file whole or not at all: written beside it, then hard-linked into place (atomic,
+    and refused if the lock exists). Where hard links are not supported, ``O_CREAT | O_EXCL``."""
+    tmp = lp.with_name(f"{lp.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
+    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, lp)
+            return
+        except FileExistsError:
+            raise
+        except OSError as exc:
+            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK):
+                raise
+        fd2 = os.open(lp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        with os.fdopen(fd2, "w", encoding="utf-8") as fh:
+            fh.write(payload)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _breaker_path(path: Path) -> Path:
+    return path.with_name(path.name + ".lock.break")
+
+
+BREAKER_STALE_SECONDS = 30.0
+
+
+def _take_breaker(path: Path) -> bool:
+    """The right to break a stale lock: one process at a time (``O_CREAT | O_EXCL`` again).
+
+    A breaker older than ``BREAKER_STALE_SECONDS`` was left by a process that died while breaking a
+    lock (breaking takes microseconds) and is removed."""
+    bp = _breaker_path(path)
+    try:
+        os.close(os.open(bp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+        return True
+    except FileExistsError:
+        try:
+            age = time.time() - bp.stat().st_mtime
+        except OSError:
+            return False
+        if age > BREAKER_STALE_SECONDS:
+            bp.unlink(missing_ok=True)
+        return False
+
+
 def acquire(path: Path) -> Path:
-    """Create the lock file or raise ``WorkspaceLocked``; returns the lock file's path."""
+    """Create the lock file or raise ``WorkspaceLocked``; returns the lock file's path.
+
+    Taking over a stale lock is atomic: of many processes that find the same stale lock at once,
+    only the one holding the breaker (``<file>.lock.break``) removes it, and only after reading
+    again that the lock is still the stale one it saw; the others start over and find the new
+    owner. A folder where no lock can be made (read-only, or no permission) raises
+    ``LockUnavailable``: the caller opens the workspace read-only instead.
+    """
     lp = lock_path(path)
     me = _me()
     payload = json.dumps({"user": me.user, "host": me.host, "pid": me.pid, "since": me.since,
                           "program": "Consortium Planner"})
-    for _attempt in range(2):
+    deadline = time.monotonic() + 5.0
+    while True:
         try:
-            fd = os.open(lp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            _create(lp, payload)
+            return lp
         except FileExistsError:
-            owner = read_owner(path)
-            if _stale(owner):
+            raw = _read_raw(lp)
+            owner = _parse_owner(raw) if raw is not None else None
+            if not _stale(owner, lp):
+                raise WorkspaceLocked(path, owner or _SOMEONE) from None
+            if time.monotonic() > deadline:
+                raise WorkspaceLocked(path, owner or _SOMEONE) from None
+            if _take_breaker(path):
                 try:
-                    lp.unlink()
-                except FileNotFoundError:
-                    pass
-                continue
-            raise WorkspaceLocked(path, owner) from None  # type: ignore[arg-type]
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(payload)
-        return lp
-    raise WorkspaceLocked(path, read_owner(path) or me)
+                    again = _read_raw(lp)
+                    if again == raw and _stale(_parse_owner(again) if again is not None else None, lp):
+                        lp.unlink(missing_ok=True)
+                finally:
+                    _breaker_path(path).unlink(missing_ok=True)
+            else:
+                time.sleep(0.005)
+        except PermissionError as exc:
+            raise LockUnavailable(path, exc.strerror or "permission denied") from None
+        except OSError as exc:
+            if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+                raise LockUnavailable(path, exc.strerror or str(exc)) from None
+            raise
+
+
+def _read_raw(lp: Path) -> str | None:
+    try:
+        return lp.read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
+def _parse_owner(raw: str) -> LockOwner | None:
+    try:
+        data = json.loads(raw)
+        return LockOwner(str(data["user"]), str(data["host"]), int(data["pid"]), str(data["since"]))
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def release(path: Path) -> None:
@@ -115,6 +211,15 @@ def release(path: Path) -> None:
             lock_path(path).unlink()
         except FileNotFoundError:
             pass
+
+
+class LockUnavailable(WorkspaceFileError):
+    """No lock file can be made beside the workspace (a read-only folder or drive)."""
+
+    def __init__(self, path: Path, why: str):
+        self.path = path
+        super().__init__(f"{path.name}: its folder cannot be written ({why}), so it is open read-only "
+                         "(nothing can be changed)")
 
 
 class WorkspaceLocked(WorkspaceFileError):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -44,8 +45,8 @@ from . import safety
 from .safety import WorkspaceFileError, WorkspaceLocked, backup_dir, list_backups
 from .tables import TABLES
 
-__all__ = ["Removal", "Store", "WorkspaceFileError", "WorkspaceLocked", "backup_dir", "database_url",
-           "display_url", "is_database_url", "list_backups", "restore_backup", "sqlite_backup",
+__all__ = ["Removal", "Store", "WorkspaceFileError", "WorkspaceLocked", "backup_dir", "building", "database_url",
+           "display_url", "install_workspace", "is_database_url", "list_backups", "restore_backup", "sqlite_backup",
            "workspace_stem"]
 
 SUFFIX = ".cplan"
@@ -203,7 +204,8 @@ def sqlite_backup(source: Path, destination: Path) -> Path:
     return destination
 
 
-def _check_sqlite_header(path: Path) -> None:
+def _check_sqlite_header(path: Path) -> bytes:
+    """The file's first 100 bytes (the SQLite header), or ``WorkspaceFileError`` if it is not a SQLite database."""
     if not path.exists():
         raise WorkspaceFileError(f"{path.name}: no such file")
     if path.is_dir():
@@ -211,10 +213,143 @@ def _check_sqlite_header(path: Path) -> None:
     size = path.stat().st_size
     if size == 0:
         raise WorkspaceFileError(f"{path.name}: the file is empty (0 bytes), not a workspace")
-    with path.open("rb") as fh:
-        head = fh.read(16)
-    if head != b"SQLite format 3\x00":
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(100)
+    except PermissionError:
+        raise WorkspaceFileError(f"{path.name}: you do not have permission to read it") from None
+    if head[:16] != b"SQLite format 3\x00":
         raise WorkspaceFileError(f"{path.name}: not a Consortium Planner workspace (not a SQLite database)")
+    return head
+
+
+def known_revisions() -> frozenset[str]:
+    """Every schema revision this version knows (``0001`` … ``SCHEMA_HEAD``), without importing Alembic."""
+    return frozenset(f"{n:04d}" for n in range(1, int(SCHEMA_HEAD) + 1))
+
+
+def identify(path: Path) -> None:
+    """Refuse, with a message for a person, a file that is not a workspace this version can open —
+    before anything writes to it (no lock, no journal-mode change, no schema).
+
+    Reads the SQLite header (the application id at byte 68) and, through a connection that cannot
+    write (``mode=ro&immutable=1``), the table names and the recorded schema revision. Refused: not a
+    SQLite database; another program's database (another application id, or tables without ours); an
+    empty SQLite database (Consortium Planner makes new workspaces with File → New or ``demo``, never
+    by opening); a workspace from a newer version (a revision this version does not know)."""
+    head = _check_sqlite_header(path)
+    app_id = int.from_bytes(head[68:72], "big")
+    if app_id not in (0, APPLICATION_ID):
+        raise WorkspaceFileError(f"{path.name}: a SQLite database made by another program, not a Consortium "
+                                 "Planner workspace (nothing was changed)")
+    uri = path.resolve().as_uri() + "?mode=ro&immutable=1"
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+    except sqlite3.Error as exc:
+        raise WorkspaceFileError(f"{path.name}: cannot be read as a workspace ({exc})") from None
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        revision = None
+        if "alembic_version" in tables:
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            revision = str(row[0]) if row else None
+    except sqlite3.Error as exc:
+        raise WorkspaceFileError(f"{path.name}: the file is damaged or not a workspace ({exc})") from None
+    finally:
+        conn.close()
+    if not tables:
+        raise WorkspaceFileError(f"{path.name}: an empty SQLite database, not a Consortium Planner workspace "
+                                 "(nothing was changed; make a new workspace with File → New)")
+    ours = {t.name for t in TABLES.values()}
+    if "alembic_version" not in tables or (app_id == 0 and ours and not (tables & ours)):
+        raise WorkspaceFileError(f"{path.name}: a SQLite database, but not a Consortium Planner workspace "
+                                 "(nothing was changed)")
+    if revision is not None and revision not in known_revisions():
+        if app_id == APPLICATION_ID or (tables & ours):
+            raise WorkspaceFileError(
+                f"{path.name}: made by a newer version of Consortium Planner (schema {revision}; this version "
+                f"reads up to {SCHEMA_HEAD}). Install the newer version to open it; nothing was changed.")
+        raise WorkspaceFileError(f"{path.name}: another program's database (schema {revision!r}), not a "
+                                 "Consortium Planner workspace (nothing was changed)")
+
+
+def scratch_path(target: Path) -> Path:
+    """Where a workspace that will replace ``target`` is built: a hidden file beside it (same folder,
+    so the final rename is atomic)."""
+    return target.with_name(f".{target.stem}.new-{os.getpid()}{target.suffix}")
+
+
+def _remove_workspace_file(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    safety.lock_path(path).unlink(missing_ok=True)
+
+
+def _install(built: Path, target: Path) -> None:
+    """``built`` (a closed workspace file) takes ``target``'s place in one rename; the caller holds
+    ``target``'s lock. A workspace already there is backed up first (``<stem>.backups/``)."""
+    if target.is_dir():
+        raise WorkspaceFileError(f"{target.name}: is a folder, not a workspace file")
+    try:
+        with target.open("rb") as fh:
+            old_is_sqlite = fh.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        old_is_sqlite = False
+    if old_is_sqlite:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        try:
+            sqlite_backup(target, backup_dir(target) / f"{target.stem}-{stamp}-before-replacing{SUFFIX}")
+        except (sqlite3.Error, OSError):
+            pass  # a damaged file being replaced on purpose cannot be backed up; the user asked for --force
+        safety.prune(target)
+    os.replace(built, target)
+
+
+def install_workspace(built: Path, target: Path) -> None:
+    """Replace ``target`` by the finished workspace file ``built`` without ever deleting first: ``target``'s
+    lock is taken before anything happens (a file another program has open is refused and left as it
+    was, and ``built`` removed), a workspace there is backed up, and one rename puts ``built`` in place."""
+    try:
+        safety.acquire(target)
+    except BaseException:
+        _remove_workspace_file(built)
+        raise
+    try:
+        _install(built, target)
+    except BaseException:
+        _remove_workspace_file(built)
+        raise
+    finally:
+        safety.release(target)
+
+
+@contextlib.contextmanager
+def building(target: Path, *, overwrite: bool = False) -> Iterator[Path]:
+    """Build a workspace file to put at ``target``: yields a scratch path beside it; when the block ends
+    the finished file replaces ``target`` (``install_workspace``); if it fails, ``target`` is untouched and
+    the scratch file removed. Refused up front when ``target`` exists and ``overwrite`` is false."""
+    if target.exists() and not overwrite:
+        raise WorkspaceFileError(f"{target.name}: a file of that name already exists")
+    if target.is_dir():
+        raise WorkspaceFileError(f"{target.name}: is a folder, not a workspace file")
+    tmp = scratch_path(target)
+    _remove_workspace_file(tmp)
+    try:
+        yield tmp
+    except BaseException:
+        _remove_workspace_file(tmp)
+        raise
+    install_workspace(tmp, target)
+
+
+def _not_writable(path: Path) -> str:
+    """Why ``path`` can only be opened read-only ("" when it can be edited): the file or its folder
+    cannot be written (SQLite writes its journal beside the file)."""
+    if not os.access(path, os.W_OK):
+        return f"{path.name}: the file is read-only, so it is open read-only (nothing can be changed)"
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        return (f"{path.name}: its folder cannot be written, so it is open read-only "
+                "(copy it to a folder you can write to, to edit it)")
+    return ""
 
 
 class Store:
@@ -228,6 +363,7 @@ class Store:
         self.engine = engine
         self.path = path
         self.read_only = read_only
+        self.read_only_reason = ""  # why a file asked for editing was opened read-only ("" if it was not)
         self._locked = False
 
     @property
@@ -259,7 +395,7 @@ class Store:
         if p.exists():
             if not overwrite:
                 raise WorkspaceFileError(f"{p.name}: a file of that name already exists")
-            p.unlink()
+            return cls._replace(p)
         safety.acquire(p)
         try:
             engine = make_engine(p)
@@ -267,6 +403,27 @@ class Store:
             store._locked = True
             store._migrate(backup=False)
         except BaseException:
+            safety.release(p)
+            raise
+        return store
+
+    @classmethod
+    def _replace(cls, p: Path) -> Store:
+        """A new, empty workspace in place of the file at ``p``, never deleting first (``install_workspace``),
+        keeping ``p``'s lock for the store returned."""
+        tmp = scratch_path(p)
+        try:
+            cls.create(tmp).close()
+            safety.acquire(p)
+        except BaseException:
+            _remove_workspace_file(tmp)
+            raise
+        try:
+            _install(tmp, p)
+            store = cls(make_engine(p), p)
+            store._locked = True
+        except BaseException:
+            _remove_workspace_file(tmp)
             safety.release(p)
             raise
         return store
@@ -282,11 +439,19 @@ class Store:
         if is_database_url(target):
             return cls._open_database(target, migrate=migrate, read_only=read_only)
         p = Path(target)
-        _check_sqlite_header(p)
+        identify(p)
+        why_read_only = ""
         if not read_only:
-            safety.acquire(p)
+            why_read_only = _not_writable(p)
+            if not why_read_only:
+                try:
+                    safety.acquire(p)
+                except safety.LockUnavailable as exc:
+                    why_read_only = str(exc)
+            read_only = bool(why_read_only)
         engine = make_engine(p, read_only=read_only)
         store = cls(engine, p, read_only=read_only)
+        store.read_only_reason = why_read_only
         store._locked = not read_only
         try:
             with engine.connect() as conn:
@@ -441,7 +606,7 @@ class Store:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Connection]:
         if self.read_only:
-            raise WorkspaceFileError("the workspace is open read-only")
+            raise WorkspaceFileError(self.read_only_reason or f"{self.name} is open read-only: nothing can be changed")
         try:
             with self.engine.begin() as conn:
                 yield conn
