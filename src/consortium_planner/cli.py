@@ -301,7 +301,12 @@ def cmd_import_xlsx(args) -> int:
         return _fail(str(exc))
     session = WorkspaceSession.open(args.file)
     try:
-        kind = args.kind or xlsx_import.detect_kind(grid)
+        schedule_options = bool(args.sheet or args.header_row or args.map or args.area)
+        if schedule_options and args.kind in ("organisations", "requirements"):
+            return _fail("--sheet, --header-row, --map and --area are for a buyer's pricing schedule "
+                         f"(--kind schedule), not our {args.kind} template")
+        # a mapping given means a buyer's schedule, even one headed like our template
+        kind = args.kind or ("schedule" if schedule_options else xlsx_import.detect_kind(grid))
         tender_id = _tender(session.ws, args.tender).id if xlsx_import.needs_tender(kind) else None
         prepared = xlsx_import.plan(grid, session.ws, session.store.next_id, kind=kind, tender_id=tender_id,
                                     mapping=_column_mapping(args, grid) if kind == "schedule" else None)

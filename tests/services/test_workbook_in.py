@@ -124,7 +124,8 @@ def test_round_trip_gives_exact_values_and_never_a_float(tmp_path: Path) -> None
     assert grid.sheet_names == ("Values",)
     s = grid.sheet("values")
     assert s is not None
-    assert s.rows[0] == ("Text", "  padded  ", "Café – £5")  # strings as given; an error value reads as blank
+    # strings as given; an error value as its text (the reader gives a blank: a failed formula is not empty)
+    assert s.rows[0] == ("Text", "  padded  ", "Café – £5", "#N/A")
     assert s.rows[1] == (Decimal("0.1"), Decimal("1234.56"), Decimal("1E-7"), Decimal(12345678901234))
     assert [str(v) for v in s.rows[1]] == ["0.1", "1234.56", "1E-7", "12345678901234"]
     assert s.rows[2] == (Decimal("1234.56"), Decimal("-0.5"), Decimal(0), Decimal("2.5E+20"))
@@ -201,7 +202,7 @@ def test_too_many_cells_is_refused(tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "big.xlsx", {"Grid": [list(range(10)) for _ in range(10)]})
     assert read_workbook(path, limits=Limits(max_cells=100)).sheets[0].max_row == 10
     message = refusal(path, Limits(max_cells=99))
-    assert "more than 99 cells" in message
+    assert "reaching cell J10: more than the 99 cells" in message
 
 
 def test_check_workbook_accepts_an_ordinary_workbook(good: Path) -> None:

@@ -204,17 +204,24 @@ def coerce(spec: FieldSpec, value: Any, *, entity: str = "", name: str = "") -> 
         except ValueError as exc:
             raise fail(str(exc)) from None
     if kind is Kind.DATE:
+        day: dt.date | None = None
         if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, str):
+            day = value.date()
+        elif isinstance(value, dt.date):
+            day = value
+        elif isinstance(value, str):
             for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d %b %Y", "%d %B %Y"):
                 try:
-                    return dt.datetime.strptime(value.strip(), fmt).date()
+                    day = dt.datetime.strptime(value.strip(), fmt).date()
+                    break
                 except ValueError:
                     continue
-        raise fail(f"{value!r} is not a date (use DD/MM/YYYY)")
+        if day is None:
+            raise fail(f"{value!r} is not a date (use DD/MM/YYYY)")
+        if not FIRST_DATE <= day <= LAST_DATE:
+            raise fail(f"{day.strftime('%d/%m/%Y')} is outside the dates a plan can use "
+                       f"({FIRST_DATE.strftime('%d/%m/%Y')} to {LAST_DATE.strftime('%d/%m/%Y')})")
+        return day
     if kind in (Kind.ID, Kind.REF, Kind.INT):
         if isinstance(value, bool):
             raise fail(f"expected a whole number, got {value!r}")
@@ -244,8 +251,18 @@ def coerce(spec: FieldSpec, value: Any, *, entity: str = "", name: str = "") -> 
     return d
 
 
+# Bounds on every number and date a user can enter, so that what is accepted can be computed: no figure
+# in a consortium's plan comes near a trillion (pounds, hours or people), and a plan's dates are this
+# side of 2200 (a start date of 31/12/9999 would put its contract end past the last date Python has).
+MAX_MAGNITUDE = Decimal(10) ** 12
+FIRST_DATE = dt.date(1900, 1, 1)
+LAST_DATE = dt.date(2199, 12, 31)
+
+
 def _check_range(spec: FieldSpec, value: Decimal, fail: Callable[[str], FieldError]) -> None:
     unit = spec.unit
+    if abs(value) > MAX_MAGNITUDE:
+        raise fail(f"{value:.6g} is too large: at most {MAX_MAGNITUDE:,} either way")
     if spec.minimum is not None and value < spec.minimum:
         if spec.minimum == 0:
             raise fail(f"must not be negative (got {value}{'%' if unit == '%' else ''})")

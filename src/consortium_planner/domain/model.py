@@ -402,7 +402,7 @@ class Requirement(Entity):
     lot_id: int | None = ref("lot", "Lot", required=False, cascade=False)
     service_line: str = text("Service line", required=True)
     area: str = text("Area", required=True)
-    annual_volume: Decimal = decimal("Annual volume", places=0)
+    annual_volume: Decimal = decimal("Annual volume", places=0, required=True)
     unit: str = text("Unit", default="contact hour")
 
 

@@ -15,7 +15,8 @@ PENNY = Decimal("0.01")
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
 
-_NUMBER = re.compile(r"^(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_NUMBER = re.compile(r"^(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,4})?$")
+_GROUPED = re.compile(r"^\d{1,3}(,\d{3})+(\.\d*)?$")
 
 
 class MoneyError(ValueError):
@@ -60,7 +61,12 @@ def parse_decimal(text: str | int | Decimal, *, what: str = "value") -> Decimal:
         negative, s = not negative, s[1:]
     elif s.startswith("+"):
         s = s[1:]
-    s = s.removeprefix("£").removesuffix("%").replace(",", "")
+    s = s.removeprefix("£").removesuffix("%")
+    if "," in s:
+        if not _GROUPED.match(s):  # "1,2,3" or "1,5": not thousands; a guess could be out by a factor of 1,000
+            raise MoneyError(f"{what}: {text.strip()!r} is ambiguous: use commas only between thousands and a "
+                             "point for decimals (1,234.5)")
+        s = s.replace(",", "")
     if not s or not _NUMBER.match(s):
         raise MoneyError(f"{what}: {text.strip()!r} is not a number")
     try:

@@ -242,7 +242,12 @@ def _to_decimal(value: Any, where: str) -> Decimal:
         raise RatesError(f"{where}: {value!r} is not a finite number")
     if d < 0:
         raise RatesError(f"{where}: must not be negative (got {d})")
+    if d > _MAX_RATE:
+        raise RatesError(f"{where}: {d:.6g} is too large (a reference rate is at most {_MAX_RATE:,})")
     return d
+
+
+_MAX_RATE = Decimal(10) ** 9  # a rate a year, a wage or a threshold: far above any real one, far below overflow
 
 
 def _to_date(value: Any, where: str) -> dt.date:

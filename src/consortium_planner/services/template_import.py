@@ -177,6 +177,9 @@ def detect_template(grid: WorkbookGrid) -> str | None:
 # ---------------------------------------------------------------------------------- reading cells
 
 
+_NUMBERS = frozenset({Kind.INT, Kind.DECIMAL, Kind.PERCENT, Kind.MONEY})
+
+
 def _blank(value: CellValue) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -185,7 +188,8 @@ def _cell_for(column: ColumnLayout, value: CellValue) -> tuple[bool, Any]:
     """(include, value) for ``PlanBuilder.upsert``: a blank cell is left out, empty or None as the
     column says; choices are matched on label or value in any case; 1/0 read as Yes/No."""
     if _blank(value):
-        if column.blank == "keep" and not column.required:
+        if column.blank == "keep" and not column.required and not (
+                column.spec.required and column.spec.kind in _NUMBERS):  # a required number is never left blank
             return False, None
         return True, ("" if column.blank == "empty" else None)
     spec = column.spec

@@ -25,7 +25,8 @@ they are well-formed. ``open_for_filling`` loads through openpyxl, which parses 
 here (``openpyxl.xml.DEFUSEDXML``), a second line whose ``DTDForbidden``/``EntitiesForbidden``/
 ``ExternalReferenceForbidden`` become ``WorkbookRefused`` too; so does any other failure while
 loading or reading ("is damaged or not a valid workbook"). The file is opened once: the bytes
-checked are the bytes parsed. Error values in cells (``#N/A``) are read as blanks.
+checked are the bytes parsed. Error values in cells (``#N/A``) are read as their text, which no number
+or name accepts (an import lists them as problems).
 
 ``read_workbook`` returns a ``tabular.WorkbookGrid`` of plain values: numbers as exact ``Decimal``
 (``Decimal(repr(float))``: the shortest text that round-trips, so a typed 1234.56 is 1234.56),
@@ -38,6 +39,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+import re
 import stat
 import struct
 import zipfile
@@ -148,7 +150,7 @@ def read_workbook(
     wanted = None if sheets is None else {_fold(name) for name in sheets}
     grids: list[SheetGrid] = []
     with _open(path) as fh:
-        _check(fh, path, limits, cancelled)
+        errors = _check(fh, path, limits, cancelled)
         fh.seek(0)
         try:
             book = CalamineWorkbook.from_filelike(fh)
@@ -161,7 +163,7 @@ def read_workbook(
                 if cancelled is not None and cancelled():
                     raise Cancelled()
                 rows, cells = _read_sheet(book.get_sheet_by_name(meta.name), path, limits, cells)
-                grids.append(SheetGrid(meta.name, rows))
+                grids.append(SheetGrid(meta.name, _with_errors(rows, errors.get(meta.name, {}))))
         except (WorkbookRefused, Cancelled):
             raise
         except Exception as exc:  # noqa: BLE001 - whatever a damaged or hostile file provokes
@@ -226,7 +228,11 @@ def _unreadable(path: Path, exc: OSError) -> WorkbookRefused:
 # -------------------------------------------------------------------------------------- checks
 
 
-def _check(fh: BinaryIO, path: Path, limits: Limits, cancelled: Callable[[], bool] | None = None) -> None:
+ErrorCells = dict[str, dict[tuple[int, int], str]]  # sheet name → (row, column) 1-based → "#DIV/0!"
+
+
+def _check(fh: BinaryIO, path: Path, limits: Limits, cancelled: Callable[[], bool] | None = None) -> ErrorCells:
+    """Raise ``WorkbookRefused`` unless the file is a safe, ordinary .xlsx; returns where its error cells are."""
     try:
         size = os.fstat(fh.fileno()).st_size
         fh.seek(0)
@@ -251,7 +257,7 @@ def _check(fh: BinaryIO, path: Path, limits: Limits, cancelled: Callable[[], boo
     try:
         fh.seek(0)
         with zipfile.ZipFile(fh) as zf:
-            _check_zip(zf, path, limits, cancelled)
+            return _check_zip(zf, path, limits, cancelled)
     except (WorkbookRefused, Cancelled):
         raise
     except Exception as exc:  # noqa: BLE001 - BadZipFile, zlib.error, EOFError, NotImplementedError, ...
@@ -283,7 +289,7 @@ def _precheck_directory(fh: BinaryIO, size: int, path: Path, limits: Limits) -> 
         raise _too_many(path, None, limits)
 
 
-def _check_zip(zf: zipfile.ZipFile, path: Path, limits: Limits, cancelled: Callable[[], bool] | None) -> None:
+def _check_zip(zf: zipfile.ZipFile, path: Path, limits: Limits, cancelled: Callable[[], bool] | None) -> ErrorCells:
     infos = zf.infolist()
     if len(infos) > limits.max_members:
         raise _too_many(path, len(infos), limits)
@@ -335,6 +341,114 @@ def _check_zip(zf: zipfile.ZipFile, path: Path, limits: Limits, cancelled: Calla
                 raise _dtd(path, part) from None
             except Exception as exc:  # noqa: BLE001 - any parse failure means a damaged package
                 raise _damaged(path, f"{part} is not well-formed ({type(exc).__name__})") from None
+    # Each worksheet's extent, from its cells' positions, before anything builds a grid of it: the
+    # reader allocates first cell to last cell (A1 and XFD1048576 alone would ask for 512 GiB).
+    errors: ErrorCells = {}
+    for part, sheet in _worksheet_parts(zf, names).items():
+        errors[sheet] = _check_extent(zf, zf.getinfo(part), sheet, path, limits, cancelled)
+    return errors
+
+
+def _worksheet_parts(zf: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
+    """The worksheets' part names (from the workbook's relationships, where the reader finds them, and
+    every part under ``xl/worksheets/`` besides), each with the sheet's tab name where known."""
+    found = {n: n.rsplit("/", 1)[-1] for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")}
+    rels = "xl/_rels/workbook.xml.rels"
+    if rels not in names:
+        return found
+    try:
+        targets = {}
+        for rel in defused_fromstring(zf.read(rels)):
+            if str(rel.get("Type", "")).endswith("/worksheet"):
+                target = str(rel.get("Target", "")).lstrip("/")
+                part = target if target in names else f"xl/{target}"
+                if part in names:
+                    targets[str(rel.get("Id", ""))] = part
+                    found.setdefault(part, part.rsplit("/", 1)[-1])
+        for element in defused_fromstring(zf.read("xl/workbook.xml")).iter():
+            if element.tag.endswith("}sheet") or element.tag == "sheet":
+                rid = next((v for k, v in element.attrib.items() if k.endswith("}id")), "")
+                if rid in targets:
+                    found[targets[rid]] = str(element.get("name", found[targets[rid]]))
+    except Exception:  # noqa: BLE001 - both parts were checked above; names are only for the message
+        pass
+    return found
+
+
+_CELL_OR_ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
+_R_ATTR = re.compile(rb"""\sr\s*=\s*["']\$?([A-Za-z]{0,3})\$?([0-9]{0,9})["']""")
+_ERROR_TYPE = re.compile(rb"""\st\s*=\s*["']e["']""")
+_ERROR_VALUE = re.compile(rb"\s*<(?:[A-Za-z_][\w.-]*:)?v>(#[^<]{1,20})<")
+_MAX_TAG = 64 * 1024
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def _check_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, path: Path, limits: Limits,
+                  cancelled: Callable[[], bool] | None) -> dict[tuple[int, int], str]:
+    """Refuse a worksheet whose first-to-last-cell grid, or whose count of cells, exceeds ``limits.max_cells``.
+
+    Streams the part's XML and follows each row's and cell's position (``r="B7"``, or the next one when a
+    row or cell has no ``r``), as the reader will; stops at the first cell past the limit, so a hostile
+    extent is refused in milliseconds whatever the file says in its ``<dimension>``.
+
+    Returns the positions of its error cells (``t="e"``) with their text: the reader gives them as blanks,
+    and an import must not take a failed formula for an empty cell."""
+    row = col = max_row = max_col = cells = 0
+    errors: dict[tuple[int, int], str] = {}
+    carry = b""
+    with zf.open(info) as stream:
+        while True:
+            if cancelled is not None and cancelled():
+                raise Cancelled()
+            chunk = stream.read(CHUNK)
+            if not chunk:
+                return errors
+            window = carry + chunk
+            cut = window.rfind(b"<")
+            if cut < 0:
+                carry = b""
+                continue
+            body, carry = window[:cut], window[cut:]
+            if len(carry) > _MAX_TAG:  # no tag is this long: text, not markup
+                carry = b""
+            for m in _CELL_OR_ROW.finditer(body):
+                r = _R_ATTR.search(m.group(2))
+                if m.group(1) == b"row":
+                    row = int(r.group(2)) if r is not None and r.group(2) else row + 1
+                    col = 0
+                else:
+                    cells += 1
+                    if r is not None and r.group(1):
+                        col = _column_number(r.group(1))
+                        if r.group(2):
+                            row = max(row, int(r.group(2)))
+                    else:
+                        col += 1
+                    max_col = max(max_col, col)
+                    if _ERROR_TYPE.search(m.group(2)) and len(errors) < 10_000:
+                        v = _ERROR_VALUE.match(body, m.end())
+                        errors[(row, col)] = v.group(1).decode("ascii", "replace").strip() if v else "#VALUE!"
+                max_row = max(max_row, row)
+                if cells > limits.max_cells or max_row * max_col > limits.max_cells:
+                    raise _too_large_sheet(path, sheet, max_row, max_col, limits)
+
+
+def _too_large_sheet(path: Path, sheet: str, rows: int, cols: int, limits: Limits) -> WorkbookRefused:
+    from openpyxl.utils import get_column_letter
+
+    last = f"{get_column_letter(min(max(cols, 1), 16384))}{max(rows, 1)}"
+    return WorkbookRefused(
+        path, f"has a sheet ({sheet!r}) reaching cell {last}: more than the {limits.max_cells:,} cells we read from "
+              "one workbook",
+        "delete the empty rows and columns below and to the right of your data (or copy the data into a new "
+        "workbook), save it and try again",
+    )
 
 
 def _scan(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cancelled: Callable[[], bool] | None,
@@ -393,6 +507,25 @@ def _read_sheet(sheet, path: Path, limits: Limits, cells: int) -> tuple[tuple[tu
     while rows and not rows[-1]:
         rows.pop()
     return tuple(rows), cells
+
+
+def _with_errors(rows: tuple[tuple[CellValue, ...], ...],
+                 errors: dict[tuple[int, int], str]) -> tuple[tuple[CellValue, ...], ...]:
+    """The rows with each error cell's text (``#N/A``) where the reader left a blank."""
+    if not errors:
+        return rows
+    out = [list(r) for r in rows]
+    for (r, c), text in errors.items():
+        if r < 1 or c < 1:
+            continue
+        while len(out) < r:
+            out.append([])
+        row = out[r - 1]
+        while len(row) < c:
+            row.append(None)
+        if row[c - 1] is None:
+            row[c - 1] = text
+    return tuple(tuple(r) for r in out)
 
 
 def _value(v: object) -> CellValue:

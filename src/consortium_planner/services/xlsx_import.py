@@ -58,6 +58,10 @@ def plan(grid: WorkbookGrid, ws: Workspace, next_id: NextId, *, kind: str | None
         raise ValueError(f"unknown kind of import {kind!r}; choose one of {', '.join(KINDS)}")
     if needs_tender(kind) and tender_id is None:
         raise ValueError("choose the tender to import the requirements into")
+    if kind in ("organisations", "requirements"):
+        too_long = _too_long(grid, grid.sheets)
+        if too_long is not None:
+            return Prepared(grid, kind, too_long, None)
     if kind == "organisations":
         return Prepared(grid, kind, plan_organisations(grid, ws, next_id), None)
     if kind == "requirements":
@@ -74,7 +78,31 @@ def plan(grid: WorkbookGrid, ws: Workspace, next_id: NextId, *, kind: str | None
         empty.problems.append(Problem("", None, None, "no sheet has a header row naming a service line and a "
                                                      "volume; choose the sheet, header row and columns"))
         return Prepared(grid, kind, empty, None, "")
+    sheet = grid.sheet(mapping.sheet)
+    too_long = _too_long(grid, [sheet] if sheet is not None else [])
+    if too_long is not None:
+        return Prepared(grid, kind, too_long, mapping, source)
     return Prepared(grid, kind, plan_schedule(grid, mapping, ws, tender_id, next_id), mapping, source)  # type: ignore[arg-type]
+
+
+MAX_IMPORT_ROWS = 10_000  # a tender's schedule runs to hundreds or a few thousand lines; beyond this, a mistake
+
+
+def _too_long(grid: WorkbookGrid, sheets) -> ImportPlan | None:
+    """A plan holding one problem when a sheet to import has more rows than ``MAX_IMPORT_ROWS``, else None:
+    refused before any row is planned (a sheet of a million rows would otherwise be imported, and every
+    analysis of the tender would then take minutes)."""
+    from .tabular import Problem
+
+    for sheet in sheets:
+        if len(sheet.rows) > MAX_IMPORT_ROWS + 1:
+            plan = ImportPlan(source=grid.source, what="workbook")
+            plan.problems.append(Problem(sheet.name, None, None,
+                                         f"has {len(sheet.rows):,} rows: more than the {MAX_IMPORT_ROWS:,} rows "
+                                         "we import at once; delete the empty or unneeded rows, or split the "
+                                         "sheet, and import again"))
+            return plan
+    return None
 
 
 def prepare(path: str | Path, ws: Workspace, next_id: NextId, **kw) -> Prepared:
