@@ -184,8 +184,11 @@ def coerce(spec: FieldSpec, value: Any, *, entity: str = "", name: str = "") -> 
         text = value.strip() if kind is Kind.TEXT else value
         if spec.required and not text:
             raise fail("a value is required")
-        if kind is Kind.TEXT and len(text) > 500:
-            raise fail("is longer than 500 characters")
+        if kind is Kind.TEXT and len(text) > MAX_TEXT:
+            raise fail(f"is longer than {MAX_TEXT} characters")
+        if kind is Kind.LONGTEXT and len(text) > MAX_LONGTEXT:
+            raise fail(f"is {len(text):,} characters long: at most {MAX_LONGTEXT:,} (about 3,000 words) fit a "
+                       "section of the investment case; keep the detail in an appendix of your own")
         return text
     if kind is Kind.BOOL:
         if isinstance(value, bool):
@@ -255,6 +258,8 @@ def coerce(spec: FieldSpec, value: Any, *, entity: str = "", name: str = "") -> 
 # in a consortium's plan comes near a trillion (pounds, hours or people), and a plan's dates are this
 # side of 2200 (a start date of 31/12/9999 would put its contract end past the last date Python has).
 MAX_MAGNITUDE = Decimal(10) ** 12
+MAX_TEXT = 500  # a name, a place, a short answer
+MAX_LONGTEXT = 20_000  # a narrative: a few pages of the investment case
 FIRST_DATE = dt.date(1900, 1, 1)
 LAST_DATE = dt.date(2199, 12, 31)
 

@@ -94,10 +94,14 @@ def check_entity(e: Entity, ws: Workspace | None = None) -> list[Issue]:
     if isinstance(e, Setting) and e.key == "rates_overrides" and e.value.strip():
         import json
 
+        from .jsontext import loads
+
         try:
-            data = json.loads(e.value)
+            data = loads(e.value, what="the overrides")
         except json.JSONDecodeError as exc:
             issues.append(_issue(ws, e, "value", f"is not valid JSON ({exc.msg} at line {exc.lineno})"))
+        except ValueError as exc:
+            issues.append(_issue(ws, e, "value", str(exc)))
         else:
             if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
                 issues.append(_issue(ws, e, "value", 'must map years to rates, e.g. {"2026/27": '

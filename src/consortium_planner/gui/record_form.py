@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.fields import FieldSpec, Kind, specs
+from ..domain.fields import MAX_LONGTEXT, FieldSpec, Kind, specs
 from ..domain.model import ENTITY_BY_NAME, Entity
 from .controller import WorkspaceController, touches
 from .delegates import RefChoices, choice_labels
@@ -30,6 +30,8 @@ class _NotesEdit(QPlainTextEdit):
         self.on_commit = on_commit
         self.setTabChangesFocus(True)
         self.setFixedHeight(80)
+        self.setPlaceholderText(f"Up to {MAX_LONGTEXT:,} characters (about 3,000 words)")
+        self.setToolTip(f"Up to {MAX_LONGTEXT:,} characters: longer text is refused with a message")
 
     def focusOutEvent(self, event) -> None:
         self.on_commit()

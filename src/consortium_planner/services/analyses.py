@@ -9,11 +9,11 @@ analysis with what it needs and raise ``ValueError`` with the refusal's reason.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ..domain import bid as _bid
 from ..domain import capacity as _capacity
+from ..domain import jsontext
 from ..domain import optimise as _optimise
 from ..domain import pricing as _pricing
 from ..domain import projection as _projection
@@ -49,7 +49,7 @@ def workspace_rates(ws: Workspace) -> RateTable:
     """The reference rates with the workspace's overrides (a JSON setting) applied."""
     text = ws.setting(RATES_OVERRIDES_KEY, "").strip()
     try:
-        overrides = json.loads(text) if text else None
+        overrides = jsontext.loads(text, what="the reference-rate overrides") if text else None
     except ValueError as exc:
         raise ValueError(f"the reference-rate overrides are not valid JSON: {exc}") from None
     return apply_overrides(load_reference_rates(), overrides)

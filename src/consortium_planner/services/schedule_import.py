@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Iterable
 
+from ..domain import jsontext
 from ..domain.model import Lot, Requirement, Tender, key
 from ..domain.workspace import Workspace
 from .importing import ImportPlan, NextId, PlanBuilder, is_blank
@@ -121,7 +122,7 @@ def remembered_layouts(ws: Workspace) -> dict[str, ColumnMapping]:
     if not text:
         return {}
     try:
-        data = json.loads(text)
+        data = jsontext.loads(text)
         return {sig: ColumnMapping.from_json(m) for sig, m in dict(data).items()}
     except (ValueError, KeyError, TypeError):
         return {}  # a damaged setting only loses the memory of layouts, never the workspace

@@ -104,8 +104,9 @@ def database_url(target: str | Path) -> URL:
     """The URL of a team database: PostgreSQL through psycopg 3 (what ``postgresql://`` means here)."""
     try:
         url = make_url(str(target))
-    except ArgumentError:
-        raise WorkspaceFileError(f"{target}: not a database URL") from None
+    except (ArgumentError, ValueError) as exc:
+        raise WorkspaceFileError(f"{_redacted(str(target))}: not a database URL ({exc}); write it as "
+                                 "postgresql://user@host:5432/database") from None
     if url.drivername not in ("postgresql", "postgres", "postgresql+psycopg"):
         raise WorkspaceFileError(
             f"{display_url(url)}: only PostgreSQL databases are supported "
@@ -113,11 +114,21 @@ def database_url(target: str | Path) -> URL:
     return url.set(drivername="postgresql+psycopg")
 
 
+def _redacted(text: str) -> str:
+    """A URL that could not be parsed, for a message: anything between ``:`` and ``@`` (a password) hidden."""
+    scheme, sep, rest = text.partition("://")
+    if not sep or "@" not in rest:
+        return text
+    who, _, where = rest.rpartition("@")
+    user = who.split(":", 1)[0]
+    return f"{scheme}://{user}{':***' if ':' in who else ''}@{where}"
+
+
 def display_url(url: str | URL) -> str:
     """The URL to show a person: never the password."""
     try:
         parsed = make_url(str(url)) if not isinstance(url, URL) else url
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         return "a database"
     # (URL.set(password=None) would keep the password: None there means "leave as it is")
     bare = URL.create(parsed.drivername, username=parsed.username, host=parsed.host, port=parsed.port,
@@ -130,7 +141,7 @@ def workspace_stem(target: str | Path) -> str:
     if is_database_url(target):
         try:
             return make_url(str(target)).database or "workspace"
-        except ArgumentError:
+        except (ArgumentError, ValueError):
             return "workspace"
     return Path(target).stem
 

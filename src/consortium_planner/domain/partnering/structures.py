@@ -19,10 +19,10 @@ structure.
 from __future__ import annotations
 
 import dataclasses
-import json
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from .. import jsontext
 from ..model import ConsortiumOption, Liability, Member, MemberRole, Structure
 from ..workspace import Workspace
 
@@ -90,7 +90,7 @@ def setup_estimates(ws: Workspace) -> dict[Structure, SetupEstimate]:
     if not text:
         return dict(DEFAULT_SETUP)
     try:
-        data = json.loads(text)
+        data = jsontext.loads(text)
     except ValueError as exc:
         raise ValueError(f"the {SETUP_SETTING_KEY} setting is not valid JSON: {exc}") from None
     if not isinstance(data, dict):
