@@ -202,6 +202,12 @@ def cmd_export_pdf(args) -> int:
         sections = chosen_sections(ws, option.id)  # type: ignore[arg-type]  # what the user picked in the GUI
     path = render_pdf(build_case(ws, option.id, sections=sections), args.out)  # type: ignore[arg-type]
     print(f"Wrote {path}")
+    from .reports.pdf_style import take_missing
+
+    if missing := take_missing():
+        print(f"warning: no font on this computer covers {missing!r}, so they print as empty boxes; install "
+              "a font that does (for example Droid Sans Fallback for Chinese, Japanese and Korean, Symbola for "
+              "emoji) and export again", file=sys.stderr)
     return 0
 
 

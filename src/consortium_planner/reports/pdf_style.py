@@ -4,10 +4,18 @@ text measuring shared by the tables and charts.
 DejaVu Sans, shipped in ``resources/fonts`` and embedded, so £, accents and non-Latin names print on
 any machine. All user text goes through ``para`` (``xml.sax.saxutils.escape`` before a ``Paragraph``),
 so ``A<B & C`` prints as written.
+
+**Scripts DejaVu lacks** (Chinese, Japanese, Korean; emoji): ``para`` sets each run of characters the
+embedded font does not cover in the first fallback font of this computer that does
+(``FALLBACK_FONTS``: Droid Sans Fallback or Microsoft YaHei or Arial Unicode for CJK, Symbola or Segoe UI
+Symbol for emoji), embedded like DejaVu. A fallback is loaded only when such a character occurs. A
+character no font here covers is recorded (``take_missing``) so the export can say so rather than
+print an empty box silently.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -20,7 +28,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.platypus import Paragraph as RLParagraph
 
 from .document import (
@@ -142,8 +150,106 @@ class CellStyles:
 
 
 def para(text: str, style: ParagraphStyle) -> RLParagraph:
-    """A paragraph of user text, escaped so it prints literally."""
-    return RLParagraph(escape(text), style)
+    """A paragraph of user text, escaped so it prints literally (runs DejaVu lacks in a fallback font)."""
+    return RLParagraph(markup(text), style)
+
+
+# Font files that cover what DejaVu Sans does not, where systems put them (TrueType outlines only:
+# reportlab cannot embed CFF-flavoured OpenType). (path, index of the font within a .ttc collection)
+_WINDOWS_FONTS = os.path.join(os.environ.get("WINDIR", r"C:\Windows"), "Fonts")
+FALLBACK_FONTS: tuple[tuple[str, int], ...] = (
+    ("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", 0),
+    ("/usr/share/fonts-droid-fallback/truetype/DroidSansFallback.ttf", 0),
+    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
+    ("/usr/share/fonts/truetype/arphic/uming.ttc", 0),
+    (os.path.join(_WINDOWS_FONTS, "msyh.ttc"), 0),
+    (os.path.join(_WINDOWS_FONTS, "malgun.ttf"), 0),
+    ("/Library/Fonts/Arial Unicode.ttf", 0),
+    ("/System/Library/Fonts/Supplemental/Arial Unicode.ttf", 0),
+    ("/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf", 0),
+    ("/usr/share/fonts/truetype/noto/NotoEmoji-Regular.ttf", 0),
+    (os.path.join(_WINDOWS_FONTS, "seguisym.ttf"), 0),
+    (os.path.join(_WINDOWS_FONTS, "seguiemj.ttf"), 0),
+    ("/System/Library/Fonts/Apple Symbols.ttf", 0),
+)
+_missing: set[str] = set()
+_IGNORABLE = frozenset(range(0x200B, 0x2010)) | frozenset(range(0xFE00, 0xFE10)) | {0xFEFF, 0x2060}
+
+
+@lru_cache(maxsize=1)
+def _covered() -> frozenset[int]:
+    register_fonts()
+    return frozenset(pdfmetrics.getFont(FONT).face.charToGlyph)  # type: ignore[attr-defined]
+
+
+@lru_cache(maxsize=1)
+def _fallbacks() -> tuple[tuple[str, frozenset[int]], ...]:
+    """The fallback fonts found on this computer, registered with reportlab, each with what it covers."""
+    out = []
+    for i, (path, index) in enumerate(FALLBACK_FONTS):
+        if not os.path.isfile(path):
+            continue
+        name = f"CPFallback{i}"
+        try:
+            font = TTFont(name, path, subfontIndex=index)
+        except (TTFError, OSError, ValueError, KeyError):
+            continue  # CFF outlines, a damaged file: not usable here
+        pdfmetrics.registerFont(font)
+        out.append((name, frozenset(font.face.charToGlyph)))
+    return tuple(out)
+
+
+def _font_for(ch: str) -> str | None:
+    code = ord(ch)
+    for name, covered in _fallbacks():
+        if code in covered:
+            return name
+    return None
+
+
+def needs_fallback(text: str) -> bool:
+    """Whether ``text`` has a character DejaVu Sans lacks (so it must go through ``para``, not be drawn plain)."""
+    if text.isascii():
+        return False
+    covered = _covered()
+    return any(ord(ch) not in covered and ch not in "\n\t" for ch in text)
+
+
+def markup(text: str) -> str:
+    """``text`` escaped for a ``Paragraph``, with each run DejaVu Sans lacks in a ``<font>`` that has it."""
+    if text.isascii():
+        return escape(text)
+    covered = _covered()
+    if all(ord(ch) in covered or ch in "\n\t" for ch in text):
+        return escape(text)
+    parts: list[str] = []
+    run: list[str] = []
+    run_font: str | None = None
+    for ch in text:
+        code = ord(ch)
+        font = None if (code in covered or ch in "\n\t" or code in _IGNORABLE) else _font_for(ch)
+        if font is None and code not in covered and ch not in "\n\t" and code not in _IGNORABLE:
+            _missing.add(ch)
+        if font != run_font and run:
+            parts.append(_run(run, run_font))
+            run = []
+        run_font = font
+        run.append(ch)
+    if run:
+        parts.append(_run(run, run_font))
+    return "".join(parts)
+
+
+def _run(chars: list[str], font: str | None) -> str:
+    text = escape("".join(chars))
+    return text if font is None else f'<font name="{font}">{text}</font>'
+
+
+def take_missing() -> str:
+    """The characters met since the last call that no font on this computer covers (they print as boxes)."""
+    chars = "".join(sorted(_missing))
+    _missing.clear()
+    return chars
 
 
 

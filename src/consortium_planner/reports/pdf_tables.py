@@ -52,6 +52,7 @@ from .pdf_style import (
     Styles,
     longest_word,
     natural_width,
+    needs_fallback,
     para,
 )
 
@@ -163,7 +164,7 @@ def table_flowables(tbl: Table, styles: Styles, width: float = WIDTH) -> list[Fl
     room = [w - 2 * CELL_PAD - 0.5 for w in widths]
     # text that fits its column goes in as a plain string (drawn as written, never parsed as markup, and far
     # cheaper than a Paragraph); only text that must wrap becomes an escaped Paragraph
-    head = [c.title if natural_width(c.title, FONT_BOLD, size - 0.3) <= room[i] else
+    head = [c.title if natural_width(c.title, FONT_BOLD, size - 0.3) <= room[i] and not needs_fallback(c.title) else
             para(c.title, cs.head_right if c.numeric else cs.head) for i, c in enumerate(tbl.columns)]
     data: list[list] = [head]
     style: list[tuple] = [
@@ -200,7 +201,8 @@ def table_flowables(tbl: Table, styles: Styles, width: float = WIDTH) -> list[Fl
             bold = total or r in tbl.highlight_rows or cell.bold
             if cell.bold:
                 style.append(("FONTNAME", (c, r + 1), (c, r + 1), FONT_BOLD))
-            if numeric or ("\n" not in text and natural_width(text, FONT_BOLD if bold else FONT, size) <= room[c]):
+            if numeric or ("\n" not in text and natural_width(text, FONT_BOLD if bold else FONT, size) <= room[c]
+                           and not needs_fallback(text)):
                 out_row.append(text)  # a plain string: drawn as written, never parsed as markup
             else:
                 pst = cs.cell_bold if bold else (cs.rag[cell.status] if cell.status is not None else cs.cell)
