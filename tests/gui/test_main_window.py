@@ -207,3 +207,27 @@ def test_workspace_settings_page_overrides_rates_and_refuses_bad_json(window, sm
     assert c.set_field(Setting, row.id, "value", '{"2026/27": {"national_living_wage": "13.01"}}')
     assert workspace_rates(c.ws).get("2026/27").national_living_wage == Decimal("13.01")
     assert page.panel.model.rowCount() == 1
+
+
+def test_a_workspace_from_a_newer_version_is_named_so_and_the_window_stays_usable(window, small_workspace):
+    import sqlite3
+
+    con = sqlite3.connect(small_workspace)
+    con.execute("UPDATE alembic_version SET version_num = '0099'")
+    con.commit()
+    con.close()
+    before = small_workspace.read_bytes()
+    assert not window.open_path(small_workspace)
+    assert window.controller is None
+    assert window.errors and "made by a newer version of Consortium Planner" in window.errors[-1]
+    assert small_workspace.read_bytes() == before
+
+
+def test_file_new_over_the_open_workspace_is_refused_and_the_window_keeps_working(window, small_workspace,
+                                                                               monkeypatch):
+    assert window.open_path(small_workspace)
+    monkeypatch.setattr(FileDialogs, "ask_save", staticmethod(lambda parent, title: str(small_workspace)))
+    window.new_workspace()
+    assert window.errors and "is the workspace open in this window" in window.errors[-1]
+    window.controller.add(Organisation, {"name": "Still editable"})
+    assert window.controller.ws.count(Organisation) == 3
