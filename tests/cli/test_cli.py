@@ -35,10 +35,24 @@ def test_summary_json_has_stable_keys_and_money_as_strings(demo, capsys):
         assert "analyses" in option and "members" in option and "allocations" in option
 
 
-def test_summary_for_one_option(demo, capsys):
+def test_summary_for_one_option_analyses_only_that_option(demo, capsys, monkeypatch):
+    from consortium_planner.services import summary as summary_module
+
+    analysed: list[int] = []
+    real = summary_module.analyse_option
+    monkeypatch.setattr(summary_module, "analyse_option", lambda ws, oid, *a, **k: analysed.append(oid) or real(ws, oid))
     assert main(["summary", str(demo), "--option", "Go alone"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert [o["name"] for o in data["consortium_options"]] == ["Go alone"]
+    assert analysed == [data["consortium_options"][0]["id"]]
+    # the same figures as the whole summary gives that option
+    assert main(["summary", str(demo)]) == 0
+    whole = json.loads(capsys.readouterr().out)
+    same = [o for o in whole["consortium_options"] if o["name"] == "Go alone"]
+    for o in same + data["consortium_options"]:  # how long the solver took is not a figure of the option
+        for k in ("solve_seconds", "total_seconds"):
+            o["analyses"]["optimiser"].pop(k, None)
+    assert same == data["consortium_options"]
 
 
 def test_errors_go_to_stderr_with_non_zero_exit(tmp_path, demo):

@@ -25,7 +25,9 @@ def _row(e) -> dict[str, Any]:
     return to_jsonable(e)
 
 
-def summary(ws: Workspace) -> dict[str, Any]:
+def summary(ws: Workspace, *, option: str | None = None) -> dict[str, Any]:
+    """The workspace and every option's analyses; with ``option`` (a name), only that option is analysed and
+    listed (``KeyError`` if there is none of that name)."""
     orgs = []
     for o in ws.organisations():
         d = _row(o)
@@ -49,7 +51,12 @@ def summary(ws: Workspace) -> dict[str, Any]:
         d["competitors"] = [_row(x) for x in ws.by(Competitor, "tender_id", t.id)]
         tenders.append(d)
     options = []
-    for op in ws.options():
+    chosen = ws.options()
+    if option is not None:
+        chosen = [op for op in chosen if op.name == option]
+        if not chosen:
+            raise KeyError(option)
+    for op in chosen:
         d = _row(op)
         members = []
         for m in ws.members(op.id):
