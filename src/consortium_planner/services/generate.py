@@ -3,7 +3,9 @@
 ``write_large(path)`` writes, by default, 60 organisations (3 financial years each, capacities
 in a few areas and service lines, cost profiles with roles), one tender of 40 service lines ×
 20 areas = 800 requirements in two lots with financial conditions and TUPE cohorts, and 10
-consortium options of 8–20 members with roughly 1,000–2,000 allocations each. Everything follows
+consortium options of 8–20 members with roughly 1,000–2,000 allocations each; every member delivering
+a service line has a cost profile for it, and options 1, 4, 7 and 10 leave no requirement uncovered
+(so their bids are priced, evaluated and simulated whole, as a benchmark must). Everything follows
 from ``random.Random(seed)``: the same seed gives the same workspace, row for row.
 
 The data is plausible in shape, not in detail; it passes ``check_workspace`` without errors.
@@ -195,6 +197,9 @@ def build_large(*, seed: int = 1, organisations: int = 60, service_lines: int = 
 
     # ------------------------------------------------------------------ organisations
     capacity_at: dict[tuple[str, str], list[int]] = defaultdict(list)  # (line, area) -> org ids
+    profiled: set[tuple[int, str]] = set()  # (org id, line) with a cost profile
+    org_kind: dict[int, OrgKind] = {}
+    unit_of = dict(lines)
     org_ids: list[int] = []
     used_names: dict[str, int] = {}
     kind_weights = [k[3] for k in _KINDS]
@@ -229,6 +234,8 @@ def build_large(*, seed: int = 1, organisations: int = 60, service_lines: int = 
                         lead_time_months=rng.randint(1, 9))
                 capacity_at[(ln, ar)].append(org.id)
             _cost_profile(out, rng, org.id, ln, unit, kind)
+            profiled.add((org.id, ln))
+        org_kind[org.id] = kind
 
     # ------------------------------------------------------------------ options
     for n in range(options):
@@ -245,14 +252,19 @@ def build_large(*, seed: int = 1, organisations: int = 60, service_lines: int = 
         in_option = set(members_orgs)
         plan: list[tuple[Requirement, list[tuple[int, Decimal]]]] = []
         work: dict[int, Decimal] = {o: Decimal(0) for o in members_orgs}
+        covers_all = n % 3 == 0  # options 1, 4, 7, 10 leave no gap: their bids are priced and simulated whole
         for req in requirements:
-            if rng.random() > 0.94:
+            if rng.random() > 0.94 and not covers_all:
                 continue  # a gap: nobody delivers it in this option
             able = [o for o in capacity_at.get((req.service_line, req.area), []) if o in in_option]
             if able:
                 chosen = rng.sample(able, k=min(len(able), rng.choice([1, 2, 2, 3])))
             else:
                 chosen = rng.sample(members_orgs, k=rng.choice([1, 2, 2]))
+            for o in chosen:  # whoever delivers a line has costed it: no allocation without a cost profile
+                if (o, req.service_line) not in profiled:
+                    _cost_profile(out, rng, o, req.service_line, unit_of[req.service_line], org_kind[o])
+                    profiled.add((o, req.service_line))
             parts = _split(int(req.annual_volume), [rng.randint(1, 10) for _ in chosen])
             split = [(o, Decimal(part)) for o, part in zip(chosen, parts, strict=True)]
             plan.append((req, split))
