@@ -7,7 +7,15 @@ from pathlib import Path
 
 
 def run_gui(path: str | Path | None = None) -> int:
-    """Open the main window (on ``path`` if given) and run the event loop."""
+    """Open the main window (on ``path`` if given) and run the event loop.
+
+    On Linux under X, the system libraries Qt's window needs are checked first: a missing one is named,
+    with the packages and the command to install them, instead of Qt's abort."""
+    from .qt_prerequisites import advice, missing_libraries, uses_xcb
+
+    if uses_xcb() and (missing := missing_libraries()):
+        print(advice(missing), file=sys.stderr)
+        return 1
     from PySide6.QtCore import QLocale
 
     QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
