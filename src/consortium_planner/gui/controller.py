@@ -22,6 +22,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from ..domain.fields import specs
 from ..domain.findings import Finding
 from ..domain.model import ConsortiumOption, Entity, Structure
+from ..domain.money import parse_decimal
 from ..services.importing import ImportPlan, ImportRefused, apply_import
 from ..services.partnering import try_structure
 from ..services.session import Batch, Changes, Removal, ValidationError, WorkspaceFileError, WorkspaceSession
@@ -91,6 +92,21 @@ class SetFieldCommand(_Command):
 
     def undo_it(self) -> None:
         self.controller.session.set_field(self.cls, self.record_id, self.field, self.old)
+
+
+class RowsCommand(_Command):
+    """Rows changed together as one step, from a batch planned and checked before it is pushed: an edit and
+    the fields that followed it, shares set from the allocations, share moved between two members."""
+
+    def __init__(self, controller, text: str, batch: Batch, initiator=None):
+        super().__init__(controller, text, initiator)
+        self.batch = batch
+
+    def do(self) -> None:
+        self.controller.session.apply_batch(self.batch)
+
+    def undo_it(self) -> None:
+        self.controller.session.apply_batch(self.batch, reverse=True)
 
 
 class AddRecordCommand(_Command):
@@ -292,8 +308,34 @@ class WorkspaceController(QObject):
             return False
         if updated == current:
             return True
+        followed = [n for n in specs(cls) if n != field and getattr(updated, n) != getattr(current, n)]
+        if followed:  # the edit and the fields that follow it (domain.defaults): one step, undone together
+            return self._push(RowsCommand(self, f"Change {cls.label.lower()} {specs(cls)[field].label.lower()}",
+                                          Batch(before=[current], after=[updated]), initiator))
         return self._push(SetFieldCommand(self, cls, id_, field, getattr(current, field), getattr(updated, field),
                                           initiator))
+
+    def shares_from_allocations(self, option_id: int, *, initiator: Any = None) -> bool:
+        """Set every member's participation share from the work allocated, as one undo step."""
+        return self._rows("Set shares from allocations", lambda: self.session.plan_shares_from_allocations(option_id),
+                          initiator)
+
+    def move_share(self, from_member: int, to_member: int, points: Any, *, initiator: Any = None) -> bool:
+        """Move participation between two members in one edit (one undo step)."""
+        def plan() -> Batch:
+            return self.session.plan_move_share(from_member, to_member, parse_decimal(str(points), what="Share"))
+        return self._rows("Move participation share", plan, initiator)
+
+    def _rows(self, text: str, plan: Callable[[], Batch], initiator: Any) -> bool:
+        """Plan the rows (refused with the reason before anything is pushed), then push them as one step."""
+        try:
+            batch = plan()
+        except (ValueError, ValidationError, WorkspaceFileError) as exc:  # MoneyError is a ValueError
+            self._refused(exc)
+            return False
+        if not batch:
+            return True
+        return self._push(RowsCommand(self, text, batch, initiator))
 
     def add(self, cls: type[Entity], values: dict[str, Any], *, initiator: Any = None) -> Entity | None:
         try:

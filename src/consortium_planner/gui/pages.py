@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QInputDialog, QListWidget, QListWidgetItem, QSplitter, QVBoxLayout, QWidget
 
+from ..domain.defaults import new_member_values
 from ..domain.fields import specs
 from ..domain.model import (
     Allocation,
@@ -186,6 +188,15 @@ class OptionsPage(MasterDetailPage):
         self.members = RecordPanel(
             c, Member, _columns(Member), lambda: ws().members(oid()) if oid() else [],
             self._new_member, title="Members", ref_choices=member_refs)
+        shares = QAction("Shares from allocations", self)
+        shares.setToolTip("Set every member's participation share from the work allocated to it (volume × the "
+                          "option's unit price), adding up to 100%: one step, undoable")
+        shares.triggered.connect(lambda: oid() is not None and c.shares_from_allocations(oid(), initiator=self))
+        move = QAction("Move share…", self)
+        move.setToolTip("Move participation share from the selected member to another in one edit")
+        move.triggered.connect(self._move_share)
+        self.members.add_tool(shares)
+        self.members.add_tool(move)
         self.allocations = RecordPanel(
             c, Allocation, _columns(Allocation), lambda: ws().allocations(oid()) if oid() else [],
             self._new_allocation, title="Allocations: who delivers what volume", ref_choices=allocation_refs,
@@ -265,11 +276,28 @@ class OptionsPage(MasterDetailPage):
 
     def _new_member(self) -> dict | None:
         oid = self.master.current_id()
-        if oid is None:
-            return None
-        used = {m.organisation_id for m in self.controller.ws.members(oid)}
-        free = [o for o in self.controller.ws.organisations() if o.id not in used]
-        return {"option_id": oid, "organisation_id": free[0].id} if free else None
+        return None if oid is None else new_member_values(self.controller.ws, oid)
+
+    def _move_share(self) -> None:
+        """Move share…: to which member, and how many points (one edit, one undo step)."""
+        ws = self.controller.ws
+        giver = ws.get(Member, self.members.current_id())
+        if giver is None:
+            self.controller.edit_refused.emit("Select the member to move share from, then Move share…")
+            return
+        others = [m for m in ws.members(giver.option_id) if m.id != giver.id]
+        if not others:
+            self.controller.edit_refused.emit("The option has no other member to move share to")
+            return
+        names = [ws.display_name(Member, m.id) for m in others]
+        name, ok = QInputDialog.getItem(self, "Move share", f"From {ws.display_name(Member, giver.id)} "
+                                        f"({giver.participation_pct}%) to:", names, 0, False)
+        if not ok:
+            return
+        points, ok = QInputDialog.getText(self, "Move share", "Percentage points to move (e.g. 2.5):")
+        if ok and points.strip():
+            self.controller.move_share(giver.id, others[names.index(name)].id, points.strip(),  # type: ignore[arg-type]
+                                       initiator=self)
 
     def _new_allocation(self) -> dict | None:
         ws = self.controller.ws

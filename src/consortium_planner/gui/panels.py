@@ -134,6 +134,7 @@ class RecordPanel(QWidget):
             btn.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             bar.addWidget(btn)
         layout.addLayout(bar)
+        self.bar = bar
         layout.addWidget(self.table)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._emit_current())
         self.model.modelReset.connect(self._after_reset)
@@ -160,6 +161,14 @@ class RecordPanel(QWidget):
         self.delete_action.setEnabled(has and writable)
         self.duplicate_action.setEnabled(has and writable)
         self.add_action.setEnabled(writable)
+
+    def add_tool(self, action: QAction) -> None:
+        """Another action beside Add and Delete (a button in the panel's bar, and in its context menu)."""
+        btn = QToolButton()
+        btn.setDefaultAction(action)
+        btn.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.bar.addWidget(btn)
+        self.table.addAction(action)
 
     def reload(self) -> None:
         self.model.reload()

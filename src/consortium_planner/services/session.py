@@ -8,9 +8,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ..domain.defaults import follow_on, move_share, pension_defaults, shares_from_allocations
 from ..domain.fields import specs
 from ..domain.findings import Finding
 from ..domain.model import ENTITY_BY_NAME, Allocation, ConsortiumOption, Entity, Member, Risk, Setting
@@ -126,8 +128,58 @@ class WorkspaceSession:
             raise WorkspaceFileError(f"{cls.label} {id_} no longer exists")
         updated = with_value(current, field_name, value, self.ws)
         if updated != current:
+            updated = follow_on(current, updated, self._pension_defaults())  # the fields that follow the choice
             self._check(updated)
         return current, updated
+
+    def _pension_defaults(self):
+        """Each pension scheme's starting employer rate, from the reference rates in force today (with the
+        workspace's overrides); the shipped rates if the overrides cannot be read."""
+        import datetime as dt
+
+        from ..domain.rates import rates_for
+        from .analyses import workspace_rates
+        from .rates import load_reference_rates
+
+        try:
+            table = workspace_rates(self.ws)
+        except ValueError:
+            table = load_reference_rates()
+        r = rates_for(table, dt.date.today()).year  # the year in force today, or the nearest known
+        return pension_defaults(r.nhs_employer_pct, r.nhs_admin_pct, r.ae_employer_pct)
+
+    def plan_shares_from_allocations(self, option_id: int) -> Batch:
+        """Every member's participation from the work allocated (``domain.defaults``), weighted by the option's
+        unit prices where they can be worked out: the rows to write, checked as a whole but not written
+        (``apply_batch`` writes them in one transaction). ``ValueError`` when there is no work to share by."""
+        from .analyses import one
+
+        try:
+            schedule = one(self.ws, option_id, "prices")
+            prices = {line.service_line: line.unit_price for line in schedule.lines}
+        except (ValueError, AttributeError):
+            prices = {}  # not priced yet: by volume
+        shares = shares_from_allocations(self.ws, option_id, prices)
+        return self._plan_together([(m, dataclasses.replace(m, participation_pct=shares[m.id]))
+                                    for m in self.ws.members(option_id) if m.id in shares])
+
+    def plan_move_share(self, from_member: int, to_member: int, points: Decimal) -> Batch:
+        """Participation moved between two members: both rows, checked together, not yet written."""
+        before = [self.ws.get(Member, from_member), self.ws.get(Member, to_member)]
+        after = move_share(self.ws, from_member, to_member, points)  # ValueError unless both are members
+        return self._plan_together([(b, a) for b, a in zip(before, after, strict=True) if b is not None])
+
+    def _plan_together(self, pairs: list[tuple[Entity, Entity]]) -> Batch:
+        """Rows changed together, checked as a whole (shares add up only together); the ``Batch`` to write
+        (and reverse exactly: one undo step). ``ValidationError`` if any row breaks a rule."""
+        batch = Batch(before=[b for b, a in pairs if b != a], after=[a for b, a in pairs if b != a])
+        trial = self.ws.copy()
+        for a in batch.after:
+            trial.put(a)
+        problems = [p for a in batch.after for p in errors(check_entity(a, trial)) + errors(check_in_context(trial, a))]
+        if problems:
+            raise ValidationError(problems)
+        return batch
 
     def set_field(self, cls: type[Entity] | str, id_: int, field_name: str, value: Any) -> Changes:
         """Set one field from user input or a typed value; refused with ValidationError if invalid."""
