@@ -21,7 +21,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from ..domain.fields import specs
 from ..domain.findings import Finding
-from ..domain.model import ConsortiumOption, Entity, Structure
+from ..domain.model import ConsortiumOption, Entity, Setting, Structure
 from ..domain.money import parse_decimal
 from ..services.importing import ImportPlan, ImportRefused, apply_import
 from ..services.partnering import try_structure
@@ -396,16 +396,15 @@ class WorkspaceController(QObject):
         self._push(command)
         return command.refusal
 
-    def set_setting(self, key: str, value: str) -> bool:
+    def set_setting(self, key: str, value: str, *, initiator: Any = None) -> bool:
         """Set a workspace setting (undoable); nothing happens if it already has that value."""
-        from ..domain.model import Setting
-
         for row in self.ws.iter(Setting):
             if row.key == key:
-                return row.value == value or self.set_field(Setting, row.id, "value", value)  # type: ignore[arg-type]
+                return row.value == value or self.set_field(Setting, row.id, "value", value,  # type: ignore[arg-type]
+                                                            initiator=initiator)
         if value == "":
             return True
-        return self.add(Setting, {"key": key, "value": value}) is not None
+        return self.add(Setting, {"key": key, "value": value}, initiator=initiator) is not None
 
     def notify_all(self) -> None:
         """Tell every view to rebuild (after opening a workspace)."""

@@ -353,23 +353,34 @@ class ChecksList(QWidget):
 
 
 class SettingsPage(QWidget):
-    """Workspace settings: author, discount rate, reference-rate overrides and other named values."""
+    """Workspace settings as forms: who prepares the case and its logo, the reference rates as a table; every
+    other named value (advanced) as key and value."""
 
-    HELP = ("<b>Workspace settings</b> travel with the file. <i>author</i> signs the investment case; "
-            "<i>rates_overrides</i> replaces reference rates for this workspace, as JSON, e.g. "
-            "<code>{\"2027/28\": {\"national_living_wage\": \"13.20\"}}</code>.")
+    HELP = ("<b>Workspace settings</b> travel with the file: who prepares the investment case, the reference "
+            "rates this workspace uses, and any other named value.")
 
     def __init__(self, c: WorkspaceController, parent=None):
         super().__init__(parent)
-        from PySide6.QtWidgets import QLabel
+        from PySide6.QtWidgets import QGroupBox, QLabel, QTabWidget
+
+        from .settings_forms import CaseSettingsForm, RatesTable
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         note = QLabel(self.HELP)
         note.setWordWrap(True)
         layout.addWidget(note)
+        case_box = QGroupBox("Investment case")
+        case_layout = QVBoxLayout(case_box)
+        self.case_form = CaseSettingsForm(c)
+        case_layout.addWidget(self.case_form)
+        layout.addWidget(case_box)
+        self.tabs = QTabWidget()
+        self.rates = RatesTable(c)
+        self.tabs.addTab(self.rates, "Reference rates")
         self.panel = RecordPanel(
             c, Setting, ["key", "value"], lambda: sorted(c.ws.iter(Setting), key=lambda x: x.key),
             lambda: {"key": unique_name("new_setting", {x.key for x in c.ws.iter(Setting)})},
-            title="Settings", searchable=True)
-        layout.addWidget(self.panel)
+            title="Every setting (advanced)", searchable=True)
+        self.tabs.addTab(self.panel, "All settings")
+        layout.addWidget(self.tabs, 1)

@@ -18,7 +18,7 @@ from typing import Any
 from ..domain.rates import RatesError, RateTable, parse_rates
 from ..domain.rates import apply_overrides as _apply_overrides
 
-__all__ = ["RATES_RESOURCE", "RatesError", "apply_overrides", "load_reference_rates", "parse_rates_text"]
+__all__ = ["RATES_RESOURCE", "RatesError", "apply_overrides", "load_reference_rates", "override_text", "parse_rates_text"]
 
 RATES_RESOURCE = "resources/rates.toml"
 
@@ -49,3 +49,28 @@ def apply_overrides(table: RateTable, overrides: Mapping[str, Any] | None) -> Ra
     if not overrides:
         return table
     return _apply_overrides(table, overrides)
+
+
+def override_text(current: str, year: str, name: str, value: Decimal | None, *,
+                  source: str = "Set in this workspace") -> str:
+    """The workspace's overrides (JSON text, as the ``rates_overrides`` setting holds them) with ``name`` in
+    ``year`` set to ``value`` — or back to the shipped rate when ``value`` is None. Checked by applying it to
+    the reference rates (``RatesError`` naming the rate if it is refused); "" when no override is left."""
+    import json
+
+    from ..domain import jsontext
+
+    data: dict[str, Any] = {}
+    if current.strip():
+        loaded = jsontext.loads(current, what="the reference-rate overrides")
+        if not isinstance(loaded, dict):
+            raise RatesError("the reference-rate overrides must map years to rates")
+        data = {str(k): dict(v) for k, v in loaded.items() if isinstance(v, dict)}
+    rates = data.setdefault(year, {})
+    if value is None:
+        rates.pop(name, None)
+    else:
+        rates[name] = {"value": format(value, "f"), "source": source}
+    data = {y: r for y, r in sorted(data.items()) if r}
+    apply_overrides(load_reference_rates(), data)  # refused here, naming the rate, if it is not a rate
+    return json.dumps(data, indent=1, ensure_ascii=False) if data else ""
