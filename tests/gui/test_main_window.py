@@ -231,3 +231,49 @@ def test_file_new_over_the_open_workspace_is_refused_and_the_window_keeps_workin
     assert window.errors and "is the workspace open in this window" in window.errors[-1]
     window.controller.add(Organisation, {"name": "Still editable"})
     assert window.controller.ws.count(Organisation) == 3
+
+
+def test_f1_opens_help_at_the_current_screen_and_the_glossary_explains_the_marks(window, small_workspace):
+    window.open_path(small_workspace)
+    window.navigator.setCurrentRow(3)  # Compare
+    window.act_help.trigger()
+    assert window.help_window.isVisible()
+    assert window.help_window.topics.currentItem().text() == "Compare"
+    assert "baseline" in window.help_window.browser.toPlainText()
+    window.act_glossary.trigger()
+    text = window.help_window.browser.toPlainText()
+    assert "Debt service cover" in text and "[U]" in text and "rule of thumb" in text
+    assert window.act_help.shortcut().matches(mw.QKeySequence(mw.QKeySequence.StandardKey.HelpContents))
+
+
+def test_a_new_workspace_opens_on_getting_started(window, tmp_path, monkeypatch):
+    monkeypatch.setattr(FileDialogs, "ask_save", staticmethod(lambda parent, title: str(tmp_path / "new.cplan")))
+    window.new_workspace()
+    assert window.help_window.isVisible() and window.help_window.topics.currentItem().text() == "Getting started"
+    assert "Open a copy of the demo" in window.help_window.browser.toPlainText()
+
+
+def test_open_a_copy_of_the_demo_writes_where_asked_and_opens_it(window, tmp_path, monkeypatch):
+    target = tmp_path / "my demo.cplan"
+    monkeypatch.setattr(FileDialogs, "ask_save", staticmethod(lambda parent, title: str(target)))
+    window.act_demo.trigger()
+    assert target.exists() and window.controller.session.path == target
+    assert window.controller.ws.count(ConsortiumOption) == 3
+
+
+def test_tooltips_explain_fields_and_figures(window, small_workspace):
+    from consortium_planner.domain.model import ConsortiumOption as Opt
+    from consortium_planner.gui.document_model import DocumentTableModel
+    from consortium_planner.gui.record_model import RecordTableModel
+    from consortium_planner.reports.document import Cell, Column, Kind, Table
+
+    window.open_path(small_workspace)
+    model = RecordTableModel(window.controller, Opt, ["margin_pct", "min_dscr"], lambda: window.controller.ws.options())
+    tip = model.headerData(0, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert "Allowed: -50% to 50%" in tip and "Default: 3%" in tip
+    table = Table("figures", (Column("Figure", Kind.TEXT), Column("Value", Kind.TEXT)),
+                  ((Cell("Minimum debt service cover"), Cell("1.4×")),))
+    doc = DocumentTableModel(table, row_header=True)
+    tip = doc.headerData(0, Qt.Orientation.Vertical, Qt.ItemDataRole.ToolTipRole)
+    assert tip and "Lenders look for at least 1.25×" in tip
+    assert "Lenders look for" in doc.data(doc.index(0, 0), Qt.ItemDataRole.ToolTipRole)

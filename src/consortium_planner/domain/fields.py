@@ -160,6 +160,39 @@ class FieldError(ValueError):
         self.reason = message
 
 
+def field_tooltip(cls: type, name: str) -> str:
+    """What a field's tooltip says, from its spec: its help, the unit, the values allowed and the default
+    (the program's own, unless the help names a source)."""
+    spec = specs(cls)[name]
+    parts = [spec.help if spec.help.endswith((".", "]", ")")) else spec.help + "."] if spec.help else []
+    kind = spec.kind
+    if kind in (Kind.INT, Kind.DECIMAL, Kind.PERCENT, Kind.MONEY):
+        unit = {"%": "%", "£": ""}.get(spec.unit, f" {spec.unit}" if spec.unit else "")
+        pound = "£" if spec.unit == "£" else ""
+        low = f"{pound}{spec.minimum:,}{unit}" if spec.minimum is not None else None
+        high = f"{pound}{spec.maximum:,}{unit}" if spec.maximum is not None else None
+        if low and high:
+            parts.append(f"Allowed: {low} to {high}.")
+        elif low:
+            parts.append(f"Allowed: {low} or more.")
+        elif high:
+            parts.append(f"Allowed: up to {high}.")
+        if spec.unit == "%":
+            parts.append("In percentage points: 25 means 25%.")
+    elif kind is Kind.DATE:
+        parts.append("A date as DD/MM/YYYY.")
+    elif kind is Kind.CHOICE and spec.choices is not None:
+        parts.append("One of: " + ", ".join(getattr(m, "label", str(m.value)) for m in spec.choices) + ".")
+    if spec.required:
+        parts.append("Required.")
+    default = next((f.default for f in dataclasses.fields(cls) if f.name == name), dataclasses.MISSING)
+    if default not in (dataclasses.MISSING, None, "") and kind not in (Kind.ID, Kind.REF):
+        shown = getattr(default, "label", default)
+        parts.append(f"Default: {shown}{'%' if spec.unit == '%' else ''} (the program's; change it where you know "
+                     "better).")
+    return " ".join(parts)
+
+
 def coerce(spec: FieldSpec, value: Any, *, entity: str = "", name: str = "") -> Any:
     """Turn user input (text, numbers, enum labels) into the field's Python value, or raise.
 

@@ -26,6 +26,7 @@ from PySide6.QtCore import QAbstractTableModel, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from ..reports.document import MISSING, Cell, Chart, Column, Kind, Status, Table, format_value
+from ..services.glossary import lookup
 from .roles import CELL_ROLE, HIGHLIGHT_ROLE, SORT_ROLE, STATUS_ROLE, VALUE_ROLE
 from .sorting import sort_value
 from .style import GREY, NEGATIVE_TEXT, ROOT, Index, alignment, cell_font, tone_of
@@ -40,6 +41,12 @@ EMPTY_HEAT = replace(GREY, text="#495057")  # a heat map cell with nothing in it
 
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _TOOLTIP = Qt.ItemDataRole.ToolTipRole
+
+
+def _defined(label: str) -> str | None:
+    """The glossary's definition of what ``label`` names (a figure's tooltip when it has no note of its own)."""
+    term = lookup(label)
+    return f"{term.name}: {term.text}" if term is not None else None
 
 
 def _numeric(kind: Kind) -> bool:
@@ -165,7 +172,7 @@ class DocumentTableModel(QAbstractTableModel):
             if role == _DISPLAY:
                 return col.title
             if role == _TOOLTIP:
-                return col.note or None
+                return col.note or _defined(col.title)
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return alignment(_numeric(col.kind))
             return None
@@ -177,7 +184,7 @@ class DocumentTableModel(QAbstractTableModel):
         if role == _DISPLAY:
             return self._texts[section][0]
         if role == _TOOLTIP:
-            return label.note or None
+            return label.note or _defined(self._texts[section][0])
         if role == Qt.ItemDataRole.FontRole and (label.bold or label.italic or section in self._totals):
             return cell_font(label.bold or section in self._totals, label.italic)
         return None
@@ -194,7 +201,9 @@ class DocumentTableModel(QAbstractTableModel):
         if role == _TOOLTIP:
             if cell.note:
                 return cell.note
-            return (self.table.rows[r][0].note or None) if self.row_header else None
+            if not self.row_header:
+                return None
+            return self.table.rows[r][0].note or _defined(self._texts[r][0])
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return alignment(_numeric(self.table.columns[c].kind))
         if role == Qt.ItemDataRole.FontRole:

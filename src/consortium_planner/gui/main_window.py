@@ -254,6 +254,12 @@ class MainWindow(QMainWindow):
                                      tip="Open one of this workspace's automatic backups as a new file")
         self.act_quit = self._act("&Quit", self.close, K.Quit)
         self.act_about = self._act("&About Consortium Planner", lambda: Messages.about(self))
+        self.act_help = self._act("&Help for this screen", self.show_help, K.HelpContents,
+                                  "Help on the screen you are looking at (F1)")
+        self.act_glossary = self._act("&Glossary", lambda: self.show_help("Glossary"),
+                                      tip="Every metric, test and mark the program shows, explained")
+        self.act_demo = self._act("Open a copy of the &demo…", self.open_demo_copy,
+                                  tip="Save the worked example where you choose, and open it")
         self.act_undo = self._act("&Undo", self.undo, K.Undo)
         self.act_undo.setEnabled(False)
         self.act_redo = self._act("&Redo", self.redo)
@@ -280,6 +286,9 @@ class MainWindow(QMainWindow):
         self.edit_menu.addAction(self.act_undo)
         self.edit_menu.addAction(self.act_redo)
         help_menu = self.menuBar().addMenu("&Help")
+        for a in (self.act_help, self.act_glossary, self.act_demo):
+            help_menu.addAction(a)
+        help_menu.addSeparator()
         help_menu.addAction(self.act_about)
         self._rebuild_recent()
 
@@ -315,6 +324,39 @@ class MainWindow(QMainWindow):
         self.settings.setValue("recent_files", [])
         self._rebuild_recent()
 
+    # ------------------------------------------------------------------ help
+    def show_help(self, topic: str | None = None) -> None:
+        """Help → Help for this screen (F1), or ``topic``: the help window, at the current page's topic."""
+        from .help import HelpWindow
+
+        if topic is None or topic is False:
+            item = self.navigator.currentItem()
+            topic = item.text() if item is not None and self.controller is not None else "Getting started"
+        if getattr(self, "help_window", None) is None:
+            self.help_window = HelpWindow(self)
+        self.help_window.show_topic(str(topic))
+        self.help_window.show()
+        self.help_window.raise_()
+
+    def open_demo_copy(self) -> None:
+        """Help → Open a copy of the demo…: the worked example written where the user chooses, then opened."""
+        from ..services.demo import write_demo
+
+        path = FileDialogs.ask_save(self, "Save a copy of the demo as")
+        if not path:
+            return
+        current = self.controller.session.path if self.controller is not None else None
+        if current is not None and _same_file(current, Path(path)):
+            Messages.error(self, "Open a copy of the demo", f"{Path(path).name} is the workspace open in this "
+                           "window; choose another name (nothing was changed).")
+            return
+        try:
+            write_demo(path, overwrite=True)  # the save dialog has asked before replacing a file
+        except (WorkspaceFileError, OSError, ValueError) as exc:
+            Messages.error(self, "Open a copy of the demo", str(exc))
+            return
+        self.open_path(path)
+
     # ------------------------------------------------------------------ opening and closing
     def new_workspace(self) -> None:
         path = FileDialogs.ask_save(self, "New workspace")
@@ -331,6 +373,7 @@ class MainWindow(QMainWindow):
                 Messages.error(self, "Cannot create workspace", str(exc))
                 return
             self.set_session(session)
+            self.show_help("Getting started")  # an empty workspace: what to enter first
 
     def open_dialog(self) -> None:
         path = FileDialogs.ask_open(self)

@@ -15,8 +15,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.fields import MAX_LONGTEXT, FieldSpec, Kind, specs
+from ..domain.fields import MAX_LONGTEXT, FieldSpec, Kind, field_tooltip, specs
 from ..domain.model import ENTITY_BY_NAME, Entity
+from ..services.glossary import lookup
 from .controller import WorkspaceController, touches
 from .delegates import RefChoices, choice_labels
 from .formatting import display, edit_text
@@ -64,9 +65,10 @@ class RecordForm(QScrollArea):
             spec = specs(cls)[name]
             editor = self._make_editor(name, spec)
             label = QLabel(spec.label + (f" ({spec.unit})" if spec.unit == "£" else ""))
-            if spec.help:
-                label.setToolTip(spec.help)
-                editor.setToolTip(spec.help)
+            tip = field_tooltip(cls, name)
+            if tip and not editor.toolTip():
+                label.setToolTip(tip)
+                editor.setToolTip(tip)
             self.layout_.addRow(label, editor)
             self.editors[name] = editor
         self.setWidget(body)
@@ -84,6 +86,10 @@ class RecordForm(QScrollArea):
         if spec.kind is Kind.CHOICE:
             combo = QComboBox()
             combo.addItems(choice_labels(spec))
+            for i in range(combo.count()):  # each choice explained where it is chosen (a structure, a scheme…)
+                term = lookup(combo.itemText(i))
+                if term is not None:
+                    combo.setItemData(i, term.text, Qt.ItemDataRole.ToolTipRole)
             combo.activated.connect(lambda _i, n=name, c=combo: self._commit(n, c.currentText()))
             return combo
         if spec.kind is Kind.REF:

@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from ..domain.fields import FieldSpec, Kind, specs
+from ..domain.fields import FieldSpec, Kind, field_tooltip, specs
 from ..domain.model import ENTITY_BY_NAME, Entity
 from .controller import WorkspaceController, touches
 from .formatting import display, edit_text, is_numeric, sort_key
@@ -33,6 +33,7 @@ class RecordTableModel(QAbstractTableModel):
         self.cls = cls
         self.columns = columns
         self.specs: list[FieldSpec] = [specs(cls)[c] for c in columns]
+        self.tooltips: list[str] = [field_tooltip(cls, c) for c in columns]  # unit, range, default (once)
         self.row_source = row_source
         self.rows: list[Entity] = []
         self._row_of: dict[int, int] = {}
@@ -80,8 +81,8 @@ class RecordTableModel(QAbstractTableModel):
             spec = self.specs[section]
             if role == Qt.ItemDataRole.DisplayRole:
                 return spec.label
-            if role == Qt.ItemDataRole.ToolTipRole and spec.help:
-                return spec.help
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return self.tooltips[section] or None
         if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
             return str(section + 1)
         return None
@@ -112,8 +113,8 @@ class RecordTableModel(QAbstractTableModel):
                 return QBrush(QColor("#8a8a8a"))
             if spec.kind is Kind.MONEY and value is not None and value < 0:
                 return QBrush(QColor("#b00020"))
-        if role == Qt.ItemDataRole.ToolTipRole and spec.help:
-            return spec.help
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tooltips[index.column()] or None
         if role == SORT_ROLE:
             return sort_key(spec, value, self.ref_name(spec, value))
         if role == SPEC_ROLE:
