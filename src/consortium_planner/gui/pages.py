@@ -32,6 +32,7 @@ from ..domain.model import (
     TupeCohort,
 )
 from ..domain.validation import Severity, check_option
+from .accounts_view import AccountsGrid
 from .analysis_tabs import analysis_tabs
 from .controller import WorkspaceController, touches
 from .panels import MasterDetailPage, RecordPanel, unique_name
@@ -55,9 +56,10 @@ class OrganisationsPage(MasterDetailPage):
         self.controller = c
         oid = master.current_id
         self.accounts = RecordPanel(
-            c, FinancialYear, _columns(FinancialYear),
+            c, FinancialYear, ["year_end"],
             lambda: ws().financial_years(oid()) if oid() else [],
-            lambda: self._new_year() if oid() else None, title="Accounts by financial year")
+            lambda: self._new_year() if oid() else None, title="Financial years")
+        self.accounts_grid = AccountsGrid(c, oid)  # line items down, years across, totals and checks
         self.capacities = RecordPanel(
             c, Capacity, _columns(Capacity), lambda: ws().capacities(oid()) if oid() else [],
             lambda: {"organisation_id": oid(), "service_line": unique_name(
@@ -76,7 +78,12 @@ class OrganisationsPage(MasterDetailPage):
         cost_split = QSplitter(Qt.Orientation.Vertical)
         cost_split.addWidget(self.profiles)
         cost_split.addWidget(self.roles)
-        self.add_tab(self.accounts, "Accounts")
+        accounts_split = QSplitter(Qt.Orientation.Horizontal)
+        accounts_split.addWidget(self.accounts)
+        accounts_split.addWidget(self.accounts_grid)
+        accounts_split.setStretchFactor(1, 4)
+        self.accounts.setMaximumWidth(190)  # the years list is narrow: the grid beside it holds the figures
+        self.add_tab(accounts_split, "Accounts")
         self.add_tab(self.capacities, "Capacities")
         self.add_tab(cost_split, "Cost profiles")
         self.selected.connect(self._reload_children)
@@ -84,7 +91,7 @@ class OrganisationsPage(MasterDetailPage):
 
     def _reload_children(self, _id=None) -> None:
         # Slots return None: in PySide6 6.12 a slot returning a value leaks a reference each emit.
-        for panel in (self.accounts, self.capacities, self.profiles):
+        for panel in (self.accounts, self.capacities, self.profiles, self.accounts_grid):
             panel.reload()
 
     def _new_year(self) -> dict:
