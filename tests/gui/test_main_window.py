@@ -277,3 +277,26 @@ def test_tooltips_explain_fields_and_figures(window, small_workspace):
     tip = doc.headerData(0, Qt.Orientation.Vertical, Qt.ItemDataRole.ToolTipRole)
     assert tip and "Lenders look for at least 1.25×" in tip
     assert "Lenders look for" in doc.data(doc.index(0, 0), Qt.ItemDataRole.ToolTipRole)
+
+
+def test_a_refused_value_keeps_what_was_typed_says_why_beside_it_and_in_the_bar_until_fixed(window,
+                                                                                             small_workspace):
+    window.open_path(small_workspace)
+    window.navigator.setCurrentRow(0)
+    page = window.pages["Organisations"]
+    page.master.table.selectRow(0)
+    form = page.form
+    editor = form.editors["staff_headcount"]
+    editor.setText("-5")
+    editor.editingFinished.emit()
+    assert editor.text() == "-5"  # what was typed stays
+    why = form.refusals["staff_headcount"]
+    assert form.layout_.isRowVisible(why) and "negative" in why.text()
+    assert "border" in editor.styleSheet()
+    assert window.message_bar.isVisible() and "negative" in window.message_bar.text.text()
+    editor.setText("12")
+    editor.editingFinished.emit()
+    assert not form.layout_.isRowVisible(why) and editor.styleSheet() == ""
+    assert not window.message_bar.isVisible()
+    org = window.controller.ws.get(Organisation, page.master.current_id())
+    assert org.staff_headcount == 12

@@ -265,6 +265,7 @@ class WorkspaceController(QObject):
         super().__init__(parent)
         self.session = session
         self.undo_stack = QUndoStack(self)
+        self.last_refusal = ""  # the reason the last edit was refused, for the field that asked
         self._initiator: Any = None
         session.listeners.append(self._emit)
 
@@ -291,11 +292,13 @@ class WorkspaceController(QObject):
         reported, if it was refused."""
         self.undo_stack.push(command)  # an obsolete command (refused, or nothing changed) is not kept
         if command.refusal:
+            self.last_refusal = command.refusal
             self.edit_refused.emit(command.refusal)
             return False
         return True
 
     def _refused(self, exc: Exception) -> None:
+        self.last_refusal = str(exc)
         self.edit_refused.emit(str(exc))
 
     # ------------------------------------------------------------------ edits

@@ -35,6 +35,7 @@ from ..services.session import (
 )
 from .compare import ComparePage
 from .controller import WorkspaceController, touches
+from .message_bar import MessageBar
 from .pages import OptionsPage, OrganisationsPage, SettingsPage, TendersPage
 
 APP_NAME = "Consortium Planner"
@@ -200,7 +201,12 @@ class MainWindow(QMainWindow):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
         row.addWidget(self.navigator)
-        row.addWidget(self.stack, 1)
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        self.message_bar = MessageBar()
+        right.addWidget(self.message_bar)
+        right.addWidget(self.stack, 1)
+        row.addLayout(right, 1)
         self.setCentralWidget(central)
         self.status_path = QLabel()
         self.statusBar().addPermanentWidget(self.status_path)
@@ -755,12 +761,14 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ feedback
     def show_refusal(self, message: str) -> None:
+        self.message_bar.show_refusal(message)  # stays until the next change succeeds
         self.statusBar().setStyleSheet("QStatusBar { color: #b00020; }")
         self.statusBar().showMessage(f"Not changed — {message}", 12000)
         self._refused_timer.start(12000)
         QApplication.beep()
 
     def _on_changed(self, changes) -> None:
+        self.message_bar.clear()  # a change went through: the last refusal no longer stands
         if touches(changes, "organisation", "tender", "consortium_option"):
             self._update_counts()
 

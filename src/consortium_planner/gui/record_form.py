@@ -39,6 +39,9 @@ class _NotesEdit(QPlainTextEdit):
         super().focusOutEvent(event)
 
 
+REFUSED_INK = "#B42318"
+
+
 class RecordForm(QScrollArea):
     """Shows and edits the fields of one entity; ``set_record(id)`` chooses which."""
 
@@ -52,6 +55,7 @@ class RecordForm(QScrollArea):
         self.ref_choices = ref_choices
         self.record_id: int | None = None
         self.editors: dict[str, QWidget] = {}
+        self.refusals: dict[str, QLabel] = {}  # field → the explanation shown under it while a value is refused
         self._loading = False
         body = QWidget()
         outer = QVBoxLayout(body)
@@ -71,6 +75,13 @@ class RecordForm(QScrollArea):
                 editor.setToolTip(tip)
             self.layout_.addRow(label, editor)
             self.editors[name] = editor
+            if isinstance(editor, QLineEdit | QPlainTextEdit):  # a refused value is explained beside its field
+                why = QLabel()
+                why.setWordWrap(True)
+                why.setStyleSheet(f"color: {REFUSED_INK};")
+                self.layout_.addRow("", why)
+                self.layout_.setRowVisible(why, False)
+                self.refusals[name] = why
         self.setWidget(body)
         self.setWidgetResizable(True)
         self.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -122,11 +133,27 @@ class RecordForm(QScrollArea):
         if isinstance(value, str) and value == edit_text(spec, getattr(current, name)):
             self._show(current)  # unchanged text: just tidy the display
             return
-        if not self.controller.set_field(self.cls, self.record_id, name, value, initiator=self):
-            self._show(current)  # refused: put the stored value back
+        editor = self.editors[name]
+        if self.controller.set_field(self.cls, self.record_id, name, value, initiator=self):
+            self._clear_refusal(name)
+        elif name in self.refusals:  # refused: keep what was typed, mark the field and say why beside it
+            editor.setStyleSheet(f"border: 2px solid {REFUSED_INK};")
+            why = self.refusals[name]
+            why.setText(self.controller.last_refusal)
+            self.layout_.setRowVisible(why, True)
+        else:
+            self._show(current)  # a list or a box: put the stored choice back
+
+    def _clear_refusal(self, name: str) -> None:
+        if name in self.refusals and self.layout_.isRowVisible(self.refusals[name]):
+            self.editors[name].setStyleSheet("")
+            self.layout_.setRowVisible(self.refusals[name], False)
 
     # ------------------------------------------------------------------ showing
     def set_record(self, id_: int | None) -> None:
+        if id_ != self.record_id:
+            for name in self.refusals:  # another record: what was refused for the last one no longer applies
+                self._clear_refusal(name)
         self.record_id = id_
         entity = self.controller.ws.get(self.cls, id_) if id_ is not None else None
         self.setEnabled(entity is not None)
@@ -159,6 +186,8 @@ class RecordForm(QScrollArea):
                     editor.setCurrentIndex(max(editor.findData(value), 0))
                 elif isinstance(editor, QComboBox):
                     editor.setCurrentText(display(spec, value) if value is not None else "")
+                elif name in self.refusals and self.layout_.isRowVisible(self.refusals[name]):
+                    continue  # a refused value stays as typed until it is fixed (or another record is shown)
                 elif isinstance(editor, QPlainTextEdit):
                     if editor.toPlainText() != (value or ""):
                         editor.setPlainText(value or "")
