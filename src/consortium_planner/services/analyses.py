@@ -34,6 +34,7 @@ from .compare import KEY_ANALYSES
 from .pipeline import REGISTRY, Analysis, Inputs, NotApplicable, Refusal, Results, register, run
 from .rates import apply_overrides, load_reference_rates
 from .scenarios import scenario_findings, scenario_outcomes
+from .simulation import risk_simulation, simulation_findings
 
 RATES_OVERRIDES_KEY = "rates_overrides"
 
@@ -197,6 +198,9 @@ def _register_of(i: Inputs) -> tuple[_risk_register.RegisterEntry, ...]:
 
 register(Analysis("risk_register", _register_of, reads=REGISTRY.reads(FINDING_ANALYSES) | {"risk"},
                   title="Risk register", area="Risks"))
+# after the verdict: 10,000 draws are not run for every verdict (its findings are the option's, not the verdict's)
+register(Analysis("risk_simulation", risk_simulation, needs=("capital", "prices"),
+                  title="Risk by simulation", area="Risk by simulation", findings=simulation_findings))
 
 
 # --------------------------------------------------------------------------- running them
