@@ -7,7 +7,7 @@ options. Tolerances, per figure:
 
 * NPV and requirement within £1 where the option has one taxable person (Go alone: one member; the
   SPV: the vehicle). What is left is float rounding against the exact pipeline's penny rounding of
-  each line, month and split: measured at most £0.15.
+  each line, month and split: measured at most £0.10.
 * £250 for the lead provider option, whose members are taxed on their own profits at different
   rates (charities pay none): when volume moves, each member's fixed and variable costs move apart
   and the vector model splits the cost between members by each member's mix of pay, fixed and

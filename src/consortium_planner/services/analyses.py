@@ -151,6 +151,8 @@ register(Analysis("capital_with_extensions", _capital_with_extensions, needs=("r
                   title="Projection with extensions", area="Projections"))
 register(Analysis("scenarios", scenario_outcomes, needs=KEY_ANALYSES, reads=frozenset({"scenario"}),
                   title="Scenarios", area="Scenarios", findings=scenario_findings))
+register(Analysis("risk_simulation", risk_simulation, needs=("capital", "prices"),
+                  title="Risk by simulation", area="Risk by simulation", findings=simulation_findings))
 
 # partnering (domain/partnering): choose the vehicle, money between members, pensions, readiness, terms
 register(Analysis("structure", lambda i: _advisor.advise(i.ws, i.option_id, i.need("prices")), needs=("prices",),
@@ -198,9 +200,6 @@ def _register_of(i: Inputs) -> tuple[_risk_register.RegisterEntry, ...]:
 
 register(Analysis("risk_register", _register_of, reads=REGISTRY.reads(FINDING_ANALYSES) | {"risk"},
                   title="Risk register", area="Risks"))
-# after the verdict: 10,000 draws are not run for every verdict (its findings are the option's, not the verdict's)
-register(Analysis("risk_simulation", risk_simulation, needs=("capital", "prices"),
-                  title="Risk by simulation", area="Risk by simulation", findings=simulation_findings))
 
 
 # --------------------------------------------------------------------------- running them
