@@ -101,6 +101,7 @@ def simulation_blocks(result: SimulationResult) -> tuple[Block, ...]:
                         "Funding requirement across the draws", "Funding requirement (£)"),
         _ranges(r),
         Paragraph("The simulation projects each draw with a vector model of the option's projection that agrees "
-                  "with the exact projection within £1 (£250 where members are taxed at different rates; see "
-                  "docs/simulation.md for what it does not reproduce).", "note"),
+                  "with the exact projection within £1 (0.05% of the funding requirement where members are taxed "
+                  "on their own profits at different rates; docs/simulation.md says what it does not "
+                  "reproduce).", "note"),
     )
