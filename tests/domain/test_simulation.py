@@ -116,6 +116,10 @@ def test_cancel_stops_between_chunks_and_progress_is_reported(demo, bases):
 def test_bad_ranges_and_draw_counts_are_refused_with_a_clear_message():
     with pytest.raises(ValueError, match="low ≤ most likely ≤ high"):
         sim.DriverRange("volume_pct", Decimal(5), Decimal(0), Decimal(10))
+    with pytest.raises(ValueError, match="above −100%"):
+        sim.DriverRange("volume_pct", Decimal(-100), Decimal(0), Decimal(10))
+    with pytest.raises(ValueError, match="cannot go below 0"):
+        sim.DriverRange("mobilisation_overrun_months", Decimal(-1), Decimal(0), Decimal(1))
     with pytest.raises(ValueError, match="not a driver the simulation samples"):
         sim.DriverRange("competitor_price_pct", Decimal(0), Decimal(0), Decimal(1))
 

@@ -183,3 +183,30 @@ def test_summary_json_keys_are_stable_and_money_is_decimal_text(demo):
     assert isinstance(data["npv"]["p50"], str) and Decimal(data["npv"]["p50"]) == result.npv.p50
     assert data["ranges"][0]["driver"] == "volume_pct" and data["ranges"][0]["low"] == "-20"
     assert sum(data["npv_histogram"]["counts"]) == 500
+
+
+@pytest.mark.parametrize("variant", ["flat, part grant, commitment fee", "fees on loan and overdraft",
+                                     "no term", "outlives the projection"])
+def test_loan_terms_agree_with_the_exact_pipeline(demo, variant):
+    """Every kind of loan the projection knows (finance.loan_schedule), on the demo's SPV: cover to the hundredth."""
+    from consortium_planner.domain.model import FundingKind, FundingSource, LoanRepayment
+
+    ws = demo.copy()
+    spv = next(o for o in ws.options() if o.name == "Special purpose vehicle")
+    d = Decimal
+    for s in ws.by(FundingSource, "option_id", spv.id):
+        if s.kind is FundingKind.LOAN:
+            change = {
+                "flat, part grant, commitment fee": dict(repayment=LoanRepayment.FLAT, grant_pct=d(20),
+                                                         commitment_fee_pct=d("0.75")),
+                "fees on loan and overdraft": dict(commitment_fee_pct=d(1), grant_pct=d(10), arrangement_fee_pct=d(2)),
+                "no term": dict(term_months=0, capital_holiday_months=0),
+                "outlives the projection": dict(term_months=240, drawdown_month=5),
+            }[variant]
+            ws.put(dataclasses.replace(s, **change))
+        elif s.kind is FundingKind.OVERDRAFT and variant == "fees on loan and overdraft":
+            ws.put(dataclasses.replace(s, commitment_fee_pct=d("0.5")))
+    base = pipeline.run(ws, spv.id, ("capital", "prices", "funding", "returns", "evaluation"))
+    every = _cases()
+    cases = {name: every[name] for name in ("Base", "Downside", "Severe", "interest +2", "mobilisation +3")}
+    _agree(ws, spv.id, base, cases)

@@ -135,6 +135,10 @@ class DriverRange:
         if not self.low <= self.mode <= self.high:
             raise ValueError(f"{self.label or self.driver}: the range must run low ≤ most likely ≤ high "
                              f"(got {self.low}, {self.mode}, {self.high})")
+        if self.driver in ("volume_pct", "cost_overrun_pct") and self.low <= -100:
+            raise ValueError(f"{self.label or self.driver}: the low end must be above −100% (got {self.low})")
+        if self.driver in ("mobilisation_overrun_months", "termination_after_year") and self.low < 0:
+            raise ValueError(f"{self.label or self.driver}: the range cannot go below 0 (got {self.low})")
 
 
 def _range(driver: str, low: str, mode: str, high: str, note: str) -> DriverRange:
