@@ -53,7 +53,9 @@ def _probabilities(r: SimulationResult) -> Table:
     ]
     return Table("simulation_probabilities", (Column("Outcome"), Column("Probability", Kind.PERCENT, 1)),
                  tuple(rows), title=f"How likely: {r.draws:,} draws (seed {r.seed})",
-                 note="Red: more likely than the finding's threshold; amber: possible; green: in no draw.",
+                 note="Red: a serious finding, amber: a warning, green: no finding (more than 10% of draws short of funding "
+                      "or below the covenant is serious, any is a warning; a loss in half the draws is serious, "
+                      "in more than 10% a warning).",
                  first_column_width=Decimal("0.6"))
 
 
