@@ -41,6 +41,7 @@ def test_the_tab_is_among_the_options_analysis_tabs(qtbot, qsettings, monkeypatc
     assert view.result.option_id == wanted
     qtbot.wait(50)
     assert window.width() == 1280  # the tab does not widen the window
+    qtbot.waitUntil(lambda: not page.verdict.busy, timeout=30_000)  # the banner's verdict reads the simulation too
     window.grab().save("/tmp/sim-window.png")
 
 
