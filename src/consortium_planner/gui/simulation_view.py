@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QSpinBox,
     QVBoxLayout,
@@ -51,6 +52,7 @@ class HistogramPanel(QWidget):
         self.view = QChartView()
         self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.view.setMinimumHeight(220)
+        self.view.setMaximumHeight(340)  # its size hint is tall: in a scroll area it would take it all
         self.view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.note = QLabel()
         self.note.setWordWrap(True)
@@ -75,7 +77,7 @@ class HistogramPanel(QWidget):
         lo, hi = xs[0], xs[-1]
         if mark is not None:
             lo, hi = min(lo, plot(mark)), max(hi, plot(mark))
-        x_axis = round_axis(lo, hi, chart.x_title, 2, compact_gbp)  # few labels: the pane may be narrow
+        x_axis = round_axis(lo, hi, chart.x_title, 5 if self.view.width() > 450 else 2, compact_gbp)  # narrow: few labels
         y_axis = round_axis(0.0, max(counts, default=1.0), chart.y_title, 4, lambda v, _s: f"{v:,.0f}")
         out.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
         out.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
@@ -166,14 +168,19 @@ class SimulationView(QWidget):
         results.setContentsMargins(0, 0, 0, 0)
         results.addWidget(self.lead)
         results.addLayout(tables)
-        results.addLayout(charts, 1)
+        results.addLayout(charts)
+        results.addStretch(1)
         self.results.setVisible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(controls)
         layout.addWidget(self.progress)  # its own row: beside the buttons it widens a narrow pane
         layout.addWidget(self.status)
-        layout.addWidget(self.results, 1)
+        scroll = QScrollArea()  # below the verdict banner the pane may be short: scroll rather than squeeze
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(self.results)
+        layout.addWidget(scroll, 1)
         controller.workspace_changed.connect(self._on_changed)
 
     # ------------------------------------------------------------------ the page's protocol
@@ -257,8 +264,10 @@ class SimulationView(QWidget):
         charts = {b.key: b for b in blocks if isinstance(b, Chart)}
         self.probabilities.set_table(tables["simulation_probabilities"])
         self.percentiles.set_table(tables["simulation_percentiles"])
-        self.lead.setText(f"{result.draws:,} draws, seed {result.seed}. Ranges (low / most likely / high): "
-                          f"{_sim.ranges_text(result.ranges)}.")
+        ranges = f"Ranges (low / most likely / high): {_sim.ranges_text(result.ranges)}."
+        self.lead.setText("Each draw takes every driver from its triangular range (hover here for the ranges; "
+                          "docs/simulation.md explains them).")
+        self.lead.setToolTip(ranges)
         self.npv_chart.show_histogram(charts["simulation_npv_histogram"], result.npv_histogram.edges, Decimal(0),
                                       "zero (below it the option loses value)")
         self.requirement_chart.show_histogram(
