@@ -9,6 +9,7 @@ def analysis_tabs() -> list[tuple[str, type]]:
     from .partnership import PartnershipView
     from .pricing import PricingView
     from .risks import RisksView
+    from .simulation_view import SimulationView
     from .standing_view import StandingView
 
     return [
@@ -17,5 +18,6 @@ def analysis_tabs() -> list[tuple[str, type]]:
         ("Pricing", PricingView),
         ("Cash flow", CashFlowView),
         ("Risks", RisksView),
+        ("Simulation", SimulationView),
         ("Partnership", PartnershipView),
     ]

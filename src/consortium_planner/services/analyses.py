@@ -34,6 +34,7 @@ from .compare import KEY_ANALYSES
 from .pipeline import REGISTRY, Analysis, Inputs, NotApplicable, Refusal, Results, register, run
 from .rates import apply_overrides, load_reference_rates
 from .scenarios import scenario_findings, scenario_outcomes
+from .simulation import risk_simulation, simulation_findings
 
 RATES_OVERRIDES_KEY = "rates_overrides"
 
@@ -150,6 +151,8 @@ register(Analysis("capital_with_extensions", _capital_with_extensions, needs=("r
                   title="Projection with extensions", area="Projections"))
 register(Analysis("scenarios", scenario_outcomes, needs=KEY_ANALYSES, reads=frozenset({"scenario"}),
                   title="Scenarios", area="Scenarios", findings=scenario_findings))
+register(Analysis("risk_simulation", risk_simulation, needs=("capital", "prices"),
+                  title="Risk by simulation", area="Risk by simulation", findings=simulation_findings))
 
 # partnering (domain/partnering): choose the vehicle, money between members, pensions, readiness, terms
 register(Analysis("structure", lambda i: _advisor.advise(i.ws, i.option_id, i.need("prices")), needs=("prices",),
