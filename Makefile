@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 OUT    := out
 
-.PHONY: run test bench screenshots lint demo clean
+.PHONY: run test bench screenshots lint demo clean package package-smoke
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,5 +31,16 @@ bench: $(STAMP)
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m consortium_planner screenshots docs/images
 
+# A one-folder application for this machine (PyInstaller; packaging/README.md), in dist/ConsortiumPlanner.
+package: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[package]'
+	$(PY) -m PyInstaller packaging/consortium_planner.spec --noconfirm --distpath dist --workpath build/pyinstaller --log-level WARN
+	@if [ "$$(uname)" = Linux ]; then cp packaging/linux/* dist/; fi
+	@echo "Built dist/ConsortiumPlanner"
+
+# Runs the built application with no Python on the path: the demo, its investment case, the window offscreen.
+package-smoke:
+	packaging/smoke-test.sh dist/ConsortiumPlanner
+
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache build dist
