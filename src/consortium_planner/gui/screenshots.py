@@ -57,6 +57,9 @@ def save_screenshots(out_dir: str | Path) -> list[Path]:
             page.tabs.setCurrentIndex(titles.index(tab_title))
             view = page.tabs.currentWidget()
             _settle(app, view)
+            verdict = getattr(page, "verdict", None)
+            if verdict is not None:  # the banner above the tabs works in the background too
+                _settle(app, verdict)
             target = out / filename
             window.grab().save(str(target))
             written.append(target)
