@@ -3,6 +3,8 @@ with the analysis, and the Monte Carlo hook places its blocks."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 import consortium_planner.reports.sections.catalogue  # noqa: F401 - declares the sections
@@ -89,3 +91,27 @@ def test_a_refused_sensitivity_says_why_rather_than_vanishing(case, demo):
     sec = build_case(demo, option.id, sections=["sensitivity"],
                      results=pipeline.Results.of(option.id, values)).sections[0]
     assert "could not be computed: the prices could not be computed" in sec.text()
+
+
+def test_the_workbook_has_a_sensitivity_sheet_with_the_same_figures(case, demo, tmp_path):
+    import openpyxl
+
+    from consortium_planner.reports.workbook import SHEETS, write_option_workbook
+
+    option, _results, _built = case
+    results = pipeline.run(demo, option.id)
+    assert SHEETS.index("Scenarios") + 1 == SHEETS.index("Sensitivity") < SHEETS.index("Model")
+    book = openpyxl.load_workbook(write_option_workbook(demo, option.id, tmp_path / "option.xlsx", results=results))
+    grid = [[c.value for c in row] for row in book["Sensitivity"].iter_rows()]
+    result = results["sensitivity"]
+    head = next(i for i, r in enumerate(grid) if r[:5] == ["Driver", "Target", "Break-even",
+                                                           "Last value on the safe side", "Unit"])
+    ordered = section.ordered_break_evens(result)
+    body = grid[head + 1:head + 1 + len(ordered)]
+    assert [(r[0], r[6]) for r in body] == [(b.search, b.message) for b in ordered]
+    assert [None if r[2] is None else Decimal(str(r[2])) for r in body] == [
+        None if b.value is None else Decimal(b.value) for b in ordered]
+    npv = next(i for i, r in enumerate(grid) if r[:4] == ["Driver", "Low", "High", "Net present value at low"])
+    bars = result.tornado["npv"].bars
+    assert [(r[0], Decimal(str(r[3])), Decimal(str(r[4]))) for r in grid[npv + 1:npv + 1 + len(bars)]] == [
+        (b.label, b.low, b.high) for b in bars]

@@ -9,6 +9,7 @@ def analysis_tabs() -> list[tuple[str, type]]:
     from .partnership import PartnershipView
     from .pricing import PricingView
     from .risks import RisksView
+    from .sensitivity import SensitivityView
     from .standing_view import StandingView
 
     return [
@@ -16,6 +17,7 @@ def analysis_tabs() -> list[tuple[str, type]]:
         ("Standing", StandingView),
         ("Pricing", PricingView),
         ("Cash flow", CashFlowView),
+        ("Sensitivity", SensitivityView),
         ("Risks", RisksView),
         ("Partnership", PartnershipView),
     ]

@@ -72,21 +72,26 @@ def _size(b: _s.BreakEven, value: Decimal | int | None) -> str:
     return f"{Decimal(value):.2f} points a year"
 
 
-def break_even_table(result: _s.Sensitivity, *, key: str = "break_evens") -> Table:
-    """The break-evens, worst first (see ``ordered_break_evens``)."""
+def break_even_table(result: _s.Sensitivity, *, key: str = "break_evens", workbook: bool = False) -> Table:
+    """The break-evens, worst first (see ``ordered_break_evens``). ``workbook``: the sizes as plain numbers
+    with a Unit column (a spreadsheet keeps values, not the text "1.4%")."""
     columns = (Column("Driver"), Column("Target"), Column("Break-even", Kind.NUMBER,
                                                          note="The first step of the search at which the target is "
                                                               "crossed (solved by bisection)"),
-               Column("Last value on the safe side", Kind.NUMBER),
+               Column("Last value on the safe side", Kind.NUMBER)) + ((Column("Unit"),) if workbook else ()) + (
                Column("Status"), Column("What it means"))
     rows = []
     for b in ordered_break_evens(result):
         status = _status(b)
+        value = Decimal(b.value) if b.value is not None else None
+        last = Decimal(b.last_safe) if b.last_safe is not None else None
+        places = 0 if b.unit == "days" else 1 if b.unit == "%" else 2
         rows.append((
             Cell(b.search, note=f"searched from the plan up to {_size(b, b.range_limit)}"),
             Cell(b.target_label.replace("covenant", f"covenant ({result.covenant:.2f}×)")),
-            Cell(Decimal(b.value) if b.value is not None else None, status=status, text=_size(b, b.value)),
-            Cell(Decimal(b.last_safe) if b.last_safe is not None else None, text=_size(b, b.last_safe)),
+            Cell(value, status=status, places=places, text=None if workbook else _size(b, b.value)),
+            Cell(last, places=places, text=None if workbook else _size(b, b.last_safe)),
+            *((Cell(b.unit),) if workbook else ()),
             Cell(_STATUS_TEXT[b.status] + (" (close to the plan)" if b.close else ""), status=status),
             Cell(b.message),
         ))
