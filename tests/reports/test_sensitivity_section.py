@@ -66,8 +66,13 @@ def test_the_tornado_chart_is_each_end_less_the_plan_sorted_by_swing(case):
     assert [r[5].value for r in table.rows] == [b.swing for b in npv.bars]
 
 
-def test_the_scenario_table_is_the_scenarios_analysis(case):
+def test_the_scenario_table_is_the_scenarios_analysis_and_what_they_break_is_said_first(case):
     _option, results, built = case
+    from consortium_planner.services.scenarios import scenario_findings
+
+    text = built.sections[0].text()
+    broken = scenario_findings(results["scenarios"])
+    assert broken and text.index(broken[0].message) < text.index("Break-even values, the worst first")
     table = built.sections[0].table("scenarios")
     assert table is not None
     npv_row = next(r for r in table.rows if r[0].value == "Net present value")

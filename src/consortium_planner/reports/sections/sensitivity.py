@@ -6,8 +6,8 @@
 * ``tornado_table(result, output)`` and ``tornado_chart(result, output)`` — each driver's figure at its
   low and high value, largest swing first; the chart draws each end as its change from the plan, so
   the bars spread left and right of zero like a tornado;
-* ``build_sensitivities(ctx)`` — the investment case's "Sensitivities and downside": what breaks first,
-  the break-even table, the option under each stored scenario (the ``scenarios`` analysis), the tornado
+* ``build_sensitivities(ctx)`` — the investment case's "Sensitivities and downside": what breaks first
+  (break-evens close to the plan, then what each stored scenario breaks), the break-even table, the option under each stored scenario (the ``scenarios`` analysis), the tornado
   of NPV and of the funding requirement, and the probabilities of ``PROBABILITY_BLOCKS``.
 
 The GUI's Sensitivity tab and the workbook's Sensitivity sheet show these same tables.
@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from ...domain import sensitivity as _s
+from ...services.scenarios import scenario_findings
 from ..document import Block, Cell, Chart, ChartKind, Column, Kind, Paragraph, Series, Status, Table
 from .compare import scenario_table
 from .context import CaseContext
@@ -182,6 +183,11 @@ def sensitivity_blocks(ctx: CaseContext, *, probabilities: Sequence[Block] = ())
     blocks: list[Block] = []
     if result is not None:
         blocks += _lead(result)
+    if outcomes:
+        broken = [f.message for f in scenario_findings(outcomes)]
+        if broken:
+            blocks.append(Paragraph("Under the stored scenarios: " + " ".join(broken)))
+    if result is not None:
         blocks.append(break_even_table(result))
     else:
         refused = ctx.results.get("sensitivity")
