@@ -130,7 +130,7 @@ class Search:
         """The size of the move at grid point ``k`` (``7.3`` for a volume fall of 7.3%)."""
         if self.integer:
             return k * int(self.step)
-        return (self.step * k).normalize() if k else ZERO
+        return self.step * k if k else ZERO  # the step's places: 12.0 (never 1.2E+1)
 
     def driver_value(self, k: int) -> Decimal | int:
         m = self.magnitude(k)
