@@ -29,6 +29,7 @@ import enum
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any
 
 from .findings import Finding, Severity
@@ -38,6 +39,7 @@ from .scenarios import DRIVERS, Adjustments
 __all__ = [
     "CLOSE",
     "OUTPUTS",
+    "OUTPUT_BY_KEY",
     "SEARCHES",
     "TARGETS",
     "TORNADO_RANGES",
@@ -57,7 +59,6 @@ __all__ = [
     "search_value_text",
 ]
 
-_DRIVER = {d.name: d for d in DRIVERS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +79,7 @@ OUTPUTS: tuple[Output, ...] = (
     Output("year_one_margin", "Year-one margin", "money"),
     Output("win_probability", "Win probability", "percent"),
 )
-OUTPUT_BY_KEY: Mapping[str, Output] = {o.key: o for o in OUTPUTS}
+OUTPUT_BY_KEY: Mapping[str, Output] = MappingProxyType({o.key: o for o in OUTPUTS})
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +153,7 @@ SEARCHES: tuple[Search, ...] = (
     Search("pay_uplift_pp", "Pay uplift", 1, Decimal("0.01"), 1000, "points a year", Decimal("1")),
     Search("payment_delay_days", "Payment delay", 1, Decimal(1), 365, "days", Decimal("30"), integer=True),
 )
-CLOSE = {s.driver: s.close for s in SEARCHES}
+CLOSE: Mapping[str, Decimal] = MappingProxyType({s.driver: s.close for s in SEARCHES})
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any
 
 from ..domain import sensitivity as _s
@@ -168,7 +169,8 @@ def sensitivity(ws: Workspace, option_id: int, base: Results, *, cancelled: Canc
         progress(0.3 + 0.7 * k / len(pairs), f"Break-even: {s.label.lower()}, {t.label}")
         break_evens.append(_break_even(points, s, t, option.min_dscr))
     progress(1.0, "")
-    return _s.Sensitivity(option_id, option.min_dscr, tornado, tuple(break_evens), _s.TORNADO_RANGES, points.runs)
+    return _s.Sensitivity(option_id, option.min_dscr, MappingProxyType(tornado), tuple(break_evens),
+                          _s.TORNADO_RANGES, points.runs)
 
 
 def sensitivity_analysis(i: Inputs) -> _s.Sensitivity | NotApplicable:
