@@ -64,6 +64,9 @@ def test_the_tornado_chart_is_each_end_less_the_plan_sorted_by_swing(case):
     assert chart.series[1].values == tuple(b.high - npv.base for b in moving)
     table = built.sections[0].table("tornado_npv")
     assert [r[5].value for r in table.rows] == [b.swing for b in npv.bars]
+    settings = {r[0].value: (r[1].value, r[2].value) for r in table.rows}
+    assert settings["Volume"] == ("\u221220%", "+10%") and settings["Mobilisation overrun"] == ("as planned", "+2 months")
+    assert settings["Ends after year"] == ("full term", "ends after year 3")
 
 
 def test_the_scenario_table_is_the_scenarios_analysis_and_what_they_break_is_said_first(case):

@@ -107,12 +107,20 @@ def _bar_figures(output: _s.Output) -> tuple[Kind, int]:
 
 
 def _setting(driver: str, value: Decimal | int) -> str:
+    """A driver's tornado setting: "−20%", "+3 months", "+1 pp", "as planned", "ends after year 3"."""
     from ...domain.scenarios import DRIVERS
 
     d = next(x for x in DRIVERS if x.name == driver)
-    text = f"{value:+}" if isinstance(value, int) else f"{Decimal(value).normalize():+f}"
-    return f"{text.replace('-', '−')} {d.unit}" if d.unit != "year" else (
-        "full term" if not value else f"ends after year {value}")
+    if not value:
+        return "full term" if d.unit == "year" else "as planned"
+    if d.unit == "year":
+        return f"ends after year {value}"
+    text = (f"{value:+}" if isinstance(value, int) else f"{Decimal(value).normalize():+f}").replace("-", "\u2212")
+    if d.unit == "%":
+        return text + "%"
+    if d.unit in ("months", "days") and abs(value) == 1:
+        return f"{text} {d.unit[:-1]}"
+    return f"{text} {d.unit}"
 
 
 def tornado_table(result: _s.Sensitivity, output: str, *, key: str | None = None) -> Table:
