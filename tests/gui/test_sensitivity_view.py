@@ -9,6 +9,7 @@ from views_support import (  # noqa: F401 (fixtures)
     Selection,
     controller_fixture,
     demo_path_fixture,
+    main_window,
     option_id,
 )
 
@@ -57,6 +58,8 @@ def test_it_shows_the_analysis_worst_first_and_the_chosen_outputs_tornado(view, 
     top = moving[0]
     assert low.at(low.count() - 1) == pytest.approx(float(top.low - expected.tornado["npv"].base))
     assert high.at(high.count() - 1) == pytest.approx(float(top.high - expected.tornado["npv"].base))
+    labels = [item.text() for item in view.chart.labels.items]  # drawn beside the bars, the top one last
+    assert labels[-1].startswith(f"{top.label} (±£") and len(labels) == len(moving)
     view.output.setCurrentIndex([o.key for o in s.OUTPUTS].index("min_dscr"))
     assert view.chart.document.key == "tornado_min_dscr"
     assert view.tornado_model.rowCount() == len(expected.tornado["min_dscr"].bars)
@@ -86,3 +89,22 @@ def test_render_at_1280_by_720(view, qtbot, tmp_path):
     assert view.grab().save(str(path))
     assert path.stat().st_size > 20_000
     view.grab().save("/tmp/sens-view.png")
+
+
+def test_the_tab_in_the_window_at_1280_by_720_fits(qtbot, qsettings, monkeypatch, demo_path):
+    from PySide6.QtWidgets import QApplication
+
+    window = main_window(qtbot, qsettings, monkeypatch, demo_path)
+    window.resize(1280, 720)
+    page = window.show_page("Consortium options")
+    wanted = option_id(window.controller, SPV)
+    page.master.table.select_id(wanted)
+    view = page.analysis_views["Sensitivity"]
+    page.tabs.setCurrentWidget(view)
+    qtbot.waitUntil(lambda: isinstance(view.result, s.Sensitivity) and view.result.option_id == wanted
+                    and not view.busy, timeout=30000)
+    banner = page.verdict  # it reads every analysis's findings, this one's too: let it finish before closing
+    qtbot.waitUntil(lambda: banner.result is not None and not banner.busy and not banner._stale, timeout=60000)
+    QApplication.processEvents()
+    assert window.width() == 1280
+    window.grab().save("/tmp/sens-window.png")

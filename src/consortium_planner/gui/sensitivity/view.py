@@ -11,13 +11,15 @@ same figures.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QChart, QChartView, QHorizontalBarSeries
-from PySide6.QtCore import QMargins, QObject, Qt, Signal
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtCore import QMargins, QObject, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
+    QGraphicsSimpleTextItem,
     QHBoxLayout,
     QLabel,
     QProgressBar,
@@ -28,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain import sensitivity as _s
+from ...domain.money import format_decimal, format_gbp_short
 from ...domain.tasks import NEVER, CancelToken
 from ...reports.document import Chart, Kind
 from ...reports.sections.sensitivity import (
@@ -67,6 +70,44 @@ def _axis_label(kind: Kind):
     return label
 
 
+def _swing(spec: _s.Output, swing: Decimal | None) -> str:
+    """A bar's swing, short: ±£2.37m, ±1.76×, ±5.0 points."""
+    if swing is None:
+        return "swing not available"
+    if spec.kind == "money":
+        return "±" + format_gbp_short(swing)
+    if spec.kind == "percent":
+        return f"±{format_decimal(swing, 1)} points"
+    return f"±{format_decimal(swing, 2)}×"
+
+
+class _DriverLabels:
+    """Each bar's driver and swing, right-aligned left of the plot area and kept in place as the chart is
+    laid out again (QtCharts' category axis elides a label when the chart is narrow)."""
+
+    def __init__(self, chart: QChart, texts: list[str]):
+        self.chart = chart
+        font = QFont(chart.font())
+        self.items: list[QGraphicsSimpleTextItem] = []
+        widest = 0
+        for text in texts:
+            item = QGraphicsSimpleTextItem(text, chart)
+            item.setFont(font)
+            item.setBrush(QColor("#333333"))
+            widest = max(widest, int(item.boundingRect().width()))
+            self.items.append(item)
+        margins = chart.margins()
+        chart.setMargins(QMargins(widest + 12, margins.top(), margins.right(), margins.bottom()))
+        chart.plotAreaChanged.connect(self.place)
+
+    def place(self, area: QRectF) -> None:
+        n = len(self.items)
+        for i, item in enumerate(self.items):  # the first at the bottom, as the category axis counts
+            rect = item.boundingRect()
+            y = area.bottom() - (i + 0.5) * area.height() / max(n, 1)
+            item.setPos(area.left() - rect.width() - 6, y - rect.height() / 2)
+
+
 class TornadoChart(QChartView):
     """A horizontal tornado: each driver's change from the plan at its low and its high value, the largest
     swing at the top (the document chart of ``reports.sections.sensitivity.tornado_chart``)."""
@@ -77,6 +118,7 @@ class TornadoChart(QChartView):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumHeight(260)
         self.document: Chart | None = None
+        self.labels: _DriverLabels | None = None  # kept: it moves its labels when the chart is laid out again
 
     def show_tornado(self, result: _s.Sensitivity, output: str) -> None:
         self.document = doc = tornado_chart(result, output)
@@ -88,9 +130,10 @@ class TornadoChart(QChartView):
             chart.setTitle(f"No driver moves the {_s.OUTPUT_BY_KEY[output].label.lower()} "
                            "(or it is not available for this option)")
             chart.legend().setVisible(False)
+            self.labels = None
             set_chart(self, chart)
             return
-        chart.setTitle(f"{doc.y_title}: each driver alone at its low and its high value")
+        chart.setTitle(f"{doc.y_title}, each driver alone")
         series = QHorizontalBarSeries()
         numbers: list[float] = []
         for s, colour in zip(doc.series, (LOW_COLOUR, HIGH_COLOUR), strict=True):
@@ -104,14 +147,24 @@ class TornadoChart(QChartView):
         series.setBarWidth(0.75)
         chart.addSeries(series)
         cats = QBarCategoryAxis()
-        cats.setCategories(list(reversed(doc.categories)))
+        cats.setCategories([" " * (i + 1) for i in range(len(doc.categories))])  # labels drawn beside
+        cats.setLabelsVisible(False)
         chart.addAxis(cats, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(cats)
-        axis = round_axis(min([0.0, *numbers]), max([0.0, *numbers]), "", 6, _axis_label(doc.y_kind))
+        swings = {b.label: b.swing for b in result.tornado[output].bars}
+        spec = _s.OUTPUT_BY_KEY[output]
+        self.labels = _DriverLabels(chart, [f"{name} ({_swing(spec, swings.get(name))})"
+                                            for name in reversed(doc.categories)])
+        axis = round_axis(min([0.0, *numbers]), max([0.0, *numbers]), "", 4, _axis_label(doc.y_kind))
         chart.addAxis(axis, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis)
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         set_chart(self, chart)
+        QTimer.singleShot(0, self, self.place_labels)
+
+    def place_labels(self) -> None:
+        if self.labels is not None:
+            self.labels.place(self.labels.chart.plotArea())
 
 
 class SensitivityView(OptionAnalysisView):
