@@ -53,6 +53,7 @@ __all__ = [
     "Tornado",
     "TornadoBar",
     "bisect_first",
+    "close_text",
     "crossed",
     "findings",
     "format_output",
@@ -154,6 +155,12 @@ SEARCHES: tuple[Search, ...] = (
     Search("payment_delay_days", "Payment delay", 1, Decimal(1), 365, "days", Decimal("30"), integer=True),
 )
 CLOSE: Mapping[str, Decimal] = MappingProxyType({s.driver: s.close for s in SEARCHES})
+
+
+def close_text() -> str:
+    """What "close to the plan" means, from ``SEARCHES``: "within a 5% volume fall, …"."""
+    parts = [search_value_text(s, int(s.close) if s.integer else s.close) for s in SEARCHES]
+    return "within " + ", ".join(parts[:-1]) + " or " + parts[-1]
 
 
 @dataclass(frozen=True, slots=True)

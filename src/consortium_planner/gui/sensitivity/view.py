@@ -296,8 +296,7 @@ class SensitivityView(OptionAnalysisView):
         for b in close[:4]:
             lines.append(f"<span style='color:#664d03'>! {esc(b.message)}</span>")
         if not lines:
-            lines.append("No break-even lies close to the plan (within a 5% volume fall, one point of pay a year "
-                         "or 30 days of payment).")
+            lines.append(f"No break-even lies close to the plan ({esc(_s.close_text())}).")
         more = len(breached) + len(close) - min(3, len(breached)) - min(4, len(close))
         if more > 0:
             lines.append(f"… and {more} more in the table below.")

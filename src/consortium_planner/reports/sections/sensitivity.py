@@ -99,7 +99,7 @@ def break_even_table(result: _s.Sensitivity, *, key: str = "break_evens", workbo
     return Table(key, columns, tuple(rows), title="Break-even values, the worst first",
                  note="Each is solved by bisection on the scenario model: the driver alone moves from the plan, "
                       "the others stay as planned. The true break-even lies between the break-even and the last "
-                      "value on the safe side. Amber: within a 5% volume fall, one point of pay a year or 30 days.")
+                      f"value on the safe side. Amber: close to the plan ({_s.close_text()}).")
 
 
 def _bar_figures(output: _s.Output) -> tuple[Kind, int]:
