@@ -91,6 +91,11 @@ COMPARE_KINDS = {r.label: {ValueKind.PERCENT: PERCENT, ValueKind.RATIO: RATIO, V
 PERCENT_COLUMNS[("Partnership", "pension_cohorts")] = {"Rate"}
 # The scenario drivers' table: a driver in % is a percentage column (domain/scenarios.py).
 PERCENT_COLUMNS[("Scenarios", "scenario_drivers")] = {d.label for d in DRIVERS if d.unit == "%"}
+# The Sensitivity sheet's tornado tables: win probability in %, debt service cover as a ratio.
+PERCENT_COLUMNS[("Sensitivity", "tornado_win_probability")] = {"Win probability at low", "Win probability at high",
+                                                               "Swing"}
+RATIO_COLUMNS[("Sensitivity", "tornado_min_dscr")] = {"Minimum debt service cover at low",
+                                                      "Minimum debt service cover at high", "Swing"}
 # Tables whose value column takes each row's own unit (checked against the program's units below).
 BY_UNIT = {("Standing", "metrics"), ("Model standing", "model_metrics")}
 UNIT_FAMILY = {Unit.MONEY: MONEY, Unit.PERCENT: PERCENT, Unit.RATIO: RATIO, Unit.MONTHS: COUNT}

@@ -20,7 +20,7 @@ from consortium_planner.services.pipeline import REGISTRY, NotApplicable
 from consortium_planner.services.scenarios import run_scenario
 from consortium_planner.services.session import WorkspaceSession
 
-EVERY_BUT_SCENARIOS = tuple(n for n in REGISTRY.names() if n != "scenarios")
+EVERY_BUT_SCENARIOS = tuple(n for n in REGISTRY.names() if n not in ("scenarios", "sensitivity"))
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@ def analysis_tabs() -> list[tuple[str, type]]:
     from .partnership import PartnershipView
     from .pricing import PricingView
     from .risks import RisksView
+    from .sensitivity import SensitivityView
     from .simulation_view import SimulationView
     from .standing_view import StandingView
 
@@ -17,7 +18,8 @@ def analysis_tabs() -> list[tuple[str, type]]:
         ("Standing", StandingView),
         ("Pricing", PricingView),
         ("Cash flow", CashFlowView),
-        ("Risks", RisksView),
+        ("Sensitivity", SensitivityView),
         ("Simulation", SimulationView),
+        ("Risks", RisksView),
         ("Partnership", PartnershipView),
     ]

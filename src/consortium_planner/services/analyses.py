@@ -19,6 +19,7 @@ from ..domain import pricing as _pricing
 from ..domain import projection as _projection
 from ..domain import risk_register as _risk_register
 from ..domain import scenarios as _scenarios
+from ..domain import sensitivity as _sensitivity
 from ..domain import standing as _standing
 from ..domain import verdict as _verdict
 from ..domain.model import ConsortiumOption, Risk, Tender
@@ -34,6 +35,8 @@ from .compare import KEY_ANALYSES
 from .pipeline import REGISTRY, Analysis, Inputs, NotApplicable, Refusal, Results, register, run
 from .rates import apply_overrides, load_reference_rates
 from .scenarios import scenario_findings, scenario_outcomes
+from .sensitivity import NEEDS as _SENSITIVITY_NEEDS
+from .sensitivity import sensitivity_analysis
 from .simulation import risk_simulation, simulation_findings
 
 RATES_OVERRIDES_KEY = "rates_overrides"
@@ -151,6 +154,8 @@ register(Analysis("capital_with_extensions", _capital_with_extensions, needs=("r
                   title="Projection with extensions", area="Projections"))
 register(Analysis("scenarios", scenario_outcomes, needs=KEY_ANALYSES, reads=frozenset({"scenario"}),
                   title="Scenarios", area="Scenarios", findings=scenario_findings))
+register(Analysis("sensitivity", sensitivity_analysis, needs=_SENSITIVITY_NEEDS, title="Sensitivity",
+                  area="Sensitivity", findings=_sensitivity.findings))
 register(Analysis("risk_simulation", risk_simulation, needs=("capital", "prices"),
                   title="Risk by simulation", area="Risk by simulation", findings=simulation_findings))
 

@@ -21,6 +21,8 @@ from .partnership import build_partnership
 from .pricing import build_pricing
 from .registry import register_section
 from .risks import build_risks
+from .sensitivity import PROBABILITY_BLOCKS, build_sensitivities
+from .simulation import simulation_blocks
 from .social import build_social_impact
 from .standing import build_reserved, build_standing
 from .summary import build_summary
@@ -37,6 +39,11 @@ register_section("pricing", "Pricing and win analysis", build_pricing, needs=("p
 register_section("projection", "Financial projections", build_projection, needs=("projection",), position=600)
 register_section("funding", "Funding requirement and use of funds", build_funding, needs=("funding",), position=700)
 register_section("returns", "Affordability and returns", build_returns, needs=("returns",), position=800)
+# the Monte Carlo's probabilities, percentiles and histograms join "Sensitivities and downside" after the break-evens
+PROBABILITY_BLOCKS.append(lambda ctx: simulation_blocks(r) if (r := ctx.result("risk_simulation")) is not None else ())
+register_section("sensitivity", "Sensitivities and downside", build_sensitivities,
+                 needs=("sensitivity", "scenarios", "risk_simulation"),
+                 position=850)
 register_section("standing", "Financial standing", build_standing, needs=("standing",), position=900)
 register_section("reserved", "Reserved-contract eligibility", build_reserved, needs=("standing",), position=1000)
 register_section("partnership", "Partnership", build_partnership,

@@ -1,0 +1,182 @@
+"""The ``sensitivity`` analysis: a tornado per output and break-evens solved by bisection, for one option.
+
+Every point is a scenario run — ``services.scenarios.run_scenario(ws, option_id, Adjustments(one
+driver), base=base, names=…)`` — read through ``services.compare.option_figures``, the same function
+the Scenarios table and the Compare page read, so a tornado end or a break-even equals the scenario
+with that one driver to the penny. Only the analyses the outputs come from are run (``POINT_NEEDS``:
+prices, funding, returns); the evaluation (win probability) is run only for the drivers that can move
+it (``MOVES_EVALUATION``: the bid keeps its base prices under a scenario, so only competitors' prices
+change how the buyer scores it; ``tests/services/test_sensitivity.py`` checks every other driver leaves
+it as at base). Points are cached by their adjustments, so a tornado end inside a break-even's search
+narrows its first bracket and the three targets of one search share the points they have in common.
+
+``domain/sensitivity.py`` has the ranges, the searches, the result types and the wording.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any
+
+from ..domain import sensitivity as _s
+from ..domain.model import ConsortiumOption
+from ..domain.scenarios import DRIVERS, Adjustments
+from ..domain.tasks import NEVER, CancelToken, Progress, no_progress
+from ..domain.workspace import Workspace
+from .compare import option_figures
+from .pipeline import Inputs, NotApplicable, Results
+from .scenarios import run_scenario
+
+__all__ = ["MOVES_EVALUATION", "NEEDS", "POINT_NEEDS", "sensitivity", "sensitivity_analysis"]
+
+#: What one point runs (and what they need): the outputs' analyses.
+POINT_NEEDS: tuple[str, ...] = ("prices", "funding", "returns")
+#: The drivers that can move the evaluation of the bid as priced (see the module's docstring).
+MOVES_EVALUATION = frozenset({"competitor_price_pct"})
+#: The base results the analysis starts from (declared as its needs).
+NEEDS: tuple[str, ...] = ("prices", "evaluation", "capital", "funding", "returns")
+_DRIVER = {d.name: d for d in DRIVERS}
+
+
+class _Points:
+    """The outputs at each set of adjustments, computed once each through the scenario pipeline."""
+
+    def __init__(self, ws: Workspace, option_id: int, base: Results, cancelled: CancelToken) -> None:
+        self.ws, self.option_id, self.base, self.cancelled = ws, option_id, base, cancelled
+        figures = option_figures(ws, option_id, base)
+        self.base_values: Mapping[str, Any] = figures.values
+        self.base_notes: Mapping[str, str] = figures.notes
+        self.cache: dict[Adjustments, tuple[Mapping[str, Any], Mapping[str, str]]] = {
+            Adjustments(): (self.base_values, self.base_notes)}
+        self.runs = 0
+
+    def __call__(self, adjustments: Adjustments) -> tuple[Mapping[str, Any], Mapping[str, str]]:
+        hit = self.cache.get(adjustments)
+        if hit is not None:
+            return hit
+        self.cancelled.check()
+        moved = {d.name for d, _v in adjustments.changes()}
+        names = POINT_NEEDS + (("evaluation",) if moved & MOVES_EVALUATION else ())
+        results = run_scenario(self.ws, self.option_id, adjustments, base=self.base, names=names,
+                               cancelled=self.cancelled)
+        self.runs += 1
+        figures = option_figures(self.ws, self.option_id, results)
+        values, notes = dict(figures.values), dict(figures.notes)
+        if "evaluation" not in names:  # the bid as priced, against the same competitors: as at base
+            values["win_probability"] = self.base_values.get("win_probability")
+            if "win_probability" in self.base_notes:
+                notes["win_probability"] = self.base_notes["win_probability"]
+            else:
+                notes.pop("win_probability", None)
+        self.cache[adjustments] = (values, notes)
+        return values, notes
+
+
+def _number(value: Any) -> Decimal | None:
+    return value if isinstance(value, Decimal) else None
+
+
+def _tornado(points: _Points, progress: Progress, share: float) -> dict[str, _s.Tornado]:
+    ends: list[tuple[_s.DriverRange, tuple[Mapping[str, Any], Mapping[str, str]],
+                     tuple[Mapping[str, Any], Mapping[str, str]]]] = []
+    for k, r in enumerate(_s.TORNADO_RANGES):
+        progress(share * k / len(_s.TORNADO_RANGES), f"Tornado: {_DRIVER[r.driver].label}")
+        ends.append((r, points(r.adjustments(r.low)), points(r.adjustments(r.high))))
+    out: dict[str, _s.Tornado] = {}
+    for o in _s.OUTPUTS:
+        bars = []
+        for r, (low, low_notes), (high, high_notes) in ends:
+            lo, hi = _number(low.get(o.key)), _number(high.get(o.key))
+            note = "; ".join(dict.fromkeys(n for n in (low_notes.get(o.key), high_notes.get(o.key)) if n))
+            bars.append(_s.TornadoBar(r.driver, _DRIVER[r.driver].label, r.low, r.high, lo, hi,
+                                      abs(hi - lo) if lo is not None and hi is not None else None, note))
+        out[o.key] = _s.Tornado(o.key, o.label, _number(points.base_values.get(o.key)), _s.sort_bars(bars))
+    return out
+
+
+def _bracket(points: _Points, search: _s.Search, is_crossed: Any) -> tuple[int, int]:
+    """The first bracket: 0 and the end of the range, narrowed by grid points already computed."""
+    known: list[int] = []
+    for adj in points.cache:
+        moved = adj.changes()
+        if len(moved) != 1 or moved[0][0].name != search.driver:
+            continue
+        size = abs(Decimal(moved[0][1])) / search.step
+        if (search.sign < 0) == (moved[0][1] < 0) and size == size.to_integral_value() and 0 < size < search.steps:
+            known.append(int(size))
+    lo, hi = 0, search.steps
+    for k in sorted(known):
+        if is_crossed(k):
+            return lo, k
+        lo = k
+    return lo, hi
+
+
+def _break_even(points: _Points, search: _s.Search, target: _s.Target, covenant: Decimal) -> _s.BreakEven:
+    def values_at(k: int) -> Mapping[str, Any]:
+        return points(search.adjustments(k))[0]
+
+    def is_crossed(k: int) -> bool:
+        return _s.crossed(target, values_at(k), covenant) is True
+
+    def result(status: _s.BreakEvenStatus, *, value: int | None = None, last: int | None = None,
+               figure: Decimal | None = None, reason: str = "") -> _s.BreakEven:
+        mag = search.magnitude(value) if value is not None else None
+        message = _s.break_even_message(search, target, status, value=mag, base_figure=base_figure, figure=figure,
+                                        covenant=covenant, reason=reason)
+        return _s.BreakEven(
+            search.driver, search.label, target.key, target.label, status, search.unit, search.limit, mag,
+            search.magnitude(last) if last is not None else None,
+            search.driver_value(value) if value is not None else None, base_figure,
+            figure if status is not _s.BreakEvenStatus.NOT_REACHED else None,
+            _number(values_at(last).get(target.output)) if last is not None else None, threshold, message,
+            status is _s.BreakEvenStatus.SOLVED and mag is not None and Decimal(mag) <= search.close)
+
+    base = points.base_values
+    base_figure = _number(base.get(target.output))
+    threshold: Decimal | None = Decimal(0) if target.key != "dscr_covenant" else covenant
+    if target.key == "funding_shortfall":
+        threshold = _number(base.get("funding_sources"))
+    at_base = _s.crossed(target, base, covenant)
+    if at_base is None:
+        why = points.base_notes.get(target.output) or f"the {target.output.replace('_', ' ')} is not available"
+        return result(_s.BreakEvenStatus.NOT_APPLICABLE, reason=why)
+    if at_base:
+        return result(_s.BreakEvenStatus.BREACHED_AT_BASE)
+    end = values_at(search.steps)
+    if _s.crossed(target, end, covenant) is not True:
+        return result(_s.BreakEvenStatus.NOT_REACHED, figure=_number(end.get(target.output)))
+    lo, hi = _bracket(points, search, is_crossed)
+    last, first = _s.bisect_first(is_crossed, lo, hi)
+    return result(_s.BreakEvenStatus.SOLVED, value=first, last=last,
+                  figure=_number(values_at(first).get(target.output)))
+
+
+def sensitivity(ws: Workspace, option_id: int, base: Results, *, cancelled: CancelToken = NEVER,
+                progress: Progress = no_progress) -> _s.Sensitivity:
+    """The option's tornado and break-evens (see the module's docstring); ``base``: its results as stored
+    (at least ``NEEDS``)."""
+    option = ws.get(ConsortiumOption, option_id)
+    if option is None:
+        raise ValueError(f"no consortium option with id {option_id}")
+    points = _Points(ws, option_id, base, cancelled)
+    tornado = _tornado(points, progress, 0.3)
+    pairs = [(s, t) for s in _s.SEARCHES for t in _s.TARGETS]
+    break_evens = []
+    for k, (s, t) in enumerate(pairs):
+        progress(0.3 + 0.7 * k / len(pairs), f"Break-even: {s.label.lower()}, {t.label}")
+        break_evens.append(_break_even(points, s, t, option.min_dscr))
+    progress(1.0, "")
+    return _s.Sensitivity(option_id, option.min_dscr, MappingProxyType(tornado), tuple(break_evens),
+                          _s.TORNADO_RANGES, points.runs)
+
+
+def sensitivity_analysis(i: Inputs) -> _s.Sensitivity | NotApplicable:
+    """The ``sensitivity`` analysis (declared in ``services/analyses.py``)."""
+    if i.ws.scenario is not None:
+        return NotApplicable("sensitivity", "this is a scenario's copy of the option: sensitivity applies to the "
+                                            "option as stored")
+    base = Results.of(i.option_id, {n: i.need(n) for n in NEEDS})
+    return sensitivity(i.ws, i.option_id, base, cancelled=i.cancelled, progress=i.progress)

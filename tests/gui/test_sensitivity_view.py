@@ -1,0 +1,110 @@
+"""The Sensitivity tab on the demo: computed off the UI thread with progress and Cancel, the tornado of the
+chosen output drawn from the document chart, the break-evens worst first; rendered at 1280 × 720."""
+
+from __future__ import annotations
+
+import pytest
+from views_support import (  # noqa: F401 (fixtures)
+    SPV,
+    Selection,
+    controller_fixture,
+    demo_path_fixture,
+    main_window,
+    option_id,
+)
+
+from consortium_planner.domain import sensitivity as s
+from consortium_planner.gui.sensitivity import SensitivityView
+from consortium_planner.reports.sections.sensitivity import ordered_break_evens
+from consortium_planner.services import analyses
+
+
+def ready(view: SensitivityView) -> bool:
+    return view.result is not None and not view.busy and not view._stale
+
+
+@pytest.fixture
+def view(qtbot, controller) -> SensitivityView:
+    v = SensitivityView(controller, Selection(option_id(controller, SPV)))
+    qtbot.addWidget(v)
+    v.resize(1280, 720)
+    v.show()
+    qtbot.waitUntil(lambda: ready(v), timeout=30000)
+    return v
+
+
+def test_the_tab_is_among_the_options_analysis_tabs():
+    from consortium_planner.gui.analysis_tabs import analysis_tabs
+
+    tabs = dict(analysis_tabs())
+    assert tabs["Sensitivity"] is SensitivityView
+
+
+def test_it_shows_the_analysis_worst_first_and_the_chosen_outputs_tornado(view, controller, qtbot):
+    expected = analyses.one(controller.ws, option_id(controller, SPV), "sensitivity")
+    assert view.result.break_evens == expected.break_evens
+    model = view.break_even_model
+    assert model.rowCount() == len(expected.break_evens)
+    assert [model.index(r, 5).data() for r in range(model.rowCount())] == [
+        b.message for b in ordered_break_evens(expected)]
+    first_close = next(b for b in ordered_break_evens(expected) if b.close)  # the lead names it first
+    assert view.lead.text().startswith("<span") and first_close.message.split(" (")[0] in view.lead.text()
+    # NPV first; bars in the chart are the document chart's, largest swing at the top
+    assert view.chart.document.key == "tornado_npv"
+    series = view.chart.chart().series()[0]
+    low, high = series.barSets()
+    moving = [b for b in expected.tornado["npv"].bars if b.swing]
+    assert low.count() == len(moving)
+    top = moving[0]
+    assert low.at(low.count() - 1) == pytest.approx(float(top.low - expected.tornado["npv"].base))
+    assert high.at(high.count() - 1) == pytest.approx(float(top.high - expected.tornado["npv"].base))
+    labels = [item.text() for item in view.chart.labels.items]  # drawn beside the bars, the top one last
+    assert labels[-1].startswith(f"{top.label} (±£") and len(labels) == len(moving)
+    view.output.setCurrentIndex([o.key for o in s.OUTPUTS].index("min_dscr"))
+    assert view.chart.document.key == "tornado_min_dscr"
+    assert view.tornado_model.rowCount() == len(expected.tornado["min_dscr"].bars)
+
+
+def test_cancel_stops_the_computation_and_recalculate_starts_it_again(controller, qtbot):
+    v = SensitivityView(controller, Selection(option_id(controller, SPV)))
+    qtbot.addWidget(v)
+    v.resize(1280, 720)
+    v.show()
+    qtbot.waitUntil(lambda: v.busy, timeout=5000)
+    assert v.progress.isVisible() and v.cancel_button.isVisible()
+    tasks = set(v._tasks)
+    v.cancel()
+    assert not v.busy and v.recalculate_button.isVisible() and not v.progress.isVisible()
+    assert all(t.was_cancelled for t in tasks)
+    qtbot.waitUntil(lambda: not v._tasks, timeout=30000)  # the worker stopped (Cancelled), its result dropped
+    assert v.result is None and "Cancelled" in v.message.text()
+    v.recalculate_button.click()
+    qtbot.waitUntil(lambda: ready(v), timeout=30000)
+    assert isinstance(v.result, s.Sensitivity)
+
+
+def test_render_at_1280_by_720(view, qtbot, tmp_path):
+    qtbot.wait(50)
+    path = tmp_path / "sensitivity.png"
+    assert view.grab().save(str(path))
+    assert path.stat().st_size > 20_000
+    view.grab().save("/tmp/sens-view.png")
+
+
+def test_the_tab_in_the_window_at_1280_by_720_fits(qtbot, qsettings, monkeypatch, demo_path):
+    from PySide6.QtWidgets import QApplication
+
+    window = main_window(qtbot, qsettings, monkeypatch, demo_path)
+    window.resize(1280, 720)
+    page = window.show_page("Consortium options")
+    wanted = option_id(window.controller, SPV)
+    page.master.table.select_id(wanted)
+    view = page.analysis_views["Sensitivity"]
+    page.tabs.setCurrentWidget(view)
+    qtbot.waitUntil(lambda: isinstance(view.result, s.Sensitivity) and view.result.option_id == wanted
+                    and not view.busy, timeout=30000)
+    banner = page.verdict  # it reads every analysis's findings, this one's too: let it finish before closing
+    qtbot.waitUntil(lambda: banner.result is not None and not banner.busy and not banner._stale, timeout=60000)
+    QApplication.processEvents()
+    assert window.width() == 1280
+    window.grab().save("/tmp/sens-window.png")
