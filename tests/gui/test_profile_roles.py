@@ -63,3 +63,24 @@ def test_a_new_profile_is_selected_and_its_roles_go_into_it(page, qtbot):
         qtbot.wait(10)
         assert role is not None and role.cost_profile_id == profile.id
         assert page.profiles.current_id() == profile.id, "the profile selection jumped"
+
+
+def test_a_wide_table_reads_as_a_form_too(page, qtbot):
+    from consortium_planner.domain.model import CostProfile
+
+    ws = page.controller.ws
+    org = next(o for o in ws.organisations() if len(ws.cost_profiles(o.id)) >= 2)
+    page.master.table.select_id(org.id)
+    second = ws.cost_profiles(org.id)[1]
+    page.profiles.table.select_id(second.id)
+    assert page.profiles.form is not None and page.profiles.form.isHidden()
+    page.profiles.form_action.setChecked(True)
+    form = page.profiles.form
+    assert not form.isHidden() and form.record_id == second.id
+    editor = form.editors["non_pay_per_unit"]
+    editor.setText("4.25")
+    editor.editingFinished.emit()
+    assert page.controller.ws.get(CostProfile, second.id).non_pay_per_unit == 4.25
+    first = ws.cost_profiles(org.id)[0]
+    page.profiles.table.select_id(first.id)
+    assert form.record_id == first.id  # the form follows the selection

@@ -81,6 +81,9 @@ class RecordTable(QTableView):
         self.scrollTo(idx)
 
 
+WIDE_TABLE_COLUMNS = 8  # from this many columns a panel offers its rows as a form too
+
+
 class RecordPanel(QWidget):
     """A titled table with Add, Duplicate (optional) and Delete; emits ``current_changed(id)``."""
 
@@ -135,7 +138,23 @@ class RecordPanel(QWidget):
             bar.addWidget(btn)
         layout.addLayout(bar)
         self.bar = bar
-        layout.addWidget(self.table)
+        # a wide table (many columns) also reads as a form: the selected row's fields down the side
+        self.form: RecordForm | None = None
+        self.form_action = QAction("Form", self)
+        self.form_action.setCheckable(True)
+        self.form_action.setToolTip(f"Show the selected {cls.label.lower()} as a form beside the table")
+        if len(columns) >= WIDE_TABLE_COLUMNS:
+            self.form = RecordForm(controller, cls, fields=list(columns), ref_choices=ref_choices)
+            self.form.hide()
+            split = QSplitter(Qt.Orientation.Horizontal)
+            split.addWidget(self.table)
+            split.addWidget(self.form)
+            self.form_split = split
+            layout.addWidget(split)
+            self.form_action.toggled.connect(self._toggle_form)
+            self.add_tool(self.form_action)
+        else:
+            layout.addWidget(self.table)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._emit_current())
         self.model.modelReset.connect(self._after_reset)
         self._last_id: int | None = None
@@ -148,8 +167,18 @@ class RecordPanel(QWidget):
             self.table.selectRow(0)
         self._emit_current()
 
+    def _toggle_form(self, shown: bool) -> None:
+        assert self.form is not None
+        self.form.setVisible(shown)
+        if shown:
+            width = max(self.form_split.width(), 600)
+            self.form_split.setSizes([width * 2 // 5, width * 3 // 5])  # the form needs its labels and figures
+            self.form.set_record(self.table.current_id())
+
     def _emit_current(self) -> None:
         cur = self.table.current_id()
+        if self.form is not None and self.form_action.isChecked():
+            self.form.set_record(cur)
         self.update_actions()
         if cur != self._last_id:
             self._last_id = cur
