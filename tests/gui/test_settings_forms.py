@@ -70,3 +70,19 @@ def test_prepared_by_is_a_field_not_a_key(qtbot, controller):
     assert controller.ws.setting("author") == "Westmarch Mutuals"
     controller.undo_stack.undo()
     assert form.author.text() != "Westmarch Mutuals"
+
+
+def test_new_options_take_the_workspaces_discount_rate(qtbot, controller):
+    from consortium_planner.domain.defaults import new_option_values
+
+    form = CaseSettingsForm(controller)
+    qtbot.addWidget(form)
+    tender = controller.ws.tenders()[0]
+    assert form.discount.text() == "3.5"  # the demo's own setting (HM Treasury's Green Book)
+    assert new_option_values(controller.ws, tender.id, "x")["discount_rate_pct"] == Decimal("3.5")
+    form.discount.setText("6")
+    form.discount.editingFinished.emit()
+    assert new_option_values(controller.ws, tender.id, "x")["discount_rate_pct"] == Decimal(6)
+    form.discount.setText("ninety")
+    form.discount.editingFinished.emit()
+    assert controller.refusals and controller.ws.setting("discount_rate") == "6"

@@ -62,6 +62,24 @@ def pension_defaults(nhs_employer_pct: Decimal, nhs_admin_pct: Decimal, ae_emplo
             PensionScheme.NONE: ZERO}
 
 
+DISCOUNT_RATE_KEY = "discount_rate"  # the workspace's discount rate for new options (a setting; % points)
+
+
+def new_option_values(ws: Workspace, tender_id: int, name: str) -> dict:
+    """A new option for ``tender_id``: named ``name``, discounted at the workspace's rate when one is set (the
+    Green Book's 3.5% otherwise, the field's own default)."""
+    values: dict = {"tender_id": tender_id, "name": name}
+    text = ws.setting(DISCOUNT_RATE_KEY, "").strip().removesuffix("%")
+    if text:
+        try:
+            rate = Decimal(text)
+        except ArithmeticError:
+            return values
+        if rate.is_finite() and 0 <= rate <= 50:
+            values["discount_rate_pct"] = rate
+    return values
+
+
 def new_member_values(ws: Workspace, option_id: int) -> dict | None:
     """The values for the option's next member, or None when every organisation is already one."""
     option = ws.get(ConsortiumOption, option_id)
@@ -115,4 +133,5 @@ def move_share(ws: Workspace, from_member: int, to_member: int, points: Decimal)
             dataclasses.replace(taker, participation_pct=taker.participation_pct + points))
 
 
-__all__ = ["follow_on", "move_share", "new_member_values", "pension_defaults", "shares_from_allocations"]
+__all__ = ["DISCOUNT_RATE_KEY", "follow_on", "move_share", "new_member_values", "new_option_values",
+           "pension_defaults", "shares_from_allocations"]

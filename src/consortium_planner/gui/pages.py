@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog, QListWidget, QListWidgetItem, QSplitter, QVBoxLayout, QWidget
 
-from ..domain.defaults import new_member_values
+from ..domain.defaults import new_member_values, new_option_values
 from ..domain.fields import specs
 from ..domain.model import (
     Allocation,
@@ -279,7 +279,7 @@ class OptionsPage(MasterDetailPage):
         if current is not None:
             tender = self.controller.ws.get(Tender, current.tender_id) or tender
         names = {o.name for o in self.controller.ws.options(tender.id)}
-        return {"tender_id": tender.id, "name": unique_name("New option", names)}
+        return new_option_values(self.controller.ws, tender.id, unique_name("New option", names))  # type: ignore[arg-type]
 
     def _new_member(self) -> dict | None:
         oid = self.master.current_id()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.defaults import DISCOUNT_RATE_KEY
 from ..domain.money import MoneyError, format_decimal, parse_decimal
 from ..domain.rates import RATE_FIELDS, RatesError
 from ..services.analyses import RATES_OVERRIDES_KEY, workspace_rates
@@ -54,18 +55,38 @@ class CaseSettingsForm(QWidget):
         logo_row.addWidget(self.logo, 1)
         logo_row.addWidget(browse)
         form.addRow("Cover logo", logo_row)
+        self.discount = QLineEdit()
+        self.discount.setPlaceholderText("3.5 (HM Treasury's Green Book) unless your investors use another rate")
+        self.discount.setToolTip("The discount rate new options start with, in percentage points (each option "
+                                 "keeps its own, on its Details tab)")
+        self.discount.editingFinished.connect(self._set_discount)
+        form.addRow("Discount rate for new options (%)", self.discount)
         c.workspace_changed.connect(lambda changes: changes.touches("setting") and self.load())
         self.load()
 
     def load(self) -> None:
         ws = self.controller.ws
-        for edit, key in ((self.author, "author"), (self.logo, "logo_path")):
+        for edit, key in ((self.author, "author"), (self.logo, "logo_path"), (self.discount, DISCOUNT_RATE_KEY)):
             if not edit.hasFocus():
                 edit.setText(ws.setting(key, ""))
 
     def _set(self, key: str, value: str) -> None:
         if value != self.controller.ws.setting(key, ""):
             self.controller.set_setting(key, value, initiator=self)
+
+    def _set_discount(self) -> None:
+        text = self.discount.text().strip()
+        if text:
+            try:
+                rate = parse_decimal(text, what="Discount rate for new options")
+            except MoneyError as exc:
+                self.controller.edit_refused.emit(str(exc))
+                return
+            if not 0 <= rate <= 50:
+                self.controller.edit_refused.emit("Discount rate for new options: between 0% and 50%")
+                return
+            text = format(rate, "f")
+        self._set(DISCOUNT_RATE_KEY, text)
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Cover logo", "", "Images (*.png *.jpg *.jpeg)")
