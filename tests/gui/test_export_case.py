@@ -67,7 +67,7 @@ def test_file_menu_export(demo_window, qtbot, tmp_path, monkeypatch):
                         classmethod(lambda cls, controller, oid, parent=None: (c.ws.options()[1].id, ["summary"], target)))
     demo_window.export_case()
     qtbot.waitUntil(lambda: target.exists(), timeout=60000)
-    qtbot.waitUntil(lambda: "Wrote" in demo_window.statusBar().currentMessage(), timeout=10000)
+    qtbot.waitUntil(lambda: "Wrote" in demo_window.statusBar().currentMessage(), timeout=60000)
 
 
 def test_cli_export_uses_the_sections_chosen_in_the_gui(demo_window, tmp_path):

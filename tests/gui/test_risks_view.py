@@ -34,7 +34,7 @@ def view(qtbot, controller) -> RisksView:
     qtbot.addWidget(v)
     v.resize(1400, 800)
     v.show()
-    qtbot.waitUntil(lambda: ready(v))
+    qtbot.waitUntil(lambda: ready(v), timeout=60000)  # the register reads every finding, sensitivity's too
     return v
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
@@ -112,12 +113,16 @@ class OptionAnalysisView(QWidget):
 
         def finished(result, task=task) -> None:
             self._tasks.discard(task)
+            if not shiboken6.isValid(self.message):
+                return  # the view was closed while its analysis ran: nothing to show it in
             if generation == self._generation:
                 self.busy = False
                 self._deliver(result)
 
         def failed(exc, task=task) -> None:
             self._tasks.discard(task)
+            if not shiboken6.isValid(self.message):
+                return
             if generation != self._generation or task.was_cancelled:
                 return
             self.busy = False
