@@ -78,6 +78,20 @@ def small_workspace(tmp_path):
 
 
 @pytest.fixture
+def demo_controller(qapp, tmp_path):
+    """A GUI controller on a fresh copy of the demo; ``refusals`` collects the reasons edits were refused."""
+    from consortium_planner.gui.controller import WorkspaceController
+    from consortium_planner.services.demo import write_demo
+    from consortium_planner.services.session import WorkspaceSession
+
+    c = WorkspaceController(WorkspaceSession.open(write_demo(tmp_path / "demo.cplan")))
+    c.refusals = []
+    c.edit_refused.connect(c.refusals.append)
+    yield c
+    c.session.close()
+
+
+@pytest.fixture
 def qsettings(tmp_path):
     from PySide6.QtCore import QSettings
 

@@ -7,18 +7,11 @@ from PySide6.QtCore import Qt
 
 from consortium_planner.domain.model import FinancialYear
 from consortium_planner.gui.accounts_view import LINES, AccountsModel
-from consortium_planner.gui.controller import WorkspaceController
-from consortium_planner.services.demo import write_demo
-from consortium_planner.services.session import WorkspaceSession
 
 
 @pytest.fixture
-def controller(qapp, tmp_path):
-    c = WorkspaceController(WorkspaceSession.open(write_demo(tmp_path / "demo.cplan")))
-    c.refusals = []
-    c.edit_refused.connect(c.refusals.append)
-    yield c
-    c.session.close()
+def controller(demo_controller):
+    return demo_controller
 
 
 def test_years_across_lines_down_and_an_edit_updates_the_totals_and_checks(controller):

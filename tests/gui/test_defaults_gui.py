@@ -8,18 +8,12 @@ from decimal import Decimal
 import pytest
 
 from consortium_planner.domain.model import ConsortiumOption, CostProfile, Liability, PensionScheme, Structure
-from consortium_planner.gui.controller import WorkspaceController
-from consortium_planner.services.demo import write_demo
 from consortium_planner.services.session import WorkspaceSession
 
 
 @pytest.fixture
-def controller(qapp, tmp_path):
-    c = WorkspaceController(WorkspaceSession.open(write_demo(tmp_path / "demo.cplan")))
-    c.refusals = []
-    c.edit_refused.connect(c.refusals.append)
-    yield c
-    c.session.close()
+def controller(demo_controller):
+    return demo_controller
 
 
 def test_the_scheme_and_its_rate_change_and_undo_together(controller):

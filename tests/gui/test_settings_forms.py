@@ -8,21 +8,14 @@ from decimal import Decimal
 import pytest
 
 from consortium_planner.domain.rates import RATE_FIELDS
-from consortium_planner.gui.controller import WorkspaceController
 from consortium_planner.gui.settings_forms import OVERRIDDEN, CaseSettingsForm, RatesTable
 from consortium_planner.services.analyses import RATES_OVERRIDES_KEY, workspace_rates
-from consortium_planner.services.demo import write_demo
 from consortium_planner.services.rates import override_text
-from consortium_planner.services.session import WorkspaceSession
 
 
 @pytest.fixture
-def controller(qapp, tmp_path):
-    c = WorkspaceController(WorkspaceSession.open(write_demo(tmp_path / "demo.cplan")))
-    c.refusals = []
-    c.edit_refused.connect(c.refusals.append)
-    yield c
-    c.session.close()
+def controller(demo_controller):
+    return demo_controller
 
 
 def test_override_text_sets_and_resets_one_rate():

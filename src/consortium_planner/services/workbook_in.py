@@ -43,7 +43,7 @@ import re
 import stat
 import struct
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -402,41 +402,49 @@ def _check_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, path: 
     row = col = max_row = max_col = cells = 0
     errors: dict[tuple[int, int], str] = {}
     carry = b""
+    for chunk in _chunks(zf, info, cancelled):
+        window = carry + chunk
+        cut = window.rfind(b"<")
+        if cut < 0:
+            carry = b""
+            continue
+        body, carry = window[:cut], window[cut:]
+        if len(carry) > _MAX_TAG:  # no tag is this long: text, not markup
+            carry = b""
+        for m in _CELL_OR_ROW.finditer(body):
+            r = _R_ATTR.search(m.group(2))
+            if m.group(1) == b"row":
+                row = int(r.group(2)) if r is not None and r.group(2) else row + 1
+                col = 0
+            else:
+                cells += 1
+                if r is not None and r.group(1):
+                    col = _column_number(r.group(1))
+                    if r.group(2):
+                        row = max(row, int(r.group(2)))
+                else:
+                    col += 1
+                max_col = max(max_col, col)
+                if _ERROR_TYPE.search(m.group(2)) and len(errors) < 10_000:
+                    v = _ERROR_VALUE.match(body, m.end())
+                    errors[(row, col)] = v.group(1).decode("ascii", "replace").strip() if v else "#VALUE!"
+            max_row = max(max_row, row)
+            if cells > limits.max_cells or max_row * max_col > limits.max_cells:
+                raise _too_large_sheet(path, sheet, max_row, max_col, limits)
+    return errors
+
+
+def _chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cancelled: Callable[[], bool] | None) -> Iterator[bytes]:
+    """A part's bytes, ``CHUNK`` at a time (decompressed as read: never the whole part in memory), checking
+    ``cancelled`` before each."""
     with zf.open(info) as stream:
         while True:
             if cancelled is not None and cancelled():
                 raise Cancelled()
             chunk = stream.read(CHUNK)
             if not chunk:
-                return errors
-            window = carry + chunk
-            cut = window.rfind(b"<")
-            if cut < 0:
-                carry = b""
-                continue
-            body, carry = window[:cut], window[cut:]
-            if len(carry) > _MAX_TAG:  # no tag is this long: text, not markup
-                carry = b""
-            for m in _CELL_OR_ROW.finditer(body):
-                r = _R_ATTR.search(m.group(2))
-                if m.group(1) == b"row":
-                    row = int(r.group(2)) if r is not None and r.group(2) else row + 1
-                    col = 0
-                else:
-                    cells += 1
-                    if r is not None and r.group(1):
-                        col = _column_number(r.group(1))
-                        if r.group(2):
-                            row = max(row, int(r.group(2)))
-                    else:
-                        col += 1
-                    max_col = max(max_col, col)
-                    if _ERROR_TYPE.search(m.group(2)) and len(errors) < 10_000:
-                        v = _ERROR_VALUE.match(body, m.end())
-                        errors[(row, col)] = v.group(1).decode("ascii", "replace").strip() if v else "#VALUE!"
-                max_row = max(max_row, row)
-                if cells > limits.max_cells or max_row * max_col > limits.max_cells:
-                    raise _too_large_sheet(path, sheet, max_row, max_col, limits)
+                return
+            yield chunk
 
 
 def _too_large_sheet(path: Path, sheet: str, rows: int, cols: int, limits: Limits) -> WorkbookRefused:
@@ -455,23 +463,18 @@ def _scan(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cancelled: Callable[[], bo
           macro_types: bool) -> bytes | None:
     """The first DTD token (or, with ``macro_types``, macro content type) in a part, reading it in chunks."""
     carry = b""
-    with zf.open(info) as stream:
-        while True:
-            if cancelled is not None and cancelled():
-                raise Cancelled()
-            chunk = stream.read(CHUNK)
-            if not chunk:
-                return None
-            window = carry + chunk
-            for token in _DTD_TOKENS:
-                if token in window:
+    for chunk in _chunks(zf, info, cancelled):
+        window = carry + chunk
+        for token in _DTD_TOKENS:
+            if token in window:
+                return token
+        if macro_types:
+            folded = window.lower()
+            for token in _MACRO_TYPES:
+                if token in folded:
                     return token
-            if macro_types:
-                folded = window.lower()
-                for token in _MACRO_TYPES:
-                    if token in folded:
-                        return token
-            carry = window[-_OVERLAP:]
+        carry = window[-_OVERLAP:]
+    return None
 
 
 # ------------------------------------------------------------------------------------ loading
