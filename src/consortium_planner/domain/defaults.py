@@ -1,7 +1,7 @@
 """Defaults that fit what the user just chose (issue 20): the figures that follow a choice, the next
 member of an option, and participation shares from the work.
 
-* ``follow_on(before, after, pension_defaults)`` — the row an edit makes, with the fields that follow
+* ``follow_on(before, after, pension_defaults)`` (the defaults asked for only when a scheme changes) — the row an edit makes, with the fields that follow
   the one edited: a cost profile's employer pension rate follows its scheme (auto-enrolment's minimum,
   the NHS employer rate with the admin levy, none for no scheme) when the rate was the old scheme's
   default (a rate the user typed is kept); an option that becomes "Go alone" carries the lead's own
@@ -20,7 +20,7 @@ member of an option, and participation shares from the work.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 from .model import (
@@ -38,12 +38,15 @@ from .money import HUNDRED, ZERO, allocate
 from .workspace import Workspace
 
 
-def follow_on(before: Entity, after: Entity, pension_defaults: Mapping[PensionScheme, Decimal]) -> Entity:
-    """``after`` with the fields that follow the edit from ``before`` (see the module's docstring)."""
+def follow_on(before: Entity, after: Entity,
+              pension_defaults: Callable[[], Mapping[PensionScheme, Decimal]]) -> Entity:
+    """``after`` with the fields that follow the edit from ``before`` (see the module's docstring);
+    ``pension_defaults`` is called only when a cost profile's scheme changes (it reads the reference rates)."""
     if isinstance(before, CostProfile) and isinstance(after, CostProfile) \
             and after.pension_scheme is not before.pension_scheme:
-        old_default = pension_defaults.get(before.pension_scheme)
-        new_default = pension_defaults.get(after.pension_scheme)
+        defaults = pension_defaults()
+        old_default = defaults.get(before.pension_scheme)
+        new_default = defaults.get(after.pension_scheme)
         typed_over = old_default is not None and before.pension_rate_pct != old_default
         if new_default is not None and not typed_over and after.pension_rate_pct == before.pension_rate_pct:
             return dataclasses.replace(after, pension_rate_pct=new_default)

@@ -277,6 +277,8 @@ def basis(ws: Workspace, option_id: int, capital: Capital, schedule: PriceSchedu
     years = [y for y in schedule.years if not y.is_extension]
     b = schedule.buildup
     lines = {s.key: s for s in b.service_lines}
+    # Floats from here on, deliberately: this is the vector model's basis (numpy draws); every figure it
+    # reports goes back to Decimal, quantized to the penny, and the tests hold it to the exact Decimal pipeline.
     staff = fixed = total = 0.0
     for ly in years[0].lines:
         sl = lines.get(ly.key)

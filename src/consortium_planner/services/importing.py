@@ -194,7 +194,7 @@ class PlanBuilder:
                                      f"the cell holds Excel's error {cell.strip().upper()} (a formula that failed); "
                                      "correct it in the workbook, or type the value")
                 value = coerce(spec, cell, entity=cls.label, name=name)
-                if value is None and spec.required and spec.kind in _NUMBERS:
+                if value is None and spec.required and spec.kind in NUMERIC_KINDS:
                     raise FieldError(cls.label, spec.label, "a value is required (the cell is blank)")
                 if value is None and _DEFAULTS[cls].get(name) is not None:
                     continue  # a blank cell for a field that always has a value: keep it (or the default)
@@ -278,7 +278,7 @@ class _Defaults(dict):
 
 
 _DEFAULTS = _Defaults()
-_NUMBERS = frozenset({Kind.INT, Kind.DECIMAL, Kind.PERCENT, Kind.MONEY})
+NUMERIC_KINDS = frozenset({Kind.INT, Kind.DECIMAL, Kind.PERCENT, Kind.MONEY})
 # Excel's error values, as a cell holding one is read (``workbook_in`` keeps them as this text)
 EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
                           "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})

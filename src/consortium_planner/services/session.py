@@ -128,7 +128,7 @@ class WorkspaceSession:
             raise WorkspaceFileError(f"{cls.label} {id_} no longer exists")
         updated = with_value(current, field_name, value, self.ws)
         if updated != current:
-            updated = follow_on(current, updated, self._pension_defaults())  # the fields that follow the choice
+            updated = follow_on(current, updated, self._pension_defaults)  # the fields that follow the choice
             self._check(updated)
         return current, updated
 

@@ -34,7 +34,7 @@ from typing import Any
 from ..domain.fields import ChoiceEnum, Kind
 from ..domain.model import CostProfile, Entity, Lot, Organisation, Tender, key
 from ..domain.workspace import Workspace
-from .importing import ImportPlan, NextId, PlanBuilder, is_blank
+from .importing import NUMERIC_KINDS, ImportPlan, NextId, PlanBuilder, is_blank
 from .tabular import CellValue, Problem, SheetGrid, WorkbookGrid, column_letter
 from .xlsx_layouts import (
     EXAMPLE_PREFIX,
@@ -177,9 +177,6 @@ def detect_template(grid: WorkbookGrid) -> str | None:
 # ---------------------------------------------------------------------------------- reading cells
 
 
-_NUMBERS = frozenset({Kind.INT, Kind.DECIMAL, Kind.PERCENT, Kind.MONEY})
-
-
 def _blank(value: CellValue) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -189,7 +186,7 @@ def _cell_for(column: ColumnLayout, value: CellValue) -> tuple[bool, Any]:
     column says; choices are matched on label or value in any case; 1/0 read as Yes/No."""
     if _blank(value):
         if column.blank == "keep" and not column.required and not (
-                column.spec.required and column.spec.kind in _NUMBERS):  # a required number is never left blank
+                column.spec.required and column.spec.kind in NUMERIC_KINDS):  # a required number is never left blank
             return False, None
         return True, ("" if column.blank == "empty" else None)
     spec = column.spec
