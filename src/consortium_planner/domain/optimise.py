@@ -253,7 +253,7 @@ def optimise(
     estimates: dict[tuple[int, str], UnitCostEstimate] = {}
     variables: list[_Var] = []
     caps_int: dict[tuple[int, Key], Decimal] = {}
-    no_provider: list[int] = []
+    no_provider: set[int] = set()
     total_required = sum((r.annual_volume for r in ctx.requirements), ZERO)
     for r in ctx.requirements:
         if r.annual_volume <= 0:
@@ -278,7 +278,7 @@ def optimise(
             variables.append(_Var(rid, mid, k, estimates[ek].cost_per_unit, local))
             found = True
         if not found:
-            no_provider.append(rid)
+            no_provider.add(rid)
     for est in estimates.values():
         if est.note:
             warnings.append(f"{ctx.names[est.member_id]}, {est.service_line}: {est.note}.")
@@ -364,13 +364,16 @@ def optimise(
 
     # shortfalls, explained
     shortfalls: list[Shortfall] = []
+    cap_by_key: dict[Key, Decimal] = defaultdict(lambda: ZERO)  # whole-unit capacity per service line & area
+    for (_mid, ck), c in caps_int.items():
+        cap_by_key[ck] += c
     for r in ctx.requirements:
         rid = stored_id(r)
         uncovered = r.annual_volume - proposed.get(rid, ZERO)
         if uncovered <= 0:
             continue
         k = ctx.req_key[rid]
-        cap = sum((caps_int.get((stored_id(m), k), ZERO) for m in ctx.members), ZERO)
+        cap = cap_by_key[k]
         need = sum((q.annual_volume for q in ctx.reqs_by_key[k]), ZERO)
         if rid in no_provider and cap <= 0:
             reason = "No member has capacity for this service line and area."
@@ -555,18 +558,24 @@ def _round(
     by_req: dict[int, list[int]] = defaultdict(list)
     for j, v in enumerate(variables):
         by_req[v.requirement_id].append(j)
+    xs = [max(0.0, val) for val in np.asarray(x, dtype=float).tolist()]
+    whole_units = np.floor(np.asarray(xs) + _EPS).astype(np.int64).tolist()
     for rid, js in by_req.items():
         required = ctx.req_by_id[rid].annual_volume
-        values = [max(0.0, float(x[j])) for j in js]
+        values = [xs[j] for j in js]
         covered = sum(values)
         if covered >= float(required) - _EPS:
             target = required
         else:
             target = min(required, Decimal(round(covered)))
         floors = []
-        for j, val in zip(js, values, strict=True):
+        for j in js:
+            units = whole_units[j]
+            if units <= 0:  # most of an LP's variables are zero: no Decimal work for them
+                floors.append(ZERO)
+                continue
             v = variables[j]
-            f = min(Decimal(int(np.floor(val + _EPS))), room[(v.member_id, v.key)])
+            f = min(Decimal(units), room[(v.member_id, v.key)])
             floors.append(max(ZERO, f))
         for j, f in zip(js, floors, strict=True):
             out[j] = f
@@ -583,7 +592,9 @@ def _round(
             room[(v.member_id, v.key)] -= out[j]
         whole = _floor(left)
         frac = left - whole
-        order = sorted(js, key=lambda j: (-(float(x[j]) - float(out[j])), -float(x[j]), variables[j].member_id))
+        if whole <= 0 and frac <= 0:
+            continue
+        order = sorted(js, key=lambda j: (-(xs[j] - float(out[j])), -xs[j], variables[j].member_id))
         while whole > 0:
             given = False
             for j in order:

@@ -66,10 +66,10 @@ class Workspace:
         """Rows of ``cls`` whose ``field`` equals ``value``, from a cached index."""
         idx = self._index.get((cls, field))
         if idx is None:
-            idx = defaultdict(list)
+            built: defaultdict[int | None, list[Entity]] = defaultdict(list)
             for row in self._rows[cls].values():
-                idx[getattr(row, field)].append(row)
-            self._index[(cls, field)] = idx
+                built[getattr(row, field)].append(row)
+            idx = self._index[(cls, field)] = dict(built)
         return cast("list[E]", list(idx.get(value, ())))
 
     def children(self, cls: type[E], parent_id: int | None) -> list[E]:
@@ -87,22 +87,53 @@ class Workspace:
         """
         other = Workspace()
         other._rows = {cls: dict(rows) for cls, rows in self._rows.items()}
+        # the indexes are shared: neither side ever changes an index dict or list in place (see ``put``)
+        other._index = dict(self._index)
         other.scenario = self.scenario
         return other
 
     # ------------------------------------------------------------------ writing (services only)
     def put(self, entity: Entity) -> None:
         assert entity.id is not None, "only stored entities belong in a workspace snapshot"
-        self._rows[type(entity)][entity.id] = entity
-        self._forget(type(entity))
+        cls = type(entity)
+        old = self._rows[cls].get(entity.id)
+        self._rows[cls][entity.id] = entity
+        self._reindex(cls, old, entity)
 
     def remove(self, cls: type[Entity], id_: int) -> None:
-        self._rows[cls].pop(id_, None)
-        self._forget(cls)
+        old = self._rows[cls].pop(id_, None)
+        if old is not None:
+            self._reindex(cls, old, None)
 
-    def _forget(self, cls: type[Entity]) -> None:
-        for k in [k for k in self._index if k[0] is cls]:
-            del self._index[k]
+    def _reindex(self, cls: type[Entity], old: Entity | None, new: Entity | None) -> None:
+        """Keep ``cls``'s indexes in step with one row changed, in the order ``by`` would build them.
+
+        An edit to one row of a large table must not rebuild the table's index (issue 22), so the
+        index is updated for that row alone. Copy on write: copies share index dicts and lists, so
+        the dict and the lists touched are replaced, never changed in place. An edit that moves a
+        row to another key drops that index (rebuilt on next use), since the row's place in the
+        new key's list depends on the table's order.
+        """
+        for ik in [k for k in self._index if k[0] is cls]:
+            field = ik[1]
+            idx = self._index[ik]
+            old_key = getattr(old, field) if old is not None else None
+            new_key = getattr(new, field) if new is not None else None
+            if old is not None and new is not None and old_key != new_key:
+                del self._index[ik]
+                continue
+            fresh: dict[int | None, list[Entity]] = dict(idx)
+            if old is not None and new is not None:  # the same key: the row keeps its place
+                fresh[old_key] = [new if r is old else r for r in idx.get(old_key, ())]
+            elif old is not None:  # removed
+                rest = [r for r in idx.get(old_key, ()) if r is not old]
+                if rest:
+                    fresh[old_key] = rest
+                else:
+                    fresh.pop(old_key, None)
+            elif new is not None:  # added: a new id goes last, as in the table's own order
+                fresh[new_key] = [*idx.get(new_key, ()), new]
+            self._index[ik] = fresh
 
     # ------------------------------------------------------------------ conveniences
     def organisations(self) -> list[Organisation]:

@@ -1,0 +1,55 @@
+"""The workspace's indexes stay equal to a fresh build after any edits, on the workspace and its copies.
+
+Issue 22: an edit updates the index for the row it changed instead of rebuilding the table's index;
+copies share indexes, so an edit to one must never show in the other.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from consortium_planner.domain.model import Allocation
+from consortium_planner.domain.workspace import Workspace
+
+
+def _fresh(ws: Workspace) -> Workspace:
+    return Workspace(e for e in ws.entities())
+
+
+def _views(ws: Workspace, field: str, keys) -> dict:
+    return {k: [(a.id, a.option_id, a.member_id, a.volume) for a in ws.by(Allocation, field, k)] for k in keys}
+
+
+ops = st.lists(st.tuples(st.sampled_from(["put", "remove", "copy_edit"]), st.integers(1, 12),
+                         st.integers(1, 3), st.integers(1, 3), st.integers(0, 99)), max_size=40)
+
+
+@settings(max_examples=150, deadline=None)
+@given(ops)
+def test_indexes_match_a_fresh_build_after_any_edits(steps):
+    ws = Workspace(Allocation(id=i, option_id=1 + i % 2, member_id=1 + i % 3, requirement_id=1, volume=Decimal(i))
+                   for i in range(1, 7))
+    copies: list[tuple[Workspace, dict]] = []
+    for op, id_, option, member, vol in steps:
+        # read both indexes first, so they exist and must be kept up to date
+        ws.by(Allocation, "option_id", option)
+        ws.by(Allocation, "member_id", member)
+        if op == "put":
+            ws.put(Allocation(id=id_, option_id=option, member_id=member, requirement_id=1, volume=Decimal(vol)))
+        elif op == "remove":
+            ws.remove(Allocation, id_)
+        else:  # edit a copy: the original must not change
+            before = _views(ws, "option_id", range(0, 5))
+            other = ws.copy()
+            other.put(Allocation(id=id_, option_id=option, member_id=member, requirement_id=1, volume=Decimal(vol)))
+            other.remove(Allocation, 1 + (id_ % 6))
+            assert _views(ws, "option_id", range(0, 5)) == before
+            copies.append((other, _views(_fresh(other), "member_id", range(0, 5))))
+        fresh = _fresh(ws)
+        for field in ("option_id", "member_id"):
+            assert _views(ws, field, range(0, 5)) == _views(fresh, field, range(0, 5))
+    for other, expected in copies:  # later edits to the original never reach a copy
+        assert _views(other, "member_id", range(0, 5)) == expected
