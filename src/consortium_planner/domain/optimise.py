@@ -365,8 +365,8 @@ def optimise(
     # shortfalls, explained
     shortfalls: list[Shortfall] = []
     cap_by_key: dict[Key, Decimal] = defaultdict(lambda: ZERO)  # whole-unit capacity per service line & area
-    for (_mid, ck), c in caps_int.items():
-        cap_by_key[ck] += c
+    for (_mid, cap_key), units in caps_int.items():
+        cap_by_key[cap_key] += units
     for r in ctx.requirements:
         rid = stored_id(r)
         uncovered = r.annual_volume - proposed.get(rid, ZERO)
