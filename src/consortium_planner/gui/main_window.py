@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -515,7 +516,9 @@ class MainWindow(QMainWindow):
         self._undo_state(c)
 
     def _undo_state(self, c: WorkspaceController | None) -> None:
-        stack = c.undo_stack if c is not None else None
+        stack = c.undo_stack if c is not None and shiboken6.isValid(c) else None
+        if stack is not None and not shiboken6.isValid(stack):  # signalled while the window is torn down
+            stack = None
         self.act_undo.setEnabled(bool(stack and stack.canUndo()))
         self.act_redo.setEnabled(bool(stack and stack.canRedo()))
         undo_text = stack.undoText() if stack else ""
