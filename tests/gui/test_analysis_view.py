@@ -61,3 +61,28 @@ def test_a_newer_edit_cancels_the_computation_it_overtakes(controller, qtbot):
 def test_refresh_dependencies_come_from_the_declared_analyses(controller):
     assert SlowView.depends_on() == REGISTRY.reads(["standing"])
     assert "financial_year" in SlowView.depends_on() and "competitor" not in SlowView.depends_on()
+
+
+class SettlingView(SlowView):
+    settle_ms = 400
+
+
+def test_a_settling_view_stops_its_stale_work_at_once_and_recomputes_after_the_pause(controller, qtbot):
+    """The verdict banner's way (issue 22): an edit cancels what it computes now, not after its pause, so the
+    visible tab gets the interpreter; one computation follows a burst of edits."""
+    option = controller.ws.all(ConsortiumOption)[0]
+    view = SettlingView(controller, lambda: option.id)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitUntil(lambda: len(view.tokens) == 1, timeout=5000)
+    org = controller.ws.all(Organisation)[0]
+    for i in range(3):  # a burst of edits
+        controller.set_field(Organisation, org.id, "name", f"Renamed {i}")
+    assert view.tokens[0].is_cancelled  # at once: before any event loop turn
+    assert len(view.tokens) == 1 and view.busy  # nothing new started yet, and the view knows it is behind
+    qtbot.wait(150)
+    assert len(view.tokens) == 1  # still settling
+    qtbot.waitUntil(lambda: len(view.tokens) == 2, timeout=5000)  # one computation for the burst
+    view.release.set()
+    qtbot.waitUntil(lambda: view.shown_results == [2], timeout=5000)
+    assert not view.busy

@@ -31,6 +31,10 @@ class OptionAnalysisView(QWidget):
     #: compute on a ``Workspace.copy()`` off the UI thread (for analyses slower than a frame or two);
     #: a result that a newer edit has overtaken is dropped
     background: bool = False
+    #: wait this long after an edit before recomputing (a burst of edits starts one computation). A heavy
+    #: view that is not the one being looked at (the verdict banner) waits, so the visible tab's figures
+    #: get the interpreter first; its computation already running is cancelled at once, not after the wait
+    settle_ms: int = 0
 
     #: emitted after a result (or a refusal) is shown
     shown = Signal()
@@ -43,7 +47,7 @@ class OptionAnalysisView(QWidget):
         self._stale = True
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(0)
+        self._timer.setInterval(self.settle_ms)
         self._timer.timeout.connect(self.refresh)
         self._generation = 0
         self._tasks: set[BackgroundTask] = set()
@@ -69,6 +73,9 @@ class OptionAnalysisView(QWidget):
     def reload(self) -> None:
         """Recalculate soon if visible, else when next shown."""
         self._stale = True
+        if self.settle_ms and self._tasks:  # what it is computing is out of date: stop it holding the CPU
+            self._generation += 1
+            self._cancel_running()  # ``busy`` stays set: a newer result is on its way
         if self.isVisible():
             self._timer.start()
 

@@ -45,6 +45,7 @@ class VerdictBanner(OptionAnalysisView):
 
     shows = ("verdict",)
     background = True
+    settle_ms = 300  # the verdict runs sensitivity and simulation: let the visible tab go first
 
     def __init__(self, controller, option_id, parent=None):
         super().__init__(controller, option_id, parent)

@@ -1,0 +1,69 @@
+"""How the work grows with the workspace: 1×, 2×, 4× and 8× the large workspace (issue 22, goal 5).
+
+The generated workspace is scaled by its number of areas (requirements, capacities and allocations
+grow in proportion; organisations and service lines stay). At each size, in memory (no file: the
+store's speed is benchmarked elsewhere): one allocation edit of the largest option followed by
+every analysis of that option (the whole pipeline: verdict, sensitivity, simulation included),
+and the optimiser on the same option with HiGHS's own solve time as its anchor. The growth
+exponent is the least-squares slope of log(time) on log(size); goal: ≤ 1.2 for both.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import statistics
+import sys
+import time
+
+from consortium_planner.domain.model import ConsortiumOption
+from consortium_planner.domain.workspace import Workspace
+from consortium_planner.services import analyses
+from consortium_planner.services.generate import build_large
+from consortium_planner.services.pipeline import Refusal
+
+BASE_AREAS = 20
+
+
+def _slope(sizes: list[int], times: list[float]) -> float:
+    xs = [math.log(s) for s in sizes]
+    ys = [math.log(t) for t in times]
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
+
+
+def main() -> None:
+    scales = [int(a) for a in sys.argv[1:]] or [1, 2, 4, 8]
+    whole, optimiser, highs = [], [], []
+    for scale in scales:
+        ws = Workspace(build_large(areas=BASE_AREAS * scale))
+        option = max(ws.all(ConsortiumOption), key=lambda o: len(ws.allocations(o.id)))
+        alloc = sorted(ws.allocations(option.id), key=lambda a: a.id or 0)[0]
+        n = len(ws.allocations(option.id))
+        t0 = time.perf_counter()
+        ws.put(dataclasses.replace(alloc, volume=alloc.volume + 1))
+        results = analyses.run_all(ws, option.id)
+        t_all = (time.perf_counter() - t0) * 1000
+        refused = [k for k in results if isinstance(results[k], Refusal)]
+        opt_times, solve_times = [], []
+        for _ in range(3):
+            t1 = time.perf_counter()
+            p = analyses.optimiser(ws.copy(), option.id)
+            opt_times.append((time.perf_counter() - t1) * 1000)
+            solve_times.append(p.solve_seconds * 1000)
+        whole.append(t_all)
+        optimiser.append(statistics.median(opt_times))
+        highs.append(statistics.median(solve_times))
+        print(f"{scale}x: {n:,} allocations; edit + every analysis {t_all:9.1f} ms; optimiser "
+              f"{optimiser[-1]:7.1f} ms (HiGHS {highs[-1]:6.1f} ms, {optimiser[-1] / highs[-1]:.2f}x)"
+              + (f"; refused: {', '.join(refused)}" if refused else ""))
+    if len(scales) > 1:
+        sizes = scales
+        for name, times in (("edit + every analysis", whole), ("optimiser", optimiser), ("HiGHS alone", highs)):
+            e = _slope(sizes, times)
+            goal = "" if name == "HiGHS alone" else f"  goal <= 1.2: {'met' if e <= 1.2 else 'MISSED'}"
+            print(f"growth exponent, {name:<22} {e:5.2f}{goal}")
+
+
+if __name__ == "__main__":
+    main()
