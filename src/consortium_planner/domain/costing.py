@@ -404,20 +404,33 @@ def _present(raws: list[_Raw], unit_target: Decimal, annual_target: Decimal) -> 
     )
 
 
-def _profile_for(ws: Workspace, organisation_id: int | None, line_key: str) -> CostProfile | None:
+ProfileLookup = dict[int, dict[str, CostProfile]]  # organisation id → service line key → its profile
+
+
+def _profile_for(ws: Workspace, organisation_id: int | None, line_key: str,
+                 lookup: ProfileLookup | None = None) -> CostProfile | None:
+    """The organisation's cost profile for the service line (the first by id when several match).
+
+    ``lookup`` memoises each organisation's profiles by line for one cost build-up: without it a
+    build-up of many member lines sorts and keys the same profiles again for each (issue 22)."""
     if organisation_id is None:
         return None
-    for p in sorted(ws.cost_profiles(organisation_id), key=lambda p: p.id or 0):
-        if key(p.service_line) == line_key:
-            return p
-    return None
+    lines = lookup.get(organisation_id) if lookup is not None else None
+    if lines is None:
+        lines = {}
+        for p in sorted(ws.cost_profiles(organisation_id), key=lambda p: p.id or 0):
+            lines.setdefault(key(p.service_line), p)
+        if lookup is not None:
+            lookup[organisation_id] = lines
+    return lines.get(line_key)
 
 
 def _member_line(
     ws: Workspace, member: Member, org_name: str, line_key: str, service_line: str, unit: str,
     volume: Decimal, rates: RateYear, flags: list[Flag], pension: _charges.PensionCharges | None = None,
+    lookup: ProfileLookup | None = None,
 ) -> MemberLineCost:
-    profile = _profile_for(ws, member.organisation_id, line_key)
+    profile = _profile_for(ws, member.organisation_id, line_key, lookup)
     raws: list[_Raw] = []
     roles: list[RoleCost] = []
     fixed = ZERO
@@ -575,12 +588,13 @@ def cost_buildup(
     # members per service line (member order, then line order); protected pensions when stated
     pension = _charges.pension_charges(ws, option, ry.nhs_employer_pct + ry.nhs_admin_pct)
     member_lines: dict[str, list[MemberLineCost]] = {k: [] for k in line_keys}
+    profiles: ProfileLookup = {}
     for k in line_keys:
         for m in members:
             units = volume.get((k, m.id))
             if units:
                 member_lines[k].append(_member_line(ws, m, org_names[m.id], k, line_name[k], line_unit[k],
-                                                    units, ry, flags, pension))
+                                                    units, ry, flags, pension, profiles))
     # irrecoverable VAT on the flows between partners (stated statuses only; usually none)
     vat = _charges.vat_terms(ws, option, {k: [_charges.LineMember(ml.member_id, ml.annual_cost, ml.volume)
                                               for ml in member_lines[k]] for k in line_keys}, fee)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from .model import (
     ENTITIES,
@@ -34,13 +34,16 @@ if TYPE_CHECKING:
     from .scenarios import ScenarioMark
 
 E = TypeVar("E", bound=Entity)
+_OUTER = object()  # marks an index's own dict (not one value's rows) in ``Workspace._owned``
 
 
 class Workspace:
     def __init__(self, entities: Iterable[Entity] = ()):
         # each class's rows by id; the class keys them, so reading one back casts to that class
         self._rows: dict[type[Entity], dict[int | None, Entity]] = {cls: {} for cls in ENTITIES}
-        self._index: dict[tuple[type[Entity], str], dict[int | None, list[Entity]]] = {}
+        # (class, field) → field value → that value's rows by id, in the table's order (see ``_reindex``)
+        self._index: dict[tuple[type[Entity], str], dict[Any, dict[int | None, Entity]]] = {}
+        self._owned: set[tuple[tuple[type[Entity], str], Any]] = set()  # index dicts no copy shares
         #: set on a what-if copy made by ``domain.scenarios.apply``: which option it adjusts, how, and the
         #: snapshot the bid was priced on (None: the workspace as stored)
         self.scenario: ScenarioMark | None = None
@@ -66,11 +69,16 @@ class Workspace:
         """Rows of ``cls`` whose ``field`` equals ``value``, from a cached index."""
         idx = self._index.get((cls, field))
         if idx is None:
-            built: defaultdict[int | None, list[Entity]] = defaultdict(list)
-            for row in self._rows[cls].values():
-                built[getattr(row, field)].append(row)
+            built: defaultdict[Any, dict[int | None, Entity]] = defaultdict(dict)
+            for id_, row in self._rows[cls].items():
+                built[getattr(row, field)][id_] = row
             idx = self._index[(cls, field)] = dict(built)
-        return cast("list[E]", list(idx.get(value, ())))
+            ik = (cls, field)
+            self._owned.difference_update({o for o in self._owned if o[0] == ik})
+            self._owned.add((ik, _OUTER))
+            self._owned.update((ik, k) for k in idx)
+        rows = idx.get(value)
+        return cast("list[E]", list(rows.values())) if rows else []
 
     def children(self, cls: type[E], parent_id: int | None) -> list[E]:
         assert cls.parent_field, f"{cls.__name__} has no parent"
@@ -87,8 +95,9 @@ class Workspace:
         """
         other = Workspace()
         other._rows = {cls: dict(rows) for cls, rows in self._rows.items()}
-        # the indexes are shared: neither side ever changes an index dict or list in place (see ``put``)
+        # the indexes are shared: from now on neither side owns them, so each copies before changing
         other._index = dict(self._index)
+        self._owned.clear()
         other.scenario = self.scenario
         return other
 
@@ -109,31 +118,42 @@ class Workspace:
         """Keep ``cls``'s indexes in step with one row changed, in the order ``by`` would build them.
 
         An edit to one row of a large table must not rebuild the table's index (issue 22), so the
-        index is updated for that row alone. Copy on write: copies share index dicts and lists, so
-        the dict and the lists touched are replaced, never changed in place. An edit that moves a
-        row to another key drops that index (rebuilt on next use), since the row's place in the
-        new key's list depends on the table's order.
+        index is updated for that row alone, in O(1). Each key's rows are a dict by id, in the table's
+        order (a replaced row keeps its place, a new id goes last, as in ``_rows``). Copies share
+        indexes, so a dict is copied the first time this workspace changes it (copy on write; the
+        dicts this workspace owns are in ``_owned``), never changed while shared. An edit that moves a
+        row to another key drops that index (rebuilt on next use), since the row's place among the
+        new key's rows depends on the table's order.
         """
         for ik in [k for k in self._index if k[0] is cls]:
             field = ik[1]
-            idx = self._index[ik]
             old_key = getattr(old, field) if old is not None else None
             new_key = getattr(new, field) if new is not None else None
             if old is not None and new is not None and old_key != new_key:
                 del self._index[ik]
                 continue
-            fresh: dict[int | None, list[Entity]] = dict(idx)
-            if old is not None and new is not None:  # the same key: the row keeps its place
-                fresh[old_key] = [new if r is old else r for r in idx.get(old_key, ())]
-            elif old is not None:  # removed
-                rest = [r for r in idx.get(old_key, ()) if r is not old]
-                if rest:
-                    fresh[old_key] = rest
-                else:
-                    fresh.pop(old_key, None)
-            elif new is not None:  # added: a new id goes last, as in the table's own order
-                fresh[new_key] = [*idx.get(new_key, ()), new]
-            self._index[ik] = fresh
+            idx = self._index[ik]
+            if (ik, _OUTER) not in self._owned:
+                idx = self._index[ik] = dict(idx)
+                self._owned.add((ik, _OUTER))
+            key_ = new_key if new is not None else old_key
+            rows = idx.get(key_)
+            if rows is None:
+                if new is None:
+                    continue
+                rows = idx[key_] = {}
+                self._owned.add((ik, key_))
+            elif (ik, key_) not in self._owned:
+                rows = idx[key_] = dict(rows)
+                self._owned.add((ik, key_))
+            if new is not None:
+                rows[new.id] = new
+            else:
+                assert old is not None
+                rows.pop(old.id, None)
+                if not rows:
+                    del idx[key_]
+                    self._owned.discard((ik, key_))
 
     # ------------------------------------------------------------------ conveniences
     def organisations(self) -> list[Organisation]:
