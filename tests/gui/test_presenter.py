@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCharts import QChart, QChartView, QLineSeries, QValueAxis
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItemModel
-from PySide6.QtWidgets import QApplication, QLabel, QTableView
+from PySide6.QtWidgets import QApplication, QLabel, QSizePolicy, QTableView
 
 from consortium_planner.gui import zoom
 from consortium_planner.gui.style import Card
@@ -183,9 +183,18 @@ def test_workshop_layout_shows_compare_beside_the_side_panel(window, qtbot):
     figures = compare.comparison.option(chosen)
     assert summary.cards["win_probability"].value.text().endswith("%")
     assert figures.values["year_one_price"] is not None
-    # another page turns the layout off
+    # in presenter mode, at 150%, the layout fits a 1280×720 screen
+    p.act_presenter.trigger()
+    assert zoom.factor() == 1.5 and window.stack.currentWidget() is compare
+    hint = window.minimumSizeHint()
+    assert hint.width() <= 1280 and hint.height() <= 720, hint
+    p.act_presenter.trigger()
+    # another page turns the layout off, and the pages out of sight count towards the window's size again
     window.show_page("Tenders")
     assert not side.isVisible() and not p.act_workshop.isChecked()
+    options = window.pages["Consortium options"]
+    assert options.sizePolicy().horizontalPolicy() != QSizePolicy.Policy.Ignored
+    assert window.minimumSizeHint().width() >= options.minimumSizeHint().width()
 
 
 def test_the_side_panel_can_be_replaced_by_another_widget(window, qtbot):

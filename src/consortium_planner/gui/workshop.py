@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -143,7 +144,7 @@ class OptionSummary(QWidget):
         by_label = {r[0].value: i for i, r in enumerate(table.rows)}
         under = ("as it stands" if comparison.scenario == "Base" and comparison.adjustments == "no change"
                  else f"under the {comparison.scenario} scenario ({comparison.adjustments})")
-        self.context.setText(f"{figures.name}, {under}. Bold on the Compare page: the best of the options.")
+        self.context.setText(f"{figures.name}, {under}: its figures as the Compare page shows them.")
         for key, card in self.cards.items():
             i = by_label.get(row_label(ROW_BY_KEY[key]))
             if i is None:
@@ -151,7 +152,9 @@ class OptionSummary(QWidget):
                 continue
             cell = table.rows[i][1]
             text = table.text(i, 1)
-            note = cell.note or figures.notes.get(key, "")
+            # why the figure is what it is, and whether it compares like for like; "best of the options" is
+            # the Compare page's word (it ranks options, it does not say a figure is good)
+            note = "; ".join(part for part in cell.note.split("; ") if part and not part.startswith("best of"))
             if cell.value is None:
                 card.set("not available", note, tone="muted")
             else:
@@ -234,13 +237,29 @@ class WorkshopLayout(QObject):
             self.window_.show_page("Compare")
             if self.summary is not None:
                 self.summary.select_option(self.window_.selected_option_id())
+            self._size_by_compare(compare)
             self.side.show()
             total = max(self.splitter.width(), 800)
             self.splitter.setSizes([total * 3 // 5, total - total * 3 // 5])
         else:
             self.side.hide()
+            self._size_by_compare(None)
         self.active_changed.emit(on)
         return on
+
+    def _size_by_compare(self, compare: QWidget | None) -> None:
+        """While the layout is on, the page stack is as small as the Compare page allows: the other pages
+        (out of sight) do not count towards its minimum size, so the layout fits 1280×720 at 150%."""
+        stack = self.window_.stack
+        for i in range(stack.count()):
+            page = stack.widget(i)
+            if compare is not None and page is not compare:
+                if page.property("workshopPolicy") is None:
+                    page.setProperty("workshopPolicy", page.sizePolicy())
+                page.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+            elif page.property("workshopPolicy") is not None:
+                page.setSizePolicy(page.property("workshopPolicy"))
+                page.setProperty("workshopPolicy", None)
 
     def _on_page(self) -> None:
         compare = self.compare_page()

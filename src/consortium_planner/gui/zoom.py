@@ -19,7 +19,7 @@ The factor is a user preference, not workspace data: ``ZoomController`` keeps it
 from __future__ import annotations
 
 from PySide6.QtCharts import QChartView
-from PySide6.QtCore import QObject, QSettings, QSize, Signal
+from PySide6.QtCore import QMargins, QObject, QSettings, QSize, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -77,9 +77,12 @@ def scale_chart(view: QChartView, ratio: float) -> None:
     for axis in chart.axes():
         axis.setLabelsFont(_scale_font(axis.labelsFont(), ratio))
         axis.setTitleFont(_scale_font(axis.titleFont(), ratio))
-    for item in chart.childItems():  # labels drawn on the chart (bar names, phase names)
-        if isinstance(item, QGraphicsSimpleTextItem):
-            item.setFont(_scale_font(item.font(), ratio))
+    labels = [item for item in chart.childItems() if isinstance(item, QGraphicsSimpleTextItem)]
+    for item in labels:  # labels drawn on the chart (bar names, phase names)
+        item.setFont(_scale_font(item.font(), ratio))
+    if labels:  # the margin made for bar names beside the plot grows with them
+        m = chart.margins()
+        chart.setMargins(QMargins(round(m.left() * ratio), m.top(), m.right(), m.bottom()))
 
 
 def _scale_view(view: QAbstractItemView, ratio: float) -> None:

@@ -73,7 +73,7 @@ class ComparePage(QWidget):
         bar = QHBoxLayout()
         for label, combo in (("Tender:", self.tender), ("Scenario:", self.scenario), ("Baseline:", self.baseline)):
             bar.addWidget(QLabel(label))
-            combo.setMinimumContentsLength(20 if combo is self.tender else 10)  # fits beside a side panel
+            combo.setMinimumContentsLength(16 if combo is self.tender else 8)  # fits beside a side panel
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             bar.addWidget(combo)
         bar.addStretch(1)
