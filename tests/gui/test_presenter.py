@@ -205,3 +205,15 @@ def test_the_side_panel_can_be_replaced_by_another_widget(window, qtbot):
     assert panel.isVisible() and not p.workshop.summary.isVisible()
     p.workshop.set_workshop_side_panel(None)
     assert p.workshop.summary.isVisible() and not panel.isVisible()
+
+
+def test_help_names_the_keys_the_view_menu_uses(window, qtbot):
+    from consortium_planner.gui.help import HelpWindow
+
+    help_window = HelpWindow()
+    qtbot.addWidget(help_window)
+    help_window.show_topic("Workshops and projectors")
+    text = help_window.browser.toPlainText()
+    p = window.presenter
+    for action in (p.act_presenter, p.act_full_screen, p.act_workshop, p.act_zoom_reset):
+        assert action.shortcut().toString() in text, action.text()

@@ -19,6 +19,7 @@ TOPICS: dict[str, str | None] = {
     "Consortium options": "options.md",
     "Compare": "compare.md",
     "Workspace settings": "settings.md",
+    "Workshops and projectors": "workshops.md",
     "Glossary": None,
 }
 

@@ -61,11 +61,11 @@ class Presenter(QObject):
         return act
 
     def _build_actions(self) -> None:
-        self.act_zoom_in = self._action("Zoom &in", lambda: self.zoom.zoom_in(), ["Ctrl+=", "Ctrl++"],
+        self.act_zoom_in = self._action("Zoom &in", lambda: self._zoom(self.zoom.zoom_in), ["Ctrl+=", "Ctrl++"],
                                         "Make every text, table and chart larger (up to 200%)")
-        self.act_zoom_out = self._action("Zoom &out", lambda: self.zoom.zoom_out(), ["Ctrl+-"],
+        self.act_zoom_out = self._action("Zoom &out", lambda: self._zoom(self.zoom.zoom_out), ["Ctrl+-"],
                                          "Make every text, table and chart smaller (down to 100%)")
-        self.act_zoom_reset = self._action("&Actual size", lambda: self.zoom.reset(), ["Ctrl+0"],
+        self.act_zoom_reset = self._action("&Actual size", lambda: self._zoom(self.zoom.reset), ["Ctrl+0"],
                                            "Zoom back to 100%")
         self.act_full_screen = self._action("&Full screen", self.set_full_screen, [FULL_SCREEN_KEY],
                                             "Fill the screen with the window", checkable=True)
@@ -102,6 +102,9 @@ class Presenter(QObject):
         nav.setStyleSheet(re.sub(r"font-size:\s*([\d.]+)pt",
                                  lambda m: f"font-size: {float(m.group(1)) * value:.1f}pt", self._navigator_style))
         nav.setFixedWidth(round(self._navigator_width * value))
+
+    def _zoom(self, change) -> None:
+        value = change()
         self.window.statusBar().showMessage(f"Zoom {percent(value)}", 3000)
 
     def _workshop_changed(self, on: bool) -> None:

@@ -185,8 +185,8 @@ class WorkshopLayout(QObject):
         central.replaceWidget(window.stack, self.splitter)
         self.splitter.addWidget(window.stack)
         self.splitter.addWidget(self.side)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 1)
         self.side.hide()
         window.stack.currentChanged.connect(lambda _i: self._on_page())
         window.workspace_opened.connect(self._on_workspace)
@@ -240,7 +240,7 @@ class WorkshopLayout(QObject):
             self._size_by_compare(compare)
             self.side.show()
             total = max(self.splitter.width(), 800)
-            self.splitter.setSizes([total * 3 // 5, total - total * 3 // 5])
+            self.splitter.setSizes([total * 2 // 3, total - total * 2 // 3])  # the options' columns need the room
         else:
             self.side.hide()
             self._size_by_compare(None)
