@@ -217,3 +217,17 @@ def test_help_names_the_keys_the_view_menu_uses(window, qtbot):
     p = window.presenter
     for action in (p.act_presenter, p.act_full_screen, p.act_workshop, p.act_zoom_reset):
         assert action.shortcut().toString() in text, action.text()
+
+
+def test_pages_are_reached_from_the_keyboard_while_the_navigator_is_hidden(window, qtbot):
+    p = window.presenter
+    p.act_presenter.trigger()
+    assert not window.navigator.isVisible()
+    names = [a.text() for a in p.pages_menu.actions()]
+    assert names == list(window.pages)
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.AltModifier)
+    assert window.stack.currentWidget() is window.pages[names[3]]
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
+    assert window.stack.currentWidget() is window.pages[names[0]]
+    p.act_presenter.trigger()
+    assert window.navigator.currentItem().text() == names[0]  # the navigator followed

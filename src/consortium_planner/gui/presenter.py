@@ -9,7 +9,8 @@ that holds its state (``window.presenter``):
 * **Presenter mode** (F5): the navigator and the status bar hidden, full screen, and the presenter zoom
   (150% until the user chooses another, remembered apart from the desk zoom); Esc or F5 leaves it and
   puts the window, its navigator and the desk zoom back as they were;
-* **Workshop layout** (Ctrl+Shift+W): the Compare page beside a side panel (``workshop.py``).
+* **Workshop layout** (Ctrl+Shift+W): the Compare page beside a side panel (``workshop.py``);
+* **Go to page** (Alt+1 … Alt+5): the navigator's pages, for when it is hidden.
 """
 
 from __future__ import annotations
@@ -86,6 +87,10 @@ class Presenter(QObject):
         self.menu.addAction(self.act_full_screen)
         self.menu.addAction(self.act_presenter)
         self.menu.addAction(self.act_workshop)
+        self.menu.addSeparator()
+        self.pages_menu = self.menu.addMenu("&Go to page")  # the navigator is hidden while presenting
+        self.window.workspace_opened.connect(lambda _c: self._fill_pages())
+        self._fill_pages()
         bar = self.window.menuBar()
         help_menu = next((a for a in bar.actions() if a.text().replace("&", "") == "Help"), None)
         if help_menu is not None:
@@ -102,6 +107,19 @@ class Presenter(QObject):
         nav.setStyleSheet(re.sub(r"font-size:\s*([\d.]+)pt",
                                  lambda m: f"font-size: {float(m.group(1)) * value:.1f}pt", self._navigator_style))
         nav.setFixedWidth(round(self._navigator_width * value))
+
+    def _fill_pages(self) -> None:
+        """View ▸ Go to page: each page of the navigator, Alt+1 to Alt+9."""
+        for act in self.pages_menu.actions():
+            self.window.removeAction(act)
+        self.pages_menu.clear()
+        for i, name in enumerate(self.window.pages, 1):
+            act = self.pages_menu.addAction(name)
+            act.triggered.connect(lambda _=False, n=name: self.window.show_page(n))
+            if i <= 9:
+                act.setShortcut(QKeySequence(f"Alt+{i}"))
+                self.window.addAction(act)
+        self.pages_menu.setEnabled(bool(self.window.pages))
 
     def _zoom(self, change) -> None:
         value = change()
