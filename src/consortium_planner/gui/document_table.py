@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QHeaderView, QTableView
 from .document_model import DocumentTableModel
 from .sorting import SortProxy
 from .style import read_only_table, table_height
+from .zoom import scaled
 
 #: texts measured per column: the longest by characters (proportional fonts differ a little)
 MEASURED = 6
@@ -110,7 +111,8 @@ class DocumentTable(QTableView):
                 for _n, r in heapq.nlargest(MEASURED, group):
                     lines = texts[r][c + offset].split("\n")
                     widest = max(widest, max(metrics.horizontalAdvance(t) for t in lines) + CELL_PADDING)
-            widths.append(max(min(widest, self.max_widths.get(c, self.max_width)), self.min_widths.get(c, 0)))
+            widths.append(max(min(widest, scaled(self.max_widths.get(c, self.max_width))),  # limits grow with the zoom
+                              scaled(self.min_widths.get(c, 0))))
         return widths
 
     def _bold(self, row: int, column: int) -> bool:

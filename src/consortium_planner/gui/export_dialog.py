@@ -48,6 +48,7 @@ from ..reports.document import verdict_status
 from ..reports.pdf import render_pdf
 from ..services import analyses
 from .controller import WorkspaceController
+from .screen_fit import fit_size
 from .style import GREY, STATUS_TONES, badge_html, banner_style, finding_notice, notice_table_html
 from .tasks import BackgroundTask
 
@@ -93,7 +94,7 @@ class ExportCaseDialog(QDialog):
         self._check_token: CancelToken | None = None
         self._check_generation = 0
         self.setWindowTitle("Export investment case")
-        self.resize(760, 680)
+        fit_size(self, 760, 640)
         ws = controller.ws
         layout = QVBoxLayout(self)
         form = QFormLayout()
@@ -121,7 +122,7 @@ class ExportCaseDialog(QDialog):
         self.guards_area.setWidgetResizable(True)
         self.guards_area.setFrameShape(QFrame.Shape.NoFrame)
         self.guards_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.guards_area.setMinimumHeight(250)
+        self.guards_area.setMinimumHeight(140)  # the dialog fits a 1280×720 screen; the list scrolls
         self.guards_area.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         layout.addWidget(self.guards_area, 3)
 
@@ -134,7 +135,11 @@ class ExportCaseDialog(QDialog):
             self.section_boxes[k] = box
             grid.addWidget(box, i % 8, i // 8)
         grid.setRowStretch(8, 1)
-        tabs.addTab(sections_page, "Sections")
+        sections_scroll = QScrollArea()
+        sections_scroll.setWidget(sections_page)
+        sections_scroll.setWidgetResizable(True)
+        sections_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        tabs.addTab(sections_scroll, "Sections")
         narrative_page = QWidget()
         nlay = QVBoxLayout(narrative_page)
         nlay.addWidget(QLabel("Your words appear in the case as written (saved in the workspace). Each box says "

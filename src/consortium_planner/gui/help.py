@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QListWidget, QListWidgetItem, QTextBrowser, QWidget
 
 from ..services.glossary import markdown as glossary_markdown
+from .screen_fit import fit_size
 
 # topic title → resource file (None: the glossary, built from its data)
 TOPICS: dict[str, str | None] = {
@@ -18,6 +19,7 @@ TOPICS: dict[str, str | None] = {
     "Consortium options": "options.md",
     "Compare": "compare.md",
     "Workspace settings": "settings.md",
+    "Workshops and projectors": "workshops.md",
     "Glossary": None,
 }
 
@@ -36,7 +38,7 @@ class HelpWindow(QDialog):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Consortium Planner Help")
-        self.resize(900, 620)
+        fit_size(self, 900, 620)
         layout = QHBoxLayout(self)
         self.topics = QListWidget()
         self.topics.setMaximumWidth(200)

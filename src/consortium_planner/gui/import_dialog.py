@@ -44,7 +44,9 @@ from ..services.schedule_import import guess_mapping, mapping_for_headers
 from ..services.tabular import MAPPABLE_FIELDS, ColumnMapping, Problem, SheetGrid, WorkbookGrid, column_letter
 from .controller import WorkspaceController
 from .roles import SORT_ROLE
+from .screen_fit import fit_size
 from .tasks import BackgroundTask
+from .zoom import scaled
 
 _Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -263,7 +265,7 @@ def _read_only_table(model: QAbstractTableModel) -> QTableView:
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setAlternatingRowColors(False)
-    view.verticalHeader().setDefaultSectionSize(22)
+    view.verticalHeader().setDefaultSectionSize(scaled(22))
     view.horizontalHeader().setHighlightSections(False)
     return view
 
@@ -476,7 +478,7 @@ class ImportDialog(QDialog):
         self._generation = 0  # plans made for an older state of the dialog are ignored when they arrive
         self._tasks: list[BackgroundTask] = []
         self.setWindowTitle("Import from Excel")
-        self.resize(1040, 760)
+        fit_size(self, 1040, 640)  # grown to fit its contents below, within a 1280×720 screen
 
         title = QLabel(f"Importing <b>{self.path.name}</b>")
         title.setToolTip(str(self.path))

@@ -38,6 +38,7 @@ from .compare import ComparePage
 from .controller import WorkspaceController, touches
 from .message_bar import MessageBar
 from .pages import OptionsPage, OrganisationsPage, SettingsPage, TendersPage
+from .presenter import install_presenter_actions
 
 APP_NAME = "Consortium Planner"
 FILE_FILTER = "Consortium Planner workspaces (*.cplan);;All files (*)"
@@ -217,6 +218,7 @@ class MainWindow(QMainWindow):
         geometry = self.settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
+        self.presenter = install_presenter_actions(self)  # View: zoom, presenter mode, workshop layout
         self._update_title()
         self._update_actions()
 

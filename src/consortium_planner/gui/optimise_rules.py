@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.money import MoneyError, parse_decimal
 from ..domain.optimise import OptimiseRules
+from .screen_fit import fit_size
 
 
 def _pct(text: str, what: str) -> Decimal | None:
@@ -38,12 +39,13 @@ class OptimiseRulesDialog(QDialog):
     def __init__(self, members: list[tuple[int, str]], previous: OptimiseRules | None, parent=None):
         super().__init__(parent)
         self.setWindowTitle("Optimise allocation: rules")
-        self.resize(560, 460)
         prev = previous or OptimiseRules()
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("The optimiser proposes the least-cost split that meets every requirement within "
-                                "members' capacity (with growth). Shares are % of the tender's total volume; "
-                                "leave a box empty for no rule. You see the proposal before anything changes."))
+        intro = QLabel("The optimiser proposes the least-cost split that meets every requirement within "
+                       "members' capacity (with growth). Shares are % of the tender's total volume; "
+                       "leave a box empty for no rule. You see the proposal before anything changes.")
+        intro.setWordWrap(True)  # unwrapped, this line made the dialog 1,438 px wide
+        layout.addWidget(intro)
         form = QFormLayout()
         self.lead_min = QLineEdit("" if prev.lead_min_share_pct is None else format(prev.lead_min_share_pct, "f"))
         self.lead_min.setPlaceholderText("no minimum")
@@ -75,6 +77,7 @@ class OptimiseRulesDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.rules: OptimiseRules | None = None
+        fit_size(self, 560, 460)
 
     def read_rules(self) -> OptimiseRules:
         """The rules as entered; raises MoneyError naming the box that is wrong."""

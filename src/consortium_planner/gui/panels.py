@@ -28,6 +28,7 @@ from .record_form import RecordForm
 from .record_model import RecordTableModel
 from .roles import ID_ROLE
 from .sorting import SortProxy
+from .zoom import scaled
 
 
 class RecordTable(QTableView):
@@ -51,7 +52,7 @@ class RecordTable(QTableView):
                              | QAbstractItemView.EditTrigger.EditKeyPressed
                              | QAbstractItemView.EditTrigger.AnyKeyPressed)
         self.verticalHeader().setVisible(False)
-        self.verticalHeader().setDefaultSectionSize(24)
+        self.verticalHeader().setDefaultSectionSize(scaled(24))
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
@@ -106,17 +107,16 @@ class RecordPanel(QWidget):
         bar = QHBoxLayout()
         if title:
             heading = QLabel(f"<b>{title}</b>")
-            bar.addWidget(heading)
+            heading.setWordWrap(len(title) > 30)  # a long title wraps rather than widening the panel
+            bar.addWidget(heading, 1)
+        else:
+            bar.addStretch(1)
         self.search = None
-        if searchable:
+        if searchable:  # on a line of its own, so the list stays narrow beside the analyses (1280×720)
             self.search = QLineEdit()
             self.search.setPlaceholderText("Filter…")
             self.search.setClearButtonEnabled(True)
-            self.search.setMinimumWidth(140)
             self.search.textChanged.connect(self.table.proxy.setFilterFixedString)
-            bar.addWidget(self.search, 1)
-        else:
-            bar.addStretch(1)
         self.add_action = QAction("Add", self)
         self.add_action.setToolTip(f"Add a {cls.label.lower()}")
         self.add_action.triggered.connect(self.add_record)
@@ -137,6 +137,8 @@ class RecordPanel(QWidget):
             btn.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             bar.addWidget(btn)
         layout.addLayout(bar)
+        if self.search is not None:
+            layout.addWidget(self.search)
         self.bar = bar
         # a wide table (many columns) also reads as a form: the selected row's fields down the side
         self.form: RecordForm | None = None

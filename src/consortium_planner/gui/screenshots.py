@@ -23,6 +23,58 @@ def _settle(app, view, timeout_s: float = 60.0) -> None:
         app.processEvents()
 
 
+def _show_tab(app, window, page_name: str, tab_title: str, row: int | None = None):
+    page = window.show_page(page_name)
+    if row is not None:
+        page.master.table.selectRow(min(row, page.master.model.rowCount() - 1))
+    titles = [page.tabs.tabText(i) for i in range(page.tabs.count())]
+    page.tabs.setCurrentIndex(titles.index(tab_title))
+    _settle(app, page.tabs.currentWidget())
+    if getattr(page, "verdict", None) is not None:
+        _settle(app, page.verdict)
+    return page
+
+
+def _screen_size_shots(app, window, out: Path) -> list[Path]:
+    """The window at a projector's 1280×720 and at 1920×1080, at the desk and in presenter mode
+    (150%, the workshop layout: the options side by side beside the selected option's verdict)."""
+    written: list[Path] = []
+
+    def shot(filename: str, size: tuple[int, int]) -> None:
+        window.resize(*size)
+        for _ in range(10):
+            app.processEvents()
+        for page in window.pages.values():
+            _settle(app, page)
+        summary = window.presenter.workshop.summary
+        if summary is not None and summary.isVisible():
+            _settle(app, summary.verdict)
+        target = out / filename
+        window.grab().save(str(target))
+        written.append(target)
+
+    window.showNormal()
+    _show_tab(app, window, "Consortium options", "Pricing", 2)
+    shot("screen-1280x720-pricing.png", (1280, 720))
+    _show_tab(app, window, "Compare", "Side by side")
+    shot("screen-1280x720-compare.png", (1280, 720))
+    _show_tab(app, window, "Consortium options", "Cash flow", 2)
+    shot("screen-1920x1080-cash-flow.png", (1920, 1080))
+    presenter = window.presenter
+    _show_tab(app, window, "Consortium options", "Details", 2)
+    presenter.act_presenter.setChecked(True)  # 150%, no navigator, full screen
+    presenter.set_full_screen(False)  # offscreen, "full screen" is the platform's small screen: take the sizes given
+    presenter.act_workshop.setChecked(True)
+    shot("presenter-1920x1080-workshop.png", (1920, 1080))
+    window.pages["Compare"].tabs.setCurrentIndex(1)  # the key figures as charts
+    shot("presenter-1920x1080-key-figures.png", (1920, 1080))
+    window.pages["Compare"].tabs.setCurrentIndex(0)
+    shot("presenter-1280x720-workshop.png", (1280, 720))
+    presenter.act_workshop.setChecked(False)
+    presenter.act_presenter.setChecked(False)
+    return written
+
+
 def save_screenshots(out_dir: str | Path) -> list[Path]:
     from ..services.demo import write_demo
     from .application import make_application
@@ -77,6 +129,7 @@ def save_screenshots(out_dir: str | Path) -> list[Path]:
             dialog.grab().save(str(target))
             written.append(target)
             dialog.close()
+        written += _screen_size_shots(app, window, out)
         window.close()
         return written
     finally:

@@ -57,6 +57,7 @@ from .style import (
     two_pane,
 )
 from .style import esc as _e
+from .zoom import scaled
 
 # --------------------------------------------------------------------------- colours
 
@@ -229,9 +230,9 @@ class StandingTable(QTableView):
         read_only_table(self, select_rows=False)
         self.setWordWrap(True)  # a long reason ("undefined: …") wraps rather than being cut off
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.setIconSize(QSize(14, 14))
+        self.setIconSize(QSize(scaled(14), scaled(14)))
         rows = self.verticalHeader()
-        rows.setDefaultSectionSize(24)
+        rows.setDefaultSectionSize(scaled(24))
         rows.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setHighlightSections(False)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCharts import QCategoryAxis, QChart, QChartView
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -196,20 +196,14 @@ class Card(QFrame):
         layout.setContentsMargins(8, 4, 8, 5)
         layout.setSpacing(1)
         self.caption = QLabel(caption)
-        small = self.caption.font()
-        small.setPointSizeF(small.pointSizeF() * 0.9)
-        self.caption.setFont(small)
+        self.caption.setWordWrap(True)  # a long caption wraps rather than widening the card
         if muted_caption:  # stays grey on a tinted card too
             self.caption.setStyleSheet("color: palette(dark);")
         self.value = QLabel()
-        big = self.value.font()
-        big.setBold(True)
-        big.setPointSizeF(big.pointSizeF() * 1.25)
-        self.value.setFont(big)
         self.value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.detail = QLabel()
         self.detail.setWordWrap(True)
-        self.detail.setFont(small)
+        self._size_fonts()
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.detail.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.caption)
@@ -220,6 +214,23 @@ class Card(QFrame):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.tone: str | None = None
         self.set_tone(None)
+
+    def _size_fonts(self) -> None:
+        """Caption and detail a little smaller than the card's font, the value larger and bold: sizes relative
+        to the font, made again when it changes (the zoom, ``zoom.py``)."""
+        small = QFont(self.font())
+        small.setPointSizeF(small.pointSizeF() * 0.9)
+        big = QFont(self.font())
+        big.setBold(True)
+        big.setPointSizeF(big.pointSizeF() * 1.25)
+        self.caption.setFont(small)
+        self.detail.setFont(small)
+        self.value.setFont(big)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._size_fonts()
 
     def set(self, value: str, detail: str = "", tone: str | None = None, caption: str | None = None) -> None:
         if caption is not None:

@@ -42,6 +42,7 @@ from ..services.schedule_import import (
 from ..services.tabular import ColumnMapping, WorkbookGrid
 from .controller import WorkspaceController
 from .import_dialog import ColumnMappingWidget, read_workbook_task
+from .screen_fit import fit_size
 from .tasks import BackgroundTask
 
 XLSX_FILTER = "Excel workbooks (*.xlsx)"
@@ -128,7 +129,7 @@ class ExportWorkbookDialog(QDialog):
         self.mapping_widget: ColumnMappingWidget | None = None
         self._read_task: BackgroundTask | None = None
         self.setWindowTitle("Export option as workbook")
-        self.resize(760, 260)
+        fit_size(self, 760, 260)
         ws = controller.ws
 
         form = QFormLayout()
@@ -293,7 +294,7 @@ class ExportWorkbookDialog(QDialog):
                                 "check which column holds what; the prices go into the price columns."))
         self._layout.setStretch(self._stretch_at, 0)
         self._layout.setStretchFactor(self.fill_group, 1)
-        self.resize(max(self.width(), 1120), max(self.height(), 760))
+        fit_size(self, max(self.width(), 1120), max(self.height(), 640))
         self.validate()
 
     def _drop_mapping_widget(self) -> None:

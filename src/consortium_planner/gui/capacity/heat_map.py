@@ -30,6 +30,7 @@ from ...reports.sections.capacity import COVERAGE_STATUS, STATUS_WORDS, fmt_pct,
 from ..document_model import EMPTY_HEAT, HeatMapModel
 from ..style import AMBER, GREEN, RED, Index, badge_html, chip_style, read_only_table, table_height, tone_of
 from ..style import esc as _e
+from ..zoom import scaled
 
 SELECTION_FRAME = "#1f3b57"
 _RANK = {Status.RED: 0, Status.AMBER: 1, Status.GREEN: 2, Status.GREY: 3}
@@ -73,7 +74,7 @@ class HeatMapTable(QTableView):
         self.setStyleSheet("QTableView { gridline-color: #ffffff; }")
         rows = self.verticalHeader()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(self.CELL_HEIGHT)
+        rows.setDefaultSectionSize(scaled(self.CELL_HEIGHT))
         rows.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         rows.setHighlightSections(False)
         rows.setMaximumWidth(260)  # a long service line is cut short (its tooltip has it whole)

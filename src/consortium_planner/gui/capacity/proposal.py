@@ -12,6 +12,7 @@ from ...domain.optimise import OptimiseStatus, Proposal
 from ...reports.sections.capacity import fmt_volume
 from ..document_model import DocumentTableModel
 from ..document_table import DocumentTable
+from ..screen_fit import fit_size
 from ..style import AMBER, GREEN, GREY, RED, badge_html, banner_style
 from ..style import esc as _e
 from .rows import plural, proposal_member_table, proposal_rows, shortfall_table, unit_cost_table, volume_table
@@ -29,7 +30,7 @@ class ProposalDialog(QDialog):
         self.proposal = proposal
         self.setWindowTitle(f"Optimised allocation — {option_name}" if option_name else "Optimised allocation")
         self.setSizeGripEnabled(True)
-        self.resize(980, 640)
+        fit_size(self, 980, 640)
         layout = QVBoxLayout(self)
         layout.setSpacing(8)
 

@@ -73,9 +73,9 @@ class ComparePage(QWidget):
         bar = QHBoxLayout()
         for label, combo in (("Tender:", self.tender), ("Scenario:", self.scenario), ("Baseline:", self.baseline)):
             bar.addWidget(QLabel(label))
-            combo.setMinimumContentsLength(28 if combo is self.tender else 14)
+            combo.setMinimumContentsLength(16 if combo is self.tender else 11)  # fits beside a side panel
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            bar.addWidget(combo)
+            bar.addWidget(combo, 2 if combo is self.tender else 0)  # the tender's name takes the spare room
         bar.addStretch(1)
         bar.addWidget(self.progress)
 

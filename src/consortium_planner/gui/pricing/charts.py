@@ -19,6 +19,7 @@ from ..document_model import DocumentTableModel
 from ..document_table import DocumentTable
 from ..style import RED, nice_step, round_axis, set_chart
 from ..style import esc as _e
+from ..zoom import scaled
 from .headline import PricingResult, pct, points, reasons_html
 from .rows import score_table
 
@@ -44,7 +45,7 @@ def new_chart(title: str = "") -> QChart:
 def chart_view() -> QChartView:
     view = QChartView()
     view.setRenderHint(QPainter.RenderHint.Antialiasing)
-    view.setMinimumHeight(200)
+    view.setMinimumHeight(130)  # the headline above keeps its cards whole at 1280×720
     view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
     return view
 
@@ -161,8 +162,10 @@ class ScoresPanel(_ChartPanel):
         self.curve: tuple[ScorePoint, ...] = ()
         self.names: list[str] = []
         self.model = DocumentTableModel(parent=self)
-        self.table = DocumentTable(self.model, stretch_column=0, height="fixed", max_width=420)
-        self.table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        # at most as tall as its rows, and shorter (it scrolls) when a 1280×720 screen is short of room
+        self.table = DocumentTable(self.model, stretch_column=0, height="max", max_width=420)
+        self.table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.table.setMinimumHeight(scaled(66))
         self._lay_out(self.table)
 
     def show_result(self, r: PricingResult) -> None:

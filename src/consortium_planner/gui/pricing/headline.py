@@ -100,6 +100,14 @@ class PricingHeadline(QWidget):
         self.warnings = rich_label()
         layout.addWidget(self.warnings)
 
+    def cards_height(self, width: int) -> int:
+        """The height the context line and the cards need at ``width`` (the findings below them may scroll)."""
+        layout = self.layout()
+        total = layout.heightForWidth(width) if layout.hasHeightForWidth() else self.sizeHint().height()
+        if self.warnings.isVisibleTo(self):
+            total -= self.warnings.heightForWidth(width) + layout.spacing()
+        return total + 2
+
     # ------------------------------------------------------------------ showing
     def show_result(self, r: PricingResult) -> None:
         s, ev = r.schedule, r.evaluation

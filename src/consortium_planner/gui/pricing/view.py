@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QTabWidget
 
 from ...domain.model import ConsortiumOption, Tender
@@ -15,6 +15,9 @@ from ..style import fit_headline, headline_scroll, two_pane
 from .charts import ScoresPanel, WinChancePanel
 from .headline import PricingHeadline, PricingResult
 from .panels import AssumptionsPanel, CostBuildupPanel, YearsPanel
+
+#: the least height the cost build-up and the other panels below the headline keep
+LEAST_BELOW = 180
 
 
 class PricingView(OptionAnalysisView):
@@ -85,13 +88,23 @@ class PricingView(OptionAnalysisView):
         self.tabs.setCurrentWidget(self.assumptions)
 
     def _fit_headline(self) -> None:
-        if not self._user_sized:
-            fit_headline(self.splitter, self.headline_scroll, 0.45, 200)
+        if self._user_sized:
+            return
+        fit_headline(self.splitter, self.headline_scroll, 0.45, 200)
+        # the cards are never cut off while the panels below keep LEAST_BELOW (a 1280×720 screen): only the
+        # findings under them may scroll
+        total = self.splitter.height()
+        cards = self.headline.cards_height(max(self.headline_scroll.viewport().width(), 300))
+        top = self.splitter.sizes()[0]
+        if cards > top and total > 0:
+            top = min(cards, max(total - LEAST_BELOW, top))
+            self.splitter.setSizes([top, total - top])
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         if self.result is not None:
             self._fit_headline()
+            QTimer.singleShot(0, self, self._fit_headline)  # again once the splitter has its new height
 
 
 __all__ = ["PricingView"]
