@@ -244,9 +244,11 @@ def test_a_panel_factory_makes_the_side_panel_for_each_workspace(window, qtbot, 
         return panel
 
     p = window.presenter
-    p.workshop.panel_factory = factory
-    assert window.open_path(write_demo(tmp_path / "second.cplan"))
-    assert len(made) == 1 and made[0][1] is window.pages["Compare"]
+    p.workshop.set_panel_factory(factory)  # for the workspace open now
+    assert len(made) == 1 and made[0][0].text() == "What if on demo.cplan"
+    assert window.open_path(write_demo(tmp_path / "second.cplan"))  # and the next
+    assert len(made) == 2 and made[1][1] is window.pages["Compare"]
+    made.pop(0)
     p.act_workshop.trigger()
     assert p.workshop.panel is made[0][0] and made[0][0].isVisible()
     assert made[0][0].text() == "What if on second.cplan"

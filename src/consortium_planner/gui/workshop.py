@@ -197,6 +197,11 @@ class WorkshopLayout(QObject):
         window.workspace_opened.connect(self._on_workspace)
         self._on_workspace(window.controller)
 
+    def set_panel_factory(self, factory: Callable[[WorkspaceController, ComparePage], QWidget] | None) -> None:
+        """Make the side panel with ``factory`` for the workspace open now and every one opened later."""
+        self.panel_factory = factory
+        self._on_workspace(self.window_.controller)
+
     def compare_page(self) -> ComparePage | None:
         return self.window_.pages.get("Compare")
 
