@@ -231,3 +231,27 @@ def test_pages_are_reached_from_the_keyboard_while_the_navigator_is_hidden(windo
     assert window.stack.currentWidget() is window.pages[names[0]]
     p.act_presenter.trigger()
     assert window.navigator.currentItem().text() == names[0]  # the navigator followed
+
+
+def test_a_panel_factory_makes_the_side_panel_for_each_workspace(window, qtbot, tmp_path):
+    from consortium_planner.services.demo import write_demo
+
+    made = []
+
+    def factory(controller, compare):
+        panel = QLabel(f"What if on {controller.session.path.name}")
+        made.append((panel, compare))
+        return panel
+
+    p = window.presenter
+    p.workshop.set_panel_factory(factory)  # for the workspace open now
+    assert len(made) == 1 and made[0][0].text() == "What if on demo.cplan"
+    assert window.open_path(write_demo(tmp_path / "second.cplan"))  # and the next
+    assert len(made) == 2 and made[1][1] is window.pages["Compare"]
+    made.pop(0)
+    p.act_workshop.trigger()
+    assert p.workshop.panel is made[0][0] and made[0][0].isVisible()
+    assert made[0][0].text() == "What if on second.cplan"
+    assert not p.workshop.summary.isVisible()
+    window.close_workspace()
+    assert p.workshop.panel is None  # made for the workspace that closed

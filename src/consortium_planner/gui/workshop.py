@@ -3,13 +3,15 @@
 ``WorkshopLayout`` puts the window's page stack in a horizontal splitter with a side pane on its right;
 turning the layout on shows the Compare page and the pane, and leaving the Compare page (or turning the
 layout off) hides the pane again, so no page is ever moved out of the stack. The pane hosts the widget
-given to ``set_workshop_side_panel(widget)`` (the live what-if panel); until one is given it shows
+given to ``set_workshop_side_panel(widget)``, or made for each workspace by ``panel_factory(controller,
+compare_page)`` (the live what-if panel); until one is given it shows
 ``OptionSummary``: one option's verdict banner (``verdict_banner.VerdictBanner``, the same verdict as above
 the option's tabs) and its headline figures, as the Compare page computed them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
@@ -171,6 +173,9 @@ class WorkshopLayout(QObject):
         self.window_ = window
         self.active = False
         self.panel: QWidget | None = None  # given by set_workshop_side_panel
+        #: makes the side panel for each workspace opened (the what-if panel needs its controller):
+        #: ``panel_factory(controller, compare_page) -> QWidget``; None keeps the panel given, or the summary
+        self.panel_factory: Callable[[WorkspaceController, ComparePage], QWidget] | None = None
         self.summary: OptionSummary | None = None
         self.side = QWidget()
         self.side.setObjectName("workshopSide")
@@ -191,6 +196,11 @@ class WorkshopLayout(QObject):
         window.stack.currentChanged.connect(lambda _i: self._on_page())
         window.workspace_opened.connect(self._on_workspace)
         self._on_workspace(window.controller)
+
+    def set_panel_factory(self, factory: Callable[[WorkspaceController, ComparePage], QWidget] | None) -> None:
+        """Make the side panel with ``factory`` for the workspace open now and every one opened later."""
+        self.panel_factory = factory
+        self._on_workspace(self.window_.controller)
 
     def compare_page(self) -> ComparePage | None:
         return self.window_.pages.get("Compare")
@@ -222,6 +232,17 @@ class WorkshopLayout(QObject):
         if controller is not None and compare is not None:
             self.summary = OptionSummary(controller, compare)
             self.side_layout.insertWidget(0, self.summary)
+            if self.panel_factory is not None:
+                old_panel = self.panel
+                self.set_workshop_side_panel(self.panel_factory(controller, compare))
+                if old_panel is not None:
+                    old_panel.setParent(None)
+                    old_panel.deleteLater()
+        elif self.panel_factory is not None and self.panel is not None:  # its workspace has closed
+            old_panel = self.panel
+            self.set_workshop_side_panel(None)
+            old_panel.setParent(None)
+            old_panel.deleteLater()
         self._show_side_content()
         if self.active:
             self.set_active(controller is not None)
