@@ -279,3 +279,28 @@ def test_inputs_that_cannot_be_priced_leave_the_assumptions_at_hand(window, show
     assert not view.message.isVisible() and view.headline.isVisible()
     c.undo_stack.undo()
     qtbot.waitUntil(lambda: headline_price(view) == before, timeout=30000)
+
+
+def test_waterfall_names_get_the_room_they_need_at_1280x720(window, show, qtbot):
+    """At 1280×720 the chart's pane is short and narrow: QtCharts would elide every bar's name to "…".
+    The chart keeps a height of about one and a half lines a bar (its pane scrolls), and names carry their
+    amounts only when the chart is wide enough for them (the table beside lists every amount)."""
+    from PySide6.QtCharts import QBarCategoryAxis
+    from PySide6.QtGui import QFontMetrics
+
+    from consortium_planner.gui.pricing.panels import WIDE_CHART_PX
+
+    window.resize(1280, 720)
+    view = show(SPV)
+    panel = view.buildup
+    qtbot.waitUntil(lambda: panel.chart_view.width() > 0)
+    axis = next(a for a in panel.chart_view.chart().axes() if isinstance(a, QBarCategoryAxis))
+    names = axis.categories()
+    assert len(names) == len(panel.steps) + 1
+    assert panel.chart_view.minimumHeight() >= len(names) * QFontMetrics(axis.labelsFont()).height() * 1.5
+    assert panel.chart_view.width() < WIDE_CHART_PX  # the pane at 1280×720 is narrow …
+    assert not any("£" in n for n in names)  # … so names go without their amounts
+    window.resize(2400, 1300)  # a wide screen: the amounts come back beside the names
+    qtbot.waitUntil(lambda: panel.chart_view.width() >= WIDE_CHART_PX, timeout=5000)
+    axis = next(a for a in panel.chart_view.chart().axes() if isinstance(a, QBarCategoryAxis))
+    assert all("£" in n for n in axis.categories())

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QHorizontalStackedBarSeries
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QCursor
+from PySide6.QtGui import QColor, QCursor, QFontMetrics
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -73,6 +73,10 @@ TENDER_FIELDS = ["pay_indexation_pct", "cpi_indexation_pct", "abnormal_threshold
                  "ceiling_indexation"]
 
 
+# below this width the chart elides names with amounts to "…": names alone, the amounts are in the table
+WIDE_CHART_PX = 560
+
+
 class CostBuildupPanel(QWidget):
     """A service line's cost per unit as a waterfall to the price, and its lines as a table."""
 
@@ -95,12 +99,21 @@ class CostBuildupPanel(QWidget):
         top.addWidget(self.summary, 1)
         layout.addLayout(top)
         self.chart_view = chart_view()
+        # a short pane would elide the bars' names to "…": the chart keeps the height its names need
+        # and scrolls inside its pane instead (the table beside it lists every line as well)
+        self.chart_scroll = QScrollArea()
+        self.chart_scroll.setWidgetResizable(True)
+        self.chart_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.chart_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.chart_scroll.setWidget(self.chart_view)
+        self.chart_scroll.setMinimumHeight(self.chart_view.minimumHeight())
         self.model = DocumentTableModel(parent=self)
         self.table = DocumentTable(self.model, stretch_column=0, max_width=420)
         self.table.setMinimumWidth(260)
-        self.splitter = two_pane(Qt.Orientation.Horizontal, self.chart_view, self.table, (3, 2))
+        self.splitter = two_pane(Qt.Orientation.Horizontal, self.chart_scroll, self.table, (3, 2))
         layout.addWidget(self.splitter, 1)
         self._sized = False
+        self._wide_labels = False
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -108,6 +121,14 @@ class CostBuildupPanel(QWidget):
             self._sized = True
             w = self.splitter.width()
             self.splitter.setSizes([int(w * 0.53), w - int(w * 0.53)])
+
+    def _wide(self) -> bool:
+        return self.chart_view.width() >= WIDE_CHART_PX
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.steps and self._wide() != self._wide_labels:  # names with amounts only where they fit
+            self._on_line()
 
     def show_schedule(self, schedule: PriceSchedule) -> None:
         self.schedule = schedule
@@ -167,11 +188,11 @@ class CostBuildupPanel(QWidget):
         series.setBarWidth(0.7)
         # the first category is drawn at the bottom: add them bottom-up so the chart reads top-down
         # per unit the exact amounts fit beside the names; a year's are in the table and the tooltips
-        if pence:
+        labels = [st.label for st in self.steps] + ["Price"]
+        self._wide_labels = self._wide()
+        if pence and self._wide_labels:
             labels = [f"{st.label}  {format_gbp(st.value)}" for st in self.steps]
             labels.append(f"Price  {format_gbp(self.total)}")
-        else:
-            labels = [st.label for st in self.steps] + ["Price"]
         n = len(labels)
         base = [0.0] * n
         bars: dict[str, list[float]] = {}
@@ -214,6 +235,8 @@ class CostBuildupPanel(QWidget):
         chart.addAxis(axis, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis)
         chart.legend().setVisible(False)  # the categories name every bar
+        line = QFontMetrics(categories.labelsFont()).height()
+        self.chart_view.setMinimumHeight(max(self.chart_scroll.minimumHeight(), int(n * line * 1.6) + 90))
         series.hovered.connect(self._on_hover)
         self.series = series
         set_chart(self.chart_view, chart)
