@@ -518,6 +518,8 @@ class MainWindow(QMainWindow):
         self._undo_state(c)
 
     def _undo_state(self, c: WorkspaceController | None) -> None:
+        if not shiboken6.isValid(self.act_undo):  # signalled while the window is torn down
+            return
         stack = c.undo_stack if c is not None and shiboken6.isValid(c) else None
         if stack is not None and not shiboken6.isValid(stack):  # signalled while the window is torn down
             stack = None
