@@ -355,8 +355,10 @@ def cmd_export_xlsx(args) -> int:
     for out in (args.out, args.schedule_out):
         if out is not None:
             check_output(out)  # before any work: never a workspace, by any spelling or link
+    from .services.history import read_history
+
     with open_for_reading(args.file) as store:
-        ws = store.load()
+        ws, history = store.load(), read_history(store)
     try:
         if args.template:
             from .reports.templates import write_organisations_template, write_requirements_template
@@ -380,7 +382,7 @@ def cmd_export_xlsx(args) -> int:
         from .services.analyses import analyse_option
 
         results = analyse_option(ws, option.id)  # type: ignore[arg-type]
-        path = write_option_workbook(ws, option.id, args.out, results=results)  # type: ignore[arg-type]
+        path = write_option_workbook(ws, option.id, args.out, results=results, history=history)  # type: ignore[arg-type]
         print(f"Wrote {path}")
         if args.schedule:
             return _fill_schedule(ws, results, args.schedule, args.schedule_out)
