@@ -172,8 +172,8 @@ class HistoryDialog(QDialog):
         layout.addLayout(bottom)
         self._refresh = QTimer(self, singleShot=True, interval=150)
         self._refresh.timeout.connect(self.reload)
-        for edit in (self.operation, self.who, self.record):
-            edit.textChanged.connect(self.apply_filters)
+        for line in (self.operation, self.who, self.record):
+            line.textChanged.connect(self.apply_filters)
         self.entity.currentIndexChanged.connect(self.apply_filters)
         self.since.dateChanged.connect(self.apply_filters)
         self.until.dateChanged.connect(self.apply_filters)
@@ -223,8 +223,8 @@ class HistoryDialog(QDialog):
                            "local time; the name is the workspace setting “Your name for the history”.")
 
     def clear_filters(self) -> None:
-        for edit in (self.operation, self.who, self.record):
-            edit.clear()
+        for line in (self.operation, self.who, self.record):
+            line.clear()
         self.entity.setCurrentIndex(0)
         self.since.setDate(ANY_DATE)
         self.until.setDate(ANY_DATE)
@@ -254,8 +254,12 @@ class AuditNameField(QWidget):
         self.use_login.clicked.connect(self._use_login)
         row.addWidget(self.name, 1)
         row.addWidget(self.use_login)
-        controller.workspace_changed.connect(lambda changes: changes.touches("setting") and self.load())
+        controller.workspace_changed.connect(self._changed)
         self.load()
+
+    def _changed(self, changes) -> None:
+        if changes.touches("setting"):
+            self.load()
 
     def load(self) -> None:
         if not self.name.hasFocus():
