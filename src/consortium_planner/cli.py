@@ -13,6 +13,7 @@
                                                     import organisations, requirements or a buyer's schedule
     consortium-planner export-xlsx FILE --option NAME -o OUT.xlsx [--schedule BUYER.xlsx --schedule-out F.xlsx]
     consortium-planner export-xlsx FILE --template organisations|requirements -o OUT.xlsx [--filled]
+    consortium-planner history FILE [--json] [--entity E] [--since DATE]   the history of changes
 
 FILE (and OUT of demo and generate) may instead be a team database's URL,
 postgresql://user@host/database (PostgreSQL; needs the 'postgres' extra installed).
@@ -25,8 +26,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from . import cli_history
+
 COMMANDS = ("demo", "summary", "compare", "export-pdf", "generate", "run-demo", "screenshots", "import-xlsx",
-            "export-xlsx")
+            "export-xlsx", "history")
 
 
 def workspace_arg(text: str) -> str | Path:
@@ -91,6 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     x.add_argument("-o", "--out", type=Path, required=True, help="the workbook to write")
     x.add_argument("--schedule", type=Path, help="a buyer's pricing schedule to fill with the option's prices")
     x.add_argument("--schedule-out", type=Path, help="where to write the filled schedule")
+    cli_history.add_parser(sub)
     return p
 
 
@@ -351,8 +355,10 @@ def cmd_export_xlsx(args) -> int:
     for out in (args.out, args.schedule_out):
         if out is not None:
             check_output(out)  # before any work: never a workspace, by any spelling or link
+    from .services.history import read_history
+
     with open_for_reading(args.file) as store:
-        ws = store.load()
+        ws, history = store.load(), read_history(store)
     try:
         if args.template:
             from .reports.templates import write_organisations_template, write_requirements_template
@@ -376,7 +382,7 @@ def cmd_export_xlsx(args) -> int:
         from .services.analyses import analyse_option
 
         results = analyse_option(ws, option.id)  # type: ignore[arg-type]
-        path = write_option_workbook(ws, option.id, args.out, results=results)  # type: ignore[arg-type]
+        path = write_option_workbook(ws, option.id, args.out, results=results, history=history)  # type: ignore[arg-type]
         print(f"Wrote {path}")
         if args.schedule:
             return _fill_schedule(ws, results, args.schedule, args.schedule_out)
@@ -412,6 +418,7 @@ def _fill_schedule(ws, results, source: Path, destination: Path) -> int:
 
 
 _COMMANDS = {
+    "history": cli_history.cmd_history,
     "demo": cmd_demo,
     "summary": cmd_summary,
     "compare": cmd_compare,

@@ -58,8 +58,9 @@ class _Command(QUndoCommand):
         self._run(self.undo_it, self.controller.undo_stack, "undo")
 
     def _run(self, fn: Callable[[], Any], initiator: Any, verb: str) -> bool:
+        name = {"undo": "Undo: ", "redo": "Redo: "}.get(verb, "") + self.text()
         try:
-            with self.controller.initiated_by(initiator):
+            with self.controller.initiated_by(initiator), self.controller.session.operation(name):
                 fn()
         except (ValidationError, WorkspaceFileError) as exc:
             self.refusal = str(exc)

@@ -36,6 +36,7 @@ from ..services.session import (
 )
 from .compare import ComparePage
 from .controller import WorkspaceController, touches
+from .history import install_history_actions
 from .message_bar import MessageBar
 from .pages import OptionsPage, OrganisationsPage, SettingsPage, TendersPage
 from .presenter import install_presenter_actions
@@ -191,6 +192,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self._build_actions()
         self._build_menus()
+        install_history_actions(self)  # View → History…
         self.stack = QStackedWidget()
         self.welcome = WelcomePage(self)
         self.stack.addWidget(self.welcome)

@@ -30,6 +30,7 @@ from ..domain.rates import RATE_FIELDS, RatesError
 from ..services.analyses import RATES_OVERRIDES_KEY, workspace_rates
 from ..services.rates import load_reference_rates, override_text
 from .controller import WorkspaceController
+from .history import AuditNameField
 
 OVERRIDDEN = QColor("#FEF0C7")  # amber: this workspace's own figure, not the shipped one
 
@@ -61,6 +62,8 @@ class CaseSettingsForm(QWidget):
                                  "keeps its own, on its Details tab)")
         self.discount.editingFinished.connect(self._set_discount)
         form.addRow("Discount rate for new options (%)", self.discount)
+        self.audit_name = AuditNameField(c)  # gui/history.py
+        form.addRow("Your name for the history", self.audit_name)
         c.workspace_changed.connect(lambda changes: changes.touches("setting") and self.load())
         self.load()
 

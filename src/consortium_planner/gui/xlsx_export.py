@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from ..domain.model import ConsortiumOption, Tender
 from ..domain.tasks import scaled
 from ..services import xlsx_import
+from ..services.history import read_history
 from ..services.schedule_import import (
     LAYOUTS_KEY,
     guess_mapping,
@@ -378,6 +379,7 @@ def export_workbook_task(controller: WorkspaceController, choice: WorkbookChoice
                          parent: QWidget | None) -> BackgroundTask:
     """Write the option's workbook (and fill the buyer's schedule) off the UI thread, on a snapshot."""
     snapshot = controller.ws.copy()
+    history = read_history(controller.session.store)  # read here: database sessions never cross threads
 
     def work(progress, cancelled):
         from ..domain.tasks import Cancelled
@@ -389,7 +391,7 @@ def export_workbook_task(controller: WorkspaceController, choice: WorkbookChoice
         results = analyse_option(snapshot, choice.option_id)  # once, for the workbook and the schedule
         path = write_option_workbook(snapshot, choice.option_id, choice.path, results=results,
                                      progress=scaled(progress, 0.0, share),
-                                     cancelled=cancelled)
+                                     cancelled=cancelled, history=history)
         filled = None
         if choice.fill is not None:
             from ..reports.schedule_fill import fill_pricing_schedule

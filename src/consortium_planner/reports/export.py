@@ -3,11 +3,12 @@ without a display)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ..domain.workspace import Workspace
 from ..services.analyses import analyse_option
+from ..services.history import AuditEntry, read_history
 from ..store.workspace_file import Store, workspace_stem
 from .case import build_case, slug
 from .pdf import render_pdf
@@ -22,11 +23,13 @@ def case_file_name(stem: str, option_name: str) -> str:
 
 
 def export_cases(ws: Workspace, out_dir: str | Path, stem: str, *, option_ids: Iterable[int] | None = None,
-                 sections: Iterable[str] | None = None, workbooks: bool = False) -> list[Path]:
+                 sections: Iterable[str] | None = None, workbooks: bool = False,
+                 history: Sequence[AuditEntry] | None = None) -> list[Path]:
     """One investment case PDF per option (all options unless ``option_ids``); returns the files written.
 
     With ``workbooks``, each option's workbook (``.xlsx``, live formulas) too, from the same analyses.
     Two options whose names make the same file name (in different tenders) get their id appended.
+    ``history``: the audit trail, for each workbook's History sheet.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -44,12 +47,12 @@ def export_cases(ws: Workspace, out_dir: str | Path, stem: str, *, option_ids: I
         written.append(render_pdf(case, out / name))
         if workbooks:
             written.append(write_option_workbook(ws, option.id, (out / name).with_suffix(".xlsx"),  # type: ignore[arg-type]
-                                                 results=results))
+                                                 results=results, history=history))
     return written
 
 
 def export_workspace_cases(workspace: str | Path, out_dir: str | Path, *, workbooks: bool = False) -> list[Path]:
     """Open a workspace file and write one investment case per option (and workbook), named after the file."""
     with Store.open(workspace) as store:
-        ws = store.load()
-    return export_cases(ws, out_dir, workspace_stem(workspace), workbooks=workbooks)
+        ws, history = store.load(), read_history(store)
+    return export_cases(ws, out_dir, workspace_stem(workspace), workbooks=workbooks, history=history)

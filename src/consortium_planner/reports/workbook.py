@@ -29,7 +29,7 @@ raises ``domain.tasks.Cancelled``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +37,9 @@ from ..domain.model import ConsortiumOption
 from ..domain.tasks import NEVER, Cancelled, Progress, no_progress
 from ..domain.workspace import Workspace
 from ..services import analyses
+from ..services.history import AuditEntry
 from .xlsx_common import save_atomically
+from .xlsx_history import history_step
 from .xlsx_model import MODEL_SHEETS, half_even, write_model_sheets
 from .xlsx_model_standing import write_accounts
 from .xlsx_partnership import PARTNERSHIP_SHEETS
@@ -50,12 +52,13 @@ SHEETS = tuple(name for name, _ in (*VALUE_SHEETS, *PARTNERSHIP_SHEETS)) + tuple
 
 
 def write_option_workbook(ws: Workspace, option_id: int, path: str | Path, *, results: Mapping[str, Any] | None = None,
-                          progress: Progress = no_progress, cancelled: Callable[[], bool] = NEVER) -> Path:
+                          progress: Progress = no_progress, cancelled: Callable[[], bool] = NEVER,
+                          history: Sequence[AuditEntry] | None = None) -> Path:
     """Write the option's workbook to ``path`` and return it (see the module's docstring).
 
     ``results`` defaults to ``analyses.analyse_option(ws, option_id)``. ``progress(fraction, message)``
     is called as sheets are written; ``cancelled()`` is checked between them and raises ``Cancelled``
-    (the one task protocol of ``domain/tasks.py``).
+    (the one task protocol of ``domain/tasks.py``). ``history``: the audit trail for a History sheet (none if None).
     """
     option = ws.get(ConsortiumOption, option_id)
     if option is None:
@@ -72,7 +75,8 @@ def write_option_workbook(ws: Workspace, option_id: int, path: str | Path, *, re
     book = Book(ws, option, results)
     steps: tuple[tuple[str, Callable[[Book], None]], ...] = (*VALUE_SHEETS, *PARTNERSHIP_SHEETS,
                                                             ("the accounts", write_accounts),
-                                                            ("the Model sheets", write_model_sheets))
+                                                            ("the Model sheets", write_model_sheets),
+                                                            *([("the history", history_step(history))] if history is not None else []))
     for i, (name, step) in enumerate(steps):
         check()
         progress(0.1 + 0.7 * i / len(steps), f"Writing {name}")

@@ -476,7 +476,8 @@ def write_demo(path: str | Path, overwrite: bool = False, *, source: dict[str, A
         p = str(path)
         store = Store.create(p)
         try:
-            store.insert_many(rows)
+            with store.operation("Create the demo workspace"):
+                store.insert_many(rows)
             ws = store.load()
         finally:
             store.close()
@@ -484,7 +485,8 @@ def write_demo(path: str | Path, overwrite: bool = False, *, source: dict[str, A
         p = Path(path)
         with building(p, overwrite=overwrite) as scratch:  # the old file stays until the new one is whole
             with Store.create(scratch) as store:
-                store.insert_many(rows)
+                with store.operation("Create the demo workspace"):
+                    store.insert_many(rows)
                 ws = store.load()
     problems = errors(check_workspace(ws))
     if problems:  # pragma: no cover - the in-memory check above should have caught it

@@ -368,7 +368,7 @@ def bulk_insert(store: Store, entities: Iterable[Entity]) -> int:
             raise ValueError(f"bulk_insert needs ids: a {type(e).label.lower()} has none")
         by_cls[type(e)].append(e)
     ordered = [e for cls in ENTITIES for e in by_cls.get(cls, ())]  # parents first
-    with store.transaction() as conn:
+    with store.transaction() as conn, store.operation("Generate a synthetic workspace"):
         store.insert_rows(conn, ordered)
     return len(ordered)
 

@@ -326,4 +326,5 @@ def apply_import(session: WorkspaceSession, plan: ImportPlan, *, backup: bool = 
         return batch, Changes()
     if backup and session.path is not None:
         session.store.backup(reason="before-import")
-    return batch, session.apply_batch(batch)
+    with session.operation(f"Import {plan.what} from {plan.source}"):
+        return batch, session.apply_batch(batch)

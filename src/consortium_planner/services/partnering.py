@@ -56,7 +56,7 @@ def try_structure(session: WorkspaceSession, option_id: int, structure: Structur
     name = structure_copy_name(session, source, structure)
     created: list[Entity] = []
     store = session.store
-    with store.transaction() as conn:
+    with store.transaction() as conn, store.operation(f"Try {structure.label.lower()} as ‘{name}’"):
         new_option = store.insert(dataclasses.replace(option, id=None, name=name), conn)
         created.append(new_option)
         oid = new_option.id

@@ -107,6 +107,11 @@ class WorkspaceSession:
         dest = self.store.save_as(destination)
         return WorkspaceSession.open(dest)
 
+    def operation(self, name: str):
+        """``with session.operation("Set price"):`` names the writes inside in the audit trail
+        (``docs/history.md``); the outermost name wins."""
+        return self.store.operation(name)
+
     def _notify(self, changes: Changes) -> Changes:
         for listener in list(self.listeners):
             listener(changes)
@@ -186,7 +191,8 @@ class WorkspaceSession:
         current, updated = self.prepare_set_field(cls, id_, field_name, value)
         if updated == current:
             return Changes()
-        self.store.update_fields(current, updated)  # refused if someone else changed the field meanwhile
+        with self.operation(f"Set {type(current).label}: {specs(type(current))[field_name].label}"):
+            self.store.update_fields(current, updated)  # refused if someone else changed the field meanwhile
         self.ws.put(updated)
         return self._notify(Changes.of([updated], structural=False))
 
@@ -240,7 +246,7 @@ class WorkspaceSession:
         taken = {o.name.casefold() for o in self.ws.options(option.tender_id)}
         new_name = name or _copy_name(option.name, taken)
         created: list[Entity] = []
-        with self.store.transaction() as conn:
+        with self.store.transaction() as conn, self.operation(f"Duplicate option as ‘{new_name}’"):
             new_option = self.store.insert(dataclasses.replace(option, id=None, name=new_name), conn)
             created.append(new_option)
             member_map: dict[int | None, int | None] = {}
@@ -287,12 +293,13 @@ class WorkspaceSession:
                 if problems:
                     raise ValidationError(problems)
                 batch.inserted.append(e)
-        return batch, self.apply_batch(batch)
+        with self.operation("Set allocations"):
+            return batch, self.apply_batch(batch)
 
     def apply_batch(self, batch: Batch, *, reverse: bool = False) -> Changes:
         """Apply (or reverse) a batch of row inserts, deletes and updates in one transaction."""
         b = batch.reversed() if reverse else batch
-        with self.store.transaction() as conn:
+        with self.store.transaction() as conn, self.operation("Reverse changes" if reverse else "Apply changes"):
             self.store.delete_rows(conn, b.deleted)
             self.store.insert_rows(conn, b.inserted)
             for old, new in zip(b.before, b.after, strict=True):
@@ -333,15 +340,17 @@ class WorkspaceSession:
                 raise ValidationError(problems)
         if not batch:
             return batch, Changes()
-        return batch, self.apply_batch(batch)
+        with self.operation("Seed risks from findings"):
+            return batch, self.apply_batch(batch)
 
     # ------------------------------------------------------------------ settings
     def set_setting(self, key: str, value: str) -> Changes:
-        for s in self.ws.iter(Setting):
-            if s.key == key:
-                return self.set_field(Setting, s.id, "value", value)  # type: ignore[arg-type]
-        _, changes = self.add(Setting, {"key": key, "value": value})
-        return changes
+        with self.operation(f"Set setting {key}"):
+            for s in self.ws.iter(Setting):
+                if s.key == key:
+                    return self.set_field(Setting, s.id, "value", value)  # type: ignore[arg-type]
+            _, changes = self.add(Setting, {"key": key, "value": value})
+            return changes
 
     # ------------------------------------------------------------------ helpers for views
     def member_name(self, member_id: int | None) -> str:

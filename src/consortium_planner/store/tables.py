@@ -72,3 +72,16 @@ def _table(cls: type[Entity]) -> Table:
 
 
 TABLES: dict[type[Entity], Table] = {cls: _table(cls) for cls in ENTITIES}
+
+# The audit trail (issue 19): one row a change, written in the change's own transaction (``store/audit.py``).
+AUDIT = Table("audit_entry", metadata,
+              Column("id", Integer, primary_key=True, autoincrement=True),
+              Column("at", String(40), nullable=False),
+              Column("who", String(200), nullable=False, default=""),
+              Column("operation", String(500), nullable=False, default=""),
+              Column("entity", String(80), nullable=False),
+              Column("record_id", Integer, nullable=True, index=True),
+              Column("field", String(80), nullable=False, default=""),
+              Column("old", Text, nullable=False, default=""),
+              Column("new", Text, nullable=False, default=""),
+              sqlite_autoincrement=True)

@@ -41,7 +41,7 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, IntegrityEr
 from ..domain.fields import Kind, specs
 from ..domain.model import ENTITIES, ENTITY_BY_NAME, Entity
 from ..domain.workspace import Workspace
-from . import safety
+from . import audit, safety
 from .safety import WorkspaceFileError, WorkspaceLocked, backup_dir, list_backups
 from .tables import TABLES
 
@@ -54,7 +54,7 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 APPLICATION_ID = 0x43504C4E  # "CPLN" in the SQLite header, so the file says what it is
 # The newest migration. Opening a file already at this revision needs no Alembic import (it costs
 # a fifth of a second at start-up); a test checks this equals Alembic's own head.
-SCHEMA_HEAD = "0007"
+SCHEMA_HEAD = "0008"
 
 
 def restore_backup(backup: str | Path, destination: str | Path) -> Path:
@@ -376,6 +376,7 @@ class Store:
         self.read_only = read_only
         self.read_only_reason = ""  # why a file asked for editing was opened read-only ("" if it was not)
         self._locked = False
+        self._operations: list[str] = []  # the operations under way, outermost first (``operation``)
 
     @property
     def is_database(self) -> bool:
@@ -615,6 +616,25 @@ class Store:
 
     # ------------------------------------------------------------------ writing
     @contextlib.contextmanager
+    def operation(self, name: str) -> Iterator[None]:
+        """Name the writes made inside the block in the audit trail (the outermost name wins, so the undo
+        stack's "Undo: Set price" names the session's own writes)."""
+        self._operations.append(name)
+        try:
+            yield
+        finally:
+            self._operations.pop()
+
+    def _audit(self, conn: Connection, changes: Iterable[audit.Change], default: str) -> None:
+        """Record ``changes`` in the audit trail, in the transaction ``conn`` (``store/audit.py``)."""
+        audit.write(conn, changes, self._operations[0] if self._operations else default)
+
+    def audit_records(self) -> list[tuple]:
+        """The audit trail, oldest first (``audit.read``)."""
+        with self.engine.connect() as conn:
+            return audit.read(conn)
+
+    @contextlib.contextmanager
     def transaction(self) -> Iterator[Connection]:
         if self.read_only:
             raise WorkspaceFileError(self.read_only_reason or f"{self.name} is open read-only: nothing can be changed")
@@ -642,8 +662,9 @@ class Store:
             res = c.execute(insert(TABLES[type(e)]).values(**self._values(e, with_id=with_id)))
             if with_id:
                 self._ids_written(c, TABLES[type(e)])
-            new_id = e.id if with_id else res.inserted_primary_key[0]
-            return dataclasses.replace(e, id=new_id)
+            stored = dataclasses.replace(e, id=e.id if with_id else res.inserted_primary_key[0])
+            self._audit(c, [audit.added(stored)], f"Add {type(e).label}")
+            return stored
 
         if conn is not None:
             return run(conn)
@@ -666,6 +687,7 @@ class Store:
             if run:
                 conn.execute(insert(TABLES[type(run[0])]), [self._values(e, with_id=True) for e in run])
                 self._ids_written(conn, TABLES[type(run[0])])
+                self._audit(conn, [audit.added(e) for e in run], f"Add {type(run[0]).label}")
                 run.clear()
 
         for e in entities:
@@ -686,6 +708,7 @@ class Store:
                 ids = [e.id for e in run]
                 for start in range(0, len(ids), 500):
                     conn.execute(delete(table).where(table.c.id.in_(ids[start:start + 500])))
+                self._audit(conn, [audit.removed(e) for e in run], f"Delete {type(run[0]).label}")
                 run.clear()
 
         for e in entities:
@@ -730,6 +753,7 @@ class Store:
                                    *[table.c[n].is_not_distinct_from(getattr(before, n)) for n in changed])
                             .values(**changed))
             if res.rowcount == 1:
+                self._audit(c, audit.changed(before, after), f"Set {type(after).label} {', '.join(changed)}")
                 return
             if c.execute(select(table.c.id).where(table.c.id == after.id)).first() is None:
                 raise WorkspaceFileError(f"{type(after).label} {after.id} no longer exists")
@@ -747,9 +771,12 @@ class Store:
         table = TABLES[type(e)]
 
         def run(c: Connection) -> None:
+            names = list(specs(type(e)))
+            old = c.execute(select(*[table.c[n] for n in names]).where(table.c.id == e.id)).first()
             res = c.execute(update(table).where(table.c.id == e.id).values(**self._values(e, with_id=False)))
-            if res.rowcount != 1:
+            if res.rowcount != 1 or old is None:
                 raise WorkspaceFileError(f"{type(e).label} {e.id} no longer exists")
+            self._audit(c, audit.changed(type(e)(*old), e), f"Set {type(e).label}")
 
         if conn is not None:
             run(conn)
@@ -762,11 +789,18 @@ class Store:
         with self.transaction() as conn:
             removal = self._collect(conn, cls, id_)
             conn.execute(delete(TABLES[cls]).where(TABLES[cls].c.id == id_))
+            self._audit(conn, [*(audit.removed(r) for r in removal.rows),
+                               *(audit.field_changed(u, uid, f, old, None) for u, uid, f, old in removal.unlinked)],
+                        f"Delete {cls.label}")
             return removal
 
     def delete_row(self, conn: Connection, cls: type[Entity], id_: int) -> None:
         """Delete one row inside a caller's transaction (rows without children, e.g. allocations)."""
-        conn.execute(delete(TABLES[cls]).where(TABLES[cls].c.id == id_))
+        t, names = TABLES[cls], list(specs(cls))
+        old = conn.execute(select(*[t.c[n] for n in names]).where(t.c.id == id_)).first()
+        conn.execute(delete(t).where(t.c.id == id_))
+        if old is not None:
+            self._audit(conn, [audit.removed(cls(*old))], f"Delete {cls.label}")
 
     def next_id(self, cls: type[Entity]) -> int:
         """The id the next row of ``cls`` would get (ids are never reused: AUTOINCREMENT, or the sequence)."""
@@ -787,11 +821,12 @@ class Store:
     def restore(self, removal: Removal) -> None:
         """Put back what ``delete`` took away, with the same ids."""
         order = {c: i for i, c in enumerate(ENTITIES)}
-        with self.transaction() as conn:
+        with self.transaction() as conn, self.operation("Restore"):
             for e in sorted(removal.rows, key=lambda r: order[type(r)]):
                 self.insert(e, conn)
             for cls, id_, fname, old in removal.unlinked:
                 conn.execute(update(TABLES[cls]).where(TABLES[cls].c.id == id_).values(**{fname: old}))
+            self._audit(conn, [audit.field_changed(c, i, f, None, old) for c, i, f, old in removal.unlinked], "Restore")
 
     def _collect(self, conn: Connection, cls: type[Entity], id_: int) -> Removal:
         removal = Removal()
