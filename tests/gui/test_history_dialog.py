@@ -77,8 +77,10 @@ def test_view_menu_opens_history(qapp, qsettings, tmp_path):
     from consortium_planner.services.session import WorkspaceSession
 
     w = MainWindow(qsettings)
-    view = next(a.menu() for a in w.menuBar().actions() if a.text().replace("&", "") == "View")
-    assert w.act_history in view.actions()
+    views = [a.menu() for a in w.menuBar().actions() if a.text().replace("&", "") == "View"]
+    assert len(views) == 1  # one View menu: History sits with zoom and presenter mode
+    view = views[0]
+    assert w.act_history in view.actions() and w.presenter.act_presenter in view.actions()
     w.set_session(WorkspaceSession.open(write_demo(tmp_path / "d.cplan")))
     w.act_history.trigger()
     assert isinstance(w.history_dialog, HistoryDialog) and w.history_dialog.model.rowCount() > 0

@@ -192,7 +192,6 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self._build_actions()
         self._build_menus()
-        install_history_actions(self)  # View → History…
         self.stack = QStackedWidget()
         self.welcome = WelcomePage(self)
         self.stack.addWidget(self.welcome)
@@ -221,6 +220,7 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         self.presenter = install_presenter_actions(self)  # View: zoom, presenter mode, workshop layout
+        install_history_actions(self)  # View → History…, in the same View menu
         self._update_title()
         self._update_actions()
 
