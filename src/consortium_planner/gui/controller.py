@@ -356,6 +356,11 @@ class WorkspaceController(QObject):
             return False
         return self._push(DeleteRecordCommand(self, cls, id_, self.ws.display_name(cls, id_), initiator))
 
+    def keep_whatif(self, whatif: Any, name: str, *, initiator: Any = None) -> bool:
+        """Keep a live what-if as a new option (and its market drivers as a scenario): one undo step."""
+        return self._rows(f"Keep what-if as ‘{name.strip()}’", lambda: self.session.plan_keep_whatif(whatif, name),
+                          initiator)
+
     def duplicate_option(self, option_id: int, *, initiator: Any = None) -> ConsortiumOption | None:
         option = self.ws.get(ConsortiumOption, option_id)
         if option is None:

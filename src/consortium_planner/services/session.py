@@ -296,6 +296,21 @@ class WorkspaceSession:
         with self.operation("Set allocations"):
             return batch, self.apply_batch(batch)
 
+    def plan_keep_whatif(self, whatif: Any, name: str) -> Batch:
+        """The rows that keep a live what-if as a new option (``services.whatif.keep_plan``), checked, as
+        one batch (one undo step)."""
+        from .whatif import keep_plan
+
+        rows = keep_plan(self.ws, whatif, name, self.store.next_id)
+        scratch = self.ws.copy()
+        for e in rows:
+            scratch.put(e)
+        for e in rows:
+            problems = errors(check_entity(e, scratch)) + errors(check_in_context(scratch, e))
+            if problems:
+                raise ValidationError(problems)
+        return Batch(inserted=rows)
+
     def apply_batch(self, batch: Batch, *, reverse: bool = False) -> Changes:
         """Apply (or reverse) a batch of row inserts, deletes and updates in one transaction."""
         b = batch.reversed() if reverse else batch
