@@ -163,6 +163,8 @@ def test_workshop_layout_shows_compare_beside_the_side_panel(window, qtbot):
     from consortium_planner.gui.verdict_banner import VerdictBanner
 
     p = window.presenter
+    p.workshop.set_panel_factory(None)  # the side pane's own summary (the what-if panel has its own tests)
+    p.workshop.set_workshop_side_panel(None)
     page = window.show_page("Consortium options")
     page.master.table.selectRow(1)
     chosen = page.master.current_id()

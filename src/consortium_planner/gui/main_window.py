@@ -40,6 +40,7 @@ from .history import install_history_actions
 from .message_bar import MessageBar
 from .pages import OptionsPage, OrganisationsPage, SettingsPage, TendersPage
 from .presenter import install_presenter_actions
+from .whatif import install_whatif_actions
 
 APP_NAME = "Consortium Planner"
 FILE_FILTER = "Consortium Planner workspaces (*.cplan);;All files (*)"
@@ -221,6 +222,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         self.presenter = install_presenter_actions(self)  # View: zoom, presenter mode, workshop layout
         install_history_actions(self)  # View → History…, in the same View menu
+        install_whatif_actions(self)  # View → What-if (a dock), and the workshop layout's side panel
         self._update_title()
         self._update_actions()
 

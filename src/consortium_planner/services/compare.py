@@ -239,6 +239,8 @@ def option_figures(ws: Workspace, option_id: int, results: Results) -> OptionFig
     if ev is not None and ev.evaluation is not None:
         values["score"] = ev.evaluation.ours.total
         values["rank"] = ev.evaluation.rank
+        if ev.evaluation.ours.total is None:  # the scoring fails a bid priced above the ceiling
+            notes["score"] = notes["rank"] = "not scored: the evaluated price is above the buyer's ceiling, so the bid fails"
         values["win_probability"] = ev.win.probability * 100 if ev.win is not None else None
         wp = ev.winning_price
         if wp is not None and wp.price is not None:

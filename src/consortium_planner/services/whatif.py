@@ -41,6 +41,8 @@ class WhatIfRow:
     after: Any
     change: Decimal | None
     better: bool | None  # None: no direction, no change, or not comparable
+    base_note: str = ""  # why a figure is missing, or what it means (Compare's notes)
+    after_note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +65,7 @@ def _number(v: Any) -> Decimal | None:
     return None
 
 
-def _row(spec: RowSpec, key: str, label: str, base: Any, after: Any) -> WhatIfRow:
+def _row(spec: RowSpec, key: str, label: str, base: Any, after: Any, notes: tuple[str, str] = ("", "")) -> WhatIfRow:
     change = None
     b, a = _number(base), _number(after)
     if b is not None and a is not None:
@@ -78,7 +80,9 @@ def _row(spec: RowSpec, key: str, label: str, base: Any, after: Any) -> WhatIfRo
         ob, oa = spec.order.get(str(base)), spec.order.get(str(after))
         if ob is not None and oa is not None and spec.direction is not Direction.NONE:
             better = (oa > ob) == (spec.direction is Direction.HIGHER)
-    return WhatIfRow(key, label, spec.kind, base, after, change, better)
+    elif base is not None and after is None and spec.direction is not Direction.NONE:
+        better = False  # a figure lost (a bid no longer scored, a return no longer reached) is worse
+    return WhatIfRow(key, label, spec.kind, base, after, change, better, *notes)
 
 
 def _rows(base: OptionFigures, after: OptionFigures) -> tuple[WhatIfRow, ...]:
@@ -91,7 +95,8 @@ def _rows(base: OptionFigures, after: OptionFigures) -> tuple[WhatIfRow, ...]:
             for name in list(bm) + [n for n in am if n not in bm]:
                 out.append(_row(spec, f"{spec.key}: {name}", f"{spec.label}: {name}", bm.get(name), am.get(name)))
         else:
-            out.append(_row(spec, spec.key, spec.label, b, a))
+            out.append(_row(spec, spec.key, spec.label, b, a,
+                            (base.notes.get(spec.key, ""), after.notes.get(spec.key, ""))))
     return tuple(out)
 
 
