@@ -37,6 +37,7 @@ from .compare import ComparePage
 from .controller import WorkspaceController, touches
 from .message_bar import MessageBar
 from .pages import OptionsPage, OrganisationsPage, SettingsPage, TendersPage
+from .templates_dialog import install_template_actions
 
 APP_NAME = "Consortium Planner"
 FILE_FILTER = "Consortium Planner workspaces (*.cplan);;All files (*)"
@@ -286,6 +287,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.act_export_case)
         file_menu.addAction(self.act_export_workbook)
+        install_template_actions(self, file_menu)  # New from template…, Export anonymised copy… (issue 19)
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         self.edit_menu = self.menuBar().addMenu("&Edit")

@@ -30,7 +30,8 @@ from ..domain.validation import check_workspace, errors
 from ..domain.workspace import Workspace
 from ..store.workspace_file import Store, WorkspaceLocked, building, is_database_url
 
-__all__ = ["AnonymiseError", "Leak", "AnonymisedFile", "scan_for_names", "write_anonymised", "read_workspace"]
+__all__ = ["AnonymiseError", "Leak", "AnonymisedFile", "scan_for_names", "write_anonymised", "write_anonymised_workspace",
+           "read_workspace"]
 
 
 @dataclass(frozen=True)
@@ -97,17 +98,30 @@ def scan_for_names(path: str | Path, names: Iterable[str]) -> list[Leak]:
 def write_anonymised(source: str | Path, target: str | Path, *, scale: Decimal | int | str = 1,
                      keep_text: bool = False, overwrite: bool = False) -> AnonymisedFile:
     """Write an anonymised copy of the workspace at ``source`` to the new file ``target``."""
+    _check_target(source, target, overwrite)
+    return write_anonymised_workspace(read_workspace(source), target, source=source, scale=scale,
+                                      keep_text=keep_text, overwrite=overwrite)
+
+
+def _check_target(source: str | Path | None, target: str | Path, overwrite: bool) -> Path:
     out = Path(target)
     if is_database_url(str(target)):
         raise AnonymiseError("the anonymised copy is written to a file (.cplan), not a database")
-    if not is_database_url(str(source)) and _same_file(Path(source), out):
+    if source is not None and not is_database_url(str(source)) and _same_file(Path(source), out):
         raise AnonymiseError(f"{out.name}: is the workspace being anonymised; choose another file name "
                              "(nothing was written)")
-    if out.exists() and not overwrite:
-        raise AnonymiseError(f"{out.name}: already exists; choose another file name (nothing was written)")
     if out.is_dir():
         raise AnonymiseError(f"{out.name}: is a folder; name the file to write")
-    ws = read_workspace(source)
+    if out.exists() and not overwrite:
+        raise AnonymiseError(f"{out.name}: already exists; choose another file name (nothing was written)")
+    return out
+
+
+def write_anonymised_workspace(ws: Workspace, target: str | Path, *, source: str | Path | None = None,
+                               scale: Decimal | int | str = 1, keep_text: bool = False,
+                               overwrite: bool = False) -> AnonymisedFile:
+    """Write an anonymised copy of ``ws`` (read from ``source``, which the target may never be) to ``target``."""
+    out = _check_target(source, target, overwrite)
     result = anonymise(ws, scale=scale, keep_text=keep_text)
     problems = errors(check_workspace(Workspace(result.rows)))
     if problems:
