@@ -92,6 +92,11 @@ def test_export_dialog_refuses_a_bad_scale(qtbot):
     dialog.scale.setText("lots")
     dialog._accept()
     assert "not a number" in dialog.problem.text() and dialog.result() != QDialog.DialogCode.Accepted
+    existing = Path(__file__)  # any file that exists: typed, not chosen with Browse…, it is not replaced
+    dialog.path.setText(str(existing))
+    dialog.scale.setText("1")
+    dialog._accept()
+    assert "already exists" in dialog.problem.text() and dialog.result() != QDialog.DialogCode.Accepted
     dialog.scale.setText("0.5")
     dialog.case_study.setChecked(False)
     assert dialog.scale_factor() == __import__("decimal").Decimal("0.5") and dialog.case_study_path() is None

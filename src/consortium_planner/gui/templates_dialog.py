@@ -84,6 +84,7 @@ class AnonymiseDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None, suggested: str = ""):
         super().__init__(parent)
+        self._confirmed = ""
         self.setWindowTitle("Export anonymised copy")
         self.resize(600, 300)
         layout = QVBoxLayout(self)
@@ -126,7 +127,9 @@ class AnonymiseDialog(QDialog):
     def _browse(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Anonymised copy", self.path.text(), CPLAN_FILTER)
         if path:
-            self.path.setText(path if path.endswith(".cplan") else path + ".cplan")
+            path = path if path.endswith(".cplan") else path + ".cplan"
+            self.path.setText(path)
+            self._confirmed = path  # the file chooser has asked before replacing it
 
     def scale_factor(self) -> Decimal | None:
         try:
@@ -146,8 +149,12 @@ class AnonymiseDialog(QDialog):
         return target.with_name(f"{target.stem}-case-study.pdf")
 
     def _accept(self) -> None:
-        if self.target() is None:
+        target = self.target()
+        if target is None:
             self.problem.setText("Name the new file.")
+        elif target.exists() and str(target) != self._confirmed:
+            self.problem.setText(f"{target.name} already exists: choose another name, or choose it with "
+                                 "Browse… to replace it (it is backed up first).")
         elif self.scale_factor() is None:
             self.problem.setText(f"Scale money by: {self.scale.text()!r} is not a number from 0.001 to 1000.")
         else:
