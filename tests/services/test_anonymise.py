@@ -155,3 +155,17 @@ def test_a_leaking_copy_is_never_left_behind(demo, tmp_path, monkeypatch):
         write_anonymised(demo, out)
     assert not out.exists()
     assert not list(tmp_path.glob(".leak*"))
+
+
+def test_the_large_synthetic_workspace_anonymises_with_no_name_left(tmp_path):
+    # its buyer is a "Combined Authority": a word that is also a stored choice (buyer_type "combined"),
+    # so it must not count as a distinctive word of the name (the choice column is never rewritten)
+    from consortium_planner.services.generate import write_large
+
+    src, out = tmp_path / "large.cplan", tmp_path / "anon.cplan"
+    write_large(src, seed=1)
+    result = write_anonymised(src, out, scale="1.25")
+    ws = read_workspace(src)
+    assert len(list(ws.iter(Organisation))) == len([a for a in result.aliases.values() if a.startswith("Organisation")])
+    assert "combined" not in {n.casefold() for n in original_names(ws)}
+    assert_no_name(out, source_names(ws) | set(original_names(ws)))

@@ -60,6 +60,7 @@ GENERIC_WORDS = frozenset("""
     mutuals national network north partnership partnerships people plc regional services service social
     society south support team trust trusts wellbeing west youth young vale valley borough metropolitan
     from with their this that integrated local projects project sport sports club clubs centre trading
+    authority authorities combined board
     development services ventures institute agency agencies public private general family families
 """.split())
 
@@ -98,8 +99,23 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[^\W\d_]+(?:[-'][^\W\d_]+)*", text)
 
 
-def _vocabulary(ws: Workspace) -> set[str]:
+def _choice_words() -> set[str]:
+    """Every word of every choice's stored value and label (a choice column is never rewritten, so no word
+    of one can count as a name's distinctive word: "combined" is a buyer type)."""
+    from .model import ENTITIES
+
     words: set[str] = set()
+    for cls in ENTITIES:
+        for spec in specs(cls).values():
+            if spec.kind is Kind.CHOICE and spec.choices is not None:
+                for member in spec.choices:
+                    text = f"{member.value} {getattr(member, 'label', '')}".replace("_", " ")
+                    words.update(w.casefold() for w in _words(text))
+    return words
+
+
+def _vocabulary(ws: Workspace) -> set[str]:
+    words: set[str] = set(_choice_words())
     lines = [f"{r.service_line} {r.unit}" for r in ws.iter(Requirement)]
     lines += [f"{c.service_line} {c.unit}" for c in ws.iter(Capacity)]
     lines += [f"{p.service_line} {p.unit}" for p in ws.iter(CostProfile)]
