@@ -33,9 +33,12 @@ def source_names(ws) -> set[str]:
 
 def assert_no_name(path: Path, names) -> int:
     texts = every_text(path)
+    raw = Path(path).read_bytes().decode("utf-8", "ignore")
     assert texts, "the scan read nothing"
     for name in names:
         rx = re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)", re.IGNORECASE)
         hits = [(t, c, v[:60]) for t, c, v in texts if rx.search(v)]
         assert not hits, f"{name!r} survives in {hits[:3]}"
+        # nor anywhere in the file's bytes (free pages, indexes): the whole file, read as text
+        assert not rx.search(raw), f"{name!r} survives in the file's bytes"
     return len(texts)
