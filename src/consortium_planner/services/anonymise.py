@@ -72,7 +72,7 @@ def _same_file(a: Path, b: Path) -> bool:
 
 def scan_for_names(path: str | Path, names: Iterable[str]) -> list[Leak]:
     """Every text value, in every table and column of the SQLite file at ``path``, holding one of
-    ``names`` as a whole word (case and spacing ignored)."""
+    ``names`` as a whole word (case and spacing ignored); then the file's raw bytes (free pages, indexes)."""
     wanted = [n for n in {" ".join(n.split()) for n in names} if n]
     if not wanted:
         return []
@@ -92,6 +92,8 @@ def scan_for_names(path: str | Path, names: Iterable[str]) -> list[Leak]:
                         leaks.append(Leak(table, column, row[0], m.group(1)))
     finally:
         con.close()
+    if not leaks and (m := rx.search(Path(path).read_bytes().decode("utf-8", "ignore"))):
+        leaks.append(Leak("(the file's free space)", "(bytes)", None, m.group(1)))  # e.g. a deleted row's text
     return leaks
 
 
