@@ -14,6 +14,8 @@
     consortium-planner export-xlsx FILE --option NAME -o OUT.xlsx [--schedule BUYER.xlsx --schedule-out F.xlsx]
     consortium-planner export-xlsx FILE --template organisations|requirements -o OUT.xlsx [--filled]
     consortium-planner history FILE [--json] [--entity E] [--since DATE]   the history of changes
+    consortium-planner new --template NAME OUT.cplan | new --list   a new workspace from a shipped template
+    consortium-planner anonymise FILE -o OUT.cplan [--scale F] [--keep-text] [--case-study OUT.pdf]
 
 FILE (and OUT of demo and generate) may instead be a team database's URL,
 postgresql://user@host/database (PostgreSQL; needs the 'postgres' extra installed).
@@ -26,10 +28,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import cli_history
+from . import cli_history, cli_templates
 
 COMMANDS = ("demo", "summary", "compare", "export-pdf", "generate", "run-demo", "screenshots", "import-xlsx",
-            "export-xlsx", "history")
+            "export-xlsx", "history", *cli_templates.COMMANDS)
 
 
 def workspace_arg(text: str) -> str | Path:
@@ -95,6 +97,7 @@ def _parser() -> argparse.ArgumentParser:
     x.add_argument("--schedule", type=Path, help="a buyer's pricing schedule to fill with the option's prices")
     x.add_argument("--schedule-out", type=Path, help="where to write the filled schedule")
     cli_history.add_parser(sub)
+    cli_templates.add_parsers(sub)
     return p
 
 
@@ -428,4 +431,5 @@ _COMMANDS = {
     "screenshots": cmd_screenshots,
     "import-xlsx": cmd_import_xlsx,
     "export-xlsx": cmd_export_xlsx,
+    **cli_templates.COMMAND_FUNCTIONS,
 }

@@ -32,8 +32,10 @@ def _builders(controller):
     from consortium_planner.gui.capacity.proposal import ProposalDialog
     from consortium_planner.gui.export_dialog import ExportCaseDialog
     from consortium_planner.gui.help import HelpWindow
+    from consortium_planner.gui.history import HistoryDialog
     from consortium_planner.gui.import_dialog import ImportDialog, representative_import_dialog
     from consortium_planner.gui.optimise_rules import OptimiseRulesDialog
+    from consortium_planner.gui.templates_dialog import AnonymiseDialog, TemplateDialog
     from consortium_planner.gui.xlsx_export import ExportWorkbookDialog, representative_export_dialog
     from consortium_planner.services import analyses
 
@@ -56,6 +58,9 @@ def _builders(controller):
         ImportDialog: lambda: representative_import_dialog(controller),
         ExportWorkbookDialog: lambda: representative_export_dialog(controller),
         ProposalDialog: proposal,
+        HistoryDialog: lambda: HistoryDialog(controller),
+        TemplateDialog: lambda: TemplateDialog(),
+        AnonymiseDialog: lambda: AnonymiseDialog(None, "Westmarch demo (anonymised).cplan"),
     }
 
 

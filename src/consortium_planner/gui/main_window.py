@@ -40,6 +40,7 @@ from .history import install_history_actions
 from .message_bar import MessageBar
 from .pages import OptionsPage, OrganisationsPage, SettingsPage, TendersPage
 from .presenter import install_presenter_actions
+from .templates_dialog import install_template_actions
 from .whatif import install_whatif_actions
 
 APP_NAME = "Consortium Planner"
@@ -293,6 +294,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.act_export_case)
         file_menu.addAction(self.act_export_workbook)
+        install_template_actions(self, file_menu)  # New from template…, Export anonymised copy… (issue 19)
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         self.edit_menu = self.menuBar().addMenu("&Edit")

@@ -121,6 +121,7 @@ class CaseMetadata:
     option_id: int
     keywords: str = "investment case; consortium; public service mutual"
     creator: str = CREATOR
+    kind: str = "Investment case"  # what the document is, on its cover and in its footer (e.g. "Case study")
 
 
 @dataclass(frozen=True, slots=True)

@@ -94,7 +94,7 @@ class CaseDocTemplate(BaseDocTemplate):
         self.logo = load_logo(case.logo_path)
         self.total = PageTotal()
         self.layout_only: Callable[[], bool] = lambda: False
-        self.footer_label = fit_text(f"Investment case · {m.consortium}", FONT, 7.5, WIDTH * 0.7)
+        self.footer_label = fit_text(f"{m.kind} · {m.consortium}", FONT, 7.5, WIDTH * 0.7)
         body = LayoutFrame(MARGIN_X, MARGIN_BOTTOM, WIDTH, PAGE[1] - MARGIN_TOP - MARGIN_BOTTOM, id="body",
                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         cover = LayoutFrame(MARGIN_X, MARGIN_BOTTOM, WIDTH, PAGE[1] - MARGIN_BOTTOM - 30 * mm, id="cover",
@@ -205,7 +205,7 @@ class SectionRule(Flowable):
 
 def cover_page(case: InvestmentCase, styles: Styles) -> list[Flowable]:
     m = case.metadata
-    out: list[Flowable] = [Spacer(1, 18 * mm), para("INVESTMENT CASE", styles.cover_kicker), para(m.consortium, styles.cover_title)]
+    out: list[Flowable] = [Spacer(1, 18 * mm), para(m.kind.upper(), styles.cover_kicker), para(m.consortium, styles.cover_title)]
     if m.tender:
         out.append(para(m.tender, styles.cover_sub))
     if m.buyer:
