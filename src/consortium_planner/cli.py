@@ -14,6 +14,7 @@
     consortium-planner export-xlsx FILE --option NAME -o OUT.xlsx [--schedule BUYER.xlsx --schedule-out F.xlsx]
     consortium-planner export-xlsx FILE --template organisations|requirements -o OUT.xlsx [--filled]
     consortium-planner history FILE [--json] [--entity E] [--since DATE]   the history of changes
+    consortium-planner rounds FILE [--json] [--tender NAME]   workshop rounds, decisions and changes since
     consortium-planner new --template NAME OUT.cplan | new --list   a new workspace from a shipped template
     consortium-planner anonymise FILE -o OUT.cplan [--scale F] [--keep-text] [--case-study OUT.pdf]
 
@@ -28,10 +29,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import cli_history, cli_templates
+from . import cli_history, cli_rounds, cli_templates
 
 COMMANDS = ("demo", "summary", "compare", "export-pdf", "generate", "run-demo", "screenshots", "import-xlsx",
-            "export-xlsx", "history", *cli_templates.COMMANDS)
+            "export-xlsx", "history", "rounds", *cli_templates.COMMANDS)
 
 
 def workspace_arg(text: str) -> str | Path:
@@ -97,6 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     x.add_argument("--schedule", type=Path, help="a buyer's pricing schedule to fill with the option's prices")
     x.add_argument("--schedule-out", type=Path, help="where to write the filled schedule")
     cli_history.add_parser(sub)
+    cli_rounds.add_parser(sub)
     cli_templates.add_parsers(sub)
     return p
 
@@ -422,6 +424,7 @@ def _fill_schedule(ws, results, source: Path, destination: Path) -> int:
 
 _COMMANDS = {
     "history": cli_history.cmd_history,
+    "rounds": cli_rounds.cmd_rounds,
     "demo": cmd_demo,
     "summary": cmd_summary,
     "compare": cmd_compare,

@@ -35,6 +35,7 @@ def _builders(controller):
     from consortium_planner.gui.history import HistoryDialog
     from consortium_planner.gui.import_dialog import ImportDialog, representative_import_dialog
     from consortium_planner.gui.optimise_rules import OptimiseRulesDialog
+    from consortium_planner.gui.rounds import FreezeRoundDialog, RoundsDialog
     from consortium_planner.gui.templates_dialog import AnonymiseDialog, TemplateDialog
     from consortium_planner.gui.xlsx_export import ExportWorkbookDialog, representative_export_dialog
     from consortium_planner.services import analyses
@@ -59,6 +60,8 @@ def _builders(controller):
         ExportWorkbookDialog: lambda: representative_export_dialog(controller),
         ProposalDialog: proposal,
         HistoryDialog: lambda: HistoryDialog(controller),
+        FreezeRoundDialog: lambda: FreezeRoundDialog({"Round 1"}),
+        RoundsDialog: lambda: RoundsDialog(controller),
         TemplateDialog: lambda: TemplateDialog(),
         AnonymiseDialog: lambda: AnonymiseDialog(None, "Westmarch demo (anonymised).cplan"),
     }

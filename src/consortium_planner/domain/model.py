@@ -818,6 +818,41 @@ class HeadsOfTermsItem(Entity):
     notes: str = text("Notes")
 
 
+@dataclass(frozen=True, slots=True)
+class DecisionRound(Entity):
+    """A workshop round, frozen (issue 19): what was decided about a tender's options, and their figures as
+    they stood then (``RoundFigure``). Read-only once frozen: the program offers no edit, only deletion."""
+
+    entity_name: ClassVar[str] = "decision_round"
+    label: ClassVar[str] = "Round"
+    parent_field: ClassVar[str | None] = "tender_id"
+
+    id: int | None = id_field()
+    tender_id: int | None = ref("tender", "Tender")
+    name: str = text("Round", required=True, help="e.g. Round 2: partners' workshop")
+    held_on: dt.date | None = date("Held on", required=True)
+    frozen_at: str = text("Frozen at", help="When the figures were frozen (UTC, ISO 8601)")
+    attendees: str = longtext("Attendees")
+    decision: str = longtext("Decision")
+    rationale: str = longtext("Rationale")
+
+
+@dataclass(frozen=True, slots=True)
+class RoundFigure(Entity):
+    """One option's figure in a frozen round: the Compare page's row key and its value as exact text."""
+
+    entity_name: ClassVar[str] = "round_figure"
+    label: ClassVar[str] = "Round figure"
+    parent_field: ClassVar[str | None] = "round_id"
+    display_field: ClassVar[str] = "figure"
+
+    id: int | None = id_field()
+    round_id: int | None = ref("decision_round", "Round")
+    option_name: str = text("Option", required=True)
+    figure: str = text("Figure", required=True, help="The Compare row's key; a breakdown's part after ': '")
+    value: str = text("Value", help="Exact: a number as written by Decimal, or the text shown; blank: not available")
+
+
 ENTITIES: tuple[type[Entity], ...] = (
     Setting,
     Organisation,
@@ -844,6 +879,8 @@ ENTITIES: tuple[type[Entity], ...] = (
     ReadinessScore,
     DueDiligenceItem,
     HeadsOfTermsItem,
+    DecisionRound,
+    RoundFigure,
 )
 
 ENTITY_BY_NAME: dict[str, type[Entity]] = {e.entity_name: e for e in ENTITIES}
@@ -868,6 +905,8 @@ UNIQUE_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
     "readiness_score": (("member_id", "dimension"),),
     "due_diligence_item": (("member_id", "area"),),
     "heads_of_terms_item": (("option_id", "head"),),
+    "decision_round": (("tender_id", "name"),),
+    "round_figure": (("round_id", "option_name", "figure"),),
 }
 
 

@@ -356,6 +356,12 @@ class WorkspaceController(QObject):
             return False
         return self._push(DeleteRecordCommand(self, cls, id_, self.ws.display_name(cls, id_), initiator))
 
+    def freeze_round(self, tender_id: int, name: str, held_on: Any, attendees: str, decision: str, rationale: str,
+                     comparison: Any, *, initiator: Any = None) -> bool:
+        """Freeze a workshop round of the tender with its options' figures from ``comparison``: one undo step."""
+        return self._rows(f"Freeze round ‘{name.strip()}’", lambda: self.session.plan_freeze_round(
+            tender_id, name, held_on, attendees, decision, rationale, comparison), initiator)
+
     def keep_whatif(self, whatif: Any, name: str, *, initiator: Any = None) -> bool:
         """Keep a live what-if as a new option (and its market drivers as a scenario): one undo step."""
         return self._rows(f"Keep what-if as ‘{name.strip()}’", lambda: self.session.plan_keep_whatif(whatif, name),

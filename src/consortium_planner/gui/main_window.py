@@ -40,6 +40,7 @@ from .history import install_history_actions
 from .message_bar import MessageBar
 from .pages import OptionsPage, OrganisationsPage, SettingsPage, TendersPage
 from .presenter import install_presenter_actions
+from .rounds import install_rounds_actions
 from .templates_dialog import install_template_actions
 from .whatif import install_whatif_actions
 
@@ -224,6 +225,7 @@ class MainWindow(QMainWindow):
         self.presenter = install_presenter_actions(self)  # View: zoom, presenter mode, workshop layout
         install_history_actions(self)  # View → History…, in the same View menu
         install_whatif_actions(self)  # View → What-if (a dock), and the workshop layout's side panel
+        install_rounds_actions(self)  # View → Rounds and decisions…
         self._update_title()
         self._update_actions()
 

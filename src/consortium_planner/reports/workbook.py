@@ -43,6 +43,7 @@ from .xlsx_history import history_step
 from .xlsx_model import MODEL_SHEETS, half_even, write_model_sheets
 from .xlsx_model_standing import write_accounts
 from .xlsx_partnership import PARTNERSHIP_SHEETS
+from .xlsx_rounds import write_rounds
 from .xlsx_sheet import Book
 from .xlsx_values import VALUE_SHEETS
 
@@ -76,6 +77,7 @@ def write_option_workbook(ws: Workspace, option_id: int, path: str | Path, *, re
     steps: tuple[tuple[str, Callable[[Book], None]], ...] = (*VALUE_SHEETS, *PARTNERSHIP_SHEETS,
                                                             ("the accounts", write_accounts),
                                                             ("the Model sheets", write_model_sheets),
+                                                            ("the rounds", write_rounds),
                                                             *([("the history", history_step(history))] if history is not None else []))
     for i, (name, step) in enumerate(steps):
         check()

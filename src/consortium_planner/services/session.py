@@ -311,6 +311,22 @@ class WorkspaceSession:
                 raise ValidationError(problems)
         return Batch(inserted=rows)
 
+    def plan_freeze_round(self, tender_id: int, name: str, held_on: Any, attendees: str, decision: str,
+                          rationale: str, comparison: Any) -> Batch:
+        """The rows that freeze a workshop round (``services.rounds.freeze_rows``), checked, as one batch."""
+        from .rounds import freeze_rows
+
+        rows = freeze_rows(self.ws, tender_id, name, held_on, attendees, decision, rationale, comparison,
+                           self.store.next_id)
+        scratch = self.ws.copy()
+        for e in rows:
+            scratch.put(e)
+        for e in rows[:1]:  # the figures are the program's own; the round's fields are the user's
+            problems = errors(check_entity(e, scratch)) + errors(check_in_context(scratch, e))
+            if problems:
+                raise ValidationError(problems)
+        return Batch(inserted=rows)
+
     def apply_batch(self, batch: Batch, *, reverse: bool = False) -> Changes:
         """Apply (or reverse) a batch of row inserts, deletes and updates in one transaction."""
         b = batch.reversed() if reverse else batch

@@ -21,6 +21,7 @@ from .partnership import build_partnership
 from .pricing import build_pricing
 from .registry import register_section
 from .risks import build_risks
+from .rounds import build_decision_log
 from .sensitivity import PROBABILITY_BLOCKS, build_sensitivities
 from .simulation import simulation_blocks
 from .social import build_social_impact
@@ -52,3 +53,4 @@ register_section("social_impact", "Social impact and employee ownership", build_
 register_section("social_outcomes", "Social outcomes", build_social_outcomes, position=1110)
 register_section("risks", "Risks", build_risks, position=1200)
 register_section("assumptions", "Assumptions and sources", build_assumptions, position=1300)
+register_section("decision_log", "Appendix: decision log", build_decision_log, position=1350)
