@@ -110,3 +110,20 @@ def test_decision_log_in_the_case_and_rounds_sheet(c, tmp_path):
     sheet = load_workbook(book, read_only=True)["Rounds"]
     values = [v for row in sheet.iter_rows(values_only=True) for v in row if v]
     assert "Go ahead as the SPV" in values and "Round 1" in values
+
+
+def test_an_anonymised_copy_leaves_the_rounds_out(c, tmp_path):
+    """A round's figures are frozen text (scaling cannot reach them) and its attendees are people."""
+    import sqlite3
+
+    from consortium_planner.services.anonymise import write_anonymised
+
+    freeze(c, "Round 1", attendees="Jo Bloggs of Westmarch Care Mutual")
+    source = c.session.path
+    c.session.close()
+    out = write_anonymised(source, tmp_path / "anon.cplan", scale=2)
+    out_path = out if not hasattr(out, "path") else out.path
+    with sqlite3.connect(out_path) as db:
+        assert db.execute("SELECT count(*) FROM decision_round").fetchone() == (0,)
+        assert db.execute("SELECT count(*) FROM round_figure").fetchone() == (0,)
+    assert b"Jo Bloggs" not in (tmp_path / "anon.cplan").read_bytes()

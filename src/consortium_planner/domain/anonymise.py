@@ -67,6 +67,10 @@ GENERIC_WORDS = frozenset("""
 #: Free text: dropped unless kept (besides every LONGTEXT field).
 FREE_TEXT_FIELDS = frozenset({"notes", "note", "description", "evidence", "position", "security", "mitigation"})
 
+#: Records of particular meetings, not of the case: left out of a copy (a round's frozen figures are text,
+#: so scaling could not reach them, and its attendees are people).
+NOT_COPIED = frozenset({"decision_round", "round_figure"})
+
 #: Settings an anonymised copy keeps (everything else, e.g. author, logo_path, narratives, is dropped).
 KEPT_SETTINGS = frozenset({"discount_rate", "discount_rate_source"})
 TITLE_KEY = "title"
@@ -249,6 +253,8 @@ def anonymise(ws: Workspace, *, scale: Decimal | int | str = 1, keep_text: bool 
     rows: list[Entity] = []
     tender_alias = ""
     for cls in (ENTITIES if entities is None else tuple(entities)):
+        if cls.entity_name in NOT_COPIED:
+            continue
         for row in sorted(ws.iter(cls), key=lambda r: r.id or 0):
             if cls is Setting:
                 assert isinstance(row, Setting)
