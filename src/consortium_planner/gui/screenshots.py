@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
@@ -65,6 +66,16 @@ def _screen_size_shots(app, window, out: Path) -> list[Path]:
     presenter.act_presenter.setChecked(True)  # 150%, no navigator, full screen
     presenter.set_full_screen(False)  # offscreen, "full screen" is the platform's small screen: take the sizes given
     presenter.act_workshop.setChecked(True)
+    panel = presenter.workshop.panel
+    if panel is not None and hasattr(panel, "volume"):  # the what-if panel: show it answering a question
+        options = window.controller.ws.options()
+        panel.select_option(options[-1].id)
+        panel.margin.setValue(panel.margin.value() + 1)
+        panel.volume.setValue(-10)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and (panel.outcome is None or "volume" not in panel.outcome.description):
+            app.processEvents()
+            time.sleep(0.01)
     shot("presenter-1920x1080-workshop.png", (1920, 1080))
     window.pages["Compare"].tabs.setCurrentIndex(1)  # the key figures as charts
     shot("presenter-1920x1080-key-figures.png", (1920, 1080))
