@@ -11,6 +11,7 @@ from consortium_planner.domain.model import (  # noqa: E402
     Competitor,
     ConsortiumOption,
     CostProfile,
+    DecisionRound,
     DueDiligenceItem,
     FinancialCondition,
     FinancialYear,
@@ -25,6 +26,7 @@ from consortium_planner.domain.model import (  # noqa: E402
     Requirement,
     Risk,
     Role,
+    RoundFigure,
     SocialOutcome,
     Tender,
     TupeCohort,
@@ -68,6 +70,9 @@ def build_small_workspace(path):
     s.add(ReadinessScore, {"member_id": ma.id, "dimension": "trust", "score": "4"})
     s.add(DueDiligenceItem, {"member_id": ma.id, "area": "accounts", "status": "clear"})
     s.add(HeadsOfTermsItem, {"option_id": op.id, "head": "bid_costs", "amount": "20000"})
+    rnd, _ = s.add(DecisionRound, {"tender_id": t.id, "name": "Round 1", "held_on": "03/12/2026",
+                                   "frozen_at": "2026-12-03T10:00:00+00:00", "decision": "Bid as the SPV"})
+    s.add(RoundFigure, {"round_id": rnd.id, "option_name": "SPV", "figure": "year_one_price", "value": "3800000.00"})
     s.close()
     return path
 
