@@ -37,6 +37,8 @@ def test_freeze_list_compare_with_now_and_undo(qtbot, demo_controller, monkeypat
     assert c.ws.count(DecisionRound) == 0 and dialog.rounds_model.rowCount() == 0
     c.undo_stack.undo()
     assert c.ws.count(DecisionRound) == 1 and dialog.rounds_model.rowCount() == 1
+    qtbot.waitUntil(lambda: dialog.task is None, timeout=60_000)  # the figures now, worked out again
+    assert "differ" in dialog.status.text()
 
 
 def test_view_menu_opens_rounds(qtbot, qsettings, tmp_path):

@@ -224,6 +224,12 @@ class RoundsDialog(QDialog):
         if 0 <= row < len(rounds):
             self.first.setCurrentIndex(self.first.findData(rounds[row].id))
 
+    def done(self, result: int) -> None:
+        if self.task is not None:  # closing: the figures being worked out are no longer wanted
+            self.task.cancel()
+            self.task = None
+        super().done(result)
+
     def _on_changed(self, _changes) -> None:
         self._now.clear()
         if shiboken6.isValid(self.status):
@@ -258,9 +264,9 @@ class RoundsDialog(QDialog):
             self.task.cancel()
         snapshot = self.controller.ws.copy()
         self.status.setText("Working out the options' figures as they stand…")
+        # no modal progress dialog: the status line says what is happening, and the dialog stays usable
         task = BackgroundTask(lambda progress, cancelled: compare(snapshot, tender_id, cancelled=cancelled,
-                                                                  progress=progress),
-                              title="Working out the options' figures", parent_widget=self)
+                                                                  progress=progress))
         self.task = task
 
         def finished(comparison, task=task) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -89,6 +90,8 @@ class BackgroundTask(QObject):
 
     def _on_progress(self, fraction: float, message: str) -> None:
         dialog = self.dialog
+        if dialog is not None and not shiboken6.isValid(dialog):  # deleted with the widget it belonged to
+            self.dialog = dialog = None
         if dialog is not None and not self.done:
             if message:
                 dialog.setLabelText(message)
@@ -98,6 +101,8 @@ class BackgroundTask(QObject):
 
     def _close(self) -> None:
         self.done = True
+        if self.dialog is not None and not shiboken6.isValid(self.dialog):
+            self.dialog = None
         if self.dialog is not None:
             self.dialog.canceled.disconnect(self.cancel)
             self.dialog.close()
