@@ -97,3 +97,17 @@ def test_view_menu_and_workshop_layout(qtbot, qsettings, tmp_path):
     assert isinstance(w.whatif_dock.widget(), WhatIfPanel)
     assert isinstance(w.presenter.workshop.panel, WhatIfPanel)  # the side pane of the workshop layout
     w.set_session(None)
+
+
+def test_a_hidden_panel_computes_nothing_until_shown(qtbot, demo_controller):
+    """The dock's panel and the workshop's exist while hidden: an edit must not run the analyses for them."""
+    from consortium_planner.domain.model import Organisation
+
+    p = WhatIfPanel(demo_controller)
+    qtbot.addWidget(p)
+    org = demo_controller.ws.all(Organisation)[0]
+    demo_controller.set_field(Organisation, org.id, "name", "Renamed while hidden")
+    qtbot.wait(400)  # past the settle pause
+    assert p._task is None and p.outcome is None
+    p.show()
+    qtbot.waitUntil(lambda: p.outcome is not None, timeout=60_000)

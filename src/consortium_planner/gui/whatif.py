@@ -71,6 +71,7 @@ class WhatIfPanel(QWidget):
         self._task: BackgroundTask | None = None
         self._generation = 0
         self._filling = False
+        self._stale = True  # the figures shown are not the steppers' (computed when next visible)
         self.setMinimumWidth(300)
 
         self.option = QComboBox()
@@ -268,7 +269,16 @@ class WhatIfPanel(QWidget):
         self.status.setText("Working out the figures…")
         self._timer.start()
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._changed()
+
     def recompute(self) -> None:
+        if not self.isVisible():  # a hidden panel (a closed dock) waits until it is shown
+            self._stale = True
+            return
+        self._stale = False
         w = self.whatif()
         if w is None:
             self.status.setText("Add a consortium option to try changes on it.")
