@@ -43,12 +43,13 @@ from .xlsx_history import history_step
 from .xlsx_model import MODEL_SHEETS, half_even, write_model_sheets
 from .xlsx_model_standing import write_accounts
 from .xlsx_partnership import PARTNERSHIP_SHEETS
-from .xlsx_rounds import write_rounds
+from .xlsx_rounds import has_rounds, write_rounds
 from .xlsx_sheet import Book
 from .xlsx_values import VALUE_SHEETS
 
 __all__ = ["SHEETS", "half_even", "save_atomically", "write_option_workbook"]
 
+#: The sheets every option workbook has (a Rounds sheet follows when the tender has rounds, History when given)
 SHEETS = tuple(name for name, _ in (*VALUE_SHEETS, *PARTNERSHIP_SHEETS)) + tuple(name for name, _ in MODEL_SHEETS)
 
 
@@ -77,7 +78,7 @@ def write_option_workbook(ws: Workspace, option_id: int, path: str | Path, *, re
     steps: tuple[tuple[str, Callable[[Book], None]], ...] = (*VALUE_SHEETS, *PARTNERSHIP_SHEETS,
                                                             ("the accounts", write_accounts),
                                                             ("the Model sheets", write_model_sheets),
-                                                            ("the rounds", write_rounds),
+                                                            *([("the rounds", write_rounds)] if has_rounds(ws, option) else []),
                                                             *([("the history", history_step(history))] if history is not None else []))
     for i, (name, step) in enumerate(steps):
         check()

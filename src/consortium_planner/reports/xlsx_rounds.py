@@ -8,9 +8,14 @@ from ..services.compare import ROW_BY_KEY
 from ..services.rounds import round_figures, tender_rounds
 from .xlsx_sheet import Book, Col
 
-__all__ = ["ROUNDS_SHEET", "write_rounds"]
+__all__ = ["ROUNDS_SHEET", "has_rounds", "write_rounds"]
 
 ROUNDS_SHEET = "Rounds"
+
+
+def has_rounds(ws, option: ConsortiumOption) -> bool:
+    """Whether the option's tender has rounds (the workbook has a Rounds sheet only then)."""
+    return bool(tender_rounds(ws, option.tender_id))
 
 
 def write_rounds(book: Book) -> None:
@@ -21,7 +26,7 @@ def write_rounds(book: Book) -> None:
     sheet.table("rounds", (Col("Held on"), Col("Round"), Col("Frozen at (UTC)"), Col("Attendees", wrap=40),
                            Col("Decision", wrap=60), Col("Rationale", wrap=60)),
                 ((r.held_on.strftime("%d/%m/%Y") if r.held_on else "", r.name, r.frozen_at, r.attendees, r.decision,
-                  r.rationale) for r in rounds), empty="No rounds frozen yet.")
+                  r.rationale) for r in rounds))
     if rounds:
         figures = [round_figures(book.workspace, r.id).get(option.name, {}) for r in rounds]  # type: ignore[arg-type]
         keys = list(dict.fromkeys(k for f in figures for k in f))
