@@ -18,6 +18,7 @@ from consortium_planner.domain.model import (  # noqa: E402
     FundingSource,
     HeadsOfTermsItem,
     Lot,
+    MarketSegment,
     Member,
     Organisation,
     PartneringProfile,
@@ -73,6 +74,11 @@ def build_small_workspace(path):
     rnd, _ = s.add(DecisionRound, {"tender_id": t.id, "name": "Round 1", "held_on": "03/12/2026",
                                    "frozen_at": "2026-12-03T10:00:00+00:00", "decision": "Bid as the SPV"})
     s.add(RoundFigure, {"round_id": rnd.id, "option_name": "SPV", "figure": "year_one_price", "value": "3800000.00"})
+    s.add(MarketSegment, {"organisation_id": a.id, "name": "Council homecare", "kind": "council_contract",
+                          "buyer": "East County Council", "annual_income": "1500000"})
+    s.add(MarketSegment, {"organisation_id": b.id, "option_id": op.id, "name": "Self-funders", "kind": "self_funders",
+                          "customers_at_start": "10", "new_per_month": "2", "churn_pct": "2", "hours_per_week": "6",
+                          "rate": "30", "bad_debt_pct": "1", "cost_per_hour": "22", "acquisition_cost": "150"})
     s.close()
     return path
 

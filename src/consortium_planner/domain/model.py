@@ -91,6 +91,18 @@ class BuyerType(ChoiceEnum):
     OTHER = ("other", "Other")
 
 
+class SegmentKind(ChoiceEnum):
+    """Who pays for a market segment (DOMAIN §7, §13)."""
+
+    COUNCIL = ("council_contract", "Council contract")
+    ISF = ("individual_service_funds", "Individual service funds")
+    DIRECT_PAYMENTS = ("direct_payments", "Direct payments")
+    PHB = ("personal_health_budgets", "Personal health budgets")
+    SELF_FUNDERS = ("self_funders", "Self-funders")
+    OTHER_CONTRACTS = ("other_contracts", "Other contracts")
+    GRANTS = ("grants", "Grants")
+
+
 class Regime(ChoiceEnum):
     PA23 = ("pa23", "Procurement Act 2023")
     PCR15 = ("pcr15", "Public Contracts Regulations 2015")
@@ -370,6 +382,9 @@ class Tender(Entity):
     nhs_qualifying_contract: QualifyingContract = choice(
         QualifyingContract, "NHS Pension: qualifying contract", QualifyingContract.NONE,
         help="NHS Standard Contract, APMS or a council public-health contract gives staff NHS Pension access [V]")
+    win_probability_pct: Decimal | None = percent(
+        "Chance of winning", default=None, places=0,
+        help="The bid team's estimate, for the bid pipeline's expected value (blank: not estimated)")
 
     @property
     def end_date(self) -> dt.date | None:
@@ -492,6 +507,7 @@ class ConsortiumOption(Entity):
     non_pay_payment_days: int = integer("Non-pay paid after (days)", default=30, maximum=180)
     insurance_per_year: Decimal = money("Insurance a year")
     notes: str = longtext("Notes")
+    chosen: bool = boolean("Chosen to bid", help="The option the partners bid with: the bid pipeline counts it")
 
 
 @dataclass(frozen=True, slots=True)
@@ -853,6 +869,44 @@ class RoundFigure(Entity):
     value: str = text("Value", help="Exact: a number as written by Decimal, or the text shown; blank: not available")
 
 
+@dataclass(frozen=True, slots=True)
+class MarketSegment(Entity):
+    """Income from one market (DOMAIN §7, §13): an organisation's existing income (no option), or a new
+    market an option plans, earned by one organisation (a member).
+
+    Customers a month: c_t = c_(t−1) × (1 − churn) + new; revenue a month = customers × hours a week
+    × 52 ÷ 12 × rate × (1 − bad debt), plus any fixed income a year ÷ 12 (a contract or grant stated
+    as a sum). Rate and cost rise each year from the segment's start (``domain/markets.py``).
+    """
+
+    entity_name: ClassVar[str] = "market_segment"
+    label: ClassVar[str] = "Market segment"
+    parent_field: ClassVar[str | None] = "organisation_id"
+
+    id: int | None = id_field()
+    organisation_id: int | None = ref("organisation", "Earned by")
+    option_id: int | None = ref("consortium_option", "Option", required=False,
+                                help="Blank: the organisation's existing income; an option: a new market it plans")
+    name: str = text("Segment", required=True)
+    kind: SegmentKind = choice(SegmentKind, "Buyer type", SegmentKind.SELF_FUNDERS)
+    buyer: str = text("Buyer", help="e.g. the council's name, or 'people paying for themselves'")
+    start_date: dt.date | None = date("Starts", help="Blank: already earning (existing) or from the option's "
+                                                     "service start (new)")
+    customers_at_start: Decimal = decimal("Customers at the start", places=0)
+    new_per_month: Decimal = decimal("New customers a month", places=1)
+    churn_pct: Decimal = percent("Churn a month", places=1, help="Share of customers lost each month")
+    hours_per_week: Decimal = decimal("Hours a week per customer", places=1, maximum=168)
+    rate: Decimal = money("Rate an hour", help="Homecare 2025/26: councils pay £24.10 on average [V]")
+    rate_indexation_pct: Decimal = percent("Rate rise a year", default="2", minimum=-20, maximum=50, places=1)
+    bad_debt_pct: Decimal = percent("Bad debt", places=1)
+    cost_per_hour: Decimal = money("Delivery cost an hour")
+    cost_indexation_pct: Decimal = percent("Cost rise a year", default="3", minimum=-20, maximum=50, places=1)
+    acquisition_cost: Decimal = money("Cost to win a customer")
+    annual_income: Decimal = money("Fixed income a year", help="A contract or grant stated as a sum a year "
+                                                               "(added to the customers' income)")
+    annual_cost: Decimal = money("Fixed cost a year", help="Costs of the segment that do not follow hours")
+
+
 ENTITIES: tuple[type[Entity], ...] = (
     Setting,
     Organisation,
@@ -881,6 +935,7 @@ ENTITIES: tuple[type[Entity], ...] = (
     HeadsOfTermsItem,
     DecisionRound,
     RoundFigure,
+    MarketSegment,
 )
 
 ENTITY_BY_NAME: dict[str, type[Entity]] = {e.entity_name: e for e in ENTITIES}
