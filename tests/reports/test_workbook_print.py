@@ -96,6 +96,9 @@ PERCENT_COLUMNS[("Sensitivity", "tornado_win_probability")] = {"Win probability 
                                                                "Swing"}
 RATIO_COLUMNS[("Sensitivity", "tornado_min_dscr")] = {"Minimum debt service cover at low",
                                                       "Minimum debt service cover at high", "Swing"}
+# The Markets sheet: concentration shares and the shares by buyer type are percentages (the Herfindahl index not).
+PERCENT_COLUMNS[("Markets", "concentration")] = {"Largest buyer", "Trading", "Public"}
+PERCENT_COLUMNS[("Markets", "concentration_by_buyer_type")] = {"*"}
 # Tables whose value column takes each row's own unit (checked against the program's units below).
 BY_UNIT = {("Standing", "metrics"), ("Model standing", "model_metrics")}
 UNIT_FAMILY = {Unit.MONEY: MONEY, Unit.PERCENT: PERCENT, Unit.RATIO: RATIO, Unit.MONTHS: COUNT}

@@ -6,6 +6,7 @@ from __future__ import annotations
 def analysis_tabs() -> list[tuple[str, type]]:
     from .capacity import CapacityView
     from .cashflow import CashFlowView
+    from .markets_view import MarketsView
     from .partnership import PartnershipView
     from .pricing import PricingView
     from .risks import RisksView
@@ -18,6 +19,7 @@ def analysis_tabs() -> list[tuple[str, type]]:
         ("Standing", StandingView),
         ("Pricing", PricingView),
         ("Cash flow", CashFlowView),
+        ("Markets", MarketsView),
         ("Sensitivity", SensitivityView),
         ("Simulation", SimulationView),
         ("Risks", RisksView),

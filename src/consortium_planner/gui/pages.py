@@ -21,6 +21,7 @@ from ..domain.model import (
     FinancialYear,
     FundingSource,
     Lot,
+    MarketSegment,
     Member,
     Metric,
     Organisation,
@@ -32,6 +33,7 @@ from ..domain.model import (
     TupeCohort,
 )
 from ..domain.validation import Severity, check_option
+from ..services.markets import existing_segments
 from .accounts_view import AccountsGrid
 from .analysis_tabs import analysis_tabs
 from .controller import WorkspaceController, touches
@@ -84,14 +86,21 @@ class OrganisationsPage(MasterDetailPage):
         accounts_split.setStretchFactor(1, 4)
         self.accounts.setMaximumWidth(190)  # the years list is narrow: the grid beside it holds the figures
         self.add_tab(accounts_split, "Accounts")
+        self.markets = RecordPanel(
+            c, MarketSegment, [n for n in _columns(MarketSegment) if n != "option_id"],
+            lambda: existing_segments(ws(), oid()) if oid() else [],
+            lambda: {"organisation_id": oid(), "name": unique_name(
+                "Income", {x.name for x in existing_segments(ws(), oid())})} if oid() else None,
+            title="Income by market today: who pays, how much (for income concentration before and after a bid)")
         self.add_tab(self.capacities, "Capacities")
         self.add_tab(cost_split, "Cost profiles")
+        self.add_tab(self.markets, "Income")
         self.selected.connect(self._reload_children)
         self.profiles.current_changed.connect(lambda _id: self.roles.reload())
 
     def _reload_children(self, _id=None) -> None:
         # Slots return None: in PySide6 6.12 a slot returning a value leaks a reference each emit.
-        for panel in (self.accounts, self.capacities, self.profiles, self.accounts_grid):
+        for panel in (self.accounts, self.capacities, self.profiles, self.accounts_grid, self.markets):
             panel.reload()
 
     def _new_year(self) -> dict:

@@ -34,6 +34,7 @@ from .sections.standing import RISK_STATUS, STANDING_STATUS, pass_mark
 from .xlsx_common import DECIMAL_2, GBP, NUMBER, PERCENT, PERCENT_POINTS
 from .xlsx_compare import COMPARE_SHEETS
 from .xlsx_document import write_heatmap, write_table
+from .xlsx_markets import MARKETS_SHEETS
 from .xlsx_sensitivity import SENSITIVITY_SHEETS
 from .xlsx_sheet import (
     INTEGER,
@@ -569,4 +570,5 @@ def _returns_sheet(book: Book) -> None:
 #: The value sheets in the order they are written: (sheet name, writer).
 VALUE_SHEETS = (("Inputs", _inputs), ("Coverage", _coverage), ("Standing", _standing_sheet),
                 ("Cost build-up", _buildup_sheet), ("Prices by year", _prices_sheet), ("Projection", _projection_sheet),
-                ("Funding", _funding_sheet), ("Returns", _returns_sheet), *COMPARE_SHEETS, *SENSITIVITY_SHEETS)
+                ("Funding", _funding_sheet), ("Returns", _returns_sheet), *COMPARE_SHEETS, *SENSITIVITY_SHEETS,
+                *MARKETS_SHEETS)

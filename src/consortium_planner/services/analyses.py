@@ -31,6 +31,7 @@ from ..domain.projection import advice as _advice
 from ..domain.rates import RateTable
 from ..domain.tasks import NEVER, CancelToken
 from ..domain.workspace import Workspace
+from . import markets as _markets
 from .compare import KEY_ANALYSES
 from .pipeline import REGISTRY, Analysis, Inputs, NotApplicable, Refusal, Results, register, run
 from .rates import apply_overrides, load_reference_rates
@@ -149,6 +150,13 @@ register(Analysis("returns", lambda i: i.need("capital").returns, needs=("capita
                   title="Returns", area="Returns", findings=_flags))
 register(Analysis("period_cash", lambda i: _projection.period_cash(i.need("projection")), needs=("projection",),
                   title="Cash by period", area="Projections"))
+register(Analysis("markets", lambda i: _markets.option_markets(i.ws, i.option_id, i.need("projection")),
+                  needs=("projection",), reads=_markets.READS, title="Markets beyond the tender", area="Markets",
+                  findings=lambda r: r.findings))
+register(Analysis("concentration",
+                  lambda i: _markets.concentration(i.ws, i.option_id, i.need("projection"), i.need("markets")),
+                  needs=("projection", "markets"), reads=_markets.READS, title="Income concentration",
+                  area="Diversification", findings=lambda r: r.findings))
 register(Analysis("capital_with_extensions", _capital_with_extensions, needs=("rates", "prices"),
                   reads=frozenset({"funding_source", "capital_item", "tupe_cohort"}),
                   title="Projection with extensions", area="Projections"))

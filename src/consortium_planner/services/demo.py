@@ -37,6 +37,7 @@ from ..domain.model import (
     FundingSource,
     HeadsOfTermsItem,
     Lot,
+    MarketSegment,
     Member,
     Organisation,
     PartneringProfile,
@@ -215,7 +216,7 @@ class _Builder:
     # -------------------------------------------------------------- organisations
     def organisation(self, src: dict[str, Any]) -> None:
         src = dict(src)
-        nested = {n: src.pop(n, None) for n in ("accounts", "financial_year", "capacity", "cost_profile")}
+        nested = {n: src.pop(n, None) for n in ("accounts", "financial_year", "capacity", "cost_profile", "market")}
         sec = _section("organisation", src.get("name"))
         org: Organisation = self.make(Organisation, src, sec)
         if key(org.name) in self.orgs:
@@ -234,6 +235,9 @@ class _Builder:
             for values in _per_area(cap_src, "units_per_year", csec):
                 cap: Capacity = self.make(Capacity, values, csec, organisation_id=org.id)
                 self._check_bought(cap.service_line, cap.area, cap.unit, csec)
+        for m_src in _as_list(nested["market"], sec, "market"):  # its income today, by market
+            self.make(MarketSegment, m_src, _section("organisation.market", m_src.get("name"), sec),
+                      organisation_id=org.id)
         for cp_src in _as_list(nested["cost_profile"], sec, "cost_profile"):
             cp_src = dict(cp_src)
             roles = cp_src.pop("role", None)
@@ -274,6 +278,7 @@ class _Builder:
         capital_items = src.pop("capital_item", None)
         risks = src.pop("risk", None)
         outcomes = src.pop("outcome", None)
+        markets = src.pop("market", None)
         partnering = {n: src.pop(n, None) for n in ("partnering", "pension", "heads_of_terms")}
         tender = self._tender_for(src.pop("tender", None), sec)
         lead_name = src.pop("lead", None)
@@ -323,6 +328,13 @@ class _Builder:
             self.make(Risk, r_src, _section("option.risk", r_src.get("area"), sec), option_id=option.id)
         for o_src in _as_list(outcomes, sec, "outcome"):
             self.make(SocialOutcome, o_src, _section("option.outcome", o_src.get("measure"), sec), option_id=option.id)
+        for mk_src in _as_list(markets, sec, "market"):  # new markets, each earned by a member
+            mk_src = dict(mk_src)
+            mksec = _section("option.market", mk_src.get("name"), sec)
+            earner = self._org(mk_src.pop("earned_by", None), f"{mksec} earned_by")
+            if earner.id not in members_by_org:
+                raise DemoSourceError(f"{mksec}: {earner.name!r} is not a member of this option")
+            self.make(MarketSegment, mk_src, mksec, option_id=option.id, organisation_id=earner.id)
         self._option_partnering(option, tender, partnering, sec)
 
     def _option_partnering(self, option: ConsortiumOption, tender: Tender, src: dict[str, Any], sec: str) -> None:

@@ -41,6 +41,7 @@ from ..domain.model import (
     LegalForm,
     Liability,
     Lot,
+    MarketSegment,
     Member,
     MemberRole,
     Metric,
@@ -51,6 +52,7 @@ from ..domain.model import (
     Regime,
     Requirement,
     Role,
+    SegmentKind,
     Setting,
     Structure,
     Tender,
@@ -302,7 +304,47 @@ def build_large(*, seed: int = 1, organisations: int = 60, service_lines: int = 
                 amount=_d(rng.uniform(40_000, 250_000), 1000), month=1)
         out.add(CapitalItem, option_id=option.id, name="IT and rostering system", kind=CapitalKind.CAPEX,
                 amount=_d(rng.uniform(30_000, 200_000), 1000), month=2, useful_life_months=60)
+    _markets(out, seed, org_ids, options=[r for r in out.rows if isinstance(r, ConsortiumOption)],
+             members=[r for r in out.rows if isinstance(r, Member)])
     return [*out.rows, *shipped_scenarios()]  # as every new workspace holds them
+
+
+_SEGMENT_KINDS = list(SegmentKind)
+
+
+def _markets(out: _Rows, seed: int, org_ids: list[int], *, options: list[ConsortiumOption],
+             members: list[Member]) -> None:
+    """Every organisation's income today by market (2–4 segments) and 1–3 new markets per option, each earned
+    by one of its members. Drawn from a generator of their own, so the rows before them are as they were."""
+    rng = random.Random(seed * 7919 + 17)
+    for org_id in org_ids:
+        for k in range(rng.randint(2, 4)):
+            kind = rng.choice(_SEGMENT_KINDS)
+            if kind in (SegmentKind.COUNCIL, SegmentKind.OTHER_CONTRACTS, SegmentKind.GRANTS):
+                out.add(MarketSegment, organisation_id=org_id, name=f"{kind.label} {k + 1}", kind=kind,
+                        buyer=f"Buyer {rng.randint(1, 12)}", annual_income=_d(rng.uniform(80_000, 3_000_000), 1000),
+                        annual_cost=_d(rng.uniform(70_000, 2_800_000), 1000))
+            else:
+                out.add(MarketSegment, organisation_id=org_id, name=f"{kind.label} {k + 1}", kind=kind,
+                        buyer=kind.label, customers_at_start=Decimal(rng.randint(5, 200)),
+                        new_per_month=Decimal(rng.randint(0, 8)), churn_pct=Decimal(rng.randint(1, 6)),
+                        hours_per_week=Decimal(rng.randint(2, 20)), rate=_rate(rng, 2300, 3400),
+                        bad_debt_pct=Decimal(rng.randint(0, 3)), cost_per_hour=_rate(rng, 1900, 2600),
+                        acquisition_cost=_d(rng.uniform(50, 400), 10))
+    by_option: dict[int, list[Member]] = defaultdict(list)
+    for m in members:
+        by_option[m.option_id].append(m)  # type: ignore[index]
+    for option in options:
+        for k in range(rng.randint(1, 3)):
+            kind = rng.choice([SegmentKind.SELF_FUNDERS, SegmentKind.DIRECT_PAYMENTS, SegmentKind.PHB,
+                               SegmentKind.ISF])
+            earner = rng.choice(by_option[option.id])  # type: ignore[index]
+            out.add(MarketSegment, organisation_id=earner.organisation_id, option_id=option.id,
+                    name=f"New {kind.label.lower()} {k + 1}", kind=kind, buyer=kind.label,
+                    new_per_month=Decimal(rng.randint(1, 10)), churn_pct=Decimal(rng.randint(1, 4)),
+                    hours_per_week=Decimal(rng.randint(3, 15)), rate=_rate(rng, 2600, 3600),
+                    bad_debt_pct=Decimal(rng.randint(0, 3)), cost_per_hour=_rate(rng, 2000, 2700),
+                    acquisition_cost=_d(rng.uniform(100, 400), 10))
 
 
 def _financial_years(out: _Rows, rng: random.Random, org_id: int, *, incomplete: bool, dividends: bool) -> None:

@@ -17,6 +17,7 @@ from ..domain.validation import check_workspace
 from ..domain.workspace import Workspace
 from .analyses import analyse_option
 from .jsonout import to_jsonable
+from .markets import existing_segments, option_segments
 
 SCHEMA_VERSION = 1
 
@@ -39,6 +40,7 @@ def summary(ws: Workspace, *, option: str | None = None) -> dict[str, Any]:
             pd["roles"] = [_row(r) for r in ws.roles(p.id)]
             profiles.append(pd)
         d["cost_profiles"] = profiles
+        d["market_segments"] = [_row(x) for x in existing_segments(ws, o.id)]
         orgs.append(d)
     tenders = []
     for t in ws.tenders():
@@ -68,6 +70,7 @@ def summary(ws: Workspace, *, option: str | None = None) -> dict[str, Any]:
         d["allocations"] = [_row(a) for a in ws.allocations(op.id)]
         d["funding_sources"] = [_row(x) for x in ws.by(FundingSource, "option_id", op.id)]
         d["capital_items"] = [_row(x) for x in ws.by(CapitalItem, "option_id", op.id)]
+        d["market_segments"] = [_row(x) for x in option_segments(ws, stored_id(op))]
         d["analyses"] = to_jsonable(analyse_option(ws, stored_id(op)).public())
         options.append(d)
     return {

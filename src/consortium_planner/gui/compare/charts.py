@@ -255,7 +255,8 @@ class CumulativeCashPanel(QWidget):
         layout.addWidget(self.note)
         self.series: list[QLineSeries] = []
 
-    def show_chart(self, chart: Chart | None, months: Sequence[str]) -> None:
+    def show_chart(self, chart: Chart | None, months: Sequence[str], *, key: str = "lowest") -> None:
+        """Draw ``chart``; each line's key quotes its lowest value (``key="lowest"``) or its total (``"total"``)."""
         out = _chart(chart.title if chart is not None else "")
         self.series = []
         if chart is None:
@@ -293,9 +294,10 @@ class CumulativeCashPanel(QWidget):
             line.attachAxis(y_axis)
             line.hovered.connect(lambda point, state, s=s, months=tuple(months): self._tip(point, state, s, months))
             self.series.append(line)
-            lowest = min((v for v in s.values if v is not None), default=Decimal(0))
+            known = [v for v in s.values if v is not None]
+            figure = sum(known, Decimal(0)) if key == "total" else min(known, default=Decimal(0))
             items.append(f"<span style='white-space:nowrap;'><b style='color:{colour};'>━━</b>&nbsp;{esc(s.name)} "
-                         f"<span style='color:#555'>(lowest {esc(format_value(lowest, Kind.MONEY))})</span></span>")
+                         f"<span style='color:#555'>({key} {esc(format_value(figure, Kind.MONEY))})</span></span>")
         zero = QLineSeries()
         zero.setPen(QPen(QColor(0, 0, 0, 90), 1))
         zero.append([QPointF(0, 0), QPointF(max(n - 1, 1), 0)])

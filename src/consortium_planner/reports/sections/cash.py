@@ -9,7 +9,7 @@ from decimal import Decimal
 from ...domain import projection as _projection
 from ...domain.findings import Severity, worst
 from ...domain.model import FundingKind, LoanRepayment
-from ...domain.money import ZERO, format_decimal
+from ...domain.money import ZERO, format_decimal, format_gbp
 from ...domain.projection.after_service import after_service
 from ..document import (
     Block,
@@ -151,6 +151,13 @@ def build_projection(ctx: CaseContext) -> list[Block] | None:
         KeyFigure("Cash at the end", projection.closing_balance, Kind.MONEY,
                   status=_red_if_negative(projection.closing_balance)),
     ), title="Over the whole projection"))
+    markets = ctx.result("markets")
+    if markets is not None and markets.segments:
+        blocks.append(Paragraph(
+            f"These figures are the tender's alone. The option's {len(markets.segments)} new market"
+            f"{'s' if len(markets.segments) != 1 else ''} add {format_gbp(markets.market_revenue, pence=False)} of "
+            f"revenue and {format_gbp(markets.market_contribution, pence=False)} of contribution over the same "
+            "months, shown apart under Diversification, by period and for each member.", style="note"))
     blocks.append(Heading("Profit and loss by period"))
     blocks.extend(_profit_and_loss(projection))
     if projection.months:

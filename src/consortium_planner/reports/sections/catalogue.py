@@ -15,6 +15,7 @@ from .capacity import build_capacity
 from .cash import build_funding, build_projection, build_returns
 from .compare import build_options_considered
 from .consortium import build_consortium
+from .markets import build_diversification
 from .narratives import build_governance, build_social_outcomes
 from .opportunity import build_opportunity
 from .partnership import build_partnership
@@ -45,6 +46,8 @@ PROBABILITY_BLOCKS.append(lambda ctx: simulation_blocks(r) if (r := ctx.result("
 register_section("sensitivity", "Sensitivities and downside", build_sensitivities,
                  needs=("sensitivity", "scenarios", "risk_simulation"),
                  position=850)
+register_section("diversification", "Diversification", build_diversification, needs=("markets", "concentration"),
+                 position=870)
 register_section("standing", "Financial standing", build_standing, needs=("standing",), position=900)
 register_section("reserved", "Reserved-contract eligibility", build_reserved, needs=("standing",), position=1000)
 register_section("partnership", "Partnership", build_partnership,

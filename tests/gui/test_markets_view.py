@@ -1,0 +1,83 @@
+"""The Markets tab on the demo: concentration first (its worst news as the lead), the new markets edited in
+place (an edit changes the figures, one undo step), and the Organisations page's Income tab."""
+
+import pytest
+from views_support import SPV, demo_path_fixture, main_window, option_id  # noqa: F401 (fixtures)
+
+from consortium_planner.domain.model import MarketSegment
+from consortium_planner.gui.markets_view import MarketsView
+from consortium_planner.services.analyses import one
+
+
+def settle(qtbot, view):
+    qtbot.wait(20)
+    qtbot.waitUntil(lambda: not view.busy and not view._stale and not view._timer.isActive(), timeout=20000)
+    qtbot.wait(20)
+
+
+@pytest.fixture
+def window(qtbot, qsettings, monkeypatch, demo_path):
+    return main_window(qtbot, qsettings, monkeypatch, demo_path)
+
+
+def _show(window, qtbot, name) -> MarketsView:
+    page = window.show_page("Consortium options")
+    page.master.table.select_id(option_id(window.controller, name))
+    view = page.analysis_views["Markets"]
+    page.tabs.setCurrentWidget(view)
+    settle(qtbot, view)
+    return view
+
+
+def _model(view, key):
+    return view.tables[key][0]
+
+
+def test_the_tab_leads_with_concentration_and_shows_the_analyses_figures(window, qtbot):
+    view = _show(window, qtbot, SPV)
+    c = window.controller
+    conc = one(c.ws, option_id(c, SPV), "concentration")
+    worst = next(f for f in conc.findings if f.code == "concentration")
+    assert view.lead.text().startswith(worst.message)
+    model = _model(view, "concentration")
+    assert model.text(0, 0) == "Consortium" and model.text(1, 1) == "after"
+    largest = conc.consortium.after.measure("largest").value
+    assert model.text(1, 3) == f"{largest:.0f}%"
+    segments = _model(view, "market_segments")
+    assert segments.rowCount() == 2 == view.segments.model.rowCount()
+    assert view.tables["markets_by_period"][1].isVisible()
+
+
+def test_a_new_market_typed_in_changes_the_figures_and_undoes_in_one_step(window, qtbot):
+    view = _show(window, qtbot, SPV)
+    c = window.controller
+    oid = option_id(c, SPV)
+    before = one(c.ws, oid, "markets").market_revenue
+    view.segments.add_record()
+    settle(qtbot, view)
+    [new] = [s for s in c.ws.by(MarketSegment, "option_id", oid) if s.name == "New market"]
+    c.set_field(MarketSegment, new.id, "annual_income", "120000")
+    settle(qtbot, view)
+    assert _model(view, "market_segments").rowCount() == 3
+    after = one(c.ws, oid, "markets").market_revenue
+    assert after > before
+    table = _model(view, "market_segments")
+    row = next(r for r in range(table.rowCount()) if table.text(r, 0) == "New market")
+    added = next(s for s in one(c.ws, oid, "markets").segments if s.name == "New market")
+    assert table.cell(row, table.column_of("Revenue")).value == added.revenue > 0
+    c.undo_stack.undo()
+    c.undo_stack.undo()
+    settle(qtbot, view)
+    assert _model(view, "market_segments").rowCount() == 2
+    assert one(c.ws, oid, "markets").market_revenue == before
+
+
+def test_an_organisations_income_today_is_its_own_tab(window, qtbot):
+    page = window.show_page("Organisations")
+    c = window.controller
+    org = next(o for o in c.ws.organisations() if o.name == "Westmarch Care Mutual")
+    page.master.table.select_id(org.id)
+    page.tabs.setCurrentWidget(page.markets)
+    qtbot.wait(50)
+    names = {page.markets.model.data(page.markets.model.index(r, 0)) for r in range(page.markets.model.rowCount())}
+    assert names == {"Homecare framework", "Direct payments"}
