@@ -385,6 +385,20 @@ class Tender(Entity):
     win_probability_pct: Decimal | None = percent(
         "Chance of winning", default=None, places=0,
         help="The bid team's estimate, for the bid pipeline's expected value (blank: not estimated)")
+    national_prices: bool = boolean("Prices set nationally", help="A national tariff: providers compete on "
+                                                                  "quality only [K]")
+    psr_only_capable_provider: bool = boolean(
+        "PSR: only one capable provider", help="Provider Selection Regime: only one provider can deliver it "
+                                               "(direct award A)")
+    psr_patient_choice: bool = boolean("PSR: patients choose the provider",
+                                       help="Provider Selection Regime: patient choice applies (direct award B)")
+    psr_incumbent: str = text("PSR: incumbent provider", help="Who holds the contract now (blank: a new service)")
+    psr_incumbent_satisfactory: bool = boolean(
+        "PSR: incumbent performing satisfactorily", help="Provider Selection Regime: the buyer judges the "
+                                                         "incumbent's contract delivered satisfactorily")
+    psr_current_lifetime_value: Decimal | None = optional_money(
+        "PSR: current contract's lifetime value", help="For the considerable-change test: the new contract's "
+                                                       "lifetime value is ≥ £500k and ≥ 25% higher [K]")
 
     @property
     def end_date(self) -> dt.date | None:

@@ -39,6 +39,7 @@ from .analysis_tabs import analysis_tabs
 from .controller import WorkspaceController, touches
 from .panels import MasterDetailPage, RecordPanel, unique_name
 from .record_form import RecordForm
+from .route_view import RouteView
 from .verdict_banner import VerdictBanner
 
 
@@ -153,8 +154,11 @@ class TendersPage(MasterDetailPage):
             title="Competitors: the bid team's assumptions about rival bids")
         self.add_tab(self.tupe, "TUPE")
         self.add_tab(self.competitors, "Competitors")
+        self.route = RouteView(c, tid)
+        self.add_tab(self.route, "Route")
         self.controller = c
-        self.children_panels = (self.requirements, self.lots, self.conditions, self.tupe, self.competitors)
+        self.children_panels = (self.requirements, self.lots, self.conditions, self.tupe, self.competitors,
+                                self.route)
         self.selected.connect(self._reload_children)
 
     def _reload_children(self, _id=None) -> None:

@@ -109,6 +109,7 @@ def save_screenshots(out_dir: str | Path) -> list[Path]:
                  ("Consortium options", "standing.png", "Standing", 2),
                  ("Consortium options", "pricing.png", "Pricing", 2),
                  ("Consortium options", "cash-flow.png", "Cash flow", 2),
+                 ("Consortium options", "markets.png", "Markets", 2),
                  ("Organisations", "organisations.png", "Details", 1),
                  ("Tenders", "tender-requirements.png", "Requirements", 0)]
         for page_name, filename, tab_title, row in shots:

@@ -18,11 +18,12 @@ from ..domain import optimise as _optimise
 from ..domain import pricing as _pricing
 from ..domain import projection as _projection
 from ..domain import risk_register as _risk_register
+from ..domain import routes as _routes
 from ..domain import scenarios as _scenarios
 from ..domain import sensitivity as _sensitivity
 from ..domain import standing as _standing
 from ..domain import verdict as _verdict
-from ..domain.model import ConsortiumOption, Risk, Tender
+from ..domain.model import ConsortiumOption, Organisation, Risk, Tender
 from ..domain.partnering import advisor as _advisor
 from ..domain.partnering import flows as _flows
 from ..domain.partnering import pension_analysis as _pensions
@@ -109,6 +110,15 @@ def _capital_with_extensions(i: Inputs) -> _projection.Capital | NotApplicable:
                                                schedule=i.need("prices")))
 
 
+def _route_of(i: Inputs) -> _routes.Route:
+    """The Provider Selection Regime screener on the option's tender, knowing who is in the bid."""
+    tender = i.tender
+    if tender is None:
+        raise ValueError("the option has no tender")
+    orgs = [i.ws.get(Organisation, m.organisation_id) for m in i.ws.members(i.option_id)]
+    return _routes.screen(tender, tuple(o.name for o in orgs if o is not None))
+
+
 def _flags(result: Any) -> Any:
     return result.flags
 
@@ -157,6 +167,8 @@ register(Analysis("concentration",
                   lambda i: _markets.concentration(i.ws, i.option_id, i.need("projection"), i.need("markets")),
                   needs=("projection", "markets"), reads=_markets.READS, title="Income concentration",
                   area="Diversification", findings=lambda r: r.findings))
+register(Analysis("route", _route_of, reads=frozenset({"tender", "member", "organisation"}),
+                  title="Selection route", area="Route", findings=lambda r: r.findings))
 register(Analysis("capital_with_extensions", _capital_with_extensions, needs=("rates", "prices"),
                   reads=frozenset({"funding_source", "capital_item", "tupe_cohort"}),
                   title="Projection with extensions", area="Projections"))

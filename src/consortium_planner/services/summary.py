@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..domain.model import CapitalItem, Competitor, FundingSource, Organisation, Setting, stored_id
+from ..domain.routes import screen
 from ..domain.scenarios import scenario_rows
 from ..domain.validation import check_workspace
 from ..domain.workspace import Workspace
@@ -51,6 +52,7 @@ def summary(ws: Workspace, *, option: str | None = None) -> dict[str, Any]:
         d["financial_conditions"] = [_row(x) for x in ws.conditions(t.id)]
         d["tupe_cohorts"] = [_row(x) for x in ws.tupe_cohorts(t.id)]
         d["competitors"] = [_row(x) for x in ws.by(Competitor, "tender_id", t.id)]
+        d["route"] = to_jsonable(screen(t))
         tenders.append(d)
     options = []
     chosen = ws.options()

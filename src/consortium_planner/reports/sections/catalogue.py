@@ -23,6 +23,7 @@ from .pricing import build_pricing
 from .registry import register_section
 from .risks import build_risks
 from .rounds import build_decision_log
+from .route import build_route
 from .sensitivity import PROBABILITY_BLOCKS, build_sensitivities
 from .simulation import simulation_blocks
 from .social import build_social_impact
@@ -35,6 +36,7 @@ register_section("consortium", "The consortium", build_consortium, position=200)
 register_section("governance", "Governance, management and track record", build_governance, position=210)
 register_section("options_considered", "Options considered", build_options_considered, position=250)
 register_section("opportunity", "The opportunity", build_opportunity, position=300)
+register_section("route", "Selection route", build_route, needs=("route",), position=320)
 register_section("capacity", "Service and capacity plan", build_capacity, needs=("coverage", "workforce"),
                  position=400)
 register_section("pricing", "Pricing and win analysis", build_pricing, needs=("prices",), position=500)
