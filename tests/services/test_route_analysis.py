@@ -48,3 +48,15 @@ def test_summary_and_the_case_show_the_route(demo):
     spv = next(o for o in demo.ws.options() if o.name == "Special purpose vehicle")
     doc = build_case(demo.ws, spv.id, sections=["summary", "route"])
     assert "route" in [s.key for s in doc.sections]
+
+
+def test_the_workbook_has_a_route_sheet_only_under_the_regime(demo, tmp_path):
+    from openpyxl import load_workbook
+
+    from consortium_planner.reports.workbook import write_option_workbook
+    spv = next(o for o in demo.ws.options() if o.name == "Special purpose vehicle")
+    assert "Route" not in load_workbook(write_option_workbook(demo.ws, spv.id, tmp_path / "a.xlsx")).sheetnames
+    _psr(demo, "Someone Else Ltd")
+    book = load_workbook(write_option_workbook(demo.ws, spv.id, tmp_path / "b.xlsx"))
+    texts = [c.value for row in book["Route"].iter_rows() for c in row if isinstance(c.value, str)]
+    assert "Direct award C" in texts and any("Someone Else Ltd" in t for t in texts)

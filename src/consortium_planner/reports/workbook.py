@@ -44,12 +44,14 @@ from .xlsx_model import MODEL_SHEETS, half_even, write_model_sheets
 from .xlsx_model_standing import write_accounts
 from .xlsx_partnership import PARTNERSHIP_SHEETS
 from .xlsx_rounds import has_rounds, write_rounds
+from .xlsx_route import has_route, write_route
 from .xlsx_sheet import Book
 from .xlsx_values import VALUE_SHEETS
 
 __all__ = ["SHEETS", "half_even", "save_atomically", "write_option_workbook"]
 
-#: The sheets every option workbook has (a Rounds sheet follows when the tender has rounds, History when given)
+#: The sheets every option workbook has (a Route sheet follows for a Provider Selection Regime tender, Rounds when
+#: the tender has rounds, History when given)
 SHEETS = tuple(name for name, _ in (*VALUE_SHEETS, *PARTNERSHIP_SHEETS)) + tuple(name for name, _ in MODEL_SHEETS)
 
 
@@ -78,6 +80,7 @@ def write_option_workbook(ws: Workspace, option_id: int, path: str | Path, *, re
     steps: tuple[tuple[str, Callable[[Book], None]], ...] = (*VALUE_SHEETS, *PARTNERSHIP_SHEETS,
                                                             ("the accounts", write_accounts),
                                                             ("the Model sheets", write_model_sheets),
+                                                            *([("the route", write_route)] if has_route(results) else []),
                                                             *([("the rounds", write_rounds)] if has_rounds(ws, option) else []),
                                                             *([("the history", history_step(history))] if history is not None else []))
     for i, (name, step) in enumerate(steps):
