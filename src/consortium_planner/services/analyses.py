@@ -167,7 +167,7 @@ register(Analysis("concentration",
                   lambda i: _markets.concentration(i.ws, i.option_id, i.need("projection"), i.need("markets")),
                   needs=("projection", "markets"), reads=_markets.READS, title="Income concentration",
                   area="Diversification", findings=lambda r: r.findings))
-register(Analysis("route", _route_of, reads=frozenset({"tender", "member", "organisation"}),
+register(Analysis("route", _route_of, reads=frozenset({"consortium_option", "tender", "member", "organisation"}),
                   title="Selection route", area="Route", findings=lambda r: r.findings))
 register(Analysis("capital_with_extensions", _capital_with_extensions, needs=("rates", "prices"),
                   reads=frozenset({"funding_source", "capital_item", "tupe_cohort"}),
