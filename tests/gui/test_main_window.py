@@ -258,7 +258,7 @@ def test_open_a_copy_of_the_demo_writes_where_asked_and_opens_it(window, tmp_pat
     monkeypatch.setattr(FileDialogs, "ask_save", staticmethod(lambda parent, title: str(target)))
     window.act_demo.trigger()
     assert target.exists() and window.controller.session.path == target
-    assert window.controller.ws.count(ConsortiumOption) == 3
+    assert window.controller.ws.count(ConsortiumOption) == 4  # three for the county tender, one for the neighbour's (the bid pipeline)
 
 
 def test_tooltips_explain_fields_and_figures(window, small_workspace):

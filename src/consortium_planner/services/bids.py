@@ -1,0 +1,75 @@
+"""The bid pipeline (issue 17) as a use case: run each chosen option's projection and funding through the
+analysis registry, then ask ``domain.bids`` what bidding for the tenders together means.
+
+``pipeline(ws)`` returns the domain's ``BidPipeline``; ``pipeline_json(ws)`` the JSON-ready dictionary
+that ``summary --json`` carries as its top-level ``pipeline`` and ``consortium-planner pipeline FILE
+--json`` prints. (``services/pipeline.py`` is the *analysis* pipeline; this module is the *bid* one.)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..domain import bids as _bids
+from ..domain.model import stored_id
+from ..domain.projection import Capital
+from ..domain.tasks import NEVER, CancelToken, Progress, check, no_progress
+from ..domain.workspace import Workspace
+from .analyses import one
+from .jsonout import to_jsonable
+
+__all__ = ["READS", "chosen_option_ids", "option_figures", "pipeline", "pipeline_json", "to_json"]
+
+#: The entities whose change makes the pipeline stale (for the GUI's refresh): the options' figures
+#: read nearly everything, so any change to a tender, an option or what they read.
+READS = frozenset({
+    "tender", "lot", "requirement", "consortium_option", "member", "allocation", "organisation", "capacity",
+    "funding_source", "capital_item", "cost_profile", "role", "tupe_cohort", "setting", "partnering_profile",
+    "pension_arrangement", "financial_year",
+})
+
+
+def chosen_option_ids(ws: Workspace) -> list[int]:
+    """The options chosen to bid, one a tender (a tender with two chosen counts neither)."""
+    out: list[int] = []
+    for t in sorted(ws.tenders(), key=lambda t: t.id or 0):
+        chosen = [o for o in ws.options(t.id) if o.chosen]
+        if len(chosen) == 1:
+            out.append(stored_id(chosen[0]))
+    return out
+
+
+def option_figures(ws: Workspace, option_id: int, *, cancelled: CancelToken = NEVER) -> _bids.OptionFigures:
+    """One option's contribution (projection's total EBITDA over the term), funding requirement, peak deficit
+    and monthly cash before funding; ``ValueError`` with the reason when its capital analysis is refused."""
+    capital: Capital = one(ws, option_id, "capital", cancelled=cancelled)
+    proj, funding = capital.projection, capital.funding
+    return _bids.OptionFigures(
+        option_id, proj.total_ebitda, funding.requirement, funding.peak_deficit,
+        tuple((m.starts, m.cash_before_funding) for m in proj.months))
+
+
+def pipeline(ws: Workspace, *, cancelled: CancelToken = NEVER, progress: Progress = no_progress) -> _bids.BidPipeline:
+    """The bid pipeline over every tender in ``ws`` (cancellable between and inside the options' analyses)."""
+    ids = chosen_option_ids(ws)
+    figures: dict[int, _bids.OptionFigures | str] = {}
+    for n, oid in enumerate(ids):
+        progress(n / max(len(ids), 1), "Computing the chosen options' figures")
+        check(cancelled)
+        try:
+            figures[oid] = option_figures(ws, oid, cancelled=cancelled)
+        except ValueError as exc:
+            figures[oid] = str(exc)
+    progress(1.0, "")
+    return _bids.bid_pipeline(ws, figures)
+
+
+def to_json(result: _bids.BidPipeline) -> dict[str, Any]:
+    """``result`` as JSON-ready data."""
+    d: dict[str, Any] = to_jsonable(result)
+    return d
+
+
+def pipeline_json(ws: Workspace, *, cancelled: CancelToken = NEVER) -> dict[str, Any]:
+    """The pipeline as JSON-ready data (money as decimal strings, dates ISO 8601)."""
+    return to_json(pipeline(ws, cancelled=cancelled))
