@@ -28,7 +28,7 @@ def test_opens_a_workspace_and_shows_its_name(window, small_workspace):
     assert window.recent_files() == [str(small_workspace)]
     assert "2 organisations" in window.status_path.text()
     assert [window.navigator.item(i).text() for i in range(window.navigator.count())] == [
-        "Organisations", "Tenders", "Consortium options", "Compare", "Workspace settings"]
+        "Organisations", "Tenders", "Consortium options", "Compare", "Pipeline", "Workspace settings"]
 
 
 def test_opening_the_file_already_open_is_not_taken_for_another_program(window, small_workspace, monkeypatch):
