@@ -17,15 +17,16 @@ from ..domain.tasks import NEVER, CancelToken, Progress, check, no_progress
 from ..domain.workspace import Workspace
 from .analyses import one
 from .jsonout import to_jsonable
+from .pipeline import REGISTRY
 
 __all__ = ["READS", "chosen_option_ids", "option_figures", "pipeline", "pipeline_json", "to_json"]
 
-#: The entities whose change makes the pipeline stale (for the GUI's refresh): the options' figures
-#: read nearly everything, so any change to a tender, an option or what they read.
-READS = frozenset({
-    "tender", "lot", "requirement", "consortium_option", "member", "allocation", "organisation", "capacity",
-    "funding_source", "capital_item", "cost_profile", "role", "tupe_cohort", "setting", "partnering_profile",
-    "pension_arrangement", "financial_year",
+#: The entities whose change makes the pipeline stale (for the GUI's refresh): what the chosen options'
+#: capital analysis reads, and what the pipeline itself reads (tenders' dates and chances, options' choice,
+#: members' money, allocations, capacities, equity).
+READS = REGISTRY.reads(("capital",)) | frozenset({
+    "tender", "requirement", "consortium_option", "member", "allocation", "organisation", "capacity",
+    "funding_source",
 })
 
 

@@ -1,4 +1,5 @@
-"""The bundled demo workspace: a fictional county tender, seven providers and three ways to bid.
+"""The bundled demo workspace: a fictional county tender, seven providers and three ways to bid (and a
+neighbour's smaller tender that two of them also bid for, for the bid pipeline).
 
 The demo's source is ``resources/demo/demo.toml``, a commented file people can read and edit.
 Records there refer to each other by name (organisations by name, requirements as
