@@ -75,7 +75,7 @@ def test_scenario_and_baseline_choices(qtbot, qsettings, monkeypatch, demo_path,
     headers = [page.model.column(i).title for i in range(page.model.columnCount())]
     assert headers[0] == f"{GO_ALONE} (baseline)"
     # the stored options are untouched by looking at a scenario
-    assert {o.name for o in window.controller.ws.all(ConsortiumOption)} == set(base_npv)
+    assert {o.name for o in window.controller.ws.options(page.tender_id())} == set(base_npv)
     window.controller.session.close()
     assert comparison_json(c, alone.option_id) == cli_json(demo_path, "--scenario", "Severe", "--baseline", GO_ALONE,
                                                            capsys=capsys)

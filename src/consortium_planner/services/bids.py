@@ -55,12 +55,13 @@ def pipeline(ws: Workspace, *, cancelled: CancelToken = NEVER, progress: Progres
     ids = chosen_option_ids(ws)
     figures: dict[int, _bids.OptionFigures | str] = {}
     for n, oid in enumerate(ids):
+        check(cancelled)  # before reporting: a cancelled request's page may be gone
         progress(n / max(len(ids), 1), "Computing the chosen options' figures")
-        check(cancelled)
         try:
             figures[oid] = option_figures(ws, oid, cancelled=cancelled)
         except ValueError as exc:
             figures[oid] = str(exc)
+    check(cancelled)
     progress(1.0, "")
     return _bids.bid_pipeline(ws, figures)
 
