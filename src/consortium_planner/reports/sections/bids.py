@@ -110,7 +110,7 @@ def key_figures(p: BidPipeline) -> KeyFigures:
     peak_when = f" ({f.combined_peak_month:%m/%Y})" if f.combined_peak_month else ""
     return KeyFigures((
         KeyFigure("Win all", p.win_all, Kind.MONEY),
-        KeyFigure("Expected value", p.expected_value, Kind.MONEY, note=EV_NOTE),
+        KeyFigure("Expected value", p.expected_value, Kind.MONEY, note="Σ chance of winning × contribution"),
         KeyFigure("Win none", p.win_none, Kind.MONEY),
         KeyFigure("Funding if all are won", f.total_requirement, Kind.MONEY,
                   note="The sum of the chosen options' funding requirements"),
