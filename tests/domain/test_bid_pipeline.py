@@ -141,3 +141,10 @@ def test_timeline_rows():
     row = result.timeline[0]
     assert (row.deadline, row.mobilisation_start, row.service_start, row.service_end) == (
         dt.date(2026, 8, 14), dt.date(2026, 12, 1), dt.date(2027, 4, 1), dt.date(2032, 3, 31))
+
+
+def test_memberships_list_each_organisation_in_each_chosen_bid():
+    result = bid_pipeline(_two_bids(), FIGURES)
+    by_org = {m.organisation: [(b.tender, b.option) for b in m.bids] for m in result.memberships}
+    assert by_org == {"Eastmere Co-op": [("County", "SPV"), ("Borough", "Lead")], "Other": [("County", "SPV")]}
+    assert result.memberships[0].organisation == "Eastmere Co-op"  # in most bids first

@@ -46,6 +46,7 @@ def test_pipeline_page_shows_the_tenders_totals_and_red_overlap(qtbot, qsettings
     assert capacity is not None and capacity.rows[0][0].value == "Eastmere Homecare Co-operative"
     assert capacity.rows[0][3].status is Status.RED
     assert page.findings.count() == len(expected.findings)
+    assert page.partners_model.table.rows[0][0].value == "Eastmere Homecare Co-operative"
     assert page.gantt.rows == expected.timeline
     for i in range(page.tabs.count()):
         page.tabs.setCurrentIndex(i)

@@ -3,7 +3,7 @@
 Every tender in the workspace with the option chosen to bid for it, its chance of winning, contribution
 and expected value; the win-all, expected and win-none totals; capacity and money promised to two bids at
 once (red and amber, as ``reports.sections.bids`` colours them for the investment case); a timeline of
-deadlines, mobilisation and service drawn as a Gantt chart. It shows ``services.bids.pipeline``'s result
+deadlines, mobilisation and service drawn as a Gantt chart; who is in which bid. It shows ``services.bids.pipeline``'s result
 through the same document tables as the case and the workbook, so every surface agrees.
 
 The chosen options' analyses run off the UI thread on a snapshot (``compare.work.LatestWork``); an edit
@@ -32,7 +32,14 @@ from ..domain.bids import BidPipeline, TimelineRow
 from ..domain.findings import Severity
 from ..domain.tasks import CancelToken, Progress
 from ..reports.document import format_value
-from ..reports.sections.bids import capacity_table, key_figures, money_table, tenders_table, timeline_table
+from ..reports.sections.bids import (
+    capacity_table,
+    key_figures,
+    money_table,
+    partners_table,
+    tenders_table,
+    timeline_table,
+)
 from ..services.bids import READS, pipeline
 from .compare.work import LatestWork
 from .controller import WorkspaceController, touches
@@ -167,6 +174,8 @@ class PipelinePage(QWidget):
 
         self.tenders_model = DocumentTableModel()
         self.tenders = DocumentTable(self.tenders_model, max_width=300, stretch_column=0)
+        self.partners_model = DocumentTableModel()
+        self.partners = DocumentTable(self.partners_model, max_width=440)
         self.capacity_model = DocumentTableModel()
         self.capacity = DocumentTable(self.capacity_model, max_width=260, stretch_column=2, lines=3)
         self.money_model = DocumentTableModel()
@@ -196,6 +205,7 @@ class PipelinePage(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.tenders, "Tenders")
+        self.tabs.addTab(self.partners, "Partners")
         self.tabs.addTab(overlaps, "Overlaps")
         self.tabs.addTab(timeline, "Timeline")
         self.tabs.addTab(self.findings, "Findings")
@@ -251,7 +261,8 @@ class PipelinePage(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self.result = None
-        for m in (self.tenders_model, self.capacity_model, self.money_model, self.timeline_model):
+        for m in (self.tenders_model, self.partners_model, self.capacity_model, self.money_model,
+                  self.timeline_model):
             m.clear()
         self.status.setText(f"The pipeline cannot be worked out as it stands: {exc}")
 
@@ -271,6 +282,7 @@ class PipelinePage(QWidget):
         self.figures.setText("&nbsp;&nbsp;·&nbsp;&nbsp;".join(
             f"{f.label}: <b>{format_value(f.value, f.kind, f.places)}</b>" for f in key_figures(r).items))
         self.tenders_model.set_table(tenders_table(r))
+        self.partners_model.set_table(partners_table(r))
         self.capacity_model.set_table(capacity_table(r))
         self.money_model.set_table(money_table(r))
         self.timeline_model.set_table(timeline_table(r))
@@ -284,8 +296,8 @@ class PipelinePage(QWidget):
                 item.setForeground(colour)
             self.findings.addItem(item)
         red = sum(1 for f in r.findings if f.severity.red)
-        self.tabs.setTabText(1, f"Overlaps ({len(r.capacity_overlaps) + len(r.money_overlaps)})")
-        self.tabs.setTabText(3, f"Findings ({len(r.findings)}{', ' + str(red) + ' red' if red else ''})")
+        self.tabs.setTabText(2, f"Overlaps ({len(r.capacity_overlaps) + len(r.money_overlaps)})")
+        self.tabs.setTabText(4, f"Findings ({len(r.findings)}{', ' + str(red) + ' red' if red else ''})")
 
     def _on_progress(self, fraction: float, message: str) -> None:
         self.progress.setValue(int(max(0.0, min(1.0, fraction)) * 1000))

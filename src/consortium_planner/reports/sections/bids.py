@@ -26,8 +26,8 @@ from ..document import (
 )
 from .context import CaseContext
 
-__all__ = ["build_bid_pipeline", "capacity_table", "key_figures", "money_table", "pipeline_tables", "tenders_table",
-           "timeline_table"]
+__all__ = ["build_bid_pipeline", "capacity_table", "key_figures", "money_table", "partners_table", "pipeline_tables",
+           "tenders_table", "timeline_table"]
 
 EV_NOTE = ("Contribution: the chosen option's EBITDA over the contract term (extensions not promised), from the "
            "start of mobilisation. Expected value = Σ chance of winning × contribution; a tender whose chance is "
@@ -62,6 +62,20 @@ def tenders_table(p: BidPipeline) -> Table:
                   Column("Funding requirement", Kind.MONEY)),
                  tuple(rows), title="Tenders and the option chosen for each", total_rows=3, note=EV_NOTE,
                  first_column_width=Decimal("0.26"))
+
+
+def partners_table(p: BidPipeline) -> Table:
+    """Which organisations are in which chosen bids: one column a tender, the organisation's role in its bid."""
+    chosen = [t for t in p.tenders if t.option_id is not None]
+    rows = []
+    for m in p.memberships:
+        roles = {b.tender: b.role.replace("_", " ") for b in m.bids}
+        rows.append((cell(m.organisation), *(cell(roles.get(t.tender)) for t in chosen),
+                     cell(Decimal(len(m.bids)), kind=Kind.NUMBER, places=0)))
+    return Table("pipeline_partners",
+                 (Column("Organisation"), *(Column(t.tender, note=f"Chosen option: {t.option}") for t in chosen),
+                  Column("Bids", Kind.NUMBER, 0)),
+                 tuple(rows), title="Who is in which bid", note="Each organisation's role in each chosen bid.")
 
 
 def capacity_table(p: BidPipeline) -> Table:
@@ -120,7 +134,7 @@ def key_figures(p: BidPipeline) -> KeyFigures:
 
 
 def pipeline_tables(p: BidPipeline) -> tuple[Table, ...]:
-    return (tenders_table(p), capacity_table(p), money_table(p), timeline_table(p))
+    return (tenders_table(p), partners_table(p), capacity_table(p), money_table(p), timeline_table(p))
 
 
 def pipeline_blocks(p: BidPipeline) -> list[Block]:
