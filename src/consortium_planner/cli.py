@@ -29,10 +29,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import cli_history, cli_rounds, cli_templates
+from . import cli_history, cli_pipeline, cli_rounds, cli_templates
 
 COMMANDS = ("demo", "summary", "compare", "export-pdf", "generate", "run-demo", "screenshots", "import-xlsx",
-            "export-xlsx", "history", "rounds", *cli_templates.COMMANDS)
+            "export-xlsx", "history", "rounds", "pipeline", *cli_templates.COMMANDS)
 
 
 def workspace_arg(text: str) -> str | Path:
@@ -99,6 +99,7 @@ def _parser() -> argparse.ArgumentParser:
     x.add_argument("--schedule-out", type=Path, help="where to write the filled schedule")
     cli_history.add_parser(sub)
     cli_rounds.add_parser(sub)
+    cli_pipeline.add_parser(sub)
     cli_templates.add_parsers(sub)
     return p
 
@@ -425,6 +426,7 @@ def _fill_schedule(ws, results, source: Path, destination: Path) -> int:
 _COMMANDS = {
     "history": cli_history.cmd_history,
     "rounds": cli_rounds.cmd_rounds,
+    "pipeline": cli_pipeline.cmd_pipeline,
     "demo": cmd_demo,
     "summary": cmd_summary,
     "compare": cmd_compare,

@@ -56,8 +56,12 @@ def test_members_metrics_have_status_strings(data):
 
 
 def test_money_is_decimal_strings(data):
+    values = {t["id"]: Decimal(t["annual_value"]) for t in data["tenders"]}  # the county's £4m, its neighbour's £200k
+    for o in data["consortium_options"]:
+        s = o["analyses"]["standing"]
+        assert MONEY.match(s["annual_value"]) and Decimal(s["annual_value"]) == values[o["tender_id"]]
+    assert sorted(values.values()) == [Decimal("200000"), Decimal("4000000")]
     for s in options(data).values():
-        assert MONEY.match(s["annual_value"]) and Decimal(s["annual_value"]) == Decimal("4000000")
         for member in s["members"]:
             assert member["share_of_acv"] is None or MONEY.match(member["share_of_acv"])
             items = member["standing"]["line_items"]

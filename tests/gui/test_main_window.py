@@ -28,7 +28,7 @@ def test_opens_a_workspace_and_shows_its_name(window, small_workspace):
     assert window.recent_files() == [str(small_workspace)]
     assert "2 organisations" in window.status_path.text()
     assert [window.navigator.item(i).text() for i in range(window.navigator.count())] == [
-        "Organisations", "Tenders", "Consortium options", "Compare", "Workspace settings"]
+        "Organisations", "Tenders", "Consortium options", "Compare", "Pipeline", "Workspace settings"]
 
 
 def test_opening_the_file_already_open_is_not_taken_for_another_program(window, small_workspace, monkeypatch):
@@ -258,7 +258,7 @@ def test_open_a_copy_of_the_demo_writes_where_asked_and_opens_it(window, tmp_pat
     monkeypatch.setattr(FileDialogs, "ask_save", staticmethod(lambda parent, title: str(target)))
     window.act_demo.trigger()
     assert target.exists() and window.controller.session.path == target
-    assert window.controller.ws.count(ConsortiumOption) == 3
+    assert window.controller.ws.count(ConsortiumOption) == 4  # three for the county tender, one for the neighbour's (the bid pipeline)
 
 
 def test_tooltips_explain_fields_and_figures(window, small_workspace):

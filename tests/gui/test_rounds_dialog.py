@@ -52,6 +52,6 @@ def test_view_menu_opens_rounds(qtbot, qsettings, tmp_path):
     view = next(a.menu() for a in w.menuBar().actions() if a.text().replace("&", "") == "View")
     assert w.act_rounds in view.actions()
     w.act_rounds.trigger()
-    assert isinstance(w.rounds_dialog, RoundsDialog) and w.rounds_dialog.tender.count() == 1
+    assert isinstance(w.rounds_dialog, RoundsDialog) and w.rounds_dialog.tender.count() == 2  # the demo's two tenders
     w.rounds_dialog.close()
     w.set_session(None)

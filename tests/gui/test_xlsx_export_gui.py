@@ -205,7 +205,7 @@ def test_menu_fill_remembers_the_mapping_and_reports_unfilled_rows(demo_window, 
     assert "could not be filled" in demo_window.infos[0]
     assert (tmp_path / "buyer – priced.xlsx").exists()
     assert remembered_mapping(c.ws, xlsx_import.read(source)) is not None
-    assert c.ws.count(Requirement) == 15  # exporting changes no rows
+    assert c.ws.count(Requirement) == 16  # exporting changes no rows (15 for the county tender, 1 the neighbour's)
 
 
 def test_unreadable_schedule_is_reported_in_the_dialog(demo_window, qtbot, tmp_path):

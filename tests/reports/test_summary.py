@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from consortium_planner.domain.findings import Finding, Severity
+from consortium_planner.domain.model import Tender
 from consortium_planner.domain.workspace import Workspace
 from consortium_planner.reports.case import KeyFigures, Status, Table, build_case
 from consortium_planner.reports.sections.summary import TOP_RISKS_OF_A_KIND
@@ -132,7 +133,8 @@ def test_a_money_key_figure_is_its_json_value_rounded(demo):
         figures = {f.label: f.text for b in build_case(session.ws, option.id, on=ON).section("summary").blocks
                    if isinstance(b, KeyFigures) for f in b.items}
         pairs = [("Annual price (year one)", a["prices"]["years"][0]["annual_price"]),
-                 ("Contract price (5 years)", a["prices"]["term_price"]),
+                 (f"Contract price ({session.ws.get(Tender, option.tender_id).term_years} years)",
+                  a["prices"]["term_price"]),
                  ("Funding requirement", a["funding"]["requirement"]), ("NPV at 3.50%", a["returns"]["npv"])]
         if a["evaluation"].get("best"):
             pairs.append(("Best price for expected contribution", a["evaluation"]["best"]["price"]))

@@ -67,7 +67,7 @@ def table_cells(ws, suffix: str, header: str):
 
 def test_sheets_have_titles_frozen_headers_and_filters(book, exported):
     path, steps = exported
-    assert book.sheetnames == list(SHEETS)
+    assert book.sheetnames == [*SHEETS, "Pipeline"]  # the demo holds two tenders: a Pipeline sheet follows
     for ws in book.worksheets:
         assert ws["A1"].value and ws["A1"].font.b, ws.title
         assert ws.freeze_panes is not None, ws.title
@@ -339,3 +339,15 @@ def test_results_default_to_the_analyses(ws, spv_id, results, tmp_path):
     assert [d(r["Annual price"]) for r in years] == [y.annual_price for y in results["prices"].years]
     with pytest.raises(KeyError):
         write_option_workbook(ws, 10**6, tmp_path / "nothing.xlsx")
+
+
+def test_pipeline_sheet_holds_the_tenders_and_the_overlaps(book, ws):
+    from consortium_planner.services.bids import pipeline
+
+    sheet = book["Pipeline"]
+    texts = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "Tenders and the option chosen for each" in texts and "Capacity promised to two bids at once" in texts
+    assert "Eastmere Homecare Co-operative" in texts and "Win all" in texts
+    expected = pipeline(ws)
+    row = next(r for r in sheet.iter_rows() if r[0].value == "Win all")
+    assert d(row[4].value) == expected.win_all

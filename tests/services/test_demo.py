@@ -52,13 +52,17 @@ def source():
     return load_demo_source()
 
 
+WESTMARCH = "Westmarch Integrated Community Wellbeing Service"
+
+
 def _tender(ws) -> Tender:
-    (tender,) = ws.tenders()
+    """The demo's main tender (the second, a neighbour's, is there for the bid pipeline)."""
+    (tender,) = [t for t in ws.tenders() if t.name == WESTMARCH]
     return tender
 
 
 def _option(ws, structure: Structure) -> ConsortiumOption:
-    (option,) = [o for o in ws.options() if o.structure is structure]
+    (option,) = [o for o in ws.options(_tender(ws).id) if o.structure is structure]
     return option
 
 
@@ -326,4 +330,27 @@ def test_capacity_in_a_service_line_the_tender_does_not_buy_is_refused(source):
     bad = copy.deepcopy(source)
     bad["organisation"][1]["capacity"][0]["service_line"] = "Homecare and reablment support"
     with pytest.raises(DemoSourceError, match="not one the tender buys"):
+        build_demo_entities(bad)
+
+
+# ------------------------------------------------------------------------------------ the bid pipeline
+
+
+def test_demo_has_a_second_tender_sharing_partners_and_one_chosen_option_each(ws):
+    assert len(ws.tenders()) == 2
+    neighbour = next(t for t in ws.tenders() if t.name != WESTMARCH)
+    assert neighbour.buyer == "Wyvern Borough Council" and neighbour.win_probability_pct == Decimal(55)
+    assert _tender(ws).win_probability_pct == Decimal(40)
+    for t in ws.tenders():
+        (chosen,) = [o for o in ws.options(t.id) if o.chosen]
+    assert _option(ws, Structure.SPV).chosen
+    shared = ({m.organisation_id for m in ws.members(_option(ws, Structure.SPV).id)}
+              & {m.organisation_id for o in ws.options(neighbour.id) for m in ws.members(o.id)})
+    assert len(shared) >= 2
+
+
+def test_a_bid_naming_an_unknown_option_is_named_with_its_section(source):
+    bad = copy.deepcopy(source)
+    bad["bid"][0]["option"] = "Nope"
+    with pytest.raises(DemoSourceError, match=r"\[\[bid\]\].*unknown option 'Nope'"):
         build_demo_entities(bad)

@@ -18,6 +18,7 @@ TOPICS: dict[str, str | None] = {
     "Tenders": "tenders.md",
     "Consortium options": "options.md",
     "Compare": "compare.md",
+    "Pipeline": "pipeline.md",
     "Workspace settings": "settings.md",
     "Workshops and projectors": "workshops.md",
     "Glossary": None,

@@ -39,6 +39,7 @@ from .controller import WorkspaceController, touches
 from .history import install_history_actions
 from .message_bar import MessageBar
 from .pages import OptionsPage, OrganisationsPage, SettingsPage, TendersPage
+from .pipeline_page import PipelinePage
 from .presenter import install_presenter_actions
 from .rounds import install_rounds_actions
 from .templates_dialog import install_template_actions
@@ -494,6 +495,7 @@ class MainWindow(QMainWindow):
                 "Tenders": TendersPage(c),
                 "Consortium options": OptionsPage(c),
                 "Compare": ComparePage(c),
+                "Pipeline": PipelinePage(c),
                 "Workspace settings": SettingsPage(c),
             }
             for name, page in self.pages.items():

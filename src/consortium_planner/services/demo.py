@@ -1,4 +1,5 @@
-"""The bundled demo workspace: a fictional county tender, seven providers and three ways to bid.
+"""The bundled demo workspace: a fictional county tender, seven providers and three ways to bid (and a
+neighbour's smaller tender that two of them also bid for, for the bid pipeline).
 
 The demo's source is ``resources/demo/demo.toml``, a commented file people can read and edit.
 Records there refer to each other by name (organisations by name, requirements as
@@ -14,6 +15,7 @@ service line the tender does not buy) raises ``DemoSourceError`` naming the TOML
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from collections.abc import Iterator
 from decimal import Decimal
@@ -21,7 +23,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..domain.fields import Kind, specs
+from ..domain.fields import FieldError, Kind, coerce, specs
 from ..domain.model import (
     ENTITIES,
     Allocation,
@@ -372,6 +374,37 @@ class _Builder:
             self.make(DueDiligenceItem, {"area": area, **values}, f"{section} › due diligence {area!r}",
                       member_id=member.id)
 
+    # -------------------------------------------------------------- the bid pipeline
+    def bid(self, src: dict[str, Any]) -> None:
+        """``[[bid]]``: the option chosen to bid for a tender, and the tender's chance of winning."""
+        src = dict(src)
+        sec = _section("bid", src.get("tender"))
+        tender = self._tender_for(src.pop("tender", None), sec)
+        name = src.pop("option", None)
+        option = self.options.get((tender.id or 0, key(str(name or ""))))
+        if option is None:
+            known = _names(o for (tid, _), o in self.options.items() if tid == tender.id)
+            raise DemoSourceError(f"{sec}: unknown option {name!r} for this tender (known: {known})")
+        chance = src.pop("win_probability_pct", None)
+        if src:
+            raise DemoSourceError(f"{sec}: unknown field {', '.join(map(repr, src))} "
+                                  "(expected: tender, option, win_probability_pct)")
+        self._replace(option, dataclasses.replace(option, chosen=True))
+        if chance is not None:
+            try:
+                pct = coerce(specs(Tender)["win_probability_pct"], chance, entity=Tender.label,
+                             name="win_probability_pct")
+            except FieldError as exc:
+                raise DemoSourceError(f"{sec}: {exc}") from None
+            self._replace(tender, dataclasses.replace(tender, win_probability_pct=pct))
+
+    def _replace(self, old: Entity, new: Entity) -> None:
+        self.rows[next(i for i, r in enumerate(self.rows) if r is old)] = new
+        if isinstance(new, ConsortiumOption):
+            self.options[(new.tender_id or 0, key(new.name))] = new
+        elif isinstance(new, Tender):
+            self.tenders[key(new.name)] = new
+
     def _tender_for(self, name: Any, section: str) -> Tender:
         if name in (None, ""):
             if len(self.tenders) == 1:
@@ -442,7 +475,7 @@ def build_demo_entities(source: dict[str, Any]) -> list[Entity]:
     Raises ``DemoSourceError`` naming the TOML section when a name does not resolve, a field is
     unknown or out of range, or the finished workspace would fail ``check_workspace``.
     """
-    known = {"format", "settings", "tender", "organisation", "option"}
+    known = {"format", "settings", "tender", "organisation", "option", "bid"}
     unknown = [k for k in source if k not in known]
     if unknown:
         raise DemoSourceError(f"demo.toml: unknown top-level section {', '.join(map(repr, unknown))} "
@@ -455,6 +488,8 @@ def build_demo_entities(source: dict[str, Any]) -> list[Entity]:
         b.organisation(o)
     for opt in _as_list(source.get("option"), "demo.toml", "option"):
         b.option(opt)
+    for bid in _as_list(source.get("bid"), "demo.toml", "bid"):
+        b.bid(bid)
     order = {cls: i for i, cls in enumerate(ENTITIES)}
     # the shipped scenarios, as every new workspace holds them (the migration that makes the table writes them)
     rows = sorted([*b.rows, *shipped_scenarios()], key=lambda r: order[type(r)])  # stable: source order within a type

@@ -4,7 +4,8 @@
 decimal string with two places. Each analysis added to ``analyses.ANALYSES`` appears under its
 name in every option's ``analyses`` (``services/pipeline.py``): its result, ``{"error": why}`` when it
 could not run, or ``{"not_applicable": why}``. ``scenarios`` lists the workspace's named what-ifs
-(each option's results under them are its ``analyses.scenarios``).
+(each option's results under them are its ``analyses.scenarios``). ``pipeline`` is the bid pipeline
+over every tender (``services/bids.py``): the option chosen for each, overlaps, funding, expected value.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from ..domain.scenarios import scenario_rows
 from ..domain.validation import check_workspace
 from ..domain.workspace import Workspace
 from .analyses import analyse_option
+from .bids import pipeline_json
 from .jsonout import to_jsonable
 from .markets import existing_segments, option_segments
 
@@ -82,6 +84,7 @@ def summary(ws: Workspace, *, option: str | None = None) -> dict[str, Any]:
         "tenders": tenders,
         "consortium_options": options,
         "scenarios": [_row(s) for s in scenario_rows(ws)],
+        "pipeline": pipeline_json(ws),
         "issues": [
             {"severity": i.severity.value, "entity": i.entity, "record": i.record, "field": i.field,
              "message": i.message}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from ...services import analyses as _analyses  # noqa: F401 - declares the analyses the sections need
 from .ask import build_ask
 from .assumptions import build_assumptions
+from .bids import build_bid_pipeline
 from .capacity import build_capacity
 from .cash import build_funding, build_projection, build_returns
 from .compare import build_options_considered
@@ -57,5 +58,6 @@ register_section("partnership", "Partnership", build_partnership,
 register_section("social_impact", "Social impact and employee ownership", build_social_impact, position=1100)
 register_section("social_outcomes", "Social outcomes", build_social_outcomes, position=1110)
 register_section("risks", "Risks", build_risks, position=1200)
+register_section("bid_pipeline", "Bid pipeline", build_bid_pipeline, position=1250)
 register_section("assumptions", "Assumptions and sources", build_assumptions, position=1300)
 register_section("decision_log", "Appendix: decision log", build_decision_log, position=1350)

@@ -1,0 +1,77 @@
+"""The bid pipeline (issue 17) as a use case: run each chosen option's projection and funding through the
+analysis registry, then ask ``domain.bids`` what bidding for the tenders together means.
+
+``pipeline(ws)`` returns the domain's ``BidPipeline``; ``pipeline_json(ws)`` the JSON-ready dictionary
+that ``summary --json`` carries as its top-level ``pipeline`` and ``consortium-planner pipeline FILE
+--json`` prints. (``services/pipeline.py`` is the *analysis* pipeline; this module is the *bid* one.)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..domain import bids as _bids
+from ..domain.model import stored_id
+from ..domain.projection import Capital
+from ..domain.tasks import NEVER, CancelToken, Progress, check, no_progress
+from ..domain.workspace import Workspace
+from .analyses import one
+from .jsonout import to_jsonable
+from .pipeline import REGISTRY
+
+__all__ = ["READS", "chosen_option_ids", "option_figures", "pipeline", "pipeline_json", "to_json"]
+
+#: The entities whose change makes the pipeline stale (for the GUI's refresh): what the chosen options'
+#: capital analysis reads, and what the pipeline itself reads (tenders' dates and chances, options' choice,
+#: members' money, allocations, capacities, equity).
+READS = REGISTRY.reads(("capital",)) | frozenset({
+    "tender", "requirement", "consortium_option", "member", "allocation", "organisation", "capacity",
+    "funding_source",
+})
+
+
+def chosen_option_ids(ws: Workspace) -> list[int]:
+    """The options chosen to bid, one a tender (a tender with two chosen counts neither)."""
+    out: list[int] = []
+    for t in sorted(ws.tenders(), key=lambda t: t.id or 0):
+        chosen = [o for o in ws.options(t.id) if o.chosen]
+        if len(chosen) == 1:
+            out.append(stored_id(chosen[0]))
+    return out
+
+
+def option_figures(ws: Workspace, option_id: int, *, cancelled: CancelToken = NEVER) -> _bids.OptionFigures:
+    """One option's contribution (projection's total EBITDA over the term), funding requirement, peak deficit
+    and monthly cash before funding; ``ValueError`` with the reason when its capital analysis is refused."""
+    capital: Capital = one(ws, option_id, "capital", cancelled=cancelled)
+    proj, funding = capital.projection, capital.funding
+    return _bids.OptionFigures(
+        option_id, proj.total_ebitda, funding.requirement, funding.peak_deficit,
+        tuple((m.starts, m.cash_before_funding) for m in proj.months))
+
+
+def pipeline(ws: Workspace, *, cancelled: CancelToken = NEVER, progress: Progress = no_progress) -> _bids.BidPipeline:
+    """The bid pipeline over every tender in ``ws`` (cancellable between and inside the options' analyses)."""
+    ids = chosen_option_ids(ws)
+    figures: dict[int, _bids.OptionFigures | str] = {}
+    for n, oid in enumerate(ids):
+        check(cancelled)  # before reporting: a cancelled request's page may be gone
+        progress(n / max(len(ids), 1), "Computing the chosen options' figures")
+        try:
+            figures[oid] = option_figures(ws, oid, cancelled=cancelled)
+        except ValueError as exc:
+            figures[oid] = str(exc)
+    check(cancelled)
+    progress(1.0, "")
+    return _bids.bid_pipeline(ws, figures)
+
+
+def to_json(result: _bids.BidPipeline) -> dict[str, Any]:
+    """``result`` as JSON-ready data."""
+    d: dict[str, Any] = to_jsonable(result)
+    return d
+
+
+def pipeline_json(ws: Workspace, *, cancelled: CancelToken = NEVER) -> dict[str, Any]:
+    """The pipeline as JSON-ready data (money as decimal strings, dates ISO 8601)."""
+    return to_json(pipeline(ws, cancelled=cancelled))
