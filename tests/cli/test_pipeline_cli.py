@@ -28,7 +28,10 @@ def test_json_totals_equal_the_sum_of_the_tenders(demo_file, capsys):
     assert Decimal(data["funding"]["total_requirement"]) == sum(Decimal(t["funding_requirement"]) for t in tenders)
     (red,) = [c for c in data["capacity_overlaps"] if c["severity"] == "serious"]
     assert red["organisation"] == "Eastmere Homecare Co-operative" and red["total"] == "16800"
-    assert data["findings"][0]["code"] == "capacity_promised_twice"
+    codes = [f["code"] for f in data["findings"]]
+    assert codes.index("chosen_option_do_not_bid") < codes.index("capacity_promised_twice")  # both serious
+    assert data["findings"][0]["severity"] == "serious"
+    assert [t["verdict"] for t in tenders] == ["do_not_bid", "do_not_bid"]
     assert [r["service_start"] for r in data["timeline"]] == ["2027-04-01", "2027-07-01"]
 
 

@@ -23,7 +23,7 @@ def test_bid_pipeline_section_in_the_demo_case(ws, spv_id, results):
         assert section.table(table.key) == table
     tenders = section.table("pipeline_tenders")
     assert tenders is not None and tenders.rows[-3][0].value == "Win all"
-    assert tenders.rows[-3][4].value == expected.win_all
+    assert tenders.rows[-3][5].value == expected.win_all
     assert "Eastmere Homecare Co-operative" in section.text()
 
 

@@ -45,3 +45,15 @@ def test_summary_json_has_a_top_level_pipeline(demo):
     assert data["pipeline"]["expected_value"] == str(pipeline(demo).expected_value)
     assert [t["option"] for t in data["pipeline"]["tenders"]] == ["Special purpose vehicle",
                                                                   "Eastmere home first partnership"]
+
+
+def test_each_chosen_bid_carries_its_own_verdict_and_a_do_not_bid_is_red(demo):
+    result = pipeline(demo)
+    for t in result.tenders:
+        own = analyses.verdict(demo, t.option_id)
+        assert t.verdict == own.decision.value and t.verdict_headline == own.headline
+    do_not_bid = [t for t in result.tenders if t.verdict == "do_not_bid"]
+    flagged = [f for f in result.findings if f.code == "chosen_option_do_not_bid"]
+    assert len(flagged) == len(do_not_bid) > 0
+    assert all(f.severity.red for f in flagged)
+    assert result.findings[0].severity.rank >= flagged[0].severity.rank  # worst first

@@ -91,6 +91,8 @@ class OptionFigures:
     funding_requirement: Decimal
     peak_deficit: Decimal = ZERO
     cash_by_month: tuple[tuple[dt.date, Decimal], ...] = ()
+    verdict: str = ""  # the option's own verdict ("do_not_bid", "bid_with_conditions", "bid"; "": not known)
+    verdict_headline: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +110,8 @@ class TenderBid:
     funding_requirement: Decimal | None
     expected_value: Decimal | None  # p × contribution; None without both
     problem: str = ""  # why the figures are missing, for a person
+    verdict: str = ""  # the chosen option's own verdict (a ``verdict.Decision`` value; "": not known)
+    verdict_headline: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,7 +278,7 @@ def bid_pipeline(ws: Workspace, figures: Mapping[int, OptionFigures | str]) -> B
                 Severity.SERIOUS, AREA, figures=(("chosen", Decimal(len(chosen))),),
                 cure="Leave “Chosen to bid” ticked on one option only."))
         contribution = requirement = ev = None
-        problem = ""
+        problem = verdict = headline = ""
         if option is not None:
             chosen_pairs.append((t, option))
             got = figures.get(stored_id(option), "its figures were not computed")
@@ -287,6 +291,18 @@ def bid_pipeline(ws: Workspace, figures: Mapping[int, OptionFigures | str]) -> B
             else:
                 contribution, requirement = got.contribution, got.funding_requirement
                 win_all += contribution
+                verdict, headline = got.verdict, got.verdict_headline
+                if verdict == "do_not_bid":
+                    findings.append(Finding(
+                        "chosen_option_do_not_bid",
+                        f"{t.name}: the chosen option “{option.name}” has the verdict {headline.rstrip('.')}. The pipeline "
+                        "still counts its figures, as if the cure were applied.", Severity.SERIOUS, AREA,
+                        cure=f"Apply the cure in “{option.name}”'s verdict, or choose another option."))
+                elif verdict == "bid_with_conditions":
+                    findings.append(Finding(
+                        "chosen_option_conditions",
+                        f"{t.name}: the chosen option “{option.name}” is to be bid only with conditions ({headline}).",
+                        Severity.WARNING, AREA))
             if t.win_probability_pct is None:
                 not_estimated.append(t.name)
                 findings.append(Finding(
@@ -298,7 +314,8 @@ def bid_pipeline(ws: Workspace, figures: Mapping[int, OptionFigures | str]) -> B
                 expected += ev
         tenders.append(TenderBid(
             stored_id(t), t.name, t.buyer, stored_id(option) if option else None, option.name if option else "",
-            tuple(o.name for o in chosen), t.win_probability_pct, contribution, requirement, ev, problem))
+            tuple(o.name for o in chosen), t.win_probability_pct, contribution, requirement, ev, problem, verdict,
+            headline))
         timeline.append(TimelineRow(stored_id(t), t.name, option.name if option else "", t.deadline,
                                     _mobilisation_start(t), t.start_date, t.end_date))
 

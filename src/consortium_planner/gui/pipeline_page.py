@@ -13,6 +13,7 @@ that overtakes a computation cancels it, and a page that is not shown recomputes
 from __future__ import annotations
 
 import datetime as dt
+from html import escape
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPolygonF
@@ -165,6 +166,7 @@ class PipelinePage(QWidget):
         self.progress.setVisible(False)
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.RichText)
         self.figures = QLabel()
         self.figures.setWordWrap(True)
         self.figures.setTextFormat(Qt.TextFormat.RichText)
@@ -275,10 +277,18 @@ class PipelinePage(QWidget):
             self.status.setText("There is no tender yet: add tenders, with an option chosen to bid for each.")
         else:
             chosen = sum(1 for t in r.tenders if t.option_id is not None)
+            worst = max(r.findings, key=lambda f: f.severity.rank, default=None)  # the worst news first
+            lead = ""
+            if worst is not None and worst.severity.rank >= Severity.WARNING.rank:
+                colour = _RED.name() if worst.severity.red else _AMBER.name()
+                more = sum(1 for f in r.findings if f.severity.rank >= Severity.WARNING.rank) - 1
+                lead = (f"<span style='color:{colour}'><b>{escape(worst.severity.label.capitalize())}:</b> "
+                        f"{escape(worst.message)}</span>"
+                        + (f" <i>(and {more} more: Findings)</i>" if more > 0 else "") + "<br>")
             self.status.setText(
-                f"{len(r.tenders)} tender{'s' if len(r.tenders) != 1 else ''}, {chosen} with an option chosen to bid. "
-                "Choose an option by ticking “Chosen to bid” on it (Consortium options); give each tender's "
-                "“Chance of winning” (Tenders).")
+                lead + escape(f"{len(r.tenders)} tender{'s' if len(r.tenders) != 1 else ''}, {chosen} with an option "
+                              "chosen to bid. Choose an option by ticking “Chosen to bid” on it (Consortium options); "
+                              "give each tender's “Chance of winning” (Tenders)."))
         self.figures.setText("&nbsp;&nbsp;·&nbsp;&nbsp;".join(
             f"{f.label}: <b>{format_value(f.value, f.kind, f.places)}</b>" for f in key_figures(r).items))
         self.tenders_model.set_table(tenders_table(r))

@@ -14,17 +14,18 @@ from ..domain import bids as _bids
 from ..domain.model import stored_id
 from ..domain.projection import Capital
 from ..domain.tasks import NEVER, CancelToken, Progress, check, no_progress
+from ..domain.verdict import Verdict
 from ..domain.workspace import Workspace
-from .analyses import one
+from .analyses import value
 from .jsonout import to_jsonable
-from .pipeline import REGISTRY
+from .pipeline import REGISTRY, run
 
 __all__ = ["READS", "chosen_option_ids", "option_figures", "pipeline", "pipeline_json", "to_json"]
 
 #: The entities whose change makes the pipeline stale (for the GUI's refresh): what the chosen options'
-#: capital analysis reads, and what the pipeline itself reads (tenders' dates and chances, options' choice,
+#: capital analysis and verdict read, and what the pipeline itself reads (tenders' dates and chances, options' choice,
 #: members' money, allocations, capacities, equity).
-READS = REGISTRY.reads(("capital",)) | frozenset({
+READS = REGISTRY.reads(("capital", "verdict")) | frozenset({
     "tender", "requirement", "consortium_option", "member", "allocation", "organisation", "capacity",
     "funding_source",
 })
@@ -41,13 +42,18 @@ def chosen_option_ids(ws: Workspace) -> list[int]:
 
 
 def option_figures(ws: Workspace, option_id: int, *, cancelled: CancelToken = NEVER) -> _bids.OptionFigures:
-    """One option's contribution (projection's total EBITDA over the term), funding requirement, peak deficit
-    and monthly cash before funding; ``ValueError`` with the reason when its capital analysis is refused."""
-    capital: Capital = one(ws, option_id, "capital", cancelled=cancelled)
+    """One option's contribution (projection's total EBITDA over the term), funding requirement, peak deficit,
+    monthly cash before funding and its own verdict (so the pipeline never counts a "do not bid" silently);
+    ``ValueError`` with the reason when its capital analysis is refused."""
+    results = run(ws, option_id, ("capital", "verdict"), cancelled=cancelled)
+    capital: Capital = value(results, "capital")
     proj, funding = capital.projection, capital.funding
+    verdict = results["verdict"]
+    decided = verdict if isinstance(verdict, Verdict) else None
     return _bids.OptionFigures(
         option_id, proj.total_ebitda, funding.requirement, funding.peak_deficit,
-        tuple((m.starts, m.cash_before_funding) for m in proj.months))
+        tuple((m.starts, m.cash_before_funding) for m in proj.months),
+        decided.decision.value if decided else "", decided.headline if decided else "")
 
 
 def pipeline(ws: Workspace, *, cancelled: CancelToken = NEVER, progress: Progress = no_progress) -> _bids.BidPipeline:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ...domain.bids import BidPipeline
+from ...domain.bids import BidPipeline, TenderBid
 from ...domain.findings import Severity
+from ...domain.verdict import Decision
 from ...services.bids import pipeline
 from ..document import (
     Block,
@@ -20,6 +21,7 @@ from ..document import (
     KeyFigures,
     Kind,
     Paragraph,
+    Status,
     Table,
     cell,
     status_of,
@@ -38,6 +40,18 @@ def _date(d) -> str | None:
     return None if d is None else f"{d:%d/%m/%Y}"
 
 
+#: the verdict banner's colours (red, amber, green)
+_VERDICT_STATUS = {Decision.DO_NOT_BID: Status.RED, Decision.BID_WITH_CONDITIONS: Status.AMBER,
+                   Decision.BID: Status.GREEN}
+
+
+def _verdict_cell(t: TenderBid) -> Cell:
+    if not t.verdict:
+        return cell(None)
+    decision = Decision(t.verdict)
+    return cell(decision.label, _VERDICT_STATUS[decision], note=t.verdict_headline)
+
+
 def tenders_table(p: BidPipeline) -> Table:
     rows: list[tuple[Cell, ...]] = []
     for t in p.tenders:
@@ -48,15 +62,18 @@ def tenders_table(p: BidPipeline) -> Table:
             else cell("not estimated", status_of(Severity.INFO))
         contribution = cell(t.contribution, kind=Kind.MONEY) if t.contribution is not None \
             else cell(None, note=t.problem)
-        rows.append((cell(t.tender), cell(t.buyer), option, chance, contribution,
+        rows.append((cell(t.tender), cell(t.buyer), option, _verdict_cell(t), chance, contribution,
                      cell(t.expected_value, kind=Kind.MONEY), cell(t.funding_requirement, kind=Kind.MONEY)))
     blank = cell(None)
-    rows.append((Cell("Win all", bold=True), blank, blank, blank, Cell(p.win_all, bold=True), blank,
+    rows.append((Cell("Win all", bold=True), blank, blank, blank, blank, Cell(p.win_all, bold=True), blank,
                  Cell(p.funding.total_requirement, bold=True)))
-    rows.append((Cell("Expected", bold=True), blank, blank, blank, blank, Cell(p.expected_value, bold=True), blank))
-    rows.append((Cell("Win none", bold=True), blank, blank, blank, Cell(p.win_none, bold=True), blank, blank))
+    rows.append((Cell("Expected", bold=True), blank, blank, blank, blank, blank, Cell(p.expected_value, bold=True),
+                 blank))
+    rows.append((Cell("Win none", bold=True), blank, blank, blank, blank, Cell(p.win_none, bold=True), blank, blank))
     return Table("pipeline_tenders",
-                 (Column("Tender"), Column("Buyer"), Column("Chosen option"), Column("Chance", Kind.PERCENT, 0),
+                 (Column("Tender"), Column("Buyer"), Column("Chosen option"),
+                  Column("Its verdict", note="The chosen option's own verdict (its Consortium options banner)"),
+                  Column("Chance", Kind.PERCENT, 0),
                   Column("Contribution", Kind.MONEY, note="EBITDA over the term"),
                   Column("Expected value", Kind.MONEY, note="Chance × contribution"),
                   Column("Funding requirement", Kind.MONEY)),
