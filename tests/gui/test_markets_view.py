@@ -2,17 +2,11 @@
 place (an edit changes the figures, one undo step), and the Organisations page's Income tab."""
 
 import pytest
-from views_support import SPV, demo_path_fixture, main_window, option_id  # noqa: F401 (fixtures)
+from views_support import SPV, demo_path_fixture, main_window, option_id, settle  # noqa: F401 (fixtures)
 
 from consortium_planner.domain.model import MarketSegment
 from consortium_planner.gui.markets_view import MarketsView
 from consortium_planner.services.analyses import one
-
-
-def settle(qtbot, view):
-    qtbot.wait(20)
-    qtbot.waitUntil(lambda: not view.busy and not view._stale and not view._timer.isActive(), timeout=20000)
-    qtbot.wait(20)
 
 
 @pytest.fixture

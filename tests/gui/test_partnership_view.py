@@ -14,6 +14,7 @@ from views_support import (  # noqa: F401 (fixtures)
     demo_path_fixture,
     main_window,
     option_id,
+    settle,
 )
 
 from consortium_planner.domain.model import (
@@ -31,13 +32,6 @@ from consortium_planner.domain.model import (
 from consortium_planner.gui.partnership import PartnershipView
 from consortium_planner.gui.partnership.editors import DiligenceGridModel, ScoreGridModel
 from consortium_planner.services import analyses
-
-
-def settle(qtbot, view):
-    """Wait until the view has no recalculation pending or running (so none lands after the window closes)."""
-    qtbot.wait(20)
-    qtbot.waitUntil(lambda: not view.busy and not view._stale and not view._timer.isActive(), timeout=20000)
-    qtbot.wait(20)
 
 
 @pytest.fixture

@@ -71,3 +71,10 @@ def notice_status(label_html: str, message: str):
                 assert f"<b>{NOTICE_GLYPHS[status]}</b>" in row, row
                 return status
     return None
+
+
+def settle(qtbot, view):
+    """Wait until an analysis view has no recalculation pending or running (so none lands after the window closes)."""
+    qtbot.wait(20)
+    qtbot.waitUntil(lambda: not view.busy and not view._stale and not view._timer.isActive(), timeout=20000)
+    qtbot.wait(20)
