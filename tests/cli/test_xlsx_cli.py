@@ -13,6 +13,9 @@ from consortium_planner.domain.model import Organisation, Tender
 from consortium_planner.services.session import WorkspaceSession
 from consortium_planner.store.safety import list_backups
 
+#: the demo has two tenders: a buyer's schedule is imported into the one named
+WESTMARCH = "Westmarch Integrated Community Wellbeing Service"
+
 
 @pytest.fixture(scope="module")
 def demo_master(tmp_path_factory):
@@ -54,7 +57,7 @@ def test_import_schedule_with_a_problem_lists_it_and_writes_nothing(demo, tmp_pa
     before = requirements(demo)
     book = write_schedule(tmp_path / "buyer.xlsx", [("Homecare", "North", 1000, None, None),
                                                     ("Homecare", "South", "about 200", None, None)])
-    assert main(["import-xlsx", str(demo), str(book)]) == 1
+    assert main(["import-xlsx", str(demo), str(book), "--tender", WESTMARCH]) == 1
     err = capsys.readouterr().err
     assert "problem: sheet 'Prices', row 5, column C (Hours a year): Annual volume:" in err
     assert "nothing was imported" in err
@@ -81,17 +84,17 @@ def test_import_schedule_then_export_fills_it_with_our_prices(demo, tmp_path, ca
     assert after[("Brand new service", "Somewhere")] == Decimal(10)
     assert [b.reason for b in list_backups(demo)].count("before-import") == 1
     # a second run remembers the layout
-    assert main(["import-xlsx", str(demo), str(book), "--dry-run"]) == 0
+    assert main(["import-xlsx", str(demo), str(book), "--tender", tender_name, "--dry-run"]) == 0
     assert "Mapping (remembered)" in capsys.readouterr().out
 
 
 def test_import_with_an_explicit_mapping(demo, tmp_path, capsys):
     book = write_schedule(tmp_path / "odd.xlsx", [("Day care", "North", 500, None, None)])
-    assert main(["import-xlsx", str(demo), str(book), "--sheet", "Prices", "--header-row", "3",
+    assert main(["import-xlsx", str(demo), str(book), "--sheet", "Prices", "--header-row", "3", "--tender", WESTMARCH,
                  "--map", "service_line=A", "--map", "volume=C", "--area", "Everywhere"]) == 0
     assert "area 'Everywhere' for every row" in capsys.readouterr().out
     assert requirements(demo)[("Day care", "Everywhere")] == Decimal(500)
-    assert main(["import-xlsx", str(demo), str(book), "--map", "colour=B"]) == 1
+    assert main(["import-xlsx", str(demo), str(book), "--tender", WESTMARCH, "--map", "colour=B"]) == 1
     assert "FIELD=COLUMN" in capsys.readouterr().err
 
 

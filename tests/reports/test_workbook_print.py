@@ -99,6 +99,8 @@ RATIO_COLUMNS[("Sensitivity", "tornado_min_dscr")] = {"Minimum debt service cove
 # The Markets sheet: concentration shares and the shares by buyer type are percentages (the Herfindahl index not).
 PERCENT_COLUMNS[("Markets", "concentration")] = {"Largest buyer", "Trading", "Public"}
 PERCENT_COLUMNS[("Markets", "concentration_by_buyer_type")] = {"*"}
+# The Pipeline sheet (a workspace with two tenders): each tender's chance of winning.
+PERCENT_COLUMNS[("Pipeline", "pipeline_tenders")] = {"Chance"}
 # Tables whose value column takes each row's own unit (checked against the program's units below).
 BY_UNIT = {("Standing", "metrics"), ("Model standing", "model_metrics")}
 UNIT_FAMILY = {Unit.MONEY: MONEY, Unit.PERCENT: PERCENT, Unit.RATIO: RATIO, Unit.MONTHS: COUNT}
