@@ -25,6 +25,9 @@ def test_bid_pipeline_section_in_the_demo_case(ws, spv_id, results):
     assert tenders is not None and tenders.rows[-3][0].value == "Win all"
     assert tenders.rows[-3][5].value == expected.win_all
     assert "Eastmere Homecare Co-operative" in section.text()
+    # the worst news first: the section opens with the first serious finding, before the totals
+    worst = next(f for f in expected.findings if f.severity.red)
+    assert section.blocks[0].text.startswith(worst.message)
 
 
 def test_no_bid_pipeline_section_with_one_tender(ws, spv_id, results):

@@ -155,7 +155,13 @@ def pipeline_tables(p: BidPipeline) -> tuple[Table, ...]:
 
 
 def pipeline_blocks(p: BidPipeline) -> list[Block]:
-    blocks: list[Block] = [
+    blocks: list[Block] = []
+    red = [f for f in p.findings if f.severity.red]
+    if red:  # the worst news before the totals
+        blocks.append(Paragraph(f"{red[0].message}" + (f" {len(red) - 1} more serious finding"
+                                                      f"{'s' if len(red) > 2 else ''} below." if len(red) > 1 else ""),
+                                style="lead"))
+    blocks += [
         Paragraph(f"The partners' workspace holds {len(p.tenders)} tenders. If they bid for each with the option "
                   "chosen, this is what winning them together would mean: their contributions, the funding they "
                   "need at once, and each partner's capacity and money promised to two bids at the same time."),
