@@ -349,5 +349,8 @@ def test_pipeline_sheet_holds_the_tenders_and_the_overlaps(book, ws):
     assert "Tenders and the option chosen for each" in texts and "Capacity promised to two bids at once" in texts
     assert "Eastmere Homecare Co-operative" in texts and "Win all" in texts
     expected = pipeline(ws)
-    row = next(r for r in sheet.iter_rows() if r[0].value == "Win all")
-    assert d(row[4].value) == expected.win_all
+    rows = list(sheet.iter_rows())
+    header = next(r for r in rows if r[0].value == "Tender")
+    contribution = next(i for i, c in enumerate(header) if c.value == "Contribution")
+    row = next(r for r in rows if r[0].value == "Win all")
+    assert d(row[contribution].value) == expected.win_all
