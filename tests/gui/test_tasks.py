@@ -45,6 +45,28 @@ def test_cancel_stops_the_work(qtbot):
     assert isinstance(blocker.args[0], Stopped)
 
 
+def test_work_outliving_its_owner_stops_quietly(qtbot):
+    """A window closed while its work runs deletes the task's signals: the worker then cancels the work
+    and reports to nobody, rather than raising "Signal source has been deleted" on its thread."""
+    import shiboken6
+    from PySide6.QtCore import QThreadPool
+
+    gate = threading.Event()
+    progressed_after: list[bool] = []
+
+    def work(progress, cancelled):
+        gate.wait(5)
+        progress(0.5, "half way")  # the owner has gone by now
+        progressed_after.append(cancelled())
+        return "nobody wants this"
+
+    task = BackgroundTask(work).start()
+    shiboken6.delete(task.signals)
+    gate.set()
+    assert QThreadPool.globalInstance().waitForDone(5000)
+    assert progressed_after == [True] and task.token.is_cancelled
+
+
 def test_progress_dialog_has_cancel(qtbot):
     from PySide6.QtWidgets import QWidget
 

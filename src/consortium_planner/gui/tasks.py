@@ -36,11 +36,24 @@ class _Runnable(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self.work(lambda f, m="": self.signals.progressed.emit(float(f), str(m)), self.token)
+            result = self.work(lambda f, m="": self._emit(self.signals.progressed, float(f), str(m)), self.token)
         except BaseException as exc:  # noqa: BLE001 - reported to the GUI thread, never lost
-            self.signals.failed.emit(exc)
+            self._emit(self.signals.failed, exc)
         else:
-            self.signals.finished.emit(result)
+            self._emit(self.signals.finished, result)
+
+    def _emit(self, signal, *args) -> None:
+        """Emit unless the task's owner has gone (a window closed while the work ran): then nobody waits
+        for the result, and Qt would raise "Signal source has been deleted" on this worker thread."""
+        if not shiboken6.isValid(self.signals):
+            self.token.cancel()
+            return
+        try:
+            signal.emit(*args)
+        except RuntimeError:
+            if shiboken6.isValid(self.signals):
+                raise
+            self.token.cancel()
 
 
 class BackgroundTask(QObject):
