@@ -346,10 +346,66 @@ def test_highest_winning_price_rescored(us, rivals, method, with_ceiling):
 def test_scores_stay_within_zero_and_weight(prices, method, weight):
     rules = ScoringRules(D("50"), weight, D("10"), method, budget=D("500"), ceiling=D("800"))
     for p in prices:
+        if method is PriceMethod.PQP:  # awards no price points: price ÷ quality score ranks the bids
+            with pytest.raises(EvaluationError):
+                price_points(p, prices, rules)
+            continue
         pts = price_points(p, prices, rules)
         assert pts is None or D(0) <= pts <= weight
         if pts is None:
             assert method is PriceMethod.BUDGET and p > 800
+
+
+# --------------------------------------------------------------------------- price per quality point
+
+PQP = ScoringRules(D("60"), W, D("10"), PriceMethod.PQP)
+
+
+def test_price_per_quality_point_by_hand():
+    # quality score = 60 × q/100 + 10 × sv/10; the price weight plays no part
+    # Us: 42 + 8 = 50, £100 → £2.00 a point; A: 36 + 5 = 41, £80 → £1.9512…; B: 48 + 9 = 57, £120 → £2.1052…
+    ev = evaluate(US, [A, B], PQP)
+    assert ev.per_point and ev.leader == "A" and not ev.wins
+    assert [(b.name, b.total, b.price_per_point, b.rank) for b in ev.bids] == [
+        ("Us", D("50"), D("2"), 2), ("A", D("41"), D("80") / D("41"), 1), ("B", D("57"), D("120") / D("57"), 3)]
+    assert all(b.price_points is None for b in ev.bids)
+    assert ev.gap == D("80") / D("41") - D("2")  # negative: behind A by 4.9p a point
+    # the relative method ranks the same bids differently: A's price points do not rescue it there
+    assert evaluate(US, [A, B], RULES).leader == "B"
+
+
+def test_price_per_quality_point_failures_and_ties():
+    capped = dataclasses.replace(PQP, ceiling=D("90"))
+    ev = evaluate(US, [A, B], capped)  # we and B are above the £90 ceiling
+    assert ev.ours.total is None and ev.ours.rank is None and ev.bid("B").rank is None and ev.bid("A").rank == 1
+    nothing = Competitor("Nothing", D("10"), D("0"), D("100"), D("0"), D("10"))  # no quality points: not evaluated
+    assert evaluate(US, [nothing], PQP).bid("Nothing").price_per_point is None and evaluate(US, [nothing], PQP).wins
+    twin = dataclasses.replace(US, name="Twin")
+    assert evaluate(US, [twin], PQP).wins and evaluate(US, [twin], PQP).bid("Twin").rank == 1
+
+
+def test_price_per_quality_point_winning_price_and_quality_needed():
+    # Q_us × A's £ a point = 50 × 80/41 = £97.5609…: £97.56 wins, £97.57 loses to A
+    wp = highest_winning_price(US, [A, B], PQP)
+    assert abs(wp.exact - D("4000") / D("41")) < D("1e-20") and wp.price == D("97.56") and wp.binding == "A"
+    assert _wins(US, D("97.56"), [A, B], PQP) and not _wins(US, D("97.57"), [A, B], PQP)
+    # at £100 we need a quality score of 100 ÷ (80/41) = 51.25: 43.25 quality points = 72.083… marks → 72.09
+    qn = quality_needed(US, [A, B], PQP)
+    assert (qn.quality_score, qn.target_total, qn.attainable) == (D("72.09"), D("51.25"), True)
+    assert evaluate(dataclasses.replace(US, quality_score=D("72.09")), [A, B], PQP).wins
+    assert not evaluate(dataclasses.replace(US, quality_score=D("72.08")), [A, B], PQP).wins
+    # under a ceiling below the bound we win up to the ceiling
+    assert highest_winning_price(US, [A, B], dataclasses.replace(PQP, ceiling=D("90"))).price == D("90.00")
+
+
+def test_price_per_quality_point_monte_carlo_counts_the_lowest_rate():
+    fixed = Uncertainty(D("0"), D("0"), D("0"))
+    assert win_probability(dataclasses.replace(US, price=D("97.56")), [A, B], PQP, uncertainty=fixed,
+                           draws=20, seed=0).probability == 1
+    assert win_probability(dataclasses.replace(US, price=D("97.57")), [A, B], PQP, uncertainty=fixed,
+                           draws=20, seed=0).probability == 0
+    spread = win_probability(dataclasses.replace(US, price=D("97.56")), [A, B], PQP, seed=4)
+    assert D("0.2") < spread.probability < D("0.8")
 
 
 def test_quality_needed():

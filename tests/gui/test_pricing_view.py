@@ -225,6 +225,40 @@ def test_scores_and_charts_follow_the_evaluation(window, show):
     assert chart.series() and chart.series()[0].count() == len(ev.best.grid)
 
 
+def test_price_per_quality_point_is_shown_as_a_rate(qtbot, qsettings, monkeypatch, demo_path):
+    """A tender scored by price per quality point: the table, the score card and the chart show each bid's
+    price ÷ quality score, the lowest first, not points."""
+    from consortium_planner.domain.model import PriceMethod, Tender
+    from consortium_planner.services.session import WorkspaceSession
+
+    session = WorkspaceSession.open(demo_path)
+    try:
+        tender = session.ws.tenders()[0]
+        session.set_field(Tender, tender.id, "price_method", PriceMethod.PQP.label)
+        session.set_field(Tender, tender.id, "price_weight", "0")
+        session.set_field(Tender, tender.id, "quality_weight", "90")
+    finally:
+        session.close()
+    window = main_window(qtbot, qsettings, monkeypatch, demo_path)
+    page = window.show_page("Consortium options")
+    wanted = option_id(window.controller, SPV)
+    page.master.table.select_id(wanted)
+    view = page.analysis_views["Pricing"]
+    page.tabs.setCurrentWidget(view)
+    qtbot.waitUntil(lambda: view.result is not None and view.result.option_id == wanted and not view._stale,
+                    timeout=30000)
+    e = analyses.evaluation(window.controller.ws, wanted).evaluation
+    assert e.per_point
+    m = view.scores.model
+    headers = [m.headerData(c, Qt.Orientation.Horizontal) for c in range(m.columnCount())]
+    assert headers[4:6] == ["Quality score", "£ a quality point"]
+    assert [m.text(r, 5) for r in range(m.rowCount())] == [format_gbp(b.price_per_point, pence=False) for b in e.bids]
+    card = view.headline.cards["score"].value.text()
+    assert card.startswith(f"{format_gbp(e.ours.price_per_point)} a quality point · rank {e.ours.rank} of ")
+    assert all(p.per_point for p in view.scores.curve)
+    assert "Price per quality point" in view.scores.chart_view.chart().title()
+
+
 def test_go_alone_is_not_scored(window, show):
     view = show(GO_ALONE)
     c = window.controller

@@ -180,11 +180,13 @@ SCORE_STEPS = 121  # prices at which the score curve is drawn
 
 @dataclass(frozen=True, slots=True)
 class ScorePoint:
-    """The totals of every bid when ours is at ``price`` (None: the bid fails)."""
+    """The totals of every bid when ours is at ``price`` (None: the bid fails). Under price per quality
+    point (``per_point``) the figures are each bid's price per quality point, the lowest winning."""
 
     price: Decimal
     ours: Decimal | None
     rivals: tuple[Decimal | None, ...]
+    per_point: bool = False
 
 
 def score_curve(evaluation: BidEvaluation, tender: Tender | None, steps: int = SCORE_STEPS) -> tuple[ScorePoint, ...]:
@@ -210,5 +212,9 @@ def score_curve(evaluation: BidEvaluation, tender: Tender | None, steps: int = S
             ev = evaluate(dataclasses.replace(ours, price=quantize(price)), evaluation.competitors, tender)
         except EvaluationError:
             return ()
-        out.append(ScorePoint(quantize(price), ev.ours.total, tuple(b.total for b in ev.bids[1:])))
+        if ev.per_point:
+            out.append(ScorePoint(quantize(price), ev.ours.price_per_point,
+                                  tuple(b.price_per_point for b in ev.bids[1:]), per_point=True))
+        else:
+            out.append(ScorePoint(quantize(price), ev.ours.total, tuple(b.total for b in ev.bids[1:])))
     return tuple(out)

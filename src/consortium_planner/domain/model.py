@@ -116,6 +116,7 @@ class PriceMethod(ChoiceEnum):
     LINEAR_RANGE = ("linear_range", "Linear across range")
     FROM_MEAN = ("from_mean", "Deviation from mean")
     BUDGET = ("budget", "Against budget")
+    PQP = ("pqp", "Price per quality point")
 
 
 class PriceBasis(ChoiceEnum):

@@ -25,6 +25,7 @@ from .model import (
     Lot,
     Member,
     Organisation,
+    PriceMethod,
     Requirement,
     Setting,
     Structure,
@@ -260,8 +261,14 @@ def _option_rules(ws: Workspace, option: ConsortiumOption) -> list[Issue]:
 
 
 def _tender_rules(tender: Tender) -> list[Issue]:
+    issues = []
     w = tender.quality_weight + tender.price_weight + tender.social_value_weight
-    if w == HUNDRED:
-        return []
-    return [Issue(Severity.WARNING, "Tender", tender.name, "Evaluation weights",
-                  f"quality, price and social value add up to {w}, not 100", tender.id)]
+    if w != HUNDRED:
+        issues.append(Issue(Severity.WARNING, "Tender", tender.name, "Evaluation weights",
+                            f"quality, price and social value add up to {w}, not 100", tender.id))
+    if tender.price_method is PriceMethod.PQP and tender.price_weight != 0:
+        issues.append(Issue(Severity.WARNING, "Tender", tender.name, "Price weight",
+                            f"price per quality point gives price no weight (the price is divided by the quality "
+                            f"score); the {tender.price_weight} entered is not used: set it to 0 and quality plus "
+                            "social value to 100", tender.id))
+    return issues

@@ -13,9 +13,10 @@ annual budget ceiling. Later years are indexed, not re-costed at that year's sta
 (its rate indexed by the pay uplift; rates beyond the last known year use that year's, flagged);
 a price per unit more than a threshold (default 15%, an editable assumption) below should-cost.
 
-**Evaluation**: the five scoring methods of DOMAIN.md §3 as pure functions on ``Decimal``;
-``evaluate`` scores our bid among competitors; ``highest_winning_price`` (closed form for the
-relative method, bisection in pennies on the exact scoring otherwise); ``quality_needed``;
+**Evaluation**: the scoring methods of DOMAIN.md §3 as pure functions on ``Decimal`` (five award
+price points; price per quality point ranks price ÷ quality score, lowest first);
+``evaluate`` scores our bid among competitors; ``highest_winning_price`` (closed forms for the
+relative method and price per quality point, bisection in pennies on the exact scoring otherwise); ``quality_needed``;
 ``win_probability`` and ``best_price`` by Monte Carlo (numpy floats inside, results reported as
 ``Decimal``: probabilities to 4 places, money to the penny).
 
@@ -49,6 +50,7 @@ from .scoring import (
     EvaluationError,
     ScoringRules,
     evaluate,
+    price_per_quality_point,
     price_points,
     score_budget,
     score_from_mean,
@@ -100,6 +102,7 @@ __all__ = [
     "evaluate",
     "highest_winning_price",
     "is_abnormally_low",
+    "price_per_quality_point",
     "price_points",
     "quality_needed",
     "relative_max_winning_price",

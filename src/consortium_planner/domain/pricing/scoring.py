@@ -1,5 +1,9 @@
-"""Price evaluation: the five scoring methods of DOMAIN.md §3 as pure functions on ``Decimal``, and
+"""Price evaluation: the scoring methods of DOMAIN.md §3 as pure functions on ``Decimal``, and
 our bid scored among the competitors' (``evaluate``).
+
+Five methods turn a price into price points added to the quality and social value points; the
+sixth, price per quality point (PQP, central government), awards no price points: each bid's price
+is divided by its quality score (quality + social value points) and the lowest price per point wins.
 """
 
 from __future__ import annotations
@@ -112,15 +116,28 @@ def score_budget(price: Decimal, budget: Decimal, weight: Decimal, ceiling: Deci
     return _clamp(weight * (ONE - k * (price - budget) / budget), weight)
 
 
+def price_per_quality_point(price: Decimal, quality_points: Decimal) -> Decimal | None:
+    """PQP = price ÷ total quality score (quality + social value points); None when there are no
+    quality points to divide by (the bid cannot be evaluated)."""
+    _positive(price, "price")
+    if quality_points <= 0:
+        return None
+    return price / quality_points
+
+
 def price_points(price: Decimal, prices: Sequence[Decimal], rules: Tender | ScoringRules) -> Decimal | None:
     """Price points of ``price`` among ``prices`` (every bid's price, this one included).
 
     None when the bid fails (budget method, above the ceiling). Bids that fail do not count
-    towards the lowest, highest or mean price.
+    towards the lowest, highest or mean price. Price per quality point awards no price points
+    (an ``EvaluationError``): see ``price_per_quality_point``.
     """
     r = _rules(rules)
     w = r.price_weight
     m = r.method
+    if m is PriceMethod.PQP:
+        raise EvaluationError("price per quality point awards no price points: the price is divided by the "
+                              "quality score")
     if m is PriceMethod.BUDGET:
         if r.budget is None:
             raise EvaluationError("the budget method needs the tender's estimated annual value")
@@ -155,9 +172,10 @@ class BidScore:
     is_ours: bool
     quality_points: Decimal  # exact
     social_value_points: Decimal
-    price_points: Decimal | None  # None: failed (price above the ceiling)
-    total: Decimal | None
+    price_points: Decimal | None  # None: failed (price above the ceiling), or price per quality point
+    total: Decimal | None  # points; price per quality point: the quality score (quality + social value)
     rank: int | None  # 1 is best; tied bids share a rank; None when failed
+    price_per_point: Decimal | None = None  # price per quality point only: price ÷ total (lowest wins)
 
     @property
     def failed(self) -> bool:
@@ -172,7 +190,14 @@ class Evaluation:
     rank: int | None
     wins: bool  # rank 1, ties included
     leader: str | None  # the best competitor
-    gap: Decimal | None  # our total − the best competitor's (positive: ahead); None if one side fails
+    # our total − the best competitor's (positive: ahead); None if one side fails. Price per quality
+    # point: the best competitor's price per point − ours, in £ (positive: ahead)
+    gap: Decimal | None
+
+    @property
+    def per_point(self) -> bool:
+        """Price per quality point: bids are ranked by price ÷ quality score, lowest first."""
+        return self.method is PriceMethod.PQP
 
     def bid(self, name: str) -> BidScore:
         for b in self.bids:
@@ -182,9 +207,12 @@ class Evaluation:
 
 
 def evaluate(our_bid: Competitor, competitors: Sequence[Competitor], tender: Tender | ScoringRules) -> Evaluation:
-    """Score every bid: Total = Wq × q/qmax + Wsv × sv/svmax + price points (DOMAIN.md §3)."""
+    """Score every bid: Total = Wq × q/qmax + Wsv × sv/svmax + price points (DOMAIN.md §3); under
+    price per quality point, rank by price ÷ (Wq × q/qmax + Wsv × sv/svmax), lowest first."""
     r = _rules(tender)
     bids = [our_bid, *competitors]
+    if r.method is PriceMethod.PQP:
+        return _evaluate_per_point(bids, r)
     if r.method is PriceMethod.BUDGET and r.budget is None:
         raise EvaluationError("the budget method needs the tender's estimated annual value")
     # A bid above the budget ceiling fails whatever the scoring method: it is unaffordable.
@@ -208,3 +236,26 @@ def evaluate(our_bid: Competitor, competitors: Sequence[Competitor], tender: Ten
     gap = (mine.total - best[1]) if (best is not None and mine.total is not None) else None
     return Evaluation(r.method, tuple(out), mine, mine.rank, mine.rank == 1,
                       leader.name if leader else None, gap)
+
+
+def _evaluate_per_point(bids: list[Competitor], r: ScoringRules) -> Evaluation:
+    """Price per quality point: a bid above the ceiling, or with no quality points, fails; the lowest
+    price per point ranks first (ties share a rank)."""
+    scored = []
+    for b in bids:
+        q = _ratio(b.quality_score, b.quality_max, r.quality_weight)
+        sv = _ratio(b.social_value_score, b.sv_max, r.social_value_weight)
+        over = r.ceiling is not None and b.price > r.ceiling
+        per_point = None if over else price_per_quality_point(b.price, q + sv)
+        scored.append((b, q, sv, per_point))
+    valid = [pp for *_, pp in scored if pp is not None]
+    out = []
+    for i, (b, q, sv, pp) in enumerate(scored):
+        rank = None if pp is None else 1 + sum(1 for o in valid if o < pp - SCORE_TOLERANCE * max(ONE, pp))
+        out.append(BidScore(b.name, b.price, i == 0, q, sv, None, None if pp is None else q + sv, rank, pp))
+    mine = out[0]
+    others = [b for b in out[1:] if b.price_per_point is not None]
+    best = min(others, key=lambda b: b.price_per_point or ZERO) if others else None
+    gap = (best.price_per_point - mine.price_per_point
+           if best is not None and best.price_per_point is not None and mine.price_per_point is not None else None)
+    return Evaluation(r.method, tuple(out), mine, mine.rank, mine.rank == 1, best.name if best else None, gap)

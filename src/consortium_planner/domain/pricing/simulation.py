@@ -126,6 +126,8 @@ def _np_price_points(r: ScoringRules, prices: np.ndarray) -> tuple[np.ndarray, n
         valid = prices <= float(r.ceiling) if r.ceiling is not None else np.ones(prices.shape, dtype=bool)
         pts = w * np.clip(1.0 - float(r.k) * (prices - b) / b, 0.0, 1.0)
         return pts, valid
+    if m is PriceMethod.PQP:
+        raise EvaluationError("price per quality point awards no price points")
     # a bid above the ceiling fails under every method; the others are scored among themselves
     valid = prices <= float(r.ceiling) if r.ceiling is not None else np.ones(prices.shape, dtype=bool)
     lowest = np.where(valid, prices, np.inf).min(axis=1, keepdims=True)
@@ -149,9 +151,26 @@ def _np_price_points(r: ScoringRules, prices: np.ndarray) -> tuple[np.ndarray, n
     raise EvaluationError(f"unknown price method {m!r}")  # pragma: no cover
 
 
+def _wins_per_point(r: ScoringRules, prices: np.ndarray, d: _Draws) -> int:
+    """Price per quality point: price ÷ (quality + social value points), lowest wins or ties; a bid
+    above the ceiling or with no quality points fails."""
+    quality = np.concatenate([d.own_non_price[:, None], d.non_price], axis=1)
+    valid = quality > 0
+    if r.ceiling is not None:
+        valid &= prices <= float(r.ceiling)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_point = np.where(valid, prices / np.where(valid, quality, 1.0), np.inf)
+    if d.prices.shape[1] == 0:
+        return int(np.count_nonzero(valid[:, 0]))
+    best = per_point[:, 1:].min(axis=1)
+    return int(np.count_nonzero(valid[:, 0] & (per_point[:, 0] <= best * (1 + 1e-12))))
+
+
 def _wins(r: ScoringRules, price: float, d: _Draws) -> int:
     draws = d.own_non_price.shape[0]
     prices = np.concatenate([np.full((draws, 1), price), d.prices], axis=1)
+    if r.method is PriceMethod.PQP:
+        return _wins_per_point(r, prices, d)
     pts, valid = _np_price_points(r, prices)
     totals = np.where(valid, pts + np.concatenate([d.own_non_price[:, None], d.non_price], axis=1), -np.inf)
     ours = totals[:, 0]

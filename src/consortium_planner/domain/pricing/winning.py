@@ -1,17 +1,26 @@
-"""The highest price that still wins (closed form for the relative method, bisection in pennies on
-the exact scoring otherwise) and the quality score needed to win at a price.
+"""The highest price that still wins (closed forms for the relative method and price per quality
+point, bisection in pennies on the exact scoring otherwise) and the quality score needed to win at a price.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from ..model import PriceMethod, Tender
 from ..money import PENNY, ZERO
-from .scoring import SCORE_TOLERANCE, Competitor, ScoringRules, _non_price, _rules, evaluate
+from .scoring import (
+    SCORE_TOLERANCE,
+    Competitor,
+    Evaluation,
+    ScoringRules,
+    _non_price,
+    _ratio,
+    _rules,
+    evaluate,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +31,7 @@ class WinningPrice:
     price: Decimal | None  # to the penny, rounded down; None if any price wins or none does
     any_price: bool  # we win whatever we charge
     cannot_win: bool  # not even at a penny
-    exact: Decimal | None  # relative method: the unrounded bound Pc × Wp / (Wp − D)
+    exact: Decimal | None  # relative: the unrounded bound Pc × Wp / (Wp − D); per point: Q_us × min PQP_j
     binding: str | None  # the competitor who overtakes us a penny above ``price``
     non_price_gap: Decimal | None  # D: our quality + social value points − the cheapest competitor's
     cheapest: str | None
@@ -79,6 +88,9 @@ def highest_winning_price(our_bid: Competitor, competitors: Sequence[Competitor]
     if not wins(1):
         return result(None, cannot=True)
 
+    if r.method is PriceMethod.PQP:
+        return _per_point_winning_price(our_bid, competitors, r, ours_np, cap, wins, result)
+
     exact = None
     if (r.method is PriceMethod.RELATIVE and cheapest is not None and cap is None
             and wins(int(cheapest.price * 100))):
@@ -130,7 +142,7 @@ class QualityNeeded:
     exact: Decimal | None  # unrounded
     quality_max: Decimal
     attainable: bool  # quality_score ≤ quality_max
-    target_total: Decimal | None  # the best competitor's total at this price
+    target_total: Decimal | None  # the best competitor's total at this price (per point: the quality score to reach)
 
 
 def quality_needed(our_bid: Competitor, competitors: Sequence[Competitor],
@@ -140,6 +152,8 @@ def quality_needed(our_bid: Competitor, competitors: Sequence[Competitor],
     ev = evaluate(our_bid, competitors, r)
     mine = ev.ours
     best = max((b.total for b in ev.bids[1:] if b.total is not None), default=None)
+    if r.method is PriceMethod.PQP:
+        return _per_point_quality_needed(our_bid, ev, r)
     if mine.price_points is None:
         return QualityNeeded(our_bid.price, None, None, our_bid.quality_max, False, best)
     if best is None:
@@ -152,3 +166,44 @@ def quality_needed(our_bid: Competitor, competitors: Sequence[Competitor],
     exact = short * our_bid.quality_max / r.quality_weight
     needed = exact.quantize(Decimal("0.01"), rounding=ROUND_CEILING)
     return QualityNeeded(our_bid.price, needed, exact, our_bid.quality_max, needed <= our_bid.quality_max, best)
+
+
+def _per_point_winning_price(our_bid: Competitor, competitors: Sequence[Competitor], r: ScoringRules,
+                             ours_np: Decimal, cap: int | None, wins: Callable[[int], bool],
+                             result: Callable[..., WinningPrice]) -> WinningPrice:
+    """Price per quality point: we win while P ÷ Q_us ≤ each rival's P_j ÷ Q_j, so the bound is
+    Q_us × min PQP_j over the rivals that do not fail (under the ceiling, some quality points);
+    checked by re-scoring a penny either side. Called once ``wins(1)`` holds."""
+    rates = [c.price / q for c in competitors
+             if (r.ceiling is None or c.price <= r.ceiling) and (q := _non_price(c, r)) > 0]
+    if not rates:
+        return result(cap) if cap is not None else result(None, any_price=True)
+    exact = ours_np * min(rates)
+    p = int(_floor_penny(exact) * 100)
+    if cap is not None and p >= cap:
+        return result(cap, exact=exact) if wins(cap) else result(None, cannot=True)
+    while p > 1 and not wins(p):  # Decimal division noise: step to the true boundary
+        p -= 1
+    while (cap is None or p < cap) and wins(p + 1):
+        p += 1
+    return result(p, exact=exact)
+
+
+def _per_point_quality_needed(our_bid: Competitor, ev: Evaluation, r: ScoringRules) -> QualityNeeded:
+    """Price per quality point: at price P we need a quality score Q ≥ P ÷ (the best rival's PQP);
+    the quality marks needed are what Q asks beyond our social value points."""
+    rates = [b.price_per_point for b in ev.bids[1:] if b.price_per_point is not None]
+    top = our_bid.quality_max
+    if r.ceiling is not None and our_bid.price > r.ceiling:
+        return QualityNeeded(our_bid.price, None, None, top, False, None)
+    if not rates:
+        return QualityNeeded(our_bid.price, ZERO, ZERO, top, True, None)
+    target = our_bid.price / min(rates)
+    short = target - _ratio(our_bid.social_value_score, our_bid.sv_max, r.social_value_weight)
+    if short <= SCORE_TOLERANCE:
+        return QualityNeeded(our_bid.price, ZERO, ZERO, top, True, target)
+    if r.quality_weight <= 0 or top <= 0:
+        return QualityNeeded(our_bid.price, None, None, top, False, target)
+    exact = short * top / r.quality_weight
+    needed = exact.quantize(Decimal("0.01"), rounding=ROUND_CEILING)
+    return QualityNeeded(our_bid.price, needed, exact, top, needed <= top, target)

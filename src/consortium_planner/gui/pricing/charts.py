@@ -184,13 +184,24 @@ class ScoresPanel(_ChartPanel):
 
     def _draw(self, r: PricingResult) -> None:
         ev = r.evaluation
-        chart = new_chart("Total score against our year-one annual price")
         curve = self.curve
+        per_point = bool(curve) and curve[0].per_point
+        chart = new_chart("Price per quality point against our year-one annual price (the lowest wins)" if per_point
+                          else "Total score against our year-one annual price")
         if not curve or ev.our_bid is None:
             self.chart_view.setChart(chart)
             return
         values = [v for p in curve for v in (p.ours, *p.rivals) if v is not None]
-        y_axis = _points_axis(math.floor(plot(min(values)) - 1), math.ceil(plot(max(values)) + 1), "Total score")
+        if not values:
+            self.chart_view.setChart(chart)
+            return
+        if per_point:
+            low, high = plot(min(values)), plot(max(values))
+            pad = max((high - low) * 0.05, high * 0.01)
+            y_axis = money_axis(max(0.0, low - pad), high + pad, "£ per quality point", pence=True)
+        else:
+            y_axis = _points_axis(math.floor(plot(min(values)) - 1), math.ceil(plot(max(values)) + 1),
+                                  "Total score")
         lo_y, hi_y = y_axis.min(), y_axis.max()
         ours = QLineSeries()
         ours.setName(ev.our_bid.name + " (ours)")
@@ -241,8 +252,13 @@ class ScoresPanel(_ChartPanel):
             return
         p = min(self.curve, key=lambda c: abs(plot(c.price) - point.x()))
         names = self.names or ["Ours"] + [f"Competitor {i + 1}" for i in range(len(p.rivals))]
-        text = [f"Our price {format_gbp(p.price)}", f"{names[0]}: {points(p.ours)}"]
-        text += [f"{name}: {points(v)}" for name, v in zip(names[1:], p.rivals, strict=False)]
+
+        def figure(v: Decimal | None) -> str:
+            if not p.per_point:
+                return points(v)
+            return "fails" if v is None else f"{format_gbp(v)} a quality point"
+        text = [f"Our price {format_gbp(p.price)}", f"{names[0]}: {figure(p.ours)}"]
+        text += [f"{name}: {figure(v)}" for name, v in zip(names[1:], p.rivals, strict=False)]
         QToolTip.showText(QCursor.pos(), "\n".join(text))
 
     def clear(self) -> None:

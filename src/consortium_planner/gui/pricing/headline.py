@@ -14,7 +14,7 @@ from ...domain.findings import Finding, Severity, by_severity
 from ...domain.model import ConsortiumOption, Tender
 from ...domain.money import format_decimal, format_gbp
 from ...domain.money import format_gbp_short as short
-from ...domain.pricing import ContractYear, PriceSchedule
+from ...domain.pricing import BidScore, ContractYear, Evaluation, PriceSchedule
 from ...domain.rates import RateTable
 from ..style import GREY, Card, banner_style, finding_notice, italic_label, notice_table_html, rich_label
 from ..style import esc as _e
@@ -76,7 +76,8 @@ class PricingHeadline(QWidget):
         specs = [
             ("price", "Year-one annual price", "The bid price for contract year one (Σ unit price × volume), against "
                                                "the tender's estimated annual value and its annual budget ceiling"),
-            ("score", "Our score and rank", "Quality + social value + price points (DOMAIN §3)"),
+            ("score", "Our score and rank", "Quality + social value + price points; under price per quality point, our price ÷ our "
+                                              "quality score, the lowest winning (DOMAIN §3)"),
             ("win", "Win probability", "Monte Carlo over the competitors' prices and scores (±10% triangular)"),
             ("winning", "Highest price that still wins", "Quality and social value as expected, competitors as "
                                                          "assumed"),
@@ -185,7 +186,9 @@ class PricingHeadline(QWidget):
         ours = e.ours
         n = len(e.bids)
         leader = e.bid(e.leader) if e.leader else None
-        if ours.total is None:
+        if e.per_point:
+            self._show_per_point(e, leader, n)
+        elif ours.total is None:
             cards["score"].set("Fails", "Our price is above the ceiling: the bid is not scored.", "bad")
         else:
             detail = ""
@@ -230,6 +233,22 @@ class PricingHeadline(QWidget):
                 note = "" if q.attainable else "; more than the maximum"
                 cards["quality"].set(f"{format_decimal(q.quality_score, 2)} of {format_decimal(q.quality_max, 0)}",
                                      f"{we}{note}", tone)
+
+    def _show_per_point(self, e: Evaluation, leader: BidScore | None, n: int) -> None:
+        """Price per quality point: our price ÷ quality score and rank; the leader's rate and the gap in £."""
+        ours = e.ours
+        if ours.price_per_point is None:
+            why = ("Our price is above the ceiling" if ours.total is None and ours.quality_points
+                   + ours.social_value_points > 0 else "No quality score to divide the price by")
+            self.cards["score"].set("Fails", f"{why}: the bid is not evaluated.", "bad")
+            return
+        detail = ""
+        if leader is not None and leader.price_per_point is not None and e.gap is not None:
+            who = "Best competitor" if e.wins else "Leader"
+            detail = (f"{who}: {leader.name}, {format_gbp(leader.price_per_point)} a point "
+                      f"({'we are' if e.gap >= 0 else 'they are'} {format_gbp(abs(e.gap))} a point lower)")
+        self.cards["score"].set(f"{format_gbp(ours.price_per_point)} a quality point · rank {ours.rank} of {n}",
+                                detail, "good" if e.wins else None)
 
     def _show_flags(self, s: PriceSchedule) -> None:
         """The schedule's findings, most severe first, each in its own severity's tone and glyph."""

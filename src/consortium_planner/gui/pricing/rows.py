@@ -115,8 +115,17 @@ def _points(value: Decimal | None, **kw) -> Cell:
     return Cell(value, text=None if value is not None else "fails", **kw)
 
 
+PER_POINT_COLUMNS = (Column("Bid"), Column("Annual price", Kind.MONEY), Column("Quality", Kind.NUMBER),
+                     Column("Social value", Kind.NUMBER), Column("Quality score", Kind.NUMBER),
+                     Column("£ a quality point", Kind.MONEY, note="Annual price ÷ quality score: the lowest wins"),
+                     Column("Rank", Kind.NUMBER, 0))
+
+
 def score_table(e: Evaluation) -> Table:
-    """Each bid's points (ours first), the leader in green and a bid that fails in red."""
+    """Each bid's points (ours first), the leader in green and a bid that fails in red; under price per
+    quality point, each bid's quality score and its price divided by it."""
+    if e.per_point:
+        return _per_point_table(e)
     rows = []
     for b in e.bids:
         status = Status.RED if b.failed else Status.GREEN if b.rank == 1 else None
@@ -128,6 +137,21 @@ def score_table(e: Evaluation) -> Table:
                           text="fails" if b.rank is None else None)))
     ours = tuple(i for i, b in enumerate(e.bids) if b.is_ours)
     return Table("scores", SCORE_COLUMNS, tuple(rows), title="Scores", highlight_rows=ours)
+
+
+def _per_point_table(e: Evaluation) -> Table:
+    rows = []
+    for b in e.bids:
+        status = Status.RED if b.failed else Status.GREEN if b.rank == 1 else None
+        name = f"{b.name} (our bid)" if b.is_ours else b.name
+        rows.append((Cell(name, status, bold=b.is_ours), Cell(b.price, status, bold=b.is_ours),
+                     Cell(b.quality_points, status), Cell(b.social_value_points, status),
+                     Cell(b.quality_points + b.social_value_points, status),
+                     Cell(b.price_per_point, status, bold=True, text=None if b.price_per_point is not None else "fails"),
+                     Cell(None if b.rank is None else Decimal(b.rank), status,
+                          text="fails" if b.rank is None else None)))
+    ours = tuple(i for i, b in enumerate(e.bids) if b.is_ours)
+    return Table("scores", PER_POINT_COLUMNS, tuple(rows), title="Price per quality point", highlight_rows=ours)
 
 
 # --------------------------------------------------------------------------- contract years and unit prices

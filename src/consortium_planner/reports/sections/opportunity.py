@@ -21,6 +21,9 @@ PRICE_METHOD_RULES: dict[PriceMethod, str] = {
     PriceMethod.FROM_MEAN: "price score = price weight × clamp(1 − (our price − mean) ÷ mean, 0, 1)",
     PriceMethod.BUDGET: ("a price above the ceiling fails; otherwise price score = price weight × "
                          "clamp(1 − (our price − budget) ÷ budget, 0, 1)"),
+    PriceMethod.PQP: ("no price score: each bid's price is divided by its quality score (quality weight × quality "
+                      "score ÷ maximum + social value weight × social value score ÷ maximum) and the lowest price "
+                      "per quality point wins; a price above the ceiling fails"),
 }
 
 
@@ -65,9 +68,11 @@ def build_opportunity(ctx: CaseContext) -> list[Block] | None:
         (cell("Price"), cell(tender.price_weight)),
         (cell("Social value"), cell(tender.social_value_weight)),
     )))
+    total = ("" if tender.price_method is PriceMethod.PQP else
+             " Total score = quality weight × quality score ÷ maximum + social value weight × social value score "
+             "÷ maximum + price score.")
     blocks.append(Paragraph(f"Price scoring: {tender.price_method.label.lower()}; "
-                            f"{PRICE_METHOD_RULES[tender.price_method]}. Total score = quality weight × quality "
-                            "score ÷ maximum + social value weight × social value score ÷ maximum + price score."))
+                            f"{PRICE_METHOD_RULES[tender.price_method]}.{total}"))
     conditions = ws.conditions(tender.id)  # type: ignore[arg-type]
     if conditions:
         rows = []

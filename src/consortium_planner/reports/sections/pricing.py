@@ -241,7 +241,36 @@ def _win(evaluation: _bid.BidEvaluation) -> list[Block]:
     return out
 
 
+def _per_point_scores(scored: _pricing.Evaluation) -> list[Block]:
+    """Price per quality point: each bid's quality score and its price divided by it, lowest first wins."""
+    rows = []
+    for bid in scored.bids:
+        failed = bid.price_per_point is None
+        rows.append((cell(bid.name + (" (our bid)" if bid.is_ours else "")), cell(bid.price),
+                     cell(bid.quality_points), cell(bid.social_value_points),
+                     cell(bid.quality_points + bid.social_value_points),
+                     cell("fails", Status.RED) if failed else cell(bid.price_per_point, kind=Kind.MONEY),
+                     cell(None if bid.rank is None else Decimal(bid.rank))))
+    out: list[Block] = [Table("scores", (
+        Column("Bidder"), Column("Annual price", Kind.MONEY), Column("Quality points", Kind.NUMBER),
+        Column("Social value points", Kind.NUMBER), Column("Quality score", Kind.NUMBER),
+        Column("Price per quality point", Kind.MONEY, note="Annual price ÷ quality score; the lowest wins"),
+        Column("Rank", Kind.NUMBER, 0)), tuple(rows),
+        highlight_rows=tuple(i for i, bid in enumerate(scored.bids) if bid.is_ours),
+        note="Price per quality point: no price points; a bid above the ceiling or with no quality score fails. "
+             "Competitors' prices and scores are the bid team's assumptions. Year-one annual prices.")]
+    charted = [bid for bid in scored.bids if bid.price_per_point is not None]
+    if charted:
+        out.append(Chart("scores_chart", ChartKind.BAR, "Price per quality point (the lowest wins)",
+                         tuple(bid.name for bid in charted),
+                         (Series("£ per quality point", tuple(bid.price_per_point for bid in charted)),),
+                         "Bidder", "£ per quality point", y_kind=Kind.MONEY, horizontal=True))
+    return out
+
+
 def _scores(scored: _pricing.Evaluation) -> list[Block]:
+    if scored.per_point:
+        return _per_point_scores(scored)
     rows = []
     highlight = []
     for i, bid in enumerate(scored.bids):
