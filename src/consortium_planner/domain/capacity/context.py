@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -155,7 +156,40 @@ class _Context:
     warnings: list[str]
 
 
-def _context(ws: Workspace, option_id: int) -> _Context:
+# tender id → (its requirement rows as the workspace hands them back, and the indexes built from them:
+# rows in id order, by id, each one's key, rows by key). Reused while the workspace hands back the very
+# same row objects (checked by identity, as ``_CAP_CACHE``): an allocation edit does not touch them.
+# Treat the cached lists and dicts as read-only.
+_ReqIndex = tuple[list[Requirement], dict[int, Requirement], dict[int, Key], dict[Key, list[Requirement]]]
+_REQ_CACHE: dict[int, tuple[list[Requirement], _ReqIndex]] = {}
+_REQ_CACHE_SIZE = 256
+
+
+def _requirement_index(ws: Workspace, tender_id: int | None) -> _ReqIndex:
+    if tender_id is None:
+        return [], {}, {}, {}
+    rows = ws.children(Requirement, tender_id)
+    hit = _REQ_CACHE.get(tender_id)
+    if hit is not None and len(hit[0]) == len(rows) and all(map(operator.is_, hit[0], rows)):
+        return hit[1]
+    requirements = sorted(rows, key=lambda r: r.id or 0)  # as ``Workspace.requirements``
+    req_by_id = {r.id: r for r in requirements if r.id is not None}
+    req_key: dict[int, Key] = {}
+    reqs_by_key: dict[Key, list[Requirement]] = defaultdict(list)
+    for r in requirements:
+        k = (_key(r.service_line), _key(r.area))
+        req_key[stored_id(r)] = k
+        reqs_by_key[k].append(r)
+    out = (requirements, req_by_id, req_key, dict(reqs_by_key))
+    if len(_REQ_CACHE) >= _REQ_CACHE_SIZE:
+        _REQ_CACHE.clear()
+    _REQ_CACHE[tender_id] = (rows, out)
+    return out
+
+
+def _context(ws: Workspace, option_id: int, *, allocations: bool = True) -> _Context:
+    """The option's indexes. ``allocations=False`` (the optimiser, which proposes its own) leaves
+    ``alloc`` empty but still warns about allocations outside the tender or the membership."""
     option = ws.get(ConsortiumOption, option_id)
     if option is None:
         raise ValueError(f"There is no consortium option {option_id}.")
@@ -172,16 +206,12 @@ def _context(ws: Workspace, option_id: int) -> _Context:
         org = ws.get(Organisation, m.organisation_id)
         names[m.id] = org.name if org else f"Member {m.id}"
         caps[m.id] = _capacity_index(ws, m.organisation_id)
-    requirements = ws.requirements(tender.id) if tender.id is not None else []
-    req_by_id = {r.id: r for r in requirements if r.id is not None}
-    req_key: dict[int, Key] = {}
-    reqs_by_key: dict[Key, list[Requirement]] = defaultdict(list)
-    for r in requirements:
-        k = (_key(r.service_line), _key(r.area))
-        req_key[stored_id(r)] = k
-        reqs_by_key[k].append(r)
+    requirements, req_by_id, req_key, reqs_by_key = _requirement_index(ws, tender.id)
     alloc: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    for a in sorted(ws.allocations(option_id), key=lambda a: a.id or 0):
+    rows = ws.allocations(option_id)
+    if not allocations:  # only the odd ones, for their warnings (in id order, as below)
+        rows = [a for a in rows if a.requirement_id not in req_by_id or a.member_id not in member_by_id]
+    for a in sorted(rows, key=lambda a: a.id or 0):
         if a.requirement_id not in req_by_id:
             warnings.append(f"Allocation {a.id} is to a requirement outside this tender; ignored.")
             continue
@@ -191,7 +221,7 @@ def _context(ws: Workspace, option_id: int) -> _Context:
         per = alloc[a.requirement_id]
         per[a.member_id] = per.get(a.member_id, ZERO) + a.volume
     return _Context(option, tender, members, member_by_id, names, requirements, req_by_id, req_key,
-                    dict(reqs_by_key), caps, dict(alloc), warnings)
+                    reqs_by_key, caps, dict(alloc), warnings)
 
 
 def _latest_turnover(ws: Workspace, organisation_id: int | None) -> tuple[Decimal | None, dt.date | None]:
