@@ -27,9 +27,10 @@ Floats live only inside this module's solver step; every result is Decimal.
 from __future__ import annotations
 
 import enum
+import operator
 import time
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING
@@ -39,11 +40,11 @@ import numpy as np
 if TYPE_CHECKING:  # scipy is imported when the optimiser runs: it costs ~1 s at start-up otherwise
     from scipy import sparse
 
-from .capacity.context import _Context, _context, _pct, paid_hours_per_unit
+from .capacity.context import _Cap, _Context, _context, _key, _pct, paid_hours_per_unit
 from .capacity.cover import _plain
 from .capacity.results import PCT, Key
 from .findings import Finding, Severity
-from .model import CostProfile, Member, MemberRole, Organisation, key, stored_id
+from .model import CostProfile, Member, MemberRole, Organisation, Requirement, Role, key, stored_id
 from .money import HUNDRED, ZERO, format_gbp, quantize
 from .tasks import Cancelled
 from .workspace import Workspace
@@ -106,6 +107,12 @@ def unit_cost_estimate(
             if key(p.service_line) == want:
                 profile = p
                 break
+    return _estimate(ws, member, service_line, profile, default)
+
+
+def _estimate(
+    ws: Workspace, member: Member, service_line: str, profile: CostProfile | None, default: Decimal
+) -> UnitCostEstimate:
     if profile is None:
         return UnitCostEstimate(stored_id(member), member.organisation_id, service_line, quantize(default),
                                 False, None, None,
@@ -118,6 +125,26 @@ def unit_cost_estimate(
     note = "" if roles else "cost profile has no roles: non-pay only"
     return UnitCostEstimate(stored_id(member), member.organisation_id, service_line,
                             quantize(pay + profile.non_pay_per_unit), True, profile.id, hours, note)
+
+
+def _estimator(default: Decimal) -> Callable[[Workspace, Member, str], UnitCostEstimate]:
+    """``unit_cost_estimate`` for one call of the optimiser: each organisation's cost profiles are
+    indexed by service line once (the first by id wins, as there), not sorted again per service line."""
+    profiles: dict[int, dict[str, CostProfile]] = {}
+
+    def estimate(ws: Workspace, member: Member, service_line: str) -> UnitCostEstimate:
+        org = member.organisation_id
+        by_line = None
+        if org is not None:
+            by_line = profiles.get(org)
+            if by_line is None:
+                by_line = profiles[org] = {}
+                for p in sorted(ws.cost_profiles(org), key=lambda p: p.id or 0):
+                    by_line.setdefault(_key(p.service_line), p)
+        profile = by_line.get(_key(service_line)) if by_line else None
+        return _estimate(ws, member, service_line, profile, default)
+
+    return estimate
 
 
 @dataclass(frozen=True)
@@ -211,6 +238,147 @@ class _Var:
     local: bool
 
 
+_NO_CAPACITY = "No member has capacity for this service line and area."
+_Group = tuple[Requirement, list[int], Decimal, str | None]
+
+
+@dataclass(slots=True)
+class _Model:
+    """What the optimiser derives from the option's rows before it solves: the variables, the unit costs,
+    the members' whole-unit capacities and the shortfalls no plan can change (no member can deliver).
+
+    Kept per option and reused while the workspace hands back the very same rows (checked by identity,
+    as the capacity indexes are): members, their organisations, capacities and cost profiles, the roles
+    of the profiles used, the tender's requirements. An allocation edit touches none of them. Read-only
+    once made; only the default unit cost estimate is cached (another's inputs are unknown).
+    """
+
+    # inputs, compared by identity
+    members: list[Member]
+    organisations: list[Organisation | None]
+    caps: list[dict[Key, _Cap]]
+    requirements: list[Requirement]
+    cost_profiles: list[list[CostProfile] | None]  # per member, as the workspace handed them back
+    roles: list[tuple[int | None, list[Role]]]  # per estimate made from a profile
+    default: str  # the default unit cost, as text (Decimal("100") and Decimal("100.00") differ in notes)
+    # what was made of them
+    estimates: dict[tuple[int, str], UnitCostEstimate]
+    variables: list[_Var]
+    caps_int: dict[tuple[int, Key], Decimal]
+    total_required: Decimal
+    warnings: list[str]
+    # requirements with volume, in order: runs of shortfalls already known (nobody can deliver), and
+    # groups: a requirement, its variables' indexes, its service line & area's whole-unit capacity, and
+    # the reason it falls short if that capacity is less than the need (else None)
+    slots: list[list[Shortfall] | _Group]
+    known_uncovered: Decimal  # the known shortfalls' volume
+    groups: list[tuple[Decimal, float, list[int]]]  # each requirement's volume and its variables, for rounding
+    slot_of: list[int]  # see ``_capacity_slots``
+    capacity: list[Decimal]
+    lp: tuple[object, _LP] | None = None  # the last LP built, and the rules it was built for
+
+
+_MODEL_CACHE: dict[int, _Model] = {}
+_MODEL_CACHE_SIZE = 64
+
+
+def _same(a: Sequence[object], b: Sequence[object]) -> bool:
+    """The same rows: the very same objects, in the same order."""
+    return a is b or (len(a) == len(b) and all(map(operator.is_, a, b)))
+
+
+def _model(
+    ws: Workspace,
+    ctx: _Context,
+    default: Decimal,
+    unit_cost: Callable[[Workspace, Member, str], UnitCostEstimate] | None,
+) -> _Model:
+    option_id = stored_id(ctx.option)
+    members = ctx.members
+    organisations = [ws.get(Organisation, m.organisation_id) for m in members]
+    caps = [ctx.caps[stored_id(m)] for m in members]
+    cost_profiles = [ws.cost_profiles(m.organisation_id) if m.organisation_id is not None else None
+                     for m in members]
+    if unit_cost is None:
+        hit = _MODEL_CACHE.get(option_id)
+        if (hit is not None and hit.default == str(default) and _same(hit.requirements, ctx.requirements)
+                and _same(hit.members, members) and _same(hit.organisations, organisations)
+                and _same(hit.caps, caps)
+                and all(a is b or (a is not None and b is not None and _same(a, b))
+                        for a, b in zip(hit.cost_profiles, cost_profiles, strict=True))
+                and all(_same(rows, ws.roles(pid)) for pid, rows in hit.roles)):
+            return hit
+    estimate = unit_cost or _estimator(default)
+    estimates: dict[tuple[int, str], UnitCostEstimate] = {}
+    variables: list[_Var] = []
+    caps_int: dict[tuple[int, Key], Decimal] = {}
+    # the members who can deliver each service line & area the tender requires (whole units of capacity
+    # with growth), in member order: one pass over members' capacities, not members × requirements
+    req_keys = ctx.reqs_by_key
+    providers: dict[Key, list[tuple[Member, int, bool]]] = {}
+    for m, org, mcaps in zip(members, organisations, caps, strict=True):
+        mid = stored_id(m)
+        home = _key(org.home_area) if org else ""
+        if len(mcaps) <= len(req_keys):
+            pairs = [(k, c) for k, c in mcaps.items() if k in req_keys]
+        else:
+            pairs = [(k, mcaps[k]) for k in req_keys if k in mcaps]
+        for k, c in pairs:
+            units = caps_int[(mid, k)] = _floor(c.grown)
+            if units > 0:
+                providers.setdefault(k, []).append((m, mid, bool(home) and home == k[1]))
+    cap_by_key: dict[Key, Decimal] = {}
+    for (_mid, cap_key), units in caps_int.items():
+        cap_by_key[cap_key] = cap_by_key.get(cap_key, ZERO) + units
+    slots: list[list[Shortfall] | _Group] = []
+    known_uncovered = ZERO
+    short_of: dict[Key, str | None] = {}
+    req_key = ctx.req_key
+    for r in ctx.requirements:
+        volume = r.annual_volume
+        if volume <= ZERO:
+            continue  # nothing to cover, so never short
+        rid = stored_id(r)
+        k = req_key[rid]
+        found = providers.get(k)
+        if not found:  # whoever holds a row here has no whole unit of it: cap ≤ 0
+            run = slots[-1] if slots else None
+            if not isinstance(run, list):
+                run = []
+                slots.append(run)
+            uncovered = volume - ZERO
+            run.append(Shortfall(rid, r.service_line, r.area, volume, ZERO, uncovered, cap_by_key.get(k, ZERO),
+                                 _NO_CAPACITY))
+            known_uncovered += uncovered
+            continue
+        first = len(variables)
+        for m, mid, local in found:
+            ek = (mid, k[0])
+            est = estimates.get(ek)
+            if est is None:
+                est = estimates[ek] = estimate(ws, m, r.service_line)
+            variables.append(_Var(rid, mid, k, est.cost_per_unit, local))
+        cap = cap_by_key.get(k, ZERO)
+        if k not in short_of:
+            need = sum((q.annual_volume for q in ctx.reqs_by_key[k]), ZERO)
+            short_of[k] = (f"Members can reach at most {_plain(cap)} a year here, including growth: "
+                           f"{_plain(need - cap)} short." if cap < need else None)
+        slots.append((r, list(range(first, len(variables))), cap, short_of[k]))
+    warnings = [f"{ctx.names[est.member_id]}, {est.service_line}: {est.note}."
+                for est in estimates.values() if est.note]
+    roles = [(est.cost_profile_id, ws.roles(est.cost_profile_id)) for est in estimates.values() if est.from_profile]
+    model = _Model(members, organisations, caps, ctx.requirements, cost_profiles, roles, str(default),
+                   estimates, variables, caps_int,
+                   sum((r.annual_volume for r in ctx.requirements), ZERO), warnings, slots, known_uncovered,
+                   [(g[0].annual_volume, float(g[0].annual_volume), g[1]) for g in slots if not isinstance(g, list)],
+                   *_capacity_slots(variables, caps_int))
+    if unit_cost is None:
+        if len(_MODEL_CACHE) >= _MODEL_CACHE_SIZE:
+            _MODEL_CACHE.clear()
+        _MODEL_CACHE[option_id] = model
+    return model
+
+
 def optimise(
     ws: Workspace,
     option_id: int,
@@ -235,7 +403,7 @@ def optimise(
             progress(fraction, message)
 
     stage(0.0, "Reading the option")
-    ctx = _context(ws, option_id)
+    ctx = _context(ws, option_id, allocations=False)  # it proposes its own
     warnings = list(ctx.warnings)
     for name, pcts in (("minimum", rules.min_share_pct), ("maximum", rules.max_share_pct)):
         for mid, p in pcts.items():
@@ -245,43 +413,10 @@ def optimise(
         raise ValueError("The local-first discount must be at least 0% and under 100%.")
 
     stage(0.1, "Estimating unit costs")
-    estimate = unit_cost or (lambda w, m, sl: unit_cost_estimate(w, m, sl, default=rules.default_unit_cost))
-    home = {}
-    for m in ctx.members:
-        org = ws.get(Organisation, m.organisation_id)
-        home[m.id] = key(org.home_area) if org else ""
-    estimates: dict[tuple[int, str], UnitCostEstimate] = {}
-    variables: list[_Var] = []
-    caps_int: dict[tuple[int, Key], Decimal] = {}
-    no_provider: set[int] = set()
-    total_required = sum((r.annual_volume for r in ctx.requirements), ZERO)
-    for r in ctx.requirements:
-        if r.annual_volume <= 0:
-            continue
-        rid = stored_id(r)
-        k = ctx.req_key[rid]
-        found = False
-        for m in ctx.members:
-            mid = stored_id(m)
-            c = ctx.caps[mid].get(k)
-            if c is None:
-                continue
-            ck = (mid, k)
-            if ck not in caps_int:
-                caps_int[ck] = _floor(c.grown)
-            if caps_int[ck] <= 0:
-                continue
-            ek = (mid, k[0])
-            if ek not in estimates:
-                estimates[ek] = estimate(ws, m, r.service_line)
-            local = bool(home[mid]) and home[mid] == k[1]
-            variables.append(_Var(rid, mid, k, estimates[ek].cost_per_unit, local))
-            found = True
-        if not found:
-            no_provider.add(rid)
-    for est in estimates.values():
-        if est.note:
-            warnings.append(f"{ctx.names[est.member_id]}, {est.service_line}: {est.note}.")
+    model = _model(ws, ctx, rules.default_unit_cost, unit_cost)
+    estimates, variables, caps_int = model.estimates, model.variables, model.caps_int
+    total_required = model.total_required
+    warnings.extend(model.warnings)
 
     # share rules (percentage of total required volume)
     min_pct: dict[int, Decimal] = {}
@@ -311,7 +446,12 @@ def optimise(
     if n:
         from scipy.optimize import linprog
 
-        lp = _build(ctx, variables, caps_int, min_pct, max_pct, total_required, rules)
+        lp_rules = (sorted(min_pct.items()), sorted(max_pct.items()), rules.local_first, rules.local_discount_pct)
+        if model.lp is not None and model.lp[0] == lp_rules:
+            lp = model.lp[1]  # the same rows and rules: the same LP (linprog copies what it is given)
+        else:
+            lp = _build(ctx, variables, caps_int, min_pct, max_pct, total_required, rules)
+            model.lp = (lp_rules, lp)
         stage(0.4, "Solving")
         t = time.perf_counter()
         res = linprog(lp.c, A_ub=lp.a_ub, b_ub=lp.b_ub, A_eq=lp.a_eq, b_eq=lp.b_eq, bounds=lp.bounds,
@@ -322,17 +462,17 @@ def optimise(
         elif res.status == 2:
             relaxed = True
             stage(0.6, "No plan covers everything: finding the nearest one")
+            relaxed_c, relaxed_a_eq, relaxed_a_ub, relaxed_bounds = lp.relaxed()
             t = time.perf_counter()
-            res2 = linprog(lp.relaxed_c, A_ub=lp.relaxed_a_ub, b_ub=lp.b_ub, A_eq=lp.relaxed_a_eq, b_eq=lp.b_eq,
-                           bounds=lp.relaxed_bounds, method="highs")
+            res2 = linprog(relaxed_c, A_ub=relaxed_a_ub, b_ub=lp.b_ub, A_eq=relaxed_a_eq, b_eq=lp.b_eq,
+                           bounds=relaxed_bounds, method="highs")
             solve_seconds += time.perf_counter() - t
             if res2.status == 0:
                 x = res2.x[:n]
                 slack = res2.x[n:]
-                for i, rid in enumerate(lp.eq_requirements):
-                    req_slack[rid] = float(slack[i])
-                for j, mid in enumerate(lp.min_members):
-                    share_slack[mid] = float(slack[len(lp.eq_requirements) + j])
+                n_eq = len(lp.eq_requirements)
+                req_slack = dict(zip(lp.eq_requirements, slack[:n_eq].tolist(), strict=True))
+                share_slack = dict(zip(lp.min_members, slack[n_eq:].tolist(), strict=True))
             else:
                 status_failed = str(res2.message)
         else:
@@ -343,7 +483,7 @@ def optimise(
         return _failed(ctx, option_id, total_required, estimates, solve_seconds, started, status_failed, warnings)
 
     stage(0.85, "Rounding to whole units")
-    volumes = _round(ctx, variables, x, caps_int)
+    volumes = _round_groups(model.groups, variables, x, model.slot_of, model.capacity)
 
     # lines, totals
     lines: list[ProposalLine] = []
@@ -362,30 +502,27 @@ def optimise(
     total_cost = sum((ln.cost for ln in lines), ZERO)
     total_volume = sum((ln.volume for ln in lines), ZERO)
 
-    # shortfalls, explained
+    # shortfalls, explained (those where nobody can deliver were made with the model)
     shortfalls: list[Shortfall] = []
-    cap_by_key: dict[Key, Decimal] = defaultdict(lambda: ZERO)  # whole-unit capacity per service line & area
-    for (_mid, cap_key), units in caps_int.items():
-        cap_by_key[cap_key] += units
-    for r in ctx.requirements:
+    uncovered_total = model.known_uncovered
+    for slot in model.slots:
+        if isinstance(slot, list):
+            shortfalls.extend(slot)
+            continue
+        r, _js, cap, short = slot
         rid = stored_id(r)
-        uncovered = r.annual_volume - proposed.get(rid, ZERO)
+        got = proposed.get(rid, ZERO)
+        uncovered = r.annual_volume - got
         if uncovered <= 0:
             continue
-        k = ctx.req_key[rid]
-        cap = cap_by_key[k]
-        need = sum((q.annual_volume for q in ctx.reqs_by_key[k]), ZERO)
-        if rid in no_provider and cap <= 0:
-            reason = "No member has capacity for this service line and area."
-        elif cap < need:
-            reason = (f"Members can reach at most {_plain(cap)} a year here, including growth: "
-                      f"{_plain(need - cap)} short.")
+        if short is not None:
+            reason = short
         elif relaxed and req_slack.get(rid, 0.0) > _EPS:
             reason = "Members have the capacity, but the share rules stop it being used."
         else:
             reason = "Rounding to whole units left this part uncovered."
-        shortfalls.append(Shortfall(rid, r.service_line, r.area, r.annual_volume,
-                                    proposed.get(rid, ZERO), uncovered, cap, reason))
+        shortfalls.append(Shortfall(rid, r.service_line, r.area, r.annual_volume, got, uncovered, cap, reason))
+        uncovered_total += uncovered
 
     rule_shortfalls: list[RuleShortfall] = []
     for mid, p in sorted(min_pct.items()):
@@ -407,8 +544,8 @@ def optimise(
         status = OptimiseStatus.INFEASIBLE
         parts = []
         if shortfalls:
-            short = sum((s.uncovered for s in shortfalls), ZERO)
-            parts.append(f"{len(shortfalls)} requirement(s) cannot be fully covered ({_plain(short)} units short)")
+            parts.append(f"{len(shortfalls)} requirement(s) cannot be fully covered "
+                         f"({_plain(uncovered_total)} units short)")
         if rule_shortfalls:
             parts.append(f"{len(rule_shortfalls)} minimum share rule(s) cannot be met")
         message = "; ".join(parts) + f". Best plan costs {format_gbp(total_cost)} a year."
@@ -446,10 +583,72 @@ class _LP:
     bounds: np.ndarray
     eq_requirements: list[int]
     min_members: list[int]
-    relaxed_c: np.ndarray
-    relaxed_a_eq: sparse.csr_array
-    relaxed_a_ub: sparse.csr_array | None
-    relaxed_bounds: np.ndarray
+    min_rows: list[int]
+    min_targets: list[float]  # the minimum shares' volumes, the bounds of their slacks
+    _relaxed: tuple[np.ndarray, sparse.csr_array, sparse.csr_array | None, np.ndarray] | None = None
+
+    def relaxed(self) -> tuple[np.ndarray, sparse.csr_array, sparse.csr_array | None, np.ndarray]:
+        """The relaxation's objective, equality and inequality matrices and bounds: the variables, then a
+        slack per requirement (volume left uncovered), then one per minimum share (volume short of it).
+        Built straight as CSR arrays (no block stacking): the LP's own rows with the slack appended."""
+        if self._relaxed is None:
+            self._relaxed = self._relax()
+        return self._relaxed
+
+    def _relax(self) -> tuple[np.ndarray, sparse.csr_array, sparse.csr_array | None, np.ndarray]:
+        n_eq, n = self.a_eq.shape
+        n_min = len(self.min_members)
+        width = n + n_eq + n_min
+        c = np.concatenate([self.c, np.full(n_eq, _PENALTY_UNCOVERED), np.full(n_min, _PENALTY_SHARE)])
+        a_eq = _frozen_sparse(_append_to_rows(self.a_eq, np.arange(n_eq), n + np.arange(n_eq), 1.0, width))
+        a_ub = None
+        if self.a_ub is not None:
+            a_ub = _append_to_rows(self.a_ub, np.asarray(self.min_rows, dtype=np.int64),
+                                   n + n_eq + np.arange(n_min), -1.0, width)
+        bounds = np.vstack([
+            self.bounds,
+            np.column_stack([np.zeros(n_eq), self.b_eq]),
+            np.column_stack([np.zeros(n_min), self.min_targets]),
+        ])
+        return _frozen(c), a_eq, _frozen_sparse(a_ub), _frozen(bounds)
+
+
+def _frozen(a: np.ndarray) -> np.ndarray:
+    """``a`` made read-only: an LP is reused while its rows are unchanged, so nothing may write to it
+    (``linprog`` copies what it is given; this makes sure)."""
+    a.flags.writeable = False
+    return a
+
+
+def _frozen_sparse(a: sparse.csr_array | None) -> sparse.csr_array | None:
+    if a is not None:
+        for part in (a.data, a.indices, a.indptr):
+            _frozen(part)
+    return a
+
+
+def _append_to_rows(
+    a: sparse.csr_array, rows: np.ndarray, cols: np.ndarray, value: float, width: int
+) -> sparse.csr_array:
+    """``a`` widened to ``width`` columns, with ``value`` at (rows[i], cols[i]): each row at most once, and
+    every new column to the right of ``a``'s, so it goes at the end of its row (indices stay sorted)."""
+    from scipy import sparse
+
+    n_rows = a.shape[0]
+    extra = np.zeros(n_rows, dtype=np.int64)
+    extra[rows] = 1
+    indptr = a.indptr.astype(np.int64) + np.concatenate([[0], np.cumsum(extra)])
+    nnz = int(indptr[-1])
+    at = indptr[rows + 1] - 1  # the last place in each of those rows
+    keep = np.ones(nnz, dtype=bool)
+    keep[at] = False
+    indices = np.empty(nnz, dtype=np.int64)
+    data = np.empty(nnz)
+    indices[keep] = a.indices
+    data[keep] = a.data
+    indices[at] = cols
+    data[at] = value
+    return sparse.csr_array((data, indices, indptr), shape=(n_rows, width))
 
 
 def _build(
@@ -461,38 +660,48 @@ def _build(
     total_required: Decimal,
     rules: OptimiseRules,
 ) -> _LP:
+    """The LP as CSR arrays built from their parts (row pointers, column indices), in one pass over the
+    variables; every figure is converted from Decimal to float once."""
     from scipy import sparse
 
     n = len(variables)
-    costs = np.array([float(v.cost) for v in variables])
+    as_float: dict[Decimal, float] = {}  # few distinct unit costs: one conversion each
+    costs = np.array([as_float.get(v.cost) or as_float.setdefault(v.cost, float(v.cost)) for v in variables])
     if rules.local_first and rules.local_discount_pct > 0:
         factor = 1.0 - float(rules.local_discount_pct) / 100.0
         costs = np.where([v.local for v in variables], costs * factor, costs)
     scale = float(costs.max()) if n and costs.max() > 0 else 1.0
     c = costs / scale
 
-    # equality: each requirement covered exactly
+    # equality: each requirement covered exactly; the variables come grouped by requirement
     eq_index: dict[int, int] = {}
-    rows, cols = [], []
-    for j, v in enumerate(variables):
-        i = eq_index.setdefault(v.requirement_id, len(eq_index))
-        rows.append(i)
-        cols.append(j)
+    eq_rows = np.array([eq_index.setdefault(v.requirement_id, len(eq_index)) for v in variables], dtype=np.int64)
     eq_requirements = list(eq_index)
     n_eq = len(eq_requirements)
-    a_eq = sparse.csr_array((np.ones(n), (rows, cols)), shape=(n_eq, n))
-    b_eq = np.array([float(ctx.req_by_id[rid].annual_volume) for rid in eq_requirements])
+    eq_indptr = np.concatenate([[0], np.cumsum(np.bincount(eq_rows, minlength=n_eq))])
+    a_eq = _frozen_sparse(sparse.csr_array((np.ones(n), np.argsort(eq_rows, kind="stable"), eq_indptr),
+                                           shape=(n_eq, n)))
+    req_by_id = ctx.req_by_id
+    b_eq = np.array([float(req_by_id[rid].annual_volume) for rid in eq_requirements])
 
     # bounds: capacity with growth in whole units, and no more than the requirement
-    ub = np.array([float(min(caps_int[(v.member_id, v.key)], ctx.req_by_id[v.requirement_id].annual_volume))
+    ub = np.array([float(min(caps_int[(v.member_id, v.key)], req_by_id[v.requirement_id].annual_volume))
                    for v in variables])
     bounds = np.column_stack([np.zeros(n), ub])
 
-    # inequalities
-    ub_rows: list[int] = []
+    # inequalities, row by row (each row's columns in increasing order)
     ub_cols: list[int] = []
     ub_vals: list[float] = []
+    ub_indptr: list[int] = [0]
     b_ub: list[float] = []
+
+    def row(js: list[int], value: float, bound: float) -> int:
+        ub_cols.extend(js)
+        ub_vals.extend([value] * len(js))
+        ub_indptr.append(len(ub_cols))
+        b_ub.append(bound)
+        return len(b_ub) - 1
+
     by_cap: dict[tuple[int, Key], list[int]] = defaultdict(list)
     by_member: dict[int, list[int]] = defaultdict(list)
     for j, v in enumerate(variables):
@@ -500,49 +709,19 @@ def _build(
         by_member[v.member_id].append(j)
     for ck, js in by_cap.items():  # a service line & area in several lots shares the capacity
         if len(js) > 1:
-            row = len(b_ub)
-            ub_rows += [row] * len(js)
-            ub_cols += js
-            ub_vals += [1.0] * len(js)
-            b_ub.append(float(caps_int[ck]))
+            row(js, 1.0, float(caps_int[ck]))
     total = float(total_required)
     for mid, p in sorted(max_pct.items()):
-        js = by_member.get(mid, [])
-        row = len(b_ub)
-        ub_rows += [row] * len(js)
-        ub_cols += js
-        ub_vals += [1.0] * len(js)
-        b_ub.append(total * float(p) / 100.0)
+        row(by_member.get(mid, []), 1.0, total * float(p) / 100.0)
     min_members = sorted(min_pct)
-    min_rows: list[int] = []
-    for mid in min_members:
-        js = by_member.get(mid, [])
-        row = len(b_ub)
-        min_rows.append(row)
-        ub_rows += [row] * len(js)
-        ub_cols += js
-        ub_vals += [-1.0] * len(js)
-        b_ub.append(-total * float(min_pct[mid]) / 100.0)
+    min_rows = [row(by_member.get(mid, []), -1.0, -total * float(min_pct[mid]) / 100.0) for mid in min_members]
     n_ub = len(b_ub)
-    a_ub = sparse.csr_array((ub_vals, (ub_rows, ub_cols)), shape=(n_ub, n)) if n_ub else None
-    b_ub_arr = np.array(b_ub) if n_ub else None
-
-    # relaxation: slack per requirement (uncovered volume), per minimum share
-    n_min = len(min_members)
-    relaxed_c = np.concatenate([c, np.full(n_eq, _PENALTY_UNCOVERED), np.full(n_min, _PENALTY_SHARE)])
-    relaxed_a_eq = sparse.hstack([a_eq, sparse.eye_array(n_eq), sparse.csr_array((n_eq, n_min))],
-                                 format="csr")
-    relaxed_a_ub = None
-    if n_ub:
-        s = sparse.csr_array((-np.ones(n_min), (min_rows, np.arange(n_min))), shape=(n_ub, n_min))
-        relaxed_a_ub = sparse.hstack([a_ub, sparse.csr_array((n_ub, n_eq)), s], format="csr")
-    relaxed_bounds = np.vstack([
-        bounds,
-        np.column_stack([np.zeros(n_eq), b_eq]),
-        np.column_stack([np.zeros(n_min), [total * float(min_pct[m]) / 100.0 for m in min_members]]),
-    ])
-    return _LP(c, a_eq, b_eq, a_ub, b_ub_arr, bounds, eq_requirements, min_members, relaxed_c, relaxed_a_eq,
-               relaxed_a_ub, relaxed_bounds)
+    a_ub = (sparse.csr_array((np.array(ub_vals), np.array(ub_cols, dtype=np.int64), np.array(ub_indptr)),
+                             shape=(n_ub, n)) if n_ub else None)
+    b_ub_arr = _frozen(np.array(b_ub)) if n_ub else None
+    min_targets = [total * float(min_pct[m]) / 100.0 for m in min_members]
+    return _LP(_frozen(c), a_eq, _frozen(b_eq), _frozen_sparse(a_ub), b_ub_arr, _frozen(bounds),
+               eq_requirements, min_members, min_rows, min_targets)
 
 
 def _round(
@@ -553,43 +732,82 @@ def _round(
     Each requirement's parts add to its volume (or, when it cannot be covered, to its covered
     volume rounded to whole units); no member × service line & area passes its whole-unit capacity.
     """
-    room = dict(caps_int)
-    out = [ZERO] * len(variables)
     by_req: dict[int, list[int]] = defaultdict(list)
     for j, v in enumerate(variables):
         by_req[v.requirement_id].append(j)
-    xs = [max(0.0, val) for val in np.asarray(x, dtype=float).tolist()]
-    whole_units = np.floor(np.asarray(xs) + _EPS).astype(np.int64).tolist()
-    for rid, js in by_req.items():
-        required = ctx.req_by_id[rid].annual_volume
-        values = [xs[j] for j in js]
-        covered = sum(values)
-        if covered >= float(required) - _EPS:
-            target = required
-        else:
-            target = min(required, Decimal(round(covered)))
-        floors = []
-        for j in js:
+    volumes = [ctx.req_by_id[rid].annual_volume for rid in by_req]
+    groups = [(vol, float(vol), js) for vol, js in zip(volumes, by_req.values(), strict=True)]
+    return _round_groups(groups, variables, x, *_capacity_slots(variables, caps_int))
+
+
+def _capacity_slots(
+    variables: list[_Var], caps_int: dict[tuple[int, Key], Decimal]
+) -> tuple[list[int], list[Decimal]]:
+    """Each variable's member × service line & area as a number, and those capacities by number: the
+    rounding counts down what is left of each in a list rather than a dict keyed by nested tuples."""
+    index: dict[tuple[int, Key], int] = {}
+    slot_of = [index.setdefault((v.member_id, v.key), len(index)) for v in variables]
+    return slot_of, [caps_int[ck] for ck in index]
+
+
+def _round_groups(
+    groups: Iterable[tuple[Decimal, float, list[int]]],
+    variables: list[_Var],
+    x: np.ndarray,
+    slot_of: list[int],
+    capacity: list[Decimal],
+) -> list[Decimal]:
+    """``_round`` given each requirement's volume (and as a float) and its variables' indexes, in
+    requirement order, and the capacities by ``_capacity_slots``."""
+    room = list(capacity)
+    out = [ZERO] * len(variables)
+    xa = np.asarray(x, dtype=float)
+    xs_arr = np.where(xa > 0.0, xa, 0.0)  # max(0.0, value): NaN and -0.0 become 0.0
+    xs = xs_arr.tolist()
+    whole_units = np.floor(xs_arr + _EPS).astype(np.int64).tolist()
+    for required, required_f, js in groups:
+        if len(js) == 1:  # the usual case, as below without the lists (sum([f], ZERO) is ZERO + f)
+            j = js[0]
+            covered = xs[j]
+            target = required if covered >= required_f - _EPS else min(required, Decimal(round(covered)))
             units = whole_units[j]
-            if units <= 0:  # most of an LP's variables are zero: no Decimal work for them
-                floors.append(ZERO)
-                continue
-            v = variables[j]
-            f = min(Decimal(units), room[(v.member_id, v.key)])
-            floors.append(max(ZERO, f))
-        for j, f in zip(js, floors, strict=True):
-            out[j] = f
-        left = target - sum(floors, ZERO)
-        if left < 0:  # floors overshoot a partial target: take back from the smallest fractions
-            for j in sorted(js, key=lambda j: (float(x[j]) - np.floor(float(x[j]) + _EPS), out[j])):
-                take = min(out[j], -left)
-                out[j] -= take
+            s = slot_of[j]
+            f = max(ZERO, min(Decimal(units), room[s])) if units > 0 else ZERO
+            left = target - (ZERO + f)
+            if left < 0:
+                take = min(f, -left)
+                f -= take
                 left += take
-                if left >= 0:
-                    break
-        for j in js:
-            v = variables[j]
-            room[(v.member_id, v.key)] -= out[j]
+            out[j] = f
+            room[s] -= f
+        else:
+            covered = sum([xs[j] for j in js])
+            if covered >= required_f - _EPS:
+                target = required
+            else:
+                target = min(required, Decimal(round(covered)))
+            floors = []
+            for j in js:
+                units = whole_units[j]
+                if units <= 0:  # most of an LP's variables are zero: no Decimal work for them
+                    floors.append(ZERO)
+                    continue
+                f = min(Decimal(units), room[slot_of[j]])
+                floors.append(max(ZERO, f))
+            for i, j in enumerate(js):
+                out[j] = floors[i]
+            left = target - sum(floors, ZERO)
+            if left < 0:  # floors overshoot a partial target: take back from the smallest fractions
+                for j in sorted(js, key=lambda j: (float(x[j]) - np.floor(float(x[j]) + _EPS), out[j])):
+                    take = min(out[j], -left)
+                    out[j] -= take
+                    left += take
+                    if left >= 0:
+                        break
+            for j in js:
+                room[slot_of[j]] -= out[j]
+        if not left:  # the usual case: nothing left to place
+            continue
         whole = _floor(left)
         frac = left - whole
         if whole <= 0 and frac <= 0:
@@ -600,20 +818,20 @@ def _round(
             for j in order:
                 if whole <= 0:
                     break
-                v = variables[j]
-                if room[(v.member_id, v.key)] >= 1:
+                s = slot_of[j]
+                if room[s] >= 1:
                     out[j] += 1
-                    room[(v.member_id, v.key)] -= 1
+                    room[s] -= 1
                     whole -= 1
                     given = True
             if not given:
                 break  # no room anywhere: the remainder is reported as uncovered
         if frac > 0:  # a requirement volume with a fraction: the part with most room takes it
-            j = max(js, key=lambda j: room[(variables[j].member_id, variables[j].key)])
-            v = variables[j]
-            if room[(v.member_id, v.key)] >= frac:
+            j = max(js, key=lambda j: room[slot_of[j]])
+            s = slot_of[j]
+            if room[s] >= frac:
                 out[j] += frac
-                room[(v.member_id, v.key)] -= frac
+                room[s] -= frac
     return out
 
 
