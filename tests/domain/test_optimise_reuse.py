@@ -142,3 +142,23 @@ def test_a_unit_cost_of_the_callers_own_is_never_reused():
     again = optimise(ws, 1)  # and the default estimate is back
     assert _plain(again) == _plain(optimise(_fresh(ws), 1))
     assert all(ln.unit_cost != D(1) for ln in again.lines)
+
+
+def test_an_allocation_edited_astray_and_back_is_seen():
+    ws = _case()
+    for i in range(5):
+        ws.put(Allocation(id=7001 + i, option_id=1, requirement_id=1 + i, member_id=101, volume=D(10)))
+    assert not any("Allocation" in w for w in optimise(ws, 1).warnings)
+    ws.put(Allocation(id=7003, option_id=1, requirement_id=3, member_id=999, volume=D(10)))
+    ws.put(Allocation(id=7005, option_id=1, requirement_id=424242, member_id=101, volume=D(10)))
+    p = optimise(ws, 1)
+    assert [w for w in p.warnings if "Allocation" in w] == [
+        "Allocation 7003 is to an organisation that is not a member; ignored.",
+        "Allocation 7005 is to a requirement outside this tender; ignored."]
+    assert _plain(p) == _plain(optimise(_fresh(ws), 1))
+    ws.put(Allocation(id=7003, option_id=1, requirement_id=3, member_id=102, volume=D(10)))
+    p = optimise(ws, 1)
+    assert [w for w in p.warnings if "Allocation" in w] == [
+        "Allocation 7005 is to a requirement outside this tender; ignored."]
+    ws.remove(Allocation, 7005)
+    assert not any("Allocation" in w for w in optimise(ws, 1).warnings)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import operator
 from collections import defaultdict
 from collections.abc import Mapping
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..model import (
+    Allocation,
     Capacity,
     ConsortiumOption,
     Member,
@@ -187,6 +189,35 @@ def _requirement_index(ws: Workspace, tender_id: int | None) -> _ReqIndex:
     return out
 
 
+# option id → (its allocation rows as last handed back, the indexes they were checked against, and the
+# places of those outside the tender or the membership). An edit to one allocation replaces one row in
+# place, so only rows that are not the very same objects as last time are checked again.
+_STRAY_CACHE: dict[int, tuple[list[Allocation], dict[int, Requirement], set[int], list[int]]] = {}
+_STRAY_CACHE_SIZE = 256
+
+
+def _stray_allocations(
+    option_id: int, rows: list[Allocation], req_by_id: dict[int, Requirement], member_by_id: dict[int, Member]
+) -> list[Allocation]:
+    """The rows whose requirement is not in ``req_by_id`` or whose member is not in ``member_by_id``."""
+    def stray(a: Allocation) -> bool:
+        return a.requirement_id not in req_by_id or a.member_id not in member_by_id
+
+    hit = _STRAY_CACHE.get(option_id)
+    members = set(member_by_id)
+    if hit is not None and hit[1] is req_by_id and hit[2] == members and len(hit[0]) == len(rows):
+        old, _, _, old_stray = hit
+        changed = list(itertools.compress(range(len(rows)), map(operator.is_not, rows, old)))
+        gone = set(changed)
+        places = sorted([i for i in old_stray if i not in gone] + [i for i in changed if stray(rows[i])])
+    else:
+        places = [i for i, a in enumerate(rows) if stray(a)]
+    if len(_STRAY_CACHE) >= _STRAY_CACHE_SIZE:
+        _STRAY_CACHE.clear()
+    _STRAY_CACHE[option_id] = (rows, req_by_id, members, places)
+    return [rows[i] for i in places]
+
+
 def _context(ws: Workspace, option_id: int, *, allocations: bool = True) -> _Context:
     """The option's indexes. ``allocations=False`` (the optimiser, which proposes its own) leaves
     ``alloc`` empty but still warns about allocations outside the tender or the membership."""
@@ -210,7 +241,7 @@ def _context(ws: Workspace, option_id: int, *, allocations: bool = True) -> _Con
     alloc: dict[int, dict[int, Decimal]] = defaultdict(dict)
     rows = ws.allocations(option_id)
     if not allocations:  # only the odd ones, for their warnings (in id order, as below)
-        rows = [a for a in rows if a.requirement_id not in req_by_id or a.member_id not in member_by_id]
+        rows = _stray_allocations(option_id, rows, req_by_id, member_by_id)
     for a in sorted(rows, key=lambda a: a.id or 0):
         if a.requirement_id not in req_by_id:
             warnings.append(f"Allocation {a.id} is to a requirement outside this tender; ignored.")
