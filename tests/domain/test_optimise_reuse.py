@@ -75,6 +75,8 @@ def _edits(ws: Workspace):
     req = ws.get(Requirement, 1)
     yield "requirement volume", dataclasses.replace(req, annual_volume=D(40))
     yield "requirement area", dataclasses.replace(ws.get(Requirement, 3), area="North")
+    yield "service line spelt otherwise", dataclasses.replace(req, service_line=" HOMECARE ")
+    yield "volume nobody can deliver", dataclasses.replace(ws.get(Requirement, 3), annual_volume=D(26))
     cap = next(c for c in ws.capacities(3) if c.area == "South")
     yield "capacity", dataclasses.replace(cap, units_per_year=D(400))
     yield "growth", dataclasses.replace(next(c for c in ws.capacities(1) if c.area == "North"), max_growth_pct=D(50))
@@ -94,7 +96,7 @@ def _edits(ws: Workspace):
 
 
 @pytest.mark.parametrize("rules", RULES[:2])
-@pytest.mark.parametrize("n", range(13))
+@pytest.mark.parametrize("n", range(15))
 def test_an_edit_to_any_row_it_reads_is_seen(rules, n):
     ws = _case()
     ws.put(Organisation(id=99, name="Org 99", home_area="South"))

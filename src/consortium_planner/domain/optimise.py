@@ -299,15 +299,20 @@ def _model(
     caps = [ctx.caps[stored_id(m)] for m in members]
     cost_profiles = [ws.cost_profiles(m.organisation_id) if m.organisation_id is not None else None
                      for m in members]
+    prior: dict[tuple[int, str], UnitCostEstimate] = {}  # unit costs still good from the last model
+    prior_known: dict[int, Shortfall] = {}  # and its known shortfalls, by requirement
     if unit_cost is None:
         hit = _MODEL_CACHE.get(option_id)
-        if (hit is not None and hit.default == str(default) and _same(hit.requirements, ctx.requirements)
+        if (hit is not None and hit.default == str(default)
                 and _same(hit.members, members) and _same(hit.organisations, organisations)
                 and _same(hit.caps, caps)
                 and all(a is b or (a is not None and b is not None and _same(a, b))
                         for a, b in zip(hit.cost_profiles, cost_profiles, strict=True))
                 and all(_same(rows, ws.roles(pid)) for pid, rows in hit.roles)):
-            return hit
+            if _same(hit.requirements, ctx.requirements):
+                return hit
+            prior = hit.estimates  # only the requirements changed
+            prior_known = {sf.requirement_id: sf for run in hit.slots if isinstance(run, list) for sf in run}
     estimate = unit_cost or _estimator(default)
     estimates: dict[tuple[int, str], UnitCostEstimate] = {}
     variables: list[_Var] = []
@@ -346,9 +351,16 @@ def _model(
             if not isinstance(run, list):
                 run = []
                 slots.append(run)
+            cap = cap_by_key.get(k, ZERO)
+            was = prior_known.get(rid)
+            if (was is not None and was.required is volume and was.service_line is r.service_line
+                    and was.area is r.area and (was.capacity_with_growth is cap or (
+                        was.capacity_with_growth == cap and str(was.capacity_with_growth) == str(cap)))):
+                run.append(was)  # the same figures from the same row: the same (immutable) shortfall
+                known_uncovered += was.uncovered
+                continue
             uncovered = volume - ZERO
-            run.append(Shortfall(rid, r.service_line, r.area, volume, ZERO, uncovered, cap_by_key.get(k, ZERO),
-                                 _NO_CAPACITY))
+            run.append(Shortfall(rid, r.service_line, r.area, volume, ZERO, uncovered, cap, _NO_CAPACITY))
             known_uncovered += uncovered
             continue
         first = len(variables)
@@ -356,7 +368,10 @@ def _model(
             ek = (mid, k[0])
             est = estimates.get(ek)
             if est is None:
-                est = estimates[ek] = estimate(ws, m, r.service_line)
+                est = prior.get(ek)
+                if est is None or est.service_line != r.service_line:  # it names the line as first met
+                    est = estimate(ws, m, r.service_line)
+                estimates[ek] = est
             variables.append(_Var(rid, mid, k, est.cost_per_unit, local))
         cap = cap_by_key.get(k, ZERO)
         if k not in short_of:
