@@ -164,3 +164,16 @@ def test_an_allocation_edited_astray_and_back_is_seen():
         "Allocation 7005 is to a requirement outside this tender; ignored."]
     ws.remove(Allocation, 7005)
     assert not any("Allocation" in w for w in optimise(ws, 1).warnings)
+
+
+def test_a_what_if_copy_in_between_does_not_mix_with_the_workspace():
+    ws = _case()
+    what_if = ws.copy()
+    for r in what_if.requirements(1):
+        what_if.put(dataclasses.replace(r, annual_volume=r.annual_volume * 2))
+    base, scenario = _plain(optimise(_fresh(ws), 1)), _plain(optimise(_fresh(what_if), 1))
+    assert base != scenario
+    for _ in range(3):
+        assert _plain(optimise(ws, 1)) == base
+        assert _plain(optimise(what_if, 1)) == scenario
+        assert _plain(optimise(ws.copy(), 1)) == base

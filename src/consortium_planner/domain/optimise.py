@@ -278,8 +278,11 @@ class _Model:
     lp: tuple[object, _LP] | None = None  # the last LP built, and the rules it was built for
 
 
-_MODEL_CACHE: dict[int, _Model] = {}
+# option id → up to ``_MODEL_VERSIONS`` models, newest last: several, so a what-if copy of the workspace
+# (an analysis's scenario) does not push out the model of the workspace itself
+_MODEL_CACHE: dict[int, list[_Model]] = {}
 _MODEL_CACHE_SIZE = 64
+_MODEL_VERSIONS = 4
 
 
 def _same(a: Sequence[object], b: Sequence[object]) -> bool:
@@ -301,9 +304,9 @@ def _model(
                      for m in members]
     prior: dict[tuple[int, str], UnitCostEstimate] = {}  # unit costs still good from the last model
     prior_known: dict[int, Shortfall] = {}  # and its known shortfalls, by requirement
-    if unit_cost is None:
-        hit = _MODEL_CACHE.get(option_id)
-        if (hit is not None and hit.default == str(default)
+    versions = _MODEL_CACHE.get(option_id, []) if unit_cost is None else []
+    for hit in reversed(versions):
+        if (hit.default == str(default)
                 and _same(hit.members, members) and _same(hit.organisations, organisations)
                 and _same(hit.caps, caps)
                 and all(a is b or (a is not None and b is not None and _same(a, b))
@@ -311,8 +314,9 @@ def _model(
                 and all(_same(rows, ws.roles(pid)) for pid, rows in hit.roles)):
             if _same(hit.requirements, ctx.requirements):
                 return hit
-            prior = hit.estimates  # only the requirements changed
-            prior_known = {sf.requirement_id: sf for run in hit.slots if isinstance(run, list) for sf in run}
+            if not prior:  # only the requirements changed: the newest such model's unit costs
+                prior = hit.estimates
+                prior_known = {sf.requirement_id: sf for run in hit.slots if isinstance(run, list) for sf in run}
     estimate = unit_cost or _estimator(default)
     estimates: dict[tuple[int, str], UnitCostEstimate] = {}
     variables: list[_Var] = []
@@ -390,7 +394,7 @@ def _model(
     if unit_cost is None:
         if len(_MODEL_CACHE) >= _MODEL_CACHE_SIZE:
             _MODEL_CACHE.clear()
-        _MODEL_CACHE[option_id] = model
+        _MODEL_CACHE[option_id] = [*versions[-(_MODEL_VERSIONS - 1):], model]
     return model
 
 

@@ -158,22 +158,25 @@ class _Context:
     warnings: list[str]
 
 
-# tender id → (its requirement rows as the workspace hands them back, and the indexes built from them:
-# rows in id order, by id, each one's key, rows by key). Reused while the workspace hands back the very
-# same row objects (checked by identity, as ``_CAP_CACHE``): an allocation edit does not touch them.
-# Treat the cached lists and dicts as read-only.
+# tender id → up to ``_REQ_VERSIONS`` (its requirement rows as the workspace handed them back, and the
+# indexes built from them: rows in id order, by id, each one's key, rows by key), newest last. Reused
+# while the workspace hands back the very same row objects (checked by identity, as ``_CAP_CACHE``): an
+# allocation edit does not touch them. Several versions, so the what-if copies other analyses make (a
+# volume scenario) do not push out the workspace's own. Treat the cached lists and dicts as read-only.
 _ReqIndex = tuple[list[Requirement], dict[int, Requirement], dict[int, Key], dict[Key, list[Requirement]]]
-_REQ_CACHE: dict[int, tuple[list[Requirement], _ReqIndex]] = {}
+_REQ_CACHE: dict[int, list[tuple[list[Requirement], _ReqIndex]]] = {}
 _REQ_CACHE_SIZE = 256
+_REQ_VERSIONS = 4
 
 
 def _requirement_index(ws: Workspace, tender_id: int | None) -> _ReqIndex:
     if tender_id is None:
         return [], {}, {}, {}
     rows = ws.children(Requirement, tender_id)
-    hit = _REQ_CACHE.get(tender_id)
-    if hit is not None and len(hit[0]) == len(rows) and all(map(operator.is_, hit[0], rows)):
-        return hit[1]
+    versions = _REQ_CACHE.get(tender_id, [])
+    for held, index in reversed(versions):
+        if len(held) == len(rows) and all(map(operator.is_, held, rows)):
+            return index
     requirements = sorted(rows, key=lambda r: r.id or 0)  # as ``Workspace.requirements``
     req_by_id = {r.id: r for r in requirements if r.id is not None}
     req_key: dict[int, Key] = {}
@@ -185,7 +188,7 @@ def _requirement_index(ws: Workspace, tender_id: int | None) -> _ReqIndex:
     out = (requirements, req_by_id, req_key, dict(reqs_by_key))
     if len(_REQ_CACHE) >= _REQ_CACHE_SIZE:
         _REQ_CACHE.clear()
-    _REQ_CACHE[tender_id] = (rows, out)
+    _REQ_CACHE[tender_id] = [*versions[-(_REQ_VERSIONS - 1):], (rows, out)]
     return out
 
 
