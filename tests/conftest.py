@@ -16,6 +16,8 @@ from consortium_planner.domain.model import (  # noqa: E402
     FinancialCondition,
     FinancialYear,
     FundingSource,
+    Gate,
+    GateResponse,
     HeadsOfTermsItem,
     Lot,
     MarketSegment,
@@ -79,6 +81,8 @@ def build_small_workspace(path):
     s.add(MarketSegment, {"organisation_id": b.id, "option_id": op.id, "name": "Self-funders", "kind": "self_funders",
                           "customers_at_start": "10", "new_per_month": "2", "churn_pct": "2", "hours_per_week": "6",
                           "rate": "30", "bad_debt_pct": "1", "cost_per_hour": "22", "acquisition_cost": "150"})
+    gate, _ = s.add(Gate, {"tender_id": t.id, "name": "CQC registration", "asks": "Registered by service start"})
+    s.add(GateResponse, {"option_id": op.id, "gate_id": gate.id, "answer": "met", "evidence": "The lead's registration"})
     s.close()
     return path
 

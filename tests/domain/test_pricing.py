@@ -408,6 +408,54 @@ def test_price_per_quality_point_monte_carlo_counts_the_lowest_rate():
     assert D("0.2") < spread.probability < D("0.8")
 
 
+# --------------------------------------------------------------------------- a minimum quality score
+
+def test_a_bid_below_the_minimum_quality_fails_and_sets_no_price():
+    rules = dataclasses.replace(RULES, quality_threshold=D("65"))
+    ev = evaluate(US, [A, B], rules)  # A's 60 of 100 is below 65%: it fails, and its £80 is not the lowest
+    a = ev.bid("A")
+    assert a.total is None and a.rank is None and a.failure == "quality below the minimum score"
+    # lowest valid price £100 (ours): us 42 + 8 + 30 = 80; B 48 + 9 + 30 × 100/120 = 82
+    assert ev.ours.total == D("80") and ev.bid("B").total == D("82") and ev.leader == "B" and not ev.wins
+    # without the minimum A's £80 sets the lowest price: us 74, A 71, B 77
+    assert evaluate(US, [A, B], RULES).ours.total == D("74")
+    # at exactly the minimum a bid passes
+    assert evaluate(US, [A], dataclasses.replace(RULES, quality_threshold=D("60"))).bid("A").failure is None
+    # our own bid below it fails whatever the price, and cannot win
+    high = dataclasses.replace(RULES, quality_threshold=D("75"))
+    assert evaluate(dataclasses.replace(US, price=D("1")), [A, B], high).ours.failure == "quality below the minimum score"
+    assert highest_winning_price(US, [A, B], high).cannot_win
+    # … even when every rival fails the minimum too (none is left to beat)
+    assert highest_winning_price(US, [A], high).cannot_win and highest_winning_price(US, [], high).cannot_win
+
+
+def test_minimum_quality_in_the_winning_price_and_quality_needed():
+    rules = dataclasses.replace(RULES, quality_threshold=D("65"))
+    # only B counts: below £120 we are the lowest price and win while 80 ≥ 57 + 30 × P/120, so P ≤ £92
+    wp = highest_winning_price(US, [A, B], rules)
+    assert wp.price == D("92.00") and wp.binding == "B"
+    assert _wins(US, D("92.00"), [A, B], rules) and not _wins(US, D("92.01"), [A, B], rules)
+    # at £100: B totals 82, we have 8 + 30: 44 quality points = 73.33… marks → 73.34, above the 65 minimum
+    assert quality_needed(US, [A, B], rules).quality_score == D("73.34")
+    # the minimum is the floor: against a weak field (42 + 0 + 15 = 57 against our 8 + 30) 19 quality points
+    # = 31.67 marks would win, but under an 80% minimum that score is disqualified
+    weak = Competitor("Weak", D("200"), D("70"), D("100"), D("0"), D("10"))
+    assert quality_needed(US, [weak], RULES).quality_score == D("31.67")
+    floor = quality_needed(US, [weak], dataclasses.replace(RULES, quality_threshold=D("80")))
+    assert floor.quality_score == D("80.00") and floor.attainable
+
+
+@pytest.mark.parametrize("method", list(PriceMethod))
+@pytest.mark.parametrize("price", [D("70"), D("92"), D("100")])
+def test_monte_carlo_without_spread_applies_the_minimum_quality(method, price):
+    rules = ScoringRules(D("60"), W, D("10"), method, budget=D("100"), ceiling=D("115"), quality_threshold=D("65"))
+    fixed = Uncertainty(D("0"), D("0"), D("0"))
+    bid = dataclasses.replace(US, price=price)
+    field = [A, B, Competitor("C", D("95"), D("65"), D("100"), D("6"), D("10"))]  # A fails, C is at the minimum
+    p = win_probability(bid, field, rules, uncertainty=fixed, draws=50, seed=0).probability
+    assert p == (1 if evaluate(bid, field, rules).wins else 0)
+
+
 def test_quality_needed():
     # at £100 the best rival (B) totals 77; we have 8 (social value) + 24 (price) = 32:
     # need 45 quality points = 45 × 100/60 = 75 marks

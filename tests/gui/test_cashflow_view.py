@@ -91,11 +91,12 @@ def column_values(model: DocumentTableModel, label: str) -> list[Decimal | None]
     return [model.index(row, c).data(VALUE_ROLE) for c in range(model.columnCount())]
 
 
-def test_tab_follows_pricing():
+def test_tab_follows_pricing_and_its_evaluation():
     from consortium_planner.gui.analysis_tabs import analysis_tabs
 
     titles = [t for t, _ in analysis_tabs()]
-    assert titles.index("Cash flow") == titles.index("Pricing") + 1
+    assert titles.index("Evaluation") == titles.index("Pricing") + 1
+    assert titles.index("Cash flow") == titles.index("Evaluation") + 1
     assert dict(analysis_tabs())["Cash flow"] is CashFlowView
 
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from .findings import Finding, Severity
 from .model import Competitor as CompetitorAssumption
 from .model import ConsortiumOption, Tender
 from .money import format_decimal, format_gbp, quantize
 from .pricing import (
+    QUALITY_BELOW_MINIMUM,
     BestPrice,
     Competitor,
     Evaluation,
@@ -51,6 +52,7 @@ class BidEvaluation:
     seed: int
     messages: tuple[str, ...]  # why parts could not be computed
     quality_at_cost: QualityNeeded | None = None  # the quality that would win at a price equal to year-one cost
+    quality_threshold_pct: Decimal | None = None  # the tender's minimum quality score (% of the maximum)
 
 
 def competitors_of(ws: Workspace, tender_id: int | None) -> list[Competitor]:
@@ -111,7 +113,7 @@ def bid_evaluation(ws: Workspace, option_id: int, schedule: PriceSchedule, *, dr
         messages.append(str(exc))
         return empty(ours, year_one.annual_cost)
     return BidEvaluation(option_id, option.tender_id, ours, year_one.annual_cost, tuple(rivals), ev, wp, qn, win,
-                         best, draws, seed, tuple(messages), at_cost)
+                         best, draws, seed, tuple(messages), at_cost, tender.quality_threshold_pct)
 
 
 def findings(ev: BidEvaluation) -> list[Finding]:
@@ -120,7 +122,7 @@ def findings(ev: BidEvaluation) -> list[Finding]:
     win at its own price though a price covering cost would (a warning, with that price)."""
     out = [Finding("evaluation_incomplete", m[0].upper() + m[1:] + ("" if m.endswith(".") else "."), Severity.WARNING)
            for m in ev.messages]
-    blocked = _no_winning_price_covers_cost(ev)
+    blocked = _below_quality_minimum(ev) or _no_winning_price_covers_cost(ev)
     if blocked is not None:
         out.append(blocked)
     if ev.evaluation is not None and not ev.evaluation.wins:
@@ -137,6 +139,25 @@ def findings(ev: BidEvaluation) -> list[Finding]:
                            Severity.WARNING, figures=(("rank", Decimal(ev.evaluation.rank or 0)),),
                            cure=cure, cure_figures=cure_figures))
     return out
+
+
+def _below_quality_minimum(ev: BidEvaluation) -> Finding | None:
+    """Blocking when our expected quality score is below the tender's minimum: the buyer disqualifies the bid
+    whatever its price. The cure is the minimum itself (or more, when more is needed to win)."""
+    if ev.evaluation is None or ev.our_bid is None or ev.evaluation.ours.failure != QUALITY_BELOW_MINIMUM:
+        return None
+    ours, minimum = ev.our_bid, ev.quality_threshold_pct or Decimal(0)
+    floor = (minimum * ours.quality_max / 100).quantize(Decimal("0.01"), rounding=ROUND_CEILING)
+    needed = ev.quality_needed.quality_score if ev.quality_needed is not None else None
+    target = max(floor, needed) if needed is not None else floor
+    message = (f"The expected quality score of {format_decimal(ours.quality_score)} out of "
+               f"{format_decimal(ours.quality_max, 0)} is below the tender's minimum of {format_decimal(minimum, 0)}%: "
+               "the buyer disqualifies the bid whatever its price.")
+    cure = (f"Raise the quality score to at least {format_decimal(target)} out of {format_decimal(ours.quality_max, 0)}"
+            + (" (the minimum)" if target == floor else ", which wins at our price") + ".")
+    return Finding("below_quality_minimum", message, Severity.BLOCKING,
+                   figures=(("quality_score", ours.quality_score), ("quality_minimum", floor)),
+                   cure=cure, cure_figures=(("quality_needed", target),))
 
 
 def _no_winning_price_covers_cost(ev: BidEvaluation) -> Finding | None:

@@ -103,6 +103,22 @@ class SegmentKind(ChoiceEnum):
     GRANTS = ("grants", "Grants")
 
 
+class Importance(ChoiceEnum):
+    """How a buyer states the relative importance of its award criteria (Procurement Act 2023 s23)."""
+
+    WEIGHTS = ("weights", "Weights")
+    RANKED = ("ranked", "Ranked in order")
+    DESCRIBED = ("described", "Described in words")
+
+
+class GateAnswer(ChoiceEnum):
+    """Whether an option meets a pass/fail criterion."""
+
+    UNKNOWN = ("unknown", "Not yet known")
+    MET = ("met", "Met")
+    NOT_MET = ("not_met", "Not met")
+
+
 class Regime(ChoiceEnum):
     PA23 = ("pa23", "Procurement Act 2023")
     PCR15 = ("pcr15", "Public Contracts Regulations 2015")
@@ -400,6 +416,17 @@ class Tender(Entity):
     psr_current_lifetime_value: Decimal | None = optional_money(
         "PSR: current contract's lifetime value", help="For the considerable-change test: the new contract's "
                                                        "lifetime value is ≥ £500k and ≥ 25% higher [K]")
+    importance: Importance = choice(
+        Importance, "Importance of the criteria", Importance.WEIGHTS,
+        help="Weights; a ranking with no weights (the program shows the scores over every weighting the ranking "
+             "allows); or described in words (any weighting)")
+    quality_rank: int = integer("Rank of quality", default=1, minimum=1, maximum=3,
+                                help="Ranked importance: 1 is the most important; equal ranks, equal importance")
+    price_rank: int = integer("Rank of price", default=2, minimum=1, maximum=3)
+    social_value_rank: int = integer("Rank of social value", default=3, minimum=1, maximum=3)
+    quality_threshold_pct: Decimal | None = percent(
+        "Minimum quality score", default=None, places=0,
+        help="A bid whose quality score is below this share of the maximum is disqualified (blank: none)")
 
     @property
     def end_date(self) -> dt.date | None:
@@ -675,6 +702,37 @@ class SocialOutcome(Entity):
 
 
 @dataclass(frozen=True, slots=True)
+class Gate(Entity):
+    """A pass/fail criterion of a tender (Procurement Act 2023 s23): a bid that does not meet it is
+    disqualified, whatever it scores."""
+
+    entity_name: ClassVar[str] = "gate"
+    label: ClassVar[str] = "Pass/fail criterion"
+    parent_field: ClassVar[str | None] = "tender_id"
+
+    id: int | None = id_field()
+    tender_id: int | None = ref("tender", "Tender")
+    name: str = text("Criterion", required=True, help="e.g. CQC registration for personal care")
+    asks: str = text("What the buyer asks for", help="The evidence, and when: e.g. registered before service start")
+
+
+@dataclass(frozen=True, slots=True)
+class GateResponse(Entity):
+    """Whether one consortium option meets one of its tender's pass/fail criteria."""
+
+    entity_name: ClassVar[str] = "gate_response"
+    label: ClassVar[str] = "Pass/fail answer"
+    parent_field: ClassVar[str | None] = "option_id"
+    display_field: ClassVar[str] = "gate_id"
+
+    id: int | None = id_field()
+    option_id: int | None = ref("consortium_option", "Option")
+    gate_id: int | None = ref("gate", "Criterion")
+    answer: GateAnswer = choice(GateAnswer, "Answer", GateAnswer.UNKNOWN)
+    evidence: str = text("Evidence or plan", help="Who holds it, or what must happen, by when")
+
+
+@dataclass(frozen=True, slots=True)
 class Setting(Entity):
     """Workspace-level settings (author, logo path, discount rate...), key → text."""
 
@@ -935,6 +993,7 @@ ENTITIES: tuple[type[Entity], ...] = (
     FinancialCondition,
     TupeCohort,
     Competitor,
+    Gate,
     ConsortiumOption,
     Member,
     Allocation,
@@ -951,6 +1010,7 @@ ENTITIES: tuple[type[Entity], ...] = (
     DecisionRound,
     RoundFigure,
     MarketSegment,
+    GateResponse,
 )
 
 ENTITY_BY_NAME: dict[str, type[Entity]] = {e.entity_name: e for e in ENTITIES}
@@ -964,6 +1024,8 @@ UNIQUE_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
     "requirement": (("tender_id", "lot_id", "service_line", "area"),),
     "financial_condition": (("tender_id", "metric"),),
     "competitor": (("tender_id", "name"),),
+    "gate": (("tender_id", "name"),),
+    "gate_response": (("option_id", "gate_id"),),
     "member": (("option_id", "organisation_id"),),
     "allocation": (("requirement_id", "member_id"),),
     "funding_source": (("option_id", "name"),),

@@ -22,6 +22,9 @@ from .model import (
     Allocation,
     ConsortiumOption,
     Entity,
+    Gate,
+    GateResponse,
+    Importance,
     Lot,
     Member,
     Organisation,
@@ -151,6 +154,11 @@ def check_in_context(ws: Workspace, e: Entity, *, whole: bool = False) -> list[I
         req = ws.get(Requirement, e.requirement_id)
         if option is not None and req is not None and req.tender_id != option.tender_id:
             issues.append(_issue(ws, e, "requirement_id", "the requirement belongs to another tender"))
+    if isinstance(e, GateResponse):
+        option = ws.get(ConsortiumOption, e.option_id)
+        gate = ws.get(Gate, e.gate_id)
+        if option is not None and gate is not None and gate.tender_id != option.tender_id:
+            issues.append(_issue(ws, e, "gate_id", "the criterion belongs to another tender"))
     if isinstance(e, Requirement) and e.lot_id is not None:
         lot = ws.get(Lot, e.lot_id)
         if lot is not None and lot.tender_id != e.tender_id:
@@ -260,12 +268,25 @@ def _option_rules(ws: Workspace, option: ConsortiumOption) -> list[Issue]:
     return issues
 
 
+def weights_follow_ranks(tender: Tender) -> bool:
+    """Each criterion ranked above another has at least its weight, and equal ranks equal weights."""
+    from .evaluation_model import Weighting, consistent
+
+    return consistent(Weighting(tender.quality_weight, tender.price_weight, tender.social_value_weight),
+                      (tender.quality_rank, tender.price_rank, tender.social_value_rank))
+
+
 def _tender_rules(tender: Tender) -> list[Issue]:
     issues = []
     w = tender.quality_weight + tender.price_weight + tender.social_value_weight
     if w != HUNDRED:
         issues.append(Issue(Severity.WARNING, "Tender", tender.name, "Evaluation weights",
                             f"quality, price and social value add up to {w}, not 100", tender.id))
+    if tender.importance is Importance.RANKED and not weights_follow_ranks(tender):
+        issues.append(Issue(Severity.WARNING, "Tender", tender.name, "Importance of the criteria",
+                            "the weights used to score the bid do not follow the ranking (a criterion ranked higher "
+                            "has a lower weight): the scores are worked out with weights the buyer's ranking rules out",
+                            tender.id))
     if tender.price_method is PriceMethod.PQP and tender.price_weight != 0:
         issues.append(Issue(Severity.WARNING, "Tender", tender.name, "Price weight",
                             f"price per quality point gives price no weight (the price is divided by the quality "

@@ -6,6 +6,7 @@ from __future__ import annotations
 def analysis_tabs() -> list[tuple[str, type]]:
     from .capacity import CapacityView
     from .cashflow import CashFlowView
+    from .evaluation_view import EvaluationView
     from .markets_view import MarketsView
     from .partnership import PartnershipView
     from .pricing import PricingView
@@ -18,6 +19,7 @@ def analysis_tabs() -> list[tuple[str, type]]:
         ("Capacity", CapacityView),
         ("Standing", StandingView),
         ("Pricing", PricingView),
+        ("Evaluation", EvaluationView),
         ("Cash flow", CashFlowView),
         ("Markets", MarketsView),
         ("Sensitivity", SensitivityView),

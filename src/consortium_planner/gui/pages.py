@@ -20,6 +20,7 @@ from ..domain.model import (
     FinancialCondition,
     FinancialYear,
     FundingSource,
+    Gate,
     Lot,
     MarketSegment,
     Member,
@@ -152,13 +153,20 @@ class TendersPage(MasterDetailPage):
             lambda: {"tender_id": tid(), "name": unique_name(
                 "Competitor", {x.name for x in ws().by(Competitor, "tender_id", tid())})} if tid() else None,
             title="Competitors: the bid team's assumptions about rival bids")
+        self.gates = RecordPanel(
+            c, Gate, _columns(Gate), lambda: ws().by(Gate, "tender_id", tid()) if tid() else [],
+            lambda: {"tender_id": tid(), "name": unique_name(
+                "Pass/fail criterion", {x.name for x in ws().by(Gate, "tender_id", tid())})} if tid() else None,
+            title="Pass/fail criteria: a bid that does not meet one is disqualified (each option answers them on its "
+                  "Evaluation tab)")
         self.add_tab(self.tupe, "TUPE")
         self.add_tab(self.competitors, "Competitors")
+        self.add_tab(self.gates, "Pass/fail")
         self.route = RouteView(c, tid)
         self.add_tab(self.route, "Route")
         self.controller = c
         self.children_panels = (self.requirements, self.lots, self.conditions, self.tupe, self.competitors,
-                                self.route)
+                                self.gates, self.route)
         self.selected.connect(self._reload_children)
 
     def _reload_children(self, _id=None) -> None:

@@ -40,6 +40,7 @@ from ..services import analyses
 from ..services.history import AuditEntry
 from .xlsx_bids import has_pipeline, write_pipeline
 from .xlsx_common import save_atomically
+from .xlsx_evaluation import has_evaluation, write_evaluation
 from .xlsx_history import history_step
 from .xlsx_model import MODEL_SHEETS, half_even, write_model_sheets
 from .xlsx_model_standing import write_accounts
@@ -51,7 +52,8 @@ from .xlsx_values import VALUE_SHEETS
 
 __all__ = ["SHEETS", "half_even", "save_atomically", "write_option_workbook"]
 
-#: The sheets every option workbook has (a Route sheet follows for a Provider Selection Regime tender, Rounds when
+#: The sheets every option workbook has (a Route sheet follows for a Provider Selection Regime tender, Evaluation
+#: when the tender has pass/fail criteria, a minimum quality or ranked criteria, Rounds when
 #: the tender has rounds, Pipeline when the workspace has more than one tender, History when given)
 SHEETS = tuple(name for name, _ in (*VALUE_SHEETS, *PARTNERSHIP_SHEETS)) + tuple(name for name, _ in MODEL_SHEETS)
 
@@ -82,6 +84,8 @@ def write_option_workbook(ws: Workspace, option_id: int, path: str | Path, *, re
                                                             ("the accounts", write_accounts),
                                                             ("the Model sheets", write_model_sheets),
                                                             *([("the route", write_route)] if has_route(results) else []),
+                                                            *([("the evaluation model", write_evaluation)]
+                                                              if has_evaluation(results) else []),
                                                             *([("the rounds", write_rounds)] if has_rounds(ws, option) else []),
                                                             *([("the bid pipeline", write_pipeline)] if has_pipeline(ws) else []),
                                                             *([("the history", history_step(history))] if history is not None else []))

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..domain import bid as _bid
 from ..domain import capacity as _capacity
+from ..domain import evaluation_model as _evaluation_model
 from ..domain import jsontext
 from ..domain import optimise as _optimise
 from ..domain import pricing as _pricing
@@ -23,7 +24,7 @@ from ..domain import scenarios as _scenarios
 from ..domain import sensitivity as _sensitivity
 from ..domain import standing as _standing
 from ..domain import verdict as _verdict
-from ..domain.model import ConsortiumOption, Organisation, Risk, Tender
+from ..domain.model import ConsortiumOption, Gate, GateResponse, Organisation, Risk, Tender
 from ..domain.partnering import advisor as _advisor
 from ..domain.partnering import flows as _flows
 from ..domain.partnering import pension_analysis as _pensions
@@ -167,6 +168,21 @@ register(Analysis("concentration",
                   lambda i: _markets.concentration(i.ws, i.option_id, i.need("projection"), i.need("markets")),
                   needs=("projection", "markets"), reads=_markets.READS, title="Income concentration",
                   area="Diversification", findings=lambda r: r.findings))
+def _evaluation_model_of(i: Inputs) -> _evaluation_model.EvaluationModel:
+    """The bid at every weighting the buyer's statement of importance allows, and the pass/fail criteria."""
+    tender = i.tender
+    if tender is None:
+        raise ValueError("the option has no tender")
+    ev = i.need("evaluation")
+    gates = _evaluation_model.gate_statuses(i.ws.by(Gate, "tender_id", tender.id),
+                                            i.ws.by(GateResponse, "option_id", i.option_id))
+    return _evaluation_model.evaluation_model(tender, ev.our_bid, ev.competitors, gates,
+                                              not_scored="; ".join(ev.messages))
+
+
+register(Analysis("evaluation_model", _evaluation_model_of, needs=("evaluation",),
+                  reads=frozenset({"gate", "gate_response"}),
+                  title="Evaluation model", area="Evaluation", findings=lambda r: r.findings))
 register(Analysis("route", _route_of, reads=frozenset({"consortium_option", "tender", "member", "organisation"}),
                   title="Selection route", area="Route", findings=lambda r: r.findings))
 register(Analysis("capital_with_extensions", _capital_with_extensions, needs=("rates", "prices"),

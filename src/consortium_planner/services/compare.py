@@ -36,6 +36,7 @@ from typing import Any
 from ..domain import scenarios as _scenarios
 from ..domain.model import ConsortiumOption, Scenario, Tender, key, stored_id
 from ..domain.money import quantize
+from ..domain.pricing import PRICE_ABOVE_CEILING
 from ..domain.tasks import NEVER, CancelToken, Progress, no_progress
 from ..domain.workspace import Workspace
 from .pipeline import NotApplicable, Refusal, Results
@@ -239,8 +240,11 @@ def option_figures(ws: Workspace, option_id: int, results: Results) -> OptionFig
     if ev is not None and ev.evaluation is not None:
         values["score"] = ev.evaluation.ours.total
         values["rank"] = ev.evaluation.rank
-        if ev.evaluation.ours.total is None:  # the scoring fails a bid priced above the ceiling
-            notes["score"] = notes["rank"] = "not scored: the evaluated price is above the buyer's ceiling, so the bid fails"
+        if ev.evaluation.ours.total is None:  # the scoring fails the bid (above the ceiling, below the minimum)
+            why = ev.evaluation.ours.failure or "the bid fails"
+            notes["score"] = notes["rank"] = (
+                "not scored: the evaluated price is above the buyer's ceiling, so the bid fails"
+                if why == PRICE_ABOVE_CEILING else f"not scored: {why}, so the bid fails")
         values["win_probability"] = ev.win.probability * 100 if ev.win is not None else None
         wp = ev.winning_price
         if wp is not None and wp.price is not None:

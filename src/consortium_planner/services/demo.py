@@ -37,6 +37,8 @@ from ..domain.model import (
     FinancialCondition,
     FinancialYear,
     FundingSource,
+    Gate,
+    GateResponse,
     HeadsOfTermsItem,
     Lot,
     MarketSegment,
@@ -131,6 +133,7 @@ class _Builder:
         self.orgs: dict[str, Organisation] = {}
         self.tenders: dict[str, Tender] = {}
         self.lots: dict[int, dict[str, Lot]] = {}
+        self.gates: dict[int, dict[str, Gate]] = {}
         self.requirements: dict[int, dict[tuple[str, str], list[Requirement]]] = {}
         self.options: dict[tuple[int, str], ConsortiumOption] = {}
 
@@ -180,7 +183,7 @@ class _Builder:
     def tender(self, src: dict[str, Any]) -> None:
         src = dict(src)
         nested = {n: src.pop(n, None) for n in ("lot", "requirement", "financial_condition", "tupe_cohort",
-                                                "competitor")}
+                                                "competitor", "gate")}
         sec = _section("tender", src.get("name"))
         tender: Tender = self.make(Tender, src, sec)
         if key(tender.name) in self.tenders:
@@ -214,6 +217,10 @@ class _Builder:
         for rival in _as_list(nested["competitor"], sec, "competitor"):
             self.make(Competitor, rival, _section("tender.competitor", rival.get("name"), sec),
                       tender_id=tender.id)
+        gates = self.gates.setdefault(tender.id, {})
+        for g_src in _as_list(nested["gate"], sec, "gate"):  # pass/fail criteria
+            gate: Gate = self.make(Gate, g_src, _section("tender.gate", g_src.get("name"), sec), tender_id=tender.id)
+            gates[key(gate.name)] = gate
 
     # -------------------------------------------------------------- organisations
     def organisation(self, src: dict[str, Any]) -> None:
@@ -281,6 +288,7 @@ class _Builder:
         risks = src.pop("risk", None)
         outcomes = src.pop("outcome", None)
         markets = src.pop("market", None)
+        answers = src.pop("gate", None)
         partnering = {n: src.pop(n, None) for n in ("partnering", "pension", "heads_of_terms")}
         tender = self._tender_for(src.pop("tender", None), sec)
         lead_name = src.pop("lead", None)
@@ -337,6 +345,14 @@ class _Builder:
             if earner.id not in members_by_org:
                 raise DemoSourceError(f"{mksec}: {earner.name!r} is not a member of this option")
             self.make(MarketSegment, mk_src, mksec, option_id=option.id, organisation_id=earner.id)
+        for a_src in _as_list(answers, sec, "gate"):  # the option's answer to each pass/fail criterion, by name
+            a_src = dict(a_src)
+            asec = _section("option.gate", a_src.get("criterion"), sec)
+            named = self.gates.get(tender.id or 0, {}).get(key(str(a_src.pop("criterion", ""))))
+            if named is None:
+                raise DemoSourceError(f"{asec}: unknown pass/fail criterion (known: "
+                                      f"{_names(self.gates.get(tender.id or 0, {}).values())})")
+            self.make(GateResponse, a_src, asec, option_id=option.id, gate_id=named.id)
         self._option_partnering(option, tender, partnering, sec)
 
     def _option_partnering(self, option: ConsortiumOption, tender: Tender, src: dict[str, Any], sec: str) -> None:

@@ -16,6 +16,7 @@ from ..model import PriceMethod, Tender
 from ..money import ZERO
 
 ONE = Decimal(1)
+HUNDRED_PCT = Decimal(100)
 SCORE_TOLERANCE = Decimal("1e-18")  # totals closer than this are a tie (Decimal division noise)
 
 
@@ -59,11 +60,33 @@ class ScoringRules:
     budget: Decimal | None = None
     ceiling: Decimal | None = None
     k: Decimal = ONE
+    quality_threshold: Decimal | None = None  # % of the quality maximum below which a bid is disqualified
 
     @classmethod
     def from_tender(cls, tender: Tender, *, k: Decimal = ONE) -> ScoringRules:
         return cls(tender.quality_weight, tender.price_weight, tender.social_value_weight, tender.price_method,
-                   tender.annual_value if tender.annual_value > 0 else None, tender.budget_ceiling, k)
+                   tender.annual_value if tender.annual_value > 0 else None, tender.budget_ceiling, k,
+                   tender.quality_threshold_pct)
+
+
+PRICE_ABOVE_CEILING = "price above the ceiling"
+QUALITY_BELOW_MINIMUM = "quality below the minimum score"
+NO_QUALITY_SCORE = "no quality score to divide the price by"
+
+
+def below_quality_threshold(bid: Competitor, rules: ScoringRules) -> bool:
+    """The bid's quality score is below the tender's minimum (a share of the maximum): it is disqualified."""
+    t = rules.quality_threshold
+    return t is not None and bid.quality_max > 0 and bid.quality_score * HUNDRED_PCT < t * bid.quality_max
+
+
+def failure(bid: Competitor, rules: ScoringRules) -> str | None:
+    """Why the bid fails whatever the others bid (None: it is scored)."""
+    if rules.ceiling is not None and bid.price > rules.ceiling:
+        return PRICE_ABOVE_CEILING
+    if below_quality_threshold(bid, rules):
+        return QUALITY_BELOW_MINIMUM
+    return None
 
 
 def _rules(x: Tender | ScoringRules) -> ScoringRules:
@@ -176,6 +199,7 @@ class BidScore:
     total: Decimal | None  # points; price per quality point: the quality score (quality + social value)
     rank: int | None  # 1 is best; tied bids share a rank; None when failed
     price_per_point: Decimal | None = None  # price per quality point only: price ÷ total (lowest wins)
+    failure: str | None = None  # why the bid failed (``PRICE_ABOVE_CEILING``, ``QUALITY_BELOW_MINIMUM``, …)
 
     @property
     def failed(self) -> bool:
@@ -215,20 +239,21 @@ def evaluate(our_bid: Competitor, competitors: Sequence[Competitor], tender: Ten
         return _evaluate_per_point(bids, r)
     if r.method is PriceMethod.BUDGET and r.budget is None:
         raise EvaluationError("the budget method needs the tender's estimated annual value")
-    # A bid above the budget ceiling fails whatever the scoring method: it is unaffordable.
-    valid_prices = [b.price for b in bids if r.ceiling is None or b.price <= r.ceiling]
+    # A bid above the budget ceiling fails whatever the scoring method (it is unaffordable), and so does
+    # one below the minimum quality score; neither counts towards the lowest, highest or mean price.
+    failures = [failure(b, r) for b in bids]
+    valid_prices = [b.price for b, why in zip(bids, failures, strict=True) if why is None]
     scored = []
-    for i, b in enumerate(bids):
-        over = r.ceiling is not None and b.price > r.ceiling
-        pp = price_points(b.price, valid_prices, r) if valid_prices and not over else None
+    for i, (b, why) in enumerate(zip(bids, failures, strict=True)):
+        pp = price_points(b.price, valid_prices, r) if valid_prices and why is None else None
         q = _ratio(b.quality_score, b.quality_max, r.quality_weight)
         sv = _ratio(b.social_value_score, b.sv_max, r.social_value_weight)
-        scored.append((b, i == 0, q, sv, pp, None if pp is None else q + sv + pp))
-    totals = [t for *_, t in scored if t is not None]
+        scored.append((b, i == 0, q, sv, pp, None if pp is None else q + sv + pp, why))
+    totals = [t for *_, t, _why in scored if t is not None]
     out = []
-    for b, ours, q, sv, pp, t in scored:
+    for b, ours, q, sv, pp, t, why in scored:
         rank = None if t is None else 1 + sum(1 for o in totals if o > t + SCORE_TOLERANCE)
-        out.append(BidScore(b.name, b.price, ours, q, sv, pp, t, rank))
+        out.append(BidScore(b.name, b.price, ours, q, sv, pp, t, rank, failure=why))
     mine = out[0]
     others = [(b, b.total) for b in out[1:] if b.total is not None]  # the bids that did not fail
     best = max(others, key=lambda bt: bt[1]) if others else None
@@ -245,14 +270,17 @@ def _evaluate_per_point(bids: list[Competitor], r: ScoringRules) -> Evaluation:
     for b in bids:
         q = _ratio(b.quality_score, b.quality_max, r.quality_weight)
         sv = _ratio(b.social_value_score, b.sv_max, r.social_value_weight)
-        over = r.ceiling is not None and b.price > r.ceiling
-        per_point = None if over else price_per_quality_point(b.price, q + sv)
-        scored.append((b, q, sv, per_point))
-    valid = [pp for *_, pp in scored if pp is not None]
+        why = failure(b, r)
+        per_point = None if why is not None else price_per_quality_point(b.price, q + sv)
+        if why is None and per_point is None:
+            why = NO_QUALITY_SCORE
+        scored.append((b, q, sv, per_point, why))
+    valid = [pp for *_, pp, _why in scored if pp is not None]
     out = []
-    for i, (b, q, sv, pp) in enumerate(scored):
+    for i, (b, q, sv, pp, why) in enumerate(scored):
         rank = None if pp is None else 1 + sum(1 for o in valid if o < pp - SCORE_TOLERANCE * max(ONE, pp))
-        out.append(BidScore(b.name, b.price, i == 0, q, sv, None, None if pp is None else q + sv, rank, pp))
+        out.append(BidScore(b.name, b.price, i == 0, q, sv, None, None if pp is None else q + sv, rank, pp,
+                            failure=why))
     mine = out[0]
     others = [b for b in out[1:] if b.price_per_point is not None]
     best = min(others, key=lambda b: b.price_per_point or ZERO) if others else None

@@ -82,6 +82,7 @@ class _Draws:
     prices: np.ndarray  # (draws, n)
     non_price: np.ndarray  # (draws, n)
     own_non_price: np.ndarray  # (draws,)
+    qualified: np.ndarray  # (draws, n + 1) bool, ours first: quality at or above the tender's minimum
 
 
 def _draw(our_bid: Competitor, competitors: Sequence[Competitor], r: ScoringRules, u: Uncertainty, draws: int,
@@ -112,11 +113,20 @@ def _draw(our_bid: Competitor, competitors: Sequence[Competitor], r: ScoringRule
     own_q = _triangular(u_own, np.full(draws, max(0.0, oq - os_ * oqmax)), np.full(draws, oq),
                         np.full(draws, min(oqmax, oq + os_ * oqmax)))
     own_q_pts = wq * own_q / oqmax if oqmax > 0 else np.zeros(draws)
-    return _Draws(prices, q_pts + sv_pts, own_q_pts + own_sv)
+    qualified = np.ones((draws, n + 1), dtype=bool)
+    if r.quality_threshold is not None:
+        t = f(r.quality_threshold)
+        # the exact rule is q × 100 < t × max; drawn scores compare with a hair of tolerance so that a
+        # score given exactly at the minimum (no spread) still passes
+        qualified[:, 0] = ~((oqmax > 0) & (own_q * 100 < t * oqmax - 1e-9))
+        qualified[:, 1:] = ~((q_max > 0) & (q * 100 < t * q_max - 1e-9))
+    return _Draws(prices, q_pts + sv_pts, own_q_pts + own_sv, qualified)
 
 
-def _np_price_points(r: ScoringRules, prices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Vectorised ``price_points`` over rows of bids (column 0 ours): (points, valid)."""
+def _np_price_points(r: ScoringRules, prices: np.ndarray,
+                     qualified: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Vectorised ``price_points`` over rows of bids (column 0 ours): (points, valid). ``qualified``:
+    the bids at or above the minimum quality score (a bid below it fails and sets no price)."""
     w = float(r.price_weight)
     m = r.method
     if m is PriceMethod.BUDGET:
@@ -124,12 +134,16 @@ def _np_price_points(r: ScoringRules, prices: np.ndarray) -> tuple[np.ndarray, n
             raise EvaluationError("the budget method needs the tender's estimated annual value")
         b = float(r.budget)
         valid = prices <= float(r.ceiling) if r.ceiling is not None else np.ones(prices.shape, dtype=bool)
+        if qualified is not None:
+            valid = valid & qualified
         pts = w * np.clip(1.0 - float(r.k) * (prices - b) / b, 0.0, 1.0)
         return pts, valid
     if m is PriceMethod.PQP:
         raise EvaluationError("price per quality point awards no price points")
     # a bid above the ceiling fails under every method; the others are scored among themselves
     valid = prices <= float(r.ceiling) if r.ceiling is not None else np.ones(prices.shape, dtype=bool)
+    if qualified is not None:
+        valid = valid & qualified
     lowest = np.where(valid, prices, np.inf).min(axis=1, keepdims=True)
     pmin = np.where(np.isfinite(lowest), lowest, prices.min(axis=1, keepdims=True))
     if m is PriceMethod.RELATIVE:
@@ -155,7 +169,7 @@ def _wins_per_point(r: ScoringRules, prices: np.ndarray, d: _Draws) -> int:
     """Price per quality point: price ÷ (quality + social value points), lowest wins or ties; a bid
     above the ceiling or with no quality points fails."""
     quality = np.concatenate([d.own_non_price[:, None], d.non_price], axis=1)
-    valid = quality > 0
+    valid = (quality > 0) & d.qualified
     if r.ceiling is not None:
         valid &= prices <= float(r.ceiling)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -171,7 +185,7 @@ def _wins(r: ScoringRules, price: float, d: _Draws) -> int:
     prices = np.concatenate([np.full((draws, 1), price), d.prices], axis=1)
     if r.method is PriceMethod.PQP:
         return _wins_per_point(r, prices, d)
-    pts, valid = _np_price_points(r, prices)
+    pts, valid = _np_price_points(r, prices, d.qualified)
     totals = np.where(valid, pts + np.concatenate([d.own_non_price[:, None], d.non_price], axis=1), -np.inf)
     ours = totals[:, 0]
     if d.prices.shape[1] == 0:

@@ -12,6 +12,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from ..model import PriceMethod, Tender
 from ..money import PENNY, ZERO
 from .scoring import (
+    PRICE_ABOVE_CEILING,
     SCORE_TOLERANCE,
     Competitor,
     Evaluation,
@@ -19,6 +20,7 @@ from .scoring import (
     _non_price,
     _ratio,
     _rules,
+    below_quality_threshold,
     evaluate,
 )
 
@@ -60,6 +62,8 @@ def highest_winning_price(our_bid: Competitor, competitors: Sequence[Competitor]
     the closed form and checks it by re-scoring.
     """
     r = _rules(tender)
+    # a rival below the minimum quality score fails whatever we charge: it never binds
+    competitors = [c for c in competitors if not below_quality_threshold(c, r)]
     ours_np = _non_price(our_bid, r)
     cheapest = min(competitors, key=lambda c: c.price) if competitors else None
     d = ours_np - _non_price(cheapest, r) if cheapest else None
@@ -81,6 +85,8 @@ def highest_winning_price(our_bid: Competitor, competitors: Sequence[Competitor]
     cap: int | None = None  # highest price allowed (the budget ceiling, under every method)
     if r.ceiling is not None:
         cap = int(_floor_penny(r.ceiling) * 100)
+    if below_quality_threshold(our_bid, r):  # disqualified whatever the price
+        return result(None, cannot=True)
     if not competitors:
         if cap is not None:
             return result(cap) if cap >= 1 else result(None, cannot=True)
@@ -147,25 +153,40 @@ class QualityNeeded:
 
 def quality_needed(our_bid: Competitor, competitors: Sequence[Competitor],
                    tender: Tender | ScoringRules) -> QualityNeeded:
-    """The quality score ``our_bid`` needs to win (or tie) at its price, social value as given."""
+    """The quality score ``our_bid`` needs to win (or tie) at its price, social value as given; never
+    below the tender's minimum quality score."""
     r = _rules(tender)
-    ev = evaluate(our_bid, competitors, r)
+    # the rivals' totals and our price points do not depend on our quality: score us at the maximum so
+    # that a quality below the minimum does not hide them
+    ev = evaluate(dataclasses.replace(our_bid, quality_score=our_bid.quality_max), competitors, r)
+    if r.method is PriceMethod.PQP:
+        return _at_least_minimum(_per_point_quality_needed(our_bid, ev, r), r)
     mine = ev.ours
     best = max((b.total for b in ev.bids[1:] if b.total is not None), default=None)
-    if r.method is PriceMethod.PQP:
-        return _per_point_quality_needed(our_bid, ev, r)
     if mine.price_points is None:
         return QualityNeeded(our_bid.price, None, None, our_bid.quality_max, False, best)
     if best is None:
-        return QualityNeeded(our_bid.price, ZERO, ZERO, our_bid.quality_max, True, None)
+        return _at_least_minimum(QualityNeeded(our_bid.price, ZERO, ZERO, our_bid.quality_max, True, None), r)
     short = best - mine.social_value_points - mine.price_points
     if short <= SCORE_TOLERANCE:
-        return QualityNeeded(our_bid.price, ZERO, ZERO, our_bid.quality_max, True, best)
+        return _at_least_minimum(QualityNeeded(our_bid.price, ZERO, ZERO, our_bid.quality_max, True, best), r)
     if r.quality_weight <= 0 or our_bid.quality_max <= 0:
         return QualityNeeded(our_bid.price, None, None, our_bid.quality_max, False, best)
     exact = short * our_bid.quality_max / r.quality_weight
     needed = exact.quantize(Decimal("0.01"), rounding=ROUND_CEILING)
-    return QualityNeeded(our_bid.price, needed, exact, our_bid.quality_max, needed <= our_bid.quality_max, best)
+    return _at_least_minimum(QualityNeeded(our_bid.price, needed, exact, our_bid.quality_max,
+                                           needed <= our_bid.quality_max, best), r)
+
+
+def _at_least_minimum(q: QualityNeeded, r: ScoringRules) -> QualityNeeded:
+    """A score below the tender's minimum quality is disqualified, so at least the minimum is needed."""
+    if r.quality_threshold is None or q.quality_score is None:
+        return q
+    floor = (r.quality_threshold * q.quality_max / 100).quantize(Decimal("0.01"), rounding=ROUND_CEILING)
+    if q.quality_score >= floor:
+        return q
+    return dataclasses.replace(q, quality_score=floor, exact=r.quality_threshold * q.quality_max / 100,
+                               attainable=floor <= q.quality_max)
 
 
 def _per_point_winning_price(our_bid: Competitor, competitors: Sequence[Competitor], r: ScoringRules,
@@ -194,7 +215,7 @@ def _per_point_quality_needed(our_bid: Competitor, ev: Evaluation, r: ScoringRul
     the quality marks needed are what Q asks beyond our social value points."""
     rates = [b.price_per_point for b in ev.bids[1:] if b.price_per_point is not None]
     top = our_bid.quality_max
-    if r.ceiling is not None and our_bid.price > r.ceiling:
+    if ev.ours.failure == PRICE_ABOVE_CEILING:
         return QualityNeeded(our_bid.price, None, None, top, False, None)
     if not rates:
         return QualityNeeded(our_bid.price, ZERO, ZERO, top, True, None)

@@ -14,7 +14,7 @@ from ...domain.findings import Finding, Severity, by_severity
 from ...domain.model import ConsortiumOption, Tender
 from ...domain.money import format_decimal, format_gbp
 from ...domain.money import format_gbp_short as short
-from ...domain.pricing import BidScore, ContractYear, Evaluation, PriceSchedule
+from ...domain.pricing import PRICE_ABOVE_CEILING, BidScore, ContractYear, Evaluation, PriceSchedule
 from ...domain.rates import RateTable
 from ..style import GREY, Card, banner_style, finding_notice, italic_label, notice_table_html, rich_label
 from ..style import esc as _e
@@ -189,7 +189,9 @@ class PricingHeadline(QWidget):
         if e.per_point:
             self._show_per_point(e, leader, n)
         elif ours.total is None:
-            cards["score"].set("Fails", "Our price is above the ceiling: the bid is not scored.", "bad")
+            why = ("Our price is above the ceiling" if ours.failure in (None, PRICE_ABOVE_CEILING)
+                   else (ours.failure or "")[0].upper() + (ours.failure or "")[1:])
+            cards["score"].set("Fails", f"{why}: the bid is not scored.", "bad")
         else:
             detail = ""
             if leader is not None and e.gap is not None:
@@ -238,8 +240,8 @@ class PricingHeadline(QWidget):
         """Price per quality point: our price ÷ quality score and rank; the leader's rate and the gap in £."""
         ours = e.ours
         if ours.price_per_point is None:
-            why = ("Our price is above the ceiling" if ours.total is None and ours.quality_points
-                   + ours.social_value_points > 0 else "No quality score to divide the price by")
+            why = (ours.failure or "the bid fails")
+            why = why[0].upper() + why[1:]
             self.cards["score"].set("Fails", f"{why}: the bid is not evaluated.", "bad")
             return
         detail = ""

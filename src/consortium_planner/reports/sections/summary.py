@@ -259,7 +259,7 @@ def overview(ctx: CaseContext) -> str:
         parts.append(_price_sentence(ctx, prices))
     evaluation: _bid.BidEvaluation | None = ctx.result("evaluation")
     if evaluation is not None:
-        sentence = _win_sentence(evaluation, _codes(ctx, "no_winning_price_covers_cost"))
+        sentence = _win_sentence(evaluation, _codes(ctx, "below_quality_minimum", "no_winning_price_covers_cost"))
         if sentence:
             parts.append(sentence)
     coverage: _capacity.CoverageResult | None = ctx.result("coverage")

@@ -1,0 +1,113 @@
+"""Evaluation model (issue 18): the tender's pass/fail criteria as the option answers them, its minimum
+quality score, and, when the buyer ranks or describes the criteria instead of weighting them, our bid at
+every corner weighting that allows (``domain/evaluation_model.py``). The same blocks on the option's
+Evaluation tab, in the case and on the workbook's Evaluation sheet."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ...domain.evaluation_model import EvaluationModel
+from ...domain.findings import by_severity
+from ...domain.model import GateAnswer, Importance
+from ...domain.money import format_decimal
+from ..document import Block, Column, Kind, Paragraph, Status, Table, cell
+from .context import CaseContext
+
+__all__ = ["build_evaluation_model", "evaluation_model_blocks", "evaluation_model_tables", "has_evaluation_model"]
+
+_ANSWER_STATUS = {GateAnswer.MET: Status.GREEN, GateAnswer.NOT_MET: Status.RED, GateAnswer.UNKNOWN: Status.AMBER}
+
+
+def has_evaluation_model(m: EvaluationModel | None) -> bool:
+    """Whether there is anything beyond plain weights to show: criteria, a minimum, a ranking or a description."""
+    return m is not None and bool(m.gates or m.quality_threshold_pct is not None
+                                  or m.importance is not Importance.WEIGHTS)
+
+
+def _summary(m: EvaluationModel) -> str:
+    parts = []
+    if m.importance is Importance.WEIGHTS:
+        parts.append(f"The buyer weights the criteria: quality/price/social value {m.entered.label}.")
+    else:
+        order = sorted(zip(m.ranks, ("quality", "price", "social value"), strict=True))
+        ranked = " > ".join(name for _r, name in order) if len(set(m.ranks)) == 3 else ", ".join(
+            f"{name} (rank {r})" for r, name in order)
+        how = (f"The buyer ranks the criteria ({ranked}) without weights"
+               if m.importance is Importance.RANKED else "The buyer describes the criteria's importance in words")
+        if m.corners:
+            lo, hi = m.our_range or (None, None)
+            span = (f"; our {'quality score' if m.per_point else 'total'} ranges from {format_decimal(lo, 1)} to "
+                    f"{format_decimal(hi, 1)}" if lo is not None and hi is not None else "")
+            parts.append(f"{how}: the bid wins at {m.wins_at} of the {len(m.corners)} corner weightings that allows"
+                         f"{span}. The scores elsewhere use the weights entered ({m.entered.label}).")
+        else:
+            parts.append(f"{how}; the bid cannot be scored at each weighting: {m.not_scored or 'not scored'}.")
+    if m.quality_threshold_pct is not None:
+        parts.append(f"A quality score below {format_decimal(m.quality_threshold_pct, 0)}% of the maximum is "
+                     "disqualified.")
+    if m.gates:
+        met = sum(1 for g in m.gates if g.answer is GateAnswer.MET)
+        parts.append(f"The option meets {met} of the tender's {len(m.gates)} pass/fail criteria"
+                     + (f"; {len(m.gates_not_met)} not met" if m.gates_not_met else "")
+                     + (f"; {len(m.gates_unknown)} not yet known" if m.gates_unknown else "") + ".")
+    return " ".join(parts)
+
+
+def evaluation_model_tables(m: EvaluationModel) -> list[Table]:
+    tables: list[Table] = []
+    if m.gates:
+        tables.append(Table("evaluation_gates", (
+            Column("Pass/fail criterion"), Column("What the buyer asks for"), Column("Answer"),
+            Column("Evidence or plan")), tuple(
+            (cell(g.gate), cell(g.asks), cell(g.answer.label, _ANSWER_STATUS[g.answer]), cell(g.evidence))
+            for g in m.gates), title="Pass/fail criteria: one not met disqualifies the bid"))
+    if m.corners:
+        figure = "Quality score" if m.per_point else "Our total"
+        rows = []
+        for c in m.corners:
+            status = Status.GREEN if c.wins else Status.RED
+            rows.append((cell(c.weighting.quality, kind=Kind.NUMBER, places=1),
+                         cell(c.weighting.price, kind=Kind.NUMBER, places=1),
+                         cell(c.weighting.social_value, kind=Kind.NUMBER, places=1),
+                         cell(c.our_total, status, kind=Kind.NUMBER, places=2),
+                         cell(None if c.rank is None else Decimal(c.rank), status, kind=Kind.NUMBER, places=0),
+                         cell(c.leader or ""),
+                         cell(c.margin, kind=Kind.NUMBER, places=2) if c.margin is not None else cell(None),
+                         cell("wins" if c.wins else "loses", status)))
+        note = ("Every weighting the buyer may use is a blend of these corners, and our total is a blend of the "
+                "corners' totals, so its range is the corners' range. The worst margin is at a corner too: the bid "
+                "wins under every allowed weighting exactly when it wins at every corner.")
+        tables.append(Table("evaluation_corners", (
+            Column("Quality weight", Kind.NUMBER, 1), Column("Price weight", Kind.NUMBER, 1),
+            Column("Social value weight", Kind.NUMBER, 1),
+            Column(figure, Kind.NUMBER), Column("Rank", Kind.NUMBER, 0), Column("Best rival"),
+            Column("Margin", Kind.NUMBER, note="Our total − the best rival's (positive: ahead)"),
+            Column("Result")), tuple(rows),
+            title=("Our bid at each corner weighting the ranking allows" if m.importance is Importance.RANKED
+                   else "Our bid at each criterion alone (importance described in words)"), note=note,
+            highlight_rows=tuple(i for i, c in enumerate(m.corners) if c is m.worst)))
+    return tables
+
+
+def evaluation_model_blocks(m: EvaluationModel) -> list[Block]:
+    blocks: list[Block] = []
+    found = by_severity(m.findings)
+    worst = next((f for f in found if f.severity.rank >= 1), None)
+    if worst is not None:  # the worst news first
+        blocks.append(Paragraph(worst.message + (f" {worst.cure}" if worst.cure else ""), style="lead"))
+    blocks.append(Paragraph(_summary(m), style="lead" if worst is None else "body"))
+    for f in found:
+        if f is not worst and f.severity.rank >= 1:
+            blocks.append(Paragraph(f.message + (f" {f.cure}" if f.cure else ""), style="body"))
+    blocks += evaluation_model_tables(m)
+    return blocks
+
+
+def build_evaluation_model(ctx: CaseContext) -> list[Block] | None:
+    m: EvaluationModel | None = ctx.result("evaluation_model")
+    if not has_evaluation_model(m):
+        return None
+    assert m is not None
+    return evaluation_model_blocks(m)
+

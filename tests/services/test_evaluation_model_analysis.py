@@ -1,0 +1,94 @@
+"""The evaluation model on the demo: its pass/fail criteria as each option answers them, a ranking in place
+of weights, and a minimum quality score, through the pipeline, the case, the workbook and ``summary``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import openpyxl
+import pytest
+
+from consortium_planner.domain.findings import Severity
+from consortium_planner.domain.model import GateAnswer, GateResponse, Importance, Tender
+from consortium_planner.domain.verdict import Decision
+from consortium_planner.reports.case import build_case
+from consortium_planner.reports.workbook import write_option_workbook
+from consortium_planner.services import analyses
+from consortium_planner.services.demo import write_demo
+from consortium_planner.services.session import WorkspaceSession
+
+SPV = "Special purpose vehicle"
+LEAD = "Lead provider with subcontractors"
+
+
+@pytest.fixture
+def demo(tmp_path):
+    s = WorkspaceSession.open(write_demo(tmp_path / "demo.cplan"))
+    yield s
+    s.close()
+
+
+def option(s, name):
+    return next(o for o in s.ws.options() if o.name == name)
+
+
+def test_the_demo_answers_its_criteria(demo):
+    spv, lead = option(demo, SPV), option(demo, LEAD)
+    m = analyses.one(demo.ws, spv.id, "evaluation_model")
+    assert [(g.gate, g.answer) for g in m.gates] == [("CQC registration for personal care", GateAnswer.UNKNOWN),
+                                                     ("Cyber Essentials", GateAnswer.MET)]
+    [unknown] = [f for f in m.findings if f.code == "gate_unknown"]
+    assert unknown.severity is Severity.WARNING and "CQC registration" in unknown.message
+    assert analyses.one(demo.ws, lead.id, "evaluation_model").findings == ()
+    # the findings reach the option's verdict: still not a blocking one
+    results = analyses.analyse_option(demo.ws, spv.id)
+    assert any(f.code == "gate_unknown" for f in results.findings())
+
+
+def test_a_criterion_not_met_stops_the_bid(demo):
+    spv = option(demo, SPV)
+    answer = next(r for r in demo.ws.by(GateResponse, "option_id", spv.id) if r.answer is GateAnswer.UNKNOWN)
+    demo.set_field(GateResponse, answer.id, "answer", GateAnswer.NOT_MET.label)
+    results = analyses.analyse_option(demo.ws, spv.id)
+    [blocking] = [f for f in results.findings() if f.code == "gate_not_met"]
+    assert blocking.severity is Severity.BLOCKING
+    assert results["verdict"].decision is Decision.DO_NOT_BID
+    case = build_case(demo.ws, spv.id, results=results, on=dt.date(2026, 12, 3))
+    section = case.section("evaluation_model")
+    assert section.blocks[0].text.startswith("The option does not meet the pass/fail criterion")
+    gates = section.table("evaluation_gates")
+    assert [r[2].value for r in gates.rows] == ["Not met", "Met"]
+
+
+def test_a_ranking_is_scored_at_every_corner(demo, tmp_path):
+    spv = option(demo, SPV)
+    tender = demo.ws.get(Tender, spv.tender_id)
+    demo.set_field(Tender, tender.id, "importance", Importance.RANKED.label)
+    m = analyses.one(demo.ws, spv.id, "evaluation_model")
+    assert [c.weighting.label for c in m.corners] == ["100/0/0", "50/50/0", "33.3/33.3/33.3"]
+    ev = analyses.one(demo.ws, spv.id, "evaluation")
+    lo, hi = m.our_range
+    assert lo <= ev.evaluation.ours.total <= hi  # 60/30/10 follows the ranking: it lies within the corners
+    assert m.entered_consistent
+    case = build_case(demo.ws, spv.id, on=dt.date(2026, 12, 3))
+    corners = case.section("evaluation_model").table("evaluation_corners")
+    assert [r[3].value for r in corners.rows] == [c.our_total for c in m.corners]
+    path = write_option_workbook(demo.ws, spv.id, tmp_path / "spv.xlsx")
+    sheet = openpyxl.load_workbook(path)["Evaluation"]
+    texts = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "CQC registration for personal care" in texts and "Our bid at each corner weighting the ranking allows" in texts
+
+
+def test_a_minimum_quality_above_the_bid_disqualifies_it(demo):
+    spv = option(demo, SPV)
+    tender = demo.ws.get(Tender, spv.tender_id)
+    demo.set_field(Tender, tender.id, "quality_threshold_pct", str(spv.quality_score + 5))
+    results = analyses.analyse_option(demo.ws, spv.id)
+    [f] = [f for f in results.findings() if f.code == "below_quality_minimum"]
+    assert f.severity is Severity.BLOCKING and "below the tender's minimum" in f.message
+    assert f.cure_figure("quality_needed") >= (spv.quality_score + 5) * spv.quality_max / 100
+    assert results["evaluation"].evaluation.ours.failure == "quality below the minimum score"
+    assert results["evaluation"].winning_price.cannot_win
+    assert not any(x.code == "no_winning_price_covers_cost" for x in results.findings())
+    assert Decimal(0) == results["evaluation"].win.probability
