@@ -25,11 +25,14 @@ from consortium_planner.services.session import Batch, WorkspaceSession
 from consortium_planner.store.workspace_file import Store
 
 
-def _edit_forever(path: str, seed: int) -> None:
-    """Volume moved between the two allocations (one batch), and now and then an import, until killed."""
+def _edit_forever(path: str, seed: int, ready=None) -> None:
+    """Volume moved between the two allocations (one batch), and now and then an import, until killed.
+    ``ready`` is set once the file is open, so the kill lands among the edits even on a loaded machine."""
     rng = random.Random(seed)
     session = WorkspaceSession.open(path)
     ids = sorted(a.id for a in session.ws.all(Allocation))[:2]
+    if ready is not None:
+        ready.set()
     n = 0
     while True:
         n += 1
@@ -87,8 +90,10 @@ def test_sigkill_never_leaves_an_edit_without_its_record_or_a_record_without_its
     rng = random.Random(7)
     edits = imports = 0
     for i in range(KILLS):
-        child = ctx.Process(target=_edit_forever, args=(str(prepared), i), daemon=True)
+        ready = ctx.Event()
+        child = ctx.Process(target=_edit_forever, args=(str(prepared), i, ready), daemon=True)
         child.start()
+        ready.wait(60)  # the random moment is counted from the first edit, not from the process starting
         time.sleep(rng.uniform(0.02, 0.12))
         os.kill(child.pid, signal.SIGKILL)
         child.join()
