@@ -20,6 +20,7 @@ from consortium_planner.domain.model import (  # noqa: E402
     GateResponse,
     HeadsOfTermsItem,
     Lot,
+    LotBid,
     MarketSegment,
     Member,
     Organisation,
@@ -83,6 +84,8 @@ def build_small_workspace(path):
                           "rate": "30", "bad_debt_pct": "1", "cost_per_hour": "22", "acquisition_cost": "150"})
     gate, _ = s.add(Gate, {"tender_id": t.id, "name": "CQC registration", "asks": "Registered by service start"})
     s.add(GateResponse, {"option_id": op.id, "gate_id": gate.id, "answer": "met", "evidence": "The lead's registration"})
+    s.add(LotBid, {"option_id": op.id, "lot_id": lot.id, "decision": "bid", "win_probability_pct": "40",
+                   "note": "The lead's core service"})
     s.close()
     return path
 

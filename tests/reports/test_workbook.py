@@ -67,8 +67,9 @@ def table_cells(ws, suffix: str, header: str):
 
 def test_sheets_have_titles_frozen_headers_and_filters(book, exported):
     path, steps = exported
-    # the demo's tender has pass/fail criteria (an Evaluation sheet) and it holds two tenders (a Pipeline sheet)
-    assert book.sheetnames == [*SHEETS, "Evaluation", "Pipeline"]
+    # the demo's tender has pass/fail criteria (an Evaluation sheet) and lots (a Lots sheet), and it holds two
+    # tenders (a Pipeline sheet)
+    assert book.sheetnames == [*SHEETS, "Evaluation", "Lots", "Pipeline"]
     for ws in book.worksheets:
         assert ws["A1"].value and ws["A1"].font.b, ws.title
         assert ws.freeze_panes is not None, ws.title

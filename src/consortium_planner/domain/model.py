@@ -119,6 +119,14 @@ class GateAnswer(ChoiceEnum):
     NOT_MET = ("not_met", "Not met")
 
 
+class LotDecision(ChoiceEnum):
+    """Whether an option bids for one lot of its tender."""
+
+    CHOOSE = ("choose", "Choose for me")
+    BID = ("bid", "Bid")
+    NO_BID = ("no_bid", "Do not bid")
+
+
 class Regime(ChoiceEnum):
     PA23 = ("pa23", "Procurement Act 2023")
     PCR15 = ("pcr15", "Public Contracts Regulations 2015")
@@ -427,6 +435,9 @@ class Tender(Entity):
     quality_threshold_pct: Decimal | None = percent(
         "Minimum quality score", default=None, places=0,
         help="A bid whose quality score is below this share of the maximum is disqualified (blank: none)")
+    max_lots_per_supplier: int | None = integer(
+        "Most lots one supplier may win", default=None, minimum=1, maximum=99,
+        help="Procurement Act 2023 s18: a cap on the lots awarded to one supplier (blank: no cap)")
 
     @property
     def end_date(self) -> dt.date | None:
@@ -733,6 +744,26 @@ class GateResponse(Entity):
 
 
 @dataclass(frozen=True, slots=True)
+class LotBid(Entity):
+    """Whether one consortium option bids for one lot of its tender, and the bid team's chance of winning it."""
+
+    entity_name: ClassVar[str] = "lot_bid"
+    label: ClassVar[str] = "Lot decision"
+    parent_field: ClassVar[str | None] = "option_id"
+    display_field: ClassVar[str] = "lot_id"
+
+    id: int | None = id_field()
+    option_id: int | None = ref("consortium_option", "Option")
+    lot_id: int | None = ref("lot", "Lot")
+    decision: LotDecision = choice(LotDecision, "Decision", LotDecision.CHOOSE,
+                                   help="Choose for me: the best set of lots decides")
+    win_probability_pct: Decimal | None = percent(
+        "Chance of winning the lot", default=None, places=0,
+        help="The bid team's estimate (blank: the option's modelled chance, else the tender's)")
+    note: str = text("Why", help="The reason for the decision, e.g. the partner for this lot is not ready")
+
+
+@dataclass(frozen=True, slots=True)
 class Setting(Entity):
     """Workspace-level settings (author, logo path, discount rate...), key → text."""
 
@@ -1011,6 +1042,7 @@ ENTITIES: tuple[type[Entity], ...] = (
     RoundFigure,
     MarketSegment,
     GateResponse,
+    LotBid,
 )
 
 ENTITY_BY_NAME: dict[str, type[Entity]] = {e.entity_name: e for e in ENTITIES}
@@ -1026,6 +1058,7 @@ UNIQUE_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
     "competitor": (("tender_id", "name"),),
     "gate": (("tender_id", "name"),),
     "gate_response": (("option_id", "gate_id"),),
+    "lot_bid": (("option_id", "lot_id"),),
     "member": (("option_id", "organisation_id"),),
     "allocation": (("requirement_id", "member_id"),),
     "funding_source": (("option_id", "name"),),

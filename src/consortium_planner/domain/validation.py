@@ -26,6 +26,7 @@ from .model import (
     GateResponse,
     Importance,
     Lot,
+    LotBid,
     Member,
     Organisation,
     PriceMethod,
@@ -159,6 +160,11 @@ def check_in_context(ws: Workspace, e: Entity, *, whole: bool = False) -> list[I
         gate = ws.get(Gate, e.gate_id)
         if option is not None and gate is not None and gate.tender_id != option.tender_id:
             issues.append(_issue(ws, e, "gate_id", "the criterion belongs to another tender"))
+    if isinstance(e, LotBid):
+        option = ws.get(ConsortiumOption, e.option_id)
+        lot = ws.get(Lot, e.lot_id)
+        if option is not None and lot is not None and lot.tender_id != option.tender_id:
+            issues.append(_issue(ws, e, "lot_id", "the lot belongs to another tender"))
     if isinstance(e, Requirement) and e.lot_id is not None:
         lot = ws.get(Lot, e.lot_id)
         if lot is not None and lot.tender_id != e.tender_id:

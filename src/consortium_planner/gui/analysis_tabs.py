@@ -7,6 +7,7 @@ def analysis_tabs() -> list[tuple[str, type]]:
     from .capacity import CapacityView
     from .cashflow import CashFlowView
     from .evaluation_view import EvaluationView
+    from .lots_view import LotsView
     from .markets_view import MarketsView
     from .partnership import PartnershipView
     from .pricing import PricingView
@@ -20,6 +21,7 @@ def analysis_tabs() -> list[tuple[str, type]]:
         ("Standing", StandingView),
         ("Pricing", PricingView),
         ("Evaluation", EvaluationView),
+        ("Lots", LotsView),
         ("Cash flow", CashFlowView),
         ("Markets", MarketsView),
         ("Sensitivity", SensitivityView),

@@ -9,21 +9,18 @@ the criteria instead of weighting them, the bid at every corner weighting that a
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QScrollArea, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QScrollArea, QSplitter
 
 from ..domain.model import ConsortiumOption, Gate, GateResponse
 from ..domain.tasks import NEVER, CancelToken
-from ..reports.document import Paragraph, Table
 from ..reports.sections.evaluation_model import evaluation_model_blocks
 from ..services.analyses import analyse_option
 from ..services.pipeline import NotApplicable, Refusal
 from .analysis_view import OptionAnalysisView
-from .document_model import DocumentTableModel
-from .document_table import DocumentTable
+from .document_blocks import DocumentBlocks
 from .panels import RecordPanel
 
 COLUMNS = ["gate_id", "answer", "evidence"]
@@ -59,24 +56,9 @@ class EvaluationView(OptionAnalysisView):
             ref_choices=gate_choices,
             nothing_to_add="every pass/fail criterion of the tender has an answer; add criteria on the tender's "
                            "Pass/fail tab")
-        self.text = QLabel()
-        self.text.setWordWrap(True)
-        self.text.setTextFormat(Qt.TextFormat.RichText)
-        self.text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.results = QWidget()
-        self.results_layout = QVBoxLayout(self.results)
-        self.results_layout.setContentsMargins(0, 0, 0, 0)
-        self.results_layout.addWidget(self.text)
-        self.tables: dict[str, tuple[DocumentTableModel, DocumentTable, QLabel]] = {}
-        for key in ("evaluation_gates", "evaluation_corners"):
-            model = DocumentTableModel(parent=self)
-            view = DocumentTable(model, height="fixed", max_width=320)
-            title = QLabel()
-            title.setWordWrap(True)
-            self.tables[key] = (model, view, title)
-            self.results_layout.addWidget(title)
-            self.results_layout.addWidget(view)
-        self.results_layout.addStretch(1)
+        self.results = DocumentBlocks(("evaluation_gates", "evaluation_corners"))
+        self.text = self.results.text
+        self.tables = self.results.tables
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -99,21 +81,7 @@ class EvaluationView(OptionAnalysisView):
         return result
 
     def show_result(self, result) -> None:
-        blocks = evaluation_model_blocks(result)
-        self.text.setText("".join(
-            f"<p><b>{escape(b.text)}</b></p>" if b.style == "lead" else f"<p>{escape(b.text)}</p>"
-            for b in blocks if isinstance(b, Paragraph)))
-        shown = set()
-        for b in blocks:
-            if isinstance(b, Table) and b.key in self.tables:
-                model, _view, title = self.tables[b.key]
-                model.set_table(b)
-                title.setText(f"<b>{escape(b.title)}</b>" + (
-                    f"<br><span style='color:#555'>{escape(b.note)}</span>" if b.note else ""))
-                shown.add(b.key)
-        for key, (_model, view, title) in self.tables.items():
-            view.setVisible(key in shown)
-            title.setVisible(key in shown)
+        self.results.show_blocks(evaluation_model_blocks(result))
         self.results.setVisible(True)
 
     def show_message(self, text: str) -> None:

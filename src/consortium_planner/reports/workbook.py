@@ -42,6 +42,7 @@ from .xlsx_bids import has_pipeline, write_pipeline
 from .xlsx_common import save_atomically
 from .xlsx_evaluation import has_evaluation, write_evaluation
 from .xlsx_history import history_step
+from .xlsx_lots import has_lots, write_lots
 from .xlsx_model import MODEL_SHEETS, half_even, write_model_sheets
 from .xlsx_model_standing import write_accounts
 from .xlsx_partnership import PARTNERSHIP_SHEETS
@@ -86,6 +87,7 @@ def write_option_workbook(ws: Workspace, option_id: int, path: str | Path, *, re
                                                             *([("the route", write_route)] if has_route(results) else []),
                                                             *([("the evaluation model", write_evaluation)]
                                                               if has_evaluation(results) else []),
+                                                            *([("the lots", write_lots)] if has_lots(results) else []),
                                                             *([("the rounds", write_rounds)] if has_rounds(ws, option) else []),
                                                             *([("the bid pipeline", write_pipeline)] if has_pipeline(ws) else []),
                                                             *([("the history", history_step(history))] if history is not None else []))

@@ -15,6 +15,7 @@ from ..domain import bid as _bid
 from ..domain import capacity as _capacity
 from ..domain import evaluation_model as _evaluation_model
 from ..domain import jsontext
+from ..domain import lots as _lots
 from ..domain import optimise as _optimise
 from ..domain import pricing as _pricing
 from ..domain import projection as _projection
@@ -183,6 +184,19 @@ def _evaluation_model_of(i: Inputs) -> _evaluation_model.EvaluationModel:
 register(Analysis("evaluation_model", _evaluation_model_of, needs=("evaluation",),
                   reads=frozenset({"gate", "gate_response"}),
                   title="Evaluation model", area="Evaluation", findings=lambda r: r.findings))
+def _lots_of(i: Inputs) -> _lots.LotChoice | NotApplicable:
+    """The best set of the tender's lots for the option (an integer programme) and its decisions per lot."""
+    win = i.need("evaluation").win
+    problem = _lots.lot_problem(i.ws, i.option_id, i.need("coverage"), i.need("prices"),
+                                win.probability if win is not None else None, i.need("funding"))
+    if problem is None:
+        return NotApplicable("lots", "the tender is not divided into lots")
+    return _lots.lot_choice(i.option_id, problem)
+
+
+register(Analysis("lots", _lots_of, needs=("coverage", "prices", "evaluation", "funding"),
+                  reads=frozenset({"lot_bid", "lot", "tender", "requirement"}),
+                  title="Lots", area="Lots", findings=lambda r: r.findings))
 register(Analysis("route", _route_of, reads=frozenset({"consortium_option", "tender", "member", "organisation"}),
                   title="Selection route", area="Route", findings=lambda r: r.findings))
 register(Analysis("capital_with_extensions", _capital_with_extensions, needs=("rates", "prices"),

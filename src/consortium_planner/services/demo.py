@@ -41,6 +41,7 @@ from ..domain.model import (
     GateResponse,
     HeadsOfTermsItem,
     Lot,
+    LotBid,
     MarketSegment,
     Member,
     Organisation,
@@ -289,6 +290,7 @@ class _Builder:
         outcomes = src.pop("outcome", None)
         markets = src.pop("market", None)
         answers = src.pop("gate", None)
+        lot_bids = src.pop("lot", None)
         partnering = {n: src.pop(n, None) for n in ("partnering", "pension", "heads_of_terms")}
         tender = self._tender_for(src.pop("tender", None), sec)
         lead_name = src.pop("lead", None)
@@ -353,6 +355,13 @@ class _Builder:
                 raise DemoSourceError(f"{asec}: unknown pass/fail criterion (known: "
                                       f"{_names(self.gates.get(tender.id or 0, {}).values())})")
             self.make(GateResponse, a_src, asec, option_id=option.id, gate_id=named.id)
+        for l_src in _as_list(lot_bids, sec, "lot"):  # the option's decision on a lot of its tender, by name
+            l_src = dict(l_src)
+            lsec = _section("option.lot", l_src.get("lot"), sec)
+            lot = self.lots.get(tender.id or 0, {}).get(key(str(l_src.pop("lot", ""))))
+            if lot is None:
+                raise DemoSourceError(f"{lsec}: unknown lot (known: {_names(self.lots.get(tender.id or 0, {}).values())})")
+            self.make(LotBid, l_src, lsec, option_id=option.id, lot_id=lot.id)
         self._option_partnering(option, tender, partnering, sec)
 
     def _option_partnering(self, option: ConsortiumOption, tender: Tender, src: dict[str, Any], sec: str) -> None:

@@ -12,7 +12,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..domain.model import CapitalItem, Competitor, FundingSource, Organisation, Setting, stored_id
+from ..domain.model import (
+    CapitalItem,
+    Competitor,
+    FundingSource,
+    Gate,
+    GateResponse,
+    LotBid,
+    Organisation,
+    Setting,
+    stored_id,
+)
 from ..domain.routes import screen
 from ..domain.scenarios import scenario_rows
 from ..domain.validation import check_workspace
@@ -54,6 +64,7 @@ def summary(ws: Workspace, *, option: str | None = None) -> dict[str, Any]:
         d["financial_conditions"] = [_row(x) for x in ws.conditions(t.id)]
         d["tupe_cohorts"] = [_row(x) for x in ws.tupe_cohorts(t.id)]
         d["competitors"] = [_row(x) for x in ws.by(Competitor, "tender_id", t.id)]
+        d["pass_fail_criteria"] = [_row(x) for x in ws.by(Gate, "tender_id", t.id)]
         d["route"] = to_jsonable(screen(t))
         tenders.append(d)
     options = []
@@ -75,6 +86,8 @@ def summary(ws: Workspace, *, option: str | None = None) -> dict[str, Any]:
         d["funding_sources"] = [_row(x) for x in ws.by(FundingSource, "option_id", op.id)]
         d["capital_items"] = [_row(x) for x in ws.by(CapitalItem, "option_id", op.id)]
         d["market_segments"] = [_row(x) for x in option_segments(ws, stored_id(op))]
+        d["pass_fail_answers"] = [_row(x) for x in ws.by(GateResponse, "option_id", op.id)]
+        d["lot_decisions"] = [_row(x) for x in ws.by(LotBid, "option_id", op.id)]
         d["analyses"] = to_jsonable(analyse_option(ws, stored_id(op)).public())
         options.append(d)
     return {

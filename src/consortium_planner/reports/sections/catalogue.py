@@ -17,6 +17,7 @@ from .cash import build_funding, build_projection, build_returns
 from .compare import build_options_considered
 from .consortium import build_consortium
 from .evaluation_model import build_evaluation_model
+from .lots import build_lots
 from .markets import build_diversification
 from .narratives import build_governance, build_social_outcomes
 from .opportunity import build_opportunity
@@ -44,6 +45,7 @@ register_section("capacity", "Service and capacity plan", build_capacity, needs=
 register_section("pricing", "Pricing and win analysis", build_pricing, needs=("prices",), position=500)
 register_section("evaluation_model", "Evaluation model", build_evaluation_model, needs=("evaluation_model",),
                  position=520)
+register_section("lots", "Lots", build_lots, needs=("lots",), position=530)
 register_section("projection", "Financial projections", build_projection, needs=("projection",), position=600)
 register_section("funding", "Funding requirement and use of funds", build_funding, needs=("funding",), position=700)
 register_section("returns", "Affordability and returns", build_returns, needs=("returns",), position=800)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from ...domain.findings import Finding
+from ...domain.findings import Finding, by_severity
 from ...domain.model import ConsortiumOption, Member, Organisation, Tender
 from ...domain.money import HUNDRED
 from ...domain.rates import RateTable
@@ -68,6 +68,18 @@ class CaseContext:
     def text(self, name: str) -> str:
         """The user's narrative ``name``, stripped ("" when there is none)."""
         return self.narrative.get(name, "").strip()
+
+
+def worst_first(findings: Sequence[Finding], summary: str, *, notes_from: int = 1) -> list[Paragraph]:
+    """A section's opening: its worst finding (a warning or worse) with its cure as the lead, then the summary,
+    then its other findings of rank ``notes_from`` or more (1: warnings and worse; 0: notes too)."""
+    found = by_severity(findings)
+    worst = next((f for f in found if f.severity.rank >= 1), None)
+    out = [] if worst is None else [Paragraph(worst.message + (f" {worst.cure}" if worst.cure else ""), style="lead")]
+    out.append(Paragraph(summary, style="lead" if worst is None else "body"))
+    out += [Paragraph(f.message + (f" {f.cure}" if f.cure else ""), style="body")
+            for f in found if f is not worst and f.severity.rank >= notes_from]
+    return out
 
 
 def paragraphs(text: str, style: str = "body") -> list[Paragraph]:

@@ -8,11 +8,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ...domain.evaluation_model import EvaluationModel
-from ...domain.findings import by_severity
 from ...domain.model import GateAnswer, Importance
 from ...domain.money import format_decimal
-from ..document import Block, Column, Kind, Paragraph, Status, Table, cell
-from .context import CaseContext
+from ..document import Block, Column, Kind, Status, Table, cell
+from .context import CaseContext, worst_first
 
 __all__ = ["build_evaluation_model", "evaluation_model_blocks", "evaluation_model_tables", "has_evaluation_model"]
 
@@ -91,17 +90,7 @@ def evaluation_model_tables(m: EvaluationModel) -> list[Table]:
 
 
 def evaluation_model_blocks(m: EvaluationModel) -> list[Block]:
-    blocks: list[Block] = []
-    found = by_severity(m.findings)
-    worst = next((f for f in found if f.severity.rank >= 1), None)
-    if worst is not None:  # the worst news first
-        blocks.append(Paragraph(worst.message + (f" {worst.cure}" if worst.cure else ""), style="lead"))
-    blocks.append(Paragraph(_summary(m), style="lead" if worst is None else "body"))
-    for f in found:
-        if f is not worst and f.severity.rank >= 1:
-            blocks.append(Paragraph(f.message + (f" {f.cure}" if f.cure else ""), style="body"))
-    blocks += evaluation_model_tables(m)
-    return blocks
+    return [*worst_first(m.findings, _summary(m)), *evaluation_model_tables(m)]
 
 
 def build_evaluation_model(ctx: CaseContext) -> list[Block] | None:
