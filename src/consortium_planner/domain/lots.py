@@ -145,8 +145,9 @@ def _remaining(problem: LotProblem) -> tuple[dict[Key, Decimal], Decimal | None]
     return capacity, capital
 
 
-def breaches(problem: LotProblem, chosen: Iterable[int]) -> tuple[str, ...]:
-    """What a set of lots breaks (the cap, a service line and area's capacity, the capital), in words."""
+def breaches(problem: LotProblem, chosen: Iterable[int], *, limit: int | None = None) -> tuple[str, ...]:
+    """What a set of lots breaks (the cap, a service line and area's capacity, the capital), in words; with
+    ``limit``, the first ``limit`` and then how many more."""
     ids = set(chosen)
     lots = [lot for lot in problem.lots if lot.lot_id in ids]
     capacity, capital = _remaining(problem)
@@ -157,16 +158,22 @@ def breaches(problem: LotProblem, chosen: Iterable[int]) -> tuple[str, ...]:
     for lot in lots:
         for k, v in lot.needs.items():
             need[k] = need.get(k, ZERO) + v
-    for k in sorted(need):
-        if need[k] > capacity.get(k, ZERO):
-            have = max(capacity.get(k, ZERO), ZERO)
-            out.append(f"{problem.labels.get(k, ' in '.join(k))}: {format_decimal(need[k], 0)} a year needed, "
-                       f"{format_decimal(have, 0)} available with growth")
-    if capital is not None:
-        total = sum((lot.capital_need for lot in lots), ZERO)
-        if total > capital:
-            out.append(f"capital: {format_gbp(total, pence=False)} needed, {format_gbp(max(capital, ZERO), pence=False)} "
-                       "of funding")
+    over = sorted(k for k, v in need.items() if v > capacity.get(k, ZERO))
+    capital_total = sum((lot.capital_need for lot in lots), ZERO)
+    short_of_capital = capital is not None and capital_total > capital
+    shown = len(over) if limit is None else max(0, limit - len(out))
+    for k in over[:shown]:
+        have = max(capacity.get(k, ZERO), ZERO)
+        out.append(f"{problem.labels.get(k, ' in '.join(k))}: {format_decimal(need[k], 0)} a year needed, "
+                   f"{format_decimal(have, 0)} available with growth")
+    if short_of_capital and (limit is None or len(out) < limit):
+        assert capital is not None
+        out.append(f"capital: {format_gbp(capital_total, pence=False)} needed, "
+                   f"{format_gbp(max(capital, ZERO), pence=False)} of funding")
+        short_of_capital = False
+    more = len(over) - min(shown, len(over)) + (1 if short_of_capital else 0)
+    if more:
+        out.append(f"and {more} more")
     return tuple(out)
 
 
@@ -184,10 +191,12 @@ def solve(problem: LotProblem, fixed: Mapping[int, bool] | None = None) -> tuple
     forced in or out). None when the forced lots alone break a limit. Lots that earn nothing are never chosen
     unless forced."""
     fixed = fixed or {}
-    candidates = [lot for lot in problem.lots if fixed.get(lot.lot_id, lot.expected > 0)]
     forced = {lot_id for lot_id, v in fixed.items() if v}
-    if breaches(problem, forced):
+    if breaches(problem, forced, limit=0):
         return None
+    # a lot that breaks a limit on its own can never be in a set: only the rest are variables
+    candidates = [lot for lot in problem.lots if lot.lot_id in forced or (
+        fixed.get(lot.lot_id, True) and lot.expected > 0 and not breaches(problem, (lot.lot_id,), limit=0))]
     if not candidates:
         return ()
     if not any(lot.lot_id not in forced for lot in candidates):
@@ -200,14 +209,17 @@ def solve(problem: LotProblem, fixed: Mapping[int, bool] | None = None) -> tuple
     objective = -np.array([float(int(lot.expected * 100)) for lot in candidates])
     rows: list[list[float]] = []
     upper: list[float] = []
-    if problem.cap is not None:
+    if problem.cap is not None and n > problem.cap:
         rows.append([1.0] * n)
         upper.append(float(problem.cap))
     keys = sorted({k for lot in candidates for k in lot.needs})
     for k in keys:
+        needs = [lot.needs[k] for lot in candidates if k in lot.needs]
+        if len(needs) < 2 or sum(needs, ZERO) <= capacity.get(k, ZERO):
+            continue  # one lot alone fits (checked above), or every candidate together does: it never binds
         rows.append([float(_units(lot.needs.get(k, ZERO))) for lot in candidates])
         upper.append(float(_floor(capacity.get(k, ZERO))))
-    if capital is not None:
+    if capital is not None and sum((lot.capital_need for lot in candidates), ZERO) > capital:
         rows.append([float(int(lot.capital_need * 100)) for lot in candidates])
         upper.append(float(_floor(capital * 100)))
     lower_bounds = [1.0 if lot.lot_id in forced else 0.0 for lot in candidates]
@@ -217,7 +229,7 @@ def solve(problem: LotProblem, fixed: Mapping[int, bool] | None = None) -> tuple
     if result.x is None:  # infeasible: the forced lots were checked above, so this is the solver's word
         return None
     chosen = tuple(sorted(lot.lot_id for lot, x in zip(candidates, result.x, strict=True) if x > 0.5))
-    if breaches(problem, chosen):  # checked again in Decimal: never report a set that breaks a limit
+    if breaches(problem, chosen, limit=0):  # checked again in Decimal: never report a set that breaks a limit
         raise ArithmeticError(f"the lot programme returned a set that breaks a limit: {breaches(problem, chosen)}")
     return chosen
 
@@ -228,7 +240,7 @@ def brute_force(problem: LotProblem) -> Decimal:
     lots = list(problem.lots)
     for r in range(len(lots) + 1):
         for combo in itertools.combinations(lots, r):
-            if not breaches(problem, (lot.lot_id for lot in combo)):
+            if not breaches(problem, (lot.lot_id for lot in combo), limit=0):
                 best = max(best, sum((lot.expected for lot in combo), ZERO))
     return best
 
@@ -248,17 +260,12 @@ def _reason(problem: LotProblem, lot: LotInput, best: Sequence[int]) -> str:
         return f"Out: it loses money (contribution {format_gbp(lot.contribution, pence=False)} over the term)"
     if lot.chance is not None and lot.chance <= 0:
         return "Out: no chance of winning it"
-    alone = breaches(problem, (lot.lot_id,))
+    alone = breaches(problem, (lot.lot_id,), limit=2)
     if alone:
-        return "Out: the consortium cannot take it on even alone (" + _first(alone) + ")"
-    added = breaches(problem, (*best, lot.lot_id))
+        return "Out: the consortium cannot take it on even alone (" + "; ".join(alone) + ")"
+    added = breaches(problem, (*best, lot.lot_id), limit=2)
     return ("Out: the lots in the best set earn more, and with it the set would break a limit ("
-            + _first(added) + ")" if added else "Out: it adds nothing to the best set")
-
-
-def _first(items: Sequence[str], n: int = 2) -> str:
-    more = len(items) - n
-    return "; ".join(items[:n]) + (f"; and {more} more" if more > 0 else "")
+            + "; ".join(added) + ")" if added else "Out: it adds nothing to the best set")
 
 
 def lot_choice(option_id: int, problem: LotProblem) -> LotChoice:
@@ -266,7 +273,7 @@ def lot_choice(option_id: int, problem: LotProblem) -> LotChoice:
     best = solve(problem) or ()
     fixed = {lot.lot_id: lot.decision is LotDecision.BID for lot in problem.lots
              if lot.decision is not LotDecision.CHOOSE}
-    planned = solve(problem, fixed)
+    planned = solve(problem, fixed) if fixed else best  # nothing decided: the plan is the best set
     forced_in = tuple(lot.lot_id for lot in problem.lots if lot.decision is LotDecision.BID)
     plan_breaches = breaches(problem, forced_in)
     plan_feasible = planned is not None
@@ -332,12 +339,20 @@ def lot_problem(ws: Workspace, option_id: int, coverage: CoverageResult, schedul
     lot_ids = {lot.id for lot in lots}
     volumes: dict[str, dict[int | None, Decimal]] = {}
     needs: dict[int | None, dict[Key, Decimal]] = {}
+    keys: dict[str, str] = {}
+
+    def k_of(text: str) -> str:
+        found = keys.get(text)
+        if found is None:
+            found = keys[text] = key(text)
+        return found
+
     for r in requirements:
         lot_id = r.lot_id if r.lot_id in lot_ids else None
-        line = key(r.service_line)
+        line = k_of(r.service_line)
         volumes.setdefault(line, {})
         volumes[line][lot_id] = volumes[line].get(lot_id, ZERO) + r.annual_volume
-        k = (line, key(r.area))
+        k = (line, k_of(r.area))
         needs.setdefault(lot_id, {})
         needs[lot_id][k] = needs[lot_id].get(k, ZERO) + r.annual_volume
     margin: dict[str, Decimal] = {}
@@ -356,7 +371,7 @@ def lot_problem(ws: Workspace, option_id: int, coverage: CoverageResult, schedul
     capacity: dict[Key, Decimal] = {}
     labels: dict[Key, str] = {}
     for rc in coverage.requirements:
-        k = (key(rc.service_line), key(rc.area))
+        k = (k_of(rc.service_line), k_of(rc.area))
         capacity[k] = max(capacity.get(k, ZERO), rc.capacity_with_growth)
         labels[k] = f"{rc.service_line} in {rc.area}"
 
