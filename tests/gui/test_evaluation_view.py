@@ -69,3 +69,29 @@ def test_the_tenders_page_keeps_the_criteria(window, qtbot):
     qtbot.waitUntil(lambda: page.gates.model.rowCount() == 2, timeout=5000)
     page.gates.add_record()
     assert len(c.ws.by(Gate, "tender_id", tender.id)) == 3
+
+
+def test_quality_scores_edited_in_place_and_the_questions_score_used_in_one_undoable_step(window, qtbot):
+    from decimal import Decimal
+
+    from consortium_planner.domain.model import ConsortiumOption, QualityAnswer
+
+    view = _show(window, qtbot, LEAD_PROVIDER)
+    c = window.controller
+    oid = option_id(c, LEAD_PROVIDER)
+    assert view.scores.model.rowCount() == 4
+    questions = view.tables["evaluation_questions"][0]
+    assert questions.rowCount() == 5  # four questions and the total
+    assert not view.use_questions.isVisible()  # the questions give the score entered
+    q1 = next(a for a in c.ws.by(QualityAnswer, "option_id", oid) if a.expected_score == Decimal(4))
+    c.set_field(QualityAnswer, q1.id, "expected_score", "5")  # Q1 is 30 marks on 0-5: one more point is 6 marks
+    settle(qtbot, view)
+    assert view.use_questions.isVisible() and view.use_questions.text() == "Use the questions' score (76.0)"
+    view.use_questions.click()
+    settle(qtbot, view)
+    assert c.ws.get(ConsortiumOption, oid).quality_score == Decimal("76.0")
+    assert not view.use_questions.isVisible()
+    c.undo_stack.undo()
+    settle(qtbot, view)
+    assert c.ws.get(ConsortiumOption, oid).quality_score == Decimal(70)
+    assert view.use_questions.isVisible()

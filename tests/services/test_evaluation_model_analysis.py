@@ -40,7 +40,8 @@ def test_the_demo_answers_its_criteria(demo):
                                                      ("Cyber Essentials", GateAnswer.MET)]
     [unknown] = [f for f in m.findings if f.code == "gate_unknown"]
     assert unknown.severity is Severity.WARNING and "CQC registration" in unknown.message
-    assert analyses.one(demo.ws, lead.id, "evaluation_model").findings == ()
+    # the lead meets both and its quality questions give its score: only a note on where marks are cheapest
+    assert [f.code for f in analyses.one(demo.ws, lead.id, "evaluation_model").findings] == ["best_value_question"]
     # the findings reach the option's verdict: still not a blocking one
     results = analyses.analyse_option(demo.ws, spv.id)
     assert any(f.code == "gate_unknown" for f in results.findings())
@@ -92,3 +93,42 @@ def test_a_minimum_quality_above_the_bid_disqualifies_it(demo):
     assert results["evaluation"].winning_price.cannot_win
     assert not any(x.code == "no_winning_price_covers_cost" for x in results.findings())
     assert Decimal(0) == results["evaluation"].win.probability
+
+
+def test_the_demo_quality_questions_give_the_entered_score_and_a_minimum_stops_the_bid(demo, tmp_path):
+    from consortium_planner.domain.model import QualityAnswer, QualityQuestion
+
+    lead = option(demo, LEAD)
+    m = analyses.one(demo.ws, lead.id, "evaluation_model")
+    q = m.questions
+    assert [x.name for x in q.questions][:2] == ["Q1 Outcomes and the person's voice", "Q2 Workforce, TUPE and pay"]
+    assert q.derived == Decimal("70.0") == lead.quality_score and not q.differs
+    # a score below Q2's minimum of 2 disqualifies the bid: blocking, first in the case's section
+    q2 = next(x for x in demo.ws.by(QualityQuestion, "tender_id", lead.tender_id) if x.name.startswith("Q2"))
+    answer = next(x for x in demo.ws.by(QualityAnswer, "option_id", lead.id) if x.question_id == q2.id)
+    demo.set_field(QualityAnswer, answer.id, "expected_score", "1.5")
+    results = analyses.analyse_option(demo.ws, lead.id)
+    assert results["verdict"].decision is Decision.DO_NOT_BID
+    codes = [f.code for f in results.findings()]
+    assert "question_below_minimum" in codes and "quality_score_not_from_questions" in codes
+    case = build_case(demo.ws, lead.id, results=results, on=dt.date(2026, 12, 4))
+    section = case.section("evaluation_model")
+    assert section.blocks[0].text.startswith("The expected score on ‘Q2 Workforce, TUPE and pay’ (1.5 of 5.0)")
+    table = section.table("evaluation_questions")
+    # Q2 is 25% of the 100 quality marks: 25 × 1.5 ÷ 5 = 7.5 (it was 15), so the questions give 70 − 7.5
+    assert table.rows[1][5].value == Decimal("7.5")
+    assert table.rows[-1][0].value == "Total" and table.rows[-1][5].value == Decimal("62.5")
+    path = write_option_workbook(demo.ws, lead.id, tmp_path / "lead.xlsx", results=results)
+    texts = [c.value for row in openpyxl.load_workbook(path)["Evaluation"].iter_rows() for c in row
+             if isinstance(c.value, str)]
+    assert "Quality by question: the expected scores and where one more point earns most" in texts
+
+
+def test_an_expected_score_above_the_scale_is_refused(demo):
+    from consortium_planner.domain.model import QualityAnswer
+
+    lead = option(demo, LEAD)
+    answer = demo.ws.by(QualityAnswer, "option_id", lead.id)[0]
+    with pytest.raises(Exception, match="marked out of 5.0"):
+        demo.set_field(QualityAnswer, answer.id, "expected_score", "6")
+    assert demo.ws.get(QualityAnswer, answer.id).expected_score == answer.expected_score

@@ -27,6 +27,7 @@ from .findings import Finding, Severity
 from .model import Gate, GateAnswer, GateResponse, Importance, PriceMethod, Tender
 from .money import HUNDRED, format_decimal
 from .pricing import NO_QUALITY_SCORE, Competitor, EvaluationError, ScoringRules, evaluate
+from .quality_questions import QualityBreakdown
 
 CRITERIA = ("quality", "price", "social value")
 
@@ -106,6 +107,7 @@ class EvaluationModel:
     quality_threshold_pct: Decimal | None
     gates: tuple[GateStatus, ...]
     not_scored: str  # why the corners are missing although the importance is not weights ("" otherwise)
+    questions: QualityBreakdown | None = None  # the quality marks by question (None: the tender has none)
 
     @property
     def wins_at(self) -> int:
@@ -157,6 +159,8 @@ class EvaluationModel:
                                            "follow the buyer's ranking of the criteria.", Severity.WARNING,
                 cure="Set the tender's weights in the ranking's order (a criterion ranked higher has at least the "
                      "weight of one ranked lower)."))
+        if self.questions is not None:
+            out += self.questions.findings
         return tuple(out)
 
 
@@ -172,7 +176,8 @@ def gate_statuses(gates: Sequence[Gate], responses: Sequence[GateResponse]) -> t
 
 
 def evaluation_model(tender: Tender, our_bid: Competitor | None, competitors: Sequence[Competitor],
-                     gates: Sequence[GateStatus] = (), *, not_scored: str = "") -> EvaluationModel:
+                     gates: Sequence[GateStatus] = (), *, not_scored: str = "",
+                     questions: QualityBreakdown | None = None) -> EvaluationModel:
     """Our bid scored at every corner weighting the buyer's statement of importance allows, with the
     tender's pass/fail criteria as the option answers them."""
     ranks = _ranks(tender)
@@ -211,4 +216,4 @@ def evaluation_model(tender: Tender, our_bid: Competitor | None, competitors: Se
         worst = min(pool, key=lambda c: (c.margin if c.margin is not None else Decimal("-Infinity")))
     return EvaluationModel(tender.name, tender.importance, ranks, entered, consistent(entered, ranks), tuple(corners),
                            our_range, worst, base.method is PriceMethod.PQP, tender.quality_threshold_pct, tuple(gates),
-                           why)
+                           why, questions)

@@ -744,6 +744,42 @@ class GateResponse(Entity):
 
 
 @dataclass(frozen=True, slots=True)
+class QualityQuestion(Entity):
+    """A sub-criterion of a tender's quality marks: a method statement question with its weight within quality,
+    the scale it is marked on and, optionally, a minimum score below which the buyer disqualifies the bid."""
+
+    entity_name: ClassVar[str] = "quality_question"
+    label: ClassVar[str] = "Quality question"
+    parent_field: ClassVar[str | None] = "tender_id"
+
+    id: int | None = id_field()
+    tender_id: int | None = ref("tender", "Tender")
+    name: str = text("Question", required=True, help="e.g. Q3 Mobilisation and TUPE")
+    weight_pct: Decimal = percent("Share of the quality marks", default="10", places=1,
+                                  help="The question's weight within quality (the questions should add up to 100%)")
+    max_score: Decimal = decimal("Marked out of", default="5", minimum="0.01", places=1,
+                                 help="The buyer's scale, e.g. 0 to 5")
+    minimum_score: Decimal | None = decimal("Minimum score", default=None, places=1,
+                                            help="A lower score disqualifies the bid (blank: none)")
+
+
+@dataclass(frozen=True, slots=True)
+class QualityAnswer(Entity):
+    """The score one consortium option expects on one of its tender's quality questions."""
+
+    entity_name: ClassVar[str] = "quality_answer"
+    label: ClassVar[str] = "Expected score"
+    parent_field: ClassVar[str | None] = "option_id"
+    display_field: ClassVar[str] = "question_id"
+
+    id: int | None = id_field()
+    option_id: int | None = ref("consortium_option", "Option")
+    question_id: int | None = ref("quality_question", "Question")
+    expected_score: Decimal = decimal("Expected score", default="3", places=1)
+    plan: str = text("How we earn it", help="The evidence and who writes the answer")
+
+
+@dataclass(frozen=True, slots=True)
 class LotBid(Entity):
     """Whether one consortium option bids for one lot of its tender, and the bid team's chance of winning it."""
 
@@ -1043,6 +1079,8 @@ ENTITIES: tuple[type[Entity], ...] = (
     MarketSegment,
     GateResponse,
     LotBid,
+    QualityQuestion,
+    QualityAnswer,
 )
 
 ENTITY_BY_NAME: dict[str, type[Entity]] = {e.entity_name: e for e in ENTITIES}
@@ -1059,6 +1097,8 @@ UNIQUE_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
     "gate": (("tender_id", "name"),),
     "gate_response": (("option_id", "gate_id"),),
     "lot_bid": (("option_id", "lot_id"),),
+    "quality_question": (("tender_id", "name"),),
+    "quality_answer": (("option_id", "question_id"),),
     "member": (("option_id", "organisation_id"),),
     "allocation": (("requirement_id", "member_id"),),
     "funding_source": (("option_id", "name"),),

@@ -30,13 +30,15 @@ from .model import (
     Member,
     Organisation,
     PriceMethod,
+    QualityAnswer,
+    QualityQuestion,
     Requirement,
     Setting,
     Structure,
     Tender,
     key,
 )
-from .money import HUNDRED, ZERO
+from .money import HUNDRED, ZERO, format_decimal
 from .workspace import Workspace
 
 
@@ -160,6 +162,16 @@ def check_in_context(ws: Workspace, e: Entity, *, whole: bool = False) -> list[I
         gate = ws.get(Gate, e.gate_id)
         if option is not None and gate is not None and gate.tender_id != option.tender_id:
             issues.append(_issue(ws, e, "gate_id", "the criterion belongs to another tender"))
+    if isinstance(e, QualityAnswer):
+        option = ws.get(ConsortiumOption, e.option_id)
+        question = ws.get(QualityQuestion, e.question_id)
+        if option is not None and question is not None and question.tender_id != option.tender_id:
+            issues.append(_issue(ws, e, "question_id", "the question belongs to another tender"))
+        if question is not None and e.expected_score > question.max_score:
+            issues.append(_issue(ws, e, "expected_score", f"the question is marked out of "
+                                                          f"{format_decimal(question.max_score, 1)}"))
+    if isinstance(e, QualityQuestion) and e.minimum_score is not None and e.minimum_score > e.max_score:
+        issues.append(_issue(ws, e, "minimum_score", f"the question is marked out of {format_decimal(e.max_score, 1)}"))
     if isinstance(e, LotBid):
         option = ws.get(ConsortiumOption, e.option_id)
         lot = ws.get(Lot, e.lot_id)

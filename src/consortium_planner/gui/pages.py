@@ -26,6 +26,7 @@ from ..domain.model import (
     Member,
     Metric,
     Organisation,
+    QualityQuestion,
     Requirement,
     Role,
     Setting,
@@ -159,14 +160,22 @@ class TendersPage(MasterDetailPage):
                 "Pass/fail criterion", {x.name for x in ws().by(Gate, "tender_id", tid())})} if tid() else None,
             title="Pass/fail criteria: a bid that does not meet one is disqualified (each option answers them on its "
                   "Evaluation tab)")
+        self.questions = RecordPanel(
+            c, QualityQuestion, _columns(QualityQuestion),
+            lambda: ws().by(QualityQuestion, "tender_id", tid()) if tid() else [],
+            lambda: {"tender_id": tid(), "name": unique_name(
+                "Question", {x.name for x in ws().by(QualityQuestion, "tender_id", tid())})} if tid() else None,
+            title="Quality questions: the quality marks by question, each with its share, scale and any minimum "
+                  "(each option enters its expected scores on its Evaluation tab)")
         self.add_tab(self.tupe, "TUPE")
         self.add_tab(self.competitors, "Competitors")
         self.add_tab(self.gates, "Pass/fail")
+        self.add_tab(self.questions, "Quality questions")
         self.route = RouteView(c, tid)
         self.add_tab(self.route, "Route")
         self.controller = c
         self.children_panels = (self.requirements, self.lots, self.conditions, self.tupe, self.competitors,
-                                self.gates, self.route)
+                                self.gates, self.questions, self.route)
         self.selected.connect(self._reload_children)
 
     def _reload_children(self, _id=None) -> None:

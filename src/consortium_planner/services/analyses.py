@@ -19,13 +19,23 @@ from ..domain import lots as _lots
 from ..domain import optimise as _optimise
 from ..domain import pricing as _pricing
 from ..domain import projection as _projection
+from ..domain import quality_questions as _quality_questions
 from ..domain import risk_register as _risk_register
 from ..domain import routes as _routes
 from ..domain import scenarios as _scenarios
 from ..domain import sensitivity as _sensitivity
 from ..domain import standing as _standing
 from ..domain import verdict as _verdict
-from ..domain.model import ConsortiumOption, Gate, GateResponse, Organisation, Risk, Tender
+from ..domain.model import (
+    ConsortiumOption,
+    Gate,
+    GateResponse,
+    Organisation,
+    QualityAnswer,
+    QualityQuestion,
+    Risk,
+    Tender,
+)
 from ..domain.partnering import advisor as _advisor
 from ..domain.partnering import flows as _flows
 from ..domain.partnering import pension_analysis as _pensions
@@ -177,12 +187,17 @@ def _evaluation_model_of(i: Inputs) -> _evaluation_model.EvaluationModel:
     ev = i.need("evaluation")
     gates = _evaluation_model.gate_statuses(i.ws.by(Gate, "tender_id", tender.id),
                                             i.ws.by(GateResponse, "option_id", i.option_id))
+    option = i.ws.get(ConsortiumOption, i.option_id)
+    assert option is not None
+    questions = _quality_questions.breakdown(i.ws.by(QualityQuestion, "tender_id", tender.id),
+                                             i.ws.by(QualityAnswer, "option_id", i.option_id),
+                                             option.quality_max, option.quality_score)
     return _evaluation_model.evaluation_model(tender, ev.our_bid, ev.competitors, gates,
-                                              not_scored="; ".join(ev.messages))
+                                              not_scored="; ".join(ev.messages), questions=questions)
 
 
 register(Analysis("evaluation_model", _evaluation_model_of, needs=("evaluation",),
-                  reads=frozenset({"gate", "gate_response"}),
+                  reads=frozenset({"gate", "gate_response", "quality_question", "quality_answer", "consortium_option"}),
                   title="Evaluation model", area="Evaluation", findings=lambda r: r.findings))
 def _lots_of(i: Inputs) -> _lots.LotChoice | NotApplicable:
     """The best set of the tender's lots for the option (an integer programme) and its decisions per lot."""

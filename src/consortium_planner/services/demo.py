@@ -47,6 +47,8 @@ from ..domain.model import (
     Organisation,
     PartneringProfile,
     PensionArrangement,
+    QualityAnswer,
+    QualityQuestion,
     ReadinessScore,
     Requirement,
     Risk,
@@ -135,6 +137,7 @@ class _Builder:
         self.tenders: dict[str, Tender] = {}
         self.lots: dict[int, dict[str, Lot]] = {}
         self.gates: dict[int, dict[str, Gate]] = {}
+        self.questions: dict[int, dict[str, QualityQuestion]] = {}
         self.requirements: dict[int, dict[tuple[str, str], list[Requirement]]] = {}
         self.options: dict[tuple[int, str], ConsortiumOption] = {}
 
@@ -184,7 +187,7 @@ class _Builder:
     def tender(self, src: dict[str, Any]) -> None:
         src = dict(src)
         nested = {n: src.pop(n, None) for n in ("lot", "requirement", "financial_condition", "tupe_cohort",
-                                                "competitor", "gate")}
+                                                "competitor", "gate", "question")}
         sec = _section("tender", src.get("name"))
         tender: Tender = self.make(Tender, src, sec)
         if key(tender.name) in self.tenders:
@@ -222,6 +225,11 @@ class _Builder:
         for g_src in _as_list(nested["gate"], sec, "gate"):  # pass/fail criteria
             gate: Gate = self.make(Gate, g_src, _section("tender.gate", g_src.get("name"), sec), tender_id=tender.id)
             gates[key(gate.name)] = gate
+        questions = self.questions.setdefault(tender.id, {})
+        for q_src in _as_list(nested["question"], sec, "question"):  # quality questions (sub-criteria)
+            question: QualityQuestion = self.make(QualityQuestion, q_src, _section("tender.question", q_src.get("name"),
+                                                                                   sec), tender_id=tender.id)
+            questions[key(question.name)] = question
 
     # -------------------------------------------------------------- organisations
     def organisation(self, src: dict[str, Any]) -> None:
@@ -291,6 +299,7 @@ class _Builder:
         markets = src.pop("market", None)
         answers = src.pop("gate", None)
         lot_bids = src.pop("lot", None)
+        scores = src.pop("question", None)
         partnering = {n: src.pop(n, None) for n in ("partnering", "pension", "heads_of_terms")}
         tender = self._tender_for(src.pop("tender", None), sec)
         lead_name = src.pop("lead", None)
@@ -362,6 +371,14 @@ class _Builder:
             if lot is None:
                 raise DemoSourceError(f"{lsec}: unknown lot (known: {_names(self.lots.get(tender.id or 0, {}).values())})")
             self.make(LotBid, l_src, lsec, option_id=option.id, lot_id=lot.id)
+        for q_src in _as_list(scores, sec, "question"):  # the option's expected score on each quality question
+            q_src = dict(q_src)
+            qsec = _section("option.question", q_src.get("question"), sec)
+            named_q = self.questions.get(tender.id or 0, {}).get(key(str(q_src.pop("question", ""))))
+            if named_q is None:
+                raise DemoSourceError(f"{qsec}: unknown quality question (known: "
+                                      f"{_names(self.questions.get(tender.id or 0, {}).values())})")
+            self.make(QualityAnswer, q_src, qsec, option_id=option.id, question_id=named_q.id)
         self._option_partnering(option, tender, partnering, sec)
 
     def _option_partnering(self, option: ConsortiumOption, tender: Tender, src: dict[str, Any], sec: str) -> None:

@@ -20,6 +20,8 @@ from ..domain.model import (
     GateResponse,
     LotBid,
     Organisation,
+    QualityAnswer,
+    QualityQuestion,
     Setting,
     stored_id,
 )
@@ -65,6 +67,7 @@ def summary(ws: Workspace, *, option: str | None = None) -> dict[str, Any]:
         d["tupe_cohorts"] = [_row(x) for x in ws.tupe_cohorts(t.id)]
         d["competitors"] = [_row(x) for x in ws.by(Competitor, "tender_id", t.id)]
         d["pass_fail_criteria"] = [_row(x) for x in ws.by(Gate, "tender_id", t.id)]
+        d["quality_questions"] = [_row(x) for x in ws.by(QualityQuestion, "tender_id", t.id)]
         d["route"] = to_jsonable(screen(t))
         tenders.append(d)
     options = []
@@ -88,6 +91,7 @@ def summary(ws: Workspace, *, option: str | None = None) -> dict[str, Any]:
         d["market_segments"] = [_row(x) for x in option_segments(ws, stored_id(op))]
         d["pass_fail_answers"] = [_row(x) for x in ws.by(GateResponse, "option_id", op.id)]
         d["lot_decisions"] = [_row(x) for x in ws.by(LotBid, "option_id", op.id)]
+        d["quality_scores"] = [_row(x) for x in ws.by(QualityAnswer, "option_id", op.id)]
         d["analyses"] = to_jsonable(analyse_option(ws, stored_id(op)).public())
         options.append(d)
     return {

@@ -10,17 +10,19 @@ from decimal import Decimal
 from ...domain.evaluation_model import EvaluationModel
 from ...domain.model import GateAnswer, Importance
 from ...domain.money import format_decimal
+from ...domain.quality_questions import QualityBreakdown
 from ..document import Block, Column, Kind, Status, Table, cell
 from .context import CaseContext, worst_first
 
-__all__ = ["build_evaluation_model", "evaluation_model_blocks", "evaluation_model_tables", "has_evaluation_model"]
+__all__ = ["build_evaluation_model", "evaluation_model_blocks", "evaluation_model_tables", "has_evaluation_model",
+           "questions_table"]
 
 _ANSWER_STATUS = {GateAnswer.MET: Status.GREEN, GateAnswer.NOT_MET: Status.RED, GateAnswer.UNKNOWN: Status.AMBER}
 
 
 def has_evaluation_model(m: EvaluationModel | None) -> bool:
     """Whether there is anything beyond plain weights to show: criteria, a minimum, a ranking or a description."""
-    return m is not None and bool(m.gates or m.quality_threshold_pct is not None
+    return m is not None and bool(m.gates or m.quality_threshold_pct is not None or m.questions is not None
                                   or m.importance is not Importance.WEIGHTS)
 
 
@@ -45,12 +47,46 @@ def _summary(m: EvaluationModel) -> str:
     if m.quality_threshold_pct is not None:
         parts.append(f"A quality score below {format_decimal(m.quality_threshold_pct, 0)}% of the maximum is "
                      "disqualified.")
+    q = m.questions
+    if q is not None:
+        scored = (f"they give a quality score of {format_decimal(q.derived, 1)} of {format_decimal(q.quality_max, 1)}"
+                  if q.derived is not None else f"{len(q.unanswered)} have no expected score yet")
+        parts.append(f"Quality is marked as {len(q.questions)} questions: {scored}; the win analysis uses the score "
+                     f"entered on the option ({format_decimal(q.entered, 1)}).")
     if m.gates:
         met = sum(1 for g in m.gates if g.answer is GateAnswer.MET)
         parts.append(f"The option meets {met} of the tender's {len(m.gates)} pass/fail criteria"
                      + (f"; {len(m.gates_not_met)} not met" if m.gates_not_met else "")
                      + (f"; {len(m.gates_unknown)} not yet known" if m.gates_unknown else "") + ".")
     return " ".join(parts)
+
+
+def questions_table(q: QualityBreakdown) -> Table:
+    best = q.best_value
+    rows = []
+    for x in q.questions:
+        status = Status.RED if x.below_minimum else (Status.GREY if x.expected is None else None)
+        rows.append((cell(x.name), cell(x.weight_pct, kind=Kind.PERCENT, places=1),
+                     cell(x.max_score, kind=Kind.NUMBER, places=1),
+                     cell(x.minimum_score, kind=Kind.NUMBER, places=1),
+                     cell(x.expected, status, kind=Kind.NUMBER, places=1),
+                     cell(x.marks, status, kind=Kind.NUMBER, places=2),
+                     cell(x.marks_available, kind=Kind.NUMBER, places=2),
+                     cell(x.per_point, Status.GREEN if x is best else None, kind=Kind.NUMBER, places=2),
+                     cell(x.plan)))
+    total_marks = sum((x.marks for x in q.questions if x.marks is not None), Decimal(0))
+    rows.append((cell("Total"), cell(q.weight_total, kind=Kind.PERCENT, places=1), cell(None), cell(None), cell(None),
+                 cell(total_marks, kind=Kind.NUMBER, places=2), cell(q.quality_max, kind=Kind.NUMBER, places=2),
+                 cell(None), cell("")))
+    return Table("evaluation_questions", (
+        Column("Question"), Column("Share of quality", Kind.PERCENT, 1), Column("Marked out of", Kind.NUMBER, 1),
+        Column("Minimum", Kind.NUMBER, 1), Column("Expected score", Kind.NUMBER, 1),
+        Column("Marks", Kind.NUMBER, 2, note="Of the option's quality maximum"),
+        Column("Marks available", Kind.NUMBER, 2),
+        Column("Marks for one more point", Kind.NUMBER, 2, note="Where the writing effort earns most"),
+        Column("How we earn it")), tuple(rows),
+        title="Quality by question: the expected scores and where one more point earns most",
+        total_rows=1)
 
 
 def evaluation_model_tables(m: EvaluationModel) -> list[Table]:
@@ -61,6 +97,8 @@ def evaluation_model_tables(m: EvaluationModel) -> list[Table]:
             Column("Evidence or plan")), tuple(
             (cell(g.gate), cell(g.asks), cell(g.answer.label, _ANSWER_STATUS[g.answer]), cell(g.evidence))
             for g in m.gates), title="Pass/fail criteria: one not met disqualifies the bid"))
+    if m.questions is not None:
+        tables.append(questions_table(m.questions))
     if m.corners:
         figure = "Quality score" if m.per_point else "Our total"
         rows = []
