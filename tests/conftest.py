@@ -6,6 +6,7 @@ import pytest  # noqa: E402
 
 from consortium_planner.domain.model import (  # noqa: E402
     Allocation,
+    BidRound,
     Capacity,
     CapitalItem,
     Competitor,
@@ -26,11 +27,14 @@ from consortium_planner.domain.model import (  # noqa: E402
     Organisation,
     PartneringProfile,
     PensionArrangement,
+    QualityAnswer,
+    QualityQuestion,
     ReadinessScore,
     Requirement,
     Risk,
     Role,
     RoundFigure,
+    RoundScore,
     SocialOutcome,
     Tender,
     TupeCohort,
@@ -86,6 +90,15 @@ def build_small_workspace(path):
     s.add(GateResponse, {"option_id": op.id, "gate_id": gate.id, "answer": "met", "evidence": "The lead's registration"})
     s.add(LotBid, {"option_id": op.id, "lot_id": lot.id, "decision": "bid", "win_probability_pct": "40",
                    "note": "The lead's core service"})
+    question, _ = s.add(QualityQuestion, {"tender_id": t.id, "name": "Q1 Outcomes", "weight_pct": "100",
+                                          "max_score": "5", "minimum_score": "2"})
+    s.add(QualityAnswer, {"option_id": op.id, "question_id": question.id, "expected_score": "3.5",
+                          "plan": "Case studies from the lead"})
+    bid_round, _ = s.add(BidRound, {"tender_id": t.id, "name": "Initial tenders", "number": "1"})
+    s.add(RoundScore, {"round_id": bid_round.id, "bidder": "Us", "ours": True, "annual_price": "950000",
+                       "quality_score": "70", "social_value_score": "60", "feedback": "Strong on outcomes"})
+    s.add(RoundScore, {"round_id": bid_round.id, "bidder": "Rival Homecare Group", "annual_price": "900000",
+                       "quality_score": "65", "social_value_score": "50"})
     s.close()
     return path
 

@@ -95,3 +95,25 @@ def test_quality_scores_edited_in_place_and_the_questions_score_used_in_one_undo
     settle(qtbot, view)
     assert c.ws.get(ConsortiumOption, oid).quality_score == Decimal(70)
     assert view.use_questions.isVisible()
+
+
+def test_the_tenders_page_keeps_questions_and_bidding_rounds(window, qtbot):
+    from consortium_planner.domain.model import BidRound, QualityQuestion, RoundScore
+
+    page = window.show_page("Tenders")
+    c = window.controller
+    tender = c.ws.tenders()[0]
+    page.master.table.select_id(tender.id)
+    qtbot.waitUntil(lambda: page.questions.model.rowCount() == 4, timeout=5000)
+    page.questions.add_record()
+    assert len(c.ws.by(QualityQuestion, "tender_id", tender.id)) == 5
+    assert page.round_scores.new_values() is None  # no round yet: nothing to score
+    page.bid_rounds.add_record()
+    [bid_round] = c.ws.by(BidRound, "tender_id", tender.id)
+    assert bid_round.number == 1
+    page.round_scores.add_record()
+    assert [s.round_id for s in c.ws.by(RoundScore, "round_id", bid_round.id)] == [bid_round.id]
+    view = _show(window, qtbot, LEAD_PROVIDER)
+    rounds = view.tables["evaluation_rounds"]
+    assert rounds[1].isVisible() and rounds[0].rowCount() == 1
+    assert "our bid is not recorded" in view.text.text()

@@ -132,3 +132,38 @@ def test_an_expected_score_above_the_scale_is_refused(demo):
     with pytest.raises(Exception, match="marked out of 5.0"):
         demo.set_field(QualityAnswer, answer.id, "expected_score", "6")
     assert demo.ws.get(QualityAnswer, answer.id).expected_score == answer.expected_score
+
+
+def test_bidding_rounds_are_scored_in_the_evaluation_and_the_next_offer_priced(demo, tmp_path, capsys):
+    import json
+
+    from consortium_planner.cli import main
+    from consortium_planner.domain.model import BidRound, RoundScore
+
+    lead = option(demo, LEAD)
+    tender = demo.ws.get(Tender, lead.tender_id)
+    first, _ = demo.add(BidRound, {"tender_id": tender.id, "name": "Initial tenders", "number": "1"})
+    demo.add(RoundScore, {"round_id": first.id, "bidder": "Us", "ours": True, "annual_price": "4100000",
+                          "quality_score": "68", "social_value_score": "70"})
+    demo.add(RoundScore, {"round_id": first.id, "bidder": "Regional health and care charity",
+                          "annual_price": "3900000", "quality_score": "70", "social_value_score": "72"})
+    m = analyses.one(demo.ws, lead.id, "evaluation_model")
+    [r] = m.rounds.rounds
+    assert r.rank == 2 and r.margin < 0
+    codes = [f.code for f in m.findings]
+    assert "behind_after_round" in codes
+    # the next offer against the rival's 3.9m at 70/72: ours 40.8 + 7 + 30 at a price below 3.9m, the rival's
+    # 42 + 7.2 + 30 × P ÷ 3.9m: P ≤ 3.9m × (77.8 − 49.2) ÷ 30 = 3,718,000
+    assert m.rounds.next_offer.price == Decimal("3718000.00")
+    ev = analyses.one(demo.ws, lead.id, "evaluation")
+    assert m.rounds.year_one_cost == ev.annual_cost
+    assert "next_offer_below_cost" in codes  # the lead's year-one cost is about £3.84m
+    case = build_case(demo.ws, lead.id, on=dt.date(2026, 12, 4))
+    table = case.section("evaluation_model").table("evaluation_rounds")
+    assert [row[0].value for row in table.rows] == ["Initial tenders"] and table.rows[0][4].value == Decimal(2)
+    path = demo.path
+    demo.close()
+    assert main(["summary", str(path), "--json", "--option", LEAD]) == 0
+    data = json.loads(capsys.readouterr().out)
+    [t] = [t for t in data["tenders"] if t["name"] == tender.name]
+    assert [s["bidder"] for s in t["bid_rounds"][0]["scores"]] == ["Us", "Regional health and care charity"]

@@ -42,6 +42,7 @@ from .model import (
     Organisation,
     Requirement,
     Risk,
+    RoundScore,
     Setting,
     Tender,
     TupeCohort,
@@ -65,7 +66,8 @@ GENERIC_WORDS = frozenset("""
 """.split())
 
 #: Free text: dropped unless kept (besides every LONGTEXT field).
-FREE_TEXT_FIELDS = frozenset({"notes", "note", "description", "evidence", "position", "security", "mitigation"})
+FREE_TEXT_FIELDS = frozenset({"notes", "note", "description", "evidence", "position", "security", "mitigation",
+                              "feedback", "plan"})
 
 #: Records of particular meetings, not of the case: left out of a copy (a round's frozen figures are text,
 #: so scaling could not reach them, and its attendees are people).
@@ -167,6 +169,9 @@ def _name_aliases(ws: Workspace) -> dict[str, str]:
         name(t.name, "Tender", tenders, False)
     for c in sorted(ws.iter(Competitor), key=lambda c: c.id or 0):
         name(c.name, "Competitor", rivals, False)
+    for s in sorted(ws.iter(RoundScore), key=lambda s: s.id or 0):  # rivals named only in a bidding round
+        if not s.ours:
+            name(s.bidder, "Competitor", rivals, False)
     for cohort in sorted(ws.iter(TupeCohort), key=lambda t: t.id or 0):
         name(cohort.current_employer, "Employer", employers, True)
     for r in sorted(ws.iter(Risk), key=lambda r: r.id or 0):

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .bid_rounds import BidRounds
 from .findings import Finding, Severity
 from .model import Gate, GateAnswer, GateResponse, Importance, PriceMethod, Tender
 from .money import HUNDRED, format_decimal
@@ -108,6 +109,7 @@ class EvaluationModel:
     gates: tuple[GateStatus, ...]
     not_scored: str  # why the corners are missing although the importance is not weights ("" otherwise)
     questions: QualityBreakdown | None = None  # the quality marks by question (None: the tender has none)
+    rounds: BidRounds | None = None  # the competitive flexible procedure's rounds (None: the tender has none)
 
     @property
     def wins_at(self) -> int:
@@ -161,6 +163,8 @@ class EvaluationModel:
                      "weight of one ranked lower)."))
         if self.questions is not None:
             out += self.questions.findings
+        if self.rounds is not None:
+            out += self.rounds.findings
         return tuple(out)
 
 
@@ -177,7 +181,7 @@ def gate_statuses(gates: Sequence[Gate], responses: Sequence[GateResponse]) -> t
 
 def evaluation_model(tender: Tender, our_bid: Competitor | None, competitors: Sequence[Competitor],
                      gates: Sequence[GateStatus] = (), *, not_scored: str = "",
-                     questions: QualityBreakdown | None = None) -> EvaluationModel:
+                     questions: QualityBreakdown | None = None, rounds: BidRounds | None = None) -> EvaluationModel:
     """Our bid scored at every corner weighting the buyer's statement of importance allows, with the
     tender's pass/fail criteria as the option answers them."""
     ranks = _ranks(tender)
@@ -216,4 +220,4 @@ def evaluation_model(tender: Tender, our_bid: Competitor | None, competitors: Se
         worst = min(pool, key=lambda c: (c.margin if c.margin is not None else Decimal("-Infinity")))
     return EvaluationModel(tender.name, tender.importance, ranks, entered, consistent(entered, ranks), tuple(corners),
                            our_range, worst, base.method is PriceMethod.PQP, tender.quality_threshold_pct, tuple(gates),
-                           why, questions)
+                           why, questions, rounds)

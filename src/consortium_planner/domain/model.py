@@ -780,6 +780,45 @@ class QualityAnswer(Entity):
 
 
 @dataclass(frozen=True, slots=True)
+class BidRound(Entity):
+    """A round of a competitive flexible procedure (Procurement Act 2023 s20): the buyer scores the bids,
+    negotiates or refines, and asks for revised offers, the last often a best and final offer."""
+
+    entity_name: ClassVar[str] = "bid_round"
+    label: ClassVar[str] = "Bidding round"
+    parent_field: ClassVar[str | None] = "tender_id"
+
+    id: int | None = id_field()
+    tender_id: int | None = ref("tender", "Tender")
+    name: str = text("Round", required=True, help="e.g. Initial tenders, After negotiation, Best and final offer")
+    number: int = integer("Order", default=1, minimum=1, maximum=20)
+    held: dt.date | None = date("Scored on")
+    best_and_final: bool = boolean("Best and final offer", help="The buyer's last call for offers")
+    notes: str = text("What changed", help="e.g. the buyer refined the outcomes framework")
+
+
+@dataclass(frozen=True, slots=True)
+class RoundScore(Entity):
+    """One bid as scored in one round: ours from the buyer's feedback, a rival's as the bid team estimates it."""
+
+    entity_name: ClassVar[str] = "round_score"
+    label: ClassVar[str] = "Score in a round"
+    parent_field: ClassVar[str | None] = "round_id"
+    display_field: ClassVar[str] = "bidder"
+
+    id: int | None = id_field()
+    round_id: int | None = ref("bid_round", "Round")
+    bidder: str = text("Bidder", required=True, help="Our bid, or a rival's name")
+    ours: bool = boolean("Our bid")
+    annual_price: Decimal = money("Annual price")
+    quality_score: Decimal = decimal("Quality score", default="70", places=1)
+    quality_max: Decimal = decimal("Quality score out of", default="100", minimum="0.01", places=1)
+    social_value_score: Decimal = decimal("Social value score", default="70", places=1)
+    social_value_max: Decimal = decimal("Social value score out of", default="100", minimum="0.01", places=1)
+    feedback: str = text("Feedback", help="What the buyer said, or the source of the estimate")
+
+
+@dataclass(frozen=True, slots=True)
 class LotBid(Entity):
     """Whether one consortium option bids for one lot of its tender, and the bid team's chance of winning it."""
 
@@ -1081,6 +1120,8 @@ ENTITIES: tuple[type[Entity], ...] = (
     LotBid,
     QualityQuestion,
     QualityAnswer,
+    BidRound,
+    RoundScore,
 )
 
 ENTITY_BY_NAME: dict[str, type[Entity]] = {e.entity_name: e for e in ENTITIES}
@@ -1099,6 +1140,8 @@ UNIQUE_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
     "lot_bid": (("option_id", "lot_id"),),
     "quality_question": (("tender_id", "name"),),
     "quality_answer": (("option_id", "question_id"),),
+    "bid_round": (("tender_id", "name"),),
+    "round_score": (("round_id", "bidder"),),
     "member": (("option_id", "organisation_id"),),
     "allocation": (("requirement_id", "member_id"),),
     "funding_source": (("option_id", "name"),),

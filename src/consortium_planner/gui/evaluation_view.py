@@ -85,7 +85,8 @@ class EvaluationView(OptionAnalysisView):
                                       "questions give (one undoable edit)")
         self.use_questions.clicked.connect(self._use_questions)
         self.use_questions.setVisible(False)
-        self.results = DocumentBlocks(("evaluation_gates", "evaluation_questions", "evaluation_corners"))
+        self.results = DocumentBlocks(("evaluation_gates", "evaluation_questions", "evaluation_rounds",
+                                       "evaluation_corners"))
         self.text = self.results.text
         self.tables = self.results.tables
         results = QWidget()

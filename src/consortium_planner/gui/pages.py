@@ -12,6 +12,7 @@ from ..domain.defaults import new_member_values, new_option_values
 from ..domain.fields import specs
 from ..domain.model import (
     Allocation,
+    BidRound,
     Capacity,
     CapitalItem,
     Competitor,
@@ -29,6 +30,7 @@ from ..domain.model import (
     QualityQuestion,
     Requirement,
     Role,
+    RoundScore,
     Setting,
     SocialOutcome,
     Tender,
@@ -171,11 +173,33 @@ class TendersPage(MasterDetailPage):
         self.add_tab(self.competitors, "Competitors")
         self.add_tab(self.gates, "Pass/fail")
         self.add_tab(self.questions, "Quality questions")
+        def rounds_of() -> list[BidRound]:
+            return sorted(ws().by(BidRound, "tender_id", tid()), key=lambda r: (r.number, r.id or 0)) if tid() else []
+
+        self.bid_rounds = RecordPanel(
+            c, BidRound, _columns(BidRound), rounds_of,
+            lambda: {"tender_id": tid(), "number": len(rounds_of()) + 1, "name": unique_name(
+                "Round", {x.name for x in rounds_of()})} if tid() else None,
+            title="Bidding rounds (competitive flexible procedure): in order, the last often a best and final offer")
+        self.round_scores = RecordPanel(
+            c, RoundScore, _columns(RoundScore),
+            lambda: [s for r in rounds_of() for s in ws().by(RoundScore, "round_id", r.id)],
+            lambda: {"round_id": rounds_of()[-1].id, "bidder": unique_name(
+                "Bidder", {x.bidder for x in ws().by(RoundScore, "round_id", rounds_of()[-1].id)})}
+            if tid() and rounds_of() else None,
+            title="Scores in each round: ours from the buyer's feedback, rivals' as estimated (each option's Evaluation "
+                  "tab scores every round under the tender's rules)",
+            ref_choices=lambda field, row: [(r.id, r.name) for r in rounds_of()],
+            nothing_to_add="add a bidding round first")
+        rounds_split = QSplitter(Qt.Orientation.Vertical)
+        rounds_split.addWidget(self.bid_rounds)
+        rounds_split.addWidget(self.round_scores)
+        self.add_tab(rounds_split, "Bidding rounds")
         self.route = RouteView(c, tid)
         self.add_tab(self.route, "Route")
         self.controller = c
         self.children_panels = (self.requirements, self.lots, self.conditions, self.tupe, self.competitors,
-                                self.gates, self.questions, self.route)
+                                self.gates, self.questions, self.bid_rounds, self.round_scores, self.route)
         self.selected.connect(self._reload_children)
 
     def _reload_children(self, _id=None) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..domain import bid as _bid
+from ..domain import bid_rounds as _bid_rounds
 from ..domain import capacity as _capacity
 from ..domain import evaluation_model as _evaluation_model
 from ..domain import jsontext
@@ -27,6 +28,7 @@ from ..domain import sensitivity as _sensitivity
 from ..domain import standing as _standing
 from ..domain import verdict as _verdict
 from ..domain.model import (
+    BidRound,
     ConsortiumOption,
     Gate,
     GateResponse,
@@ -34,6 +36,7 @@ from ..domain.model import (
     QualityAnswer,
     QualityQuestion,
     Risk,
+    RoundScore,
     Tender,
 )
 from ..domain.partnering import advisor as _advisor
@@ -192,12 +195,17 @@ def _evaluation_model_of(i: Inputs) -> _evaluation_model.EvaluationModel:
     questions = _quality_questions.breakdown(i.ws.by(QualityQuestion, "tender_id", tender.id),
                                              i.ws.by(QualityAnswer, "option_id", i.option_id),
                                              option.quality_max, option.quality_score)
+    rounds = i.ws.by(BidRound, "tender_id", tender.id)
+    bid_rounds = _bid_rounds.bid_rounds(tender, rounds, [s for r in rounds for s in i.ws.by(RoundScore, "round_id", r.id)],
+                                        ev.annual_cost)
     return _evaluation_model.evaluation_model(tender, ev.our_bid, ev.competitors, gates,
-                                              not_scored="; ".join(ev.messages), questions=questions)
+                                              not_scored="; ".join(ev.messages), questions=questions,
+                                              rounds=bid_rounds)
 
 
 register(Analysis("evaluation_model", _evaluation_model_of, needs=("evaluation",),
-                  reads=frozenset({"gate", "gate_response", "quality_question", "quality_answer", "consortium_option"}),
+                  reads=frozenset({"gate", "gate_response", "quality_question", "quality_answer", "consortium_option",
+                                   "bid_round", "round_score"}),
                   title="Evaluation model", area="Evaluation", findings=lambda r: r.findings))
 def _lots_of(i: Inputs) -> _lots.LotChoice | NotApplicable:
     """The best set of the tender's lots for the option (an integer programme) and its decisions per lot."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..domain.model import (
+    BidRound,
     CapitalItem,
     Competitor,
     FundingSource,
@@ -22,6 +23,7 @@ from ..domain.model import (
     Organisation,
     QualityAnswer,
     QualityQuestion,
+    RoundScore,
     Setting,
     stored_id,
 )
@@ -68,6 +70,8 @@ def summary(ws: Workspace, *, option: str | None = None) -> dict[str, Any]:
         d["competitors"] = [_row(x) for x in ws.by(Competitor, "tender_id", t.id)]
         d["pass_fail_criteria"] = [_row(x) for x in ws.by(Gate, "tender_id", t.id)]
         d["quality_questions"] = [_row(x) for x in ws.by(QualityQuestion, "tender_id", t.id)]
+        d["bid_rounds"] = [dict(_row(r), scores=[_row(x) for x in ws.by(RoundScore, "round_id", r.id)])
+                           for r in sorted(ws.by(BidRound, "tender_id", t.id), key=lambda r: (r.number, r.id or 0))]
         d["route"] = to_jsonable(screen(t))
         tenders.append(d)
     options = []

@@ -7,15 +7,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ...domain.bid_rounds import BidRounds
 from ...domain.evaluation_model import EvaluationModel
 from ...domain.model import GateAnswer, Importance
-from ...domain.money import format_decimal
+from ...domain.money import format_decimal, format_gbp
 from ...domain.quality_questions import QualityBreakdown
 from ..document import Block, Column, Kind, Status, Table, cell
 from .context import CaseContext, worst_first
 
 __all__ = ["build_evaluation_model", "evaluation_model_blocks", "evaluation_model_tables", "has_evaluation_model",
-           "questions_table"]
+           "questions_table", "rounds_table"]
 
 _ANSWER_STATUS = {GateAnswer.MET: Status.GREEN, GateAnswer.NOT_MET: Status.RED, GateAnswer.UNKNOWN: Status.AMBER}
 
@@ -23,7 +24,7 @@ _ANSWER_STATUS = {GateAnswer.MET: Status.GREEN, GateAnswer.NOT_MET: Status.RED, 
 def has_evaluation_model(m: EvaluationModel | None) -> bool:
     """Whether there is anything beyond plain weights to show: criteria, a minimum, a ranking or a description."""
     return m is not None and bool(m.gates or m.quality_threshold_pct is not None or m.questions is not None
-                                  or m.importance is not Importance.WEIGHTS)
+                                  or m.rounds is not None or m.importance is not Importance.WEIGHTS)
 
 
 def _summary(m: EvaluationModel) -> str:
@@ -53,12 +54,58 @@ def _summary(m: EvaluationModel) -> str:
                   if q.derived is not None else f"{len(q.unanswered)} have no expected score yet")
         parts.append(f"Quality is marked as {len(q.questions)} questions: {scored}; the win analysis uses the score "
                      f"entered on the option ({format_decimal(q.entered, 1)}).")
+    r = m.rounds
+    if r is not None:
+        parts.append(_rounds_summary(r))
     if m.gates:
         met = sum(1 for g in m.gates if g.answer is GateAnswer.MET)
         parts.append(f"The option meets {met} of the tender's {len(m.gates)} pass/fail criteria"
                      + (f"; {len(m.gates_not_met)} not met" if m.gates_not_met else "")
                      + (f"; {len(m.gates_unknown)} not yet known" if m.gates_unknown else "") + ".")
     return " ".join(parts)
+
+
+def _rounds_summary(r: BidRounds) -> str:
+    if r.last is None or r.last.evaluation is None:
+        return f"The procedure has {len(r.rounds)} bidding round{'s' if len(r.rounds) > 1 else ''}; none can be scored yet."
+    ev = r.last.evaluation
+    text = (f"After {len(r.rounds)} bidding round{'s' if len(r.rounds) > 1 else ''} the bid ranks "
+            f"{ev.rank if ev.rank is not None else '—'} in ‘{r.last.name}’.")
+    o = r.next_offer
+    if o is not None:
+        if o.any_price:
+            text += " Against the rivals' bids in that round, any price wins the next offer."
+        elif o.cannot_win:
+            text += " Against the rivals' bids in that round, no price wins the next offer."
+        elif o.price is not None:
+            cost = (f" (the option's year-one cost is {format_gbp(r.year_one_cost, pence=False)})"
+                    if r.year_one_cost is not None else "")
+            text += (f" Against the rivals' bids in that round, the next offer wins at an annual price up to "
+                     f"{format_gbp(o.price, pence=False)}{cost}.")
+    return text
+
+
+def rounds_table(r: BidRounds) -> Table:
+    rows = []
+    for x in r.rounds:
+        ev = x.evaluation
+        status = None if ev is None else (Status.GREEN if ev.wins else Status.RED)
+        rows.append((cell(x.name), cell("yes" if x.best_and_final else ""),
+                     cell(x.our_price, kind=Kind.MONEY),
+                     cell(None if ev is None else ev.ours.total, status, kind=Kind.NUMBER, places=2),
+                     cell(None if ev is None or ev.rank is None else Decimal(ev.rank), status, kind=Kind.NUMBER,
+                          places=0),
+                     cell("" if ev is None else (ev.leader or "")),
+                     cell(None if ev is None or ev.per_point else ev.gap, kind=Kind.NUMBER, places=2),
+                     cell(None if x.rank_change is None else Decimal(x.rank_change), kind=Kind.NUMBER, places=0),
+                     cell(x.problem)))
+    return Table("evaluation_rounds", (
+        Column("Round"), Column("Best and final"), Column("Our annual price", Kind.MONEY),
+        Column("Our total", Kind.NUMBER, 2), Column("Rank", Kind.NUMBER, 0), Column("Best rival"),
+        Column("Margin", Kind.NUMBER, 2, note="Our total − the best rival's (positive: ahead)"),
+        Column("Places gained", Kind.NUMBER, 0, note="Since the round before (negative: lost)"),
+        Column("Not scored because")), tuple(rows),
+        title="Bidding rounds: each round scored again under the tender's rules")
 
 
 def questions_table(q: QualityBreakdown) -> Table:
@@ -99,6 +146,8 @@ def evaluation_model_tables(m: EvaluationModel) -> list[Table]:
             for g in m.gates), title="Pass/fail criteria: one not met disqualifies the bid"))
     if m.questions is not None:
         tables.append(questions_table(m.questions))
+    if m.rounds is not None:
+        tables.append(rounds_table(m.rounds))
     if m.corners:
         figure = "Quality score" if m.per_point else "Our total"
         rows = []
