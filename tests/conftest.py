@@ -36,6 +36,7 @@ from consortium_planner.domain.model import (  # noqa: E402
     RoundFigure,
     RoundScore,
     SocialOutcome,
+    SocialValueCommitment,
     Tender,
     TupeCohort,
 )
@@ -94,6 +95,9 @@ def build_small_workspace(path):
                                           "max_score": "5", "minimum_score": "2"})
     s.add(QualityAnswer, {"option_id": op.id, "question_id": question.id, "expected_score": "3.5",
                           "plan": "Case studies from the lead"})
+    s.add(SocialValueCommitment, {"option_id": op.id, "theme": "volunteering", "measure": "Volunteering in East",
+                                  "unit": "hour", "quantity_a_year": "100", "proxy_value": "17",
+                                  "proxy_source": "Example only"})  # no cost: the small workspace's prices hold
     bid_round, _ = s.add(BidRound, {"tender_id": t.id, "name": "Initial tenders", "number": "1"})
     s.add(RoundScore, {"round_id": bid_round.id, "bidder": "Us", "ours": True, "annual_price": "950000",
                        "quality_score": "70", "social_value_score": "60", "feedback": "Strong on outcomes"})

@@ -97,7 +97,8 @@ def test_tab_follows_pricing_and_its_evaluation():
     titles = [t for t, _ in analysis_tabs()]
     assert titles.index("Evaluation") == titles.index("Pricing") + 1
     assert titles.index("Lots") == titles.index("Evaluation") + 1
-    assert titles.index("Cash flow") == titles.index("Lots") + 1
+    assert titles.index("Social value") == titles.index("Lots") + 1
+    assert titles.index("Cash flow") == titles.index("Social value") + 1
     assert dict(analysis_tabs())["Cash flow"] is CashFlowView
 
 

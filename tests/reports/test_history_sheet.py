@@ -35,8 +35,8 @@ def test_the_history_sheet_lists_every_change_with_exact_values(small_workspace,
                         old, "12345.60"]
     assert rows[0][1] == "(not set)" and rows[0][5] == "(row added)"
     # the small workspace has a round (every entity has a row), so its Rounds sheet comes before History
-    assert openpyxl.load_workbook(out, read_only=True).sheetnames == [*SHEETS, "Evaluation", "Lots", "Rounds",
-                                                                         "History"]  # a criterion; a lot
+    assert openpyxl.load_workbook(out, read_only=True).sheetnames == [*SHEETS, "Evaluation", "Lots", "Social value",
+                                                                         "Rounds", "History"]
 
 
 def test_export_xlsx_from_the_command_line_includes_the_history(tmp_path):

@@ -61,6 +61,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
+from . import social_value as _social_value
 from .findings import Finding, Severity
 from .model import (
     Allocation,
@@ -71,6 +72,7 @@ from .model import (
     PensionScheme,
     Requirement,
     Role,
+    SocialValueCommitment,
     Tender,
     key,
     stored_id,
@@ -262,7 +264,8 @@ class CostBuildup:
     management_fee_pct: Decimal
     margin_pct: Decimal
     contingency_pct: Decimal
-    shared_costs_per_year: Decimal
+    shared_costs_per_year: Decimal  # the shared back office + the social value commitments' cost a year
+    social_value_per_year: Decimal  # of which: the social value commitments' average cost a year over the term
     total_volume: Decimal
     shared_per_unit: Decimal  # exact: shared costs ÷ total volume
     service_lines: tuple[ServiceLineCost, ...]
@@ -566,12 +569,16 @@ def cost_buildup(
         line_volume[k] += v
     line_keys = [k for k in line_name if line_volume[k] > 0]
     total_volume = sum((line_volume[k] for k in line_keys), ZERO)
-    shared_total = option.shared_costs_per_year
+    # the social value commitments' cost (their average a year over the term) is spread like the back office
+    social_value = _social_value.annual_cost(ws.by(SocialValueCommitment, "option_id", option_id),
+                                             tender.term_years if tender is not None else 1)
+    shared_total = option.shared_costs_per_year + social_value
     shared_pu = shared_total / total_volume if total_volume > 0 else ZERO
     if total_volume == 0:
         flags.append(Flag("no_volume", "No volume is allocated to members: nothing to price."))
         if shared_total > 0:
-            flags.append(Flag("shared_unrecovered", "Shared back office costs are not recovered: no volume."))
+            flags.append(Flag("shared_unrecovered", "Shared costs (back office, social value) are not recovered: "
+                                                    "no volume."))
     for k in line_name:
         alloc, req = line_volume[k], required[k]
         if alloc < req:
@@ -633,6 +640,7 @@ def cost_buildup(
         margin_pct=option.margin_pct,
         contingency_pct=option.contingency_pct,
         shared_costs_per_year=shared_total,
+        social_value_per_year=social_value,
         total_volume=total_volume,
         shared_per_unit=shared_pu,
         service_lines=tuple(service_lines),

@@ -119,6 +119,18 @@ class GateAnswer(ChoiceEnum):
     NOT_MET = ("not_met", "Not met")
 
 
+class SocialValueTheme(ChoiceEnum):
+    """The themes buyers' social value models group measures by (TOMs-style)."""
+
+    JOBS = ("jobs", "Local jobs")
+    SKILLS = ("skills", "Apprenticeships and skills")
+    VOLUNTEERING = ("volunteering", "Volunteering")
+    LOCAL_SPEND = ("local_spend", "Local supply chain")
+    ENVIRONMENT = ("environment", "Carbon and environment")
+    WELLBEING = ("wellbeing", "Health and wellbeing")
+    OTHER = ("other", "Other")
+
+
 class LotDecision(ChoiceEnum):
     """Whether an option bids for one lot of its tender."""
 
@@ -523,6 +535,9 @@ class Competitor(Entity):
     quality_max: Decimal = decimal("Quality score out of", default="100", minimum="0.01", places=1)
     social_value_score: Decimal = decimal("Expected social value score", default="70", places=1)
     social_value_max: Decimal = decimal("Social value score out of", default="100", minimum="0.01", places=1)
+    social_value_a_year: Decimal | None = optional_money(
+        "Social value committed a year", help="The rival's social value in proxy £ a year, as the bid team estimates "
+                                              "it (blank: not estimated); the option's ledger is scored against it")
     notes: str = text("Notes")
 
 
@@ -816,6 +831,34 @@ class RoundScore(Entity):
     social_value_score: Decimal = decimal("Social value score", default="70", places=1)
     social_value_max: Decimal = decimal("Social value score out of", default="100", minimum="0.01", places=1)
     feedback: str = text("Feedback", help="What the buyer said, or the source of the estimate")
+
+
+@dataclass(frozen=True, slots=True)
+class SocialValueCommitment(Entity):
+    """A social value commitment of a consortium option: a measure, its quantity a year over contract years, the
+    proxy value a unit (an assumption the user enters, never shipped as a fact) and what it costs to deliver."""
+
+    entity_name: ClassVar[str] = "social_value_commitment"
+    label: ClassVar[str] = "Social value commitment"
+    parent_field: ClassVar[str | None] = "option_id"
+    display_field: ClassVar[str] = "measure"
+
+    id: int | None = id_field()
+    option_id: int | None = ref("consortium_option", "Option")
+    theme: SocialValueTheme = choice(SocialValueTheme, "Theme", SocialValueTheme.JOBS)
+    measure: str = text("Measure", required=True, help="e.g. Local people employed")
+    unit: str = text("Unit", default="FTE-year", help="e.g. FTE-year (12.5 FTE for 2 years is 25), hour, £ spent")
+    quantity_a_year: Decimal = decimal("Quantity a year", places=1)
+    from_year: int = integer("From contract year", default=1, minimum=1, maximum=30)
+    to_year: int | None = integer("To contract year", default=None, minimum=1, maximum=30,
+                                  help="Blank: to the end of the term")
+    proxy_value: Decimal = money("Proxy value a unit", help="An assumption: the £ value the buyer's model gives a "
+                                                             "unit; enter it from the buyer's model or your source")
+    proxy_source: str = text("Source of the proxy value", help="e.g. the buyer's measures list, 2026 edition")
+    cost_per_unit: Decimal = money("Cost to deliver a unit")
+    cost_a_year: Decimal = money("Fixed cost a year", help="e.g. a coordinator's time")
+    answered: bool = boolean("Method statement written", default=True,
+                             help="A commitment with no qualitative answer scores nothing")
 
 
 @dataclass(frozen=True, slots=True)
@@ -1122,6 +1165,7 @@ ENTITIES: tuple[type[Entity], ...] = (
     QualityAnswer,
     BidRound,
     RoundScore,
+    SocialValueCommitment,
 )
 
 ENTITY_BY_NAME: dict[str, type[Entity]] = {e.entity_name: e for e in ENTITIES}
@@ -1142,6 +1186,7 @@ UNIQUE_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
     "quality_answer": (("option_id", "question_id"),),
     "bid_round": (("tender_id", "name"),),
     "round_score": (("round_id", "bidder"),),
+    "social_value_commitment": (("option_id", "measure"),),
     "member": (("option_id", "organisation_id"),),
     "allocation": (("requirement_id", "member_id"),),
     "funding_source": (("option_id", "name"),),

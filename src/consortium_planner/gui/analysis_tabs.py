@@ -14,6 +14,7 @@ def analysis_tabs() -> list[tuple[str, type]]:
     from .risks import RisksView
     from .sensitivity import SensitivityView
     from .simulation_view import SimulationView
+    from .social_value_view import SocialValueView
     from .standing_view import StandingView
 
     return [
@@ -22,6 +23,7 @@ def analysis_tabs() -> list[tuple[str, type]]:
         ("Pricing", PricingView),
         ("Evaluation", EvaluationView),
         ("Lots", LotsView),
+        ("Social value", SocialValueView),
         ("Cash flow", CashFlowView),
         ("Markets", MarketsView),
         ("Sensitivity", SensitivityView),

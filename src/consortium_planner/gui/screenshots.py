@@ -111,6 +111,7 @@ def save_screenshots(out_dir: str | Path) -> list[Path]:
                  ("Consortium options", "cash-flow.png", "Cash flow", 2),
                  ("Consortium options", "markets.png", "Markets", 2),
                  ("Consortium options", "lots.png", "Lots", 1),  # the lead provider: it has lot decisions
+                 ("Consortium options", "social-value.png", "Social value", 3),  # Eastmere: it has a ledger
                  ("Organisations", "organisations.png", "Details", 1),
                  ("Tenders", "tender-requirements.png", "Requirements", 0)]
         for page_name, filename, tab_title, row in shots:

@@ -49,6 +49,7 @@ from .xlsx_partnership import PARTNERSHIP_SHEETS
 from .xlsx_rounds import has_rounds, write_rounds
 from .xlsx_route import has_route, write_route
 from .xlsx_sheet import Book
+from .xlsx_social_value import has_social_value, write_social_value
 from .xlsx_values import VALUE_SHEETS
 
 __all__ = ["SHEETS", "half_even", "save_atomically", "write_option_workbook"]
@@ -88,6 +89,8 @@ def write_option_workbook(ws: Workspace, option_id: int, path: str | Path, *, re
                                                             *([("the evaluation model", write_evaluation)]
                                                               if has_evaluation(results) else []),
                                                             *([("the lots", write_lots)] if has_lots(results) else []),
+                                                            *([("the social value ledger", write_social_value)]
+                                                              if has_social_value(results) else []),
                                                             *([("the rounds", write_rounds)] if has_rounds(ws, option) else []),
                                                             *([("the bid pipeline", write_pipeline)] if has_pipeline(ws) else []),
                                                             *([("the history", history_step(history))] if history is not None else []))

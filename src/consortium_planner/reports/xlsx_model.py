@@ -357,7 +357,7 @@ def _assumptions(model: Model) -> Block:
          input_value(prices.buildup.contingency_pct if prices else option.contingency_pct, PERCENT_POINTS), "Option"),
         ("margin", "Margin", input_value(prices.buildup.margin_pct if prices else option.margin_pct, PERCENT_POINTS),
          "Option"),
-        ("shared", "Shared back office a year",
+        ("shared", "Shared costs a year (back office and social value)",
          input_value(prices.buildup.shared_costs_per_year if prices else option.shared_costs_per_year, GBP), "Option"),
         ("mob", "Mobilisation (months before service starts)",
          input_value(projection.mobilisation_months if projection else (tender.mobilisation_months if tender else 0),

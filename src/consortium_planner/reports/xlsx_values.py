@@ -347,7 +347,8 @@ def _buildup_sheet(book: Book) -> None:
     sheet.pairs("totals", [(t.label, money_value(t.annual)) for t in buildup.totals]
                 + [("Delivery cost", money_value(buildup.annual_cost)), ("Management fee", money_value(buildup.annual_fee)),
                    ("Margin", money_value(buildup.annual_margin)), ("Annual price", money_value(buildup.annual_price)),
-                   ("Shared back office a year (option)", money_value(buildup.shared_costs_per_year)),
+                   ("Shared costs a year (option)", money_value(buildup.shared_costs_per_year)),
+                   ("of which social value commitments", money_value(buildup.social_value_per_year)),
                    ("Total volume", Value(buildup.total_volume, VOLUME)),
                    ("Staff share of cost before contingency", Value(buildup.staff_share, PERCENT))],
                 heading="Option totals, year one")

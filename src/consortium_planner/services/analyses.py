@@ -25,6 +25,7 @@ from ..domain import risk_register as _risk_register
 from ..domain import routes as _routes
 from ..domain import scenarios as _scenarios
 from ..domain import sensitivity as _sensitivity
+from ..domain import social_value as _social_value
 from ..domain import standing as _standing
 from ..domain import verdict as _verdict
 from ..domain.model import (
@@ -37,8 +38,10 @@ from ..domain.model import (
     QualityQuestion,
     Risk,
     RoundScore,
+    SocialValueCommitment,
     Tender,
 )
+from ..domain.model import Competitor as CompetitorRow
 from ..domain.partnering import advisor as _advisor
 from ..domain.partnering import flows as _flows
 from ..domain.partnering import pension_analysis as _pensions
@@ -61,7 +64,7 @@ RATES_OVERRIDES_KEY = "rates_overrides"
 # Entity names (``Entity.entity_name``) read by the analyses, for the views' refresh.
 _OPTION = frozenset({"consortium_option", "member", "allocation", "organisation"})
 _TENDER = frozenset({"tender", "lot", "requirement"})
-_COSTS = frozenset({"cost_profile", "role"})
+_COSTS = frozenset({"cost_profile", "role", "social_value_commitment"})  # commitments' cost is a shared cost
 # stated pension arrangements and VAT answers reach the cost build-up (domain.partnering.charges)
 _PARTNERING = frozenset({"partnering_profile", "pension_arrangement", "tupe_cohort"})
 
@@ -207,6 +210,30 @@ register(Analysis("evaluation_model", _evaluation_model_of, needs=("evaluation",
                   reads=frozenset({"gate", "gate_response", "quality_question", "quality_answer", "consortium_option",
                                    "bid_round", "round_score"}),
                   title="Evaluation model", area="Evaluation", findings=lambda r: r.findings))
+def _social_value_of(i: Inputs) -> _social_value.SocialValueLedger | NotApplicable:
+    """The option's social value ledger, scored against the rivals' assumed commitments."""
+    tender, option = i.tender, i.ws.get(ConsortiumOption, i.option_id)
+    if tender is None or option is None:
+        raise ValueError("the option has no tender")
+    commitments = i.ws.by(SocialValueCommitment, "option_id", i.option_id)
+    if not commitments:
+        return NotApplicable("social_value", "the option has no social value commitments")
+    ev = i.need("evaluation")
+    rivals = [(c.name, c.social_value_a_year) for c in sorted(i.ws.by(CompetitorRow, "tender_id", tender.id),
+                                                               key=lambda c: c.id or 0)
+              if c.social_value_a_year is not None]
+    ledger = _social_value.ledger(i.option_id, commitments, tender.term_years, tender.annual_value,
+                                  option.social_value_max, option.social_value_score, rivals, ev.our_bid,
+                                  ev.competitors, _pricing.ScoringRules.from_tender(tender))
+    assert ledger is not None
+    return ledger
+
+
+register(Analysis("social_value", _social_value_of, needs=("evaluation",),
+                  reads=frozenset({"social_value_commitment", "competitor", "tender", "consortium_option"}),
+                  title="Social value", area="Social value", findings=lambda r: r.findings))
+
+
 def _lots_of(i: Inputs) -> _lots.LotChoice | NotApplicable:
     """The best set of the tender's lots for the option (an integer programme) and its decisions per lot."""
     win = i.need("evaluation").win

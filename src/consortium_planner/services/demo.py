@@ -55,6 +55,7 @@ from ..domain.model import (
     Role,
     Setting,
     SocialOutcome,
+    SocialValueCommitment,
     Tender,
     TupeCohort,
     key,
@@ -300,6 +301,7 @@ class _Builder:
         answers = src.pop("gate", None)
         lot_bids = src.pop("lot", None)
         scores = src.pop("question", None)
+        commitments = src.pop("social_value", None)
         partnering = {n: src.pop(n, None) for n in ("partnering", "pension", "heads_of_terms")}
         tender = self._tender_for(src.pop("tender", None), sec)
         lead_name = src.pop("lead", None)
@@ -379,6 +381,9 @@ class _Builder:
                 raise DemoSourceError(f"{qsec}: unknown quality question (known: "
                                       f"{_names(self.questions.get(tender.id or 0, {}).values())})")
             self.make(QualityAnswer, q_src, qsec, option_id=option.id, question_id=named_q.id)
+        for sv_src in _as_list(commitments, sec, "social_value"):  # the social value ledger
+            self.make(SocialValueCommitment, sv_src, _section("option.social_value", sv_src.get("measure"), sec),
+                      option_id=option.id)
         self._option_partnering(option, tender, partnering, sec)
 
     def _option_partnering(self, option: ConsortiumOption, tender: Tender, src: dict[str, Any], sec: str) -> None:

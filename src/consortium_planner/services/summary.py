@@ -25,6 +25,7 @@ from ..domain.model import (
     QualityQuestion,
     RoundScore,
     Setting,
+    SocialValueCommitment,
     stored_id,
 )
 from ..domain.routes import screen
@@ -96,6 +97,7 @@ def summary(ws: Workspace, *, option: str | None = None) -> dict[str, Any]:
         d["pass_fail_answers"] = [_row(x) for x in ws.by(GateResponse, "option_id", op.id)]
         d["lot_decisions"] = [_row(x) for x in ws.by(LotBid, "option_id", op.id)]
         d["quality_scores"] = [_row(x) for x in ws.by(QualityAnswer, "option_id", op.id)]
+        d["social_value_commitments"] = [_row(x) for x in ws.by(SocialValueCommitment, "option_id", op.id)]
         d["analyses"] = to_jsonable(analyse_option(ws, stored_id(op)).public())
         options.append(d)
     return {

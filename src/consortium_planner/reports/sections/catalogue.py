@@ -30,6 +30,7 @@ from .route import build_route
 from .sensitivity import PROBABILITY_BLOCKS, build_sensitivities
 from .simulation import simulation_blocks
 from .social import build_social_impact
+from .social_value_ledger import build_social_value
 from .standing import build_reserved, build_standing
 from .summary import build_summary
 
@@ -46,6 +47,7 @@ register_section("pricing", "Pricing and win analysis", build_pricing, needs=("p
 register_section("evaluation_model", "Evaluation model", build_evaluation_model, needs=("evaluation_model",),
                  position=520)
 register_section("lots", "Lots", build_lots, needs=("lots",), position=530)
+register_section("social_value", "Social value", build_social_value, needs=("social_value",), position=540)
 register_section("projection", "Financial projections", build_projection, needs=("projection",), position=600)
 register_section("funding", "Funding requirement and use of funds", build_funding, needs=("funding",), position=700)
 register_section("returns", "Affordability and returns", build_returns, needs=("returns",), position=800)

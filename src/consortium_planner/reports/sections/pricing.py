@@ -71,9 +71,12 @@ def build_pricing(ctx: CaseContext) -> list[Block] | None:
         f"Priced on {buildup.rates.year.label} rates (in force on {date_text(buildup.priced_on)}) with a "
         f"{format_value(buildup.margin_pct, Kind.PERCENT)} margin, a "
         f"{format_value(buildup.management_fee_pct, Kind.PERCENT)} management fee and "
-        f"{format_value(buildup.contingency_pct, Kind.PERCENT)} contingency. Shared back office costs of "
-        f"{money_text(buildup.shared_costs_per_year)} a year are spread over "
-        f"{format_decimal(buildup.total_volume, 0)} units."))
+        f"{format_value(buildup.contingency_pct, Kind.PERCENT)} contingency. Shared costs of "
+        f"{money_text(buildup.shared_costs_per_year)} a year"
+        + (f" (the back office {money_text(buildup.shared_costs_per_year - buildup.social_value_per_year)} and the "
+           f"social value commitments {money_text(buildup.social_value_per_year)}, their average a year over the term)"
+           if buildup.social_value_per_year else " (the back office)")
+        + f" are spread over {format_decimal(buildup.total_volume, 0)} units."))
     if buildup.totals and buildup.annual_price:
         steps = [t for t in buildup.totals if t.annual]
         blocks.append(Heading("Year-one cost build-up"))
