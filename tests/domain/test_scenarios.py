@@ -144,8 +144,9 @@ def test_interest_competitor_ramp_up_and_cost_overrun(demo):
         moved = out.get(FundingSource, s.id).interest_rate_pct
         assert moved == (s.interest_rate_pct + 2 if s.kind in (FundingKind.LOAN, FundingKind.OVERDRAFT)
                          else s.interest_rate_pct)
-    for c in demo.all(Competitor):
-        assert out.get(Competitor, c.id).annual_price == (c.annual_price * Decimal("0.95")).quantize(Decimal("0.01"))
+    for c in demo.all(Competitor):  # the option's tender's rivals move; another tender's stay where they are
+        factor = Decimal("0.95") if c.tender_id == option.tender_id else Decimal(1)
+        assert out.get(Competitor, c.id).annual_price == (c.annual_price * factor).quantize(Decimal("0.01"))
     o = out.get(ConsortiumOption, option.id)
     assert o.ramp_up_months == 0  # never below none
     assert (1 + o.contingency_pct / 100) == (1 + option.contingency_pct / 100) * Decimal("1.1")

@@ -66,6 +66,9 @@ PERCENT_COLUMNS = {
     ("Model loans", "model_sources"): {"Interest rate a year", "Arrangement fee", "Monthly rate"},
     ("Model loans", "model_loans"): {"Monthly rate"},
     ("Model bank", "model_overdrafts"): {"Monthly rate"},
+    ("Evaluation", "evaluation_questions"): {"Share of quality"},
+    ("Lots", "lots"): {"Chance"},
+    ("Social value", "social_value_ledger"): set(),
 }
 PERCENT_ROWS = {
     ("Coverage", "summary"): ("Allocated ÷ required", "Covered ÷ required"),
