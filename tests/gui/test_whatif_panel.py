@@ -111,3 +111,17 @@ def test_a_hidden_panel_computes_nothing_until_shown(qtbot, demo_controller):
     assert p._task is None and p.outcome is None
     p.show()
     qtbot.waitUntil(lambda: p.outcome is not None, timeout=60_000)
+
+
+def test_a_loan_with_pence_keeps_them_until_stepped_to_whole_pounds(qtbot, panel):
+    from consortium_planner.domain.model import FundingKind, FundingSource
+
+    c = panel.controller
+    oid = panel.option_id()
+    loan = next(s for s in c.ws.by(FundingSource, "option_id", oid) if s.kind is FundingKind.LOAN)
+    c.set_field(FundingSource, loan.id, "amount", str(loan.amount + Decimal("0.49")))
+    exact = c.ws.get(FundingSource, loan.id).amount
+    panel.loan.setCurrentIndex(panel.loan.findData(loan.id))
+    assert panel.whatif().loans[loan.id] == exact  # not rounded to pounds on the way through the box
+    panel.loan_amount.stepBy(1)
+    assert panel.whatif().loans[loan.id] == Decimal(int(exact.to_integral_value()) + 10_000)

@@ -8,7 +8,7 @@ It sits in the workshop layout's side pane (View → Workshop layout) and in a d
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 import shiboken6
@@ -92,8 +92,16 @@ class WhatIfPanel(QWidget):
         self.payment.setKeyboardTracking(False)
         self.payment.setToolTip("The buyer pays this many days later (+) or sooner (−) than its payment terms")
         self.loan = QComboBox()
-        self.loan_amount = _spin(0, 1e9, 10_000, 0, "", "The loan's amount")
+        # whole pounds in an integer box (money never passes through float); a loan entered with pence keeps
+        # its exact amount until the box is moved off it (``_loan_value``)
+        self.loan_amount = QSpinBox()
+        self.loan_amount.setRange(0, 1_000_000_000)
+        self.loan_amount.setSingleStep(10_000)
         self.loan_amount.setPrefix("£")
+        self.loan_amount.setGroupSeparatorShown(True)
+        self.loan_amount.setKeyboardTracking(False)
+        self.loan_amount.setToolTip("The loan's amount")
+        self._loan_start = Decimal(0)
         for combo in (self.option, self.share_from, self.share_to, self.loan):  # long names must not widen the pane
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(8)
@@ -177,7 +185,7 @@ class WhatIfPanel(QWidget):
             move = _whatif.ShareMove(giver, taker, points)
         loans = {}
         if (sid := self.loan.currentData()) is not None:
-            loans[sid] = _dec(self.loan_amount)
+            loans[sid] = self._loan_value()
         return _whatif.WhatIf(oid, margin_pct=_dec(self.margin), share_move=move, loans=loans,
                               volume_pct=_dec(self.volume), pay_uplift_pp=_dec(self.pay),
                               payment_delay_days=self.payment.value())
@@ -239,7 +247,13 @@ class WhatIfPanel(QWidget):
 
     def _set_loan_amount(self) -> None:
         s = self.controller.ws.get(FundingSource, self.loan.currentData())
-        self.loan_amount.setValue(float(s.amount) if s is not None else 0.0)
+        self._loan_start = s.amount if s is not None else Decimal(0)
+        self.loan_amount.setValue(int(self._loan_start.to_integral_value(rounding=ROUND_HALF_EVEN)))
+
+    def _loan_value(self) -> Decimal:
+        """The loan's amount: the stored amount to the penny while the box still shows it, else whole pounds."""
+        shown = Decimal(self.loan_amount.value())
+        return self._loan_start if shown == self._loan_start.to_integral_value(rounding=ROUND_HALF_EVEN) else shown
 
     def _on_loan(self, *_args) -> None:
         if self._filling:
@@ -257,6 +271,12 @@ class WhatIfPanel(QWidget):
         if [self.option.itemData(i) for i in range(self.option.count())] != [o.id for o in ws.options()]:
             self._fill_options()
         else:
+            if self._loan_value() == self._loan_start:  # the loan box not moved: follow the stored amount
+                self._filling = True
+                try:
+                    self._set_loan_amount()
+                finally:
+                    self._filling = False
             self._changed()
 
     # ------------------------------------------------------------------ computing
