@@ -53,6 +53,7 @@ class CommitmentRow:
     years: int  # contract years it runs within the term (0: it starts after the term)
     proxy_value: Decimal
     proxy_source: str
+    cost_per_unit: Decimal
     value_a_year: Decimal  # quantity × proxy, to the penny
     value: Decimal  # over the term
     cost_a_year: Decimal  # quantity × cost a unit + fixed, to the penny
@@ -147,7 +148,7 @@ def _rows(commitments: Sequence[SocialValueCommitment], term_years: int) -> list
         value_a_year = quantize(c.quantity_a_year * c.proxy_value)
         cost_a_year = quantize(c.quantity_a_year * c.cost_per_unit + c.cost_a_year)
         out.append(CommitmentRow(c.id or 0, c.theme, c.measure, c.unit, c.quantity_a_year, c.from_year, last, years,
-                                 c.proxy_value, c.proxy_source, value_a_year, value_a_year * years, cost_a_year,
+                                 c.proxy_value, c.proxy_source, c.cost_per_unit, value_a_year, value_a_year * years, cost_a_year,
                                  cost_a_year * years, c.answered))
     return out
 
@@ -185,8 +186,8 @@ def ledger(option_id: int, commitments: Sequence[SocialValueCommitment], term_ye
         extra = quantize(top / sv_max)
         growable = [r for r in rows if r.answered and r.proxy_value > 0]
         if growable:
-            cheapest = min(growable, key=lambda r: (_unit_cost(commitments, r) / r.proxy_value, r.commitment_id))
-            cost_extra = quantize(extra * _unit_cost(commitments, cheapest) / cheapest.proxy_value)
+            cheapest = min(growable, key=lambda r: (r.cost_per_unit / r.proxy_value, r.commitment_id))
+            cost_extra = quantize(extra * cheapest.cost_per_unit / cheapest.proxy_value)
             gain = None
             if our_bid is not None and competitors and rules is not None:
                 from .pricing import EvaluationError, highest_winning_price
@@ -203,7 +204,3 @@ def ledger(option_id: int, commitments: Sequence[SocialValueCommitment], term_ye
     return SocialValueLedger(option_id, term, tuple(rows), value, cost, counted_a_year, annual_cost(commitments, term),
                              contract_value, share, sv_max, entered_score, derived, top_rival, point)
 
-
-def _unit_cost(commitments: Sequence[SocialValueCommitment], row: CommitmentRow) -> Decimal:
-    c = next(x for x in commitments if (x.id or 0) == row.commitment_id)
-    return c.cost_per_unit

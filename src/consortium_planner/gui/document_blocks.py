@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from html import escape
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from ..reports.document import Block, Paragraph, Table
 from .document_model import DocumentTableModel
@@ -51,3 +51,25 @@ class DocumentBlocks(QWidget):
         for key, (_model, view, title) in self.tables.items():
             view.setVisible(key in shown)
             title.setVisible(key in shown)
+
+
+def inputs_over_results(inputs: QWidget, results: QWidget, *above: QWidget, sizes: tuple[int, int] = (150, 450)
+                        ) -> QSplitter:
+    """A tab's layout: its inputs (record panels) above its results, which scroll, with ``above`` (e.g. a
+    "Use the … score" button) at the top of the results."""
+    pane = QWidget()
+    layout = QVBoxLayout(pane)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for widget in above:
+        layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignLeft)
+    layout.addWidget(results, 1)
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    scroll.setWidget(pane)
+    split = QSplitter(Qt.Orientation.Vertical)
+    split.addWidget(inputs)
+    split.addWidget(scroll)
+    split.setStretchFactor(1, 3)
+    split.setSizes(list(sizes))
+    return split

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPushButton, QSplitter
 
 from ..domain.model import ConsortiumOption, Gate, GateResponse, QualityAnswer, QualityQuestion
 from ..domain.money import format_decimal
@@ -22,7 +22,7 @@ from ..reports.sections.evaluation_model import evaluation_model_blocks
 from ..services.analyses import analyse_option
 from ..services.pipeline import NotApplicable, Refusal
 from .analysis_view import OptionAnalysisView
-from .document_blocks import DocumentBlocks
+from .document_blocks import DocumentBlocks, inputs_over_results
 from .panels import RecordPanel
 
 COLUMNS = ["gate_id", "answer", "evidence"]
@@ -89,24 +89,10 @@ class EvaluationView(OptionAnalysisView):
                                        "evaluation_corners"))
         self.text = self.results.text
         self.tables = self.results.tables
-        results = QWidget()
-        results_layout = QVBoxLayout(results)
-        results_layout.setContentsMargins(0, 0, 0, 0)
-        results_layout.addWidget(self.use_questions, 0, Qt.AlignmentFlag.AlignLeft)
-        results_layout.addWidget(self.results, 1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(results)
         inputs = QSplitter(Qt.Orientation.Horizontal)
         inputs.addWidget(self.answers)
         inputs.addWidget(self.scores)
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(inputs)
-        split.addWidget(scroll)
-        split.setStretchFactor(1, 3)
-        split.setSizes([150, 450])
-        self.body.addWidget(split, 1)
+        self.body.addWidget(inputs_over_results(inputs, self.results, self.use_questions), 1)
 
     def reload(self) -> None:
         self.answers.reload()

@@ -11,16 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QScrollArea, QSplitter
-
 from ..domain.model import ConsortiumOption, Lot, LotBid
 from ..domain.tasks import NEVER, CancelToken
 from ..reports.sections.lots import lots_blocks
 from ..services.analyses import analyse_option
 from ..services.pipeline import NotApplicable, Refusal
 from .analysis_view import OptionAnalysisView
-from .document_blocks import DocumentBlocks
+from .document_blocks import DocumentBlocks, inputs_over_results
 from .panels import RecordPanel
 
 COLUMNS = ["lot_id", "decision", "win_probability_pct", "note"]
@@ -53,16 +50,7 @@ class LotsView(OptionAnalysisView):
             ref_choices=lambda field, row: [(lot.id, lot.name) for lot in tender_lots()],
             nothing_to_add="every lot of the tender has a decision; add lots on the tender's Lots tab")
         self.results = DocumentBlocks(("lots", "lots_outside"), max_width=420)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(self.results)
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.decisions)
-        split.addWidget(scroll)
-        split.setStretchFactor(1, 3)
-        split.setSizes([150, 450])
-        self.body.addWidget(split, 1)
+        self.body.addWidget(inputs_over_results(self.decisions, self.results), 1)
 
     def reload(self) -> None:
         self.decisions.reload()

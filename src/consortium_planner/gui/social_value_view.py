@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPushButton
 
 from ..domain.model import ConsortiumOption, SocialValueCommitment
 from ..domain.money import format_decimal
@@ -23,7 +22,7 @@ from ..reports.sections.social_value_ledger import social_value_blocks
 from ..services.analyses import analyse_option
 from ..services.pipeline import NotApplicable, Refusal
 from .analysis_view import OptionAnalysisView
-from .document_blocks import DocumentBlocks
+from .document_blocks import DocumentBlocks, inputs_over_results
 from .panels import RecordPanel, unique_name
 
 COLUMNS = ["theme", "measure", "unit", "quantity_a_year", "from_year", "to_year", "proxy_value", "proxy_source",
@@ -56,21 +55,7 @@ class SocialValueView(OptionAnalysisView):
         self.use_ledger.clicked.connect(self._use_ledger)
         self.use_ledger.setVisible(False)
         self.results = DocumentBlocks(("social_value_ledger",), max_width=360)
-        results = QWidget()
-        layout = QVBoxLayout(results)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.use_ledger, 0, Qt.AlignmentFlag.AlignLeft)
-        layout.addWidget(self.results, 1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(results)
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.commitments)
-        split.addWidget(scroll)
-        split.setStretchFactor(1, 3)
-        split.setSizes([180, 420])
-        self.body.addWidget(split, 1)
+        self.body.addWidget(inputs_over_results(self.commitments, self.results, self.use_ledger, sizes=(180, 420)), 1)
 
     def reload(self) -> None:
         self.commitments.reload()
