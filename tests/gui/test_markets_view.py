@@ -75,3 +75,30 @@ def test_an_organisations_income_today_is_its_own_tab(window, qtbot):
     qtbot.wait(50)
     names = {page.markets.model.data(page.markets.model.index(r, 0)) for r in range(page.markets.model.rowCount())}
     assert names == {"Homecare framework", "Direct payments"}
+
+
+def test_a_hidden_tab_leaves_its_market_table_alone_until_it_is_shown_for_another_option(window, qtbot):
+    """An edit elsewhere costs a hidden tab nothing: its input table is reloaded when it is next shown for
+    another option (issue 22: hidden tabs' tables were rebuilt on every allocation edit)."""
+    from views_support import GO_ALONE
+
+    from consortium_planner.domain.model import Allocation
+
+    view = _show(window, qtbot, SPV)
+    page = window.show_page("Consortium options")
+    page.tabs.setCurrentWidget(page.analysis_views["Capacity"])
+    resets = []
+    view.segments.model.modelReset.connect(lambda: resets.append(1))
+    c = window.controller
+    alloc = c.ws.allocations(option_id(c, SPV))[0]
+    c.set_field(Allocation, alloc.id, "volume", str(alloc.volume + 1))
+    qtbot.wait(50)
+    assert resets == []
+    page.master.table.select_id(option_id(c, GO_ALONE))
+    qtbot.wait(50)
+    assert resets == []  # still hidden
+    page.tabs.setCurrentWidget(view)
+    settle(qtbot, view)
+    assert resets == [1]
+    ids = {view.segments.model.rows[r].option_id for r in range(view.segments.model.rowCount())}
+    assert ids <= {option_id(c, GO_ALONE)}

@@ -24,6 +24,8 @@ from ..services.pipeline import REGISTRY
 from .controller import WorkspaceController, touches
 from .tasks import BackgroundTask
 
+_UNSET = object()
+
 
 class OptionAnalysisView(QWidget):
     #: the analyses this view shows (``services/pipeline``); what makes it stale is derived from them
@@ -50,6 +52,7 @@ class OptionAnalysisView(QWidget):
         self._timer.setInterval(self.settle_ms)
         self._timer.timeout.connect(self.refresh)
         self._generation = 0
+        self._inputs_option: object = _UNSET  # the option whose rows the input tables hold
         self._tasks: set[BackgroundTask] = set()
         self.busy = False
         self.message = QLabel()
@@ -87,6 +90,9 @@ class OptionAnalysisView(QWidget):
     def refresh(self) -> None:
         self._stale = False
         option_id = self.option_id()
+        if option_id != self._inputs_option:
+            self._inputs_option = option_id
+            self.reload_inputs()
         if option_id is None:
             self._generation += 1  # drop any result still on its way
             self._cancel_running()
@@ -158,6 +164,13 @@ class OptionAnalysisView(QWidget):
         self.message.setVisible(True)
 
     # ------------------------------------------------------------------ for subclasses
+    def reload_inputs(self) -> None:
+        """Reload the tables of the option's own rows that the view edits (its inputs), if it has any.
+
+        Called when the view is shown for another option, never for a hidden view: an input table's
+        model follows edits to its rows by itself, so an edit elsewhere costs a hidden view nothing.
+        """
+
     def compute(self, ws, option_id: int, cancelled: CancelToken = NEVER) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError
 

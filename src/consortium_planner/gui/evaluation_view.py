@@ -94,10 +94,9 @@ class EvaluationView(OptionAnalysisView):
         inputs.addWidget(self.scores)
         self.body.addWidget(inputs_over_results(inputs, self.results, self.use_questions), 1)
 
-    def reload(self) -> None:
+    def reload_inputs(self) -> None:
         self.answers.reload()
         self.scores.reload()
-        super().reload()
 
     def _use_questions(self) -> None:
         questions = self.result.questions if self.result is not None else None

@@ -52,9 +52,8 @@ class LotsView(OptionAnalysisView):
         self.results = DocumentBlocks(("lots", "lots_outside"), max_width=420)
         self.body.addWidget(inputs_over_results(self.decisions, self.results), 1)
 
-    def reload(self) -> None:
+    def reload_inputs(self) -> None:
         self.decisions.reload()
-        super().reload()
 
     def compute(self, ws, option_id: int, cancelled: CancelToken = NEVER) -> Any:
         result = analyse_option(ws, option_id, self.shows, cancelled=cancelled)["lots"]

@@ -88,9 +88,8 @@ class MarketsView(OptionAnalysisView):
         split.setSizes([150, 450])  # a few markets above; the figures get the room
         self.body.addWidget(split, 1)
 
-    def reload(self) -> None:
+    def reload_inputs(self) -> None:
         self.segments.reload()
-        super().reload()
 
     def compute(self, ws, option_id: int, cancelled: CancelToken = NEVER) -> Any:
         results = analyse_option(ws, option_id, self.shows, cancelled=cancelled)

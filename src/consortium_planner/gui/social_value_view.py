@@ -57,9 +57,8 @@ class SocialValueView(OptionAnalysisView):
         self.results = DocumentBlocks(("social_value_ledger",), max_width=360)
         self.body.addWidget(inputs_over_results(self.commitments, self.results, self.use_ledger, sizes=(180, 420)), 1)
 
-    def reload(self) -> None:
+    def reload_inputs(self) -> None:
         self.commitments.reload()
-        super().reload()
 
     def _use_ledger(self) -> None:
         oid = self.option_id()

@@ -79,10 +79,14 @@ def _triangular(u: np.ndarray, left: np.ndarray, mode: np.ndarray, right: np.nda
 
 @dataclass(slots=True)
 class _Draws:
-    prices: np.ndarray  # (draws, n)
-    non_price: np.ndarray  # (draws, n)
+    """The draws, one row per rival and one column per draw: reductions over the rivals then run along
+    contiguous rows (numpy reduces a short last axis slowly)."""
+
+    prices: np.ndarray  # (n, draws)
+    non_price: np.ndarray  # (n, draws)
     own_non_price: np.ndarray  # (draws,)
-    qualified: np.ndarray  # (draws, n + 1) bool, ours first: quality at or above the tender's minimum
+    own_qualified: np.ndarray  # (draws,) bool: our quality at or above the tender's minimum
+    qualified: np.ndarray  # (n, draws) bool
 
 
 def _draw(our_bid: Competitor, competitors: Sequence[Competitor], r: ScoringRules, u: Uncertainty, draws: int,
@@ -113,85 +117,121 @@ def _draw(our_bid: Competitor, competitors: Sequence[Competitor], r: ScoringRule
     own_q = _triangular(u_own, np.full(draws, max(0.0, oq - os_ * oqmax)), np.full(draws, oq),
                         np.full(draws, min(oqmax, oq + os_ * oqmax)))
     own_q_pts = wq * own_q / oqmax if oqmax > 0 else np.zeros(draws)
-    qualified = np.ones((draws, n + 1), dtype=bool)
+    own_qualified = np.ones(draws, dtype=bool)
+    qualified = np.ones((draws, n), dtype=bool)
     if r.quality_threshold is not None:
         t = f(r.quality_threshold)
         # the exact rule is q × 100 < t × max; drawn scores compare with a hair of tolerance so that a
         # score given exactly at the minimum (no spread) still passes
-        qualified[:, 0] = ~((oqmax > 0) & (own_q * 100 < t * oqmax - 1e-9))
-        qualified[:, 1:] = ~((q_max > 0) & (q * 100 < t * q_max - 1e-9))
-    return _Draws(prices, q_pts + sv_pts, own_q_pts + own_sv, qualified)
+        own_qualified = ~((oqmax > 0) & (own_q * 100 < t * oqmax - 1e-9))
+        qualified = ~((q_max > 0) & (q * 100 < t * q_max - 1e-9))
+    rows = np.ascontiguousarray
+    return _Draws(rows(prices.T), rows((q_pts + sv_pts).T), own_q_pts + own_sv, own_qualified, rows(qualified.T))
 
 
-def _np_price_points(r: ScoringRules, prices: np.ndarray,
-                     qualified: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Vectorised ``price_points`` over rows of bids (column 0 ours): (points, valid). ``qualified``:
-    the bids at or above the minimum quality score (a bid below it fails and sets no price)."""
-    w = float(r.price_weight)
-    m = r.method
-    if m is PriceMethod.BUDGET:
+@dataclass(slots=True)
+class _Rivals:
+    """What our price does not change, worked out once for every price tried on the same draws."""
+
+    valid: np.ndarray  # (n, draws): within the ceiling and the minimum quality
+    lowest: np.ndarray  # (draws,) the lowest valid rival price (inf: none)
+    low_all: np.ndarray  # (draws,) the lowest rival price, valid or not
+    highest: np.ndarray  # (draws,) the highest valid rival price (-inf: none)
+    high_all: np.ndarray  # (draws,)
+    fixed_best: np.ndarray | None  # (draws,) the best rival's total where it does not depend on our price
+
+
+def _rivals(r: ScoringRules, d: _Draws) -> _Rivals:
+    n, draws = d.prices.shape
+    valid = d.qualified.copy()
+    if r.ceiling is not None:
+        valid &= d.prices <= float(r.ceiling)
+    if n == 0:
+        empty = np.full(draws, np.inf)
+        return _Rivals(valid, empty, empty, -empty, -empty, None)
+    fixed_best = None
+    if r.method is PriceMethod.BUDGET:
         if r.budget is None:
             raise EvaluationError("the budget method needs the tender's estimated annual value")
         b = float(r.budget)
-        valid = prices <= float(r.ceiling) if r.ceiling is not None else np.ones(prices.shape, dtype=bool)
-        if qualified is not None:
-            valid = valid & qualified
-        pts = w * np.clip(1.0 - float(r.k) * (prices - b) / b, 0.0, 1.0)
-        return pts, valid
-    if m is PriceMethod.PQP:
-        raise EvaluationError("price per quality point awards no price points")
-    # a bid above the ceiling fails under every method; the others are scored among themselves
-    valid = prices <= float(r.ceiling) if r.ceiling is not None else np.ones(prices.shape, dtype=bool)
-    if qualified is not None:
-        valid = valid & qualified
-    lowest = np.where(valid, prices, np.inf).min(axis=1, keepdims=True)
-    pmin = np.where(np.isfinite(lowest), lowest, prices.min(axis=1, keepdims=True))
-    if m is PriceMethod.RELATIVE:
-        return np.minimum(w, w * pmin / prices), valid
-    if m is PriceMethod.LINEAR_LOWEST:
-        return w * np.clip(1.0 - (prices - pmin) / pmin, 0.0, 1.0), valid
-    if m is PriceMethod.LINEAR_RANGE:
-        highest = np.where(valid, prices, -np.inf).max(axis=1, keepdims=True)
-        pmax = np.where(np.isfinite(highest), highest, prices.max(axis=1, keepdims=True))
-        span = pmax - pmin
+        pts = float(r.price_weight) * np.clip(1.0 - float(r.k) * (d.prices - b) / b, 0.0, 1.0)
+        fixed_best = np.where(valid, pts + d.non_price, -np.inf).max(axis=0)
+    elif r.method is PriceMethod.PQP:
         with np.errstate(divide="ignore", invalid="ignore"):
-            pts = np.where(span > 0, w * (pmax - prices) / np.where(span > 0, span, 1.0), w)
-        return np.clip(pts, 0.0, w), valid
+            ok = valid & (d.non_price > 0)
+            fixed_best = np.where(ok, d.prices / np.where(ok, d.non_price, 1.0), np.inf).min(axis=0)
+    return _Rivals(valid, np.where(valid, d.prices, np.inf).min(axis=0), d.prices.min(axis=0),
+                   np.where(valid, d.prices, -np.inf).max(axis=0), d.prices.max(axis=0), fixed_best)
+
+
+def _points(r: ScoringRules, price: float, d: _Draws, rv: _Rivals, ours_valid: np.ndarray
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """Price points at our ``price`` (draws,) and the rivals' (n, draws), as ``scoring.price_points``
+    gives them: a bid above the ceiling or below the minimum quality fails and sets no price."""
+    w = float(r.price_weight)
+    m = r.method
+    p = d.prices
+    lowest = np.minimum(np.where(ours_valid, price, np.inf), rv.lowest)
+    pmin = np.where(np.isfinite(lowest), lowest, np.minimum(price, rv.low_all))
+    if m is PriceMethod.RELATIVE:
+        return np.minimum(w, w * pmin / price), np.minimum(w, w * pmin / p)
+    if m is PriceMethod.LINEAR_LOWEST:
+        return w * np.clip(1.0 - (price - pmin) / pmin, 0.0, 1.0), w * np.clip(1.0 - (p - pmin) / pmin, 0.0, 1.0)
+    if m is PriceMethod.LINEAR_RANGE:
+        highest = np.maximum(np.where(ours_valid, price, -np.inf), rv.highest)
+        pmax = np.where(np.isfinite(highest), highest, np.maximum(price, rv.high_all))
+        span = pmax - pmin
+        wide = span > 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            safe = np.where(wide, span, 1.0)
+            ours = np.where(wide, w * (pmax - price) / safe, w)
+            theirs = np.where(wide, w * (pmax - p) / safe, w)
+        return np.clip(ours, 0.0, w), np.clip(theirs, 0.0, w)
     if m is PriceMethod.FROM_MEAN:
-        n_valid = valid.sum(axis=1, keepdims=True)
-        mean = np.where(n_valid > 0, np.where(valid, prices, 0.0).sum(axis=1, keepdims=True)
-                        / np.maximum(n_valid, 1), prices.mean(axis=1, keepdims=True))
-        return w * np.clip(1.0 - (prices - mean) / mean, 0.0, 1.0), valid
+        # the bids added in order (ours first), as the scoring rule sums them
+        total = np.where(ours_valid, price, 0.0)
+        count = ours_valid.astype(np.int64)
+        every = np.full(p.shape[1], price)
+        for i in range(p.shape[0]):
+            total = total + np.where(rv.valid[i], p[i], 0.0)
+            count = count + rv.valid[i]
+            every = every + p[i]
+        mean = np.where(count > 0, total / np.maximum(count, 1), every / (p.shape[0] + 1))
+        return w * np.clip(1.0 - (price - mean) / mean, 0.0, 1.0), w * np.clip(1.0 - (p - mean) / mean, 0.0, 1.0)
     raise EvaluationError(f"unknown price method {m!r}")  # pragma: no cover
 
 
-def _wins_per_point(r: ScoringRules, prices: np.ndarray, d: _Draws) -> int:
-    """Price per quality point: price ÷ (quality + social value points), lowest wins or ties; a bid
-    above the ceiling or with no quality points fails."""
-    quality = np.concatenate([d.own_non_price[:, None], d.non_price], axis=1)
-    valid = (quality > 0) & d.qualified
-    if r.ceiling is not None:
-        valid &= prices <= float(r.ceiling)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        per_point = np.where(valid, prices / np.where(valid, quality, 1.0), np.inf)
-    if d.prices.shape[1] == 0:
-        return int(np.count_nonzero(valid[:, 0]))
-    best = per_point[:, 1:].min(axis=1)
-    return int(np.count_nonzero(valid[:, 0] & (per_point[:, 0] <= best * (1 + 1e-12))))
-
-
-def _wins(r: ScoringRules, price: float, d: _Draws) -> int:
-    draws = d.own_non_price.shape[0]
-    prices = np.concatenate([np.full((draws, 1), price), d.prices], axis=1)
+def _wins(r: ScoringRules, price: float, d: _Draws, rv: _Rivals | None = None) -> int:
+    """In how many draws our bid at ``price`` wins or ties. ``rv``: the rivals' fixed part (``_rivals``),
+    passed when many prices are tried on the same draws."""
+    rv = rv if rv is not None else _rivals(r, d)
+    ours_valid = d.own_qualified
+    if r.ceiling is not None and price > float(r.ceiling):
+        ours_valid = np.zeros_like(ours_valid)
     if r.method is PriceMethod.PQP:
-        return _wins_per_point(r, prices, d)
-    pts, valid = _np_price_points(r, prices, d.qualified)
-    totals = np.where(valid, pts + np.concatenate([d.own_non_price[:, None], d.non_price], axis=1), -np.inf)
-    ours = totals[:, 0]
-    if d.prices.shape[1] == 0:
-        return int(np.count_nonzero(valid[:, 0]))
-    best = totals[:, 1:].max(axis=1)
-    return int(np.count_nonzero(valid[:, 0] & (ours >= best - 1e-9)))
+        # price per quality point: price ÷ (quality + social value points), lowest wins or ties; a bid
+        # above the ceiling or with no quality points fails
+        ours_valid = ours_valid & (d.own_non_price > 0)
+        if d.prices.shape[0] == 0:
+            return int(np.count_nonzero(ours_valid))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ours = np.where(ours_valid, price / np.where(ours_valid, d.own_non_price, 1.0), np.inf)
+        assert rv.fixed_best is not None
+        return int(np.count_nonzero(ours_valid & (ours <= rv.fixed_best * (1 + 1e-12))))
+    if d.prices.shape[0] == 0:
+        if r.method is PriceMethod.BUDGET and r.budget is None:
+            raise EvaluationError("the budget method needs the tender's estimated annual value")
+        return int(np.count_nonzero(ours_valid))
+    if r.method is PriceMethod.BUDGET:
+        b = float(r.budget)  # type: ignore[arg-type]  # _rivals refused a missing budget
+        ours = float(r.price_weight) * np.clip(1.0 - float(r.k) * (price - b) / b, 0.0, 1.0) + d.own_non_price
+        assert rv.fixed_best is not None
+        best = rv.fixed_best
+    else:
+        own_pts, their_pts = _points(r, price, d, rv, ours_valid)
+        ours = own_pts + d.own_non_price
+        best = np.where(rv.valid, their_pts + d.non_price, -np.inf).max(axis=0)
+    return int(np.count_nonzero(ours_valid & (ours >= best - 1e-9)))
 
 
 def _probability(wins: int, draws: int) -> Decimal:
@@ -251,9 +291,10 @@ def best_price(cost: Decimal, our_bid: Competitor, competitors: Sequence[Competi
     if not grid:
         raise EvaluationError("no positive prices to try")
     d = _draw(our_bid, competitors, r, u, draws, np.random.default_rng(seed))
+    rivals = _rivals(r, d)
     points = []
     for price in grid:
-        wins = _wins(r, float(price), d)
+        wins = _wins(r, float(price), d, rivals)
         ec = quantize(Decimal(wins) / Decimal(draws) * (price - cost))
         points.append(PricePoint(price, _probability(wins, draws), ec))
     best = max(points, key=lambda pt: (pt.expected_contribution, -pt.price))
