@@ -20,7 +20,7 @@ from consortium_planner.services.demo import build_demo_entities, load_demo_sour
 from consortium_planner.services.jsonout import to_jsonable
 from consortium_planner.services.pipeline import NotApplicable
 from consortium_planner.services.scenarios import run_scenario
-from consortium_planner.services.sensitivity import MOVES_EVALUATION, NEEDS, POINT_NEEDS, sensitivity
+from consortium_planner.services.sensitivity import KEEPS_PRICES, MOVES_EVALUATION, NEEDS, POINT_NEEDS, sensitivity
 
 Status = s.BreakEvenStatus
 
@@ -243,3 +243,23 @@ def test_summary_json_has_the_sensitivity_of_every_option(demo):
         sens = option["analyses"]["sensitivity"]
         assert sens["tornado"]["npv"]["base"] == option["analyses"]["returns"]["npv"]
         assert len(sens["break_evens"]) == 9
+
+
+@pytest.mark.parametrize("which", ["spv", "lead"])
+def test_the_drivers_that_keep_the_base_prices_give_the_figures_of_a_full_run(demo, which, request):
+    """The shortcut (``KEEPS_PRICES``: the base's prices carried into the point, no cost build-up) gives every
+    figure the full scenario pipeline gives, at both tornado ends and at the far end of each search."""
+    option, base, _result = request.getfixturevalue(which)
+    assert KEEPS_PRICES == {"payment_delay_days", "interest_rate_pp", "competitor_price_pct"}
+    settings = [(r.driver, r.adjustments(v)) for r in s.TORNADO_RANGES for v in (r.low, r.high)]
+    settings += [(x.driver, x.adjustments(x.steps)) for x in s.SEARCHES]
+    checked = 0
+    for driver, adjustments in settings:
+        if driver not in KEEPS_PRICES:
+            continue
+        full = figures_at(demo, option.id, base, adjustments)
+        kept = option_figures(demo, option.id, run_scenario(demo, option.id, adjustments, base=base,
+                                                            names=POINT_NEEDS, keep=("prices",))).values
+        assert kept == full, (driver, adjustments)
+        checked += 1
+    assert checked == 7

@@ -35,11 +35,13 @@ __all__ = ["ScenarioOutcome", "run_scenario", "scenario_findings", "scenario_out
 
 def run_scenario(ws: Workspace, option_id: int, adjustments: _scenarios.Adjustments, *, name: str = "",
                  names: Iterable[str] = KEY_ANALYSES, base: Results | None = None,
-                 cancelled: CancelToken = NEVER) -> Results:
+                 keep: Iterable[str] = (), cancelled: CancelToken = NEVER) -> Results:
     """``names`` (and what they need) on ``option_id`` adjusted by ``adjustments``; ``ws`` is not changed.
 
     ``base``: results of the option as stored, when the caller has them (reused for an empty scenario;
-    their prices fix the scenario's without pricing the base again).
+    their prices fix the scenario's without pricing the base again). ``keep``: names of ``base``'s results
+    that the caller knows these adjustments leave as they are (``sensitivity.KEEPS_PRICES``): carried into
+    the scenario's results instead of computed again.
     """
     if adjustments.is_empty():
         seed = Results.of(option_id, dict(base)) if base is not None else None
@@ -49,7 +51,10 @@ def run_scenario(ws: Workspace, option_id: int, adjustments: _scenarios.Adjustme
         option = ws.get(ConsortiumOption, option_id)
         basis = _scenarios.pricing_basis(prices, ws.get(Tender, option.tender_id) if option else None)
     snapshot = _scenarios.apply(ws, option_id, adjustments, name=name, basis=basis)
-    return run(snapshot, option_id, names, cancelled=cancelled)
+    kept = None
+    if base is not None and keep:
+        kept = Results.of(option_id, {k: base[k] for k in keep if k in base})
+    return run(snapshot, option_id, names, cancelled=cancelled, results=kept)
 
 
 @dataclass(frozen=True, slots=True)

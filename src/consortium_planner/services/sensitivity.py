@@ -7,7 +7,9 @@ with that one driver to the penny. Only the analyses the outputs come from are r
 prices, funding, returns); the evaluation (win probability) is run only for the drivers that can move
 it (``MOVES_EVALUATION``: the bid keeps its base prices under a scenario, so only competitors' prices
 change how the buyer scores it; ``tests/services/test_sensitivity.py`` checks every other driver leaves
-it as at base). Points are cached by their adjustments, so a tornado end inside a break-even's search
+it as at base). The drivers that move neither the bid's prices nor its costs (``KEEPS_PRICES``: when the
+buyer pays, the interest rate, competitors' prices) reuse the base's prices instead of building the cost up
+again, the slowest part of a point (the same test module checks the figures are the same). Points are cached by their adjustments, so a tornado end inside a break-even's search
 narrows its first bracket and the three targets of one search share the points they have in common.
 
 ``domain/sensitivity.py`` has the ranges, the searches, the result types and the wording.
@@ -29,12 +31,14 @@ from .compare import option_figures
 from .pipeline import Inputs, NotApplicable, Results
 from .scenarios import run_scenario
 
-__all__ = ["MOVES_EVALUATION", "NEEDS", "POINT_NEEDS", "sensitivity", "sensitivity_analysis"]
+__all__ = ["KEEPS_PRICES", "MOVES_EVALUATION", "NEEDS", "POINT_NEEDS", "sensitivity", "sensitivity_analysis"]
 
 #: What one point runs (and what they need): the outputs' analyses.
 POINT_NEEDS: tuple[str, ...] = ("prices", "funding", "returns")
 #: The drivers that can move the evaluation of the bid as priced (see the module's docstring).
 MOVES_EVALUATION = frozenset({"competitor_price_pct"})
+#: The drivers that leave the bid's prices and costs as at base (see the module's docstring).
+KEEPS_PRICES = frozenset({"payment_delay_days", "interest_rate_pp", "competitor_price_pct"})
 #: The base results the analysis starts from (declared as its needs).
 NEEDS: tuple[str, ...] = ("prices", "evaluation", "capital", "funding", "returns")
 _DRIVER = {d.name: d for d in DRIVERS}
@@ -59,7 +63,8 @@ class _Points:
         self.cancelled.check()
         moved = {d.name for d, _v in adjustments.changes()}
         names = POINT_NEEDS + (("evaluation",) if moved & MOVES_EVALUATION else ())
-        results = run_scenario(self.ws, self.option_id, adjustments, base=self.base, names=names,
+        keep = ("prices",) if moved <= KEEPS_PRICES else ()
+        results = run_scenario(self.ws, self.option_id, adjustments, base=self.base, names=names, keep=keep,
                                cancelled=self.cancelled)
         self.runs += 1
         figures = option_figures(self.ws, self.option_id, results)
