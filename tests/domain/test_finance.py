@@ -181,3 +181,26 @@ def test_a_flat_loan_is_repaid_to_the_penny_with_interest_on_the_original_amount
     monthly = (D(amount) * rate_pct / 1200).quantize(D("0.01"))
     assert all(p.interest == monthly for p in s.payments) and s.total_interest == monthly * term
     assert s.payments[-1].closing == 0
+
+
+def test_a_loan_schedule_is_worked_out_once_per_exact_set_of_arguments():
+    """The schedules are kept by their arguments exactly as given: the same loan asked again is the same
+    (immutable) schedule; a rate written with another exponent, or any other argument, is worked out afresh."""
+
+    finance._SCHEDULES.clear()
+    first = finance.loan_schedule(D("250000"), D("6.5"), 60, 6, drawdown_month=2, arrangement_fee_pct=D("1"))
+    again = finance.loan_schedule(D("250000"), D("6.5"), 60, 6, drawdown_month=2, arrangement_fee_pct=D("1"))
+    assert again is first
+    other = finance.loan_schedule(D("250000"), D("6.50"), 60, 6, drawdown_month=2, arrangement_fee_pct=D("1"))
+    assert other is not first and str(other.interest_rate_pct) == "6.50" and other.payments == first.payments
+    assert finance.loan_schedule(D("250000"), D("6.5"), 60, 6, drawdown_month=3,
+                                 arrangement_fee_pct=D("1")).payments[0].month == 4
+    assert finance._loan_schedule(D("250000"), D("6.5"), 60, 6, drawdown_month=2, arrangement_fee_pct=D("1")) == first
+
+
+def test_a_monthly_discount_factor_is_the_twelfth_root_whether_worked_out_or_kept():
+    finance._FACTORS.clear()
+    first = finance.monthly_discount_factor(D("0.035"))
+    assert finance.monthly_discount_factor(D("0.035")) == first == (D(1) + D("0.035")) ** (-D(1) / D(12))
+    assert abs(first ** 12 * D("1.035") - 1) < D("1e-25")
+    assert finance.monthly_discount_factor(D("0.05")) != first

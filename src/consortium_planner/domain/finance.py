@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, getcontext
 
 from .money import HUNDRED, ZERO, allocate, quantize
 
@@ -147,9 +147,33 @@ class LoanSchedule:
     effective_rate_with_fees_pct: Decimal | None = None  # effective, on the amount less the arrangement fee
 
 
+#: Schedules already worked out, by their arguments exactly as given (a Decimal by its digits, so 5.0 and
+#: 5.00 are two keys) and the precision in force: a scenario, a sensitivity point and a funding cure rebuild
+#: the same loans many times, and each schedule solves its true rates by 80 bisections. Values are immutable.
+_SCHEDULES: dict[tuple, LoanSchedule] = {}
+_SCHEDULES_MAX = 4096
+
+
 def loan_schedule(amount: Decimal, interest_rate_pct: Decimal, term_months: int, capital_holiday_months: int = 0,
                   *, drawdown_month: int = 0, last_month: int | None = None, arrangement_fee_pct: Decimal = ZERO,
                   source_id: int | None = None, name: str = "", flat: bool = False) -> LoanSchedule:
+    """Monthly payments of a loan (``_loan_schedule`` says how), each set of arguments worked out once."""
+    key = (repr(amount), repr(interest_rate_pct), term_months, capital_holiday_months, drawdown_month, last_month,
+           repr(arrangement_fee_pct), source_id, name, flat, getcontext().prec)
+    hit = _SCHEDULES.get(key)
+    if hit is None:
+        hit = _loan_schedule(amount, interest_rate_pct, term_months, capital_holiday_months,
+                             drawdown_month=drawdown_month, last_month=last_month,
+                             arrangement_fee_pct=arrangement_fee_pct, source_id=source_id, name=name, flat=flat)
+        if len(_SCHEDULES) >= _SCHEDULES_MAX:
+            _SCHEDULES.clear()
+        _SCHEDULES[key] = hit
+    return hit
+
+
+def _loan_schedule(amount: Decimal, interest_rate_pct: Decimal, term_months: int, capital_holiday_months: int = 0,
+                   *, drawdown_month: int = 0, last_month: int | None = None, arrangement_fee_pct: Decimal = ZERO,
+                   source_id: int | None = None, name: str = "", flat: bool = False) -> LoanSchedule:
     """Monthly payments of a loan drawn in ``drawdown_month``, paid from the month after.
 
     Amortising: interest each month = the balance × annual rate ÷ 12, to the penny; interest only
@@ -211,8 +235,22 @@ def loan_schedule(amount: Decimal, interest_rate_pct: Decimal, term_months: int,
 
 
 def monthly_discount_factor(annual_rate: Decimal) -> Decimal:
-    """The monthly discount factor (1 + d)^(−1/12) for an annual rate d (a fraction)."""
-    return (ONE + annual_rate) ** (-ONE / TWELVE)
+    """The monthly discount factor (1 + d)^(−1/12) for an annual rate d (a fraction).
+
+    A fractional power of a Decimal is slow and the same few rates recur (the discount rate, the IRR's
+    grid), so each is worked out once per exact rate and precision.
+    """
+    key = (repr(annual_rate), getcontext().prec)
+    v = _FACTORS.get(key)
+    if v is None:
+        v = (ONE + annual_rate) ** (-ONE / TWELVE)
+        if len(_FACTORS) >= 1024:
+            _FACTORS.clear()
+        _FACTORS[key] = v
+    return v
+
+
+_FACTORS: dict[tuple[str, int], Decimal] = {}
 
 
 def _horner(flows: Sequence[Decimal], v: Decimal) -> Decimal:
