@@ -4,9 +4,12 @@ that land on their targets, honest "not reached" / "already breached", cancel, f
 from __future__ import annotations
 
 import dataclasses
+import math
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from consortium_planner.domain import scenarios as sc
 from consortium_planner.domain import sensitivity as s
@@ -20,7 +23,13 @@ from consortium_planner.services.demo import build_demo_entities, load_demo_sour
 from consortium_planner.services.jsonout import to_jsonable
 from consortium_planner.services.pipeline import NotApplicable
 from consortium_planner.services.scenarios import run_scenario
-from consortium_planner.services.sensitivity import KEEPS_PRICES, MOVES_EVALUATION, NEEDS, POINT_NEEDS, sensitivity
+from consortium_planner.services.sensitivity import (
+    KEEPS_PRICES,
+    MOVES_EVALUATION,
+    NEEDS,
+    POINT_NEEDS,
+    sensitivity,
+)
 
 Status = s.BreakEvenStatus
 
@@ -263,3 +272,43 @@ def test_the_drivers_that_keep_the_base_prices_give_the_figures_of_a_full_run(de
         assert kept == full, (driver, adjustments)
         checked += 1
     assert checked == 7
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(2, 2000), st.data())
+def test_the_search_finds_bisections_crossing_in_at_most_twice_its_points_and_four(width, data):
+    """Any output that crosses once (straight, curved, stepped or flat on one side): the same adjacent pair as
+    bisection, in at most 2 × ⌈log2 width⌉ + 4 points besides the two ends."""
+    first = data.draw(st.integers(1, width))
+    shape = data.draw(st.sampled_from(["line", "curve", "step", "flat"]))
+    scale = Decimal(data.draw(st.integers(1, 10_000)))
+
+    def gap(k: int) -> Decimal:
+        d = Decimal(k - first)
+        if shape == "line":
+            return scale * d + Decimal("0.5") * scale
+        if shape == "curve":
+            return d * abs(d) + Decimal("0.5")
+        if shape == "step":
+            return scale if k >= first else -Decimal(1)
+        return d + 1 if k >= first else Decimal(0)
+
+    calls: list[int] = []
+
+    def counted(k: int) -> Decimal:
+        calls.append(k)
+        return gap(k)
+
+    assert s.search_first(counted, 0, width) == s.bisect_first(lambda k: gap(k) > 0, 0, width) == (first - 1, first)
+    assert len(calls) - 2 <= 2 * math.ceil(math.log2(width)) + 4
+
+
+def test_a_straight_output_is_solved_in_a_few_points():
+    calls: list[int] = []
+
+    def npv_falling(k: int) -> Decimal:
+        calls.append(k)
+        return Decimal(k) * Decimal("731.4") - Decimal("538_946.2")  # crossed from 737
+
+    assert s.search_first(npv_falling, 0, 1000) == (736, 737)
+    assert len(calls) <= 4  # the two ends and two guesses, where bisection takes ten

@@ -10,7 +10,8 @@ change how the buyer scores it; ``tests/services/test_sensitivity.py`` checks ev
 it as at base). The drivers that move neither the bid's prices nor its costs (``KEEPS_PRICES``: when the
 buyer pays, the interest rate, competitors' prices) reuse the base's prices instead of building the cost up
 again, the slowest part of a point (the same test module checks the figures are the same). Points are cached by their adjustments, so a tornado end inside a break-even's search
-narrows its first bracket and the three targets of one search share the points they have in common.
+narrows its first bracket and the three targets of one search share the points they have in common. A search
+guesses each next point from the output's values at the bracket's ends (``domain.sensitivity.search_first``).
 
 ``domain/sensitivity.py`` has the ranges, the searches, the result types and the wording.
 """
@@ -154,7 +155,7 @@ def _break_even(points: _Points, search: _s.Search, target: _s.Target, covenant:
     if _s.crossed(target, end, covenant) is not True:
         return result(_s.BreakEvenStatus.NOT_REACHED, figure=_number(end.get(target.output)))
     lo, hi = _bracket(points, search, is_crossed)
-    last, first = _s.bisect_first(is_crossed, lo, hi)
+    last, first = _s.search_first(lambda k: _s.gap(target, values_at(k), covenant), lo, hi)
     return result(_s.BreakEvenStatus.SOLVED, value=first, last=last,
                   figure=_number(values_at(first).get(target.output)))
 
