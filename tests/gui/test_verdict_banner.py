@@ -57,3 +57,41 @@ def test_the_headline_follows_an_edit_and_its_undo(window, qtbot):
     qtbot.waitUntil(lambda: banner.result is not None and not banner.busy
                     and banner.result.decision is Decision.DO_NOT_BID, timeout=60000)
     assert RED.background in banner.label.styleSheet()
+
+
+def test_the_banner_and_the_risks_tab_compute_the_sensitivity_of_one_edit_once(window, qtbot):
+    """The Risks tab and the banner both need every finding (sensitivity among them); after an edit they work in
+    the results shared by that version of the workspace, so the slowest analysis runs once, not once each."""
+    import dataclasses
+
+    from views_support import settle
+
+    from consortium_planner.domain.model import Allocation
+    from consortium_planner.services.pipeline import REGISTRY
+
+    banner = banner_for(window, qtbot, SPV)
+    page = window.pages["Consortium options"]
+    risks = page.analysis_views["Risks"]
+    page.tabs.setCurrentWidget(risks)
+    settle(qtbot, risks)
+    settle(qtbot, banner)
+    c = window.controller
+    oid = option_id(c, SPV)
+    analysis = REGISTRY["sensitivity"]
+    calls: list[int] = []
+
+    def counted(i, compute=analysis.compute):
+        calls.append(i.option_id)
+        return compute(i)
+
+    REGISTRY.register(dataclasses.replace(analysis, compute=counted), replace=True)
+    try:
+        alloc = c.ws.allocations(oid)[0]
+        c.set_field(Allocation, alloc.id, "volume", str(alloc.volume + 1))
+        qtbot.wait(400)  # the banner's settle: both are now at work on this version
+        settle(qtbot, risks)
+        settle(qtbot, banner)
+    finally:
+        REGISTRY.register(analysis, replace=True)
+    assert calls == [oid]
+    assert banner.result == analyses.verdict(c.ws, oid)

@@ -190,3 +190,54 @@ def test_an_analysis_reads_only_what_it_declares(demo, name):
         ws = RecordingWorkspace(demo)
         run(ws, option.id, [name], results=Results.of(option.id, dict(needed)))  # type: ignore[arg-type]
         assert ws.read <= declared, f"{name} reads {sorted(ws.read - declared)} without declaring it"
+
+
+def test_runs_on_equal_snapshots_share_their_results_and_compute_each_analysis_once(demo):
+    """Two threads (a tab and the verdict banner) on two snapshots of one version, inside ``sharing``: the slow
+    analysis both need runs once, one thread waiting for the other's result; a run on any other workspace
+    (a scenario's copy, the workspace itself) computes its own."""
+    import threading
+    import time
+
+    from consortium_planner.services.pipeline import SharedResults, sharing
+
+    calls: list[int] = []
+    started = threading.Event()
+
+    def slow(i: Inputs) -> int:
+        calls.append(1)
+        started.set()
+        time.sleep(0.2)
+        return 41
+
+    reg = Registry()
+    reg.register(Analysis("slow", slow))
+    reg.register(Analysis("tab", lambda i: i.need("slow") + 1, needs=("slow",)))
+    reg.register(Analysis("banner", lambda i: i.need("slow") - 1, needs=("slow",)))
+    shared = SharedResults(reg)
+    oid = spv_id(demo)
+    got: dict[str, int] = {}
+
+    def compute(name: str) -> None:
+        snapshot = demo.copy()
+        with sharing(snapshot, shared):
+            got[name] = run(snapshot, oid, (name,), registry=reg)[name]
+
+    first = threading.Thread(target=compute, args=("tab",))
+    first.start()
+    started.wait(5)
+    second = threading.Thread(target=compute, args=("banner",))
+    second.start()
+    first.join(5)
+    second.join(5)
+    assert got == {"tab": 42, "banner": 40}
+    assert calls == [1]
+    assert set(shared.results(oid)) == {"slow", "tab", "banner"}
+    snapshot = demo.copy()
+    with sharing(snapshot, shared):
+        run(snapshot.copy(), oid, ("tab",), registry=reg)  # another workspace: computed afresh
+        other = Registry()
+        other.register(Analysis("slow", slow))
+        run(snapshot, oid, ("slow",), registry=other)  # another registry: not these results
+        assert run(snapshot, oid, ("tab",), registry=reg)["tab"] == 42  # the shared result
+    assert calls == [1, 1, 1]

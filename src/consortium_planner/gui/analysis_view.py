@@ -5,7 +5,8 @@ marks itself stale), and coalesces a burst of changes into one recalculation on 
 of the event loop. Subclasses implement ``compute(ws, option_id, cancelled)`` (call the pipeline
 or a pure service, nothing else) and ``show_result(result)``.
 
-A view that computes in the background (``background = True``) works on a snapshot; when a newer
+A view that computes in the background (``background = True``) works on a snapshot, in results shared
+with the other views computing on the same version of the workspace (``share_results``); when a newer
 edit overtakes it, the computation still running is cancelled through its token (the pipeline
 stops at the next analysis) and its result, if it comes anyway, is dropped.
 """
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ..domain.tasks import NEVER, CancelToken
 from ..domain.validation import ValidationError
-from ..services.pipeline import REGISTRY
+from ..services.pipeline import REGISTRY, sharing
 from .controller import WorkspaceController, touches
 from .tasks import BackgroundTask
 
@@ -37,6 +38,10 @@ class OptionAnalysisView(QWidget):
     #: view that is not the one being looked at (the verdict banner) waits, so the visible tab's figures
     #: get the interpreter first; its computation already running is cancelled at once, not after the wait
     settle_ms: int = 0
+    #: a background computation works in the results shared by every view computing on the same version of
+    #: the workspace (``pipeline.sharing``): the visible tab and the verdict banner compute much the same
+    #: analyses, each once. Views whose results are read by name only can share.
+    share_results: bool = True
 
     #: emitted after a result (or a refusal) is shown
     shown = Signal()
@@ -120,7 +125,15 @@ class OptionAnalysisView(QWidget):
         generation = self._generation
         self._cancel_running()
         snapshot = self.controller.ws.copy()
-        task = BackgroundTask(lambda _progress, cancelled: self.compute(snapshot, option_id, cancelled))
+        shared = self.controller.shared_results() if self.share_results else None
+
+        def work(_progress, cancelled):
+            if shared is None:
+                return self.compute(snapshot, option_id, cancelled)
+            with sharing(snapshot, shared):
+                return self.compute(snapshot, option_id, cancelled)
+
+        task = BackgroundTask(work)
         self._tasks.add(task)
         self.busy = True
 

@@ -25,6 +25,7 @@ from ..domain.model import ConsortiumOption, Entity, Setting, Structure
 from ..domain.money import parse_decimal
 from ..services.importing import ImportPlan, ImportRefused, apply_import
 from ..services.partnering import try_structure
+from ..services.pipeline import SharedResults
 from ..services.session import Batch, Changes, Removal, ValidationError, WorkspaceFileError, WorkspaceSession
 
 
@@ -268,9 +269,19 @@ class WorkspaceController(QObject):
         self.undo_stack = QUndoStack(self)
         self.last_refusal = ""  # the reason the last edit was refused, for the field that asked
         self._initiator: Any = None
+        self._shared: SharedResults | None = None
+        self._shared_for: Any = None
         session.listeners.append(self._emit)
 
+    def shared_results(self) -> SharedResults:
+        """The analyses' results shared by the views computing on this version of the workspace (a new set
+        after every change: ``pipeline.sharing``)."""
+        if self._shared is None or self._shared_for is not self.session.ws:
+            self._shared, self._shared_for = SharedResults(), self.session.ws
+        return self._shared
+
     def _emit(self, changes: Changes) -> None:
+        self._shared = None  # what was computed belongs to the workspace before this change
         if changes.initiator is None and self._initiator is not None:
             changes = dataclasses.replace(changes, initiator=self._initiator)
         self.workspace_changed.emit(changes)

@@ -331,10 +331,8 @@ def one(ws: Workspace, option_id: int, name: str, *, cancelled: CancelToken = NE
 
     ``known`` gives results already at hand by name (``prices=schedule``): they are not computed again.
     """
-    results = Results(option_id)
-    for k, v in known.items():
-        if v is not None:
-            results._set(k, v)
+    given = {k: v for k, v in known.items() if v is not None}
+    results = Results.of(option_id, given) if given else None  # None: results shared on this snapshot, if any
     return value(run(ws, option_id, (name,), cancelled=cancelled, results=results), name)
 
 

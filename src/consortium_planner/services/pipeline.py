@@ -9,7 +9,11 @@ needs, the entities it reads (for the GUI's refresh), and the function that turn
 * ``summary --json`` lists every declared analysis under its name;
 * a view that shows some analyses refreshes when an entity any of them reads changes
   (``REGISTRY.reads(names)``);
-* ``Results.findings()`` gathers every analysis's findings with one severity scale.
+* ``Results.findings()`` gathers every analysis's findings with one severity scale;
+* computations on equal snapshots of one version of the workspace (the GUI's visible tab and its verdict
+  banner, each on a thread of its own) can share what they compute: inside ``sharing(snapshot, shared)``
+  a ``run`` on that snapshot works in ``shared``'s results for the option, computing each analysis once
+  (one thread computes it while another that needs it waits for it).
 
 Adding an analysis is one ``register(Analysis(...))`` call (``services/analyses.py`` holds the
 program's own); nothing else needs editing for it to run, reach JSON, and refresh views.
@@ -19,7 +23,10 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +35,8 @@ from ..domain.model import ConsortiumOption, Tender
 from ..domain.tasks import NEVER, Cancelled, CancelToken, Progress, no_progress
 from ..domain.workspace import Workspace
 
-__all__ = ["REGISTRY", "Analysis", "Inputs", "NotApplicable", "Refusal", "Registry", "Results", "register", "run"]
+__all__ = ["REGISTRY", "Analysis", "Inputs", "NotApplicable", "Refusal", "Registry", "Results", "SharedResults",
+           "register", "run", "sharing"]
 
 #: Exceptions an analysis raises when the data cannot support it; anything else is a bug and propagates.
 REFUSED = (ValueError, ArithmeticError)
@@ -239,6 +247,12 @@ class Results(Mapping[str, Any]):
         self.option_id = option_id
         self.registry = registry
         self._values: dict[str, Any] = {}
+        self._locks: dict[str, threading.RLock] | None = None  # set when shared between threads (``SharedResults``)
+
+    def _lock(self, name: str) -> threading.RLock | None:
+        """The lock one analysis is computed under when these results are shared; None when they are not."""
+        locks = self._locks
+        return None if locks is None else locks.setdefault(name, threading.RLock())
 
     def __getitem__(self, name: str) -> Any:
         return self._values[name]
@@ -304,6 +318,41 @@ class Results(Mapping[str, Any]):
         return by_severity(out)
 
 
+class SharedResults:
+    """Results by option for one version of the workspace, shared by computations on equal snapshots of it.
+
+    Make a new one whenever the workspace changes (the GUI's controller does, on every change): results
+    are valid only for the version they were computed on.
+    """
+
+    def __init__(self, registry: Registry = REGISTRY) -> None:
+        self.registry = registry
+        self._by_option: dict[int, Results] = {}
+        self._guard = threading.Lock()
+
+    def results(self, option_id: int) -> Results:
+        with self._guard:
+            out = self._by_option.get(option_id)
+            if out is None:
+                out = self._by_option[option_id] = Results(option_id, self.registry)
+                out._locks = {}
+            return out
+
+
+_SHARING: ContextVar[tuple[Workspace, SharedResults] | None] = ContextVar("pipeline_sharing", default=None)
+
+
+@contextmanager
+def sharing(ws: Workspace, shared: SharedResults) -> Iterator[None]:
+    """Inside, ``run`` on ``ws`` itself (not a copy of it, not a scenario's) with no ``results`` given works
+    in ``shared``'s results for the option."""
+    token = _SHARING.set((ws, shared))
+    try:
+        yield
+    finally:
+        _SHARING.reset(token)
+
+
 def run(ws: Workspace, option_id: int, names: Iterable[str] | None = None, *,
         cancelled: CancelToken = NEVER, progress: Progress = no_progress,
         registry: Registry = REGISTRY, results: Results | None = None) -> Results:
@@ -314,6 +363,9 @@ def run(ws: Workspace, option_id: int, names: Iterable[str] | None = None, *,
     propagates. Progress is reported as the fraction of analyses done.
     """
     order = registry.names() if names is None else registry.closure(names)
+    if results is None and (context := _SHARING.get()) is not None and context[0] is ws and \
+            context[1].registry is registry:
+        results = context[1].results(option_id)
     out = results if results is not None else Results(option_id, registry)
     todo = [n for n in order if n not in out]
     inputs = Inputs(ws, option_id, out, cancelled, progress)
@@ -321,22 +373,31 @@ def run(ws: Workspace, option_id: int, names: Iterable[str] | None = None, *,
         cancelled.check()
         if name in out:  # computed meanwhile, for an analysis that read other analyses' findings
             continue
-        a = registry[name]
-        progress(i / max(1, len(todo)), a.label)
-        blocked = next((n for n in a.needs if isinstance(out.get(n), Refusal | NotApplicable)), None)
-        if blocked is not None:
-            why = out[blocked]
-            reason = why.reason if isinstance(why, Refusal) else f"{blocked} does not apply: {why.reason}"
-            out._set(name, Refusal(name, reason, blocked))
+        lock = out._lock(name)
+        if lock is None:
+            _run_one(registry[name], out, inputs, i, len(todo))
             continue
-        try:
-            out._set(name, a.compute(inputs))
-        except Cancelled:
-            raise
-        except REFUSED as exc:
-            out._set(name, Refusal(name, _reason(exc)))
+        with lock:  # shared: another thread may be computing it; then this one waits for its result
+            if name not in out:
+                _run_one(registry[name], out, inputs, i, len(todo))
     progress(1.0, "")
     return out
+
+
+def _run_one(a: Analysis, out: Results, inputs: Inputs, i: int, n: int) -> None:
+    inputs.progress(i / max(1, n), a.label)
+    blocked = next((k for k in a.needs if isinstance(out.get(k), Refusal | NotApplicable)), None)
+    if blocked is not None:
+        why = out[blocked]
+        reason = why.reason if isinstance(why, Refusal) else f"{blocked} does not apply: {why.reason}"
+        out._set(a.name, Refusal(a.name, reason, blocked))
+        return
+    try:
+        out._set(a.name, a.compute(inputs))
+    except Cancelled:
+        raise
+    except REFUSED as exc:
+        out._set(a.name, Refusal(a.name, _reason(exc)))
 
 
 def _reason(exc: Exception) -> str:

@@ -160,7 +160,7 @@ class RisksView(OptionAnalysisView):
 
     def compute(self, ws, option_id: int, cancelled: CancelToken = NEVER) -> list[Finding]:
         """Every finding that seeds the register (off the UI thread, on a snapshot)."""
-        return run(ws, option_id, analyses.FINDING_ANALYSES, cancelled=cancelled).findings()
+        return run(ws, option_id, analyses.FINDING_ANALYSES, cancelled=cancelled).findings(analyses.FINDING_ANALYSES)
 
     def show_result(self, result: list[Finding]) -> None:
         self.findings = result
