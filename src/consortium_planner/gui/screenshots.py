@@ -11,13 +11,17 @@ from PySide6.QtCore import QSettings
 
 
 def _settle(app, view, timeout_s: float = 60.0) -> None:
-    """Process events until an analysis view (which may compute off the UI thread) has shown its result."""
+    """Process events until an analysis view (which may compute off the UI thread) has shown its result.
+
+    A hidden view that is stale computes when it is next shown: there is nothing to wait for (waiting
+    for it held every shot of a hidden Compare or Pipeline page for the whole timeout).
+    """
     import time
 
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         app.processEvents()
-        if not getattr(view, "busy", False) and not getattr(view, "_stale", False):
+        if not getattr(view, "busy", False) and (not getattr(view, "_stale", False) or not view.isVisible()):
             break
         time.sleep(0.02)
     for _ in range(5):
