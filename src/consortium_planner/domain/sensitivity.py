@@ -1,6 +1,6 @@
-"""Sensitivity (DOMAIN §9): a tornado per output and break-even values solved by bisection.
+"""Sensitivity (DOMAIN §9): a tornado per output and break-even values solved on a grid.
 
-The pure part: the ranges and searches as data, the result types, the integer bisection, the wording
+The pure part: the ranges and searches as data, the result types, the integer searches, the wording
 and the findings. ``services/sensitivity.py`` runs each point through the scenario pipeline
 (``services.scenarios.run_scenario``), so every figure here is the figure that scenario shows.
 
@@ -14,12 +14,13 @@ which.
 **Break-evens.** For each search of ``SEARCHES`` (a volume fall, a faster pay uplift, later
 payment) and each target of ``TARGETS`` (the net present value reaches zero, debt service cover
 reaches the option's covenant, the sources fall short of the requirement), the driver's value is
-solved by bisection on a grid of the search's ``step`` (0.1% of volume, 0.01 points of pay uplift,
-one day): ``bisect_first`` finds the first grid value at which the target is crossed when the base is
-on the safe side and the end of the range is not. The answer is that grid value (the first that
+solved on a grid of the search's ``step`` (0.1% of volume, 0.01 points of pay uplift, one day):
+``search_first`` finds the first grid value at which the target is crossed when the base is on the
+safe side and the end of the range is not (guessing from the straight line through its bracket's ends,
+halving as ``bisect_first`` does after two poor guesses; ``bisect_first`` is kept as its yardstick). The answer is that grid value (the first that
 crosses) and the one before it (the last that does not), so the true break-even lies between them.
 A target not crossed at the end of the range is "not reached within" it; a base already on the wrong
-side is "already breached at base". Bisection finds a crossing inside the bracket; where the figure
+side is "already breached at base". The search finds a crossing inside the bracket; where the figure
 moves one way with the driver (the usual case: less volume, less profit) it is the first.
 """
 

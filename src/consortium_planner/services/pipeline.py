@@ -25,7 +25,7 @@ import dataclasses
 import importlib
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -243,16 +243,17 @@ class Inputs:
 class Results(Mapping[str, Any]):
     """Each analysis run, by name: its typed value, a ``Refusal`` or ``NotApplicable``."""
 
-    def __init__(self, option_id: int, registry: Registry = REGISTRY):
+    def __init__(self, option_id: int, registry: Registry = REGISTRY, *, shared: bool = False):
         self.option_id = option_id
         self.registry = registry
         self._values: dict[str, Any] = {}
-        self._locks: dict[str, threading.RLock] | None = None  # set when shared between threads (``SharedResults``)
+        #: shared between threads (``SharedResults``): each analysis is computed under its own lock
+        self._locks: dict[str, threading.RLock] | None = {} if shared else None
 
-    def _lock(self, name: str) -> threading.RLock | None:
-        """The lock one analysis is computed under when these results are shared; None when they are not."""
+    def _lock(self, name: str) -> AbstractContextManager[Any]:
+        """What one analysis is computed under: its lock when these results are shared, else nothing."""
         locks = self._locks
-        return None if locks is None else locks.setdefault(name, threading.RLock())
+        return nullcontext() if locks is None else locks.setdefault(name, threading.RLock())
 
     def __getitem__(self, name: str) -> Any:
         return self._values[name]
@@ -334,8 +335,7 @@ class SharedResults:
         with self._guard:
             out = self._by_option.get(option_id)
             if out is None:
-                out = self._by_option[option_id] = Results(option_id, self.registry)
-                out._locks = {}
+                out = self._by_option[option_id] = Results(option_id, self.registry, shared=True)
             return out
 
 
@@ -373,11 +373,7 @@ def run(ws: Workspace, option_id: int, names: Iterable[str] | None = None, *,
         cancelled.check()
         if name in out:  # computed meanwhile, for an analysis that read other analyses' findings
             continue
-        lock = out._lock(name)
-        if lock is None:
-            _run_one(registry[name], out, inputs, i, len(todo))
-            continue
-        with lock:  # shared: another thread may be computing it; then this one waits for its result
+        with out._lock(name):  # shared: another thread may be computing it; then this one waits for its result
             if name not in out:
                 _run_one(registry[name], out, inputs, i, len(todo))
     progress(1.0, "")

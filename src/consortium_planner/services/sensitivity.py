@@ -8,10 +8,11 @@ prices, funding, returns); the evaluation (win probability) is run only for the 
 it (``MOVES_EVALUATION``: the bid keeps its base prices under a scenario, so only competitors' prices
 change how the buyer scores it; ``tests/services/test_sensitivity.py`` checks every other driver leaves
 it as at base). The drivers that move neither the bid's prices nor its costs (``KEEPS_PRICES``: when the
-buyer pays, the interest rate, competitors' prices) reuse the base's prices instead of building the cost up
-again, the slowest part of a point (the same test module checks the figures are the same). Points are cached by their adjustments, so a tornado end inside a break-even's search
-narrows its first bracket and the three targets of one search share the points they have in common. A search
-guesses each next point from the output's values at the bracket's ends (``domain.sensitivity.search_first``).
+buyer pays, the interest rate, competitors' prices) reuse the base's prices instead of building the cost
+up again, the slowest part of a point (the same test module checks the figures are the same). Points are
+cached by their adjustments, so a tornado end inside a break-even's search narrows its first bracket and
+the three targets of one search share the points they have in common. A search guesses each next point
+from the output's values at the bracket's ends (``domain.sensitivity.search_first``).
 
 ``domain/sensitivity.py`` has the ranges, the searches, the result types and the wording.
 """
