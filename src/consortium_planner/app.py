@@ -26,7 +26,7 @@ def run_gui(path: str | Path | None = None) -> int:
 
     window = MainWindow()
     if path is not None:
-        window.open_path(path)
+        window.open_when_shown(path)  # the window first, then the workspace (issue 22, goal 2)
     window.show()
     return app.exec()
 

@@ -300,3 +300,48 @@ def test_a_refused_value_keeps_what_was_typed_says_why_beside_it_and_in_the_bar_
     assert not window.message_bar.isVisible()
     org = window.controller.ws.get(Organisation, page.master.current_id())
     assert org.staff_headcount == 12
+
+
+def test_at_start_the_window_shows_first_then_opens_the_workspace(qtbot, qsettings, small_workspace):
+    """``make run``'s path (``app.run_gui``): the window is drawn saying what it opens, then the workspace opens."""
+    w = MainWindow(qsettings)
+    qtbot.addWidget(w)
+    w.open_when_shown(small_workspace)
+    assert w.controller is None  # nothing opened before the window is drawn
+    assert w.stack.currentWidget() is w.opening and w.opening.text() == "Opening small.cplan…"
+    w.show()
+    qtbot.waitUntil(lambda: w.controller is not None, timeout=5000)
+    assert w.windowTitle() == "small.cplan — Consortium Planner"
+    assert w.stack.currentWidget() is w.pages["Consortium options"]
+
+
+def test_at_start_a_file_that_cannot_open_says_so_and_leaves_the_welcome_page(qtbot, qsettings, tmp_path,
+                                                                              monkeypatch):
+    errors: list[str] = []
+    monkeypatch.setattr(Messages, "error", staticmethod(lambda parent, title, text: errors.append(text)))
+    bad = tmp_path / "bad.cplan"
+    bad.write_bytes(b"definitely not sqlite" * 20)
+    w = MainWindow(qsettings)
+    qtbot.addWidget(w)
+    w.open_when_shown(bad)
+    w.show()
+    qtbot.waitUntil(lambda: bool(errors), timeout=5000)
+    assert "bad.cplan" in errors[0] and w.controller is None
+    assert w.stack.currentWidget() is w.welcome
+
+
+def test_making_the_window_imports_neither_the_store_nor_the_analyses():
+    """The window shows before the store (SQLAlchemy), numpy and the analyses are imported (issue 22, goal 2):
+    an import of them at the top of the main window's modules would put them back in the start."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys; from consortium_planner.gui.application import make_application; "
+            "from consortium_planner.gui.main_window import MainWindow; app = make_application(); "
+            "w = MainWindow(); heavy = [m for m in ('sqlalchemy', 'numpy', 'scipy', 'reportlab', 'openpyxl', "
+            "'consortium_planner.services.analyses', 'consortium_planner.domain.model') if m in sys.modules]; "
+            "print(','.join(heavy))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.stdout.strip() == ""

@@ -13,7 +13,6 @@ import getpass
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -24,7 +23,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMenu,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -45,7 +43,7 @@ from ..services.history import (
 )
 from .controller import WorkspaceController
 
-__all__ = ["AuditNameField", "HistoryDialog", "HistoryTableModel", "install_history_actions"]
+__all__ = ["AuditNameField", "HistoryDialog", "HistoryTableModel"]
 
 ANY_DATE = QDate(2000, 1, 1)  # the date edits' "Any" (their minimum, shown as special text)
 
@@ -277,35 +275,3 @@ class AuditNameField(QWidget):
         if login:
             self.name.setText(login)
             self._set(login)
-
-
-def install_history_actions(window) -> QAction:
-    """Add View → History… to ``window``'s menu bar (a View menu before Help, made if there is none)."""
-    bar = window.menuBar()
-    view: QMenu | None = None
-    help_action = None
-    for action in bar.actions():
-        title = action.text().replace("&", "")
-        if title == "View" and action.menu() is not None:
-            view = action.menu()
-        elif title == "Help":
-            help_action = action
-    if view is None:
-        view = QMenu("&View", bar)
-        if help_action is not None:
-            bar.insertMenu(help_action, view)
-        else:
-            bar.addMenu(view)
-    act = QAction("&History…", window)
-    act.setShortcut(QKeySequence("Ctrl+Shift+H"))
-    act.setStatusTip("Every change made to this workspace: who, when, what and the values before and after")
-
-    def open_history() -> None:
-        if window.controller is not None:
-            window.history_dialog = HistoryDialog.show_for(window.controller, window)
-
-    act.triggered.connect(open_history)
-    view.aboutToShow.connect(lambda: act.setEnabled(window.controller is not None))
-    view.addAction(act)
-    window.act_history = act
-    return act

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -24,26 +25,21 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
-from ..domain.model import ConsortiumOption, Organisation, Tender
-from ..services.session import (
-    WorkspaceFileError,
-    WorkspaceLocked,
-    WorkspaceSession,
-    display_url,
-    is_database_url,
-    list_backups,
-    restore_backup,
-)
-from .compare import ComparePage
-from .controller import WorkspaceController, touches
-from .history import install_history_actions
 from .message_bar import MessageBar
-from .pages import OptionsPage, OrganisationsPage, SettingsPage, TendersPage
-from .pipeline_page import PipelinePage
 from .presenter import install_presenter_actions
-from .rounds import install_rounds_actions
-from .templates_dialog import install_template_actions
-from .whatif import install_whatif_actions
+from .view_actions import (
+    install_history_actions,
+    install_rounds_actions,
+    install_template_actions,
+    install_whatif_actions,
+)
+
+if TYPE_CHECKING:
+    from ..services.session import WorkspaceSession
+    from .controller import WorkspaceController
+
+# The rest (the store and SQLAlchemy, the domain, the pages and their analyses) is imported when a workspace
+# is opened, not when the window is made: the window shows first, as fast as an empty one (issue 22, goal 2).
 
 APP_NAME = "Consortium Planner"
 FILE_FILTER = "Consortium Planner workspaces (*.cplan);;All files (*)"
@@ -177,6 +173,15 @@ class WelcomePage(QWidget):
         layout.addStretch(2)
 
 
+def _recent_label(entry: str) -> str:
+    """A recent file's name, or a team database's URL without its password."""
+    if "://" not in entry:  # a file (``is_database_url``; the store is not imported for a file's name)
+        return Path(entry).name
+    from ..services.session import display_url
+
+    return display_url(entry)
+
+
 def _same_file(a: Path, b: Path) -> bool:
     try:
         return a.resolve() == b.resolve() or (b.exists() and a.exists() and a.samefile(b))
@@ -199,6 +204,11 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.welcome = WelcomePage(self)
         self.stack.addWidget(self.welcome)
+        self.opening = QLabel()  # "Opening demo.cplan…", while a workspace asked for at start opens
+        self.opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.opening.setStyleSheet("color: #555; font-size: 13pt")
+        self.stack.addWidget(self.opening)
+        self._pending_open: str | None = None
         self.navigator = QListWidget()
         self.navigator.setFixedWidth(190)
         self.navigator.setStyleSheet("QListWidget { font-size: 11pt; } QListWidget::item { padding: 8px 6px; }")
@@ -327,7 +337,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.clear()
         files = self.recent_files()
         for i, p in enumerate(files, 1):
-            act = self.recent_menu.addAction(f"&{i} {display_url(p) if is_database_url(p) else Path(p).name}")
+            act = self.recent_menu.addAction(f"&{i} {_recent_label(p)}")
             act.setToolTip(p)
             act.triggered.connect(lambda _=False, p=p: self._open_recent(p))
         self.recent_menu.setEnabled(bool(files))
@@ -359,6 +369,7 @@ class MainWindow(QMainWindow):
     def open_demo_copy(self) -> None:
         """Help → Open a copy of the demo…: the worked example written where the user chooses, then opened."""
         from ..services.demo import write_demo
+        from ..services.session import WorkspaceFileError
 
         path = FileDialogs.ask_save(self, "Save a copy of the demo as")
         if not path:
@@ -377,6 +388,8 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ opening and closing
     def new_workspace(self) -> None:
+        from ..services.session import WorkspaceFileError, WorkspaceSession
+
         path = FileDialogs.ask_save(self, "New workspace")
         if path:
             current = self.controller.session.path if self.controller is not None else None
@@ -406,6 +419,8 @@ class MainWindow(QMainWindow):
 
     def open_database(self, url: str) -> bool:
         """Open a team database (an empty one becomes a new workspace). No lock and no backups here."""
+        from ..services.session import WorkspaceFileError, WorkspaceSession
+
         try:
             session = WorkspaceSession.open(url)
         except (WorkspaceFileError, OSError) as exc:
@@ -415,11 +430,48 @@ class MainWindow(QMainWindow):
         self.set_session(session)
         return True
 
+    def open_when_shown(self, path: str | Path) -> None:
+        """Open ``path`` as soon as the window has been drawn (the start-up path: ``app.run_gui``).
+
+        The window shows at once, saying what it is opening, and the workspace (the store, the analyses and
+        their pages, most of the start's imports) opens next; a file that cannot be opened says so in a
+        message over the window, as File → Open does."""
+        self._pending_open = str(path)
+        name = _recent_label(str(path))
+        self.opening.setText(f"Opening {name}…")
+        self.stack.setCurrentWidget(self.opening)
+        self.statusBar().showMessage(f"Opening {name}…")
+        self.installEventFilter(self)
+        QTimer.singleShot(1000, self._open_pending)  # in case the window is never drawn (minimised)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self and event.type() == QEvent.Type.Paint and self._pending_open is not None:
+            self.removeEventFilter(self)
+            QTimer.singleShot(0, self._open_pending)  # after this paint reaches the screen
+        return super().eventFilter(watched, event)
+
+    def _open_pending(self) -> None:
+        path, self._pending_open = self._pending_open, None
+        if path is None:
+            return
+        self.removeEventFilter(self)
+        self.statusBar().clearMessage()
+        if not self.open_path(path) and self.controller is None:
+            self.stack.setCurrentWidget(self.welcome)
+
     def open_path(self, path: str | Path) -> bool:
         """Open a workspace; if another program has it, offer read-only; if damaged, offer a backup.
 
         A database URL (``postgresql://…``) opens a team database instead.
         """
+        from ..services.session import (
+            WorkspaceFileError,
+            WorkspaceLocked,
+            WorkspaceSession,
+            is_database_url,
+            list_backups,
+        )
+
         if is_database_url(path):
             return self.open_database(str(path))
         path = Path(path)
@@ -447,6 +499,8 @@ class MainWindow(QMainWindow):
         return True
 
     def _restore(self, backup: Path, original: Path) -> bool:
+        from ..services.session import WorkspaceFileError, restore_backup
+
         stamp = datetime.now().strftime("%Y-%m-%d %H%M")
         target = original.with_name(f"{original.stem} (restored {stamp}).cplan")
         try:
@@ -459,6 +513,8 @@ class MainWindow(QMainWindow):
 
     def restore_from_backup(self) -> None:
         """File → Restore from backup: pick one of this workspace's backups; it opens as a new file."""
+        from ..services.session import list_backups
+
         if self.controller is None or self.controller.session.path is None:
             return
         original = self.controller.session.path
@@ -471,6 +527,12 @@ class MainWindow(QMainWindow):
             self._restore(backups[index].path, original)
 
     def set_session(self, session: WorkspaceSession | None) -> None:
+        from ..domain.model import ConsortiumOption
+        from .compare import ComparePage
+        from .controller import WorkspaceController
+        from .pages import OptionsPage, OrganisationsPage, SettingsPage, TendersPage
+        from .pipeline_page import PipelinePage
+
         old = self.controller
         self.controller = None
         for page in self.pages.values():
@@ -556,6 +618,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Every change is already saved in the {where}.", 4000)
 
     def save_as(self) -> None:
+        from ..services.session import WorkspaceFileError
+
         if self.controller is None:
             return
         path = FileDialogs.ask_save(self, "Save workspace as")
@@ -604,6 +668,8 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ Excel in
     def current_tender_id(self) -> int | None:
         """The tender in view: selected on the Tenders page, or the selected option's tender."""
+        from ..domain.model import ConsortiumOption
+
         if self.controller is None:
             return None
         tenders = self.pages.get("Tenders")
@@ -700,6 +766,7 @@ class MainWindow(QMainWindow):
 
     def export_requirements(self) -> None:
         """File → Export tender requirements to Excel…: one tender's requirements, for a round trip."""
+        from ..domain.model import Tender
         from .xlsx_export import safe_filename
 
         c = self.controller
@@ -785,11 +852,15 @@ class MainWindow(QMainWindow):
         QApplication.beep()
 
     def _on_changed(self, changes) -> None:
+        from .controller import touches
+
         self.message_bar.clear()  # a change went through: the last refusal no longer stands
         if touches(changes, "organisation", "tender", "consortium_option"):
             self._update_counts()
 
     def _update_counts(self) -> None:
+        from ..domain.model import ConsortiumOption, Organisation, Tender
+
         c = self.controller
         if c is None:
             self.status_path.setText("No workspace open")

@@ -13,7 +13,6 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -325,24 +324,4 @@ class RoundsDialog(QDialog):
             self.controller.delete(DecisionRound, r.id, initiator=self)  # type: ignore[arg-type]
 
 
-def install_rounds_actions(window) -> QAction:
-    """View → Rounds and decisions… (Ctrl+Shift+R)."""
-    act = QAction("&Rounds and decisions…", window)
-    act.setShortcut(QKeySequence("Ctrl+Shift+R"))
-    act.setToolTip("Freeze a workshop round with what was decided, and see what has changed since")
-
-    def open_rounds() -> None:
-        if window.controller is None:
-            return
-        dialog = RoundsDialog(window.controller, window)
-        window.rounds_dialog = dialog
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
-
-    act.triggered.connect(open_rounds)
-    window.presenter.menu.addAction(act)
-    window.act_rounds = act
-    return act
-
-
-__all__ = ["FreezeRoundDialog", "RoundsDialog", "diff_table", "figures_now", "install_rounds_actions"]
+__all__ = ["FreezeRoundDialog", "RoundsDialog", "diff_table", "figures_now"]

@@ -1,6 +1,6 @@
 """File → New from template… and File → Export anonymised copy… (issue 19).
 
-``install_template_actions(window, file_menu)`` adds both actions to the main window's File menu.
+``view_actions.install_template_actions(window, file_menu)`` adds both actions to the main window's File menu.
 The template dialog lists the shipped templates (``services.templates``) with their descriptions;
 the export dialog asks for the new file, the money scale factor, whether to keep free text and
 whether to write a case-study PDF beside it. The export runs off the UI thread with progress and
@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -27,7 +26,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMenu,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -246,19 +244,3 @@ def export_anonymised(window) -> BackgroundTask | None:
     task.failed.connect(failed)
     window._anonymise_task = task  # keep it alive until it reports
     return task.start()
-
-
-def install_template_actions(window, file_menu: QMenu) -> tuple[QAction, QAction]:
-    """Add File → New from template… (after New) and File → Export anonymised copy… (at the end so far)."""
-    new = QAction("New from &template…", window)
-    new.setStatusTip("Start a new workspace from a worked example: the demo, a youth-services alliance, a leisure "
-                     "mutual's SPV")
-    new.triggered.connect(lambda: new_from_template(window))
-    export = QAction("Export &anonymised copy…", window)
-    export.setStatusTip("Write a copy with names replaced, free text dropped and money scaled, and a case study")
-    export.triggered.connect(lambda: export_anonymised(window))
-    actions = file_menu.actions()
-    file_menu.insertAction(actions[1] if len(actions) > 1 else None, new)  # type: ignore[arg-type]
-    file_menu.addAction(export)
-    window.act_new_from_template, window.act_export_anonymised = new, export
-    return new, export

@@ -12,12 +12,10 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDockWidget,
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
@@ -363,31 +361,3 @@ class WhatIfPanel(QWidget):
             if new is not None:
                 self.select_option(new.id)  # its steppers start from what was kept
         return kept
-
-
-def install_whatif_actions(window) -> QAction:
-    """View → What-if: the panel in a dock beside the pages; the workshop layout's side pane gets one too."""
-    dock = QDockWidget("What-if", window)
-    dock.setObjectName("whatifDock")
-    dock.setAllowedAreas(Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea)
-    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-    dock.hide()
-    window.whatif_dock = dock
-    act = dock.toggleViewAction()
-    act.setText("&What-if")
-    act.setShortcut(QKeySequence("Ctrl+Shift+I"))
-    act.setToolTip("Try changes to an option on a scratch copy and see every figure follow")
-
-    def on_workspace(controller) -> None:
-        old = dock.widget()
-        dock.setWidget(WhatIfPanel(controller) if controller is not None else QLabel("Open a workspace first."))
-        if old is not None:
-            old.setParent(None)
-            old.deleteLater()
-        act.setEnabled(controller is not None)
-
-    window.workspace_opened.connect(on_workspace)
-    on_workspace(window.controller)
-    window.presenter.menu.addAction(act)
-    window.presenter.workshop.set_panel_factory(lambda controller, _compare: WhatIfPanel(controller))
-    return act
