@@ -28,6 +28,7 @@ from consortium_planner.domain.model import (
 )
 from consortium_planner.domain.standing import (
     DEFAULT_THRESHOLDS,
+    LINE_ITEMS,
     Direction,
     LineItems,
     ReservedVerdict,
@@ -765,3 +766,24 @@ def test_turnover_test_amber_when_the_buyer_sets_an_amber_level():
     t = standing(ws, 1).turnover_test
     assert (t.status, t.required, t.shortfall) == (Status.AMBER, D("1200000.00"), D("200000.00"))
     assert "within the buyer's amber level" in t.explanation
+
+
+maybe = st.one_of(st.none(), st.just(D(0)), st.integers(min_value=-10**9, max_value=10**11).map(
+    lambda p: Decimal(p).scaleb(-2)))
+
+
+@st.composite
+def any_accounts(draw):
+    """Accounts with items missing, zero or negative: every way a metric can be not given, undefined or fail."""
+    return LineItems(year_end=YE, names=("A",), **{f: draw(maybe) for f in LINE_ITEMS})
+
+
+@settings(max_examples=300, deadline=None)
+@given(items=any_accounts(), metric=st.sampled_from(list(Metric)), acv=maybe, share=maybe, tested=st.booleans())
+def test_status_alone_is_the_status_evaluate_gives(items, metric, acv, share, tested):
+    """The cures search by ``metrics.status``: it must judge every amount exactly as ``evaluate`` does."""
+    from consortium_planner.domain.standing.metrics import status
+
+    threshold = DEFAULT_THRESHOLDS[metric]
+    want = evaluate(metric, items, threshold, acv=acv, share=share, tested=tested).status
+    assert status(metric, items, threshold, acv=acv, share=share, tested=tested) is want

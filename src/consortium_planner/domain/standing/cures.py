@@ -119,14 +119,14 @@ def _what_it_would_take(ws: Workspace, entity: TestedEntity, ctx: _Context, resu
     label = item_label(lever)
     extra = to_green = None
     if current is not None:
-        extra = _smallest_extra(lambda x: ctx.test(metric, with_extra(items, lever, x)).status in PASSING)
-        to_green = _smallest_extra(lambda x: ctx.test(metric, with_extra(items, lever, x)).status is Status.GREEN)
+        extra = _smallest_extra(lambda x: ctx.status(metric, with_extra(items, lever, x)) in PASSING)
+        to_green = _smallest_extra(lambda x: ctx.status(metric, with_extra(items, lever, x)) is Status.GREEN)
     closers = []
     for org in outsiders:
         cand = _latest(ws, org)
-        r = ctx.test(metric, combine([*parts, cand]))
-        if r.status in PASSING:
-            closers.append(Closer(stored_id(org), org.name, cand.value(lever), r))
+        together = combine([*parts, cand])
+        if ctx.status(metric, together) in PASSING:
+            closers.append(Closer(stored_id(org), org.name, cand.value(lever), ctx.test(metric, together)))
     closers.sort(key=lambda c: (c.result.status is not Status.GREEN, -_headroom(c.result), c.name.casefold()))
     names = [c.name for c in closers[:3]]
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1] if names else ""
@@ -155,7 +155,7 @@ def _guarantee(ws: Workspace, entity: TestedEntity, ctx: _Context, result: Metri
     for p in candidates:
         cand = _latest(ws, p.org)
         na = cand.net_assets
-        cures = ctx.test(result.metric, combine([*parts, cand])).status in PASSING
+        cures = ctx.status(result.metric, combine([*parts, cand])) in PASSING
         ranked.append((GuarantorCandidate(stored_id(p.org), p.member.id if p.member else None, p.org.name, na,
                                           None if na is None else na >= amount, cures), cand))
     ranked.sort(key=lambda gc: (gc[0].net_assets is None, -(gc[0].net_assets or ZERO), gc[0].name.casefold()))
@@ -163,7 +163,7 @@ def _guarantee(ws: Workspace, entity: TestedEntity, ctx: _Context, result: Metri
     acc = list(parts)
     for i, (_gc, cand) in enumerate(ranked):
         acc.append(cand)
-        if ctx.test(result.metric, combine(acc)).status in PASSING:
+        if ctx.status(result.metric, combine(acc)) in PASSING:
             cure_with = tuple(g.organisation_id for g, _ in ranked[: i + 1])
             break
     ordered = tuple(gc for gc, _ in ranked)

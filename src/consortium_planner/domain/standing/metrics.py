@@ -144,6 +144,25 @@ def fmt(value: Decimal | None, unit: Unit) -> str:
     return format_decimal(value, 2)
 
 
+def _status(raw: _Raw, thr: Threshold, tested: bool) -> Status:
+    if not tested:
+        return Status.NOT_TESTED
+    if raw.outcome == "not_given":
+        return Status.NOT_GIVEN
+    if raw.outcome == "undefined":
+        return Status.UNDEFINED
+    if raw.outcome == "fail":
+        return Status.RED
+    assert raw.value is not None
+    return thr.judge(raw.value)
+
+
+def status(metric: Metric, items: LineItems, threshold: Threshold, *, acv: Decimal | None = None,
+           share: Decimal | None = None, tested: bool = True) -> Status:
+    """``evaluate(...).status`` without the words: for searches that test many amounts (the cures)."""
+    return _status(_raw(metric, items, acv, share), threshold, tested)
+
+
 _PHRASE = {Direction.AT_LEAST: "at least", Direction.AT_MOST: "at most", Direction.ABOVE: "more than"}
 
 
@@ -175,18 +194,17 @@ def evaluate(metric: Metric, items: LineItems, threshold: Threshold, *, acv: Dec
                             amber_threshold=thr.amber, direction=thr.direction, source=thr.source, status=status,
                             explanation=explanation, reason=raw.reason, missing=raw.missing)
 
-    if not tested:
+    status = _status(raw, thr, tested)
+    if status is Status.NOT_TESTED:
         shown = f" ({fmt(value, thr.unit)})" if value is not None else ""
-        return result(Status.NOT_TESTED,
+        return result(status,
                       f"{who}{shown} is not tested: it applies to charities and the tender sets no condition for it.")
     if raw.outcome == "not_given":
-        return result(Status.NOT_GIVEN, f"{who} cannot be tested: {raw.reason}.")
+        return result(status, f"{who} cannot be tested: {raw.reason}.")
     if raw.outcome == "undefined":
-        return result(Status.UNDEFINED, f"{who} cannot be calculated: {raw.reason}.")
+        return result(status, f"{who} cannot be calculated: {raw.reason}.")
     if raw.outcome == "fail":
-        return result(Status.RED, f"{who} fails the test of {test_text}: {raw.reason}.")
-    assert raw.value is not None
-    status = thr.judge(raw.value)
+        return result(status, f"{who} fails the test of {test_text}: {raw.reason}.")
     shown = fmt(value, thr.unit)
     if status is Status.GREEN:
         text = f"{who} {verb} {shown}, which meets the test of {test_text}."

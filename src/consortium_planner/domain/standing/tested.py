@@ -23,6 +23,7 @@ from ..money import HUNDRED, ZERO, allocate, format_decimal, format_gbp, quantiz
 from ..workspace import Workspace
 from .items import LINE_ITEMS, LineItems, combine, line_items
 from .metrics import MetricResult, evaluate, evaluate_all
+from .metrics import status as metric_status
 from .organisation import MetricTrend, YearStanding, _has_condition, _is_charity, _standing_years
 from .thresholds import StandingParams, Status, Threshold
 
@@ -269,6 +270,11 @@ class _Context:
         return evaluate(metric, items, self.thresholds[metric], acv=self.acv, share=self.share,
                         subject=self.subject, tested=self.reserves_tested or metric is not Metric.RESERVES_COVER,
                         possessive=self.possessive)
+
+    def status(self, metric: Metric, items: LineItems) -> Status:
+        """``test(metric, items).status``, without writing its explanation (searches test many amounts)."""
+        return metric_status(metric, items, self.thresholds[metric], acv=self.acv, share=self.share,
+                             tested=self.reserves_tested or metric is not Metric.RESERVES_COVER)
 
 
 def _latest(ws: Workspace, org: Organisation) -> LineItems:
