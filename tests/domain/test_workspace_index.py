@@ -53,21 +53,3 @@ def test_indexes_match_a_fresh_build_after_any_edits(steps):
             assert _views(ws, field, range(0, 5)) == _views(fresh, field, range(0, 5))
     for other, expected in copies:  # later edits to the original never reach a copy
         assert _views(other, "member_id", range(0, 5)) == expected
-
-
-def test_an_index_a_copy_asked_for_comes_built_with_the_next_copy(monkeypatch):
-    """A worker's snapshot asks for an index; the next snapshot is handed it instead of building it again
-    (issue 22: every edit hands several snapshots to workers), and it holds the edits made since."""
-    ws = Workspace(Allocation(id=i, option_id=1, member_id=1 + i % 2, requirement_id=1, volume=Decimal(i))
-                   for i in range(1, 5))
-    ws.copy().by(Allocation, "member_id", 1)  # on a worker's snapshot
-    ws.put(Allocation(id=9, option_id=1, member_id=2, requirement_id=1, volume=Decimal(9)))  # an edit meanwhile
-    built: list[tuple] = []
-    real = Workspace._build_index
-    monkeypatch.setattr(Workspace, "_build_index", lambda self, ik: built.append(ik) or real(self, ik))
-    nxt = ws.copy()
-    assert built == [(Allocation, "member_id")]  # built once, on the workspace the snapshots come from
-    built.clear()
-    assert [a.id for a in nxt.by(Allocation, "member_id", 2)] == [1, 3, 9]
-    assert [a.id for a in ws.copy().by(Allocation, "member_id", 1)] == [2, 4]
-    assert built == []  # neither snapshot built it again

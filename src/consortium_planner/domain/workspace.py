@@ -44,10 +44,6 @@ class Workspace:
         # (class, field) → field value → that value's rows by id, in the table's order (see ``_reindex``)
         self._index: dict[tuple[type[Entity], str], dict[Any, dict[int | None, Entity]]] = {}
         self._owned: set[tuple[tuple[type[Entity], str], Any]] = set()  # index dicts no copy shares
-        #: every index asked for of this workspace or of any copy of it (the set is shared with its copies):
-        #: ``copy`` builds the missing ones here first, so snapshots handed to workers come with them
-        #: instead of each snapshot building its own (issue 22)
-        self._wanted: set[tuple[type[Entity], str]] = set()
         #: set on a what-if copy made by ``domain.scenarios.apply``: which option it adjusts, how, and the
         #: snapshot the bid was priced on (None: the workspace as stored)
         self.scenario: ScenarioMark | None = None
@@ -73,21 +69,16 @@ class Workspace:
         """Rows of ``cls`` whose ``field`` equals ``value``, from a cached index."""
         idx = self._index.get((cls, field))
         if idx is None:
-            idx = self._build_index((cls, field))
+            built: defaultdict[Any, dict[int | None, Entity]] = defaultdict(dict)
+            for id_, row in self._rows[cls].items():
+                built[getattr(row, field)][id_] = row
+            idx = self._index[(cls, field)] = dict(built)
+            ik = (cls, field)
+            self._owned.difference_update({o for o in self._owned if o[0] == ik})
+            self._owned.add((ik, _OUTER))
+            self._owned.update((ik, k) for k in idx)
         rows = idx.get(value)
         return cast("list[E]", list(rows.values())) if rows else []
-
-    def _build_index(self, ik: tuple[type[Entity], str]) -> dict[Any, dict[int | None, Entity]]:
-        cls, field = ik
-        built: defaultdict[Any, dict[int | None, Entity]] = defaultdict(dict)
-        for id_, row in self._rows[cls].items():
-            built[getattr(row, field)][id_] = row
-        idx = self._index[ik] = dict(built)
-        self._owned.difference_update({o for o in self._owned if o[0] == ik})
-        self._owned.add((ik, _OUTER))
-        self._owned.update((ik, k) for k in idx)
-        self._wanted.add(ik)
-        return idx
 
     def children(self, cls: type[E], parent_id: int | None) -> list[E]:
         assert cls.parent_field, f"{cls.__name__} has no parent"
@@ -100,15 +91,9 @@ class Workspace:
     def copy(self) -> Workspace:
         """A snapshot that later edits do not touch (entities are immutable, so this is cheap).
 
-        Hand one to work running on another thread, so the GUI can go on editing. The indexes any copy
-        has asked for are built here first (once; edits keep them up to date), so that each snapshot does
-        not build them again.
+        Hand one to work running on another thread, so the GUI can go on editing.
         """
-        for ik in list(self._wanted):  # (a copy on another thread may add to the set meanwhile)
-            if ik not in self._index:
-                self._build_index(ik)
         other = Workspace()
-        other._wanted = self._wanted
         other._rows = {cls: dict(rows) for cls, rows in self._rows.items()}
         # the indexes are shared: from now on neither side owns them, so each copies before changing
         other._index = dict(self._index)
