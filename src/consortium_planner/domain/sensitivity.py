@@ -17,8 +17,9 @@ reaches the option's covenant, the sources fall short of the requirement), the d
 solved on a grid of the search's ``step`` (0.1% of volume, 0.01 points of pay uplift, one day):
 ``search_first`` finds the first grid value at which the target is crossed when the base is on the
 safe side and the end of the range is not (guessing from the straight line through its bracket's ends,
-halving as ``bisect_first`` does after two poor guesses; ``bisect_first`` is kept as its yardstick). The answer is that grid value (the first that
-crosses) and the one before it (the last that does not), so the true break-even lies between them.
+halving as ``bisect_first`` does after two poor guesses; ``bisect_first`` is kept as its yardstick).
+The answer is that grid value (the first that crosses) and the one before it (the last that does not),
+so the true break-even lies between them.
 A target not crossed at the end of the range is "not reached within" it; a base already on the wrong
 side is "already breached at base". The search finds a crossing inside the bracket; where the figure
 moves one way with the driver (the usual case: less volume, less profit) it is the first.

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
+from ..services.locations import is_database_url
 from .message_bar import MessageBar
 from .presenter import install_presenter_actions
 from .view_actions import (
@@ -175,7 +176,7 @@ class WelcomePage(QWidget):
 
 def _recent_label(entry: str) -> str:
     """A recent file's name, or a team database's URL without its password."""
-    if "://" not in entry:  # a file (``is_database_url``; the store is not imported for a file's name)
+    if not is_database_url(entry):
         return Path(entry).name
     from ..services.session import display_url
 
@@ -464,13 +465,7 @@ class MainWindow(QMainWindow):
 
         A database URL (``postgresql://…``) opens a team database instead.
         """
-        from ..services.session import (
-            WorkspaceFileError,
-            WorkspaceLocked,
-            WorkspaceSession,
-            is_database_url,
-            list_backups,
-        )
+        from ..services.session import WorkspaceFileError, WorkspaceLocked, WorkspaceSession, list_backups
 
         if is_database_url(path):
             return self.open_database(str(path))

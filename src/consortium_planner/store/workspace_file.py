@@ -42,6 +42,7 @@ from ..domain.fields import Kind, specs
 from ..domain.model import ENTITIES, ENTITY_BY_NAME, Entity
 from ..domain.workspace import Workspace
 from . import audit, safety
+from .locations import is_database_url
 from .safety import WorkspaceFileError, WorkspaceLocked, backup_dir, list_backups
 from .tables import TABLES
 
@@ -93,11 +94,6 @@ def _on_connect_read_only(dbapi_connection, _record) -> None:
     cur.execute("PRAGMA foreign_keys = ON")
     cur.execute("PRAGMA busy_timeout = 5000")
     cur.close()
-
-
-def is_database_url(target: str | Path) -> bool:
-    """A database URL (``postgresql://…``) rather than a file path."""
-    return "://" in str(target)
 
 
 def database_url(target: str | Path) -> URL:
