@@ -40,7 +40,7 @@ from ..domain.model import ConsortiumOption, Organisation, Tender, key
 from ..domain.verdict import Verdict
 from ..domain.workspace import Workspace
 from ..services import analyses as _analyses
-from ..services.pipeline import NotApplicable, Refusal, Results
+from ..services.pipeline import NotApplicable, Refusal, Results, reusing
 from .document import (
     Block,
     Bullets,
@@ -258,16 +258,17 @@ def build_case(ws: Workspace, option_id: int, *, sections: Iterable[str] | None 
                       _narrative(ws, option_id, narrative), rates)
     built: list[Section] = []
     left_out: list[tuple[str, str]] = []
-    for k in keys:
-        declared = SECTION_REGISTRY[k]
-        if declared.needs and not any(ctx.result(n) is not None for n in declared.needs):
-            left_out.append((k, _missing(results, declared.needs)))
-            continue
-        blocks = declared.build(ctx)
-        if not blocks:
-            left_out.append((k, "nothing to show"))
-            continue
-        built.append(Section(k, declared.title, tuple(blocks)))
+    with reusing(ws, results):  # a section that runs the option's analyses again (the bid pipeline) reuses these
+        for k in keys:
+            declared = SECTION_REGISTRY[k]
+            if declared.needs and not any(ctx.result(n) is not None for n in declared.needs):
+                left_out.append((k, _missing(results, declared.needs)))
+                continue
+            blocks = declared.build(ctx)
+            if not blocks:
+                left_out.append((k, "nothing to show"))
+                continue
+            built.append(Section(k, declared.title, tuple(blocks)))
     tender_name = tender.name if tender else ""
     buyer = tender.buyer if tender else ""
     meta = CaseMetadata(

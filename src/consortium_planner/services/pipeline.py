@@ -36,7 +36,7 @@ from ..domain.tasks import NEVER, Cancelled, CancelToken, Progress, no_progress
 from ..domain.workspace import Workspace
 
 __all__ = ["REGISTRY", "Analysis", "Inputs", "NotApplicable", "Refusal", "Registry", "Results", "SharedResults",
-           "register", "run", "sharing"]
+           "register", "reusing", "run", "sharing"]
 
 #: Exceptions an analysis raises when the data cannot support it; anything else is a bug and propagates.
 REFUSED = (ValueError, ArithmeticError)
@@ -351,6 +351,24 @@ def sharing(ws: Workspace, shared: SharedResults) -> Iterator[None]:
         yield
     finally:
         _SHARING.reset(token)
+
+
+@contextmanager
+def reusing(ws: Workspace, results: Results) -> Iterator[None]:
+    """Inside, ``run`` on ``ws`` for ``results``' option with no ``results`` given starts from a copy of
+    ``results`` (other options from results of their own, kept for the block), so a report that asks again
+    for an option's analyses, such as the investment case's bid pipeline for the case's own option, computes
+    nothing twice and shows what the rest of the report shows. What it computes that ``results`` lacks goes
+    into the copy: ``results`` itself stays as the report was given it. Inside a ``sharing`` on ``ws``
+    already, that one holds."""
+    context = _SHARING.get()
+    if context is not None and context[0] is ws:
+        yield
+        return
+    shared = SharedResults(results.registry)
+    shared._by_option[results.option_id] = Results.of(results.option_id, results, results.registry)
+    with sharing(ws, shared):
+        yield
 
 
 def run(ws: Workspace, option_id: int, names: Iterable[str] | None = None, *,
