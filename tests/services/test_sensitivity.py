@@ -8,7 +8,7 @@ import math
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from consortium_planner.domain import scenarios as sc
@@ -96,7 +96,8 @@ def test_bars_are_sorted_by_swing_and_cover_every_driver_and_output(spv):
     assert result.tornado["npv"].bars[0].swing > 0
 
 
-@pytest.mark.parametrize("driver", ["volume_pct", "payment_delay_days", "cost_overrun_pct", "competitor_price_pct"])
+@pytest.mark.parametrize("driver", ["volume_pct", "payment_delay_days", "cost_overrun_pct", "competitor_price_pct",
+                                    "pay_uplift_pp", "cpi_pp", "ramp_up_months"])
 def test_each_tornado_end_equals_the_scenario_with_that_driver_to_the_penny(demo, spv, driver):
     option, base, result = spv
     spec = next(r for r in s.TORNADO_RANGES if r.driver == driver)
@@ -312,3 +313,66 @@ def test_a_straight_output_is_solved_in_a_few_points():
 
     assert s.search_first(npv_falling, 0, 1000) == (736, 737)
     assert len(calls) <= 4  # the two ends and two guesses, where bisection takes ten
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pay=st.decimals(min_value=-5, max_value=10, places=2), cpi=st.decimals(min_value=-5, max_value=10, places=2),
+       ramp=st.integers(-6, 12), which=st.sampled_from(["spv", "lead"]))
+def test_the_drivers_that_keep_the_cost_buildup_leave_it_as_it_is(demo, spv, lead, pay, cpi, ramp, which):
+    """``KEEPS_BUILDUP``: a snapshot moved by any of these drivers has the build-up of one moved by none of
+    them (at the base prices), so a sensitivity point may carry another's."""
+    option, base, _result = spv if which == "spv" else lead
+    assert sc.KEEPS_BUILDUP == {"pay_uplift_pp", "cpi_pp", "ramp_up_months"}
+    moved = sc.Adjustments(pay_uplift_pp=pay, cpi_pp=cpi, ramp_up_months=ramp)
+    assume(not moved.is_empty())  # no change: the base's own results, whose build-up prices cost-plus-margin
+    reference = run_scenario(demo, option.id, sc.Adjustments(pay_uplift_pp=Decimal("0.01")), base=base,
+                             names=("prices",))["prices"].buildup
+    assert run_scenario(demo, option.id, moved, base=base, names=("prices",))["prices"].buildup == reference
+
+
+@pytest.mark.parametrize("which", ["spv", "lead"])
+def test_a_point_that_carries_anothers_buildup_gives_the_figures_of_a_full_run(demo, which, request):
+    """Each ``KEEPS_BUILDUP`` driver at both tornado ends and the far end of its search, with the build-up
+    of a point of another of them carried in, gives every figure the full scenario pipeline gives."""
+    option, base, _result = request.getfixturevalue(which)
+    carried = run_scenario(demo, option.id, sc.Adjustments(cpi_pp=Decimal("2")), base=base,
+                           names=("prices",))["prices"].buildup
+    settings_ = [(r.driver, r.adjustments(v)) for r in s.TORNADO_RANGES for v in (r.low, r.high)]
+    settings_ += [(x.driver, x.adjustments(x.steps)) for x in s.SEARCHES]
+    checked = 0
+    for driver, adjustments in settings_:
+        if driver not in sc.KEEPS_BUILDUP:
+            continue
+        full = figures_at(demo, option.id, base, adjustments)
+        shared = option_figures(demo, option.id, run_scenario(demo, option.id, adjustments, base=base,
+                                                              names=POINT_NEEDS, buildup=carried)).values
+        assert shared == full, (driver, adjustments)
+        checked += 1
+    assert checked == 7
+
+
+def test_a_buildup_is_carried_only_into_adjustments_that_keep_it(demo, spv):
+    option, base, _result = spv
+    carried = base["prices"].buildup
+    basis = sc.pricing_basis(base["prices"], demo.tenders()[0])
+    with pytest.raises(ValueError, match="KEEPS_BUILDUP"):
+        sc.apply(demo, option.id, sc.Adjustments(volume_pct=Decimal("-5")), basis=basis, buildup=carried)
+    with pytest.raises(ValueError, match="KEEPS_BUILDUP"):
+        sc.apply(demo, option.id, sc.Adjustments(cpi_pp=Decimal("1")), buildup=carried)  # no base prices
+
+
+def test_points_run_the_same_analyses_without_writing_cures(demo, spv):
+    """``figures_registry``: the program's analyses, but the capital analysis leaves its funding findings
+    without their cures (no point reads a cure); the figures are the program's own."""
+    from consortium_planner.services.analyses import figures_registry
+
+    option, base, _result = spv
+    registry = figures_registry()
+    assert registry.names() == pipeline.REGISTRY.names() and registry is figures_registry()
+    adjustments = sc.Adjustments(volume_pct=Decimal("-40"))
+    plain = run_scenario(demo, option.id, adjustments, base=base, names=POINT_NEEDS, registry=registry)
+    full = run_scenario(demo, option.id, adjustments, base=base, names=POINT_NEEDS)
+    assert any(f.cure for f in full["funding"].flags)  # the case this is about: a finding with a cure
+    assert not any(f.cure for f in plain["funding"].flags)
+    assert [f.code for f in plain["funding"].flags] == [f.code for f in full["funding"].flags]
+    assert option_figures(demo, option.id, plain).values == option_figures(demo, option.id, full).values

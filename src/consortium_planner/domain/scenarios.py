@@ -79,10 +79,12 @@ from .rates import Provenance, RateTable, financial_year_start
 from .workspace import Workspace
 
 if TYPE_CHECKING:
+    from .costing import CostBuildup
     from .pricing import PriceSchedule
 
 __all__ = [
     "DRIVERS",
+    "KEEPS_BUILDUP",
     "SHIPPED",
     "Adjustments",
     "Driver",
@@ -242,6 +244,10 @@ class ScenarioMark:
     basis: PricingBasis | None
     service_start: dt.date | None  # as the scenario has it: the National Living Wage path counts from its year
     years: int  # contract years priced (term and extensions, as stored)
+    #: the option's cost build-up on this snapshot at the base bid's prices, when the caller already has it:
+    #: adjustments that move only what the build-up does not read (``KEEPS_BUILDUP``) leave it as another such
+    #: snapshot's
+    buildup: CostBuildup | None = None
 
 
 # --------------------------------------------------------------------------- applying
@@ -257,12 +263,22 @@ def _next_ids(taken: Iterable[int | None], n: int) -> list[int]:
     return [low - 1 - k for k in range(n)]
 
 
+#: The drivers that move nothing the cost build-up reads: the tender's indexation a year (applied to the
+#: years after the first by the price schedule) and the ramp-up (applied by the projection). Two snapshots
+#: moved only by these, at the same base prices, have the same build-up, so one is carried into the other
+#: (``ScenarioMark.buildup``; ``tests/domain/test_scenarios.py`` and ``tests/services/test_sensitivity.py``
+#: check the build-ups and the figures).
+KEEPS_BUILDUP = frozenset({"pay_uplift_pp", "cpi_pp", "ramp_up_months"})
+
+
 def apply(ws: Workspace, option_id: int, adjustments: Adjustments, *, name: str = "",
-          basis: PricingBasis | None = None) -> Workspace:
+          basis: PricingBasis | None = None, buildup: CostBuildup | None = None) -> Workspace:
     """A copy of ``ws`` with ``adjustments`` applied for ``option_id`` (see the module's docstring).
 
     ``ws`` is not changed. ``basis``: the base bid's prices when the caller already has them (else the
-    prices analysis derives them from the snapshot as stored). Raises ``ValueError`` for an option
+    prices analysis derives them from the snapshot as stored). ``buildup``: the option's cost build-up at
+    ``basis``'s prices on a snapshot moved only by ``KEEPS_BUILDUP`` drivers, when the caller has one (carried
+    by the mark; refused for adjustments that move anything else). Raises ``ValueError`` for an option
     that does not exist or a snapshot that is already a scenario's.
     """
     option = ws.get(ConsortiumOption, option_id)
@@ -271,6 +287,9 @@ def apply(ws: Workspace, option_id: int, adjustments: Adjustments, *, name: str 
     if ws.scenario is not None:
         raise ValueError("this snapshot is already a scenario's: apply adjustments to the workspace as stored")
     a = adjustments
+    if buildup is not None and (basis is None or not {d.name for d, _v in a.changes()} <= KEEPS_BUILDUP):
+        raise ValueError("a cost build-up is carried only with the base prices, into adjustments that leave it as "
+                         "it is (KEEPS_BUILDUP)")
     base = ws.copy()
     out = ws.copy()
     tender = ws.get(Tender, option.tender_id)
@@ -327,7 +346,7 @@ def apply(ws: Workspace, option_id: int, adjustments: Adjustments, *, name: str 
 
     moved = out.get(Tender, tender.id) if tender is not None else None  # its service start, as the scenario has it
     out.scenario = ScenarioMark(option_id, name, a, base, basis, moved.start_date if moved is not None else None,
-                                (tender.term_years + tender.extension_years) if tender is not None else 1)
+                                (tender.term_years + tender.extension_years) if tender is not None else 1, buildup)
     return out
 
 

@@ -9,11 +9,13 @@ analysis with what it needs and raise ``ValueError`` with the refusal's reason.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from ..domain import bid as _bid
 from ..domain import bid_rounds as _bid_rounds
 from ..domain import capacity as _capacity
+from ..domain import costing as _costing
 from ..domain import evaluation_model as _evaluation_model
 from ..domain import jsontext
 from ..domain import lots as _lots
@@ -52,7 +54,7 @@ from ..domain.tasks import NEVER, CancelToken
 from ..domain.workspace import Workspace
 from . import markets as _markets
 from .compare import KEY_ANALYSES
-from .pipeline import REGISTRY, Analysis, Inputs, NotApplicable, Refusal, Results, register, run
+from .pipeline import REGISTRY, Analysis, Inputs, NotApplicable, Refusal, Registry, Results, register, run
 from .rates import apply_overrides, load_reference_rates
 from .scenarios import scenario_findings, scenario_outcomes
 from .sensitivity import NEEDS as _SENSITIVITY_NEEDS
@@ -87,14 +89,14 @@ def _rates(i: Inputs) -> RateTable:
     return _scenarios.adjust_rates(workspace_rates(i.ws), i.ws.scenario)
 
 
-def _price_schedule(ws: Workspace, option_id: int, rates: RateTable,
-                    basis: _scenarios.PricingBasis | None = None) -> _pricing.PriceSchedule:
+def _price_schedule(ws: Workspace, option_id: int, rates: RateTable, basis: _scenarios.PricingBasis | None = None,
+                    buildup: _costing.CostBuildup | None = None) -> _pricing.PriceSchedule:
     option = ws.get(ConsortiumOption, option_id)
     tender = ws.get(Tender, option.tender_id) if option is not None else None
     threshold = tender.abnormal_threshold_pct if tender else _pricing.DEFAULT_ABNORMAL_THRESHOLD_PCT
     return _pricing.bid_prices(ws, option_id, rates, include_extensions=True, abnormal_threshold_pct=threshold,
                                unit_prices=basis.unit_prices if basis else None,
-                               price_index=basis.price_index if basis else None)
+                               price_index=basis.price_index if basis else None, buildup=buildup)
 
 
 def _scenario_basis(i: Inputs) -> _scenarios.PricingBasis | None:
@@ -111,7 +113,9 @@ def _scenario_basis(i: Inputs) -> _scenarios.PricingBasis | None:
 
 def _prices(i: Inputs) -> _pricing.PriceSchedule:
     """The bid's prices; on a scenario's snapshot, the base bid's prices with the scenario's volumes and costs."""
-    return _price_schedule(i.ws, i.option_id, i.need("rates"), _scenario_basis(i))
+    mark = i.ws.scenario
+    buildup = mark.buildup if mark is not None and mark.option_id == i.option_id else None
+    return _price_schedule(i.ws, i.option_id, i.need("rates"), _scenario_basis(i), buildup)
 
 
 def _evaluation(i: Inputs) -> _bid.BidEvaluation:
@@ -166,8 +170,11 @@ register(Analysis("evaluation", _evaluation,
                   title="Evaluation", area="Evaluation", findings=_bid.findings))
 register(Analysis("score_curve", lambda i: _bid.score_curve(i.need("evaluation"), i.tender),
                   needs=("evaluation",), title="Score curve", area="Evaluation"))
-register(Analysis("capital", lambda i: _advice.advised(_projection.capital(i.ws, i.option_id, i.need("rates"),
-                                                                          schedule=i.need("prices"))),
+def _capital(i: Inputs) -> _projection.Capital:
+    return _projection.capital(i.ws, i.option_id, i.need("rates"), schedule=i.need("prices"))
+
+
+register(Analysis("capital", lambda i: _advice.advised(_capital(i)),
                   needs=("rates", "prices"), reads=frozenset({"funding_source", "capital_item", "tupe_cohort"}),
                   title="Projection, funding and returns", public=False))
 register(Analysis("projection", lambda i: i.need("capital").projection, needs=("capital",),
@@ -283,6 +290,24 @@ register(Analysis("heads_of_terms", lambda i: _readiness.heads_of_terms(i.ws, i.
 
 #: The analyses that raise findings: the verdict folds them, the risk register is seeded from them.
 FINDING_ANALYSES = tuple(a.name for a in REGISTRY if a.findings is not None)
+
+
+_FIGURES: tuple[tuple[Analysis, ...], Registry] | None = None
+
+
+def figures_registry() -> Registry:
+    """The program's analyses as a scenario point of the sensitivity analysis runs them: the same, except
+    that the capital analysis writes no cure into its funding findings. A point is read only through
+    ``compare.option_figures``, which reads figures and never a cure, and the cures (each a search over
+    amounts) are about a sixth of a point's time. Made again when the program's registry changes."""
+    global _FIGURES
+    ordered = REGISTRY.ordered()
+    if _FIGURES is None or _FIGURES[0] is not ordered:
+        out = Registry()
+        for a in ordered:
+            out.register(dataclasses.replace(a, compute=_capital) if a.name == "capital" else a)
+        _FIGURES = (ordered, out)
+    return _FIGURES[1]
 
 
 def _verdict_of(i: Inputs) -> _verdict.Verdict:

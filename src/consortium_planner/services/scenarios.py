@@ -22,39 +22,45 @@ from types import MappingProxyType
 from typing import Any
 
 from ..domain import scenarios as _scenarios
+from ..domain.costing import CostBuildup
 from ..domain.findings import Finding, Severity
 from ..domain.model import ConsortiumOption, Scenario, Tender
 from ..domain.money import format_decimal, format_gbp
 from ..domain.tasks import NEVER, CancelToken
 from ..domain.workspace import Workspace
 from .compare import KEY_ANALYSES, option_figures
-from .pipeline import Inputs, NotApplicable, Results, run
+from .pipeline import REGISTRY, Inputs, NotApplicable, Registry, Results, run
 
 __all__ = ["ScenarioOutcome", "run_scenario", "scenario_findings", "scenario_outcome", "scenario_outcomes"]
 
 
 def run_scenario(ws: Workspace, option_id: int, adjustments: _scenarios.Adjustments, *, name: str = "",
                  names: Iterable[str] = KEY_ANALYSES, base: Results | None = None,
-                 keep: Iterable[str] = (), cancelled: CancelToken = NEVER) -> Results:
+                 keep: Iterable[str] = (), cancelled: CancelToken = NEVER, registry: Registry = REGISTRY,
+                 buildup: CostBuildup | None = None) -> Results:
     """``names`` (and what they need) on ``option_id`` adjusted by ``adjustments``; ``ws`` is not changed.
 
     ``base``: results of the option as stored, when the caller has them (reused for an empty scenario;
     their prices fix the scenario's without pricing the base again). ``keep``: names of ``base``'s results
     that the caller knows these adjustments leave as they are (``sensitivity.KEEPS_PRICES``): carried into
-    the scenario's results instead of computed again.
+    the scenario's results instead of computed again. ``registry``: the analyses to run them from
+    (``analyses.figures_registry()`` for a sensitivity point). ``buildup``: the option's cost build-up at
+    the base prices on a snapshot moved only by drivers that leave it as it is (``domain.scenarios.KEEPS_BUILDUP``),
+    when the caller has one from another such scenario.
     """
     if adjustments.is_empty():
-        seed = Results.of(option_id, dict(base)) if base is not None else None
-        return run(ws, option_id, names, cancelled=cancelled, results=seed)
+        seed = Results.of(option_id, dict(base), registry) if base is not None else None
+        return run(ws, option_id, names, cancelled=cancelled, results=seed, registry=registry)
     basis = None
     if base is not None and (prices := base.ok("prices")) is not None:
         option = ws.get(ConsortiumOption, option_id)
         basis = _scenarios.pricing_basis(prices, ws.get(Tender, option.tender_id) if option else None)
-    snapshot = _scenarios.apply(ws, option_id, adjustments, name=name, basis=basis)
+    snapshot = _scenarios.apply(ws, option_id, adjustments, name=name, basis=basis,
+                                buildup=buildup if basis is not None else None)
     kept = None
     if base is not None and keep:
-        kept = Results.of(option_id, {k: base[k] for k in keep if k in base})
-    return run(snapshot, option_id, names, cancelled=cancelled, results=kept)
+        kept = Results.of(option_id, {k: base[k] for k in keep if k in base}, registry)
+    return run(snapshot, option_id, names, cancelled=cancelled, results=kept, registry=registry)
 
 
 @dataclass(frozen=True, slots=True)

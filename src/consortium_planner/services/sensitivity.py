@@ -9,9 +9,13 @@ it (``MOVES_EVALUATION``: the bid keeps its base prices under a scenario, so onl
 change how the buyer scores it; ``tests/services/test_sensitivity.py`` checks every other driver leaves
 it as at base). The drivers that move neither the bid's prices nor its costs (``KEEPS_PRICES``: when the
 buyer pays, the interest rate, competitors' prices) reuse the base's prices instead of building the cost
-up again, the slowest part of a point (the same test module checks the figures are the same). Points are
+up again, the slowest part of a point (the same test module checks the figures are the same). The drivers
+that move nothing the cost build-up reads (``domain.scenarios.KEEPS_BUILDUP``: pay uplift, CPI, ramp-up) share
+one build-up: the first such point's is carried into the others (the same module checks the figures). Points are
 cached by their adjustments, so a tornado end inside a break-even's search narrows its first bracket and
-the three targets of one search share the points they have in common. A search guesses each next point
+the three targets of one search share the points they have in common. Points run in
+``analyses.figures_registry()``: the same analyses, but no cure is written into a point's funding findings
+(nothing reads them there). A search guesses each next point
 from the output's values at the bracket's ends (``domain.sensitivity.search_first``).
 
 ``domain/sensitivity.py`` has the ranges, the searches, the result types and the wording.
@@ -25,8 +29,9 @@ from types import MappingProxyType
 from typing import Any
 
 from ..domain import sensitivity as _s
+from ..domain.costing import CostBuildup
 from ..domain.model import ConsortiumOption
-from ..domain.scenarios import DRIVERS, Adjustments
+from ..domain.scenarios import DRIVERS, KEEPS_BUILDUP, Adjustments
 from ..domain.tasks import NEVER, CancelToken, Progress, no_progress
 from ..domain.workspace import Workspace
 from .compare import option_figures
@@ -57,6 +62,11 @@ class _Points:
         self.cache: dict[Adjustments, tuple[Mapping[str, Any], Mapping[str, str]]] = {
             Adjustments(): (self.base_values, self.base_notes)}
         self.runs = 0
+        #: the cost build-up of the first point moved only by ``KEEPS_BUILDUP`` drivers, for the others
+        self.shared_buildup: CostBuildup | None = None
+        from .analyses import figures_registry  # here: analyses imports this module
+
+        self.registry = figures_registry()
 
     def __call__(self, adjustments: Adjustments) -> tuple[Mapping[str, Any], Mapping[str, str]]:
         hit = self.cache.get(adjustments)
@@ -66,9 +76,13 @@ class _Points:
         moved = {d.name for d, _v in adjustments.changes()}
         names = POINT_NEEDS + (("evaluation",) if moved & MOVES_EVALUATION else ())
         keep = ("prices",) if moved <= KEEPS_PRICES else ()
+        shares = moved <= KEEPS_BUILDUP
         results = run_scenario(self.ws, self.option_id, adjustments, base=self.base, names=names, keep=keep,
-                               cancelled=self.cancelled)
+                               cancelled=self.cancelled, registry=self.registry,
+                               buildup=self.shared_buildup if shares else None)
         self.runs += 1
+        if shares and self.shared_buildup is None and (prices := results.ok("prices")) is not None:
+            self.shared_buildup = prices.buildup
         figures = option_figures(self.ws, self.option_id, results)
         values, notes = dict(figures.values), dict(figures.notes)
         if "evaluation" not in names:  # the bid as priced, against the same competitors: as at base

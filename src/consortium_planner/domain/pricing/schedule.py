@@ -152,6 +152,7 @@ def bid_prices(
     should_costs: Mapping[str, Decimal] | None = None,
     abnormal_threshold_pct: Decimal = DEFAULT_ABNORMAL_THRESHOLD_PCT,
     on: dt.date | None = None,
+    buildup: CostBuildup | None = None,
 ) -> PriceSchedule:
     """The bid price per service line and in total for every contract year, with its guards.
 
@@ -160,8 +161,10 @@ def bid_prices(
     line's cost index), so a what-if (``domain.scenarios``) keeps the bid's prices as priced while its
     costs move with the pay uplift and CPI; ``should_costs`` gives the should-cost per unit to test
     against (service line → £; default the build-up's full cost, fee included, margin excluded).
+    ``buildup``: ``cost_buildup(ws, option_id, rates, on=on, unit_prices=unit_prices)`` when the caller
+    already has it (a scenario that moves nothing the build-up reads, ``scenarios.KEEPS_BUILDUP``).
     """
-    b = cost_buildup(ws, option_id, rates, on=on, unit_prices=unit_prices)
+    b = buildup if buildup is not None else cost_buildup(ws, option_id, rates, on=on, unit_prices=unit_prices)
     tender = ws.get(Tender, b.tender_id)
     pay = tender.pay_indexation_pct / HUNDRED if tender else ZERO
     cpi = tender.cpi_indexation_pct / HUNDRED if tender else ZERO

@@ -251,13 +251,19 @@ def capital(ws: Workspace, option_id: int, rates: RateTable, *, include_extensio
             tot = sum(costs.values(), zero)
         line_share[sl.key] = {k: v / tot for k, v in costs.items()} if tot > 0 else {}
 
+    weights_of: dict[tuple[int, str], list[Decimal]] = {}  # a contract year's, asked for by each of its periods
+
     def year_weights(y: ContractYear, what: str) -> list[Decimal]:
+        done = weights_of.get((y.number, what))
+        if done is not None:
+            return done
         w = {mid: zero for mid in mids}
         for ly in y.lines:
             for mid, sh in line_share.get(ly.key, {}).items():
                 if mid in w:
                     w[mid] += sh * getattr(ly, what)
-        return [w[mid] for mid in mids]
+        out = weights_of[(y.number, what)] = [w[mid] for mid in mids]
+        return out
 
     if structure in VEHICLES or not members:
         entity_rates = [option.tax_rate_pct]
