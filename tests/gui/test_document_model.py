@@ -137,6 +137,35 @@ def test_columns_fit_their_widest_text_without_measuring_every_cell(qtbot):
     assert capped.columnWidth(0) == 120
 
 
+def test_a_table_out_of_sight_fits_its_columns_when_shown(qtbot, monkeypatch):
+    """New figures for a table on a tab not shown are not measured until the tab is shown (measuring is the
+    slowest part of showing figures); then its columns fit them."""
+    from PySide6.QtWidgets import QLabel, QTabWidget
+
+    tabs = QTabWidget()
+    qtbot.addWidget(tabs)
+    view = DocumentTable(DocumentTableModel(PRICES), max_width=1000)
+    tabs.addTab(QLabel("first"), "First")
+    tabs.addTab(view, "Prices")
+    tabs.resize(800, 400)
+    tabs.show()
+    qtbot.waitExposed(tabs)
+    measured: list[int] = []
+    real = DocumentTable.column_widths
+    monkeypatch.setattr(DocumentTable, "column_widths", lambda self: measured.append(1) or real(self))
+    longer = Table(PRICES.key, PRICES.columns,
+                   ((Cell("A rival whose name is much longer than any before"),) + PRICES.rows[0][1:],) + PRICES.rows[1:],
+                   total_rows=1)
+    view.source.set_table(longer)
+    assert not measured  # out of sight: nothing measured
+    tabs.setCurrentIndex(1)
+    assert measured
+    assert view.columnWidth(0) >= view.fontMetrics().horizontalAdvance("A rival whose name is much longer than any before")
+    measured.clear()
+    view.source.set_table(PRICES)  # in sight: measured at once
+    assert measured
+
+
 @pytest.fixture
 def coverage(controller):
     return analyses.coverage(controller.ws, option_id(controller, GO_ALONE))

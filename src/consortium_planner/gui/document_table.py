@@ -52,6 +52,7 @@ class DocumentTable(QTableView):
         self.min_widths: dict[int, int] = {}  # e.g. a column of buttons: as wide as a button
         self.sortable = sortable
         self._fitted: list[int] = []
+        self._unfitted = False  # filled while out of sight: fitted when shown
         self._stretch_min = READABLE
         if sortable:
             self.proxy: SortProxy | None = SortProxy(self)
@@ -120,7 +121,12 @@ class DocumentTable(QTableView):
 
     def fit_columns(self) -> None:
         """Apply the fitted widths when they differ from the last ones (a user's resizing survives a
-        refresh that changes no width)."""
+        refresh that changes no width). A table out of sight (on a tab not shown, in a folded panel) fits
+        when it is next shown: measuring every cell's text is the slowest part of showing new figures."""
+        if self._out_of_sight():
+            self._unfitted = True
+            return
+        self._unfitted = False
         widths = self.column_widths()
         header = self.horizontalHeader()
         if widths != self._fitted:
@@ -137,6 +143,21 @@ class DocumentTable(QTableView):
             self.updateGeometry()
         elif self.height_mode == "fixed":
             self.fit_height()
+
+    def _out_of_sight(self) -> bool:
+        """Hidden by something inside its window: a tab or page not shown, a folded panel, or itself (a
+        window not shown yet does not count: its tables are fitted as they are filled)."""
+        w = self
+        while w is not None and not w.isWindow():
+            if w.isHidden():
+                return True
+            w = w.parentWidget()
+        return False
+
+    def showEvent(self, event) -> None:
+        if self._unfitted:
+            self.fit_columns()
+        super().showEvent(event)
 
     def _check_stretch(self) -> None:
         """The stretching column shrinks to fit, but not below a readable width: then the table scrolls."""
