@@ -1,11 +1,13 @@
 """The option's headline: its verdict above its tabs, in its colour, following the option as it is edited."""
 
+import threading
 from decimal import Decimal
 
 import pytest
 from views_support import SPV, demo_path_fixture, main_window, option_id  # noqa: F401 (fixtures)
 
 from consortium_planner.domain.model import Competitor
+from consortium_planner.domain.tasks import NEVER
 from consortium_planner.domain.verdict import Decision
 from consortium_planner.gui.style import AMBER, GREEN, RED
 from consortium_planner.services import analyses
@@ -95,3 +97,30 @@ def test_the_banner_and_the_risks_tab_compute_the_sensitivity_of_one_edit_once(w
         REGISTRY.register(analysis, replace=True)
     assert calls == [oid]
     assert banner.result == analyses.verdict(c.ws, oid)
+
+
+def test_the_visible_tabs_figures_go_before_the_verdict(window, qtbot):
+    """While the tab on show computes its figures, the banner waits (it would compete with it for the
+    interpreter); when the tab has shown them, the banner computes, reusing what the tab computed."""
+    banner = banner_for(window, qtbot, SPV)
+    page = window.pages["Consortium options"]
+    tab = page.analysis_views["Sensitivity"]
+    page.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: tab.result is not None and not tab.busy, timeout=60000)
+    started: list[int] = []
+    real = type(banner)._start_background
+    banner._start_background = lambda oid: (started.append(oid), real(banner, oid))  # type: ignore[method-assign]
+    gate = threading.Event()  # holds the tab's computation until the banner has been asked
+    real_compute = tab.compute
+    tab.compute = lambda ws, oid, cancelled=NEVER: (gate.wait(30), real_compute(ws, oid, cancelled))[1]
+    c = window.controller
+    rival = next(x for x in c.ws.all(Competitor) if x.name == "Regional health and care charity")
+    assert c.set_field(Competitor, rival.id, "annual_price", "4,100,000")
+    qtbot.waitUntil(lambda: tab.busy, timeout=10000)
+    banner.refresh()  # as its settle timer would, while the tab computes
+    assert not started and banner._stale and banner._waiting_for is tab
+    gate.set()
+    qtbot.waitUntil(lambda: not tab.busy and tab.result is not None, timeout=60000)
+    qtbot.waitUntil(lambda: banner.result is not None and not banner.busy and not banner._stale, timeout=60000)
+    assert started and banner._waiting_for is None
+    assert banner.result == analyses.verdict(c.ws, option_id(c, SPV))

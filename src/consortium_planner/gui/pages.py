@@ -302,7 +302,7 @@ class OptionsPage(MasterDetailPage):
                                 self.checks)
         self.selected.connect(self._reload_children)
         # the option's headline: its verdict, above its tabs
-        self.verdict = VerdictBanner(c, oid)
+        self.verdict = VerdictBanner(c, oid, ahead=self.analysis_views.values)
         self._above_tabs(self.verdict)
         self.selected.connect(lambda _id: self.verdict.reload())
 

@@ -4,9 +4,17 @@ Bid (green), bid with conditions (amber) or do not bid as it stands (red), with 
 and the conditions that would change it, as the investment case opens with them. The verdict is the
 pipeline's ``verdict`` analysis, computed off the UI thread on a snapshot (it needs the win analysis
 and the projection), and refreshed when anything it reads changes; the screen only shows it.
+
+The visible tab's figures go first: the banner starts its computation only when no analysis view it is
+told of (``ahead``: the option's tabs) is on show and still computing. Their results are shared, so the
+banner then reuses what that tab computed (the sensitivity the Sensitivity and Risks tabs need, for one)
+instead of competing with it for the interpreter.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import shiboken6
 from PySide6.QtCore import Qt
@@ -47,8 +55,10 @@ class VerdictBanner(OptionAnalysisView):
     background = True
     settle_ms = 300  # the verdict runs sensitivity and simulation: let the visible tab go first
 
-    def __init__(self, controller, option_id, parent=None):
+    def __init__(self, controller, option_id, parent=None, *, ahead: Callable[[], Iterable[Any]] | None = None):
         super().__init__(controller, option_id, parent)
+        self._ahead = ahead or (lambda: ())
+        self._waiting_for: Any = None  # the view on show whose figures go first
         self.body.setContentsMargins(0, 0, 0, 0)
         self.label = QLabel()
         self.label.setWordWrap(True)
@@ -64,10 +74,29 @@ class VerdictBanner(OptionAnalysisView):
         self.label.setText("<i>Weighing the option's findings for a verdict…</i>")
 
     def refresh(self) -> None:
+        first = next((v for v in self._ahead() if v.isVisible() and getattr(v, "busy", False)), None)
+        if first is not None:  # the visible tab is computing its figures: they go first
+            self._stale = True
+            if self._waiting_for is not first:
+                self._stop_waiting()
+                first.shown.connect(self._after_ahead)
+                self._waiting_for = first
+            return
+        self._stop_waiting()
         if self.result is None and self.option_id() is not None:
             self._waiting()
         self.label.setVisible(self.option_id() is not None)
         super().refresh()
+
+    def _after_ahead(self) -> None:
+        self._stop_waiting()
+        if self._stale:
+            self.refresh()
+
+    def _stop_waiting(self) -> None:
+        view, self._waiting_for = self._waiting_for, None
+        if view is not None and shiboken6.isValid(view):
+            view.shown.disconnect(self._after_ahead)
 
     def compute(self, ws, option_id: int, cancelled: CancelToken = NEVER) -> Verdict:
         return analyses.one(ws, option_id, "verdict", cancelled=cancelled)
