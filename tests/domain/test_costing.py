@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import ROUND_FLOOR
 from decimal import Decimal as D
 
 import pytest
@@ -281,6 +282,34 @@ def test_reconcile_largest_remainder():
     assert reconcile([], D("0")) == []
 
 
+def _reconcile_by_the_book(exact, target):
+    """Largest remainder as the docstring states it, step by step (the reference for the fast one)."""
+    floors = [int((v * 100).to_integral_value(rounding=ROUND_FLOOR)) for v in exact]
+    left = int(target.quantize(D("0.01")) * 100) - sum(floors)
+    rema = [v * 100 - f for v, f in zip(exact, floors, strict=True)]
+    if left >= 0:
+        order = sorted(range(len(exact)), key=lambda i: (-rema[i], i))
+    else:
+        order = sorted(range(len(exact)), key=lambda i: (rema[i], i))
+    for j in range(abs(left)):
+        floors[order[j % len(exact)]] += 1 if left > 0 else -1
+    return [(D(p) / 100).quantize(D("0.01")) for p in floors]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.decimals(min_value=-10**7, max_value=10**7, allow_nan=False, allow_infinity=False,
+                            places=6), min_size=1, max_size=12),
+       st.integers(-40, 40))
+def test_reconcile_is_the_largest_remainder_to_the_digit(exact, pennies_off):
+    """Every part (its value and its two decimal places) as the step-by-step definition gives it, for
+    targets at, above and below the rounded total, negative parts included."""
+    target = sum(exact, D(0)).quantize(D("0.01")) + D(pennies_off) / 100
+    got = reconcile(exact, target)
+    want = _reconcile_by_the_book(exact, target)
+    assert got == want and [g.as_tuple() for g in got] == [w.as_tuple() for w in want]
+    assert sum(got, D(0)) == target.quantize(D("0.01"))
+
+
 money = st.decimals(min_value=0, max_value=100, places=2)
 ratio = st.decimals(min_value=0, max_value=D("0.5"), places=3)
 pct = st.decimals(min_value=0, max_value=20, places=2)
@@ -358,3 +387,84 @@ def test_more_volume_never_lowers_total_cost(sc, which, extra):
     assert after.member_totals[which].annual_cost >= before.member_totals[which].annual_cost
     # and the shared back office per unit never rises with volume
     assert after.shared_per_unit <= before.shared_per_unit
+
+
+# --------------------------------------------------------------------------- member lines kept between build-ups
+
+
+@pytest.fixture(scope="module")
+def demo_ws():
+    from consortium_planner.services.demo import build_demo_entities, load_demo_source
+
+    return Workspace(build_demo_entities(load_demo_source()))
+
+
+_EDITS = st.lists(st.tuples(st.sampled_from(["allocation", "role", "profile", "organisation", "same"]),
+                            st.integers(0, 10_000), st.integers(1, 400)), min_size=1, max_size=6)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=_EDITS, which=st.integers(0, 3))
+def test_a_build_up_after_edits_is_the_one_computed_afresh(demo_ws, edits, which):
+    """Member lines are taken from an earlier build-up only when nothing they read has changed: after any
+    edits (a volume, a wage, a profile's non-pay, an organisation's name, a volume rewritten with another
+    number of decimal places), the build-up equals the one computed with nothing kept, flags included."""
+    import dataclasses
+
+    from consortium_planner.domain import costing
+    from consortium_planner.domain.model import CostProfile as Cp
+    from consortium_planner.domain.model import Organisation as Org
+    from consortium_planner.domain.model import Role as Rl
+
+    ws = demo_ws.copy()
+    option = ws.options()[which]
+    tender = ws.get(Tender, option.tender_id)
+    cost_buildup(ws, option.id, RATES, on=tender.start_date)  # what later build-ups may keep
+    for kind, pick, amount in edits:
+        if kind in ("allocation", "same"):
+            rows = sorted(ws.allocations(option.id), key=lambda a: a.id)
+            a = rows[pick % len(rows)]
+            volume = a.volume + amount if kind == "allocation" else a.volume.quantize(D("0.1"))
+            ws.put(dataclasses.replace(a, volume=volume))
+        elif kind == "role":
+            rows = sorted(ws.all(Rl), key=lambda r: r.id)
+            r = rows[pick % len(rows)]
+            ws.put(dataclasses.replace(r, hourly_rate=r.hourly_rate + D(amount) / 100))
+        elif kind == "profile":
+            rows = sorted(ws.all(Cp), key=lambda p: p.id)
+            p = rows[pick % len(rows)]
+            ws.put(dataclasses.replace(p, non_pay_per_unit=p.non_pay_per_unit + D(amount) / 100))
+        else:
+            rows = sorted(ws.all(Org), key=lambda o: o.id)
+            o = rows[pick % len(rows)]
+            ws.put(dataclasses.replace(o, name=f"{o.name} {amount}"))
+        kept = cost_buildup(ws, option.id, RATES, on=tender.start_date)
+        saved = dict(costing._LINES)
+        costing._LINES.clear()
+        try:
+            fresh = cost_buildup(ws, option.id, RATES, on=tender.start_date)
+        finally:
+            costing._LINES.update(saved)
+        assert kept == fresh
+        assert [ml.volume.as_tuple() for s in kept.service_lines for ml in s.members] == \
+            [ml.volume.as_tuple() for s in fresh.service_lines for ml in s.members]
+
+
+def test_an_allocation_edit_computes_one_member_line_again(demo_ws, monkeypatch):
+    import dataclasses
+
+    from consortium_planner.domain import costing
+
+    ws = demo_ws.copy()
+    option = max(ws.options(), key=lambda o: len(ws.allocations(o.id)))
+    tender = ws.get(Tender, option.tender_id)
+    cost_buildup(ws, option.id, RATES, on=tender.start_date)
+    computed: list[int] = []
+    real = costing._member_line
+    monkeypatch.setattr(costing, "_member_line", lambda *a, **k: computed.append(1) or real(*a, **k))
+    first = cost_buildup(ws, option.id, RATES, on=tender.start_date)
+    assert not computed and len([ml for s in first.service_lines for ml in s.members]) > 3
+    a = sorted(ws.allocations(option.id), key=lambda a: a.id)[0]
+    ws.put(dataclasses.replace(a, volume=a.volume + 7))
+    cost_buildup(ws, option.id, RATES, on=tender.start_date)
+    assert len(computed) == 1

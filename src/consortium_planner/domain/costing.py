@@ -56,10 +56,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, Decimal
+from decimal import Decimal
+from typing import Any
 
 from . import social_value as _social_value
 from .findings import Finding, Severity
@@ -293,10 +295,6 @@ class CostBuildup:
 # --------------------------------------------------------------------------- rounding
 
 
-def _pence_floor(value: Decimal) -> int:
-    return int((value * 100).to_integral_value(rounding=ROUND_FLOOR))
-
-
 def reconcile(exact: Sequence[Decimal], target: Decimal) -> list[Decimal]:
     """Round ``exact`` to pennies that add up to ``target`` (a penny amount).
 
@@ -306,19 +304,20 @@ def reconcile(exact: Sequence[Decimal], target: Decimal) -> list[Decimal]:
     """
     if not exact:
         return []
-    floors = [_pence_floor(v) for v in exact]
+    scaled = [v * 100 for v in exact]
+    floors = [math.floor(v) for v in scaled]  # an int, rounded towards −∞ (Decimal.__floor__)
     left = int(quantize(target) * 100) - sum(floors)
-    n = len(exact)
-    if left >= 0:
-        rema = [v * 100 - f for v, f in zip(exact, floors, strict=True)]
-        order = sorted(range(n), key=lambda i: (-rema[i], i))
-        for j in range(left):
-            floors[order[j % n]] += 1
-    else:  # target below Σ floors: take pennies from the smallest remainders
-        rema = [v * 100 - f for v, f in zip(exact, floors, strict=True)]
-        order = sorted(range(n), key=lambda i: (rema[i], i))
-        for j in range(-left):
-            floors[order[j % n]] -= 1
+    if left:  # (none left, the usual case for a total of rounded parts: no remainders to rank)
+        n = len(exact)
+        rema = [v - f for v, f in zip(scaled, floors, strict=True)]
+        if left > 0:
+            order = sorted(range(n), key=lambda i: (-rema[i], i))
+            for j in range(left):
+                floors[order[j % n]] += 1
+        else:  # target below Σ floors: take pennies from the smallest remainders
+            order = sorted(range(n), key=lambda i: (rema[i], i))
+            for j in range(-left):
+                floors[order[j % n]] -= 1
     return [from_pence(p) for p in floors]
 
 
@@ -496,6 +495,41 @@ def _member_line(
     )
 
 
+#: member × service line → what its cost was computed from (the very objects, and the volume to the digit),
+#: the cost and the flags it raised. An edit to one allocation moves one member line's volume: the build-up
+#: after it computes that line again and takes the others as they were (most of a build-up's time).
+_LINES: dict[tuple[int | None, str], tuple[tuple[Any, ...], tuple[Any, ...], MemberLineCost, tuple[Flag, ...]]] = {}
+_LINES_SIZE = 10_000  # about 7 kB each: the generated large workspace's options hold about 4,500 (32 MB)
+
+
+def _member_line_again(
+    ws: Workspace, member: Member, org_name: str, line_key: str, service_line: str, unit: str,
+    volume: Decimal, rates: RateYear, flags: list[Flag], pension: _charges.PensionCharges | None = None,
+    lookup: ProfileLookup | None = None,
+) -> MemberLineCost:
+    """``_member_line``, or the same line's cost from an earlier build-up when everything it reads is the
+    same: the member, profile, roles and rates as the very same (immutable) objects, the names, and the
+    volume to the digit. A line with protected pensions (which read the whole option) is always computed."""
+    if pension is not None:
+        return _member_line(ws, member, org_name, line_key, service_line, unit, volume, rates, flags, pension, lookup)
+    profile = _profile_for(ws, member.organisation_id, line_key, lookup)
+    roles = tuple(ws.roles(profile.id)) if profile is not None else ()
+    objects = (member, profile, rates, *roles)
+    texts = (org_name, service_line, unit, volume.as_tuple())
+    key = (member.id, line_key)
+    hit = _LINES.get(key)
+    if hit is not None and hit[1] == texts and len(hit[0]) == len(objects) and \
+            all(a is b for a, b in zip(hit[0], objects, strict=True)):
+        flags.extend(hit[3])
+        return hit[2]
+    first = len(flags)
+    out = _member_line(ws, member, org_name, line_key, service_line, unit, volume, rates, flags, None, lookup)
+    if len(_LINES) >= _LINES_SIZE:
+        _LINES.clear()
+    _LINES[key] = (objects, texts, out, tuple(flags[first:]))
+    return out
+
+
 # --------------------------------------------------------------------------- the option
 
 
@@ -600,8 +634,8 @@ def cost_buildup(
         for m in members:
             units = volume.get((k, m.id))
             if units:
-                member_lines[k].append(_member_line(ws, m, org_names[m.id], k, line_name[k], line_unit[k],
-                                                    units, ry, flags, pension, profiles))
+                member_lines[k].append(_member_line_again(ws, m, org_names[m.id], k, line_name[k], line_unit[k],
+                                                          units, ry, flags, pension, profiles))
     # irrecoverable VAT on the flows between partners (stated statuses only; usually none)
     vat = _charges.vat_terms(ws, option, {k: [_charges.LineMember(ml.member_id, ml.annual_cost, ml.volume)
                                               for ml in member_lines[k]] for k in line_keys}, fee)

@@ -34,7 +34,8 @@ def to_pence(amount: Decimal) -> int:
 
 
 def from_pence(pence: int) -> Decimal:
-    return (Decimal(pence) / 100).quantize(PENNY)
+    """Integer pence to pounds with two places (exactly ``(Decimal(pence) / 100).quantize(PENNY)``)."""
+    return Decimal(pence).scaleb(-2)
 
 
 def parse_decimal(text: str | int | Decimal, *, what: str = "value") -> Decimal:
