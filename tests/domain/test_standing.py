@@ -787,3 +787,24 @@ def test_status_alone_is_the_status_evaluate_gives(items, metric, acv, share, te
     threshold = DEFAULT_THRESHOLDS[metric]
     want = evaluate(metric, items, threshold, acv=acv, share=share, tested=tested).status
     assert status(metric, items, threshold, acv=acv, share=share, tested=tested) is want
+
+
+def test_standing_tests_are_what_the_whole_analysis_finds():
+    """``standing_tests`` (the structure advisor's, without the cures) names the same tested entities, the
+    same failed tests of the same entities, the same risk and the same reserved eligibility as ``standing``,
+    for every demo option under every structure."""
+    from consortium_planner.domain.partnering.structures import apply_structure
+    from consortium_planner.domain.standing import standing_tests
+    from consortium_planner.services.demo import build_demo_entities, load_demo_source
+
+    demo = Workspace(build_demo_entities(load_demo_source()))
+    fails = 0
+    for structure in Structure:
+        for option in demo.options():
+            ws = apply_structure(demo, option.id, structure)
+            whole, tests = standing(ws, option.id), standing_tests(ws, option.id)
+            assert tests.tested == whole.tested
+            assert tests.failed == tuple((f.entity_name, f.result) for f in whole.fails)
+            assert tests.risk is whole.risk and tests.reserved == whole.reserved
+            fails += len(whole.fails)
+    assert fails  # failures were compared, not only passes

@@ -50,7 +50,7 @@ from ..model import (
 )
 from ..money import HUNDRED, ZERO, format_decimal, format_gbp
 from ..pricing import PriceSchedule
-from ..standing import ReservedVerdict, standing
+from ..standing import ReservedVerdict, standing_tests
 from ..workspace import Workspace
 from .choices import lower_first
 from .pensions import cohort_shares, employer_name, nhs_access, party_to_contract, terms_for
@@ -202,9 +202,9 @@ def _effects(ws: Workspace, option_id: int, structure: Structure, schedule: Pric
     option = copy.get(ConsortiumOption, option_id)
     tender = copy.get(Tender, option.tender_id) if option is not None else None
     assert option is not None and tender is not None
-    st = standing(copy, option_id)
+    st = standing_tests(copy, option_id)  # the tests and their failures; the cures are not weighed here
     tested = st.tested[0] if st.tested else None
-    fails = tuple(f"{f.result.label} ({f.entity_name})" for f in st.fails)
+    fails = tuple(f"{r.label} ({name})" for name, r in st.failed)
     ry = schedule.buildup.rates.year
     employers, nhs, nhs_ok, lgps = _pension_texts(copy, option, tender, ry.nhs_employer_pct + ry.nhs_admin_pct)
     plan = vat_plan(copy, option)

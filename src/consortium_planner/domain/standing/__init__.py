@@ -108,7 +108,15 @@ Risk and mitigation
 
 from __future__ import annotations
 
-from .analysis import MemberStanding, StandingResult, findings, risk_for, standing
+from .analysis import (
+    MemberStanding,
+    StandingResult,
+    StandingTests,
+    findings,
+    risk_for,
+    standing,
+    standing_tests,
+)
 from .cures import BondOption, Closer, Fail, GuaranteeOption, GuarantorCandidate, WhatItWouldTake
 from .items import LINE_ITEMS, LineItems, combine, item_label, line_items, with_extra
 from .metrics import MetricResult, evaluate, evaluate_all, fmt
@@ -153,6 +161,7 @@ __all__ = [
     "Risk",
     "StandingParams",
     "StandingResult",
+    "StandingTests",
     "Status",
     "TestedEntity",
     "Threshold",
@@ -175,6 +184,7 @@ __all__ = [
     "reserved_eligibility",
     "risk_for",
     "standing",
+    "standing_tests",
     "thresholds_for",
     "with_extra",
 ]

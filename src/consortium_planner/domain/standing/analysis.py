@@ -12,6 +12,7 @@ from ..model import ConsortiumOption, MemberRole, Metric, Regime, Structure, Ten
 from ..money import format_decimal, format_gbp
 from ..workspace import Workspace
 from .cures import Fail, _bond, _guarantee, _what_it_would_take
+from .metrics import MetricResult
 from .organisation import OrganisationStanding, organisation_metrics
 from .reserved import ReservedEligibility, reserved_eligibility
 from .tested import (
@@ -78,14 +79,49 @@ def risk_for(fail_count: int) -> Risk:
     return Risk.MEDIUM if fail_count == 1 else Risk.HIGH
 
 
-def standing(ws: Workspace, option_id: int, params: StandingParams = DEFAULT_PARAMS) -> StandingResult:
-    """Financial standing of one consortium option against its tender."""
+@dataclass(frozen=True, slots=True)
+class StandingTests:
+    """What the buyer tests and which tests fail, without the cures (``standing_tests``): each failed test
+    as (the tested entity's name, its result)."""
+
+    tested: tuple[TestedEntity, ...]
+    failed: tuple[tuple[str, MetricResult], ...]
+    risk: Risk
+    reserved: ReservedEligibility
+
+
+def _option_and_tender(ws: Workspace, option_id: int) -> tuple[ConsortiumOption, Tender]:
     option = ws.get(ConsortiumOption, option_id)
     if option is None:
         raise ValueError(f"no consortium option with id {option_id}")
     tender = ws.get(Tender, option.tender_id)
     if tender is None:
         raise ValueError(f"consortium option {option.name!r} has no tender")
+    return option, tender
+
+
+def standing_tests(ws: Workspace, option_id: int, params: StandingParams = DEFAULT_PARAMS) -> StandingTests:
+    """The entities the buyer tests, the tests they fail, the risk and the reserved-contract eligibility, as
+    ``standing`` finds them, without searching for each failure's cures (the guarantees, bond and "what it
+    would take" that make most of ``standing``'s time). For a caller that reads only these, such as the
+    structure advisor weighing every structure. ``tests/domain/test_standing.py`` checks they agree."""
+    option, tender = _option_and_tender(ws, option_id)
+    warnings: list[str] = []
+    thresholds = thresholds_for(ws, tender, params)
+    shares = contract_shares(ws, option_id, tender.annual_value)
+    parties = _parties(ws, option_id, warnings)
+    tested = []
+    failed: list[tuple[str, MetricResult]] = []
+    for g in _plan(ws, option, tender, parties, shares, warnings):
+        entity, _ctx = _evaluate_group(ws, g, thresholds, tender, params)
+        tested.append(entity)
+        failed.extend((entity.name, r) for r in entity.metrics if r.status is Status.RED)
+    return StandingTests(tuple(tested), tuple(failed), risk_for(len(failed)), reserved_eligibility(ws, option_id))
+
+
+def standing(ws: Workspace, option_id: int, params: StandingParams = DEFAULT_PARAMS) -> StandingResult:
+    """Financial standing of one consortium option against its tender."""
+    option, tender = _option_and_tender(ws, option_id)
     warnings: list[str] = []
     thresholds = thresholds_for(ws, tender, params)
     acv = tender.annual_value
