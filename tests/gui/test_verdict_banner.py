@@ -9,7 +9,8 @@ from views_support import SPV, demo_path_fixture, main_window, option_id  # noqa
 from consortium_planner.domain.model import Competitor
 from consortium_planner.domain.tasks import NEVER
 from consortium_planner.domain.verdict import Decision
-from consortium_planner.gui.style import AMBER, GREEN, RED
+from consortium_planner.gui.style import AMBER, GREEN, GREY, RED, STATUS_TONES
+from consortium_planner.reports.document import verdict_status
 from consortium_planner.services import analyses
 
 
@@ -124,3 +125,27 @@ def test_the_visible_tabs_figures_go_before_the_verdict(window, qtbot):
     qtbot.waitUntil(lambda: banner.result is not None and not banner.busy and not banner._stale, timeout=60000)
     assert started and banner._waiting_for is None
     assert banner.result == analyses.verdict(c.ws, option_id(c, SPV))
+
+
+def test_after_a_change_the_banner_says_its_verdict_is_the_one_before_it(window, qtbot):
+    """Until the new verdict is weighed, the one on show is marked as from before the change (grey, with the
+    words); another option's verdict is never shown for the one selected."""
+    banner = banner_for(window, qtbot, SPV)
+    assert RED.background in banner.label.styleSheet()
+    gate = threading.Event()  # holds the banner's computation
+    real_compute = banner.compute
+    banner.compute = lambda ws, oid, cancelled=NEVER: (gate.wait(30), real_compute(ws, oid, cancelled))[1]
+    c = window.controller
+    rival = next(x for x in c.ws.all(Competitor) if x.name == "Regional health and care charity")
+    assert c.set_field(Competitor, rival.id, "annual_price", "4,100,000")
+    assert GREY.background in banner.label.styleSheet() and RED.background not in banner.label.styleSheet()
+    assert "Before it:" in banner.label.text() and "Do not bid as it stands" in banner.label.text()
+    gate.set()
+    qtbot.waitUntil(lambda: banner.result is not None and not banner.busy and not banner._stale
+                    and "Before it:" not in banner.label.text(), timeout=60000)
+    tone = STATUS_TONES[verdict_status(banner.result.decision)]
+    assert tone.background in banner.label.styleSheet()
+    # another option selected: the previous option's verdict goes, the waiting words come
+    page = window.pages["Consortium options"]
+    page.master.table.select_id(option_id(c, "Go alone"))
+    assert "Weighing the option's findings" in banner.label.text()

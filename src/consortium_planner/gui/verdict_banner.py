@@ -59,6 +59,7 @@ class VerdictBanner(OptionAnalysisView):
         super().__init__(controller, option_id, parent)
         self._ahead = ahead or (lambda: ())
         self._waiting_for: Any = None  # the view on show whose figures go first
+        self._shown_for: object = None  # the option whose verdict is on show
         self.body.setContentsMargins(0, 0, 0, 0)
         self.label = QLabel()
         self.label.setWordWrap(True)
@@ -68,6 +69,21 @@ class VerdictBanner(OptionAnalysisView):
         self.body.addWidget(self.label)
         self.message.setStyleSheet(banner_style(GREY, "4px 8px"))
         self._waiting()
+
+    def reload(self) -> None:
+        """After a change, the verdict on show is the one before it: say so until the new one is weighed
+        (another option's verdict is not shown at all)."""
+        super().reload()
+        oid = self.option_id()
+        if self.result is None or oid is None:
+            return
+        if oid != self._shown_for:
+            self.result = None
+            self._waiting()
+            return
+        self.label.setStyleSheet(banner_style(GREY, "4px 8px"))
+        self.label.setText("<i>Weighing the findings again after the change. Before it:</i><br>"
+                           + verdict_html(self.result))
 
     def _waiting(self) -> None:
         self.label.setStyleSheet(banner_style(GREY, "4px 8px"))
@@ -102,6 +118,7 @@ class VerdictBanner(OptionAnalysisView):
         return analyses.one(ws, option_id, "verdict", cancelled=cancelled)
 
     def show_result(self, result: Verdict) -> None:
+        self._shown_for = self.option_id()
         tone = STATUS_TONES[verdict_status(result.decision)]
         self.label.setStyleSheet(banner_style(tone, "4px 8px"))
         self.label.setText(verdict_html(result))
