@@ -266,8 +266,7 @@ def _next_ids(taken: Iterable[int | None], n: int) -> list[int]:
 #: The drivers that move nothing the cost build-up reads: the tender's indexation a year (applied to the
 #: years after the first by the price schedule) and the ramp-up (applied by the projection). Two snapshots
 #: moved only by these, at the same base prices, have the same build-up, so one is carried into the other
-#: (``ScenarioMark.buildup``; ``tests/domain/test_scenarios.py`` and ``tests/services/test_sensitivity.py``
-#: check the build-ups and the figures).
+#: (``ScenarioMark.buildup``; ``tests/services/test_sensitivity.py`` checks the build-ups and the figures).
 KEEPS_BUILDUP = frozenset({"pay_uplift_pp", "cpi_pp", "ramp_up_months"})
 
 

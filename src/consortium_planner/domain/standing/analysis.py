@@ -16,16 +16,26 @@ from .metrics import MetricResult
 from .organisation import OrganisationStanding, organisation_metrics
 from .reserved import ReservedEligibility, reserved_eligibility
 from .tested import (
+    ContractShares,
     TestedEntity,
     TurnoverTest,
     _evaluate_group,
     _Group,
     _latest,
     _parties,
+    _Party,
     _plan,
     contract_shares,
 )
-from .thresholds import DEFAULT_PARAMS, ReservedVerdict, Risk, StandingParams, Status, thresholds_for
+from .thresholds import (
+    DEFAULT_PARAMS,
+    ReservedVerdict,
+    Risk,
+    StandingParams,
+    Status,
+    Threshold,
+    thresholds_for,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,14 +100,26 @@ class StandingTests:
     reserved: ReservedEligibility
 
 
-def _option_and_tender(ws: Workspace, option_id: int) -> tuple[ConsortiumOption, Tender]:
+def _planned(ws: Workspace, option_id: int, params: StandingParams, warnings: list[str]) -> tuple[
+        ConsortiumOption, Tender, dict[Metric, Threshold], ContractShares, list[_Party], list[_Group]]:
+    """What ``standing`` and ``standing_tests`` both start from: the option, its tender, the thresholds, the
+    contract shares, the parties and the groups the buyer tests (warnings added to ``warnings``)."""
     option = ws.get(ConsortiumOption, option_id)
     if option is None:
         raise ValueError(f"no consortium option with id {option_id}")
     tender = ws.get(Tender, option.tender_id)
     if tender is None:
         raise ValueError(f"consortium option {option.name!r} has no tender")
-    return option, tender
+    thresholds = thresholds_for(ws, tender, params)
+    shares = contract_shares(ws, option_id, tender.annual_value)
+    warnings.extend(shares.warnings)
+    parties = _parties(ws, option_id, warnings)
+    multiple = thresholds[Metric.TURNOVER_RATIO].threshold
+    if tender.regime is Regime.PCR15 and multiple > 2:
+        warnings.append(f"PCR15 reg 58(9): the minimum turnover asked for may not exceed twice the estimated "
+                        f"contract value unless the buyer justifies it; this tender asks for "
+                        f"{format_decimal(multiple)} ×.")
+    return option, tender, thresholds, shares, parties, _plan(ws, option, tender, parties, shares, warnings)
 
 
 def standing_tests(ws: Workspace, option_id: int, params: StandingParams = DEFAULT_PARAMS) -> StandingTests:
@@ -105,14 +127,10 @@ def standing_tests(ws: Workspace, option_id: int, params: StandingParams = DEFAU
     ``standing`` finds them, without searching for each failure's cures (the guarantees, bond and "what it
     would take" that make most of ``standing``'s time). For a caller that reads only these, such as the
     structure advisor weighing every structure. ``tests/domain/test_standing.py`` checks they agree."""
-    option, tender = _option_and_tender(ws, option_id)
-    warnings: list[str] = []
-    thresholds = thresholds_for(ws, tender, params)
-    shares = contract_shares(ws, option_id, tender.annual_value)
-    parties = _parties(ws, option_id, warnings)
+    _option, tender, thresholds, _shares, _parties_, groups = _planned(ws, option_id, params, [])
     tested = []
     failed: list[tuple[str, MetricResult]] = []
-    for g in _plan(ws, option, tender, parties, shares, warnings):
+    for g in groups:
         entity, _ctx = _evaluate_group(ws, g, thresholds, tender, params)
         tested.append(entity)
         failed.extend((entity.name, r) for r in entity.metrics if r.status is Status.RED)
@@ -121,21 +139,9 @@ def standing_tests(ws: Workspace, option_id: int, params: StandingParams = DEFAU
 
 def standing(ws: Workspace, option_id: int, params: StandingParams = DEFAULT_PARAMS) -> StandingResult:
     """Financial standing of one consortium option against its tender."""
-    option, tender = _option_and_tender(ws, option_id)
     warnings: list[str] = []
-    thresholds = thresholds_for(ws, tender, params)
+    option, tender, thresholds, shares, parties, groups = _planned(ws, option_id, params, warnings)
     acv = tender.annual_value
-    shares = contract_shares(ws, option_id, acv)
-    warnings.extend(shares.warnings)
-    parties = _parties(ws, option_id, warnings)
-
-    multiple = thresholds[Metric.TURNOVER_RATIO].threshold
-    if tender.regime is Regime.PCR15 and multiple > 2:
-        warnings.append(f"PCR15 reg 58(9): the minimum turnover asked for may not exceed twice the estimated "
-                        f"contract value unless the buyer justifies it; this tender asks for "
-                        f"{format_decimal(multiple)} ×.")
-
-    groups = _plan(ws, option, tender, parties, shares, warnings)
     relied_ids = {p.org.id for g in groups for p in g.parties}
     member_results = []
     for p in parties:
