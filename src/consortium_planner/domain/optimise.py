@@ -32,7 +32,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_FLOOR, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -45,7 +45,7 @@ from .capacity.cover import _plain
 from .capacity.results import PCT, Key
 from .findings import Finding, Severity
 from .model import CostProfile, Member, MemberRole, Organisation, Requirement, Role, key, stored_id
-from .money import HUNDRED, ZERO, format_gbp, quantize
+from .money import HUNDRED, PENNY, ZERO, format_gbp, quantize
 from .tasks import Cancelled
 from .workspace import Workspace
 
@@ -239,7 +239,10 @@ class _Var:
 
 
 _NO_CAPACITY = "No member has capacity for this service line and area."
-_Group = tuple[Requirement, list[int], Decimal, str | None]
+# a requirement some member can deliver: where its shortfall, if any, goes among the known ones (how many
+# known shortfalls come before it), the requirement and its id, its service line & area's whole-unit
+# capacity, and the reason it falls short if that capacity is less than the need (else None)
+_Group = tuple[int, Requirement, int, Decimal, str | None]
 
 
 @dataclass(slots=True)
@@ -267,15 +270,21 @@ class _Model:
     caps_int: dict[tuple[int, Key], Decimal]
     total_required: Decimal
     warnings: list[str]
-    # requirements with volume, in order: runs of shortfalls already known (nobody can deliver), and
-    # groups: a requirement, its variables' indexes, its service line & area's whole-unit capacity, and
-    # the reason it falls short if that capacity is less than the need (else None)
-    slots: list[list[Shortfall] | _Group]
+    # requirements with volume, in order: the shortfalls already known (nobody can deliver), and the
+    # others (``_Group``), which each say where among the known ones their own shortfall would go
+    known: list[Shortfall]
+    placed: list[_Group]
     known_uncovered: Decimal  # the known shortfalls' volume
     groups: list[tuple[Decimal, float, list[int]]]  # each requirement's volume and its variables, for rounding
     slot_of: list[int]  # see ``_capacity_slots``
     capacity: list[Decimal]
     lp: tuple[object, _LP] | None = None  # the last LP built, and the rules it was built for
+    # the lines of the plans made with this model, by variable, and their shortfalls, by requirement: taken
+    # again when a later plan has the same figures to the digit (a line's other fields are its variable's).
+    # A solve after an edit the model does not read (an allocation: the optimiser proposes its own) finds
+    # the same plan, and making hundreds of frozen rows again was a third of the optimiser's own time
+    lines: dict[int, ProposalLine] = field(default_factory=dict)
+    shortfalls: dict[int, Shortfall] = field(default_factory=dict)
 
 
 # option id → up to ``_MODEL_VERSIONS`` models, newest last: several, so a what-if copy of the workspace
@@ -316,7 +325,7 @@ def _model(
                 return hit
             if not prior:  # only the requirements changed: the newest such model's unit costs
                 prior = hit.estimates
-                prior_known = {sf.requirement_id: sf for run in hit.slots if isinstance(run, list) for sf in run}
+                prior_known = {sf.requirement_id: sf for sf in hit.known}
     estimate = unit_cost or _estimator(default)
     estimates: dict[tuple[int, str], UnitCostEstimate] = {}
     variables: list[_Var] = []
@@ -339,7 +348,9 @@ def _model(
     cap_by_key: dict[Key, Decimal] = {}
     for (_mid, cap_key), units in caps_int.items():
         cap_by_key[cap_key] = cap_by_key.get(cap_key, ZERO) + units
-    slots: list[list[Shortfall] | _Group] = []
+    known: list[Shortfall] = []
+    placed: list[_Group] = []
+    groups: list[tuple[Decimal, float, list[int]]] = []
     known_uncovered = ZERO
     short_of: dict[Key, str | None] = {}
     req_key = ctx.req_key
@@ -351,20 +362,16 @@ def _model(
         k = req_key[rid]
         found = providers.get(k)
         if not found:  # whoever holds a row here has no whole unit of it: cap ≤ 0
-            run = slots[-1] if slots else None
-            if not isinstance(run, list):
-                run = []
-                slots.append(run)
             cap = cap_by_key.get(k, ZERO)
             was = prior_known.get(rid)
             if (was is not None and was.required is volume and was.service_line is r.service_line
                     and was.area is r.area and (was.capacity_with_growth is cap or (
                         was.capacity_with_growth == cap and str(was.capacity_with_growth) == str(cap)))):
-                run.append(was)  # the same figures from the same row: the same (immutable) shortfall
+                known.append(was)  # the same figures from the same row: the same (immutable) shortfall
                 known_uncovered += was.uncovered
                 continue
             uncovered = volume - ZERO
-            run.append(Shortfall(rid, r.service_line, r.area, volume, ZERO, uncovered, cap, _NO_CAPACITY))
+            known.append(Shortfall(rid, r.service_line, r.area, volume, ZERO, uncovered, cap, _NO_CAPACITY))
             known_uncovered += uncovered
             continue
         first = len(variables)
@@ -382,15 +389,15 @@ def _model(
             need = sum((q.annual_volume for q in ctx.reqs_by_key[k]), ZERO)
             short_of[k] = (f"Members can reach at most {_plain(cap)} a year here, including growth: "
                            f"{_plain(need - cap)} short." if cap < need else None)
-        slots.append((r, list(range(first, len(variables))), cap, short_of[k]))
+        placed.append((len(known), r, rid, cap, short_of[k]))
+        groups.append((volume, float(volume), list(range(first, len(variables)))))
     warnings = [f"{ctx.names[est.member_id]}, {est.service_line}: {est.note}."
                 for est in estimates.values() if est.note]
     roles = [(est.cost_profile_id, ws.roles(est.cost_profile_id)) for est in estimates.values() if est.from_profile]
     model = _Model(members, organisations, caps, ctx.requirements, cost_profiles, roles, str(default),
                    estimates, variables, caps_int,
-                   sum((r.annual_volume for r in ctx.requirements), ZERO), warnings, slots, known_uncovered,
-                   [(g[0].annual_volume, float(g[0].annual_volume), g[1]) for g in slots if not isinstance(g, list)],
-                   *_capacity_slots(variables, caps_int))
+                   sum((r.annual_volume for r in ctx.requirements), ZERO), warnings, known, placed,
+                   known_uncovered, groups, *_capacity_slots(variables, caps_int))
     if unit_cost is None:
         if len(_MODEL_CACHE) >= _MODEL_CACHE_SIZE:
             _MODEL_CACHE.clear()
@@ -504,35 +511,37 @@ def optimise(
     stage(0.85, "Rounding to whole units")
     volumes = _round_groups(model.groups, variables, x, model.slot_of, model.capacity)
 
-    # lines, totals
+    # lines, totals (each member's, then theirs: Decimal sums are exact, so the order does not matter)
     lines: list[ProposalLine] = []
-    by_member_vol: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    by_member_cost: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    proposed: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for j, v in enumerate(variables):
-        vol = volumes[j]
-        if vol <= 0:
+    by_member_vol: dict[int, Decimal] = {}
+    by_member_cost: dict[int, Decimal] = {}
+    proposed: dict[int, Decimal] = {}
+    made = model.lines
+    for j, vol in enumerate(volumes):
+        if not vol > ZERO:
             continue
-        cost = quantize(vol * v.cost)
-        lines.append(ProposalLine(v.requirement_id, v.member_id, vol, v.cost, cost, v.local))
-        by_member_vol[v.member_id] += vol
-        by_member_cost[v.member_id] += cost
-        proposed[v.requirement_id] += vol
-    total_cost = sum((ln.cost for ln in lines), ZERO)
-    total_volume = sum((ln.volume for ln in lines), ZERO)
+        ln = made.get(j)
+        if ln is None or vol.compare_total(ln.volume):  # not the same volume, written the same way
+            v = variables[j]
+            ln = made[j] = ProposalLine(v.requirement_id, v.member_id, vol, v.cost,
+                                        (vol * v.cost).quantize(PENNY, ROUND_HALF_EVEN), v.local)  # money.quantize
+        lines.append(ln)
+        mid, rid, cost = ln.member_id, ln.requirement_id, ln.cost
+        by_member_vol[mid] = by_member_vol.get(mid, ZERO) + vol
+        by_member_cost[mid] = by_member_cost.get(mid, ZERO) + cost
+        proposed[rid] = proposed.get(rid, ZERO) + vol
+    total_cost = sum(by_member_cost.values(), ZERO)
+    total_volume = sum(by_member_vol.values(), ZERO)
 
-    # shortfalls, explained (those where nobody can deliver were made with the model)
+    # shortfalls, explained (those where nobody can deliver were made with the model), in requirement order
+    known = model.known
     shortfalls: list[Shortfall] = []
+    done = 0  # how many known shortfalls are in ``shortfalls`` so far
     uncovered_total = model.known_uncovered
-    for slot in model.slots:
-        if isinstance(slot, list):
-            shortfalls.extend(slot)
-            continue
-        r, _js, cap, short = slot
-        rid = stored_id(r)
+    for at, r, rid, cap, short in model.placed:
         got = proposed.get(rid, ZERO)
         uncovered = r.annual_volume - got
-        if uncovered <= 0:
+        if uncovered <= ZERO:
             continue
         if short is not None:
             reason = short
@@ -540,8 +549,15 @@ def optimise(
             reason = "Members have the capacity, but the share rules stop it being used."
         else:
             reason = "Rounding to whole units left this part uncovered."
-        shortfalls.append(Shortfall(rid, r.service_line, r.area, r.annual_volume, got, uncovered, cap, reason))
+        shortfalls += known[done:at]
+        done = at
+        sf = model.shortfalls.get(rid)
+        if sf is None or got.compare_total(sf.proposed) or sf.reason != reason:  # r and cap are the model's
+            sf = model.shortfalls[rid] = Shortfall(rid, r.service_line, r.area, r.annual_volume, got, uncovered,
+                                                   cap, reason)
+        shortfalls.append(sf)
         uncovered_total += uncovered
+    shortfalls += known[done:]
 
     rule_shortfalls: list[RuleShortfall] = []
     for mid, p in sorted(min_pct.items()):

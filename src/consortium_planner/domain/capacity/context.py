@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import itertools
 import operator
 from collections import defaultdict
 from collections.abc import Mapping
@@ -194,7 +193,7 @@ def _requirement_index(ws: Workspace, tender_id: int | None) -> _ReqIndex:
 
 # option id → (its allocation rows as last handed back, the indexes they were checked against, and the
 # places of those outside the tender or the membership). An edit to one allocation replaces one row in
-# place, so only rows that are not the very same objects as last time are checked again.
+# place, so only rows that differ from last time's are checked again (see ``_changed_places``).
 _STRAY_CACHE: dict[int, tuple[list[Allocation], dict[int, Requirement], set[int], list[int]]] = {}
 _STRAY_CACHE_SIZE = 256
 
@@ -210,15 +209,36 @@ def _stray_allocations(
     members = set(member_by_id)
     if hit is not None and hit[1] is req_by_id and hit[2] == members and len(hit[0]) == len(rows):
         old, _, _, old_stray = hit
-        changed = list(itertools.compress(range(len(rows)), map(operator.is_not, rows, old)))
+        changed = _changed_places(rows, old)
         gone = set(changed)
-        places = sorted([i for i in old_stray if i not in gone] + [i for i in changed if stray(rows[i])])
+        places = (sorted([i for i in old_stray if i not in gone] + [i for i in changed if stray(rows[i])])
+                  if changed else old_stray)
     else:
         places = [i for i, a in enumerate(rows) if stray(a)]
     if len(_STRAY_CACHE) >= _STRAY_CACHE_SIZE:
         _STRAY_CACHE.clear()
     _STRAY_CACHE[option_id] = (rows, req_by_id, members, places)
     return [rows[i] for i in places]
+
+
+_RUN = 64  # below this many rows, ``_changed_places`` compares row by row
+
+
+def _changed_places(rows: list[Allocation], old: list[Allocation], start: int = 0) -> list[int]:
+    """The places (from ``start``) where ``rows`` holds another row than ``old`` (the lists are as long),
+    leaving out rows equal to the old one: whether a row is stray depends only on its values.
+
+    List equality runs in C and takes an element that is the very same object as equal without
+    calling its ``__eq__``, so an unchanged stretch of rows is passed over at C speed; a stretch that
+    differs is halved until the differing rows are found (an allocation edit changes one row)."""
+    if rows == old:
+        return []
+    n = len(rows)
+    if n <= _RUN:
+        return [start + i for i, (a, b) in enumerate(zip(rows, old, strict=True)) if a is not b and a != b]
+    half = n // 2
+    return (_changed_places(rows[:half], old[:half], start)
+            + _changed_places(rows[half:], old[half:], start + half))
 
 
 def _context(ws: Workspace, option_id: int, *, allocations: bool = True) -> _Context:
