@@ -86,3 +86,45 @@ def test_a_settling_view_stops_its_stale_work_at_once_and_recomputes_after_the_p
     view.release.set()
     qtbot.waitUntil(lambda: view.shown_results == [2], timeout=5000)
     assert not view.busy
+
+
+class CountingView(OptionAnalysisView):
+    """Computes at once in the background; records each computation's workspace and token."""
+
+    shows = ("standing",)
+    background = True
+
+    def __init__(self, controller, option_id):
+        super().__init__(controller, option_id)
+        self.seen: list = []
+        self.shown_results: list = []
+
+    def compute(self, ws, option_id, cancelled):
+        self.seen.append((ws.all(Organisation)[0].name, cancelled))
+        return ws.all(Organisation)[0].name
+
+    def show_result(self, result):
+        self.shown_results.append(result)
+
+
+def test_a_visible_background_view_starts_on_the_edit_and_computes_a_burst_at_most_twice(controller, qtbot):
+    """Issue 22: the computation starts inside the change notification, before the event loop paints the edit,
+    so the worker runs while the window paints; a burst of edits in one turn starts one more computation,
+    on the last edit, which replaces the first."""
+    option = controller.ws.all(ConsortiumOption)[0]
+    view = CountingView(controller, lambda: option.id)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitUntil(lambda: bool(view.shown_results), timeout=5000)
+    view.seen.clear()
+    view.shown_results.clear()
+    org = controller.ws.all(Organisation)[0]
+    controller.set_field(Organisation, org.id, "name", "First")
+    assert view.busy and view._tasks  # started before any event loop turn
+    for i in range(4):  # the rest of the burst, in the same turn
+        controller.set_field(Organisation, org.id, "name", f"Burst {i}")
+    qtbot.waitUntil(lambda: view.shown_results == ["Burst 3"], timeout=5000)
+    qtbot.wait(50)
+    assert len(view.seen) <= 2 and view.seen[-1][0] == "Burst 3"  # the first may not have begun when cancelled
+    assert all(token.is_cancelled for _, token in view.seen[:-1])
+    assert view.shown_results == ["Burst 3"] and not view.busy  # the first's result, out of date, never shown
