@@ -349,6 +349,53 @@ def test_find_partners_without_member_growth(ws):
     assert found[0].total_gap == D(3000)
 
 
+def _fresh_partners(ws, growth):
+    """Found from scratch: nothing kept (the cache is keyed by option, so a rebuilt workspace would find it)."""
+    from consortium_planner.domain.capacity import partners
+
+    partners._FOUND.clear()
+    return find_partners(ws, 1, include_member_growth=growth)
+
+
+@pytest.mark.parametrize("edit", [
+    Allocation(id=31, option_id=1, requirement_id=11, member_id=21, volume=D(9000)),  # read by nothing here
+    Capacity(id=4, organisation_id=3, service_line="Day care", area="North", units_per_year=D(900)),
+    Capacity(id=1, organisation_id=1, service_line="Homecare", area="North", units_per_year=D(9000)),
+    Capacity(id=20, organisation_id=6, service_line="Day care", area="North", units_per_year=D(700)),
+    Requirement(id=13, tender_id=1, service_line="Day care", area="North", annual_volume=D(2600)),
+    Organisation(id=4, name="Dayspring renamed", home_area="West"),
+    Organisation(id=7, name="New neighbour", home_area="North"),
+    Member(id=23, option_id=1, organisation_id=3),
+    Tender(id=1, name="Care at home", annual_value=D("1300000"), mobilisation_months=6),
+])
+def test_partners_found_again_after_an_edit_equal_a_fresh_search(ws, edit):
+    """The candidates are kept while what they were found from is the very same (issue 22: an allocation edit
+    does not search again); any edit to what they read is seen."""
+    for growth in (True, False):
+        find_partners(ws, 1, include_member_growth=growth)
+    ws.put(edit)
+    found = [find_partners(ws, 1, include_member_growth=growth) for growth in (True, False)]
+    cover = coverage(ws, 1)
+    assert found == [_fresh_partners(ws, growth) for growth in (True, False)]
+    from consortium_planner.domain.capacity import partners
+
+    partners._FOUND.clear()
+    assert cover == coverage(ws, 1)
+
+
+def test_an_allocation_edit_does_not_search_for_partners_again(ws, monkeypatch):
+    from consortium_planner.domain.capacity import partners
+
+    first = find_partners(ws, 1)
+    calls = []
+    monkeypatch.setattr(partners, "_gaps", lambda *a: calls.append(1) or [])
+    ws.put(Allocation(id=31, option_id=1, requirement_id=11, member_id=21, volume=D(9000)))
+    assert find_partners(ws, 1) == first and not calls
+    ws.put(Capacity(id=4, organisation_id=3, service_line="Day care", area="North", units_per_year=D(900)))
+    find_partners(ws, 1)
+    assert calls
+
+
 def test_find_partners_excludes_members_and_returns_nothing_without_gaps():
     ws = ws_with(Capacity(id=9, organisation_id=1, service_line="Day care", area="North",
                           units_per_year=D(2000)))

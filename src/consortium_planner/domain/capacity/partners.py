@@ -4,7 +4,9 @@ outside the option that would fill it.
 
 from __future__ import annotations
 
+import operator
 from collections import defaultdict
+from typing import Any
 
 from ..model import Organisation, stored_id
 from ..money import ZERO
@@ -39,7 +41,7 @@ def capacity_gaps(ws: Workspace, option_id: int, *, include_member_growth: bool 
 
     Independent of the current allocations: these are the gaps only new partners can fill.
     """
-    return tuple(_gaps(_context(ws, option_id), include_member_growth))
+    return tuple(_gaps(_context(ws, option_id, allocations=False), include_member_growth))
 
 
 def find_partners(
@@ -53,25 +55,52 @@ def find_partners(
     Ranked by volume filled, then requirements helped, then name; organisations that fill
     nothing are left out.
     """
-    return partner_candidates(ws, _context(ws, option_id), include_member_growth=include_member_growth)
+    return partner_candidates(ws, _context(ws, option_id, allocations=False),  # it reads no allocation
+                              include_member_growth=include_member_growth)
+
+
+# (option id, with members' growth) → (what the candidates were found from, the candidates). Allocations
+# are not among the inputs, so after an allocation edit the candidates are taken again: the inputs are
+# compared by identity (rows are immutable; the requirement and capacity indexes are the very same objects
+# while their rows are, see ``context``), and nobody else's edit can pass for them (the cache holds them)
+_FOUND: dict[tuple[int, bool], tuple[list[Any], list[PartnerCandidate]]] = {}
+_FOUND_SIZE = 256
+
+
+def _same(a: list[Any], b: list[Any]) -> bool:
+    return len(a) == len(b) and all(map(operator.is_, a, b))
 
 
 def partner_candidates(ws: Workspace, ctx: _Context, *, include_member_growth: bool = True) -> list[PartnerCandidate]:
     """``find_partners`` on a context already built (``coverage`` reuses its own)."""
+    member_orgs = {m.organisation_id for m in ctx.members}
+    others = [org for org in ws.iter(Organisation) if org.id not in member_orgs]
+    others_caps = [_capacity_index(ws, org.id) for org in others]
+    inputs: list[Any] = [ctx.requirements, ctx.tender, *ctx.members,
+                         *(ctx.caps[stored_id(m)] for m in ctx.members), *others, *others_caps]
+    key = (stored_id(ctx.option), include_member_growth)
+    hit = _FOUND.get(key)
+    if hit is not None and _same(hit[0], inputs):
+        return list(hit[1])
+    out = _candidates(ctx, include_member_growth, others, others_caps)
+    if len(_FOUND) >= _FOUND_SIZE:
+        _FOUND.clear()
+    _FOUND[key] = (inputs, out)
+    return list(out)
+
+
+def _candidates(ctx: _Context, include_member_growth: bool, others: list[Organisation],
+                others_caps: list[dict[Key, Any]]) -> list[PartnerCandidate]:
     gaps = [g for g in _gaps(ctx, include_member_growth) if g.gap > 0]
     total_gap = sum((g.gap for g in gaps), ZERO)
     gaps_by_key: dict[Key, list[CapacityGap]] = defaultdict(list)
     for g in gaps:
         gaps_by_key[ctx.req_key[g.requirement_id]].append(g)
-    member_orgs = {m.organisation_id for m in ctx.members}
     mob = ctx.tender.mobilisation_months
     out: list[PartnerCandidate] = []
     if not gaps:
         return out
-    for org in ws.iter(Organisation):
-        if org.id in member_orgs:
-            continue
-        caps = _capacity_index(ws, org.id)
+    for org, caps in zip(others, others_caps, strict=True):
         home = _key(org.home_area)
         helps: list[PartnerHelp] = []
         for k, c in caps.items():
