@@ -161,3 +161,26 @@ def test_the_workbook_coverage_sheet_shows_the_same_heat_map(ws, results, tmp_pa
             for r in range(r0 + 1, r1 + 1)]
     south = {row["Lot"]: row["Status"] for row in rows if (row["Service line"], row["Area"]) == ("Homecare", "South")}
     assert south == {"Lot 1": "Covered", "Lot 2": "Gap"}
+
+
+def test_the_heat_map_notes_are_written_when_read_and_are_every_cells_note(ws, results, monkeypatch):
+    """Issue 22: a heat map's tooltips are made when first read (``Lazily``), each once, and read as the
+    notes written out in full would; slices (a heat map split across pages) are notes too."""
+    from consortium_planner.reports.document import Lazily
+    from consortium_planner.reports.sections import capacity as section
+
+    made = []
+    real = section.cell_note
+    monkeypatch.setattr(section, "cell_note", lambda c: made.append(c) or real(c))
+    chart = section.coverage_heatmap(results["coverage_grid"])
+    assert not made  # nothing written yet
+    grid = results["coverage_grid"]
+    for series, row in zip(chart.series, grid.cells, strict=True):
+        assert isinstance(series.notes, Lazily) and len(series.notes) == len(row)
+        assert series.notes[-1] == real(row[-1]) and series.notes[-1] is series.notes[len(row) - 1]
+        assert series.notes == tuple(real(c) for c in row) and tuple(series.notes[1:]) == tuple(
+            real(c) for c in row[1:])
+        assert hash(series.notes) == hash(tuple(real(c) for c in row))
+    assert len(made) == sum(2 * len(r) - 1 for r in grid.cells)  # each once, and those in the slice once more
+    with pytest.raises(IndexError):
+        chart.series[0].notes[len(grid.cells[0])]

@@ -16,9 +16,10 @@ through ``status_of`` and nowhere else, and a verdict's decision through ``verdi
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, overload
 
 from ..domain.findings import Severity
 from ..domain.money import format_decimal, format_gbp, format_gbp_short
@@ -166,13 +167,54 @@ class Table:
         raise KeyError(title)
 
 
+class Lazily(Sequence[str]):
+    """Texts each made from its item when first read: a heat map's tooltips (issue 22: the large workspace's
+    coverage heat map has 8,000 cells, and writing every note took a fifth of its analysis; few are ever
+    read). Equal to any sequence of the same texts; slices are lazy too. ``make`` must be pure."""
+
+    __slots__ = ("_items", "_made", "_make")
+
+    def __init__(self, make: Callable[[Any], str], items: Sequence[Any]):
+        self._make, self._items = make, tuple(items)
+        self._made: dict[int, str] = {}
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> Lazily: ...
+
+    def __getitem__(self, i: int | slice) -> str | Lazily:
+        if isinstance(i, slice):
+            return Lazily(self._make, self._items[i])
+        i = range(len(self._items))[i]  # a negative index counts from the end; out of range raises
+        text = self._made.get(i)
+        if text is None:
+            text = self._made[i] = self._make(self._items[i])
+        return text
+
+    def __iter__(self) -> Iterator[str]:
+        return (self[i] for i in range(len(self._items)))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and not isinstance(other, str) and tuple(self) == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"Lazily({tuple(self)!r})"
+
+
 @dataclass(frozen=True, slots=True)
 class Series:
     name: str
     values: tuple[Decimal | None, ...]
     statuses: tuple[Status | None, ...] = ()  # heat maps: each cell's colour (None: nothing there)
     details: tuple[str, ...] = ()  # heat maps: a short second line per cell ("120 short")
-    notes: tuple[str, ...] = ()  # heat maps: the full explanation per cell (a tooltip on screen)
+    notes: Sequence[str] = ()  # heat maps: the full explanation per cell (a tooltip on screen; may be ``Lazily``)
     note: str = ""  # what the series is, e.g. its unit ("hours a year")
 
 

@@ -24,6 +24,7 @@ from ..document import (
     Column,
     Heading,
     Kind,
+    Lazily,
     Paragraph,
     ReferenceLine,
     Series,
@@ -132,7 +133,7 @@ def coverage_heatmap(grid: CoverageGrid) -> Chart:
             tuple(c.coverage_pct if c.status is not None else None for c in row),
             tuple(COVERAGE_STATUS[c.status] if c.status is not None else None for c in row),
             details=tuple(cell_detail(c) for c in row),
-            notes=tuple(cell_note(c) for c in row),
+            notes=Lazily(cell_note, row),  # made when a tooltip asks
             note=f"{unit}s a year" if unit else "",
         ))
     return Chart("coverage_heatmap", ChartKind.HEATMAP, "Allocated volume as % of the requirement", grid.columns,
