@@ -53,3 +53,25 @@ def test_indexes_match_a_fresh_build_after_any_edits(steps):
             assert _views(ws, field, range(0, 5)) == _views(fresh, field, range(0, 5))
     for other, expected in copies:  # later edits to the original never reach a copy
         assert _views(other, "member_id", range(0, 5)) == expected
+
+
+def test_a_copy_shares_the_parent_indexes_so_a_snapshot_builds_none():
+    """A snapshot handed to a worker shares its origin's parent indexes, built before the copy if need be:
+    an index built on the snapshot would be lost with it, so every background computation built it again."""
+    from consortium_planner.domain.model import ENTITIES, CostProfile, Role
+
+    ws = Workspace([*(Allocation(id=i, option_id=1 + i % 2, member_id=1, requirement_id=1, volume=Decimal(i))
+                      for i in range(1, 7)),
+                    CostProfile(id=1, organisation_id=1, service_line="Homecare"),
+                    Role(id=1, cost_profile_id=1, name="Carer", hourly_rate=Decimal("12"))])
+    snap = ws.copy()
+    for cls in (Allocation, CostProfile, Role):
+        key = (cls, cls.parent_field)
+        assert snap._index[key] is ws._index[key]
+    built = dict(snap._index)
+    assert [r.id for r in snap.roles(1)] == [1] and len(snap.allocations(2)) == 3
+    assert snap._index == built and all(snap._index[k] is v for k, v in built.items())
+    assert all(cls.parent_field is None or not ws.count(cls) or (cls, cls.parent_field) in ws._index
+               for cls in ENTITIES)
+    snap.put(Role(id=2, cost_profile_id=1, name="Lead", hourly_rate=Decimal("15")))  # and still apart
+    assert [r.id for r in ws.roles(1)] == [1] and [r.id for r in snap.roles(1)] == [1, 2]

@@ -93,6 +93,10 @@ class Workspace:
 
         Hand one to work running on another thread, so the GUI can go on editing.
         """
+        for cls in ENTITIES:  # build the parent indexes first, so the copy shares them (issue 22): an index
+            # built on a snapshot is lost with it, so each background computation built the roles' again
+            if cls.parent_field and self._rows[cls] and (cls, cls.parent_field) not in self._index:
+                self.by(cls, cls.parent_field, None)
         other = Workspace()
         other._rows = {cls: dict(rows) for cls, rows in self._rows.items()}
         # the indexes are shared: from now on neither side owns them, so each copies before changing
