@@ -19,6 +19,25 @@ from consortium_planner.domain.markets import (
 from consortium_planner.domain.model import MarketSegment, SegmentKind, Tender
 
 
+def test_a_segments_months_are_kept_for_the_same_row_and_worked_out_for_another():
+    """Issue 22: the months are kept while the segment is the very same row; an edited row (a new object,
+    even with the same id and values) is worked out again, and gives what a fresh computation gives."""
+    from dataclasses import replace
+
+    from consortium_planner.domain import markets
+
+    seg = MarketSegment(id=7, organisation_id=1, name="Day services", customers_at_start=D(4), new_per_month=D(1),
+                        churn_pct=D(5), hours_per_week=D(3), rate=D("25.00"), cost_per_hour=D("18.00"))
+    first = segment_months(seg, 2, 30)
+    assert segment_months(seg, 2, 30) is first
+    assert segment_months(seg, 3, 30) == markets._segment_months(seg, 3, 30)
+    dearer = replace(seg, rate=D("26.00"))
+    again = segment_months(dearer, 2, 30)
+    assert again == markets._segment_months(dearer, 2, 30) and again != first
+    same_values = replace(seg)
+    assert segment_months(same_values, 2, 30) is not first and segment_months(same_values, 2, 30) == first
+
+
 def test_a_segment_month_by_month_by_hand():
     seg = MarketSegment(id=1, organisation_id=1, name="Self-funders", customers_at_start=D(10), new_per_month=D(2),
                         churn_pct=D(10), hours_per_week=D(6), rate=D("30.00"), rate_indexation_pct=D(10),

@@ -100,9 +100,29 @@ def twelfth(annual: Decimal, t: int) -> Decimal:
     return quantize(annual * (k + 1) / 12) - quantize(annual * k / 12)
 
 
+# (the segment's id(), start, months) → (the segment, its months): its figures depend on nothing else, and
+# an edit elsewhere (an allocation) leaves its row the very same (immutable) object, so an option's
+# markets are not worked out again month by month after every edit (issue 22). The cache holds the row,
+# so no other object can take its id() while the entry stands.
+_MONTHS: dict[tuple[int, int, int], tuple[MarketSegment, tuple[SegmentMonth, ...]]] = {}
+_MONTHS_SIZE = 4096
+
+
 def segment_months(segment: MarketSegment, start: int, months: int) -> tuple[SegmentMonth, ...]:
     """The segment's figures for each of the window's ``months`` months, earning from month ``start``
     (≤ 0: from the first). Months before it are zero."""
+    key = (id(segment), start, months)
+    hit = _MONTHS.get(key)
+    if hit is not None and hit[0] is segment:
+        return hit[1]
+    out = _segment_months(segment, start, months)
+    if len(_MONTHS) >= _MONTHS_SIZE:
+        _MONTHS.clear()
+    _MONTHS[key] = (segment, out)
+    return out
+
+
+def _segment_months(segment: MarketSegment, start: int, months: int) -> tuple[SegmentMonth, ...]:
     churn = ONE - segment.churn_pct / HUNDRED
     collect = ONE - segment.bad_debt_pct / HUNDRED
     rate_up = ONE + segment.rate_indexation_pct / HUNDRED
