@@ -122,10 +122,16 @@ class FlowLayout(QLayout):
         self._items: list[QLayoutItem] = []
         self._spacing = spacing
         self._line_spacing = line_spacing
+        self._heights: dict[int, int] = {}  # height for a width, until the layout is invalidated
         self.setContentsMargins(0, 0, 0, 0)
 
     def addItem(self, item: QLayoutItem) -> None:
         self._items.append(item)
+        self._heights.clear()
+
+    def invalidate(self) -> None:
+        self._heights.clear()  # an item changed (Qt calls this, as on a font or zoom change)
+        super().invalidate()
 
     def count(self) -> int:
         return len(self._items)
@@ -134,6 +140,7 @@ class FlowLayout(QLayout):
         return self._items[index] if 0 <= index < len(self._items) else None
 
     def takeAt(self, index: int) -> QLayoutItem | None:
+        self._heights.clear()
         return self._items.pop(index) if 0 <= index < len(self._items) else None
 
     def expandingDirections(self) -> Qt.Orientation:
@@ -143,7 +150,12 @@ class FlowLayout(QLayout):
         return True
 
     def heightForWidth(self, width: int) -> int:
-        return self._arrange(QRect(0, 0, width, 0), move=False)
+        # asked many times a layout pass (issue 22: 34 arrangements a cash flow result): each one asked
+        # every item's size hint three times over
+        height = self._heights.get(width)
+        if height is None:
+            height = self._heights[width] = self._arrange(QRect(0, 0, width, 0), move=False)
+        return height
 
     def setGeometry(self, rect: QRect) -> None:
         super().setGeometry(rect)
@@ -159,26 +171,27 @@ class FlowLayout(QLayout):
         return size
 
     def _arrange(self, rect: QRect, move: bool) -> int:
-        rows: list[list[QLayoutItem]] = [[]]
+        rows: list[list[tuple[QLayoutItem, QSize]]] = [[]]
         x = 0
         for item in self._items:
-            w = item.sizeHint().width()
+            hint = item.sizeHint()  # once an item: each is a call into the widget's own layout
+            w = hint.width()
             if rows[-1] and x + w > rect.width():
                 rows.append([])
                 x = 0
-            rows[-1].append(item)
+            rows[-1].append((item, hint))
             x += w + self._spacing
         y = rect.y()
         for row in rows:
             if not row:
                 continue
-            height = max(i.sizeHint().height() for i in row)
-            width = sum(i.sizeHint().width() for i in row) + self._spacing * (len(row) - 1)
+            height = max(h.height() for _i, h in row)
+            width = sum(h.width() for _i, h in row) + self._spacing * (len(row) - 1)
             x = rect.x() + max(0, (rect.width() - width) // 2)
-            for item in row:
+            for item, hint in row:
                 if move:
-                    item.setGeometry(QRect(QPoint(x, y), item.sizeHint()))
-                x += item.sizeHint().width() + self._spacing
+                    item.setGeometry(QRect(QPoint(x, y), hint))
+                x += hint.width() + self._spacing
             y += height + self._line_spacing
         return y - rect.y() - self._line_spacing
 
@@ -190,11 +203,16 @@ class ChartLegend(QWidget):
         super().__init__(parent)
         self.flow = FlowLayout(self)
         self.names: list[str] = []
+        self._shown: list[tuple[QPixmap, str]] = []  # the keys (``swatch`` keeps one per look) and names shown
         size = self.sizePolicy()
         size.setHeightForWidth(True)
         self.setSizePolicy(size)
 
     def set_items(self, items: Sequence[tuple[QPixmap, str]]) -> None:
+        if len(items) == len(self._shown) and all(
+                p is q and n == m for (p, n), (q, m) in zip(items, self._shown, strict=True)):
+            return  # the same keys and names (most results): nothing to make again
+        self._shown = list(items)
         while (item := self.flow.takeAt(0)) is not None:
             if (widget := item.widget()) is not None:
                 widget.deleteLater()
