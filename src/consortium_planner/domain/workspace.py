@@ -69,16 +69,20 @@ class Workspace:
         """Rows of ``cls`` whose ``field`` equals ``value``, from a cached index."""
         idx = self._index.get((cls, field))
         if idx is None:
-            built: defaultdict[Any, dict[int | None, Entity]] = defaultdict(dict)
-            for id_, row in self._rows[cls].items():
-                built[getattr(row, field)][id_] = row
-            idx = self._index[(cls, field)] = dict(built)
-            ik = (cls, field)
-            self._owned.difference_update({o for o in self._owned if o[0] == ik})
-            self._owned.add((ik, _OUTER))
-            self._owned.update((ik, k) for k in idx)
+            idx = self._build_index(cls, field)
         rows = idx.get(value)
         return cast("list[E]", list(rows.values())) if rows else []
+
+    def _build_index(self, cls: type[Entity], field: str) -> dict[Any, dict[int | None, Entity]]:
+        built: defaultdict[Any, dict[int | None, Entity]] = defaultdict(dict)
+        for id_, row in self._rows[cls].items():
+            built[getattr(row, field)][id_] = row
+        idx = self._index[(cls, field)] = dict(built)
+        ik = (cls, field)
+        self._owned.difference_update({o for o in self._owned if o[0] == ik})
+        self._owned.add((ik, _OUTER))
+        self._owned.update((ik, k) for k in idx)
+        return idx
 
     def children(self, cls: type[E], parent_id: int | None) -> list[E]:
         assert cls.parent_field, f"{cls.__name__} has no parent"
@@ -96,7 +100,7 @@ class Workspace:
         for cls in ENTITIES:  # build the parent indexes first, so the copy shares them (issue 22): an index
             # built on a snapshot is lost with it, so each background computation built the roles' again
             if cls.parent_field and self._rows[cls] and (cls, cls.parent_field) not in self._index:
-                self.by(cls, cls.parent_field, None)
+                self._build_index(cls, cls.parent_field)  # not a read of the rows (``by`` is)
         other = Workspace()
         other._rows = {cls: dict(rows) for cls, rows in self._rows.items()}
         # the indexes are shared: from now on neither side owns them, so each copies before changing
