@@ -22,7 +22,11 @@ def _wait_shown(app, view, edit=None, timeout_s: float = 120.0) -> bool:
     """Make ``edit`` (if any) and wait until ``view`` has shown a result since: listening first, as a view
     computing on the UI thread shows its figures inside the edit's own change notification."""
     done = []
-    view.shown.connect(lambda: done.append(1))
+
+    def seen() -> None:
+        done.append(1)
+
+    view.shown.connect(seen)
     if edit is not None:
         edit()
     t_end = time.perf_counter() + timeout_s
@@ -30,7 +34,7 @@ def _wait_shown(app, view, edit=None, timeout_s: float = 120.0) -> bool:
         app.processEvents()
         if not done:
             time.sleep(0.0005)
-    view.shown.disconnect()
+    view.shown.disconnect(seen)  # only this: the verdict banner listens on ``shown`` too, waiting for the tab
     return bool(done)
 
 
