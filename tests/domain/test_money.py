@@ -76,6 +76,20 @@ def test_allocate_adds_back_exactly(amount, weights):
                 assert part == 0
 
 
+@given(amounts, st.integers(1, 400), st.decimals(min_value=0, max_value=1000, places=3))
+def test_allocate_in_equal_parts_gives_the_earliest_parts_the_pennies_left(amount, n, weight):
+    """Equal weights (twelfths of a year, months of an asset's life): every part is the amount ÷ n to within
+    a penny, the parts add back, and the pennies left over go to the earliest parts, as the largest-remainder
+    rule does when every remainder ties."""
+    parts = allocate(amount, [weight] * n)
+    assert sum(parts, Decimal(0)) == quantize(amount) and len(parts) == n
+    share = quantize(amount) / n
+    assert all(abs(p - share) < Decimal("0.01") for p in parts)
+    sizes = [abs(p) for p in parts]
+    assert sizes == sorted(sizes, reverse=True)
+    assert all(p.as_tuple().exponent == -2 for p in parts)
+
+
 def test_allocate_hand_case():
     # £100 in thirds: 33.34 + 33.33 + 33.33, the extra penny to the first part
     assert allocate(Decimal("100"), [Decimal(1)] * 3) == [Decimal("33.34"), Decimal("33.33"), Decimal("33.33")]

@@ -284,42 +284,111 @@ _IRR_GRID = tuple(Decimal(x) for x in (
 def internal_rate_of_return(flows: Sequence[Decimal], guess: Decimal = Decimal("0.1")) -> IrrResult:
     """The annual rate at which the NPV of monthly ``flows`` is zero, or why there is none.
 
-    Scans NPV over rates from −99% to 10,000% a year for sign changes and bisects the monthly
-    discount factor in each bracket to 1e−20 (far below a penny's worth of rate). When flows
-    change sign more than once there may be several rates: the one nearest ``guess`` (a
-    fraction; the discount rate, say) is returned and the others listed.
+    Scans NPV over rates from −99% to 10,000% a year for sign changes and narrows the monthly
+    discount factor in each bracket to 1e−20 (``_bisect``; far below a penny's worth of rate). Flows that
+    change sign once have one rate (Descartes' rule of signs), and halving the grid finds its bracket
+    (``_one_root``). When flows change sign more than once there may be several rates: the one nearest
+    ``guess`` (a fraction; the discount rate, say) is returned and the others listed.
     """
     if not any(cf > 0 for cf in flows) or not any(cf < 0 for cf in flows):
         return IrrResult(None, "no IRR: the cash flows never change sign", False, ())
     points = [(r, monthly_discount_factor(r)) for r in _IRR_GRID]
+    if _sign_changes(flows) == 1:
+        return _one_root(flows, points)
+    return _scan(flows, points, guess)
+
+
+def _scan(flows: Sequence[Decimal], points: Sequence[tuple[Decimal, Decimal]], guess: Decimal) -> IrrResult:
+    """The rates that zero the NPV, one from each bracket of the grid where it changes sign: the one nearest
+    ``guess`` returned, the others listed."""
     values = [_horner(flows, v) for _, v in points]
     roots: list[Decimal] = []
     for i in range(len(points)):
         if values[i] == 0:
             roots.append(points[i][0])
         elif i + 1 < len(points) and values[i] * values[i + 1] < 0:
-            roots.append(_bisect(flows, points[i + 1][1], values[i + 1], points[i][1]))
+            roots.append(_bisect(flows, points[i + 1][1], values[i + 1], points[i][1], values[i]))
     if not roots:
         return IrrResult(None, "no IRR: no rate between −99% and 10,000% a year makes the NPV zero", False, ())
     best = min(roots, key=lambda r: (abs(r - guess), r))
     return IrrResult(best, "", len(roots) > 1, tuple(r for r in roots if r != best))
 
 
-def _bisect(flows: Sequence[Decimal], v_lo: Decimal, f_lo: Decimal, v_hi: Decimal) -> Decimal:
-    """The annual rate whose factor v in [v_lo, v_hi] zeroes the NPV (NPV(v_lo) = f_lo ≠ 0)."""
-    for _ in range(200):
-        mid = (v_lo + v_hi) / 2
-        f_mid = _horner(flows, mid)
+def _sign_changes(flows: Sequence[Decimal]) -> int:
+    """How often the flows change sign, zeros skipped: by Descartes' rule of signs, at most that many
+    discount factors v > 0 zero the NPV, Σ CF_t v^t."""
+    changes, last = 0, 0
+    for cf in flows:
+        if cf:
+            sign = 1 if cf > 0 else -1
+            if sign != last:
+                changes += last != 0
+                last = sign
+    return changes
+
+
+def _one_root(flows: Sequence[Decimal], points: Sequence[tuple[Decimal, Decimal]]) -> IrrResult:
+    """The IRR of flows that change sign once: one discount factor v > 0 zeroes the NPV (Descartes), so
+    the NPV has one sign on the grid's rates below it and the other above, and halving the grid finds the
+    bracket that the full scan of ``internal_rate_of_return`` would, from about seven grid points, not 27."""
+    lo, hi = 0, len(points) - 1
+    f_lo, f_hi = _horner(flows, points[lo][1]), _horner(flows, points[hi][1])
+    if f_lo == 0:
+        return IrrResult(points[lo][0], "", False, ())
+    if f_hi == 0:
+        return IrrResult(points[hi][0], "", False, ())
+    if (f_lo < 0) == (f_hi < 0):
+        return IrrResult(None, "no IRR: no rate between −99% and 10,000% a year makes the NPV zero", False, ())
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        f_mid = _horner(flows, points[mid][1])
         if f_mid == 0:
-            v_lo = v_hi = mid
-            break
+            return IrrResult(points[mid][0], "", False, ())
         if (f_mid < 0) == (f_lo < 0):
-            v_lo, f_lo = mid, f_mid
+            lo, f_lo = mid, f_mid
         else:
-            v_hi = mid
-        if v_hi - v_lo < Decimal("1e-20"):
+            hi, f_hi = mid, f_mid
+    return IrrResult(_bisect(flows, points[hi][1], f_hi, points[lo][1], f_lo), "", False, ())
+
+
+def _bisect(flows: Sequence[Decimal], v_lo: Decimal, f_lo: Decimal, v_hi: Decimal, f_hi: Decimal) -> Decimal:
+    """The annual rate whose factor v in [v_lo, v_hi] zeroes the NPV (NPV(v_lo) = f_lo and NPV(v_hi) = f_hi have
+    opposite signs), the bracket narrowed to 1e−20.
+
+    Each step tries the straight line through the bracket's ends (regula falsi), halving the value kept at an
+    end that stays twice running (the Illinois rule, so both ends close in); after three steps running that
+    did not halve the bracket, a plain halving, so it takes at most four times the steps of bisection. About
+    a dozen evaluations of the NPV where halving alone took about seventy.
+    """
+    a, fa, b, fb = v_lo, f_lo, v_hi, f_hi
+    kept = 0  # +1: ``a`` was kept last step, −1: ``b`` was
+    slow = 0  # steps running that did not halve the bracket
+    for _ in range(400):
+        width = abs(b - a)
+        if width < _IRR_TOLERANCE:
             break
-    return ((v_lo + v_hi) / 2) ** -12 - ONE
+        c = (a + b) / 2 if slow >= 3 or fa == fb else (a * fb - b * fa) / (fb - fa)
+        if not (min(a, b) < c < max(a, b)):
+            c = (a + b) / 2
+        fc = _horner(flows, c)
+        if fc == 0:
+            a = b = c
+            break
+        if (fc < 0) == (fb < 0):
+            b, fb = c, fc
+            if kept == 1:
+                fa /= 2
+            kept = 1
+        else:
+            a, fa = c, fc
+            if kept == -1:
+                fb /= 2
+            kept = -1
+        slow = slow + 1 if slow < 3 and abs(b - a) > width / 2 else 0
+    return ((a + b) / 2) ** -12 - ONE
+
+
+_IRR_TOLERANCE = Decimal("1e-20")
 
 
 def payback_month(flows: Sequence[Decimal]) -> int | None:

@@ -8,6 +8,7 @@ order where parents come before children.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
@@ -1213,8 +1214,6 @@ def add_months(day: dt.date, months: int) -> dt.date:
     """The same day ``months`` later (clamped to the month's last day)."""
     y, m = divmod(day.month - 1 + months, 12)
     year, month = day.year + y, m + 1
-    import calendar
-
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 

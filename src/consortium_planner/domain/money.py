@@ -177,6 +177,11 @@ def allocate(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
     sign = -1 if pence < 0 else 1
     pence = abs(pence)
     ws = list(weights) if sum(weights, ZERO) > 0 else [Decimal(1)] * len(weights)
+    first = ws[0]
+    if all(w == first for w in ws):  # equal parts (twelfths, say): every remainder ties, so the earliest get a penny
+        whole, left = divmod(pence, len(ws))
+        more, less = from_pence(sign * (whole + 1)), from_pence(sign * whole)
+        return [more] * left + [less] * (len(ws) - left)
     wsum = sum(ws, ZERO)
     exact = [Decimal(pence) * w / wsum for w in ws]
     floors = [int(e) for e in exact]

@@ -136,11 +136,14 @@ def capital(ws: Workspace, option_id: int, rates: RateTable, *, include_extensio
             return (t - mob) // 12 + 1
         return n_years + 1
 
-    period_ids = sorted({period_of(t) for t in range(n)})
-    period_end = {p: max(t for t in range(n) if period_of(t) == p) for p in period_ids}
-    period_start = {p: min(t for t in range(n) if period_of(t) == p) for p in period_ids}
-    starts = [add_months(mob_start, t) for t in range(n + 1)]
     period_of_month = [period_of(t) for t in range(n)]
+    period_start: dict[int, int] = {}
+    period_end: dict[int, int] = {}
+    for t, p in enumerate(period_of_month):  # the periods follow one another, so each is a run of months
+        period_start.setdefault(p, t)
+        period_end[p] = t
+    period_ids = sorted(period_start)
+    starts = [add_months(mob_start, t) for t in range(n + 1)]
 
     # ------------------------------------------------------------------ income and costs
     pay = tender.pay_indexation_pct / HUNDRED
