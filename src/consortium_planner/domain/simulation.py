@@ -390,8 +390,9 @@ def _q(x: np.ndarray) -> np.ndarray:
     return np.round(x, 2)
 
 
-def _tax(profit: np.ndarray, losses: np.ndarray, rate: float) -> np.ndarray:
-    """Tax on ``profit`` with ``losses`` carried forward (``losses`` updated in place)."""
+def _tax(profit: np.ndarray, losses: np.ndarray, rate: float | np.ndarray) -> np.ndarray:
+    """Tax on ``profit`` with ``losses`` carried forward (``losses`` updated in place); each taxable person a row
+    of ``profit``, ``losses`` and ``rate`` when there are several."""
     loss_now = profit <= 0
     used = np.minimum(losses, np.maximum(profit, 0.0))
     taxable = np.where(loss_now, 0.0, profit - used)
@@ -429,6 +430,9 @@ def project(b: Basis, d: Mapping[str, np.ndarray]) -> VectorFigures:
     live = t <= last[:, None]
 
     # ------------------------------------------------------------------ accruals by month (D, T)
+    # each draw's pay and CPI growth to each contract year, raised once (the months pick theirs out)
+    gp_y, gc_y = gp[:, None] ** np.arange(b.n_years), gc[:, None] ** np.arange(b.n_years)
+
     def accruals(tt: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         k = tt - mob[:, None]
         serving = (k >= 0) & (k < 12 * n_years[:, None])
@@ -437,9 +441,10 @@ def project(b: Basis, d: Mapping[str, np.ndarray]) -> VectorFigures:
         f = np.where(serving, f, 0.0)
         on = serving.astype(float)
         income = b.price[yi] / 12 * vol[:, None] * f
-        payroll = b.staff * gp[:, None] ** yi / 12 * vol[:, None] * over[:, None] * f
-        fixed = b.fixed * gc[:, None] ** yi / 12 * over[:, None] * on
-        variable = b.variable * gc[:, None] ** yi / 12 * vol[:, None] * over[:, None] * f
+        payroll = b.staff * np.take_along_axis(gp_y, yi, axis=1) / 12 * vol[:, None] * over[:, None] * f
+        gcy = np.take_along_axis(gc_y, yi, axis=1)
+        fixed = b.fixed * gcy / 12 * over[:, None] * on
+        variable = b.variable * gcy / 12 * vol[:, None] * over[:, None] * f
         return income, payroll, fixed + variable, yi
 
     income, payroll, non_pay, yi = accruals(np.broadcast_to(t, (n_draws, T)))
@@ -452,7 +457,7 @@ def project(b: Basis, d: Mapping[str, np.ndarray]) -> VectorFigures:
     serving = (k >= 0) & (k < 12 * n_years[:, None])
     bond = np.where(serving, b.bond_premium / 12, 0.0)
     bond_paid = np.where(serving & (k % 12 == 0), b.bond_premium, 0.0)
-    insurance = np.where(serving, _q(b.insurance * gc[:, None] ** yi) / 12, 0.0)
+    insurance = np.where(serving, _q(b.insurance * np.take_along_axis(gc_y, yi, axis=1)) / 12, 0.0)
 
     mobilisation = np.zeros((n_draws, T))
     capex = np.zeros((n_draws, T))
@@ -490,13 +495,17 @@ def project(b: Basis, d: Mapping[str, np.ndarray]) -> VectorFigures:
                                                     n_years[:, None] + 1))
     period = np.where(live, period, -1)
     n_periods = b.n_years + 2
-    ends = np.full((n_draws, n_periods), -1)
-    for p in range(n_periods):
-        hit = period == p
-        ends[:, p] = np.where(hit.any(axis=1), T - 1 - np.argmax(hit[:, ::-1], axis=1), -1)
+    # each (draw, month)'s bin for the sums by period: bin 0 of a draw takes the months after its projection
+    bins = (rows[:, None] * (n_periods + 1) + period + 1).ravel()
+    n_bins = n_draws * (n_periods + 1)
 
     def psum(x: np.ndarray) -> np.ndarray:
-        return np.stack([np.where(period == p, x, 0.0).sum(axis=1) for p in range(n_periods)], axis=1)
+        """(D, T) → (D, periods): each draw's months summed by period."""
+        return np.bincount(bins, weights=x.ravel(), minlength=n_bins).reshape(n_draws, n_periods + 1)[:, 1:]
+
+    # a draw's periods are runs of months one after another, so a period ends at the months counted up to it
+    months_in = np.bincount(bins, minlength=n_bins).reshape(n_draws, n_periods + 1)[:, 1:]
+    ends = np.where(months_in > 0, np.cumsum(months_in, axis=1) - 1, -1)
 
     p_income = psum(income)
     p_delivery = psum(payroll + non_pay)
@@ -532,12 +541,12 @@ def project(b: Basis, d: Mapping[str, np.ndarray]) -> VectorFigures:
         return out
 
     op_tax = np.zeros((n_draws, T))
-    pools = [np.zeros(n_draws) for _ in b.rates]
+    rates = np.array([[float(r)] for r in b.rates])  # a taxable person a row, as ``pools`` and the profits
+    pools = np.zeros((len(b.rates), n_draws))
     for p in range(n_periods):
         exists = ends[:, p] >= 0
-        profits = entity_profits(p, p_ebit[:, p], p_items[:, p])
-        tax = sum((_tax(np.where(exists, x, 0.0), pool, float(r)) for x, pool, r in
-                   zip(profits, pools, b.rates, strict=True)), np.zeros(n_draws))
+        profits = np.array(entity_profits(p, p_ebit[:, p], p_items[:, p]))
+        tax = _tax(np.where(exists, profits, 0.0), pools, rates).sum(axis=0)
         op_tax[rows[exists], np.minimum(ends[exists, p] + b.lag_tax, last[exists])] += tax[exists]
 
     op_cash = receipts - payroll - non_pay_paid - bond_paid - insurance - mobilisation
@@ -557,7 +566,7 @@ def project(b: Basis, d: Mapping[str, np.ndarray]) -> VectorFigures:
         peak_month = np.where(peak > 0, low_month, -1)
         min_dscr = _cover(b, d, rows, t, T, last, live, period, ends, n_periods, src_months, p_ebit, p_items,
                           entity_profits, ebitda_m, op_cash, capex, receipts, payroll, non_pay_paid, bond_paid,
-                          insurance, mobilisation, op_tax, peak_month)
+                          insurance, mobilisation, op_tax, peak_month, psum)
     return VectorFigures(npv, requirement, min_dscr, lowest)
 
 
@@ -566,7 +575,7 @@ def _cover(b: Basis, d: Mapping[str, np.ndarray], rows: np.ndarray, t: np.ndarra
            p_ebit: np.ndarray, p_items: np.ndarray, entity_profits: Callable[..., list[np.ndarray]],
            ebitda_m: np.ndarray, op_cash: np.ndarray, capex: np.ndarray, receipts: np.ndarray, payroll: np.ndarray,
            non_pay_paid: np.ndarray, bond_paid: np.ndarray, insurance: np.ndarray, mobilisation: np.ndarray,
-           op_tax: np.ndarray, peak_month: np.ndarray) -> np.ndarray:
+           op_tax: np.ndarray, peak_month: np.ndarray, psum: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
     """The funded pass: loans, overdrafts, tax after financing and the lowest tested debt service cover."""
     n_draws = len(rows)
     dr = d["interest_rate_pp"]
@@ -593,18 +602,24 @@ def _cover(b: Basis, d: Mapping[str, np.ndarray], rows: np.ndarray, t: np.ndarra
         elif s.kind is FundingKind.OVERDRAFT and s.amount > 0:
             overdrafts.append((s, drawdown, np.maximum(0.0, s.rate_pct + dr) / 100 / 12))
     money_in += grants
-    p_grants = np.stack([np.where(period == p, grants, 0.0).sum(axis=1) for p in range(n_periods)], axis=1)
+    p_grants = psum(grants)
     p_interest = np.zeros((n_draws, n_periods))
-    p_fees = np.stack([np.where(period == p, fees, 0.0).sum(axis=1) for p in range(n_periods)], axis=1)
-    tax_paid = np.zeros((n_draws, T))
-    od_interest = np.zeros((n_draws, T))
-    pools = [np.zeros(n_draws) for _ in b.rates]
+    p_fees = psum(fees)
+    # month by month below, so each month's values are read from month-major copies (a month a contiguous row)
+    tax_paid_m = np.zeros((T, n_draws))
+    od_interest_m = np.zeros((T, n_draws))
+    rates = np.array([[float(r)] for r in b.rates])  # a taxable person a row, as ``pools`` and the profits
+    pools = np.zeros((len(b.rates), n_draws))
     drawn = [np.zeros(n_draws) for _ in overdrafts]
     balance = np.zeros(n_draws)
-    base_out = payroll + non_pay_paid + bond_paid + insurance + mobilisation + capex
+    base_out_m = np.ascontiguousarray((payroll + non_pay_paid + bond_paid + insurance + mobilisation + capex).T)
+    live_m, period_m, interest_m = np.ascontiguousarray(live.T), np.ascontiguousarray(period.T), \
+        np.ascontiguousarray(interest.T)
+    in_m = np.ascontiguousarray((receipts + money_in).T)
+    fees_m, principal_m = np.ascontiguousarray(fees.T), np.ascontiguousarray(principal.T)
     for month in range(T):
-        on = live[:, month]
-        p = period[:, month]
+        on = live_m[month]
+        p = period_m[month]
         od_i = np.zeros(n_draws)
         od_f = np.zeros(n_draws)
         for k, (s, dm, r) in enumerate(overdrafts):
@@ -614,26 +629,24 @@ def _cover(b: Basis, d: Mapping[str, np.ndarray], rows: np.ndarray, t: np.ndarra
         od_i = np.where(on, od_i, 0.0)
         od_f = np.where(on, od_f, 0.0)
         pc = np.clip(p, 0, n_periods - 1)
-        p_interest[rows, pc] += interest[:, month] + od_i
+        p_interest[rows, pc] += interest_m[month] + od_i
         p_fees[rows, pc] += od_f
-        od_interest[:, month] = od_i
+        od_interest_m[month] = od_i
         at_end = on & (ends[rows, pc] == month)
         if at_end.any():
             for q in np.unique(pc[at_end]):
                 sel = at_end & (pc == q)
                 pbt = p_ebit[:, q] + p_grants[:, q] - p_interest[:, q] - p_fees[:, q]
                 items_cost = p_items[:, q] + p_interest[:, q] + p_fees[:, q] - p_grants[:, q]
-                profits = entity_profits(int(q), pbt, items_cost)
-                tax = np.zeros(n_draws)
-                for x, pool, rate in zip(profits, pools, b.rates, strict=True):
-                    masked_pool = np.where(sel, pool, 0.0)
-                    got = _tax(np.where(sel, x, 0.0), masked_pool, float(rate))
-                    pool[sel] = masked_pool[sel]
-                    tax += np.where(sel, got, 0.0)
-                tax_paid[rows[sel], np.minimum(month + b.lag_tax, last[sel])] += tax[sel]
-        rec = receipts[:, month] + money_in[:, month]
-        pay_out = (base_out[:, month] + tax_paid[:, month] + interest[:, month] + od_i + fees[:, month] + od_f
-                   + principal[:, month])
+                profits = np.array(entity_profits(int(q), pbt, items_cost))
+                masked_pools = np.where(sel, pools, 0.0)
+                got = _tax(np.where(sel, profits, 0.0), masked_pools, rates)
+                pools[:, sel] = masked_pools[:, sel]
+                tax = np.where(sel, got, 0.0).sum(axis=0)
+                tax_paid_m[np.minimum(month + b.lag_tax, last[sel]), rows[sel]] += tax[sel]
+        rec = in_m[month]
+        pay_out = (base_out_m[month] + tax_paid_m[month] + interest_m[month] + od_i + fees_m[month] + od_f
+                   + principal_m[month])
         provisional = np.where(on, balance + rec - pay_out, balance)
         change = np.zeros(n_draws)
         for k, (s, dm, _r) in enumerate(overdrafts):
@@ -650,12 +663,11 @@ def _cover(b: Basis, d: Mapping[str, np.ndarray], rows: np.ndarray, t: np.ndarra
             repay_total += x
         balance = provisional + change - repay_total
 
-    def per_period(x: np.ndarray) -> np.ndarray:
-        return np.stack([np.where(period == p, x, 0.0).sum(axis=1) for p in range(n_periods)], axis=1)
+    tax_paid, od_interest = tax_paid_m.T, od_interest_m.T
 
     funded_m = np.where(t <= peak_month[:, None], capex + ebitda_m - op_cash, 0.0)
-    cfads = per_period(op_cash - tax_paid - capex + funded_m)
-    service = per_period(interest + od_interest + principal)
+    cfads = psum(op_cash - tax_paid - capex + funded_m)
+    service = psum(interest + od_interest + principal)
     ratio = np.where(service > 0, np.round(cfads / np.where(service > 0, service, 1.0), 2), np.nan)
     exists = ends >= 0
     ratio = np.where(exists, ratio, np.nan)
@@ -669,11 +681,11 @@ def _cover(b: Basis, d: Mapping[str, np.ndarray], rows: np.ndarray, t: np.ndarra
 def _loan(s: _Source, r: np.ndarray, month: np.ndarray, last: np.ndarray, T: int) -> tuple[np.ndarray, np.ndarray]:
     """Interest and principal by month of one loan for every draw (``finance.loan_schedule``)."""
     n_draws = len(r)
-    interest = np.zeros((n_draws, T))
-    principal = np.zeros((n_draws, T))
+    interest = np.zeros((T, n_draws))  # month by month below: a month a contiguous row, transposed at the end
+    principal = np.zeros((T, n_draws))
     amount = s.amount
     if amount <= 0:
-        return interest, principal
+        return interest.T, principal.T
     end = month + s.term if s.term > 0 else None
     final = end if end is not None else last
     cut = final > last
@@ -707,10 +719,10 @@ def _loan(s: _Source, r: np.ndarray, month: np.ndarray, last: np.ndarray, T: int
             p = np.where((t != end) & (t == final) & cut, balance, p)
         else:
             p = np.where(t == final, balance, p)
-        interest[:, t] = np.where(active, i, 0.0)
-        principal[:, t] = np.where(active, p, 0.0)
-        balance = balance - np.where(active, p, 0.0)
-    return interest, principal
+        interest[t] = np.where(active, i, 0.0)
+        principal[t] = np.where(active, p, 0.0)
+        balance = balance - principal[t]
+    return interest.T, principal.T
 
 
 # --------------------------------------------------------------------------- the simulation
