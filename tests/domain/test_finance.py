@@ -123,6 +123,44 @@ def test_flows_that_change_sign_once_get_the_rate_the_full_scan_finds(outlays, g
     assert internal_rate_of_return(flows) == finance._scan(flows, points, D("0.1"))
 
 
+def _exact_scan(flows, guess=D("0.1")):
+    """The scan with the exact NPV at every grid rate (as the program did before reading signs from floats)."""
+    points = [(r, monthly_discount_factor(r)) for r in finance._IRR_GRID]
+    values = [finance._horner(flows, v) for _r, v in points]
+    roots = []
+    for i in range(len(points)):
+        if values[i] == 0:
+            roots.append(points[i][0])
+        elif i + 1 < len(points) and values[i] * values[i + 1] < 0:
+            roots.append(finance._bisect(flows, points[i + 1][1], values[i + 1], points[i][1], values[i]))
+    if not roots:
+        return None, ()
+    best = min(roots, key=lambda r: (abs(r - guess), r))
+    return best, tuple(r for r in roots if r != best)
+
+
+@settings(max_examples=120)
+@given(st.lists(st.integers(-10**7, 10**7), min_size=2, max_size=150))
+def test_the_scan_reading_signs_from_floats_finds_the_exact_scans_rates(cents):
+    """Signs read from floats only where the float's error cannot reach them: the same brackets and rates as
+    exact values at all 27 grid rates, digit for digit."""
+    flows = [D(c) / 100 for c in cents]
+    if finance._sign_changes(flows) < 2:
+        return
+    points = [(r, monthly_discount_factor(r)) for r in finance._IRR_GRID]
+    irr = finance._scan(flows, points, D("0.1"))
+    assert (irr.rate, irr.others) == _exact_scan(flows)
+
+
+def test_an_npv_of_exactly_zero_at_a_grid_rate_is_left_to_the_exact_value():
+    # NPV at 0% is −100 + 300 − 200 = 0 exactly: no float can say its sign, so the exact value finds the root
+    flows = [D(-100)] + [D(0)] * 11 + [D(300)] + [D(0)] * 11 + [D(-200)]
+    signs = finance._float_signs(flows, [(D(0), monthly_discount_factor(D(0)))])
+    assert signs == [None]
+    irr = internal_rate_of_return(flows, D("0.01"))
+    assert irr.rate == D(0) and irr.multiple and (irr.rate, irr.others) == _exact_scan(flows, D("0.01"))
+
+
 def test_flows_that_change_sign_more_than_once_are_scanned():
     flows = [D(-100)] + [D(0)] * 11 + [D(230)] + [D(0)] * 11 + [D(-132)]
     assert finance._sign_changes(flows) == 2

@@ -32,6 +32,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, getcontext
 
+import numpy as np
+
 from .money import HUNDRED, ZERO, allocate, quantize
 
 __all__ = [
@@ -300,18 +302,48 @@ def internal_rate_of_return(flows: Sequence[Decimal], guess: Decimal = Decimal("
 
 def _scan(flows: Sequence[Decimal], points: Sequence[tuple[Decimal, Decimal]], guess: Decimal) -> IrrResult:
     """The rates that zero the NPV, one from each bracket of the grid where it changes sign: the one nearest
-    ``guess`` returned, the others listed."""
-    values = [_horner(flows, v) for _, v in points]
+    ``guess`` returned, the others listed.
+
+    The NPV's sign at each grid rate is read from a float evaluation where that is certain (``_float_signs``)
+    and worked out exactly otherwise; the exact NPV is worked out at the ends of each bracket found, as the
+    search needs it. So the brackets, and the rates, are the ones exact values at every grid rate give.
+    """
+    exact: dict[int, Decimal] = {}
+
+    def value(i: int) -> Decimal:
+        if i not in exact:
+            exact[i] = _horner(flows, points[i][1])
+        return exact[i]
+
+    signs = [sign if sign is not None else (value(i) > 0) - (value(i) < 0)
+             for i, sign in enumerate(_float_signs(flows, points))]
     roots: list[Decimal] = []
     for i in range(len(points)):
-        if values[i] == 0:
+        if signs[i] == 0:
             roots.append(points[i][0])
-        elif i + 1 < len(points) and values[i] * values[i + 1] < 0:
-            roots.append(_bisect(flows, points[i + 1][1], values[i + 1], points[i][1], values[i]))
+        elif i + 1 < len(points) and signs[i] * signs[i + 1] < 0:
+            roots.append(_bisect(flows, points[i + 1][1], value(i + 1), points[i][1], value(i)))
     if not roots:
         return IrrResult(None, "no IRR: no rate between −99% and 10,000% a year makes the NPV zero", False, ())
     best = min(roots, key=lambda r: (abs(r - guess), r))
     return IrrResult(best, "", len(roots) > 1, tuple(r for r in roots if r != best))
+
+
+def _float_signs(flows: Sequence[Decimal], points: Sequence[tuple[Decimal, Decimal]]) -> list[int | None]:
+    """The sign of the NPV at each grid point's factor v, from one float evaluation of Σ CF_t v^t, where the
+    float's error cannot reach it; None where it might (then only the exact value can say).
+
+    The error bound: each term's float is within (2n + 4) units of rounding of the exact term (the flow's and
+    the factor's conversions, the power, the product) and the sum adds at most n more over Σ |CF_t| v^t, so
+    a float value more than 16 (n + 2) machine epsilons (two units each) times that sum from zero has the
+    exact value's sign, with room to spare."""
+    n = len(flows)
+    cash = np.array([float(cf) for cf in flows])
+    powers = np.power.outer(np.array([float(v) for _r, v in points]), np.arange(n, dtype=float))
+    with np.errstate(over="ignore", invalid="ignore"):
+        values, sizes = powers @ cash, powers @ np.abs(cash)
+    sure = np.isfinite(sizes) & (np.abs(values) > 16 * (n + 2) * np.finfo(float).eps * sizes)
+    return [(1 if x > 0 else -1) if ok else None for x, ok in zip(values.tolist(), sure.tolist(), strict=True)]
 
 
 def _sign_changes(flows: Sequence[Decimal]) -> int:
