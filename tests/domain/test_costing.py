@@ -468,3 +468,32 @@ def test_an_allocation_edit_computes_one_member_line_again(demo_ws, monkeypatch)
     ws.put(dataclasses.replace(a, volume=a.volume + 7))
     cost_buildup(ws, option.id, RATES, on=tender.start_date)
     assert len(computed) == 1
+
+
+def test_a_scenarios_build_up_leaves_the_stored_lines_kept(demo_ws, monkeypatch):
+    """A scenario's copy with the volume moved (a sensitivity point) prices every member line at another
+    volume; those lines are not kept, so the next build-up of the workspace as stored, after an allocation
+    edit, still computes one line again (it computed every line once a sensitivity had run)."""
+    import dataclasses
+
+    from consortium_planner.domain import costing
+    from consortium_planner.domain import scenarios as sc
+
+    ws = demo_ws.copy()
+    option = max(ws.options(), key=lambda o: len(ws.allocations(o.id)))
+    tender = ws.get(Tender, option.tender_id)
+    cost_buildup(ws, option.id, RATES, on=tender.start_date)
+    point = sc.apply(ws, option.id, sc.Adjustments(volume_pct=D("-12.5")))
+    moved = cost_buildup(point, option.id, RATES, on=tender.start_date)
+    assert moved != cost_buildup(ws, option.id, RATES, on=tender.start_date)
+    computed: list[int] = []
+    real = costing._member_line
+    monkeypatch.setattr(costing, "_member_line", lambda *a, **k: computed.append(1) or real(*a, **k))
+    assert cost_buildup(point, option.id, RATES, on=tender.start_date) == moved  # computed again, not kept
+    lines = len([ml for s in moved.service_lines for ml in s.members])
+    assert len(computed) == lines > 3
+    computed.clear()
+    a = sorted(ws.allocations(option.id), key=lambda a: a.id)[0]
+    ws.put(dataclasses.replace(a, volume=a.volume + 7))
+    cost_buildup(ws, option.id, RATES, on=tender.start_date)
+    assert len(computed) == 1

@@ -509,7 +509,12 @@ def _member_line_again(
 ) -> MemberLineCost:
     """``_member_line``, or the same line's cost from an earlier build-up when everything it reads is the
     same: the member, profile, roles and rates as the very same (immutable) objects, the names, and the
-    volume to the digit. A line with protected pensions (which read the whole option) is always computed."""
+    volume to the digit. A line with protected pensions (which read the whole option) is always computed.
+
+    Only lines of the workspace as stored are kept: a scenario's copy (a sensitivity point, a stored
+    scenario) moves volumes, and its lines, one per member and service line like the stored ones, would
+    push those out. After a sensitivity, the next edit's build-up then computed every line again, not one.
+    A scenario's copy still takes a stored line whose volume it leaves as it is."""
     if pension is not None:
         return _member_line(ws, member, org_name, line_key, service_line, unit, volume, rates, flags, pension, lookup)
     profile = _profile_for(ws, member.organisation_id, line_key, lookup)
@@ -524,9 +529,10 @@ def _member_line_again(
         return hit[2]
     first = len(flags)
     out = _member_line(ws, member, org_name, line_key, service_line, unit, volume, rates, flags, None, lookup)
-    if len(_LINES) >= _LINES_SIZE:
-        _LINES.clear()
-    _LINES[key] = (objects, texts, out, tuple(flags[first:]))
+    if ws.scenario is None:  # a scenario's line (a sensitivity point's volume) would push out the stored one
+        if len(_LINES) >= _LINES_SIZE:
+            _LINES.clear()
+        _LINES[key] = (objects, texts, out, tuple(flags[first:]))
     return out
 
 
