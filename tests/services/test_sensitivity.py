@@ -376,3 +376,27 @@ def test_points_run_the_same_analyses_without_writing_cures(demo, spv):
     assert not any(f.cure for f in plain["funding"].flags)
     assert [f.code for f in plain["funding"].flags] == [f.code for f in full["funding"].flags]
     assert option_figures(demo, option.id, plain).values == option_figures(demo, option.id, full).values
+
+
+def test_points_and_scenario_outcomes_leave_out_only_the_pricing_advice(demo, spv):
+    """``figures_registry``'s evaluation: the program's, without the best price and the quality needed at cost
+    (``compare.option_figures`` reads neither), so a competitor-price point and every stored scenario's
+    outcome give the figures of the full analyses, with a fraction of the draws scored."""
+    from consortium_planner.services.analyses import figures_registry
+    from consortium_planner.services.scenarios import scenario_outcome
+
+    option, base, _result = spv
+    adjustments = sc.Adjustments(competitor_price_pct=Decimal("-10"))
+    lean = run_scenario(demo, option.id, adjustments, base=base, names=("evaluation",), registry=figures_registry())
+    full = run_scenario(demo, option.id, adjustments, base=base, names=("evaluation",))
+    assert full["evaluation"].best is not None and full["evaluation"].quality_at_cost is not None
+    assert lean["evaluation"].best is None and lean["evaluation"].quality_at_cost is None
+    assert dataclasses.replace(lean["evaluation"], best=full["evaluation"].best,
+                               quality_at_cost=full["evaluation"].quality_at_cost) == full["evaluation"]
+    full_base = pipeline.run(demo, option.id)
+    rows = sc.scenario_rows(demo)
+    assert len(rows) >= 3
+    for row in rows:
+        outcome = scenario_outcome(demo, option.id, row, full_base)
+        every = option_figures(demo, option.id, run_scenario(demo, option.id, sc.Adjustments.of(row), base=full_base))
+        assert (outcome.rows, outcome.notes) == (every.values, every.notes), row.name

@@ -66,7 +66,11 @@ def competitors_of(ws: Workspace, tender_id: int | None) -> list[Competitor]:
 
 
 def bid_evaluation(ws: Workspace, option_id: int, schedule: PriceSchedule, *, draws: int = DEFAULT_DRAWS,
-                   seed: int = DEFAULT_SEED) -> BidEvaluation:
+                   seed: int = DEFAULT_SEED, pricing_advice: bool = True) -> BidEvaluation:
+    """Our bid scored against the competitors: the evaluation, the highest winning price, the quality needed
+    and the win probability; with ``pricing_advice`` also the best price (a grid of prices, each scored on
+    every draw: the slowest part) and the quality needed at cost. Without it those two are None: for a
+    caller that reads neither (a scenario's or a sensitivity point's figures, ``services.compare``)."""
     option = ws.get(ConsortiumOption, option_id)
     if option is None:
         raise ValueError(f"consortium option {option_id} does not exist")
@@ -106,9 +110,10 @@ def bid_evaluation(ws: Workspace, option_id: int, schedule: PriceSchedule, *, dr
         wp = highest_winning_price(ours, rivals, tender)
         qn = quality_needed(ours, rivals, tender)
         win = win_probability(ours, rivals, tender, draws=draws, seed=seed)
-        best = best_price(year_one.annual_cost, ours, rivals, tender, draws=draws, seed=seed)
+        best = best_price(year_one.annual_cost, ours, rivals, tender, draws=draws, seed=seed) \
+            if pricing_advice else None
         at_cost = quality_needed(dataclasses.replace(ours, price=year_one.annual_cost), rivals, tender) \
-            if year_one.annual_cost > 0 else None
+            if year_one.annual_cost > 0 and pricing_advice else None
     except EvaluationError as exc:
         messages.append(str(exc))
         return empty(ours, year_one.annual_cost)

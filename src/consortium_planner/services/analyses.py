@@ -118,10 +118,17 @@ def _prices(i: Inputs) -> _pricing.PriceSchedule:
     return _price_schedule(i.ws, i.option_id, i.need("rates"), _scenario_basis(i), buildup)
 
 
-def _evaluation(i: Inputs) -> _bid.BidEvaluation:
+def _evaluation(i: Inputs, *, pricing_advice: bool = True) -> _bid.BidEvaluation:
     """Our bid against the competitors; on a scenario's snapshot, the base bid as the buyer evaluates it."""
     basis = _scenario_basis(i)
-    return _bid.bid_evaluation(i.ws, i.option_id, basis.schedule if basis is not None else i.need("prices"))
+    return _bid.bid_evaluation(i.ws, i.option_id, basis.schedule if basis is not None else i.need("prices"),
+                               pricing_advice=pricing_advice)
+
+
+def _figures_evaluation(i: Inputs) -> _bid.BidEvaluation:
+    """``_evaluation`` without the pricing advice (the best price, the quality needed at cost), which
+    ``compare.option_figures`` never reads (see ``figures_registry``)."""
+    return _evaluation(i, pricing_advice=False)
 
 
 def _capital_with_extensions(i: Inputs) -> _projection.Capital | NotApplicable:
@@ -296,16 +303,19 @@ _FIGURES: tuple[tuple[Analysis, ...], Registry] | None = None
 
 
 def figures_registry() -> Registry:
-    """The program's analyses as a scenario point of the sensitivity analysis runs them: the same, except
-    that the capital analysis writes no cure into its funding findings. A point is read only through
-    ``compare.option_figures``, which reads figures and never a cure, and the cures (each a search over
-    amounts) are about a sixth of a point's time. Made again when the program's registry changes."""
+    """The program's analyses as a scenario point of the sensitivity analysis and a stored scenario's outcome
+    run them: the same, except that the capital analysis writes no cure into its funding findings and the
+    evaluation leaves out its pricing advice (the best price over a grid of prices, the quality needed at
+    cost). A point and an outcome are read only through ``compare.option_figures``, which reads figures,
+    never a cure and never that advice; the cures (each a search over amounts) are about a sixth of a
+    point's time and the best price most of an evaluation's. Made again when the program's registry changes."""
     global _FIGURES
     ordered = REGISTRY.ordered()
     if _FIGURES is None or _FIGURES[0] is not ordered:
         out = Registry()
+        lean = {"capital": _capital, "evaluation": _figures_evaluation}
         for a in ordered:
-            out.register(dataclasses.replace(a, compute=_capital) if a.name == "capital" else a)
+            out.register(dataclasses.replace(a, compute=lean[a.name]) if a.name in lean else a)
         _FIGURES = (ordered, out)
     return _FIGURES[1]
 

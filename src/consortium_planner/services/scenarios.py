@@ -76,9 +76,13 @@ class ScenarioOutcome:
 
 def scenario_outcome(ws: Workspace, option_id: int, scenario: Scenario, base: Results | None = None, *,
                      cancelled: CancelToken = NEVER) -> ScenarioOutcome:
-    """One stored scenario's outcome for one option (what the ``scenarios`` analysis gives for it)."""
+    """One stored scenario's outcome for one option (what the ``scenarios`` analysis gives for it), run from
+    ``analyses.figures_registry()``: it is read only through ``compare.option_figures``."""
+    from .analyses import figures_registry  # here: analyses imports this module
+
     adjustments = _scenarios.Adjustments.of(scenario)
-    results = run_scenario(ws, option_id, adjustments, name=scenario.name, base=base, cancelled=cancelled)
+    results = run_scenario(ws, option_id, adjustments, name=scenario.name, base=base, cancelled=cancelled,
+                           registry=figures_registry())
     figures = option_figures(ws, option_id, results)
     option = ws.get(ConsortiumOption, option_id)
     covenant = option.min_dscr if option is not None else Decimal("1.25")
