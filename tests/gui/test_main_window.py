@@ -345,3 +345,18 @@ def test_making_the_window_imports_neither_the_store_nor_the_analyses():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                           env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert done.stdout.strip() == ""
+
+
+def test_an_open_workspace_is_frozen_out_of_the_collectors_way(window, small_workspace):
+    """``gui/heap.settle``: once a workspace opens, what is alive is frozen (the oldest generation of the
+    cyclic collector no longer scans the workspace's rows on every run); closing it unfreezes and collects."""
+    import gc
+
+    gc.unfreeze()
+    assert window.open_path(small_workspace)
+    option = window.controller.ws.options()[0]
+    assert gc.get_freeze_count() > 0 and gc.is_tracked(option)
+    collectable = {id(o) for generation in (0, 1, 2) for o in gc.get_objects(generation)}
+    assert id(option) not in collectable  # in the permanent generation: no collection scans it
+    window.set_session(None)
+    assert gc.get_freeze_count() == 0

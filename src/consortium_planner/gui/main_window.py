@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from .. import __version__
 from ..services.locations import is_database_url
+from .heap import settle as settle_heap
 from .message_bar import MessageBar
 from .presenter import install_presenter_actions
 from .view_actions import (
@@ -572,6 +573,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._update_actions()
         self._update_counts()
+        settle_heap(self.controller is not None)
         self.workspace_opened.emit(self.controller)
 
     def _wire_undo(self, c: WorkspaceController | None) -> None:
