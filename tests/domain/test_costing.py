@@ -439,12 +439,14 @@ def test_a_build_up_after_edits_is_the_one_computed_afresh(demo_ws, edits, which
             o = rows[pick % len(rows)]
             ws.put(dataclasses.replace(o, name=f"{o.name} {amount}"))
         kept = cost_buildup(ws, option.id, RATES, on=tender.start_date)
-        saved = dict(costing._LINES)
+        saved, saved_staff = dict(costing._LINES), dict(costing._STAFF)
         costing._LINES.clear()
+        costing._STAFF.clear()
         try:
             fresh = cost_buildup(ws, option.id, RATES, on=tender.start_date)
         finally:
             costing._LINES.update(saved)
+            costing._STAFF.update(saved_staff)
         assert kept == fresh
         assert [ml.volume.as_tuple() for s in kept.service_lines for ml in s.members] == \
             [ml.volume.as_tuple() for s in fresh.service_lines for ml in s.members]
@@ -497,3 +499,28 @@ def test_a_scenarios_build_up_leaves_the_stored_lines_kept(demo_ws, monkeypatch)
     ws.put(dataclasses.replace(a, volume=a.volume + 7))
     cost_buildup(ws, option.id, RATES, on=tender.start_date)
     assert len(computed) == 1
+
+
+def test_a_volume_point_takes_the_staff_costs_per_unit_as_they_were(demo_ws, monkeypatch):
+    """Role costs and staff lines per unit do not depend on the volume (``costing._STAFF``): a scenario's copy
+    that moves volume prices every member line again without working out one role cost, and its build-up
+    equals one computed with nothing kept."""
+    from consortium_planner.domain import costing
+    from consortium_planner.domain import scenarios as sc
+
+    ws = demo_ws.copy()
+    option = max(ws.options(), key=lambda o: len(ws.allocations(o.id)))
+    tender = ws.get(Tender, option.tender_id)
+    monkeypatch.setattr(costing, "_LINES", {})  # what other tests left kept would spare this build-up's lines
+    monkeypatch.setattr(costing, "_STAFF", {})
+    cost_buildup(ws, option.id, RATES, on=tender.start_date)
+    point = sc.apply(ws, option.id, sc.Adjustments(volume_pct=D("7.5")))
+    worked: list[int] = []
+    real = costing.role_cost
+    monkeypatch.setattr(costing, "role_cost", lambda *a: worked.append(1) or real(*a))
+    moved = cost_buildup(point, option.id, RATES, on=tender.start_date)
+    assert worked == []
+    monkeypatch.setattr(costing, "_LINES", {})
+    monkeypatch.setattr(costing, "_STAFF", {})
+    assert cost_buildup(point, option.id, RATES, on=tender.start_date) == moved
+    assert worked  # computed afresh this time

@@ -427,6 +427,49 @@ def _profile_for(ws: Workspace, organisation_id: int | None, line_key: str,
     return lines.get(line_key)
 
 
+#: (cost profile id, organisation and service line as the flags name them) → what its staff costs per unit were
+#: computed from (the profile, rates and roles as the very same objects), the role costs, the staff lines per unit
+#: and the flags. They do not depend on the volume: a sensitivity point that moves volume prices every member
+#: line at a new one, and takes these as they were.
+_STAFF: dict[tuple[int | None, str, str], tuple[
+    tuple[Any, ...], tuple[tuple[RoleCost, ...], tuple[tuple[str, str, str, Decimal], ...], tuple[Flag, ...]]]] = {}
+
+
+def _staff_per_unit(ws: Workspace, profile: CostProfile, rates: RateYear, org_name: str, service_line: str
+                    ) -> tuple[tuple[RoleCost, ...], tuple[tuple[str, str, str, Decimal], ...], tuple[Flag, ...]]:
+    """The profile's role costs, its staff lines per unit (key, category, label, amount) and the flags they
+    raise: worked out again only when the profile, the rates or a role is another object, or a name differs."""
+    profile_roles = tuple(ws.roles(profile.id))
+    objects = (profile, rates, *profile_roles)
+    slot = (profile.id, org_name, service_line)
+    hit = _STAFF.get(slot)
+    if hit is not None and len(hit[0]) == len(objects) and all(a is b for a, b in zip(hit[0], objects, strict=True)):
+        return hit[1]
+    flags: list[Flag] = []
+    if not profile_roles:
+        flags.append(Flag("no_roles", f"{org_name}'s cost profile for {service_line} has no roles: no staff costs."))
+    notes: set[str] = set()
+    roles: list[RoleCost] = []
+    staff: list[tuple[str, str, str, Decimal]] = []
+    for role in sorted(profile_roles, key=lambda r: r.id or 0):
+        rc, note = role_cost(role, profile, rates)
+        if note:
+            notes.add(note)
+        roles.append(rc)
+        rid = role.id if role.id is not None else len(roles)
+        for cat, value in (("wage", rc.wage_per_unit), ("employer_ni", rc.employer_ni_per_unit),
+                           ("pension", rc.pension_per_unit)):
+            staff.append((f"{cat}:{rid}", cat, f"{_CATEGORY[cat][0]}: {role.name}", value))
+    for note in sorted(notes):
+        flags.append(Flag("pension_below_minimum", f"{org_name}, {service_line}: {note}."))
+    out = (tuple(roles), tuple(staff), tuple(flags))
+    if ws.scenario is None:  # as ``_LINES``: a scenario's rates (a wage path) would push out the stored ones
+        if len(_STAFF) >= _LINES_SIZE:
+            _STAFF.clear()
+        _STAFF[slot] = (objects, out)
+    return out
+
+
 def _member_line(
     ws: Workspace, member: Member, org_name: str, line_key: str, service_line: str, unit: str,
     volume: Decimal, rates: RateYear, flags: list[Flag], pension: _charges.PensionCharges | None = None,
@@ -434,30 +477,17 @@ def _member_line(
 ) -> MemberLineCost:
     profile = _profile_for(ws, member.organisation_id, line_key, lookup)
     raws: list[_Raw] = []
-    roles: list[RoleCost] = []
+    roles: tuple[RoleCost, ...] = ()
     fixed = ZERO
     if profile is None:
         flags.append(Flag("missing_cost_profile",
                           f"{org_name} has no cost profile for {service_line}: its {volume:,} units are "
                           "costed at £0. Add a cost profile."))
     else:
-        profile_roles = sorted(ws.roles(profile.id), key=lambda r: r.id or 0)
-        if not profile_roles:
-            flags.append(Flag("no_roles", f"{org_name}'s cost profile for {service_line} has no roles: "
-                                          "no staff costs."))
-        notes: set[str] = set()
-        for role in profile_roles:
-            rc, note = role_cost(role, profile, rates)
-            if note:
-                notes.add(note)
-            roles.append(rc)
-            rid = role.id if role.id is not None else len(roles)
-            for cat, value in (("wage", rc.wage_per_unit), ("employer_ni", rc.employer_ni_per_unit),
-                               ("pension", rc.pension_per_unit)):
-                label = f"{_CATEGORY[cat][0]}: {role.name}"
-                raws.append(_Raw(f"{cat}:{rid}", cat, label, LineKind.STAFF, value, value * volume))
-        for note in sorted(notes):
-            flags.append(Flag("pension_below_minimum", f"{org_name}, {service_line}: {note}."))
+        roles, staff_lines, staff_flags = _staff_per_unit(ws, profile, rates, org_name, service_line)
+        flags.extend(staff_flags)
+        raws.extend(_Raw(k, cat, label, LineKind.STAFF, value, value * volume)
+                    for k, cat, label, value in staff_lines)
     if pension is not None:  # protected pensions of TUPE staff, when the option states an arrangement
         wage = sum((r.wage_per_unit for r in roles), ZERO)
         costed = sum((r.pension_per_unit for r in roles), ZERO) / wage * HUNDRED if wage > 0 else ZERO
