@@ -195,9 +195,12 @@ def open_for_reading(path):
 
 
 def cmd_export_pdf(args) -> int:
-    from .reports.case import build_case, check_sections, option_by_name
+    import gc
+
+    from .reports.case import build_case, check_sections, option_by_name, work_ahead
     from .reports.files import check_output
     from .reports.pdf import render_pdf
+    from .services.ahead import working_ahead
 
     check_output(args.out)  # before any work: never a workspace, by any spelling or link
     try:
@@ -214,7 +217,13 @@ def cmd_export_pdf(args) -> int:
         from .reports.choices import chosen_sections
 
         sections = chosen_sections(ws, option.id)  # type: ignore[arg-type]  # what the user picked in the GUI
-    path = render_pdf(build_case(ws, option.id, sections=sections), args.out)  # type: ignore[arg-type]
+    gc.freeze()  # while the case is built: the collector need not scan the workspace, nor the child touch its pages
+    try:
+        with working_ahead(ws, work_ahead(ws, option.id, sections)):  # type: ignore[arg-type]  # a second process
+            case = build_case(ws, option.id, sections=sections)  # type: ignore[arg-type]
+        path = render_pdf(case, args.out)
+    finally:
+        gc.unfreeze()
     print(f"Wrote {path}")
     from .reports.pdf_style import take_missing
 

@@ -40,6 +40,7 @@ from ..domain.model import ConsortiumOption, Organisation, Tender, key
 from ..domain.verdict import Verdict
 from ..domain.workspace import Workspace
 from ..services import analyses as _analyses
+from ..services.ahead import Job, analysis_job
 from ..services.pipeline import NotApplicable, Refusal, Results, reusing
 from .document import (
     Block,
@@ -227,6 +228,26 @@ def _missing(results: Results, needs: Iterable[str]) -> str:
     """Why none of ``needs`` has a value: each one's refusal, "does not apply" reason, or "not run"."""
     return "; ".join(f"{n}: {results[n].reason}" if isinstance(results.get(n), Refusal | NotApplicable)
                      else f"{n}: not run" for n in needs)
+
+
+def work_ahead(ws: Workspace, option_id: int, sections: Iterable[str] | None = None) -> list[Job]:
+    """What a child process can work out while the case of ``option_id`` is built (``services.ahead``), in the
+    order the case reads it: the option's least-cost split and lot choice (their first use imports
+    ``scipy.optimize``), the tender's other options' figures ("Options considered") and the other chosen
+    options' figures (the bid pipeline). None of it needs the case's own analyses."""
+    from ..services import bids as _bids
+    from ..services import compare as _compare
+
+    keys = set(check_sections(sections))
+    option = ws.get(ConsortiumOption, option_id)
+    if option is None:
+        return []
+    jobs = [analysis_job(ws, option_id, "optimiser"), analysis_job(ws, option_id, "lots")]
+    if "options_considered" in keys and len(others := ws.options(option.tender_id)) >= 2:
+        jobs += [_compare.figures_job(ws, o.id) for o in others if o.id != option_id]  # type: ignore[arg-type]
+    if "bid_pipeline" in keys and len(ws.tenders()) > 1:
+        jobs += [_bids.figures_job(ws, oid) for oid in _bids.chosen_option_ids(ws) if oid != option_id]
+    return jobs
 
 
 def build_case(ws: Workspace, option_id: int, *, sections: Iterable[str] | None = None,

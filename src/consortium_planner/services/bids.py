@@ -16,9 +16,10 @@ from ..domain.projection import Capital
 from ..domain.tasks import NEVER, CancelToken, Progress, check, no_progress
 from ..domain.verdict import Verdict
 from ..domain.workspace import Workspace
+from . import ahead as _ahead
 from .analyses import value
 from .jsonout import to_jsonable
-from .pipeline import REGISTRY, run
+from .pipeline import AHEAD_MISSING, REGISTRY, run
 
 __all__ = ["READS", "chosen_option_ids", "option_figures", "pipeline", "pipeline_json", "to_json"]
 
@@ -56,6 +57,12 @@ def option_figures(ws: Workspace, option_id: int, *, cancelled: CancelToken = NE
         decided.decision.value if decided else "", decided.headline if decided else "")
 
 
+def figures_job(ws: Workspace, option_id: int) -> _ahead.Job:
+    """A job for ``services.ahead``: the option's figures (``option_figures``), which ``pipeline`` takes
+    instead of running its analyses. A refused capital analysis is not sent: ``pipeline`` meets it itself."""
+    return ("bid_figures", option_id), lambda: option_figures(ws, option_id)
+
+
 def pipeline(ws: Workspace, *, cancelled: CancelToken = NEVER, progress: Progress = no_progress) -> _bids.BidPipeline:
     """The bid pipeline over every tender in ``ws`` (cancellable between and inside the options' analyses)."""
     ids = chosen_option_ids(ws)
@@ -63,6 +70,10 @@ def pipeline(ws: Workspace, *, cancelled: CancelToken = NEVER, progress: Progres
     for n, oid in enumerate(ids):
         check(cancelled)  # before reporting: a cancelled request's page may be gone
         progress(n / max(len(ids), 1), "Computing the chosen options' figures")
+        got = _ahead.result(ws, ("bid_figures", oid))  # worked out ahead in a second process (``figures_job``)
+        if got is not AHEAD_MISSING:
+            figures[oid] = got
+            continue
         try:
             figures[oid] = option_figures(ws, oid, cancelled=cancelled)
         except ValueError as exc:

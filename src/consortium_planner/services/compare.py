@@ -39,7 +39,8 @@ from ..domain.money import quantize
 from ..domain.pricing import PRICE_ABOVE_CEILING
 from ..domain.tasks import NEVER, CancelToken, Progress, no_progress
 from ..domain.workspace import Workspace
-from .pipeline import NotApplicable, Refusal, Results
+from . import ahead as _ahead
+from .pipeline import AHEAD_MISSING, NotApplicable, Refusal, Results
 
 __all__ = [
     "KEY_ANALYSES",
@@ -431,6 +432,11 @@ def compare(ws: Workspace, tender_id: int, scenario: str | None = None, *, cance
         cancelled.check()
         progress(i / max(1, len(options)), f"{option.name}")
         oid = stored_id(option)
+        got: Any = _ahead.result(ws, ("option_figures", oid)) if scenario is None else AHEAD_MISSING
+        if got is not AHEAD_MISSING:  # worked out ahead in a second process (``figures_job``)
+            figures.append(got[0])
+            months = months or got[1]
+            continue
         results = go(ws, oid, adjustments, name=label, cancelled=cancelled)
         figures.append(option_figures(ws, oid, results))
         if not months and (pj := results.ok("projection")) is not None:
@@ -439,6 +445,20 @@ def compare(ws: Workspace, tender_id: int, scenario: str | None = None, *, cance
     done = tuple(figures)
     return Comparison(tender_id, tender.name, label, adjustments.describe(), done, months, ROWS, _best(done),
                       partial_cover(done))
+
+
+def figures_job(ws: Workspace, option_id: int) -> _ahead.Job:
+    """A job for ``services.ahead``: the option's figures as stored and its projection's months, which
+    ``compare`` takes instead of running the option's analyses (small to send, unlike the analyses)."""
+
+    def work() -> tuple[OptionFigures, tuple[str, ...]]:
+        from .scenarios import run_scenario
+
+        results = run_scenario(ws, option_id, _scenarios.Adjustments(), name="Base")
+        pj = results.ok("projection")
+        return option_figures(ws, option_id, results), tuple(f"{m.starts:%b %Y}" for m in pj.months) if pj else ()
+
+    return ("option_figures", option_id), work
 
 
 def comparison_json(comparison: Comparison, baseline_id: int | None = None) -> dict[str, Any]:

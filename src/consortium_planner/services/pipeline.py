@@ -24,7 +24,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -171,8 +171,9 @@ class Registry:
             self._order_cache = tuple(done.values())
         return self._order_cache
 
-    def closure(self, names: Iterable[str]) -> tuple[str, ...]:
-        """``names`` and everything they need, in run order."""
+    def closure(self, names: Iterable[str], given: Collection[str] = ()) -> tuple[str, ...]:
+        """``names`` and everything they need, in run order; what only ``given`` names need is left out (their
+        values come from elsewhere: ``services.ahead``)."""
         want: set[str] = set()
         stack = list(names)
         while stack:
@@ -180,7 +181,8 @@ class Registry:
             if n in want:
                 continue
             want.add(n)
-            stack.extend(self[n].needs)
+            if n not in given:
+                stack.extend(self[n].needs)
         return tuple(a.name for a in self.ordered() if a.name in want)
 
     def reads(self, names: Iterable[str]) -> frozenset[str]:
@@ -340,6 +342,11 @@ class SharedResults:
 
 
 _SHARING: ContextVar[tuple[Workspace, SharedResults] | None] = ContextVar("pipeline_sharing", default=None)
+#: The child process working ahead (``services.ahead.Ahead``: ``ws``, ``registry``, ``pending(option_id)``,
+#: ``take(option_id, name)``), set by ``ahead.working_ahead``; ``take`` gives ``AHEAD_MISSING`` for a value
+#: that will not come.
+AHEAD: ContextVar[Any] = ContextVar("pipeline_ahead", default=None)
+AHEAD_MISSING = object()
 
 
 @contextmanager
@@ -378,24 +385,47 @@ def run(ws: Workspace, option_id: int, names: Iterable[str] | None = None, *,
 
     ``results`` from an earlier run on the same snapshot are reused (only what is missing is
     computed). ``cancelled`` is checked between analyses (and by long ones inside); ``Cancelled``
-    propagates. Progress is reported as the fraction of analyses done.
+    propagates. Progress is reported as the fraction of analyses done. Inside ``ahead.working_ahead`` on
+    ``ws`` itself, what the child process is working out is taken from it, after everything else.
     """
-    order = registry.names() if names is None else registry.closure(names)
+    ahead = AHEAD.get()
+    taking = ahead.pending(option_id) if ahead is not None and ahead.ws is ws and ahead.registry is registry \
+        else frozenset()
+    order = registry.names() if names is None and not taking else registry.closure(
+        registry.names() if names is None else names, taking)
     if results is None and (context := _SHARING.get()) is not None and context[0] is ws and \
             context[1].registry is registry:
         results = context[1].results(option_id)
     out = results if results is not None else Results(option_id, registry)
     todo = [n for n in order if n not in out]
+    if taking and not taking.isdisjoint(todo):
+        todo = _taken_last(todo, taking, registry)
     inputs = Inputs(ws, option_id, out, cancelled, progress)
     for i, name in enumerate(todo):
         cancelled.check()
         if name in out:  # computed meanwhile, for an analysis that read other analyses' findings
             continue
         with out._lock(name):  # shared: another thread may be computing it; then this one waits for its result
-            if name not in out:
-                _run_one(registry[name], out, inputs, i, len(todo))
+            if name in out:
+                continue
+            if name in taking:
+                value = ahead.take(option_id, name)
+                if value is not AHEAD_MISSING:
+                    out._set(name, value)
+                    continue
+                run(ws, option_id, registry[name].needs, cancelled=cancelled, registry=registry, results=out)
+            _run_one(registry[name], out, inputs, i, len(todo))
     progress(1.0, "")
     return out
+
+
+def _taken_last(todo: list[str], taking: frozenset[str], registry: Registry) -> list[str]:
+    """``todo`` with what is taken from the child process, and what needs it, moved to the end (in order)."""
+    late: set[str] = set()
+    for n in todo:
+        if n in taking or not late.isdisjoint(registry[n].needs):
+            late.add(n)
+    return [n for n in todo if n not in late] + [n for n in todo if n in late]
 
 
 def _run_one(a: Analysis, out: Results, inputs: Inputs, i: int, n: int) -> None:
