@@ -1,4 +1,5 @@
 import json
+import os
 import subprocess
 import sys
 from decimal import Decimal
@@ -62,6 +63,27 @@ def test_errors_go_to_stderr_with_non_zero_exit(tmp_path, demo):
     assert exists.returncode != 0 and "already exists" in exists.stderr
     unknown = run_cli("summary", demo, "--option", "Nobody")
     assert unknown.returncode != 0 and "Nobody" in unknown.stderr
+
+
+def test_a_command_ends_its_process_with_all_its_output_written(demo, tmp_path):
+    """``cli.console`` ends a command's process without Python's teardown, after flushing its output: a
+    piped stdout is block-buffered (unless PYTHONUNBUFFERED is set, as it may be where tests run), so without
+    the flush a short message, or the JSON's last block, is lost."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "consortium_planner", *map(str, args)], capture_output=True,
+                              text=True, timeout=120, env=env)
+
+    made = run("demo", tmp_path / "new.cplan")
+    assert made.returncode == 0 and made.stdout.startswith("Wrote the demo workspace to "), made
+    piped = run("summary", demo, "--json")
+    assert piped.returncode == 0, piped.stderr
+    assert len(piped.stdout) > 64_000  # many buffers' worth
+    data = json.loads(piped.stdout)
+    assert {o["name"] for o in data["consortium_options"]} >= {"Go alone", "Special purpose vehicle"}
+    failed = run("summary", tmp_path / "nope.cplan")
+    assert failed.returncode == 1 and "no such file" in failed.stderr
 
 
 def test_generate_large(tmp_path):
