@@ -257,16 +257,22 @@ def capital(ws: Workspace, option_id: int, rates: RateTable, *, include_extensio
     weights_of: dict[tuple[int, str], list[Decimal]] = {}  # a contract year's, asked for by each of its periods
 
     def year_weights(y: ContractYear, what: str) -> list[Decimal]:
+        """Each member's weight in the year's ``what`` (its share of each line times the line's figure), the
+        year's price, cost and fee weights in one pass over its lines (each sum in the lines' order)."""
         done = weights_of.get((y.number, what))
         if done is not None:
             return done
-        w = {mid: zero for mid in mids}
+        price, cost, fee = ({mid: zero for mid in mids} for _ in range(3))
         for ly in y.lines:
+            line_price, line_cost, line_fee = ly.annual_price, ly.annual_cost, ly.annual_fee
             for mid, sh in line_share.get(ly.key, {}).items():
-                if mid in w:
-                    w[mid] += sh * getattr(ly, what)
-        out = weights_of[(y.number, what)] = [w[mid] for mid in mids]
-        return out
+                if mid in price:
+                    price[mid] += sh * line_price
+                    cost[mid] += sh * line_cost
+                    fee[mid] += sh * line_fee
+        for name, w in (("annual_price", price), ("annual_cost", cost), ("annual_fee", fee)):
+            weights_of[(y.number, name)] = [w[mid] for mid in mids]
+        return weights_of[(y.number, what)]
 
     if structure in VEHICLES or not members:
         entity_rates = [option.tax_rate_pct]
