@@ -148,6 +148,41 @@ def test_a_workspace_from_a_newer_version_is_named_so_and_left_alone(small_works
     assert small_workspace.read_bytes() == before
 
 
+def test_a_workspace_left_half_written_beside_its_journal_opens_rolled_back(small_workspace, tmp_path):
+    """A transaction cut short (killed, power lost) can leave page 1 half-written beside the rollback journal
+    that holds it as it was. An immutable read ignores the journal and finds the file malformed; SQLite's
+    own recovery (any connection that may write) rolls it back. The workspace opens as last committed."""
+    with Store.open(small_workspace) as s:
+        before = sorted(o.name for o in s.load().all(Organisation))
+    crash = tmp_path / "crash.cplan"
+    conn = sqlite3.connect(small_workspace, isolation_level=None)
+    conn.execute("PRAGMA cache_size = 2")  # so the transaction's pages spill into the file before it commits
+    conn.execute("BEGIN EXCLUSIVE")
+    conn.execute("DELETE FROM organisation")
+    conn.execute("CREATE TABLE junk (x)")
+    conn.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) "
+                 "INSERT INTO junk SELECT randomblob(3000) FROM n")
+    crash.write_bytes(small_workspace.read_bytes())  # the files as a crash at this moment leaves them
+    Path(f"{crash}-journal").write_bytes(Path(f"{small_workspace}-journal").read_bytes())
+    conn.execute("ROLLBACK")
+    conn.close()
+    with crash.open("r+b") as fh:  # page 1's body torn: the journal holds it whole
+        fh.seek(100)
+        fh.write(bytes(4096 - 100))
+    immutable = sqlite3.connect(crash.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
+    with pytest.raises(sqlite3.DatabaseError):
+        immutable.execute("SELECT name FROM sqlite_master").fetchall()
+    immutable.close()
+    wf.identify(crash)  # not refused as damaged
+    with Store.open(crash) as s:
+        assert s.integrity_problems() == []
+        assert sorted(o.name for o in s.load().all(Organisation)) == before
+    assert not Path(f"{crash}-journal").exists()
+    (tmp_path / "torn.cplan").write_bytes(crash.read_bytes()[:100] + bytes(4096 - 100) + crash.read_bytes()[4096:])
+    with pytest.raises(WorkspaceFileError, match="damaged"):  # torn with no journal: damaged, and said so
+        wf.identify(tmp_path / "torn.cplan")
+
+
 def test_another_programs_alembic_database_is_not_a_workspace(tmp_path):
     p = tmp_path / "app.sqlite"
     con = sqlite3.connect(p)

@@ -255,13 +255,20 @@ def identify(path: Path) -> None:
     except sqlite3.Error as exc:
         raise WorkspaceFileError(f"{path.name}: cannot be read as a workspace ({exc})") from None
     try:
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        revision = None
-        if "alembic_version" in tables:
-            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-            revision = str(row[0]) if row else None
+        tables, revision = _tables_and_revision(conn)
     except sqlite3.Error as exc:
-        raise WorkspaceFileError(f"{path.name}: the file is damaged or not a workspace ({exc})") from None
+        conn.close()
+        if not _journal_beside(path):
+            raise WorkspaceFileError(f"{path.name}: the file is damaged or not a workspace ({exc})") from None
+        # A transaction cut short (the program killed, the power lost) leaves the file half-written beside
+        # its rollback journal, which an immutable read ignores: SQLite's own recovery is to roll the file
+        # back to its last committed state on the first read by a connection that may write, as any later
+        # opening does. Read through one; only if that fails too is the file damaged.
+        try:
+            conn = sqlite3.connect(path, timeout=10)
+            tables, revision = _tables_and_revision(conn)
+        except sqlite3.Error as exc2:
+            raise WorkspaceFileError(f"{path.name}: the file is damaged or not a workspace ({exc2})") from None
     finally:
         conn.close()
     if not tables:
@@ -278,6 +285,26 @@ def identify(path: Path) -> None:
                 f"reads up to {SCHEMA_HEAD}). Install the newer version to open it; nothing was changed.")
         raise WorkspaceFileError(f"{path.name}: another program's database (schema {revision!r}), not a "
                                  "Consortium Planner workspace (nothing was changed)")
+
+
+def _tables_and_revision(conn: sqlite3.Connection) -> tuple[set[str], str | None]:
+    """The database's table names and the schema revision it records (None: no ``alembic_version`` row)."""
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    revision = None
+    if "alembic_version" in tables:
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        revision = str(row[0]) if row else None
+    return tables, revision
+
+
+def _journal_beside(path: Path) -> bool:
+    """Whether a rollback journal with something in it lies beside the database (a transaction under way, or
+    one cut short: then it is "hot", and the next connection that may write rolls the file back with it)."""
+    journal = path.with_name(path.name + "-journal")
+    try:
+        return journal.stat().st_size > 0
+    except OSError:
+        return False
 
 
 def scratch_path(target: Path) -> Path:
