@@ -7,7 +7,7 @@ from types import MappingProxyType
 
 import pytest
 
-from consortium_planner.reports.case import build_case, option_by_name, work_ahead
+from consortium_planner.reports.case import AHEAD_OF_THE_CASE, build_case, option_by_name, work_ahead
 from consortium_planner.reports.choices import chosen_sections
 from consortium_planner.services import ahead as _ahead
 from consortium_planner.services.demo import write_demo
@@ -28,8 +28,8 @@ def test_the_case_built_with_a_child_working_ahead_is_the_case_built_alone(demo_
     option = option_by_name(demo_ws, "Special purpose vehicle")
     sections = chosen_sections(demo_ws, option.id)
     jobs = work_ahead(demo_ws, option.id, sections)
-    # the least-cost split, the lot choice, the tender's two other options, the other tender's chosen option
-    assert [k for k, _ in jobs] == [("analysis", option.id, "optimiser"), ("analysis", option.id, "lots"),
+    # the option's own analyses ahead, the tender's two other options, the other tender's chosen option
+    assert [k for k, _ in jobs] == [*[("analysis", option.id, n) for n in AHEAD_OF_THE_CASE],
                                     *[("option_figures", o.id) for o in demo_ws.options(option.tender_id)
                                       if o.id != option.id],
                                     *[("bid_figures", o.id) for o in demo_ws.options() if o.chosen
