@@ -16,8 +16,9 @@ Values are pickled: what a job sends should be small (a few figures, not a proje
 or sending it costs as much as computing it.
 
 Only a process that holds no lock another thread might hold when it forks may use it: the command line does;
-the GUI does not (its exports run in worker threads beside Qt's). Where ``fork`` is not available (Windows),
-or with one processor, ``working_ahead`` does nothing and everything is computed here, as before.
+the GUI does not (its exports run in worker threads beside Qt's). Elsewhere than Linux (Windows has no
+``fork``; macOS's system libraries are not safe in a forked child), or with one processor, ``working_ahead``
+does nothing and everything is computed here, as before.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import copyreg
 import multiprocessing
 import os
 import pickle
+import sys
 import threading
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -42,8 +44,9 @@ Job = tuple[Hashable, Callable[[], Any]]
 
 
 def usable() -> bool:
-    """Whether a child process can work ahead here: ``fork`` exists and there is a second processor."""
-    if "fork" not in multiprocessing.get_all_start_methods():
+    """Whether a child process can work ahead here: on Linux (where ``fork`` is Python's own default; macOS
+    offers it, but its system libraries are not safe in a forked child) with a second processor."""
+    if not sys.platform.startswith("linux") or "fork" not in multiprocessing.get_all_start_methods():
         return False
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return cpus > 1
