@@ -121,8 +121,9 @@ def console() -> NoReturn:
     as its objects go)."""
     code = main()
     if not _WINDOW_SHOWN:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):  # None in a windowed build (pythonw, the packaged program)
+            if stream is not None:
+                stream.flush()
         os._exit(code)
     raise SystemExit(code)
 
