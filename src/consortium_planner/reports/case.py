@@ -231,11 +231,14 @@ def _missing(results: Results, needs: Iterable[str]) -> str:
 
 
 #: The case's own analyses worked out ahead: the least-cost split and the lot choice (their first use imports
-#: ``scipy.optimize``, about 0.3 s), and the partner finder, the standing and the structure advice, which need
-#: nothing or only the prices (worked out again in the child). Chosen by measurement: with these the parent and
-#: the child finish about together on the large workspace (builds alternated: 2.0 → 1.84 s; the demo's 0.73 →
-#: 0.72 s). The risk register made it worse (3.5 s): its findings need most of the other analyses.
-AHEAD_OF_THE_CASE: tuple[str, ...] = ("optimiser", "lots", "partners", "standing", "structure")
+#: ``scipy.optimize``, about 0.3 s), and the coverage, workforce, partner finder, standing and structure advice,
+#: which need nothing or only the prices (worked out again in the child). Chosen by measurement, so that the
+#: parent and the child finish about together on the large workspace (builds, medians of 4–5 alternated: 2.0 s
+#: with the first two alone, 1.84 s with partners, standing and structure, 1.77 s with coverage and workforce
+#: too; the demo's 0.70–0.73 s throughout). Not these: the risk register (3.5 s: its findings need most of the
+#: other analyses), the stored scenarios and the risk simulation (no gain: the child ends later by as much).
+AHEAD_OF_THE_CASE: tuple[str, ...] = ("optimiser", "lots", "coverage", "workforce", "partners", "standing",
+                                      "structure")
 
 
 def work_ahead(ws: Workspace, option_id: int, sections: Iterable[str] | None = None) -> list[Job]:
