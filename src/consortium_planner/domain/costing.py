@@ -93,7 +93,7 @@ from .model import (
     key,
     stored_id,
 )
-from .money import HUNDRED, ZERO, allocate, from_pence, quantize
+from .money import HUNDRED, ZERO, allocate, quantize
 from .partnering import charges as _charges
 from .rates import RateTable, RateYear, rates_for
 from .workspace import Workspace
@@ -131,21 +131,22 @@ def reconcile(exact: Sequence[Decimal], target: Decimal) -> list[Decimal]:
     """
     if not exact:
         return []
-    scaled = [v * 100 for v in exact]
+    scaled = [v.scaleb(2) for v in exact]  # × 100, exactly
     floors = [math.floor(v) for v in scaled]  # an int, rounded towards −∞ (Decimal.__floor__)
-    left = int(quantize(target) * 100) - sum(floors)
+    left = int(quantize(target).scaleb(2)) - sum(floors)
     if left:  # (none left, the usual case for a total of rounded parts: no remainders to rank)
         n = len(exact)
         rema = [v - f for v, f in zip(scaled, floors, strict=True)]
+        # a stable sort keeps equal remainders in line order, reversed or not: ties go to the earlier line
         if left > 0:
-            order = sorted(range(n), key=lambda i: (-rema[i], i))
+            order = sorted(range(n), key=rema.__getitem__, reverse=True)
             for j in range(left):
                 floors[order[j % n]] += 1
         else:  # target below Σ floors: take pennies from the smallest remainders
-            order = sorted(range(n), key=lambda i: (rema[i], i))
+            order = sorted(range(n), key=rema.__getitem__)
             for j in range(-left):
                 floors[order[j % n]] -= 1
-    return [from_pence(p) for p in floors]
+    return [Decimal(p).scaleb(-2) for p in floors]  # ``from_pence``, without a call each
 
 
 def _pct(value: Decimal) -> Decimal:
