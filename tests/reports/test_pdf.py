@@ -69,7 +69,7 @@ def test_pdf_parses_and_holds_every_section_title(pdf, case):
         assert section.title in text
     outline = [o for o in reader.outline if not isinstance(o, list)]
     assert [o.title for o in outline] == [s.title for s in case.sections]
-    # the contents page gives each section's real page (the first, layout-only pass must agree with the last)
+    # the contents page gives each section's real page (drawn into forms defined after the last page)
     contents = flat(reader.pages[1].extract_text()).split("Contents", 1)[1]
     listed = [int(n) for n in re.findall(r"(?:\.\s*)+(\d+)", contents)]
     pages = [reader.get_destination_page_number(o) + 1 for o in outline]

@@ -2,11 +2,10 @@
 
     render_pdf(case, "case.pdf", progress=lambda f, m: ..., cancelled=lambda: False)
 
-* A4 portrait. A cover page without header or footer; a contents page (``TableOfContents``, filled
-  by ``afterFlowable``, so the document is built in two passes: the first only lays out, drawing
-  nothing); then one section a page onwards, each with a running header (consortium – tender) and a
-  footer "page X of Y" (Y counted by the pass before, checked like an index entry). Sections are
-  also PDF bookmarks.
+* A4 portrait. A cover page without header or footer; a contents page; then one section a page
+  onwards, each with a running header (consortium – tender) and a footer "page X of Y". Built in one
+  pass: the contents' page numbers and the footers' Y are PDF forms defined after the last page
+  (``pdf_template``). Sections are also PDF bookmarks.
 * DejaVu Sans, shipped in ``resources/fonts`` and embedded, so £, accents and non-Latin names
   print on any machine.
 * All user text goes through ``xml.sax.saxutils.escape`` before it reaches a ``Paragraph``
@@ -52,7 +51,7 @@ from .files import atomic_write
 from .pdf_charts import chart_flowables
 from .pdf_style import FONT, FONT_BOLD, MARGIN_BOTTOM, MARGIN_TOP, PAGE, WIDTH, Styles, para, register_fonts
 from .pdf_tables import bullet_flowables, key_figure_flowables, table_flowables
-from .pdf_template import CaseDocTemplate, SectionRule, contents_page, cover_page
+from .pdf_template import CaseDocTemplate, ForwardContents, SectionRule, contents_page, cover_page
 
 __all__ = ["FONT", "FONT_BOLD", "register_fonts", "render_pdf", "render_pdf_bytes"]
 
@@ -143,7 +142,6 @@ def render_pdf_bytes(case: InvestmentCase, progress: Progress | None = None,
     register_fonts()
     styles = Styles()
     n = max(len(case.sections), 1)
-    state = {"pass": 0}
 
     def report(fraction: float, message: str) -> None:
         if progress is not None:
@@ -155,26 +153,19 @@ def render_pdf_bytes(case: InvestmentCase, progress: Progress | None = None,
 
     def on_section(index: int) -> None:
         check("Rendering cancelled")
-        p = max(state["pass"], 1)
-        done = (min(p, 2) - 1 + (index + 1) / n) / 2
-        report(0.15 + 0.8 * done, f"Laying out {case.sections[index].title}")
+        report(0.2 + 0.8 * (index + 1) / n, f"Laying out {case.sections[index].title}")
 
     report(0.0, "Preparing the investment case")
-    story: list[Flowable] = cover_page(case, styles) + contents_page(styles)
+    contents = contents_page(styles, [(s.title, f"s-{s.key}") for s in case.sections])  # as ``_section`` marks them
+    story: list[Flowable] = cover_page(case, styles) + contents
     for i, section in enumerate(case.sections):
         check("Rendering cancelled")
         story.extend(_section(i, section, styles))
-        report(0.15 * (i + 1) / n, f"Prepared {section.title}")
+        report(0.2 * (i + 1) / n, f"Prepared {section.title}")
     buf = io.BytesIO()
     doc = CaseDocTemplate(buf, case, styles, on_section)
-
-    def on_progress(kind: str, value) -> None:
-        if kind == "PASS":
-            state["pass"] = int(value)
-
-    doc.setProgressCallBack(on_progress)
-    doc.layout_only = lambda: state["pass"] <= 1  # the first pass only finds the pages: nothing is drawn
-    doc.multiBuild([doc.total, *story])
+    doc.contents = [f for f in contents if isinstance(f, ForwardContents)]
+    doc.build(story)
     report(1.0, "Investment case ready")
     return buf.getvalue()
 

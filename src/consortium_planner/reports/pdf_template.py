@@ -1,13 +1,17 @@
 """The investment case PDF's pages: the document template (cover and body page templates, running
 header, footer "page X of Y", contents entries and bookmarks), the cover and the contents page.
 
-The document is built in passes (for the contents): the first only lays out, drawing nothing
-(``LayoutFrame``); ``PageTotal`` carries the page count of the pass before into the footers and
-keeps the build going until the total printed is the total counted.
+The document is built in one pass. What is known only at its end, each section's page for the contents
+and the page count for the footers, is drawn into PDF forms that the pages refer to as they are drawn and
+that are defined after the last page (``CaseDocTemplate._endBuild``): a PDF may refer to a form before it
+is defined. The contents' entries, one a section, are known before the layout (``ForwardContents``), so the
+contents page has its final size from the start. (It used to be built in two passes, the first only to
+learn the pages: about 15% of the render.)
 """
 
 from __future__ import annotations
 
+from ast import literal_eval
 from collections.abc import Callable
 from xml.sax.saxutils import escape
 
@@ -55,32 +59,6 @@ def load_logo(path: str | None) -> ImageReader | None:
         return None
 
 
-def _skip_draw(*args, **kwargs) -> None:
-    return None
-
-
-class LayoutFrame(Frame):
-    """A frame that, in the first (layout-only) pass, places flowables without drawing them.
-
-    The first pass exists only to learn the page of each section for the contents; nothing it draws
-    is kept, so skipping the drawing there halves the work. Later passes draw as usual.
-    """
-
-    def _add(self, flowable, canv, trySplit=0):
-        if not getattr(canv, "_layout_only", False) or "drawOn" in vars(flowable):
-            return super()._add(flowable, canv, trySplit)
-        try:  # object.__setattr__: charts (Drawing) refuse attributes they do not declare
-            object.__setattr__(flowable, "drawOn", _skip_draw)
-        except (AttributeError, TypeError):
-            return super()._add(flowable, canv, trySplit)
-        try:
-            return super()._add(flowable, canv, trySplit)
-        finally:
-            object.__delattr__(flowable, "drawOn")
-
-    add = _add  # Frame binds ``add`` to its own ``_add`` at class creation
-
-
 class CaseDocTemplate(BaseDocTemplate):
     def __init__(self, target, case: InvestmentCase, styles: Styles, hook: Callable[[int], None], **kw):
         m = case.metadata
@@ -92,12 +70,13 @@ class CaseDocTemplate(BaseDocTemplate):
         self.styles = styles
         self.hook = hook
         self.logo = load_logo(case.logo_path)
-        self.total = PageTotal()
-        self.layout_only: Callable[[], bool] = lambda: False
+        self.section_pages: dict[str, int] = {}  # a section's key → its first page, learned as it is laid out
+        self.footers: list[int] = []  # the pages whose footer refers to its "page X of Y" form
+        self.contents: list[ForwardContents] = []  # the contents tables in the story (their forms come last)
         self.footer_label = fit_text(f"{m.kind} · {m.consortium}", FONT, 7.5, WIDTH * 0.7)
-        body = LayoutFrame(MARGIN_X, MARGIN_BOTTOM, WIDTH, PAGE[1] - MARGIN_TOP - MARGIN_BOTTOM, id="body",
+        body = Frame(MARGIN_X, MARGIN_BOTTOM, WIDTH, PAGE[1] - MARGIN_TOP - MARGIN_BOTTOM, id="body",
                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-        cover = LayoutFrame(MARGIN_X, MARGIN_BOTTOM, WIDTH, PAGE[1] - MARGIN_BOTTOM - 30 * mm, id="cover",
+        cover = Frame(MARGIN_X, MARGIN_BOTTOM, WIDTH, PAGE[1] - MARGIN_BOTTOM - 30 * mm, id="cover",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         self.addPageTemplates([PageTemplate("cover", [cover], onPage=self._cover_page),
                                PageTemplate("body", [body], onPage=self._body_page)])
@@ -137,58 +116,89 @@ class CaseDocTemplate(BaseDocTemplate):
         canv.line(MARGIN_X, h - 15 * mm, w - MARGIN_X, h - 15 * mm)
         canv.line(MARGIN_X, 14 * mm, w - MARGIN_X, 14 * mm)
         canv.drawString(MARGIN_X, 10 * mm, self.footer_label)
-        canv.drawRightString(w - MARGIN_X, 10 * mm, f"page {doc.page} of {self.total.printed}")
+        canv.doForm(f"footer-{doc.page}")  # "page X of Y": Y is known at the end (``_endBuild``)
+        self.footers.append(doc.page)
         canv.restoreState()
-
-    def beforeDocument(self) -> None:  # noqa: N802 - reportlab's name
-        self.canv._layout_only = self.layout_only()  # see LayoutFrame
-
-    def afterPage(self) -> None:  # noqa: N802
-        self.total.counted = self.page
 
     def afterFlowable(self, flowable) -> None:
         info = getattr(flowable, "_section", None)
         if info is None:
             return
         index, title, key_ = info
-        self.notify("TOCEntry", (0, escape(title), self.page, key_))
+        self.section_pages.setdefault(key_, self.page)
         self.canv.bookmarkPage(key_)
         self.canv.addOutlineEntry(title, key_, level=0, closed=False)
         self.hook(index)
 
+    def _endBuild(self) -> None:  # noqa: N802 - reportlab's name
+        """After the last page and before saving: the forms the pages refer to, now that the pages are known."""
+        self._doSave = 0
+        super()._endBuild()
+        canv, total = self.canv, self.page
+        w = PAGE[0]
+        for page in self.footers:
+            canv.beginForm(f"footer-{page}")
+            canv.setFont(FONT, 7.5)
+            canv.setFillColor(MUTED)
+            canv.drawRightString(w - MARGIN_X, 10 * mm, f"page {page} of {total}")
+            canv.endForm()
+        for toc in self.contents:
+            toc.define_forms(canv, self.section_pages)
+        canv.save()
 
-class PageTotal(Flowable):
-    """The "Y" of "page X of Y": the page count of the pass before, checked like an index.
 
-    The document is built in passes anyway (for the contents); each pass prints the total the pass
-    before it counted, and the build is not finished until the total printed is the total counted.
-    """
+class ForwardContents(TableOfContents):
+    """The contents page's table, laid out once: its entries (one a section, as ``afterFlowable`` meets
+    them) are given before the layout, and each entry's dots and page number, drawn as ``TableOfContents``
+    draws them, go into a form defined when the section's page is known (``define_forms``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, entries: list[tuple[str, str]]) -> None:
         super().__init__()
-        self.printed = 0  # the total footers say in this pass
-        self.counted = 0  # the pages this pass made
+        self._lastEntries = [(0, escape(title), 0, key_) for title, key_ in entries]
+        self._entries = list(self._lastEntries)
+        self._ends: dict[str, tuple[float, float, float]] = {}  # key → (x, y, width) where its entry ends
 
-    def isIndexing(self):  # noqa: N802 - reportlab's name
-        return 1
+    def wrap(self, availWidth, availHeight):  # noqa: N803 - reportlab's names
+        out = super().wrap(availWidth, availHeight)
 
-    def isSatisfied(self):  # noqa: N802
-        return self.printed == self.counted
+        def entry_end(canvas, kind, label) -> None:
+            key_ = literal_eval(label.split(",")[2])
+            x, y = canvas._curr_tx_info["cur_x"], canvas._curr_tx_info["cur_y"]
+            self._ends[key_] = (x, y, availWidth)
+            canvas.doForm(f"toc-{key_}")
+            # the number links to its section, as ``drawPageNumbers`` makes it: a link belongs to the page, so
+            # it is made now, as wide as three digits (the number itself is not known yet)
+            style = self.getLevelStyle(0)
+            numw = stringWidth("999", style.fontName, style.fontSize)
+            canvas.linkRect("", key_, (availWidth - numw, y, availWidth, y + style.leading), relative=1)
 
-    def beforeBuild(self):  # noqa: N802
-        self.printed = self.counted
+        self.canv.setNamedCB("drawTOCEntryEnd", entry_end)
+        return out
 
-    def afterBuild(self):  # noqa: N802
-        pass
-
-    def notify(self, kind, stuff):  # every indexing flowable hears every notice; this one needs none
-        pass
-
-    def wrap(self, aw, ah):
-        return 0, 0
-
-    def draw(self):
-        pass
+    def define_forms(self, canv, pages: dict[str, int]) -> None:
+        """Each entry's dots and page number, as ``tableofcontents.drawPageNumbers`` draws them (right-aligned,
+        the gap filled with dots), in the coordinates of the entry's paragraph."""
+        style = self.getLevelStyle(0)
+        span = (-PAGE[0], -PAGE[1], 2 * PAGE[0], 2 * PAGE[1])  # the paragraph's coordinates: any sign
+        for _level, _text, _page, key_ in self._lastEntries:
+            canv.beginForm(f"toc-{key_}", *span)
+            end = self._ends.get(key_)
+            if end is not None:
+                x, y, width = end
+                pagestr = str(pages.get(key_, ""))
+                size = style.fontSize
+                pagew = stringWidth(pagestr, style.fontName, size)
+                while pagew > width - x and size >= 1.0:  # as drawPageNumbers shrinks a number too wide
+                    size *= 0.9
+                    pagew = stringWidth(pagestr, style.fontName, size)
+                dotw = stringWidth(" . ", style.fontName, size)
+                dots = int((width - x - pagew) / dotw)
+                tx = canv.beginText(width - dots * dotw - pagew, y)
+                tx.setFont(style.fontName, size)
+                tx.setFillColor(style.textColor)
+                tx.textLine(f"{dots * ' . '}{pagestr}")
+                canv.drawText(tx)
+            canv.endForm()
 
 
 class SectionRule(Flowable):
@@ -225,8 +235,9 @@ def cover_page(case: InvestmentCase, styles: Styles) -> list[Flowable]:
     return out
 
 
-def contents_page(styles: Styles) -> list[Flowable]:
-    toc = TableOfContents()
+def contents_page(styles: Styles, entries: list[tuple[str, str]]) -> list[Flowable]:
+    """The contents page: ``entries`` are the sections' (title, key) in order."""
+    toc = ForwardContents(entries)
     toc.levelStyles = [styles.toc0]
     toc.dotsMinLevel = 0
     toc.tableStyle = TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), ("VALIGN", (0, 0), (-1, -1), "TOP"),
