@@ -1,6 +1,6 @@
 """The anchor of ``bench_export_pdf.py``: a bare reportlab process that lays out the same content.
 
-    python benchmarks/_anchor_pdf.py CONTENT.json OUT.pdf
+    python benchmarks/_anchor_pdf.py CONTENT.json OUT.pdf [--one-pass]
 
 It imports nothing of Consortium Planner (only the standard library and reportlab). ``CONTENT.json`` is
 an investment case already built, dumped by ``bench_export_pdf.case_content``: each section's paragraphs,
@@ -8,7 +8,10 @@ headings, bullets, key figures, tables (every cell's text) and charts (their ser
 out as the program's renderer does in kind: A4, DejaVu Sans embedded, a contents page filled in a second
 pass, each section on a new page with a running header and page numbers, tables with repeated header rows
 and wrapped text cells, charts as reportlab graphics. It draws no red/amber/green shading, keeps nothing
-together and checks nothing: the floor any renderer of this content pays.
+together and checks nothing. Its contents page is reportlab's own ``TableOfContents``, filled by
+``multiBuild``: two full passes, each laying out and drawing every page. ``--one-pass`` builds once, leaving
+the contents' page numbers out (a placeholder line instead): the layout alone, which is the floor a renderer
+of this content pays (the program's renderer draws the numbers in one pass, into forms defined at the end).
 """
 
 from __future__ import annotations
@@ -112,7 +115,7 @@ def _chart(block: dict, font: str) -> Drawing:
     return drawing
 
 
-def build(content: dict, out: str) -> None:
+def build(content: dict, out: str, *, one_pass: bool = False) -> None:
     pdfmetrics.registerFont(TTFont("AnchorSans", content["font"]))
     pdfmetrics.registerFont(TTFont("AnchorSans-Bold", content["bold"]))
     styles = _styles("AnchorSans", "AnchorSans-Bold")
@@ -143,9 +146,13 @@ def build(content: dict, out: str) -> None:
             elif kind == "chart":
                 story.append(_chart(block, "AnchorSans"))
             story.append(Spacer(1, 3))
-    _Doc(out, content["title"], styles).multiBuild(story)
+    doc = _Doc(out, content["title"], styles)
+    if one_pass:
+        doc.build(story)
+    else:
+        doc.multiBuild(story)
 
 
 if __name__ == "__main__":
     with open(sys.argv[1], encoding="utf-8") as f:
-        build(json.load(f), sys.argv[2])
+        build(json.load(f), sys.argv[2], one_pass="--one-pass" in sys.argv[3:])
