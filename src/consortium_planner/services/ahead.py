@@ -37,7 +37,7 @@ from typing import Any
 from ..domain.workspace import Workspace
 from .pipeline import AHEAD, AHEAD_MISSING, REGISTRY, Registry, Results
 
-__all__ = ["Ahead", "Job", "analysis_job", "current", "usable", "working_ahead"]
+__all__ = ["Ahead", "Job", "analysis_job", "current", "result", "usable", "working_ahead"]
 
 #: A job: its key and a function of no arguments, run in the child.
 Job = tuple[Hashable, Callable[[], Any]]
