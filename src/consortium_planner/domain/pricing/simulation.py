@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -129,6 +131,25 @@ def _draw(our_bid: Competitor, competitors: Sequence[Competitor], r: ScoringRule
     return _Draws(rows(prices.T), rows((q_pts + sv_pts).T), own_q_pts + own_sv, own_qualified, rows(qualified.T))
 
 
+def _draws(our_bid: Competitor, competitors: Sequence[Competitor], r: ScoringRules, u: Uncertainty, draws: int,
+           seed: int | None) -> _Draws:
+    """``_draw`` from a generator seeded with ``seed``; the last few seeded sets are kept, read-only, so the win
+    probability and the best price of one bid (the same seed) draw once, and so does a bid whose price alone
+    changed (the draws do not read our price or name). An unseeded set is drawn afresh."""
+    if seed is None:
+        return _draw(our_bid, competitors, r, u, draws, np.random.default_rng())
+    return _seeded(dataclasses.replace(our_bid, name="", price=ONE), tuple(competitors), r, u, draws, seed)
+
+
+@functools.lru_cache(maxsize=8)
+def _seeded(our_bid: Competitor, competitors: tuple[Competitor, ...], r: ScoringRules, u: Uncertainty, draws: int,
+            seed: int) -> _Draws:
+    d = _draw(our_bid, competitors, r, u, draws, np.random.default_rng(seed))
+    for a in (d.prices, d.non_price, d.own_non_price, d.own_qualified, d.qualified):
+        a.setflags(write=False)
+    return d
+
+
 @dataclass(slots=True)
 class _Rivals:
     """What our price does not change, worked out once for every price tried on the same draws."""
@@ -164,7 +185,7 @@ def _rivals(r: ScoringRules, d: _Draws) -> _Rivals:
                    np.where(valid, d.prices, -np.inf).max(axis=0), d.prices.max(axis=0), fixed_best)
 
 
-def _points(r: ScoringRules, price: float, d: _Draws, rv: _Rivals, ours_valid: np.ndarray
+def _points(r: ScoringRules, price: float | np.ndarray, d: _Draws, rv: _Rivals, ours_valid: np.ndarray
             ) -> tuple[np.ndarray, np.ndarray]:
     """Price points at our ``price`` (draws,) and the rivals' (n, draws), as ``scoring.price_points``
     gives them: a bid above the ceiling or below the minimum quality fails and sets no price."""
@@ -201,37 +222,110 @@ def _points(r: ScoringRules, price: float, d: _Draws, rv: _Rivals, ours_valid: n
     raise EvaluationError(f"unknown price method {m!r}")  # pragma: no cover
 
 
-def _wins(r: ScoringRules, price: float, d: _Draws, rv: _Rivals | None = None) -> int:
-    """In how many draws our bid at ``price`` wins or ties. ``rv``: the rivals' fixed part (``_rivals``),
-    passed when many prices are tried on the same draws."""
-    rv = rv if rv is not None else _rivals(r, d)
+def _win_mask(r: ScoringRules, price: float | np.ndarray, d: _Draws, rv: _Rivals
+              ) -> tuple[np.ndarray, np.ndarray | None]:
+    """Whether our bid at ``price`` wins or ties, draw by draw: ``price`` is one price for every draw or
+    an array with a price per draw (``_grid_wins``), element by element the same arithmetic either way.
+    Also the margin ``ours − (best − 1e-9)`` (−inf where our bid fails) under the methods whose scores
+    both sides' prices move (``_points``); None under the others, whose outcome is exactly monotone in
+    our price (see ``_grid_wins``)."""
     ours_valid = d.own_qualified
-    if r.ceiling is not None and price > float(r.ceiling):
-        ours_valid = np.zeros_like(ours_valid)
+    if r.ceiling is not None:
+        ours_valid = ours_valid & ~(np.asarray(price) > float(r.ceiling))
     if r.method is PriceMethod.PQP:
         # price per quality point: price ÷ (quality + social value points), lowest wins or ties; a bid
         # above the ceiling or with no quality points fails
         ours_valid = ours_valid & (d.own_non_price > 0)
         if d.prices.shape[0] == 0:
-            return int(np.count_nonzero(ours_valid))
+            return ours_valid, None
         with np.errstate(divide="ignore", invalid="ignore"):
             ours = np.where(ours_valid, price / np.where(ours_valid, d.own_non_price, 1.0), np.inf)
         assert rv.fixed_best is not None
-        return int(np.count_nonzero(ours_valid & (ours <= rv.fixed_best * (1 + 1e-12))))
+        return ours_valid & (ours <= rv.fixed_best * (1 + 1e-12)), None
     if d.prices.shape[0] == 0:
         if r.method is PriceMethod.BUDGET and r.budget is None:
             raise EvaluationError("the budget method needs the tender's estimated annual value")
-        return int(np.count_nonzero(ours_valid))
+        return ours_valid, None
     if r.method is PriceMethod.BUDGET:
         b = float(r.budget)  # type: ignore[arg-type]  # _rivals refused a missing budget
         ours = float(r.price_weight) * np.clip(1.0 - float(r.k) * (price - b) / b, 0.0, 1.0) + d.own_non_price
         assert rv.fixed_best is not None
-        best = rv.fixed_best
-    else:
-        own_pts, their_pts = _points(r, price, d, rv, ours_valid)
-        ours = own_pts + d.own_non_price
-        best = np.where(rv.valid, their_pts + d.non_price, -np.inf).max(axis=0)
-    return int(np.count_nonzero(ours_valid & (ours >= best - 1e-9)))
+        return ours_valid & (ours >= rv.fixed_best - 1e-9), None
+    own_pts, their_pts = _points(r, price, d, rv, ours_valid)
+    ours = own_pts + d.own_non_price
+    bar = np.where(rv.valid, their_pts + d.non_price, -np.inf).max(axis=0) - 1e-9
+    win = ours_valid & (ours >= bar)
+    with np.errstate(invalid="ignore"):
+        margin = np.where(ours_valid, ours - bar, -np.inf)
+    return win, margin
+
+
+def _wins(r: ScoringRules, price: float, d: _Draws, rv: _Rivals | None = None) -> int:
+    """In how many draws our bid at ``price`` wins or ties. ``rv``: the rivals' fixed part (``_rivals``),
+    passed when many prices are tried on the same draws."""
+    return int(np.count_nonzero(_win_mask(r, price, d, rv if rv is not None else _rivals(r, d))[0]))
+
+
+def _subset(d: _Draws, rv: _Rivals, keep: np.ndarray) -> tuple[_Draws, _Rivals]:
+    """The draws (columns) ``keep`` selects, with their rivals' fixed part."""
+    fb = rv.fixed_best[keep] if rv.fixed_best is not None else None
+    return (_Draws(d.prices[:, keep], d.non_price[:, keep], d.own_non_price[keep], d.own_qualified[keep],
+                   d.qualified[:, keep]),
+            _Rivals(rv.valid[:, keep], rv.lowest[keep], rv.low_all[keep], rv.highest[keep], rv.high_all[keep], fb))
+
+
+def _grid_wins(r: ScoringRules, grid: Sequence[float], d: _Draws, rv: _Rivals) -> list[int]:
+    """``[_wins(r, p, d, rv) for p in grid]`` (``grid`` ascending), found draw by draw by halving.
+
+    Our bid's outcome in a draw is monotone in our price: a lower price never scores us fewer points nor a
+    rival more, and a price at or below the ceiling is valid if a higher one is. So each draw wins at the
+    grid's first ``K`` prices and loses at the rest, and ``K`` is found by halving the grid for every draw at
+    once: about log2(len(grid)) evaluations where trying each price took ``len(grid)``.
+
+    That holds exactly in floating point under the budget and price-per-point methods: our score there is a
+    chain of correctly rounded operations, each monotone in our price, against a fixed best. Under the others
+    the rounded margin is the true, monotone margin give or take far less than ``_SLACK`` (a few rounding
+    errors of figures no larger than the weights): a draw whose margin at its last winning price is at least
+    ``2 × _SLACK`` wins at every lower price, and one whose margin at its first losing price is at most
+    ``−2 × _SLACK`` loses at every higher price. A draw short of either is tried at every price, as before.
+    So the counts are the ones trying every price gives, draw for draw.
+    """
+    m = len(grid)
+    draws = d.own_qualified.shape[0]
+    prices = np.asarray(grid, dtype=float)
+    lo = np.zeros(draws, dtype=np.int64)  # the draw wins at grid[:lo] …
+    hi = np.full(draws, m, dtype=np.int64)  # … and loses at grid[hi:]
+    at_win = np.full(draws, np.inf)  # the margin at its last winning price tried
+    at_loss = np.full(draws, -np.inf)  # and at its first losing price tried
+    while True:
+        open_ = lo < hi
+        if not open_.any():
+            break
+        mid = (lo + hi) // 2
+        win, margin = _win_mask(r, prices[np.minimum(mid, m - 1)], d, rv)
+        win_here, loss_here = open_ & win, open_ & ~win
+        lo = np.where(win_here, mid + 1, lo)
+        hi = np.where(loss_here, mid, hi)
+        if margin is not None:
+            at_win = np.where(win_here, margin, at_win)
+            at_loss = np.where(loss_here, margin, at_loss)
+    first_loss = lo
+    unsure = np.zeros(draws, dtype=bool)
+    if r.method not in (PriceMethod.PQP, PriceMethod.BUDGET) and d.prices.shape[0] > 0:
+        slack = _SLACK * (1.0 + float(r.price_weight) + float(r.quality_weight) + float(r.social_value_weight))
+        with np.errstate(invalid="ignore"):
+            unsure = ((first_loss > 0) & ~(at_win >= 2 * slack)) | ((first_loss < m) & ~(at_loss <= -2 * slack))
+    counts = np.bincount(first_loss[~unsure], minlength=m + 1)
+    wins = counts[::-1].cumsum()[::-1][1:]  # draws winning at grid[i]: those whose first loss is after i
+    out = [int(w) for w in wins]
+    if unsure.any():
+        sd, srv = _subset(d, rv, unsure)
+        out = [w + _wins(r, p, sd, srv) for w, p in zip(out, grid, strict=True)]
+    return out
+
+
+#: A bound, relative to the weights, on the rounding error of a draw's margin (see ``_grid_wins``).
+_SLACK = 1e-12
 
 
 def _probability(wins: int, draws: int) -> Decimal:
@@ -250,7 +344,7 @@ def win_probability(our_bid: Competitor, competitors: Sequence[Competitor], tend
     from triangular distributions around the figures given (``uncertainty`` sets the widths)."""
     _check_draws(draws)
     r = _rules(tender)
-    d = _draw(our_bid, competitors, r, uncertainty or Uncertainty(), draws, np.random.default_rng(seed))
+    d = _draws(our_bid, competitors, r, uncertainty or Uncertainty(), draws, seed)
     wins = _wins(r, float(our_bid.price), d)
     p = wins / draws
     se = Decimal(repr(float(np.sqrt(p * (1 - p) / draws)))).quantize(PROBABILITY_PLACES)
@@ -290,11 +384,10 @@ def best_price(cost: Decimal, our_bid: Competitor, competitors: Sequence[Competi
     grid = [p for p in grid if p > 0]
     if not grid:
         raise EvaluationError("no positive prices to try")
-    d = _draw(our_bid, competitors, r, u, draws, np.random.default_rng(seed))
+    d = _draws(our_bid, competitors, r, u, draws, seed)
     rivals = _rivals(r, d)
     points = []
-    for price in grid:
-        wins = _wins(r, float(price), d, rivals)
+    for price, wins in zip(grid, _grid_wins(r, [float(p) for p in grid], d, rivals), strict=True):
         ec = quantize(Decimal(wins) / Decimal(draws) * (price - cost))
         points.append(PricePoint(price, _probability(wins, draws), ec))
     best = max(points, key=lambda pt: (pt.expected_contribution, -pt.price))
