@@ -286,6 +286,7 @@ def test_loan_schedule_and_sources(controller, show):
     view = show(SPV)
     f = capital(controller, SPV).funding
     panel = view.funding
+    view.tabs.setCurrentWidget(panel)  # filled when turned to
     sources = panel.sources_model
     assert sources.rowCount() == len(f.sources) + 1
     assert sources.value("Total", 3) == f.total_sources
@@ -302,6 +303,7 @@ def test_loan_schedule_and_sources(controller, show):
 
 def test_go_alone_has_no_loans_and_no_debt_service(controller, show):
     view = show(GO_ALONE)
+    view.tabs.setCurrentWidget(view.funding)
     assert not view.funding.loan_table.isVisibleTo(view.funding)
     assert "No loans" in view.funding.loan_note.text()
     m = view.dscr_model
@@ -311,6 +313,7 @@ def test_go_alone_has_no_loans_and_no_debt_service(controller, show):
 def test_members_profit(controller, show):
     view = show(LEAD_PROVIDER)
     p = capital(controller, LEAD_PROVIDER).projection
+    view.tabs.setCurrentWidget(view.members)
     totals = view.members.totals_model
     assert totals.rowCount() == len(p.members) + 1
     for mp in p.members:
@@ -405,3 +408,12 @@ def test_compute_without_an_option_says_so(controller, show, qtbot):
     qtbot.waitUntil(lambda: view.message.isVisibleTo(view))
     assert view.message.text() == "Select a consortium option."
     assert not view.content.isVisibleTo(view)
+
+
+def test_tables_behind_the_chart_are_filled_when_turned_to(controller, show):
+    view = show(SPV)
+    assert view.tabs.currentWidget() is view.chart and not view.lazy.pending(view.chart)
+    assert view.lazy.pending(view.months) and view.months.model.rowCount() == 0
+    p = capital(controller, SPV).projection
+    view.tabs.setCurrentWidget(view.months)
+    assert not view.lazy.pending(view.months) and view.months.model.rowCount() >= len(p.months)

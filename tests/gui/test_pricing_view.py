@@ -125,6 +125,7 @@ def test_tender_assumption_reprices_later_years(window, show, qtbot):
     editor.setText("5")
     editor.editingFinished.emit()
     year2 = format_gbp(analyses.prices(c.ws, oid).years[1].annual_price, pence=False)
+    view.tabs.setCurrentWidget(view.years)
     qtbot.waitUntil(lambda: view.years.years_model.text(1, 1) == year2, timeout=30000)
     assert c.undo_stack.undoText().startswith("Change tender")
 
@@ -190,6 +191,7 @@ def test_waterfall_adds_up_to_the_unit_price(window, show):
 
 def test_years_table_shows_term_and_extensions(window, show):
     view = show(SPV)
+    view.tabs.setCurrentWidget(view.years)  # filled when turned to
     m = view.years.years_model
     c = window.controller
     s = analyses.prices(c.ws, option_id(c, SPV))
@@ -213,6 +215,7 @@ def test_scores_and_charts_follow_the_evaluation(window, show):
     view = show(SPV)
     c = window.controller
     ev = analyses.evaluation(c.ws, option_id(c, SPV))
+    view.tabs.setCurrentWidget(view.scores)
     m = view.scores.model
     assert m.rowCount() == len(ev.evaluation.bids)
     assert [m.text(r, 1) for r in range(m.rowCount())] == [format_gbp(b.price, pence=False) for b in ev.evaluation.bids]
@@ -220,6 +223,7 @@ def test_scores_and_charts_follow_the_evaluation(window, show):
     point = next(p for p in view.scores.curve if p.price == ev.our_bid.price)
     assert point.ours == ev.evaluation.ours.total
     assert point.rivals == tuple(b.total for b in ev.evaluation.bids[1:])
+    view.tabs.setCurrentWidget(view.win_chance)
     assert view.win_chance.grid == ev.best.grid
     chart = view.win_chance.chart_view.chart()
     assert chart.series() and chart.series()[0].count() == len(ev.best.grid)
@@ -249,6 +253,7 @@ def test_price_per_quality_point_is_shown_as_a_rate(qtbot, qsettings, monkeypatc
                     timeout=30000)
     e = analyses.evaluation(window.controller.ws, wanted).evaluation
     assert e.per_point
+    view.tabs.setCurrentWidget(view.scores)
     m = view.scores.model
     headers = [m.headerData(c, Qt.Orientation.Horizontal) for c in range(m.columnCount())]
     assert headers[4:6] == ["Quality score", "£ a quality point"]
@@ -272,6 +277,7 @@ def test_go_alone_is_not_scored(window, show):
     assert "Not scored against competitors" in text
     assert "covers" in ev.messages[0] and html.escape(ev.messages[0][1:]) in text
     assert not view.headline.cards["score"].isVisible()
+    view.tabs.setCurrentWidget(view.scores)
     assert view.scores.stack.currentIndex() == 0
     assert "not scored" in view.scores.message.text()
 
@@ -279,6 +285,7 @@ def test_go_alone_is_not_scored(window, show):
 def test_rates_table_lists_every_rate(window, show):
     view = show(SPV)
     rates = analyses.workspace_rates(window.controller.ws)
+    view.tabs.setCurrentWidget(view.assumptions)
     m = view.assumptions.rates_model
     assert m.rowCount() == sum(len(y.items()) for y in rates.years)
     assert m.titles() == ["Year", "Rate", "Value", "Source", "Effective"]
@@ -286,8 +293,32 @@ def test_rates_table_lists_every_rate(window, show):
     assert m.text(0, 1) == first.label and m.text(0, 3).startswith(first.provenance.source)
 
 
+def test_sub_tabs_behind_are_filled_when_turned_to(window, show, qtbot):
+    """An edit redraws the sub-tab in front at once; the others wait for the user to turn to them, and then show
+    the figures of the latest result, not of the result they last showed."""
+    view = show(SPV)
+    c = window.controller
+    oid = option_id(c, SPV)
+    view.tabs.setCurrentWidget(view.years)
+    before = view.years.years_model.text(1, 1)
+    view.tabs.setCurrentWidget(view.buildup)
+    editor = view.assumptions.tender_form.editors["pay_indexation_pct"]
+    editor.setText("5")
+    editor.editingFinished.emit()
+    year2 = format_gbp(analyses.prices(c.ws, oid).years[1].annual_price, pence=False)
+    qtbot.waitUntil(lambda: view.result is not None and view.result.schedule.years[1].annual_price != Decimal(0)
+                    and format_gbp(view.result.schedule.years[1].annual_price, pence=False) == year2, timeout=30000)
+    assert view.lazy.pending(view.years) and view.lazy.pending(view.scores) and not view.lazy.pending(view.buildup)
+    assert view.years.years_model.text(1, 1) == before != year2  # not redrawn yet
+    view.tabs.setCurrentWidget(view.years)
+    assert view.years.years_model.text(1, 1) == year2 and not view.lazy.pending(view.years)
+    view.tabs.setCurrentWidget(view.scores)
+    assert view.scores.model.text(0, 1) == format_gbp(view.result.evaluation.evaluation.bids[0].price, pence=False)
+
+
 def test_models_pass_qt_model_tester(qtmodeltester, window, show):
     view = show(SPV)
+    view.lazy.flush()
     models = [view.buildup.model, view.scores.model, view.years.years_model, view.years.lines_model,
               view.assumptions.rates_model]
     for model in models:

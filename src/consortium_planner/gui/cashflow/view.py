@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QTabWidget, QVBoxLayout, Q
 from ...domain.tasks import NEVER, CancelToken
 from ..analysis_view import OptionAnalysisView
 from ..document_model import DocumentTableModel
+from ..lazy_tabs import LazyTabs
 from ..style import esc as _e
 from ..style import fit_headline, headline_scroll, italic_label, two_pane
 from .chart import CashFlowChart
@@ -53,6 +54,7 @@ class CashFlowView(OptionAnalysisView):
         self.tabs.addTab(self.funding, "Sources and loans")
         self.tabs.addTab(self.members, "Members")
         self.tabs.addTab(self.months, "Months")
+        self.lazy = LazyTabs(self.tabs)  # the sub-tabs behind the one in front are filled when turned to
 
         self.splitter = two_pane(Qt.Orientation.Vertical, self.headline_scroll, self.tabs, (0, 1))
         self.content = QWidget()
@@ -66,20 +68,24 @@ class CashFlowView(OptionAnalysisView):
         self._user_sized = False
         self.splitter.splitterMoved.connect(self._on_splitter_moved)
 
-    # ------------------------------------------------------------------ tables for tests
+    # ------------------------------------------------------------------ tables for tests (every one filled)
     @property
     def pnl_model(self) -> DocumentTableModel:
+        self.lazy.flush()
         return self.pnl.model
 
     @property
     def cash_model(self) -> DocumentTableModel:
+        self.lazy.flush()
         return self.cash.model
 
     @property
     def dscr_model(self) -> DocumentTableModel:
+        self.lazy.flush()
         return self.dscr.model
 
     def models(self) -> list[DocumentTableModel]:
+        self.lazy.flush()
         return [self.pnl.model, self.cash.model, self.dscr.model, self.funding.sources_model,
                 self.funding.loan_model, self.members.totals_model, self.members.years_model, self.months.model]
 
@@ -106,31 +112,32 @@ class CashFlowView(OptionAnalysisView):
         self.context.setText(terms)
         self.context.setToolTip(f"{result.tender_name}: {result.option_name}")
         self.headline.show_result(result)
-        self.chart.show_capital(result.capital)
-        self.pnl.set_table(pnl_table(p),
-                           "<b>Profit and loss by period</b> (costs shown as positive amounts). " + _e(p.tax_basis))
-        self.cash.set_table(cash_table(p),
-                            "<b>Cash by period</b>: the bank account with the funding drawn and repaid. "
-                            "Each period: opening + total received − total paid = closing.")
+        self.lazy.fill(self.chart, lambda: self.chart.show_capital(result.capital))
+        self.lazy.fill(self.pnl, lambda: self.pnl.set_table(
+            pnl_table(p), "<b>Profit and loss by period</b> (costs shown as positive amounts). " + _e(p.tax_basis)))
+        self.lazy.fill(self.cash, lambda: self.cash.set_table(
+            cash_table(p), "<b>Cash by period</b>: the bank account with the funding drawn and repaid. "
+                           "Each period: opening + total received − total paid = closing."))
         f = result.capital.funding
         verdict = ("no loan or overdraft to service" if f.lowest_dscr is None else
                    f"lowest over the contract years {ratio(f.lowest_dscr)}×, "
                    + ("meets it" if f.dscr_ok else "<b>below it</b>"))
-        self.dscr.set_table(dscr_table(result.capital),
-                            f"<b>Debt service cover</b> against the lender's minimum of {_e(ratio(f.min_dscr))}× "
-                            f"(the option's Details): {verdict}.")
-        self.funding.show_capital(result.capital)
-        self.members.show_projection(p)
-        self.months.set_table(month_table(p),
-                              f"<b>{len(p.months)} months</b> from {_e(month(p.mobilisation_start))} (month 0) to "
-                              f"{_e(month(p.projection_end))}, including the run-off until the last invoice, "
-                              "supplier and tax are paid.")
+        self.lazy.fill(self.dscr, lambda: self.dscr.set_table(
+            dscr_table(result.capital), f"<b>Debt service cover</b> against the lender's minimum of "
+                                        f"{_e(ratio(f.min_dscr))}× (the option's Details): {verdict}."))
+        self.lazy.fill(self.funding, lambda: self.funding.show_capital(result.capital))
+        self.lazy.fill(self.members, lambda: self.members.show_projection(p))
+        self.lazy.fill(self.months, lambda: self.months.set_table(
+            month_table(p), f"<b>{len(p.months)} months</b> from {_e(month(p.mobilisation_start))} (month 0) to "
+                            f"{_e(month(p.projection_end))}, including the run-off until the last invoice, "
+                            "supplier and tax are paid."))
         self._fit_headline()
         QTimer.singleShot(0, self, self._fit_headline)  # again once the new text is laid out
 
     def show_message(self, text: str) -> None:
         super().show_message(text)
         self.content.setVisible(False)
+        self.lazy.drop()
         self.headline.clear()
         self.chart.clear()
         for panel in (self.pnl, self.cash, self.dscr, self.funding, self.members, self.months):

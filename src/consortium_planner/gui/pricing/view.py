@@ -11,6 +11,7 @@ from ...domain.model import ConsortiumOption, Tender
 from ...domain.tasks import NEVER, CancelToken
 from ...services import analyses
 from ..analysis_view import OptionAnalysisView
+from ..lazy_tabs import LazyTabs
 from ..style import fit_headline, headline_scroll, two_pane
 from .charts import ScoresPanel, WinChancePanel
 from .headline import PricingHeadline, PricingResult
@@ -41,6 +42,7 @@ class PricingView(OptionAnalysisView):
         self.tabs.addTab(self.win_chance, "Win chance")
         self.tabs.addTab(self.years, "Contract years")
         self.tabs.addTab(self.assumptions, "Assumptions")
+        self.lazy = LazyTabs(self.tabs)  # the sub-tabs behind the one in front are filled when turned to
         self.splitter = two_pane(Qt.Orientation.Vertical, self.headline_scroll, self.tabs, (0, 1))
         self.body.addWidget(self.splitter, 1)
         self.splitter.setVisible(False)
@@ -64,17 +66,19 @@ class PricingView(OptionAnalysisView):
         self.splitter.setVisible(True)
         self.headline.setVisible(True)
         self.headline.show_result(result)
-        self.buildup.show_schedule(result.schedule)
-        self.scores.show_result(result)
-        self.win_chance.show_result(result)
-        self.years.show_schedule(result.schedule)
-        self.assumptions.bind(result.option_id)
-        self.assumptions.show_rates(result.rates, result.schedule.buildup.rates.year.label)
+        self.lazy.fill(self.buildup, partial(self.buildup.show_schedule, result.schedule))
+        self.lazy.fill(self.scores, partial(self.scores.show_result, result))
+        self.lazy.fill(self.win_chance, partial(self.win_chance.show_result, result))
+        self.lazy.fill(self.years, partial(self.years.show_schedule, result.schedule))
+        self.assumptions.bind(result.option_id)  # the editor follows the option at once, its rates when shown
+        self.lazy.fill(self.assumptions, partial(self.assumptions.show_rates, result.rates,
+                                                 result.schedule.buildup.rates.year.label))
         self._fit_headline()
 
     def show_message(self, text: str) -> None:
         super().show_message(text)
         option_id = self.option_id()
+        self.lazy.drop()
         for panel in (self.headline, self.buildup, self.scores, self.win_chance, self.years):
             panel.clear()
         if option_id is None or self.controller.ws.get(ConsortiumOption, option_id) is None:
