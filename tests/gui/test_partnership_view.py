@@ -185,3 +185,29 @@ def test_the_row_module_is_qt_free():
         assert not module.startswith(("PySide6", "shiboken6", "consortium_planner.gui")), module
         if module.startswith("."):
             assert module.startswith(("...domain", "...reports", "...services")), module
+
+
+def test_the_grids_follow_the_option_and_their_own_rows_not_every_recalculation(show, window, qtbot):
+    """An edit the grids do not show (an allocation's volume) recomputes the tab without resetting its grids;
+    another option's grids come with that option; a member added to the option joins them."""
+    from consortium_planner.domain.model import Allocation, Member, Organisation
+
+    c = window.controller
+    view = show(LEAD_PROVIDER)
+    resets: list[str] = []
+    for name, model in (("scores", view.scores_model), ("diligence", view.diligence_model),
+                        ("terms", view.terms_panel.model)):
+        model.modelReset.connect(lambda name=name: resets.append(name))
+    oid = option_id(c, LEAD_PROVIDER)
+    alloc = c.ws.allocations(oid)[0]
+    before = view.result
+    assert c.set_field(Allocation, alloc.id, "volume", str(alloc.volume + 7))
+    qtbot.waitUntil(lambda: view.result is not before and not view.busy, timeout=20000)
+    assert resets == []
+    partners = len(view.scores_model.partners)
+    org = c.add(Organisation, {"name": "Northgate Mutual"})
+    assert org is not None and c.add(Member, {"option_id": oid, "organisation_id": org.id})
+    assert len(view.scores_model.partners) == partners + 1 and "scores" in resets
+    spv = option_id(c, SPV)
+    show(SPV)
+    assert view.scores_model.partners and view.scores_model.partners == ScoreGridModel(c, lambda: spv).partners
