@@ -53,7 +53,7 @@ from ..pricing import PriceSchedule
 from ..standing import ReservedVerdict, standing_tests
 from ..workspace import Workspace
 from .choices import lower_first
-from .pensions import cohort_shares, employer_name, nhs_access, party_to_contract, terms_for
+from .pensions import cohort_shares, employer_name, nhs_access, party_to_contract, terms_for, volume_lines
 from .structures import (
     CQC_REGISTRATION_WEEKS,
     GOVERNANCE,
@@ -174,8 +174,9 @@ def _pension_texts(ws: Workspace, option: ConsortiumOption, tender: Tender, nhs_
     assert option.id is not None
     employers, nhs, lgps = [], [], []
     nhs_ok: bool | None = None
+    lines = volume_lines(ws, option.id)
     for cohort in cohorts:
-        shares = cohort_shares(ws, option.id, cohort)
+        shares = cohort_shares(ws, option.id, cohort, lines)
         if not shares:
             employers.append(f"{cohort.name}: nobody (no member delivers its service line)")
             continue

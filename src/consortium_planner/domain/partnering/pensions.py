@@ -56,7 +56,6 @@ from ..model import (
     PensionScheme,
     ProtectedScheme,
     QualifyingContract,
-    Requirement,
     Structure,
     Tender,
     TupeCohort,
@@ -67,7 +66,8 @@ from ..workspace import Workspace
 from .vat import VEHICLES, profile_of
 
 __all__ = ["DEFAULT_COMPARABLE_RATE_PCT", "DEFAULT_LGPS_RATE_PCT", "NHS_TIME_THRESHOLD_PCT", "ArrangementTerms",
-           "CohortShare", "ShareCost", "cohort_shares", "share_cost", "stated_arrangements", "terms_for"]
+           "CohortShare", "ShareCost", "VolumeLines", "cohort_shares", "share_cost", "stated_arrangements", "terms_for",
+           "volume_lines"]
 
 DEFAULT_LGPS_RATE_PCT = Decimal("20")  # [U] an admitted body's rate, usually above the letting authority's
 DEFAULT_COMPARABLE_RATE_PCT = Decimal("18")  # [U]
@@ -149,25 +149,42 @@ class CohortShare:
     fte: Decimal
 
 
-def cohort_shares(ws: Workspace, option_id: int, cohort: TupeCohort) -> list[CohortShare]:
-    """The members delivering the cohort's service line (and area), each with its share of the cohort's
-    FTE in proportion to its allocated volume (the workforce analysis's split)."""
+#: An option's allocated volume as ``cohort_shares`` reads it: (member id, service line key, area key, service
+#: line as written, volume), one an allocation with volume to a member of the option, in allocation order.
+VolumeLines = tuple[tuple[int, str, str, str, Decimal], ...]
+
+
+def volume_lines(ws: Workspace, option_id: int) -> VolumeLines:
+    """The option's allocations with volume, keyed once for every cohort (``cohort_shares``' ``lines``)."""
     option = ws.get(ConsortiumOption, option_id)
     if option is None:
-        return []
+        return ()
     members = {m.id for m in ws.members(option_id)}
-    reqs = {r.id: r for r in ws.requirements(option.tender_id)}
+    reqs = {r.id: (key(r.service_line), key(r.area), r.service_line) for r in ws.requirements(option.tender_id)}
+    out = []
+    for a in ws.allocations(option_id):
+        r = reqs.get(a.requirement_id)
+        if r is None or a.member_id not in members or a.volume <= 0 or a.member_id is None:
+            continue
+        out.append((a.member_id, r[0], r[1], r[2], a.volume))
+    return tuple(out)
+
+
+def cohort_shares(ws: Workspace, option_id: int, cohort: TupeCohort, lines: VolumeLines | None = None
+                  ) -> list[CohortShare]:
+    """The members delivering the cohort's service line (and area), each with its share of the cohort's
+    FTE in proportion to its allocated volume (the workforce analysis's split). ``lines``: the option's
+    ``volume_lines``, when the caller shares them between the tender's cohorts."""
+    if lines is None:
+        lines = volume_lines(ws, option_id)
     sl, ar = key(cohort.service_line), key(cohort.area)
     weights: dict[tuple[int, str], Decimal] = defaultdict(lambda: ZERO)
     names: dict[str, str] = {}
-    for a in ws.allocations(option_id):
-        r: Requirement | None = reqs.get(a.requirement_id)
-        if r is None or a.member_id not in members or a.volume <= 0 or a.member_id is None:
+    for member_id, line_key, area_key, service_line, volume in lines:
+        if (sl and line_key != sl) or (ar and area_key != ar):
             continue
-        if (sl and key(r.service_line) != sl) or (ar and key(r.area) != ar):
-            continue
-        weights[(a.member_id, key(r.service_line))] += a.volume
-        names.setdefault(key(r.service_line), r.service_line)
+        weights[(member_id, line_key)] += volume
+        names.setdefault(line_key, service_line)
     if not weights:
         return []
     order = sorted(weights)
@@ -294,13 +311,14 @@ def cohort_costs(ws: Workspace, option: ConsortiumOption, nhs_rate_pct: Decimal,
     if tender is None or option.id is None:
         return []
     stated = stated_arrangements(ws, option)
+    lines = volume_lines(ws, option.id)
     out: list[CohortCosts] = []
     for cohort in sorted(ws.tupe_cohorts(tender.id), key=lambda c: c.id or 0):
         arrangement = stated.get(cohort.id)
         if stated_only and arrangement is None:
             continue
         terms = terms_for(cohort, arrangement, nhs_rate_pct)
-        shares = cohort_shares(ws, option.id, cohort)
+        shares = cohort_shares(ws, option.id, cohort, lines)
         costs = tuple(share_cost(terms, s, employer_name(ws, option, s.member_id), cohort.average_salary,
                                  costed(s.member_id, s.line_key), tender.term_years) for s in shares)
         employers = 1 if (shares and vehicle_employs(ws, option)) else len({s.member_id for s in shares})
