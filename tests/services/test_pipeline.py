@@ -241,3 +241,19 @@ def test_runs_on_equal_snapshots_share_their_results_and_compute_each_analysis_o
         run(snapshot, oid, ("slow",), registry=other)  # another registry: not these results
         assert run(snapshot, oid, ("tab",), registry=reg)["tab"] == 42  # the shared result
     assert calls == [1, 1, 1]
+
+
+def test_closures_and_reads_are_remembered_until_the_registry_changes():
+    reg = Registry()
+    reg.register(Analysis("a", lambda i: 1, reads=frozenset({"member"})))
+    reg.register(Analysis("b", lambda i: 2, needs=("a",), reads=frozenset({"allocation"})))
+    assert reg.closure(x for x in ["b"]) == ("a", "b")  # any iterable, a generator too
+    assert reg.closure(["b"]) is reg.closure(("b",))  # remembered
+    assert reg.closure(["b"], given=("b",)) == ("b",)  # what only a given name needs is left out
+    assert reg.reads(["b"]) == {"member", "allocation"} and reg.reads(["b"]) is reg.reads(("b",))
+    reg.register(Analysis("b", lambda i: 3, needs=(), reads=frozenset({"tender"})), replace=True)
+    assert reg.closure(["b"]) == ("b",) and reg.reads(["b"]) == {"tender"}
+    reg.register(Analysis("c", lambda i: 4, needs=("b",)))
+    reg.unregister("c")
+    reg.unregister("a")
+    assert reg.names() == ("b",) and reg.closure(["b"]) == ("b",)

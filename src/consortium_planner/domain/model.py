@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import ClassVar
@@ -1217,6 +1218,8 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+@functools.lru_cache(maxsize=8192)
 def key(text_value: str) -> str:
-    """How service lines and areas are matched: case and surrounding space do not matter."""
+    """How service lines and areas are matched: case and surrounding space do not matter. Remembered for the
+    last few thousand texts: the analyses key the same service lines and areas again and again."""
     return " ".join(text_value.split()).casefold()

@@ -104,6 +104,9 @@ class Registry:
     def __init__(self, builtin: str | None = None) -> None:
         self._items: dict[str, Analysis] = {}
         self._order_cache: tuple[Analysis, ...] | None = None
+        #: ``closure`` and ``reads`` answers, asked on every edit by every view (forgotten with the order)
+        self._closures: dict[tuple[tuple[str, ...], frozenset[str]], tuple[str, ...]] = {}
+        self._reads: dict[tuple[str, ...], frozenset[str]] = {}
         self._builtin = builtin
 
     def _load(self) -> None:
@@ -121,7 +124,7 @@ class Registry:
         if analysis.name in analysis.needs:
             raise ValueError(f"{analysis.name!r} cannot need itself")
         self._items[analysis.name] = analysis
-        self._order_cache = None
+        self._forget()
         return analysis
 
     def unregister(self, name: str) -> None:
@@ -130,7 +133,12 @@ class Registry:
         if dependants:
             raise ValueError(f"{', '.join(dependants)} need {name!r}")
         self._items.pop(name, None)
+        self._forget()
+
+    def _forget(self) -> None:
         self._order_cache = None
+        self._closures = {}
+        self._reads = {}
 
     def __contains__(self, name: object) -> bool:
         self._load()
@@ -174,6 +182,11 @@ class Registry:
     def closure(self, names: Iterable[str], given: Collection[str] = ()) -> tuple[str, ...]:
         """``names`` and everything they need, in run order; what only ``given`` names need is left out (their
         values come from elsewhere: ``services.ahead``)."""
+        names = tuple(names)
+        memo = (names, frozenset(given))
+        hit = self._closures.get(memo)
+        if hit is not None:
+            return hit
         want: set[str] = set()
         stack = list(names)
         while stack:
@@ -183,14 +196,20 @@ class Registry:
             want.add(n)
             if n not in given:
                 stack.extend(self[n].needs)
-        return tuple(a.name for a in self.ordered() if a.name in want)
+        out = tuple(a.name for a in self.ordered() if a.name in want)
+        self._closures[memo] = out
+        return out
 
     def reads(self, names: Iterable[str]) -> frozenset[str]:
         """The entity names whose change makes any of ``names`` (or what they need) stale."""
-        out: set[str] = set()
-        for n in self.closure(names):
-            out |= self[n].reads
-        return frozenset(out)
+        names = tuple(names)
+        hit = self._reads.get(names)
+        if hit is None:
+            out: set[str] = set()
+            for n in self.closure(names):
+                out |= self[n].reads
+            hit = self._reads[names] = frozenset(out)
+        return hit
 
 
 REGISTRY = Registry(builtin="consortium_planner.services.analyses")
