@@ -417,3 +417,63 @@ def test_tables_behind_the_chart_are_filled_when_turned_to(controller, show):
     p = capital(controller, SPV).projection
     view.tabs.setCurrentWidget(view.months)
     assert not view.lazy.pending(view.months) and view.months.model.rowCount() >= len(p.months)
+
+
+def _series_points(chart) -> list:
+    out = []
+    for s in chart.series():
+        if isinstance(s, QStackedBarSeries):
+            out.append([[b.at(i) for i in range(b.count())] for b in s.barSets()])
+        elif hasattr(s, "points"):
+            out.append((s.name(), [(p.x(), p.y()) for p in s.points()]))
+        else:  # a shaded phase
+            out.append((s.name(), [(p.x(), p.y()) for p in s.upperSeries().points()],
+                        [(p.x(), p.y()) for p in s.lowerSeries().points()]))
+    return out
+
+
+def _axis(chart, orientation) -> list:
+    (axis,) = chart.axes(orientation)
+    return [axis.min(), axis.max()] + [(label, axis.endValue(label)) for label in axis.categoriesLabels()]
+
+
+def test_a_new_figure_moves_the_points_of_the_chart_on_show_as_a_new_chart_draws_them(controller, show, qtbot):
+    """An edit to a figure keeps the chart on show and moves its points (a new chart costs its build and Qt's
+    layout and first paint of the scene): its series, axes, legend and picture are a new chart's. A change of
+    shape (the overdraft goes, the extension years come) makes a new chart."""
+    from consortium_planner.gui.cashflow.chart import CashFlowChart
+
+    view = show(SPV)
+    oid = option_id(controller, SPV)
+    equity = next(s for s in controller.ws.by(FundingSource, "option_id", oid) if s.amount > 0)
+    first = view.chart.view.chart()
+    charts, scales = [], []
+    # £500,000 of equity: no overdraft any more (a new chart); £600,000: the points move on the same scale;
+    # £700,000: the balance climbs past £1.5m, so the scale moves too
+    for amount in ("£500,000", "£600,000", "£700,000"):
+        before = view.result
+        assert controller.set_field(FundingSource, equity.id, "amount", amount)
+        qtbot.waitUntil(lambda before=before: view.result is not before)
+        chart = view.chart.view.chart()
+        charts.append(chart)
+        scales.append(_axis(chart, Qt.Orientation.Vertical))
+        fresh = CashFlowChart()
+        qtbot.addWidget(fresh)
+        fresh.resize(view.chart.size())
+        fresh.show()
+        fresh.show_capital(view.result.capital)
+        qtbot.wait(10)
+        new = fresh.view.chart()
+        assert _series_points(chart) == _series_points(new), amount
+        assert [s.name() for s in chart.series()] == [s.name() for s in new.series()]
+        for o in (Qt.Orientation.Horizontal, Qt.Orientation.Vertical):
+            assert _axis(chart, o) == _axis(new, o), amount
+        assert view.chart.legend.names == fresh.legend.names
+        assert view.chart.view.grab().toImage() == fresh.view.grab().toImage(), amount
+    assert charts[0] is not first and charts[0] is charts[1] is charts[2]
+    assert view.chart.overdraft is None
+    assert scales[0] == scales[1] != scales[2]
+    before = view.result
+    view.include_extensions.setChecked(True)
+    qtbot.waitUntil(lambda: view.result is not before and view.result.include_extensions)
+    assert view.chart.view.chart() is not charts[0] and view.chart.bars_in.count() == 97

@@ -369,3 +369,51 @@ def test_waterfall_names_get_the_room_they_need_at_1280x720(window, show, qtbot)
     qtbot.waitUntil(lambda: panel.chart_view.width() >= WIDE_CHART_PX, timeout=5000)
     axis = next(a for a in panel.chart_view.chart().axes() if isinstance(a, QBarCategoryAxis))
     assert all("£" in n for n in axis.categories())
+
+
+def test_a_new_price_moves_the_waterfall_on_show_as_a_new_chart_draws_it(window, show, qtbot):
+    """An edit to a figure keeps the cost build-up's chart and moves its bars, names and scale: the same bars,
+    categories, axis and picture as a new chart of the same build-up. Another service line's bars make a new
+    chart."""
+    from consortium_planner.gui.pricing.panels import ALL_LINES, CostBuildupPanel
+
+    def bars(chart):
+        (series,) = chart.series()
+        return [(b.label(), [b.at(i) for i in range(b.count())]) for b in series.barSets()]
+
+    def axes(chart):
+        out = []
+        for axis in chart.axes():
+            if hasattr(axis, "categoriesLabels"):
+                out.append([axis.min(), axis.max()] + [(x, axis.endValue(x)) for x in axis.categoriesLabels()])
+            else:
+                out.append(axis.categories())
+        return out
+
+    view = show(SPV)
+    c = window.controller
+    oid = option_id(c, SPV)
+    chart = view.buildup.chart_view.chart()
+    scales = [axes(chart)]
+    for margin in ("6", "40"):  # 40%: the price climbs past the scale's last round value
+        before = view.result
+        assert c.set_field(ConsortiumOption, oid, "margin_pct", margin)
+        qtbot.waitUntil(lambda before=before: view.result is not before, timeout=30000)
+        assert view.buildup.chart_view.chart() is chart
+        fresh = CostBuildupPanel()
+        qtbot.addWidget(fresh)
+        fresh.resize(view.buildup.size())
+        fresh.show()
+        fresh.show_schedule(view.result.schedule)
+        fresh.splitter.setSizes(view.buildup.splitter.sizes())
+        fresh.show_schedule(view.result.schedule)  # drawn again at the width the shown one has
+        qtbot.wait(10)
+        assert fresh.combo.currentData() == view.buildup.combo.currentData()
+        assert bars(chart) == bars(fresh.chart_view.chart()), margin
+        assert axes(chart) == axes(fresh.chart_view.chart()), margin
+        assert view.buildup.chart_view.grab().toImage() == fresh.chart_view.grab().toImage(), margin
+        scales.append(axes(chart))
+    value_axis = [next(a for a in s if isinstance(a[0], float)) for s in scales]
+    assert value_axis[0] == value_axis[1] != value_axis[2]  # the bars moved on the same scale, then it moved
+    view.buildup.select(ALL_LINES)
+    assert view.buildup.chart_view.chart() is not chart

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCharts import QCategoryAxis, QChart, QChartView
+from PySide6.QtCharts import QBarSet, QCategoryAxis, QChart, QChartView
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
@@ -359,6 +359,32 @@ def nice_step(span: float, target: int) -> float:
         if raw <= m * magnitude * 1.0000001:
             return m * magnitude
     return 10 * magnitude  # pragma: no cover
+
+
+def set_bar_values(bar_set: QBarSet, values: list[float]) -> None:
+    """``bar_set``'s values made ``values`` (as many), touching only what differs: a few one by one, more at once."""
+    changed = [i for i, v in enumerate(values) if bar_set.at(i) != v]
+    if len(changed) > 8:
+        bar_set.remove(0, bar_set.count())
+        bar_set.append(values)
+        return
+    for i in changed:
+        bar_set.replace(i, values[i])
+
+
+def move_axis(axis: QCategoryAxis, fresh: QCategoryAxis) -> None:
+    """Give ``axis`` (a chart's, on show) ``fresh``'s range and labels, unless it has them already: Qt lays
+    out and paints a chart again for whatever of it is touched."""
+    labels = [(label, fresh.endValue(label)) for label in fresh.categoriesLabels()]
+    if (axis.min(), axis.max(), axis.startValue()) == (fresh.min(), fresh.max(), fresh.startValue()) and \
+            [(label, axis.endValue(label)) for label in axis.categoriesLabels()] == labels:
+        return
+    for label in list(axis.categoriesLabels()):
+        axis.remove(label)
+    axis.setRange(fresh.min(), fresh.max())
+    axis.setStartValue(fresh.startValue())
+    for label, end in labels:
+        axis.append(label, end)
 
 
 def round_axis(lo: float, hi: float, title: str, target: int, label: Callable[[float, float], str]) -> QCategoryAxis:

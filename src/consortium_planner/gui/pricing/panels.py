@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QHorizontalStackedBarSeries
+from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QCategoryAxis, QHorizontalStackedBarSeries
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QCursor, QFontMetrics
 from PySide6.QtWidgets import (
@@ -31,7 +31,7 @@ from ..document_model import DocumentTableModel
 from ..document_table import DocumentTable
 from ..record_form import RecordForm
 from ..style import esc as _e
-from ..style import set_chart, two_pane
+from ..style import move_axis, set_bar_values, set_chart, two_pane
 from .charts import chart_view, money_axis, new_chart
 from .rows import (
     WaterfallStep,
@@ -114,6 +114,8 @@ class CostBuildupPanel(QWidget):
         layout.addWidget(self.splitter, 1)
         self._sized = False
         self._wide_labels = False
+        self._shape: tuple | None = None  # what the chart on show was drawn for, but its figures
+        self._axes: tuple[QBarCategoryAxis, QCategoryAxis, QBarSet] | None = None  # its axes and the bars' bases
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -183,9 +185,9 @@ class CostBuildupPanel(QWidget):
         self._draw("£ a year, all service lines", pence=False)
 
     def _draw(self, axis_title: str, *, pence: bool) -> None:
-        chart = new_chart()
-        series = QHorizontalStackedBarSeries()
-        series.setBarWidth(0.7)
+        """The waterfall of ``self.steps``. With the same bars under the same axis title as the chart on show
+        (an edit to a figure), its bars, names and scale are moved; else a new chart is made (its build and
+        Qt's layout and first paint of the new scene cost several times as much)."""
         # the first category is drawn at the bottom: add them bottom-up so the chart reads top-down
         # per unit the exact amounts fit beside the names; a year's are in the table and the tooltips
         labels = [st.label for st in self.steps] + ["Price"]
@@ -206,6 +208,26 @@ class CostBuildupPanel(QWidget):
             bars.setdefault(name, [0.0] * n)[i] = plot(abs(st.value))
             running = end
         bars.setdefault("Price", [0.0] * n)[n - 1] = plot(self.total or 0)
+        top = max([plot(self.total or 0)] + [b + v for b, v in zip(base, (sum(x) for x in zip(*bars.values(),
+                                                                                                strict=True)),
+                                                                     strict=True)])
+        low = min([0.0] + base)
+        axis = money_axis(low, top * 1.02 or 1.0, axis_title, pence=pence, compact=not pence)
+        shape = (tuple(bars), n, axis_title, pence)
+        if shape == self._shape and self.chart_view.chart() is not None and self._axes is not None:
+            categories, value_axis, base_set = self._axes
+            set_bar_values(base_set, list(reversed(base)))
+            for name, values in bars.items():
+                set_bar_values(self.sets[name], list(reversed(values)))
+            labels.reverse()
+            if categories.categories() != labels:
+                categories.clear()
+                categories.append(labels)
+            move_axis(value_axis, axis)
+            return
+        chart = new_chart()
+        series = QHorizontalStackedBarSeries()
+        series.setBarWidth(0.7)
         self.sets = {}
         base_set = QBarSet("")
         base_set.append(list(reversed(base)))
@@ -227,11 +249,6 @@ class CostBuildupPanel(QWidget):
         categories.append(list(reversed(labels)))
         chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(categories)
-        top = max([plot(self.total or 0)] + [b + v for b, v in zip(base, (sum(x) for x in zip(*bars.values(),
-                                                                                                strict=True)),
-                                                                     strict=True)])
-        low = min([0.0] + base)
-        axis = money_axis(low, top * 1.02 or 1.0, axis_title, pence=pence, compact=not pence)
         chart.addAxis(axis, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis)
         chart.legend().setVisible(False)  # the categories name every bar
@@ -239,6 +256,7 @@ class CostBuildupPanel(QWidget):
         self.chart_view.setMinimumHeight(max(self.chart_scroll.minimumHeight(), int(n * line * 1.6) + 90))
         series.hovered.connect(self._on_hover)
         self.series = series
+        self._shape, self._axes = shape, (categories, axis, base_set)
         set_chart(self.chart_view, chart)
 
     def _on_hover(self, status: bool, index: int, barset: QBarSet) -> None:
@@ -254,6 +272,7 @@ class CostBuildupPanel(QWidget):
 
     def _clear(self) -> None:
         self.steps, self.total, self.sets = [], None, {}
+        self._shape, self._axes = None, None
         self.summary.clear()
         self.model.clear()
         set_chart(self.chart_view, new_chart())
