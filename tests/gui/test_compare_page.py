@@ -189,3 +189,51 @@ def test_the_page_fits_the_window(qtbot, qsettings, monkeypatch, demo_path, size
         page.tabs.setCurrentIndex(tab)
         QApplication.processEvents()
         assert window.width() == size[0], f"tab {page.tabs.tabText(tab)} widens the window"
+
+
+def test_the_cumulative_cash_chart_moves_its_lines_as_a_new_chart_draws_them(qtbot):
+    """Figures that keep the title, months and lines move the chart on show (its lines and scale); its lines,
+    axes, keys and picture are a new chart's, and its tooltips read the latest figures. Other lines make a new
+    chart."""
+    from decimal import Decimal as D
+
+    from PySide6.QtCore import Qt
+
+    from consortium_planner.gui.compare.charts import CumulativeCashPanel
+    from consortium_planner.reports.document import Chart, ChartKind, Series
+
+    months = [f"M{t}" for t in range(24)]
+
+    def chart(scale: int, names=("Lead provider", "Special purpose vehicle")) -> Chart:
+        series = tuple(Series(n, tuple(D(scale * (t - 8) * (k + 1)) for t in range(24))) for k, n in enumerate(names))
+        return Chart("cash", ChartKind.LINE, "Cumulative cash", (), series, "Month", "£",
+                     x_values=tuple(D(t) for t in range(24)), note="before funding")
+
+    def drawn(panel):
+        c = panel.view.chart()
+        axes = [[a.min(), a.max()] + [(x, a.endValue(x)) for x in a.categoriesLabels()] for a in c.axes()]
+        return [(s.name(), [(p.x(), p.y()) for p in s.points()]) for s in c.series()], axes, panel.legend.text()
+
+    panel = CumulativeCashPanel()
+    qtbot.addWidget(panel)
+    panel.resize(900, 400)
+    panel.show()
+    panel.show_chart(chart(1000), months)
+    on_show = panel.view.chart()
+    scales = []
+    for scale in (1100, 90_000):  # the second moves the scale
+        panel.show_chart(chart(scale), months)
+        assert panel.view.chart() is on_show
+        fresh = CumulativeCashPanel()
+        qtbot.addWidget(fresh)
+        fresh.resize(900, 400)
+        fresh.show()
+        fresh.show_chart(chart(scale), months)
+        qtbot.wait(10)
+        assert drawn(panel) == drawn(fresh)
+        assert panel.view.grab().toImage() == fresh.view.grab().toImage()
+        assert panel._data.series[0].values[23] == D(scale * 15)  # what the tooltips read
+        scales.append(on_show.axes(Qt.Orientation.Vertical)[0].max())
+    assert scales[0] != scales[1]
+    panel.show_chart(chart(1000, names=("Lead provider",)), months)
+    assert panel.view.chart() is not on_show and len(panel.series) == 1

@@ -39,7 +39,7 @@ from ...reports.document import Chart, Kind, format_value
 from ...services.compare import ROW_BY_KEY, Comparison
 from ..cashflow.chart import compact_gbp
 from ..charts import plot
-from ..style import esc, round_axis, set_chart
+from ..style import esc, move_axis, round_axis, set_chart
 
 __all__ = ["PALETTE", "CumulativeCashPanel", "KeyFiguresPanel", "wrap_label"]
 
@@ -254,13 +254,21 @@ class CumulativeCashPanel(QWidget):
         layout.addWidget(self.legend)
         layout.addWidget(self.note)
         self.series: list[QLineSeries] = []
+        self._data: Chart | None = None  # the chart on show, its months, what it was drawn for and its scale
+        self._months: tuple[str, ...] = ()
+        self._shape: tuple | None = None
+        self._y_axis: QCategoryAxis | None = None
 
     def show_chart(self, chart: Chart | None, months: Sequence[str], *, key: str = "lowest") -> None:
-        """Draw ``chart``; each line's key quotes its lowest value (``key="lowest"``) or its total (``"total"``)."""
-        out = _chart(chart.title if chart is not None else "")
-        self.series = []
+        """Draw ``chart``; each line's key quotes its lowest value (``key="lowest"``) or its total (``"total"``).
+
+        A chart with the same title, months and lines as the one on show (an edit to a figure) moves the lines
+        and the scale of the chart on show; anything else makes a new chart (its build and Qt's layout and first
+        paint of the new scene cost several times as much)."""
+        self._data, self._months = chart, tuple(months)
         if chart is None:
-            set_chart(self.view, out)
+            self.series, self._shape, self._y_axis = [], None, None
+            set_chart(self.view, _chart(""))
             self.legend.setText("")
             self.note.setText("No option has a projection to draw.")
             return
@@ -268,6 +276,32 @@ class CumulativeCashPanel(QWidget):
         lo = min([0.0, *(float(v) for s in chart.series for v in s.values if v is not None)])
         hi = max([0.0, *(float(v) for s in chart.series for v in s.values if v is not None)])
         y_axis = round_axis(lo, hi, chart.y_title, 6, compact_gbp)
+        points = [[QPointF(x, plot(v)) for x, v in zip(xs, s.values, strict=True) if v is not None]
+                  for s in chart.series]
+        shape = (chart.title, chart.x_title, tuple(xs), self._months, tuple(s.name for s in chart.series))
+        if shape == self._shape and self._y_axis is not None and self.view.chart() is not None:
+            move_axis(self._y_axis, y_axis)
+            for line, pts in zip(self.series, points, strict=True):
+                if line.points() != pts:
+                    line.replace(pts)
+        else:
+            self._draw(chart, months, xs, y_axis, points)
+            self._shape = shape
+        items = []
+        for i, s in enumerate(chart.series):
+            colour = PALETTE[i % len(PALETTE)]
+            known = [v for v in s.values if v is not None]
+            figure = sum(known, Decimal(0)) if key == "total" else min(known, default=Decimal(0))
+            items.append(f"<span style='white-space:nowrap;'><b style='color:{colour};'>━━</b>&nbsp;{esc(s.name)} "
+                         f"<span style='color:#555'>({key} {esc(format_value(figure, Kind.MONEY))})</span></span>")
+        self.legend.setText(" &nbsp;&nbsp; ".join(items))
+        self.note.setText(chart.note)
+
+    def _draw(self, chart: Chart, months: Sequence[str], xs: list[float], y_axis: QCategoryAxis,
+              points: list[list[QPointF]]) -> None:
+        """A new chart of ``chart``'s lines."""
+        out = _chart(chart.title)
+        self.series = []
         x_axis = QCategoryAxis()
         x_axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
         n = len(xs)
@@ -280,24 +314,19 @@ class CumulativeCashPanel(QWidget):
         x_axis.setGridLineVisible(True)
         out.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
         out.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
-        items = []
-        for i, s in enumerate(chart.series):
+        self._y_axis = y_axis
+        for i, (s, pts) in enumerate(zip(chart.series, points, strict=True)):
             line = QLineSeries()
             line.setName(s.name)
-            colour = PALETTE[i % len(PALETTE)]
-            pen = QPen(QColor(colour))
+            pen = QPen(QColor(PALETTE[i % len(PALETTE)]))
             pen.setWidthF(2.2)
             line.setPen(pen)
-            line.append([QPointF(x, plot(v)) for x, v in zip(xs, s.values, strict=True) if v is not None])
+            line.append(pts)
             out.addSeries(line)
             line.attachAxis(x_axis)
             line.attachAxis(y_axis)
-            line.hovered.connect(lambda point, state, s=s, months=tuple(months): self._tip(point, state, s, months))
+            line.hovered.connect(lambda point, state, i=i: self._tip_at(point, state, i))
             self.series.append(line)
-            known = [v for v in s.values if v is not None]
-            figure = sum(known, Decimal(0)) if key == "total" else min(known, default=Decimal(0))
-            items.append(f"<span style='white-space:nowrap;'><b style='color:{colour};'>━━</b>&nbsp;{esc(s.name)} "
-                         f"<span style='color:#555'>({key} {esc(format_value(figure, Kind.MONEY))})</span></span>")
         zero = QLineSeries()
         zero.setPen(QPen(QColor(0, 0, 0, 90), 1))
         zero.append([QPointF(0, 0), QPointF(max(n - 1, 1), 0)])
@@ -305,8 +334,11 @@ class CumulativeCashPanel(QWidget):
         zero.attachAxis(x_axis)
         zero.attachAxis(y_axis)
         set_chart(self.view, out)
-        self.legend.setText(" &nbsp;&nbsp; ".join(items))
-        self.note.setText(chart.note)
+
+    def _tip_at(self, point: QPointF, state: bool, index: int) -> None:
+        """The tooltip of line ``index`` of the chart on show, with its latest figures."""
+        if self._data is not None and index < len(self._data.series):
+            self._tip(point, state, self._data.series[index], self._months)
 
     @staticmethod
     def _tip(point: QPointF, state: bool, series, months: Sequence[str]) -> None:
