@@ -808,3 +808,29 @@ def test_standing_tests_are_what_the_whole_analysis_finds():
             assert tests.risk is whole.risk and tests.reserved == whole.reserved
             fails += len(whole.fails)
     assert fails  # failures were compared, not only passes
+
+
+def test_the_standing_of_the_same_accounts_is_remembered_to_the_digit():
+    """``_standing_years`` answers again from what it remembers only for arguments written the same: figures
+    equal in value but not in digits (1.0 and 1.00) are worked out each, and every answer is the computed one."""
+    from consortium_planner.domain.standing import organisation as org_module
+    from consortium_planner.domain.standing.items import LineItems
+    from consortium_planner.domain.standing.thresholds import DEFAULT_THRESHOLDS
+
+    org_module._YEARS.clear()
+    years = []
+    for digits in ("1250000.0", "1250000.00"):
+        years.append([LineItems(date(2024, 3, 31), turnover=Decimal(digits), operating_surplus=Decimal("40000"),
+                                current_assets=Decimal("300000"), current_liabilities=Decimal("210000"),
+                                cash=Decimal(digits) / 10, total_assets=Decimal("500000"),
+                                total_liabilities=Decimal("260000"), names=("Westmarch",))])
+    kwargs = dict(acv=Decimal("400000"), share=Decimal("0.30"), subject="Westmarch", test_reserves=False)
+    answers = []
+    for items in years + years:
+        got = org_module._standing_years(items, DEFAULT_THRESHOLDS, **kwargs)
+        assert got == org_module._standing_years_computed(items, DEFAULT_THRESHOLDS, **kwargs)
+        assert repr(got) == repr(org_module._standing_years_computed(items, DEFAULT_THRESHOLDS, **kwargs))
+        answers.append(got)
+    assert len(org_module._YEARS) == 2 and answers[2] is answers[0] and answers[3] is answers[1]
+    other = org_module._standing_years(years[0], DEFAULT_THRESHOLDS, **(kwargs | {"share": Decimal("0.31")}))
+    assert other is not answers[0] and len(org_module._YEARS) == 3

@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import Any
 
 from ..model import Metric, Organisation, OrgKind, Tender
 from ..workspace import Workspace
@@ -95,7 +96,31 @@ def _year(d: dt.date | None) -> str:
     return "?" if d is None else d.isoformat()
 
 
+#: ``_standing_years`` by its arguments written out (``repr``: a Decimal with its exponent, so a figure typed as
+#: 1.0 is never answered with the text of 1.00): the standing of the same accounts against the same tests is
+#: asked again and again (by every structure the advisor weighs, every recalculation after an edit elsewhere)
+_YEARS: dict[tuple[Any, ...], tuple[tuple[YearStanding, ...], tuple[MetricTrend, ...]]] = {}
+_YEARS_SIZE = 4096
+
+
 def _standing_years(
+    per_year_items: Sequence[LineItems], thresholds: Mapping[Metric, Threshold], *, acv: Decimal | None,
+    share: Decimal | None, subject: str, test_reserves: bool, possessive: bool = False,
+) -> tuple[tuple[YearStanding, ...], tuple[MetricTrend, ...]]:
+    key = (repr(tuple(per_year_items)), repr(sorted(thresholds.items(), key=lambda kv: kv[0].value)), repr(acv),
+           repr(share), subject, test_reserves, possessive)
+    hit = _YEARS.get(key)
+    if hit is not None:
+        return hit
+    out = _standing_years_computed(per_year_items, thresholds, acv=acv, share=share, subject=subject,
+                                   test_reserves=test_reserves, possessive=possessive)
+    if len(_YEARS) >= _YEARS_SIZE:
+        _YEARS.clear()
+    _YEARS[key] = out
+    return out
+
+
+def _standing_years_computed(
     per_year_items: Sequence[LineItems], thresholds: Mapping[Metric, Threshold], *, acv: Decimal | None,
     share: Decimal | None, subject: str, test_reserves: bool, possessive: bool = False,
 ) -> tuple[tuple[YearStanding, ...], tuple[MetricTrend, ...]]:
