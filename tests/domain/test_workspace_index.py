@@ -6,6 +6,7 @@ copies share indexes, so an edit to one must never show in the other.
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 from hypothesis import given, settings
@@ -23,7 +24,7 @@ def _views(ws: Workspace, field: str, keys) -> dict:
     return {k: [(a.id, a.option_id, a.member_id, a.volume) for a in ws.by(Allocation, field, k)] for k in keys}
 
 
-ops = st.lists(st.tuples(st.sampled_from(["put", "remove", "copy_edit"]), st.integers(1, 12),
+ops = st.lists(st.tuples(st.sampled_from(["put", "remove", "copy_edit", "put_all", "put_all_moving"]), st.integers(1, 12),
                          st.integers(1, 3), st.integers(1, 3), st.integers(0, 99)), max_size=40)
 
 
@@ -41,6 +42,17 @@ def test_indexes_match_a_fresh_build_after_any_edits(steps):
             ws.put(Allocation(id=id_, option_id=option, member_id=member, requirement_id=1, volume=Decimal(vol)))
         elif op == "remove":
             ws.remove(Allocation, id_)
+        elif op in ("put_all", "put_all_moving"):  # many rows at once, as put one by one would leave them
+            rows = [dataclasses.replace(a, volume=a.volume * 2 + vol) for a in ws.iter(Allocation)][:id_]
+            if op == "put_all_moving" and rows:  # one moves to another option: row by row
+                rows[-1] = dataclasses.replace(rows[-1], option_id=option)
+            one_by_one = ws.copy()
+            for r in rows:
+                one_by_one.put(r)
+            ws.put_all(rows)
+            for field in ("option_id", "member_id"):
+                assert _views(ws, field, range(0, 5)) == _views(one_by_one, field, range(0, 5))
+            assert list(ws.iter(Allocation)) == list(one_by_one.iter(Allocation))
         else:  # edit a copy: the original must not change
             before = _views(ws, "option_id", range(0, 5))
             other = ws.copy()
@@ -75,3 +87,20 @@ def test_a_copy_shares_the_parent_indexes_so_a_snapshot_builds_none():
                for cls in ENTITIES)
     snap.put(Role(id=2, cost_profile_id=1, name="Lead", hourly_rate=Decimal("15")))  # and still apart
     assert [r.id for r in ws.roles(1)] == [1] and [r.id for r in snap.roles(1)] == [1, 2]
+
+
+def test_put_all_keeps_each_rows_place_and_never_touches_a_copy():
+    ws = Workspace(Allocation(id=i, option_id=1 + i % 2, member_id=1, requirement_id=1, volume=Decimal(i))
+                   for i in range(1, 9))
+    ws.by(Allocation, "option_id", 1)
+    snapshot = ws.copy()
+    before = _views(snapshot, "option_id", (1, 2))
+    ws.put_all([dataclasses.replace(a, volume=a.volume * 10) for a in ws.by(Allocation, "option_id", 2)])
+    assert [a.volume for a in ws.by(Allocation, "option_id", 2)] == [Decimal(10), Decimal(30), Decimal(50),
+                                                                      Decimal(70)]
+    assert [a.id for a in ws.by(Allocation, "option_id", 2)] == [1, 3, 5, 7]
+    assert _views(snapshot, "option_id", (1, 2)) == before
+    ws.put_all([])
+    # a new row among them: put one by one, in order
+    ws.put_all([Allocation(id=20, option_id=2, member_id=1, requirement_id=1, volume=Decimal(1))])
+    assert [a.id for a in ws.by(Allocation, "option_id", 2)] == [1, 3, 5, 7, 20]

@@ -56,11 +56,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Mapping
+import operator
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .model import (
     CapitalItem,
@@ -270,6 +271,27 @@ def _next_ids(taken: Iterable[int | None], n: int) -> list[int]:
 KEEPS_BUILDUP = frozenset({"pay_uplift_pp", "cpi_pp", "ramp_up_months"})
 
 
+E = TypeVar("E")
+_FIELDS: dict[type, tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]] = {}
+
+
+def _with(row: E, name: str, value: Any) -> E:
+    """``dataclasses.replace(row, **{name: value})`` for an entity (no ``__post_init__``, every field set by
+    ``__init__``), without its generic work: the volume scenarios make about 2,000 rows at a time."""
+    cls = type(row)
+    known = _FIELDS.get(cls)
+    if known is None:
+        fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+        if any(not f.init for f in fields) or hasattr(cls, "__post_init__"):
+            return dataclasses.replace(row, **{name: value})  # type: ignore[type-var]
+        names = tuple(f.name for f in fields)
+        known = _FIELDS[cls] = (names, operator.attrgetter(*names))
+    names, get = known
+    values = list(get(row))
+    values[names.index(name)] = value
+    return cls(*values)
+
+
 def apply(ws: Workspace, option_id: int, adjustments: Adjustments, *, name: str = "",
           basis: PricingBasis | None = None, buildup: CostBuildup | None = None) -> Workspace:
     """A copy of ``ws`` with ``adjustments`` applied for ``option_id`` (see the module's docstring).
@@ -313,8 +335,7 @@ def apply(ws: Workspace, option_id: int, adjustments: Adjustments, *, name: str 
         if changes:
             out.put(dataclasses.replace(tender, **changes))  # type: ignore[arg-type]
         if a.volume_pct:
-            for r in ws.requirements(tender.id):
-                out.put(dataclasses.replace(r, annual_volume=r.annual_volume * volume))
+            out.put_all(_with(r, "annual_volume", r.annual_volume * volume) for r in ws.requirements(tender.id))
         if a.competitor_price_pct:
             for c in ws.by(Competitor, "tender_id", tender.id):
                 out.put(dataclasses.replace(c, annual_price=quantize(c.annual_price * _pct(a.competitor_price_pct))))
@@ -327,8 +348,7 @@ def apply(ws: Workspace, option_id: int, adjustments: Adjustments, *, name: str 
     if option_changes:
         out.put(dataclasses.replace(option, **option_changes))  # type: ignore[arg-type]
     if a.volume_pct:
-        for al in ws.allocations(option_id):
-            out.put(dataclasses.replace(al, volume=al.volume * volume))
+        out.put_all(_with(al, "volume", al.volume * volume) for al in ws.allocations(option_id))
 
     if a.interest_rate_pp:
         for s in ws.by(FundingSource, "option_id", option_id):

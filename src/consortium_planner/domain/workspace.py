@@ -117,6 +117,41 @@ class Workspace:
         self._rows[cls][entity.id] = entity
         self._reindex(cls, old, entity)
 
+    def put_all(self, entities: Iterable[Entity]) -> None:
+        """``put`` each of ``entities``, in order, with the same result. Rows of one table that replace rows
+        already there with the same value in every indexed field (a scenario scaling every allocation's volume)
+        are put in one pass over the table's indexes, not one pass a row (about 3 µs a row on the large
+        workspace); anything else is put row by row."""
+        rows = list(entities)
+        if not rows:
+            return
+        cls = type(rows[0])
+        table = self._rows[cls]
+        fields = [ik[1] for ik in self._index if ik[0] is cls]
+        ids = {e.id for e in rows}
+        olds = [table.get(e.id) for e in rows]
+        if (any(type(e) is not cls for e in rows) or len(ids) != len(rows) or None in ids
+                or any(old is None or any(getattr(old, f) != getattr(e, f) for f in fields)
+                       for old, e in zip(olds, rows, strict=True))):
+            for e in rows:
+                self.put(e)
+            return
+        for e in rows:
+            table[e.id] = e
+        for f in fields:  # each row stays under its key, in its place: as ``_reindex`` leaves a replaced row
+            ik = (cls, f)
+            idx = self._index[ik]
+            if (ik, _OUTER) not in self._owned:
+                idx = self._index[ik] = dict(idx)
+                self._owned.add((ik, _OUTER))
+            for e in rows:
+                key_ = getattr(e, f)
+                keyed = idx[key_]
+                if (ik, key_) not in self._owned:
+                    keyed = idx[key_] = dict(keyed)
+                    self._owned.add((ik, key_))
+                keyed[e.id] = e
+
     def remove(self, cls: type[Entity], id_: int) -> None:
         old = self._rows[cls].pop(id_, None)
         if old is not None:
