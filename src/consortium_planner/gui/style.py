@@ -20,8 +20,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCharts import QBarSet, QCategoryAxis, QChart, QChartView
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCharts import QBarSet, QCategoryAxis, QChart, QChartView, QXYSeries
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, QPointF, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -370,6 +370,13 @@ def set_bar_values(bar_set: QBarSet, values: list[float]) -> None:
         return
     for i in changed:
         bar_set.replace(i, values[i])
+
+
+def set_points(series: QXYSeries, points: list[QPointF]) -> None:
+    """``series``' points made ``points``, unless they are those already (Qt lays out and paints a chart again
+    for whatever of it is touched)."""
+    if series.points() != points:
+        series.replace(points)
 
 
 def move_axis(axis: QCategoryAxis, fresh: QCategoryAxis) -> None:

@@ -311,13 +311,15 @@ def cohort_costs(ws: Workspace, option: ConsortiumOption, nhs_rate_pct: Decimal,
     if tender is None or option.id is None:
         return []
     stated = stated_arrangements(ws, option)
-    lines = volume_lines(ws, option.id)
+    lines: VolumeLines | None = None  # keyed when a cohort is first costed (every capital run asks)
     out: list[CohortCosts] = []
     for cohort in sorted(ws.tupe_cohorts(tender.id), key=lambda c: c.id or 0):
         arrangement = stated.get(cohort.id)
         if stated_only and arrangement is None:
             continue
         terms = terms_for(cohort, arrangement, nhs_rate_pct)
+        if lines is None:
+            lines = volume_lines(ws, option.id)
         shares = cohort_shares(ws, option.id, cohort, lines)
         costs = tuple(share_cost(terms, s, employer_name(ws, option, s.member_id), cohort.average_salary,
                                  costed(s.member_id, s.line_key), tender.term_years) for s in shares)

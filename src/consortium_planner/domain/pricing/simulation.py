@@ -297,6 +297,7 @@ def _grid_wins(r: ScoringRules, grid: Sequence[float], d: _Draws, rv: _Rivals) -
     hi = np.full(draws, m, dtype=np.int64)  # … and loses at grid[hi:]
     at_win = np.full(draws, np.inf)  # the margin at its last winning price tried
     at_loss = np.full(draws, -np.inf)  # and at its first losing price tried
+    exact = True  # no margins: the outcome is exactly monotone (``_win_mask``)
     while True:
         open_ = lo < hi
         if not open_.any():
@@ -307,11 +308,12 @@ def _grid_wins(r: ScoringRules, grid: Sequence[float], d: _Draws, rv: _Rivals) -
         lo = np.where(win_here, mid + 1, lo)
         hi = np.where(loss_here, mid, hi)
         if margin is not None:
+            exact = False
             at_win = np.where(win_here, margin, at_win)
             at_loss = np.where(loss_here, margin, at_loss)
     first_loss = lo
     unsure = np.zeros(draws, dtype=bool)
-    if r.method not in (PriceMethod.PQP, PriceMethod.BUDGET) and d.prices.shape[0] > 0:
+    if not exact:
         slack = _SLACK * (1.0 + float(r.price_weight) + float(r.quality_weight) + float(r.social_value_weight))
         with np.errstate(invalid="ignore"):
             unsure = ((first_loss > 0) & ~(at_win >= 2 * slack)) | ((first_loss < m) & ~(at_loss <= -2 * slack))

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from ...domain.money import ZERO, format_gbp
 from ...domain.projection import Capital, MonthRow
 from ..charts import plot
-from ..style import move_axis, round_axis, set_bar_values, set_chart
+from ..style import move_axis, round_axis, set_bar_values, set_chart, set_points
 from .rows import month
 
 # colour-blind-safe Tableau 10 hues
@@ -234,12 +234,6 @@ class ChartLegend(QWidget):
         self.set_items([])
 
 
-def _move(series: QLineSeries | QScatterSeries, points: list[QPointF]) -> None:
-    """``series``' points replaced by ``points`` unless they are already those."""
-    if series.points() != points:
-        series.replace(points)
-
-
 def _pen(colour: str, width: float = 2.0, style: Qt.PenStyle = Qt.PenStyle.SolidLine) -> QPen:
     pen = QPen(QColor(colour))
     pen.setWidthF(width)
@@ -334,23 +328,23 @@ class CashFlowChart(QWidget):
         move_axis(y, fresh_y)
         y_lo, y_hi = y.min(), y.max()
         for upper, lower, x0, x1 in self._areas:
-            _move(upper, [QPointF(x0, y_hi), QPointF(x1, y_hi)])
-            _move(lower, [QPointF(x0, y_lo), QPointF(x1, y_lo)])
+            set_points(upper, [QPointF(x0, y_hi), QPointF(x1, y_hi)])
+            set_points(lower, [QPointF(x0, y_lo), QPointF(x1, y_lo)])
         for mark, x in self._marks:
-            _move(mark, [QPointF(x, y_lo), QPointF(x, y_hi)])
+            set_points(mark, [QPointF(x, y_lo), QPointF(x, y_hi)])
         cash = [plot(r.cash_before_funding) for r in months]
         set_bar_values(self.bars_in, [max(v, 0.0) for v in cash])
         set_bar_values(self.bars_out, [min(v, 0.0) for v in cash])
         n = len(months)
         self.requirement.setName(f"Funding requirement, {format_gbp(f.requirement)}, drawn below zero")
-        _move(self.requirement, [QPointF(-0.5, -plot(f.requirement)), QPointF(n - 0.5, -plot(f.requirement))])
-        _move(self.cumulative, [QPointF(r.month, plot(r.cumulative_before_funding)) for r in months])
-        _move(self.balance, [QPointF(r.month, plot(r.closing_balance)) for r in months])
+        set_points(self.requirement, [QPointF(-0.5, -plot(f.requirement)), QPointF(n - 0.5, -plot(f.requirement))])
+        set_points(self.cumulative, [QPointF(r.month, plot(r.cumulative_before_funding)) for r in months])
+        set_points(self.balance, [QPointF(r.month, plot(r.closing_balance)) for r in months])
         if self.overdraft is not None:
-            _move(self.overdraft, [QPointF(r.month, -plot(r.overdraft_balance)) for r in months])
+            set_points(self.overdraft, [QPointF(r.month, -plot(r.overdraft_balance)) for r in months])
         if self.peak is not None:
             self.peak.setName(f"Peak need {month(f.peak_deficit_date)}")
-            _move(self.peak, [QPointF(f.peak_deficit_month, -plot(f.peak_deficit))])
+            set_points(self.peak, [QPointF(f.peak_deficit_month, -plot(f.peak_deficit))])
         self._place_phase_labels()
 
     def _draw(self, capital: Capital, y_axis: QCategoryAxis, mob: int, last_service: int, every: int) -> None:

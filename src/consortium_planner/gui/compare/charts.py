@@ -39,7 +39,7 @@ from ...reports.document import Chart, Kind, format_value
 from ...services.compare import ROW_BY_KEY, Comparison
 from ..cashflow.chart import compact_gbp
 from ..charts import plot
-from ..style import esc, move_axis, round_axis, set_chart
+from ..style import esc, move_axis, round_axis, set_chart, set_points
 
 __all__ = ["PALETTE", "CumulativeCashPanel", "KeyFiguresPanel", "wrap_label"]
 
@@ -282,8 +282,7 @@ class CumulativeCashPanel(QWidget):
         if shape == self._shape and self._y_axis is not None and self.view.chart() is not None:
             move_axis(self._y_axis, y_axis)
             for line, pts in zip(self.series, points, strict=True):
-                if line.points() != pts:
-                    line.replace(pts)
+                set_points(line, pts)
         else:
             self._draw(chart, months, xs, y_axis, points)
             self._shape = shape
