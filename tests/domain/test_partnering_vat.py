@@ -125,3 +125,33 @@ def test_the_likely_status_of_an_unstated_organisation():
     assert vat.organisation_vat(firm).likely is TAXABLE
     assert vat.organisation_vat(dataclasses.replace(firm, vat_status=EXEMPT)).is_stated
     assert PartneringProfile().no_distortion and PartneringProfile().services_only
+
+
+def test_the_remembered_payments_and_shares_are_those_worked_out_afresh(monkeypatch):
+    """The structure advisor asks for a build-up's year one under seven structures, and the money flows read its
+    line shares for every contract year: both are remembered for the last build-up. Asked in turn about two
+    build-ups and every structure, each answer is the one worked out with nothing remembered, and changing a
+    returned mapping changes no later answer."""
+    from consortium_planner.domain.partnering import charges
+    from consortium_planner.domain.partnering.structures import apply_structure
+
+    ws = workspace(vat=(EXEMPT, VatStatus.NOT_REGISTERED), profile={**CSE_ALL_MET, "no_distortion": False})
+    other = put(ws, dataclasses.replace(ws.get(ConsortiumOption, OPTION), management_fee_pct=D("7")))
+    builds = [cost_buildup(w, OPTION, RATES) for w in (ws, other)]
+    assert builds[0].annual_price != builds[1].annual_price
+
+    def afresh(plan, b):
+        monkeypatch.setattr(vat, "_PAID", (None, {}))
+        monkeypatch.setattr(charges, "_SHARES", (None, {}))
+        return vat.vat_a_year(plan, b), charges.shares_of(b)
+
+    for _ in range(2):
+        for s in Structure:
+            for w, b in zip((ws, other), builds, strict=True):
+                copy = apply_structure(w, OPTION, s)
+                plan = vat.vat_plan(copy, copy.get(ConsortiumOption, OPTION))
+                remembered = vat.vat_a_year(plan, b), charges.shares_of(b)
+                paid = vat._payments(plan, b)
+                paid[0].clear()  # the caller's copy: the memo keeps its own
+                assert vat.vat_a_year(plan, b) == remembered[0]
+                assert remembered == afresh(plan, b)

@@ -166,6 +166,65 @@ def test_a_table_out_of_sight_fits_its_columns_when_shown(qtbot, monkeypatch):
     assert measured
 
 
+def test_a_column_measured_before_keeps_its_width_and_every_width_is_as_measured_afresh(qtbot, monkeypatch):
+    """An edit changes some columns' texts: only those are measured again. After every change (a text, a row
+    made bold, the totals, a title, a limit, the font) each width is the one a new table measures."""
+    from consortium_planner.gui import document_table
+
+    view = DocumentTable(DocumentTableModel(PRICES), max_width=1000)
+    qtbot.addWidget(view)
+    measured: list[int] = []
+    real = document_table.heapq.nlargest
+
+    class Counting:
+        @staticmethod
+        def nlargest(n, group):
+            measured.append(len(group))
+            return real(n, group)
+
+    monkeypatch.setattr(document_table, "heapq", Counting)
+
+    def fresh(table: Table, **kw) -> list[int]:
+        other = DocumentTable(DocumentTableModel(table), max_width=1000, **kw)
+        other.setFont(view.font())
+        qtbot.addWidget(other)
+        return other.column_widths()
+
+    rows = list(PRICES.rows)
+    rows[0] = (rows[0][0], Cell(D("123456789")),) + rows[0][2:]  # the price column only
+    priced = Table(PRICES.key, PRICES.columns, tuple(rows), total_rows=1, highlight_rows=(1,))
+    measured.clear()
+    view.source.set_table(priced)
+    assert len(measured) == 2  # one column: its plain and its bold rows
+    assert view.column_widths() == fresh(priced)
+    measured.clear()
+    assert view.column_widths() == fresh(priced) and len(measured) == 2 * 4  # the fresh table's, not ours
+    rows[2] = (Cell("Rival B, the widest name", bold=True),) + rows[2][1:]  # a longer text, and bold
+    bolder = Table(PRICES.key, PRICES.columns, tuple(rows), total_rows=1, highlight_rows=(1,))
+    view.source.set_table(bolder)
+    assert view.column_widths() == fresh(bolder)
+    rows[2] = (Cell("Rival B, the widest name"),) + rows[2][1:]  # the same text, no longer bold
+    plain = Table(PRICES.key, PRICES.columns, tuple(rows), total_rows=1, highlight_rows=(1,))
+    view.source.set_table(plain)
+    assert view.column_widths() == fresh(plain)
+    no_totals = Table(PRICES.key, PRICES.columns, tuple(rows), total_rows=0)  # the last row is no longer bold
+    view.source.set_table(no_totals)
+    assert view.column_widths() == fresh(no_totals)
+    titled = Table(PRICES.key, (Column("Bidder and the name it trades under"),) + PRICES.columns[1:], tuple(rows))
+    view.source.set_table(titled)
+    assert view.column_widths() == fresh(titled)
+    view.max_widths = {0: 90}
+    view.fit_columns()
+    assert view.column_widths()[0] == 90
+    view.max_widths = {}
+    before = view.column_widths()
+    font = view.font()
+    font.setPointSizeF(font.pointSizeF() * 2)
+    view.setFont(font)
+    assert view.column_widths() == fresh(titled)
+    assert view.column_widths()[1] > before[1]  # the bigger font, measured again
+
+
 @pytest.fixture
 def coverage(controller):
     return analyses.coverage(controller.ws, option_id(controller, GO_ALONE))

@@ -253,7 +253,7 @@ class HeatMapModel(QAbstractTableModel):
         super().__init__(parent)
         self.chart: Chart | None = None
         self._payloads: Sequence[Sequence[Any]] = ()
-        self._texts: list[list[str]] = []
+        self._texts: dict[tuple[int, int], str] = {}  # (row, column) → the cell's text, once asked for
 
     def set_chart(self, chart: Chart | None, payloads: Sequence[Sequence[Any]] | None = None) -> None:
         """Show ``chart`` (None: nothing); ``payloads[row][column]`` is what ``CELL_ROLE`` returns."""
@@ -265,8 +265,7 @@ class HeatMapModel(QAbstractTableModel):
             self.beginResetModel()
         self.chart = chart
         self._payloads = payloads or ()
-        self._texts = [[self._cell_text(chart, s, c) for c in range(len(chart.categories))]
-                       for s in range(len(chart.series))] if chart is not None else []
+        self._texts = {}  # a cell's text is made when it is first asked for (a large grid shows a part of it)
         if not same_shape:
             self.endResetModel()
             return
@@ -304,7 +303,11 @@ class HeatMapModel(QAbstractTableModel):
             return None
 
     def text(self, row: int, column: int) -> str:
-        return self._texts[row][column]
+        text = self._texts.get((row, column))
+        if text is None:
+            assert self.chart is not None
+            text = self._texts[(row, column)] = self._cell_text(self.chart, row, column)
+        return text
 
     def row_of(self, name: str) -> int:
         """The row of the series ``name`` (case and spacing aside; -1 if none)."""
@@ -355,7 +358,7 @@ class HeatMapModel(QAbstractTableModel):
         s = self.chart.series[r]  # type: ignore[union-attr]
         status = s.statuses[c] if c < len(s.statuses) else None
         if role == _DISPLAY:
-            return self._texts[r][c]
+            return self.text(r, c)
         if role == _TOOLTIP:
             return (s.notes[c] if c < len(s.notes) else "") or None
         if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
@@ -367,7 +370,7 @@ class HeatMapModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             note = s.notes[c] if c < len(s.notes) else ""
             where = note.split("\n", 1)[0] if note else f"{s.name}, {self.chart.categories[c]}"  # type: ignore[union-attr]
-            return f"{where}; {self._texts[r][c].replace(chr(10), '; ')}"
+            return f"{where}; {self.text(r, c).replace(chr(10), '; ')}"
         if role == STATUS_ROLE:
             return status
         if role == VALUE_ROLE:

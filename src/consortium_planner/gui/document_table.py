@@ -52,6 +52,7 @@ class DocumentTable(QTableView):
         self.min_widths: dict[int, int] = {}  # e.g. a column of buttons: as wide as a button
         self.sortable = sortable
         self._fitted: list[int] = []
+        self._width_memo: dict[int, tuple[tuple, int]] = {}  # column → what it was measured with, its width
         self._unfitted = False  # filled while out of sight: fitted when shown
         self._stretch_min = READABLE
         if sortable:
@@ -89,7 +90,10 @@ class DocumentTable(QTableView):
         self.fit_columns()
 
     def column_widths(self) -> list[int]:
-        """Each column's fitted width: its widest line of text (title included), within the limits."""
+        """Each column's fitted width: its widest line of text (title included), within the limits.
+
+        A column whose title, texts, bold rows, limits and fonts are those it was last measured with keeps
+        its width without measuring again (an edit changes a few columns' figures, seldom every column)."""
         model = self.source
         texts = model.texts()
         offset = 1 if model.row_header else 0
@@ -98,26 +102,39 @@ class DocumentTable(QTableView):
         bold.setBold(True)
         fmb = QFontMetrics(bold)
         hfm = self.horizontalHeader().fontMetrics()
+        fonts = (self.font().key(), self.horizontalHeader().font().key())
+        columns = list(zip(*texts, strict=True)) if texts else []
+        rows = model.table.rows
+        totals = frozenset(r for r in range(len(texts)) if model.is_total(r))
         extra = HEADER_PADDING
         widths = []
+        memo: dict[int, tuple[tuple, int]] = {}
         for c in range(model.columnCount()):
             title = model.column(c).title
+            column = columns[c + offset] if columns else ()
+            strong_rows = frozenset(r for r, row in enumerate(rows) if row[c + offset].bold) | totals
+            limits = (scaled(self.max_widths.get(c, self.max_width)), scaled(self.min_widths.get(c, 0)))
+            signature = (title, column, strong_rows, limits, fonts)
+            known = self._width_memo.get(c)
+            if known is not None and known[0] == signature:
+                widths.append(known[1])
+                memo[c] = known
+                continue
             widest = max((hfm.horizontalAdvance(t) for t in title.split("\n")), default=0) + extra
             plain: list[tuple[int, int]] = []
             strong: list[tuple[int, int]] = []  # bold rows (totals, subtotals) are wider for their length
-            for r, row in enumerate(texts):
-                length = max((len(x) for x in row[c + offset].split("\n")), default=0)
-                (strong if self._bold(r, c) else plain).append((length, r))
+            for r, text in enumerate(column):
+                length = max(len(x) for x in text.split("\n"))
+                (strong if r in strong_rows else plain).append((length, r))
             for group, metrics in ((plain, fm), (strong, fmb)):
                 for _n, r in heapq.nlargest(MEASURED, group):
-                    lines = texts[r][c + offset].split("\n")
+                    lines = column[r].split("\n")
                     widest = max(widest, max(metrics.horizontalAdvance(t) for t in lines) + CELL_PADDING)
-            widths.append(max(min(widest, scaled(self.max_widths.get(c, self.max_width))),  # limits grow with the zoom
-                              scaled(self.min_widths.get(c, 0))))
+            width = max(min(widest, limits[0]), limits[1])  # limits grow with the zoom
+            widths.append(width)
+            memo[c] = (signature, width)
+        self._width_memo = memo
         return widths
-
-    def _bold(self, row: int, column: int) -> bool:
-        return self.source.is_total(row) or self.source.cell(row, column).bold
 
     def fit_columns(self) -> None:
         """Apply the fitted widths when they differ from the last ones (a user's resizing survives a

@@ -32,6 +32,7 @@ are ranked by score (ties in the order of the structure list). Points:
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -53,7 +54,15 @@ from ..pricing import PriceSchedule
 from ..standing import ReservedVerdict, standing_tests
 from ..workspace import Workspace
 from .choices import lower_first
-from .pensions import cohort_shares, employer_name, nhs_access, party_to_contract, terms_for, volume_lines
+from .pensions import (
+    CohortShare,
+    cohort_shares,
+    employer_name,
+    nhs_access,
+    party_to_contract,
+    terms_for,
+    volume_lines,
+)
 from .structures import (
     CQC_REGISTRATION_WEEKS,
     GOVERNANCE,
@@ -165,18 +174,19 @@ def _weeks_available(tender: Tender) -> int | None:
     return max(0, (start - frm).days // 7)
 
 
-def _pension_texts(ws: Workspace, option: ConsortiumOption, tender: Tender, nhs_rate: Decimal
-                   ) -> tuple[str, str, bool | None, str]:
-    """(TUPE employers, NHS Pension, its verdict, LGPS admission) for the option as it stands in ``ws``."""
+def _pension_texts(ws: Workspace, option: ConsortiumOption, tender: Tender, nhs_rate: Decimal,
+                   shared: Mapping[int | None, list[CohortShare]]) -> tuple[str, str, bool | None, str]:
+    """(TUPE employers, NHS Pension, its verdict, LGPS admission) for the option as it stands in ``ws``;
+    ``shared``: each cohort's ``cohort_shares`` by its id (a structure leaves them as they are: they read the
+    members, allocations and requirements, which it does not change)."""
     cohorts = sorted(ws.tupe_cohorts(tender.id), key=lambda c: c.id or 0)
     if not cohorts:
         return "no staff transfer under TUPE", "no TUPE cohort", None, "no TUPE cohort"
     assert option.id is not None
     employers, nhs, lgps = [], [], []
     nhs_ok: bool | None = None
-    lines = volume_lines(ws, option.id)
     for cohort in cohorts:
-        shares = cohort_shares(ws, option.id, cohort, lines)
+        shares = shared[cohort.id]
         if not shares:
             employers.append(f"{cohort.name}: nobody (no member delivers its service line)")
             continue
@@ -198,7 +208,8 @@ def _pension_texts(ws: Workspace, option: ConsortiumOption, tender: Tender, nhs_
 
 
 def _effects(ws: Workspace, option_id: int, structure: Structure, schedule: PriceSchedule,
-             setup: SetupEstimate, regulated: bool, weeks: int | None) -> StructureEffects:
+             setup: SetupEstimate, regulated: bool, weeks: int | None,
+             shared: Mapping[int | None, list[CohortShare]]) -> StructureEffects:
     copy = apply_structure(ws, option_id, structure)
     option = copy.get(ConsortiumOption, option_id)
     tender = copy.get(Tender, option.tender_id) if option is not None else None
@@ -207,7 +218,8 @@ def _effects(ws: Workspace, option_id: int, structure: Structure, schedule: Pric
     tested = st.tested[0] if st.tested else None
     fails = tuple(f"{r.label} ({name})" for name, r in st.failed)
     ry = schedule.buildup.rates.year
-    employers, nhs, nhs_ok, lgps = _pension_texts(copy, option, tender, ry.nhs_employer_pct + ry.nhs_admin_pct)
+    employers, nhs, nhs_ok, lgps = _pension_texts(copy, option, tender, ry.nhs_employer_pct + ry.nhs_admin_pct,
+                                                  shared)
     plan = vat_plan(copy, option)
     year = vat_a_year(plan, schedule.buildup)
     lost = sum((m.irrecoverable for m in year), ZERO)
@@ -359,9 +371,12 @@ def advise(ws: Workspace, option_id: int, schedule: PriceSchedule) -> StructureA
     delivering = len({a.member_id for a in ws.allocations(option_id) if a.volume > 0})
     protected = any(c.pension_scheme in (PensionScheme.LGPS, PensionScheme.NHS) for c in ws.tupe_cohorts(tender.id))
     annual_price = schedule.years[0].annual_price if schedule.years else schedule.buildup.annual_price
+    cohorts = ws.tupe_cohorts(tender.id)
+    lines = volume_lines(ws, option_id) if cohorts else ()
+    shared = {c.id: cohort_shares(ws, option_id, c, lines) for c in cohorts}  # the same under every structure
     scored = []
     for s in Structure:
-        e = _effects(ws, option_id, s, schedule, setups[s], profile.regulated_activity, weeks)
+        e = _effects(ws, option_id, s, schedule, setups[s], profile.regulated_activity, weeks, shared)
         reasons = _reasons(e, profile, annual_price, weeks, protected, delivering, tender.reserved_for_mutuals)
         scored.append((sum(r.points for r in reasons), s, tuple(reasons), e))
     order = list(Structure)

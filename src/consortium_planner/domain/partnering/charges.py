@@ -23,12 +23,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from ..model import ConsortiumOption, Tender
 from ..money import ZERO, quantize
 from ..workspace import Workspace
 from .pensions import CohortCosts, cohort_costs
 from .vat import vat_plan
+
+if TYPE_CHECKING:
+    from ..costing_types import CostBuildup
 
 __all__ = ["LineMember", "PensionCharges", "VatTerms", "line_shares", "one_off_costs", "pension_charges", "vat_terms"]
 
@@ -58,6 +62,24 @@ def line_shares(members: Sequence[LineMember]) -> dict[int, Decimal]:
         costs = {m.member_id: m.volume for m in members}
         total = sum(costs.values(), ZERO)
     return {k: v / total for k, v in costs.items()} if total > 0 else {}
+
+
+#: The last build-up's ``line_shares`` by service line key (``shares_of``): the VAT between partners and the
+#: money flows read them for each structure and each contract year.
+_SHARES: tuple[Any, dict[str, dict[int, Decimal]]] = (None, {})
+
+
+def shares_of(buildup: CostBuildup) -> dict[str, dict[int, Decimal]]:
+    """Each service line's ``line_shares`` (key → member id → exact share) of ``buildup``, remembered for the
+    last build-up asked about (do not change the mapping returned)."""
+    global _SHARES
+    memo = _SHARES  # one read: another thread may put another build-up's
+    if memo[0] is buildup:
+        return memo[1]
+    out = {sl.key: line_shares([LineMember(ml.member_id, ml.annual_cost, ml.volume) for ml in sl.members])
+           for sl in buildup.service_lines}
+    _SHARES = (buildup, out)
+    return out
 
 
 class PensionCharges:

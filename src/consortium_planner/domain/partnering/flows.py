@@ -47,7 +47,7 @@ from ..money import ZERO, format_gbp, quantize
 from ..pricing import ContractYear, PriceSchedule
 from ..projection import Capital
 from ..workspace import Workspace
-from .charges import LineMember, line_shares
+from .charges import shares_of
 from .vat import VEHICLES, VatPlan, vat_a_year, vat_plan
 
 __all__ = ["DISTRIBUTION_LAG_MONTHS", "Distribution", "Flow", "FlowMonth", "MemberMoney", "MemberMoneyYear",
@@ -151,11 +151,12 @@ def _weights(schedule: PriceSchedule, y: ContractYear, members: list[Member], pl
     w = {stored_id(m): ZERO for m in members}
     f = dict(w)
     own = dict(w)
+    by_line = shares_of(b)
     for ly in y.lines:
         sl = base.get(ly.key)
         if sl is None:
             continue
-        shares = line_shares([LineMember(ml.member_id, ml.annual_cost, ml.volume) for ml in sl.members])
+        shares = by_line[sl.key]
         grow = ly.annual_cost / sl.annual_cost if sl.annual_cost else ONE
         for ml in sl.members:
             if ml.member_id in w:

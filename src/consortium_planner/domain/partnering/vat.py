@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..model import (
     ConsortiumOption,
@@ -355,25 +355,49 @@ class MemberVatYear:
     fee_treatment: str
 
 
-def vat_a_year(plan: VatPlan, buildup: CostBuildup) -> tuple[MemberVatYear, ...]:
-    """Year one's flows between the contracting party and each member, with their VAT (``plan``'s rules on
-    ``buildup``'s service lines: members' shares of each line by cost, as the projection shares them)."""
-    from .charges import LineMember, line_shares
+#: The last build-up's year-one payments by how a plan pays (``_payments``): the structure advisor asks for
+#: them under each of seven structures, and most pay alike. (The build-up, {its key: (payments, fees)}.)
+_PAID: tuple[CostBuildup | None, dict[tuple[Any, ...], tuple[dict[int | None, Decimal], dict[int | None, Decimal]]]] = (
+    None, {})
 
+
+def _payments(plan: VatPlan, buildup: CostBuildup) -> tuple[dict[int | None, Decimal], dict[int | None, Decimal]]:
+    """What each of the plan's members is paid for its work in year one, and its part of the management fee
+    (exact): remembered for the last build-up by what they are worked out from."""
+    from .charges import shares_of
+
+    global _PAID
+    with_fee = plan.fee_is_supply or (not plan.pays_at_cost and plan.structure in (Structure.LEAD_PROVIDER,
+                                                                                    Structure.CONSORTIUM))
+    ids = tuple(m.member_id for m in plan.members)
+    slot = (ids, plan.sub_contracts, plan.pays_at_cost, with_fee)
+    memo = _PAID  # one read: another thread may put another build-up's
+    if memo[0] is buildup and (hit := memo[1].get(slot)) is not None:
+        return dict(hit[0]), dict(hit[1])
     fee = buildup.management_fee_pct / HUNDRED
-    sub = {m.member_id: ZERO for m in plan.members}
+    sub = {m: ZERO for m in ids}
     fees = dict(sub)
+    by_line = shares_of(buildup)
     for line in buildup.service_lines:
-        shares = line_shares([LineMember(ml.member_id, ml.annual_cost, ml.volume) for ml in line.members])
+        shares = by_line[line.key]
         for ml in line.members:
             if ml.member_id not in sub:
                 continue
             share = shares.get(ml.member_id, ZERO)
             if plan.sub_contracts:
                 sub[ml.member_id] += ml.annual_cost if plan.pays_at_cost else share * line.annual_price * (1 - fee)
-            if plan.fee_is_supply or (not plan.pays_at_cost and plan.structure in (Structure.LEAD_PROVIDER,
-                                                                                    Structure.CONSORTIUM)):
+            if with_fee:
                 fees[ml.member_id] += share * line.annual_price * fee
+    known = memo[1] if memo[0] is buildup else {}
+    known[slot] = (dict(sub), dict(fees))
+    _PAID = (buildup, known)
+    return sub, fees
+
+
+def vat_a_year(plan: VatPlan, buildup: CostBuildup) -> tuple[MemberVatYear, ...]:
+    """Year one's flows between the contracting party and each member, with their VAT (``plan``'s rules on
+    ``buildup``'s service lines: members' shares of each line by cost, as the projection shares them)."""
+    sub, fees = _payments(plan, buildup)
     out = []
     for mv in plan.members:
         payment, part = quantize(sub[mv.member_id]), quantize(fees[mv.member_id])
