@@ -4,11 +4,12 @@ computation is cancelled, not just ignored."""
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
 from consortium_planner.domain.model import ConsortiumOption, Organisation
-from consortium_planner.domain.tasks import Cancelled
+from consortium_planner.domain.tasks import Cancelled, checkpoint
 from consortium_planner.gui.analysis_view import OptionAnalysisView
 from consortium_planner.gui.controller import WorkspaceController
 from consortium_planner.services.pipeline import REGISTRY
@@ -128,3 +129,75 @@ def test_a_visible_background_view_starts_on_the_edit_and_computes_a_burst_at_mo
     assert len(view.seen) <= 2 and view.seen[-1][0] == "Burst 3"  # the first may not have begun when cancelled
     assert all(token.is_cancelled for _, token in view.seen[:-1])
     assert view.shown_results == ["Burst 3"] and not view.busy  # the first's result, out of date, never shown
+
+
+class CheckpointView(OptionAnalysisView):
+    """Computes until cancelled, stopping only at ``checkpoint()`` (as the analyses' loops do)."""
+
+    shows = ("standing",)
+    background = True
+
+    def __init__(self, controller, option_id):
+        super().__init__(controller, option_id)
+        self.started: list = []
+        self.stopped_at: list[float] = []
+        self.shown_results: list = []
+        self.returns_from = 2  # the computations from this one on return a result; those before run on
+
+    def compute(self, ws, option_id, cancelled):
+        self.started.append(cancelled)
+        n = len(self.started)
+        try:
+            while n < self.returns_from:
+                checkpoint()
+                sum(range(2_000))  # work between checkpoints, holding the interpreter
+        except Cancelled:
+            self.stopped_at.append(time.perf_counter())
+            raise
+        return len(self.started)
+
+    def show_result(self, result):
+        self.shown_results.append(result)
+
+
+def test_an_edit_stops_the_computations_on_the_version_before_it_before_it_is_written(controller, qtbot,
+                                                                                     monkeypatch):
+    """Issue 22: a computation still running when an edit comes (the verdict banner's, on the large workspace,
+    for a second or two after every pause) held the interpreter in turns with the edit's database calls, and
+    saving one field took 135–240 ms. Its token is tripped and its checkpoint reached before the write starts;
+    then the view computes again on the edited workspace."""
+    option = controller.ws.all(ConsortiumOption)[0]
+    view = CheckpointView(controller, lambda: option.id)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitUntil(lambda: len(view.started) == 1, timeout=5000)
+    written: list[float] = []
+    real = controller.session.set_field
+
+    def set_field(*args, **kwargs):
+        written.append(time.perf_counter())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(controller.session, "set_field", set_field)
+    org = controller.ws.all(Organisation)[0]
+    assert controller.set_field(Organisation, org.id, "name", "Renamed while computing")
+    assert view.started[0].is_cancelled and view.stopped_at and view.stopped_at[0] < written[0]
+    qtbot.waitUntil(lambda: view.shown_results == [2], timeout=5000)
+
+
+def test_a_computation_stopped_for_an_edit_it_does_not_read_starts_again(controller, qtbot):
+    """Every running computation is stopped before any edit is written; one that the edit leaves up to date (it
+    reads nothing the edit changed) is started again at once, not left stopped."""
+    from consortium_planner.domain.model import Competitor, Tender
+
+    assert "competitor" not in CheckpointView.depends_on()
+    option = controller.ws.all(ConsortiumOption)[0]
+    view = CheckpointView(controller, lambda: option.id)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitUntil(lambda: len(view.started) == 1, timeout=5000)
+    tender = controller.ws.get(Tender, option.tender_id)
+    assert controller.add(Competitor, {"tender_id": tender.id, "name": "A rival"}) is not None
+    assert view.started[0].is_cancelled
+    qtbot.waitUntil(lambda: view.shown_results == [2], timeout=5000)
+    assert not view.busy

@@ -8,7 +8,7 @@ import pytest
 
 from consortium_planner.domain.findings import Finding, Severity
 from consortium_planner.domain.model import ENTITIES
-from consortium_planner.domain.tasks import Cancelled, CancelToken
+from consortium_planner.domain.tasks import Cancelled, CancelToken, bound, checkpoint
 from consortium_planner.domain.workspace import Workspace
 from consortium_planner.services import analyses
 from consortium_planner.services.demo import build_demo_entities, load_demo_source
@@ -121,6 +121,51 @@ def test_cancelling_stops_between_analyses():
     reg.register(Analysis("second", lambda i: pytest.fail("ran after cancel")))
     with pytest.raises(Cancelled):
         run(Workspace(), 1, registry=reg, cancelled=token)
+
+
+def test_an_analysis_stops_at_its_own_checkpoints_once_the_run_is_cancelled():
+    """The run binds its token to the thread: an analysis's ``checkpoint()`` raises as soon as it is tripped,
+    not at the end of the analysis (issue 22: an overtaken computation lets go of the interpreter at once)."""
+    token = CancelToken()
+    reached: list[int] = []
+
+    def long(i):
+        for k in range(100):
+            if k == 3:
+                token.cancel()  # as the GUI does from its thread when an edit comes
+            checkpoint()
+            reached.append(k)
+
+    reg = Registry()
+    reg.register(Analysis("long", long))
+    with pytest.raises(Cancelled):
+        run(Workspace(), 1, registry=reg, cancelled=token)
+    assert reached == [0, 1, 2]
+    checkpoint()  # outside the run, nothing is bound: the token no longer stops anything here
+
+
+@pytest.mark.parametrize("stage", ["cost build-up", "price schedule", "projection", "simulation"])
+def test_the_long_analyses_check_the_bound_token_inside(demo, stage):
+    """The cost build-up, the price schedule, the monthly projection and the simulation's draws each stop at a
+    checkpoint of their own when the token bound to the thread is set; with none bound they run."""
+    from consortium_planner.domain import simulation as sim
+    from consortium_planner.domain.costing import cost_buildup
+    from consortium_planner.domain.pricing import bid_prices
+    from consortium_planner.domain.projection import capital
+
+    option = spv_id(demo)
+    rates = analyses.workspace_rates(demo)
+    base = run(demo, option, ("capital", "prices"))
+    b = sim.basis(demo, option, base["capital"], base["prices"])
+    work = {"cost build-up": lambda: cost_buildup(demo, option, rates),
+            "price schedule": lambda: bid_prices(demo, option, rates),
+            "projection": lambda: capital(demo, option, rates),
+            "simulation": lambda: sim.simulate(b, draws=sim.MIN_DRAWS)}[stage]
+    work()
+    tripped = CancelToken()
+    tripped.cancel()
+    with bound(tripped), pytest.raises(Cancelled):
+        work()
 
 
 def test_results_given_are_reused_not_recomputed(demo):

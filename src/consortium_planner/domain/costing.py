@@ -96,6 +96,7 @@ from .model import (
 from .money import HUNDRED, ZERO, allocate, quantize
 from .partnering import charges as _charges
 from .rates import RateTable, RateYear, rates_for
+from .tasks import checkpoint
 from .workspace import Workspace
 
 __all__ = [
@@ -498,6 +499,7 @@ def cost_buildup(
         for m in members:
             units = volume.get((k, m.id))
             if units:
+                checkpoint()
                 member_lines[k].append(_member_line_again(ws, m, org_names[m.id], k, line_name[k], line_unit[k],
                                                           units, ry, flags, pension, profiles))
     # irrecoverable VAT on the flows between partners (stated statuses only; usually none)

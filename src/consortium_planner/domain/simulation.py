@@ -80,6 +80,7 @@ from .pricing import PriceSchedule
 from .projection import Capital
 from .projection.months import DAYS_PER_MONTH
 from .scenarios import DRIVERS, Adjustments
+from .tasks import checkpoint
 from .workspace import Workspace
 
 __all__ = [
@@ -448,7 +449,9 @@ def project(b: Basis, d: Mapping[str, np.ndarray]) -> VectorFigures:
         return income, payroll, fixed + variable, yi
 
     income, payroll, non_pay, yi = accruals(np.broadcast_to(t, (n_draws, T)))
+    checkpoint()  # between blocks of array work: a chunk's projection is tens of milliseconds
     income_lagged = accruals(t - lag_r[:, None])[0]
+    checkpoint()
     receipts = np.where(t - lag_r[:, None] >= 0, income_lagged, 0.0)
     non_pay_paid = np.zeros_like(non_pay)
     if b.lag_np < T:
@@ -544,6 +547,7 @@ def project(b: Basis, d: Mapping[str, np.ndarray]) -> VectorFigures:
     rates = np.array([[float(r)] for r in b.rates])  # a taxable person a row, as ``pools`` and the profits
     pools = np.zeros((len(b.rates), n_draws))
     for p in range(n_periods):
+        checkpoint()
         exists = ends[:, p] >= 0
         profits = np.array(entity_profits(p, p_ebit[:, p], p_items[:, p]))
         tax = _tax(np.where(exists, profits, 0.0), pools, rates).sum(axis=0)
@@ -618,6 +622,8 @@ def _cover(b: Basis, d: Mapping[str, np.ndarray], rows: np.ndarray, t: np.ndarra
     in_m = np.ascontiguousarray((receipts + money_in).T)
     fees_m, principal_m = np.ascontiguousarray(fees.T), np.ascontiguousarray(principal.T)
     for month in range(T):
+        if not month % 12:
+            checkpoint()
         on = live_m[month]
         p = period_m[month]
         od_i = np.zeros(n_draws)
@@ -664,6 +670,7 @@ def _cover(b: Basis, d: Mapping[str, np.ndarray], rows: np.ndarray, t: np.ndarra
         balance = provisional + change - repay_total
 
     tax_paid, od_interest = tax_paid_m.T, od_interest_m.T
+    checkpoint()
 
     funded_m = np.where(t <= peak_month[:, None], capex + ebitda_m - op_cash, 0.0)
     cfads = psum(op_cash - tax_paid - capex + funded_m)

@@ -68,7 +68,10 @@ class OptionAnalysisView(QWidget):
         self.body = QVBoxLayout(self)
         self.body.setContentsMargins(4, 4, 4, 4)
         self.body.addWidget(self.message)
+        self._interrupted = False  # its computation was stopped for an edit about to be written
         controller.workspace_changed.connect(self._on_changed)
+        controller.about_to_change.connect(self._before_change)
+        controller.change_done.connect(self._after_change)
 
     @classmethod
     def depends_on(cls) -> frozenset[str]:
@@ -78,6 +81,22 @@ class OptionAnalysisView(QWidget):
     def _on_changed(self, changes) -> None:
         depends = self.depends_on()
         if "*" in depends or touches(changes, *depends):
+            self._interrupted = False  # started again here, on the edited workspace
+            self.reload()
+
+    def _before_change(self) -> None:
+        """An edit is about to be written: stop computing on the version before it (its result would be out of
+        date, and until it stops it shares the interpreter with the edit; ``WorkspaceController.quiet``)."""
+        if self._tasks:
+            self._generation += 1
+            self._cancel_running()
+            self._stale = self._interrupted = True
+
+    def _after_change(self) -> None:
+        """The edit was written or refused: a computation stopped for it that the change did not make stale
+        (it reads nothing the edit touched, or the edit was refused) starts again."""
+        if self._interrupted:
+            self._interrupted = False
             self.reload()
 
     def reload(self) -> None:
@@ -145,6 +164,7 @@ class OptionAnalysisView(QWidget):
 
         task = BackgroundTask(work)
         self._tasks.add(task)
+        self.controller.track(task)
         self.busy = True
 
         def finished(result, task=task) -> None:

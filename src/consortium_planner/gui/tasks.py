@@ -10,6 +10,7 @@ Database sessions never cross threads: hand the function data, not a session.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -17,7 +18,7 @@ import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from ..domain.tasks import CancelToken, Progress
+from ..domain.tasks import CancelToken, Progress, bound
 
 Work = Callable[[Progress, CancelToken], Any]
 
@@ -29,18 +30,23 @@ class _Signals(QObject):
 
 
 class _Runnable(QRunnable):
-    def __init__(self, work: Work, signals: _Signals, token: CancelToken):
+    def __init__(self, work: Work, signals: _Signals, token: CancelToken, stopped: threading.Event):
         super().__init__()
-        self.work, self.signals, self.token = work, signals, token
+        self.work, self.signals, self.token, self.stopped = work, signals, token, stopped
         self.setAutoDelete(True)
 
     def run(self) -> None:
         try:
-            result = self.work(lambda f, m="": self._emit(self.signals.progressed, float(f), str(m)), self.token)
-        except BaseException as exc:  # noqa: BLE001 - reported to the GUI thread, never lost
-            self._emit(self.signals.failed, exc)
-        else:
-            self._emit(self.signals.finished, result)
+            try:
+                with bound(self.token):  # the work's checkpoints stop it soon after a cancel
+                    result = self.work(lambda f, m="": self._emit(self.signals.progressed, float(f), str(m)),
+                                       self.token)
+            except BaseException as exc:  # noqa: BLE001 - reported to the GUI thread, never lost
+                self._emit(self.signals.failed, exc)
+            else:
+                self._emit(self.signals.finished, result)
+        finally:
+            self.stopped.set()
 
     def _emit(self, signal, *args) -> None:
         """Emit unless the task's owner has gone (a window closed while the work ran): then nobody waits
@@ -70,11 +76,12 @@ class BackgroundTask(QObject):
                  show_after_ms: int = 300):
         super().__init__(parent_widget)
         self.token = CancelToken()
+        self._stopped = threading.Event()  # set when the work has returned or raised (its thread is free)
         self.signals = _Signals()
         self.signals.progressed.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
         self.signals.finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
         self.signals.failed.connect(self._on_failed, Qt.ConnectionType.QueuedConnection)
-        self.runnable = _Runnable(work, self.signals, self.token)
+        self.runnable = _Runnable(work, self.signals, self.token, self._stopped)
         self.dialog: QProgressDialog | None = None
         self.done = False
         if parent_widget is not None:
@@ -95,6 +102,16 @@ class BackgroundTask(QObject):
         self.token.cancel()
         if self.dialog is not None:
             self.dialog.setLabelText("Cancelling…")
+
+    @property
+    def stopped(self) -> bool:
+        """The work has returned or raised on its thread (its result may still be on its way here)."""
+        return self._stopped.is_set()
+
+    def wait_stopped(self, timeout_s: float) -> bool:
+        """Wait up to ``timeout_s`` for the work to return or raise (True if it has), the interpreter free
+        for it meanwhile."""
+        return self._stopped.wait(max(0.0, timeout_s))
 
     @property
     def was_cancelled(self) -> bool:

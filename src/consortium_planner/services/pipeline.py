@@ -32,7 +32,7 @@ from typing import Any
 
 from ..domain.findings import Finding, Severity, by_severity
 from ..domain.model import ConsortiumOption, Tender
-from ..domain.tasks import NEVER, Cancelled, CancelToken, Progress, no_progress
+from ..domain.tasks import NEVER, Cancelled, CancelToken, Progress, bound, no_progress
 from ..domain.workspace import Workspace
 
 __all__ = ["REGISTRY", "Analysis", "Inputs", "NotApplicable", "Refusal", "Registry", "Results", "SharedResults",
@@ -420,20 +420,21 @@ def run(ws: Workspace, option_id: int, names: Iterable[str] | None = None, *,
     if taking and not taking.isdisjoint(todo):
         todo = _taken_last(todo, taking, registry)
     inputs = Inputs(ws, option_id, out, cancelled, progress)
-    for i, name in enumerate(todo):
-        cancelled.check()
-        if name in out:  # computed meanwhile, for an analysis that read other analyses' findings
-            continue
-        with out._lock(name):  # shared: another thread may be computing it; then this one waits for its result
-            if name in out:
+    with bound(cancelled):  # the analyses' own loops stop at their checkpoints once it is set
+        for i, name in enumerate(todo):
+            cancelled.check()
+            if name in out:  # computed meanwhile, for an analysis that read other analyses' findings
                 continue
-            if name in taking:
-                value = ahead.take(option_id, name)
-                if value is not AHEAD_MISSING:
-                    out._set(name, value)
+            with out._lock(name):  # shared: another thread may be computing it; then this one waits for its result
+                if name in out:
                     continue
-                run(ws, option_id, registry[name].needs, cancelled=cancelled, registry=registry, results=out)
-            _run_one(registry[name], out, inputs, i, len(todo))
+                if name in taking:
+                    value = ahead.take(option_id, name)
+                    if value is not AHEAD_MISSING:
+                        out._set(name, value)
+                        continue
+                    run(ws, option_id, registry[name].needs, cancelled=cancelled, registry=registry, results=out)
+                _run_one(registry[name], out, inputs, i, len(todo))
     progress(1.0, "")
     return out
 

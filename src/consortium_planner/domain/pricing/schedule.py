@@ -15,6 +15,7 @@ from ..findings import Severity
 from ..model import CeilingIndexation, PriceBasis, Tender, add_months, key
 from ..money import HUNDRED, ZERO, format_decimal, format_gbp, quantize
 from ..rates import RateTable, rates_for
+from ..tasks import checkpoint
 from ..workspace import Workspace
 
 ONE = Decimal(1)
@@ -187,6 +188,7 @@ def bid_prices(
     breaches: list[WageFloorBreach] = []
     beyond: list[tuple[int, dt.date]] = []
     for n in range(1, term + ext + 1):
+        checkpoint()
         y_start = add_months(start, 12 * (n - 1))
         y_end = add_months(start, 12 * n) - dt.timedelta(days=1)
         lookup = rates_for(rates, y_start)

@@ -28,6 +28,7 @@ from ..money import HUNDRED, ZERO, allocate, quantize
 from ..partnering import charges as _charges
 from ..pricing import ContractYear, PriceSchedule, bid_prices
 from ..rates import RateTable
+from ..tasks import checkpoint
 from ..workspace import Workspace
 from .appraisal import Returns, _returns
 from .financing import FundingResult, _funding, _prepare_sources
@@ -155,6 +156,7 @@ def capital(ws: Workspace, option_id: int, rates: RateTable, *, include_extensio
     ramp = option.ramp_up_months
     year_payroll: list[Decimal] = []
     for yi, y in enumerate(years):
+        checkpoint()
         g_pay, g_cpi = (ONE + pay) ** yi, (ONE + cpi) ** yi
         pr = fx = zero
         for ly in y.lines:
@@ -313,6 +315,7 @@ def capital(ws: Workspace, option_id: int, rates: RateTable, *, include_extensio
     m_cost: dict[int, list[Decimal]] = {}
     m_trading: dict[int, list[Decimal]] = {}
     for p in period_ids:
+        checkpoint()
         y = contract_year(p)
         fee = quantize(p_income[p] * y.annual_fee / y.annual_price) if y.annual_price else zero
         p_fee[p] = fee
@@ -368,6 +371,8 @@ def capital(ws: Workspace, option_id: int, rates: RateTable, *, include_extensio
     balance = zero
     cumulative = zero
     for t in range(n):
+        if not t % 12:
+            checkpoint()
         p = period_of_month[t]
         od_interest = od_fees = zero
         for s in overdrafts:
