@@ -4,7 +4,9 @@ For each analysis tab of the largest option: show the tab, let it settle, then t
 edit made through the controller (saved, undoable) until that tab has shown its new result (its
 ``shown`` signal) and the window has painted. Background tabs count until their result arrives.
 The verdict banner above the tabs recomputes off the UI thread at the same time, as it does for a
-user. Goals: under 50 ms on the large workspace, under 20 ms on the demo. The anchor, measured in
+user. Each tab is then timed again with a pause before each edit, as people make them: the banner is
+computing when the edit comes, and the edit stops it before it is written. Goals: under 50 ms on the large
+workspace, under 20 ms on the demo. The anchor, measured in
 the same run, is an empty window's repaint.
 """
 
@@ -36,6 +38,11 @@ def _wait_shown(app, view, edit=None, timeout_s: float = 120.0) -> bool:
             time.sleep(0.0005)
     view.shown.disconnect(seen)  # only this: the verdict banner listens on ``shown`` too, waiting for the tab
     return bool(done)
+
+
+#: the pauses before the edits "after a pause": longer than the verdict banner's wait (300 ms), shorter than
+#: its computation on the large workspace, so it is computing when the edit comes
+PAUSES_S = (0.6, 1.0, 0.45, 1.3, 0.8)
 
 
 def _bench(app, label: str, path, goal_ms: float, anchor_ms: float, repeat: int) -> None:
@@ -83,6 +90,28 @@ def _bench(app, label: str, path, goal_ms: float, anchor_ms: float, repeat: int)
         med = statistics.median(times)
         kind = "on demand: marks stale" if on_demand else "background" if view.background else "on the UI thread"
         print(f"  {title:<12} ({kind:<22}) median {med:9.1f} ms  best {min(times):9.1f} ms  "
+              f"{med / anchor_ms:8.1f}x an empty window's repaint  goal < {goal_ms:.0f} ms: "
+              f"{'met' if med < goal_ms else 'MISSED'}")
+        if on_demand:
+            continue
+        # the same edits after a pause, as people make them: the verdict banner (which waits 300 ms after an
+        # edit) is then computing when the next edit comes, and the edit has to stop it first
+        paused = []
+        for k in range(repeat):
+            until = time.perf_counter() + PAUSES_S[k % len(PAUSES_S)]
+            while time.perf_counter() < until:
+                app.processEvents()
+                time.sleep(0.002)
+            volume = str(next(volumes))
+            t0 = time.perf_counter()
+            ok = _wait_shown(app, view, lambda v=volume: c.set_field(Allocation, alloc.id, "volume", v))
+            window.repaint()
+            paused.append((time.perf_counter() - t0) * 1000)
+            if not ok:
+                print(f"  {title}: no result within the timeout")
+                break
+        med = statistics.median(paused)
+        print(f"  {'':<12} (after a pause         ) median {med:9.1f} ms  worst {max(paused):8.1f} ms  "
               f"{med / anchor_ms:8.1f}x an empty window's repaint  goal < {goal_ms:.0f} ms: "
               f"{'met' if med < goal_ms else 'MISSED'}")
     c.set_field(Allocation, alloc.id, "volume", str(alloc.volume))
