@@ -72,8 +72,12 @@ def _bench(app, label: str, path, goal_ms: float, anchor_ms: float, repeat: int)
         on_demand = not hasattr(view, "shown")  # Simulation runs when asked: an edit marks its figures stale
         if not on_demand and (getattr(view, "busy", False) or getattr(view, "result", None) is None):
             _wait_shown(app, view)
-        times = []
-        for _ in range(repeat):
+        def edit_ms(pause_s: float = 0.0, view=view, on_demand=on_demand, title=title) -> float | None:
+            """One edit's time to the tab's new figures (None: none came), after ``pause_s`` of idling."""
+            until = time.perf_counter() + pause_s
+            while time.perf_counter() < until:
+                app.processEvents()
+                time.sleep(0.002)
             volume = str(next(volumes))
             t0 = time.perf_counter()
             if on_demand:
@@ -83,10 +87,12 @@ def _bench(app, label: str, path, goal_ms: float, anchor_ms: float, repeat: int)
             else:
                 ok = _wait_shown(app, view, lambda v=volume: c.set_field(Allocation, alloc.id, "volume", v))
             window.repaint()
-            times.append((time.perf_counter() - t0) * 1000)
             if not ok:
                 print(f"  {title}: no result within the timeout")
-                break
+                return None
+            return (time.perf_counter() - t0) * 1000
+
+        times = [t for t in (edit_ms() for _ in range(repeat)) if t is not None]
         med = statistics.median(times)
         kind = "on demand: marks stale" if on_demand else "background" if view.background else "on the UI thread"
         print(f"  {title:<12} ({kind:<22}) median {med:9.1f} ms  best {min(times):9.1f} ms  "
@@ -96,20 +102,7 @@ def _bench(app, label: str, path, goal_ms: float, anchor_ms: float, repeat: int)
             continue
         # the same edits after a pause, as people make them: the verdict banner (which waits 300 ms after an
         # edit) is then computing when the next edit comes, and the edit has to stop it first
-        paused = []
-        for k in range(repeat):
-            until = time.perf_counter() + PAUSES_S[k % len(PAUSES_S)]
-            while time.perf_counter() < until:
-                app.processEvents()
-                time.sleep(0.002)
-            volume = str(next(volumes))
-            t0 = time.perf_counter()
-            ok = _wait_shown(app, view, lambda v=volume: c.set_field(Allocation, alloc.id, "volume", v))
-            window.repaint()
-            paused.append((time.perf_counter() - t0) * 1000)
-            if not ok:
-                print(f"  {title}: no result within the timeout")
-                break
+        paused = [t for t in (edit_ms(PAUSES_S[k % len(PAUSES_S)]) for k in range(repeat)) if t is not None]
         med = statistics.median(paused)
         print(f"  {'':<12} (after a pause         ) median {med:9.1f} ms  worst {max(paused):8.1f} ms  "
               f"{med / anchor_ms:8.1f}x an empty window's repaint  goal < {goal_ms:.0f} ms: "
