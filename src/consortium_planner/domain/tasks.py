@@ -13,7 +13,8 @@ newer edit overtakes the result.
 
 A task's token is also **bound to the thread running it** (``bound``; the GUI's background tasks and
 ``services.pipeline.run`` bind theirs), and the deep loops of the long analyses (the cost build-up's
-service lines, the projection's months, the simulation's months…) call ``checkpoint()``, which raises
+member lines, the price schedule's years, the projection's years, periods and months, the simulation's
+periods, months and array blocks) call ``checkpoint()``, which raises
 ``Cancelled`` when the bound token is set. A computation that a newer edit overtakes then stops within
 a few milliseconds, not at the end of the analysis it is in: until it stops, it holds the interpreter
 in turns with the computation of the figures the user is waiting for.
@@ -114,5 +115,5 @@ def bound(token: CancelToken) -> Iterator[None]:
 
 def checkpoint() -> None:
     """Raise ``Cancelled`` if the token bound to this thread (``bound``) is set: cheap enough for a loop."""
-    if _BOUND.token._event.is_set():
+    if _BOUND.token.is_cancelled:
         raise Cancelled()
