@@ -108,3 +108,47 @@ def test_the_tab_in_the_window_at_1280_by_720_fits(qtbot, qsettings, monkeypatch
     QApplication.processEvents()
     assert window.width() == 1280
     window.grab().save("/tmp/sens-window.png")
+
+
+def test_an_edit_shows_the_vector_models_estimate_first_then_the_exact_analysis(view, controller, qtbot):
+    from consortium_planner.domain.model import Allocation
+    from consortium_planner.services.pipeline import run
+    from consortium_planner.services.sensitivity import NEEDS, estimate_sensitivity
+
+    oid = option_id(controller, SPV)
+    seen: list[tuple] = []
+
+    def on_estimate() -> None:
+        # while the estimate shows, an output it does not model waits for the exact runs, and says so
+        view.output.setCurrentIndex([o.key for o in s.OUTPUTS].index("year_one_margin"))
+        waiting = (view.chart.chart().title(), view.tornado_model.rowCount(), view.chart.document)
+        view.output.setCurrentIndex(0)
+        seen.append(("estimate", view.showing, view.lead.text(), view.break_even_model.table.title,
+                     view.tornado_model.table.title, view.busy, waiting))
+
+    view.estimated.connect(on_estimate)
+    view.shown.connect(lambda: seen.append(("exact", view.showing, view.lead.text(),
+                                            view.break_even_model.table.title)))
+    alloc = sorted(controller.ws.allocations(oid), key=lambda a: a.id or 0)[0]
+    controller.set_field(Allocation, alloc.id, "volume", str(alloc.volume * 2))
+    qtbot.waitUntil(lambda: ready(view) and seen and seen[-1][0] == "exact", timeout=30000)
+    assert [e[0] for e in seen] == ["estimate", "exact"]
+    _kind, guess, lead, be_title, tornado_title, busy, waiting = seen[0]
+    assert busy and guess.estimated and guess.option_id == oid
+    ws = controller.ws
+    assert guess == estimate_sensitivity(ws, oid, run(ws, oid, NEEDS))  # of the edited option
+    assert "<b>Estimates</b>" in lead and be_title.startswith("Estimated: ") and tornado_title.startswith("Estimated: ")
+    assert "not estimated" in waiting[0] and waiting[1] == 0 and waiting[2] is None
+    _kind, exact, lead, be_title = seen[1]
+    assert exact is view.result and not exact.estimated and exact == analyses.one(ws, oid, "sensitivity")
+    assert "Estimates" not in lead and not be_title.startswith("Estimated")
+    assert view.chart.document.key == "tornado_npv"
+    # an estimate that arrives from a computation an edit has overtaken is not shown
+    from consortium_planner.domain.tasks import CancelToken
+
+    stale = CancelToken()
+    stale.cancel()
+    view.busy = True
+    view._on_estimate(stale, guess)
+    assert view.showing is exact
+    view.busy = False

@@ -235,7 +235,8 @@ def test_the_analysis_runs_in_the_pipeline_and_not_on_a_scenario_copy(demo):
 
 def test_json_keys_are_stable_snake_case(spv):
     data = to_jsonable(spv[2])
-    assert set(data) == {"option_id", "covenant", "tornado", "break_evens", "ranges", "runs"}
+    assert set(data) == {"option_id", "covenant", "tornado", "break_evens", "ranges", "runs", "estimated"}
+    assert data["estimated"] is False  # the analysis is exact; only the tab shows an estimate, first
     assert list(data["tornado"]) == ["npv", "funding_requirement", "min_dscr", "year_one_margin", "win_probability"]
     first = data["tornado"]["npv"]["bars"][0]
     assert set(first) == {"driver", "label", "low_setting", "high_setting", "low", "high", "swing", "note"}

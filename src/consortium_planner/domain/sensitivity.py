@@ -327,6 +327,9 @@ class Sensitivity:
     break_evens: tuple[BreakEven, ...]
     ranges: tuple[DriverRange, ...]
     runs: int  # scenario runs computed (each a pipeline run)
+    #: the vector model's estimate (``domain.sensitivity_estimate``), shown until the exact analysis replaces it;
+    #: never read by the findings, the verdict or a report
+    estimated: bool = False
 
 
 def sort_bars(bars: list[TornadoBar]) -> tuple[TornadoBar, ...]:
@@ -389,7 +392,10 @@ def _describe(target: Target, figure: Decimal | None, covenant: Decimal) -> str:
 
 def findings(result: Sensitivity) -> list[Finding]:
     """A break-even close to the plan (within the search's ``close``) is a warning, worded with the figure;
-    a target already breached at base is the base analyses' own finding, not repeated here."""
+    a target already breached at base is the base analyses' own finding, not repeated here. An estimate
+    (``estimated``) has none: findings are the exact analysis's alone."""
+    if result.estimated:
+        raise ValueError("the vector model's estimate of the sensitivity raises no findings: run the analysis")
     out: list[Finding] = []
     for b in result.break_evens:
         if b.status is BreakEvenStatus.SOLVED and b.close and b.value is not None:

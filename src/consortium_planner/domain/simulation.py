@@ -322,13 +322,17 @@ def basis(ws: Workspace, option_id: int, capital: Capital, schedule: PriceSchedu
             tot = sum(costs.values())
         line_share[sl.key] = {k: v / tot for k, v in costs.items()} if tot > 0 else {}
 
+    row_of = {mid: k for k, mid in reversed(list(enumerate(mids)))}  # a member's row (the first, as list.index)
+
     def weights(what: str) -> np.ndarray:
         out = np.zeros((len(mids), len(years)))
         for yi, y in enumerate(years):
             for ly in y.lines:
+                amount = float(getattr(ly, what))
                 for mid, sh in line_share.get(ly.key, {}).items():
-                    if mid in mids:
-                        out[mids.index(mid), yi] += sh * float(getattr(ly, what))
+                    k = row_of.get(mid)
+                    if k is not None:
+                        out[k, yi] += sh * amount
             col = np.maximum(out[:, yi], 0.0)
             out[:, yi] = col / col.sum() if col.sum() > 0 else 1.0 / max(1, len(mids))
         return out
@@ -341,9 +345,10 @@ def basis(ws: Workspace, option_id: int, capital: Capital, schedule: PriceSchedu
         f_share = float((sl.member_fixed_per_unit + sl.shared_per_unit) / before) if before > 0 else 0.0
         s_share = float(sl.staff_share)
         for mid, sh in line_share.get(sl.key, {}).items():
-            if mid in mids:
+            k = row_of.get(mid)
+            if k is not None:
                 c = sh * float(sl.annual_cost)
-                mix[mids.index(mid)] += (c * s_share, c * f_share, c * (1 - s_share - f_share))
+                mix[k] += (c * s_share, c * f_share, c * (1 - s_share - f_share))
     vehicle = structure in VEHICLES or not members
     charitable = [o is not None and (o.registered_charity or o.legal_form is LegalForm.CIO) for o in orgs.values()]
     rate = float(option.tax_rate_pct) / 100

@@ -19,6 +19,10 @@ the three targets of one search share the points they have in common. Points run
 from the output's values at the bracket's ends (``domain.sensitivity.search_first``).
 
 ``domain/sensitivity.py`` has the ranges, the searches, the result types and the wording.
+
+``estimate_sensitivity`` is the vector model's estimate of the same (``domain.sensitivity_estimate``), which the
+Sensitivity tab shows, marked as such, while the exact points are computed; it is not an analysis of the
+registry, so no finding, verdict or report reads it.
 """
 
 from __future__ import annotations
@@ -29,16 +33,19 @@ from types import MappingProxyType
 from typing import Any
 
 from ..domain import sensitivity as _s
+from ..domain import simulation as _sim
 from ..domain.costing import CostBuildup
 from ..domain.model import ConsortiumOption
 from ..domain.scenarios import DRIVERS, KEEPS_BUILDUP, Adjustments
+from ..domain.sensitivity_estimate import estimate
 from ..domain.tasks import NEVER, CancelToken, Progress, no_progress
 from ..domain.workspace import Workspace
 from .compare import option_figures
 from .pipeline import Inputs, NotApplicable, Results
 from .scenarios import run_scenario
 
-__all__ = ["KEEPS_PRICES", "MOVES_EVALUATION", "NEEDS", "POINT_NEEDS", "sensitivity", "sensitivity_analysis"]
+__all__ = ["KEEPS_PRICES", "MOVES_EVALUATION", "NEEDS", "POINT_NEEDS", "estimate_sensitivity", "sensitivity",
+           "sensitivity_analysis"]
 
 #: What one point runs (and what they need): the outputs' analyses.
 POINT_NEEDS: tuple[str, ...] = ("prices", "funding", "returns")
@@ -192,6 +199,24 @@ def sensitivity(ws: Workspace, option_id: int, base: Results, *, cancelled: Canc
     progress(1.0, "")
     return _s.Sensitivity(option_id, option.min_dscr, MappingProxyType(tornado), tuple(break_evens),
                           _s.TORNADO_RANGES, points.runs)
+
+
+def estimate_sensitivity(ws: Workspace, option_id: int, base: Results) -> _s.Sensitivity | None:
+    """The vector model's estimate of the option's tornado and break-evens (``estimated=True``), from ``base``:
+    its results as stored (at least ``NEEDS``). None when the option cannot be projected (the exact analysis
+    says why) or on a scenario's copy (the analysis applies to the option as stored)."""
+    option = ws.get(ConsortiumOption, option_id)
+    if option is None or ws.scenario is not None:
+        return None
+    capital, prices = base.ok("capital"), base.ok("prices")
+    if capital is None or prices is None:
+        return None
+    try:
+        b = _sim.basis(ws, option_id, capital, prices)
+    except ValueError:
+        return None
+    figures = option_figures(ws, option_id, base)
+    return estimate(b, option_id, option.min_dscr, figures.values, figures.notes)
 
 
 def sensitivity_analysis(i: Inputs) -> _s.Sensitivity | NotApplicable:

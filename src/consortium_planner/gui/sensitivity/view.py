@@ -2,7 +2,10 @@
 
 The ``sensitivity`` analysis runs on a snapshot off the UI thread (``OptionAnalysisView.background``,
 ``gui/tasks.BackgroundTask``); its progress shows in a bar beside a Cancel button, and an edit that
-overtakes it cancels it. The tab shows, worst news first, what breaks close to the plan, then the
+overtakes it cancels it. Before the exact scenario runs, the same task works out the vector model's estimate
+(``services.sensitivity.estimate_sensitivity``, a few milliseconds after the option's own analyses) and the
+tab shows it at once, headed as an estimate, until the exact result replaces it (``estimated`` is emitted
+when it is shown, ``shown`` when the exact result is). The tab shows, worst news first, what breaks close to the plan, then the
 tornado of the output chosen in the combo box (NPV, funding requirement, minimum debt service cover,
 year-one margin, win probability) and the break-even table. The chart and tables are the document
 chart and tables of ``reports/sections/sensitivity.py``: the investment case and the workbook show the
@@ -11,6 +14,7 @@ same figures.
 
 from __future__ import annotations
 
+import threading
 from decimal import Decimal
 from typing import Any
 
@@ -41,6 +45,7 @@ from ...reports.sections.sensitivity import (
 )
 from ...services import analyses
 from ...services.pipeline import run
+from ...services.sensitivity import NEEDS, estimate_sensitivity
 from ..analysis_view import OptionAnalysisView
 from ..cashflow.chart import compact_gbp
 from ..charts import plot
@@ -51,12 +56,18 @@ from ..style import esc, rich_label, round_axis, set_chart, two_pane
 __all__ = ["SensitivityView", "TornadoChart"]
 
 LOW_COLOUR, HIGH_COLOUR = "#1f4e79", "#2a9d8f"
+#: how long the computation waits for the tab to show its estimate before the exact runs (it is shown at once
+#: unless the UI thread is busy; the wait never holds the exact figures up by more than this)
+ESTIMATE_WAIT_S = 0.25
 
 
 class _Relay(QObject):
     """Carries the analysis's progress from the worker thread to the GUI thread (a queued signal)."""
 
     progressed = Signal(float, str)
+    #: the vector model's estimate, with the token of the computation that made it (dropped once cancelled) and
+    #: the event the tab sets once it has shown it (the computation waits for it before the exact runs)
+    estimated = Signal(object, object, object)
 
 
 def _axis_label(kind: Kind):
@@ -133,7 +144,7 @@ class TornadoChart(QChartView):
             self.labels = None
             set_chart(self, chart)
             return
-        chart.setTitle(f"{doc.y_title}, each driver alone")
+        chart.setTitle(f"{doc.y_title}, each driver alone" + (" (estimated)" if result.estimated else ""))
         series = QHorizontalBarSeries()
         numbers: list[float] = []
         for s, colour in zip(doc.series, (LOW_COLOUR, HIGH_COLOUR), strict=True):
@@ -162,6 +173,16 @@ class TornadoChart(QChartView):
         set_chart(self, chart)
         QTimer.singleShot(0, self, self.place_labels)
 
+    def show_waiting(self, label: str) -> None:
+        """No tornado yet for this output: the estimate does not model it, and the exact runs are under way."""
+        self.document = None
+        self.labels = None
+        chart = QChart()
+        chart.setBackgroundRoundness(0)
+        chart.setTitle(f"The {label.lower()} is not estimated: its tornado comes with the exact runs")
+        chart.legend().setVisible(False)
+        set_chart(self, chart)
+
     def place_labels(self) -> None:
         if self.labels is not None:
             self.labels.place(self.labels.chart.plotArea())
@@ -173,10 +194,15 @@ class SensitivityView(OptionAnalysisView):
     shows = ("sensitivity",)
     background = True
 
+    #: emitted after the vector model's estimate is shown (the exact result follows with ``shown``)
+    estimated = Signal()
+
     def __init__(self, controller, option_id, parent=None):
         super().__init__(controller, option_id, parent)
         self._relay = _Relay(self)
         self._relay.progressed.connect(self._on_progress)
+        self._relay.estimated.connect(self._on_estimate)
+        self.showing: _s.Sensitivity | None = None  # the estimate or the exact result the tab shows
         self.output = QComboBox()
         for o in _s.OUTPUTS:
             self.output.addItem(o.label, o.key)
@@ -225,8 +251,29 @@ class SensitivityView(OptionAnalysisView):
         def progress(fraction: float, message: str) -> None:
             relay.progressed.emit(float(fraction), message)
 
-        results = run(ws, option_id, ("sensitivity",), cancelled=cancelled, progress=progress)
+        base = run(ws, option_id, NEEDS, cancelled=cancelled)
+        guess = estimate_sensitivity(ws, option_id, base)
+        if guess is not None:
+            drawn = threading.Event()
+            relay.estimated.emit(cancelled, guess, drawn)
+            # let the tab show it first: every call into Qt lets go of the interpreter, and with the exact runs
+            # computing, each took up to a switch interval (5 ms) to get it back (80-120 ms on the large workspace)
+            drawn.wait(ESTIMATE_WAIT_S)
+        results = run(ws, option_id, ("sensitivity",), cancelled=cancelled, progress=progress, results=base)
         return analyses.value(results, "sensitivity")
+
+    def _on_estimate(self, token: CancelToken, guess: _s.Sensitivity, drawn: threading.Event | None = None) -> None:
+        """Show the estimate, unless the computation that made it was overtaken (or the exact result is in)."""
+        try:
+            if token.is_cancelled or not self.busy:
+                return
+            self.message.setVisible(False)
+            self._show(guess)
+            self.repaint()  # painted now, while the computation waits
+            self.estimated.emit()
+        finally:
+            if drawn is not None:
+                drawn.set()
 
     def refresh(self) -> None:
         super().refresh()
@@ -256,8 +303,12 @@ class SensitivityView(OptionAnalysisView):
         self.progress.setVisible(False)
         self.cancel_button.setVisible(False)
         self.recalculate_button.setVisible(True)
-        self.show_message("Cancelled: the sensitivities shown (if any) are from before. Press Recalculate to "
-                          "compute them again.")
+        if self.showing is not None and self.showing.estimated:
+            self.show_message("Cancelled: the figures shown are the vector model's estimates of the option as it "
+                              "stands. Press Recalculate for the exact ones.")
+        else:
+            self.show_message("Cancelled: the sensitivities shown (if any) are from before. Press Recalculate to "
+                              "compute them again.")
 
     def _refused(self, exc: Exception) -> None:
         self._idle()
@@ -271,16 +322,24 @@ class SensitivityView(OptionAnalysisView):
     def show_result(self, result: _s.Sensitivity) -> None:
         self._idle()
         self.recalculate_button.setVisible(False)
+        self._show(result)
+
+    def _show(self, result: _s.Sensitivity) -> None:
+        self.showing = result
         self.break_even_model.set_table(break_even_table(result))
         self.break_even_table.resizeRowsToContents()
         self.lead.setText(self._lead_html(result))
         self._show_output()
 
     def _show_output(self, *_args) -> None:
-        result = self.result
-        if not isinstance(result, _s.Sensitivity):
+        result = self.showing
+        if result is None:
             return
         key = self.output.currentData()
+        if key not in result.tornado:  # an estimate models some outputs only
+            self.chart.show_waiting(_s.OUTPUT_BY_KEY[key].label)
+            self.tornado_model.clear()
+            return
         self.chart.show_tornado(result, key)
         self.tornado_model.set_table(tornado_table(result, key))
 
@@ -300,4 +359,7 @@ class SensitivityView(OptionAnalysisView):
         more = len(breached) + len(close) - min(3, len(breached)) - min(4, len(close))
         if more > 0:
             lines.append(f"… and {more} more in the table below.")
+        if result.estimated:
+            lines.insert(0, "<span style='color:#555555'><b>Estimates</b> from the vector model, shown while the "
+                            "exact scenario runs are computed: they replace these when they are done.</span>")
         return "<br>".join(lines)

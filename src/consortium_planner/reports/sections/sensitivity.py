@@ -28,7 +28,7 @@ from ..document import Block, Cell, Chart, ChartKind, Column, Kind, Paragraph, S
 from .compare import scenario_table
 from .context import CaseContext
 
-__all__ = ["PROBABILITY_BLOCKS", "break_even_table", "build_sensitivities", "ordered_break_evens",
+__all__ = ["ESTIMATE_NOTE", "PROBABILITY_BLOCKS", "break_even_table", "build_sensitivities", "ordered_break_evens",
            "sensitivity_blocks", "tornado_chart", "tornado_table"]
 
 #: Where the Monte Carlo probabilities join this section: each builder returns its blocks for the option.
@@ -41,6 +41,15 @@ _STATUS_ORDER = {_s.BreakEvenStatus.BREACHED_AT_BASE: 0, _s.BreakEvenStatus.SOLV
 _STATUS_TEXT = {_s.BreakEvenStatus.BREACHED_AT_BASE: "Already breached at base", _s.BreakEvenStatus.SOLVED: "Solved",
                 _s.BreakEvenStatus.NOT_REACHED: "Not reached", _s.BreakEvenStatus.NOT_APPLICABLE: "Not applicable"}
 _SEARCH = {s.driver: s for s in _s.SEARCHES}
+
+
+#: What an estimate's tables say (``domain.sensitivity_estimate``): the tab shows it until the exact runs come.
+ESTIMATE_NOTE = ("Estimated by the vector model (the simulation's, in floats, anchored on the exact plan): the "
+                 "exact scenario runs replace these figures when they are done.")
+
+
+def _estimated(result: _s.Sensitivity) -> str:
+    return "Estimated: " if result.estimated else ""
 
 
 def ordered_break_evens(result: _s.Sensitivity) -> list[_s.BreakEven]:
@@ -96,8 +105,9 @@ def break_even_table(result: _s.Sensitivity, *, key: str = "break_evens", workbo
             Cell(_STATUS_TEXT[b.status] + (" (close to the plan)" if b.close else ""), status=status),
             Cell(b.message),
         ))
-    return Table(key, columns, tuple(rows), title="Break-even values, the worst first",
-                 note="Each is solved by bisection on the scenario model: the driver alone moves from the plan, "
+    return Table(key, columns, tuple(rows), title=_estimated(result) + "Break-even values, the worst first",
+                 note=(ESTIMATE_NOTE + " " if result.estimated else "") +
+                      "Each is solved by bisection on the scenario model: the driver alone moves from the plan, "
                       "the others stay as planned. The true break-even lies between the break-even and the last "
                       f"value on the safe side. Amber: close to the plan ({_s.close_text()}).")
 
@@ -138,8 +148,8 @@ def tornado_table(result: _s.Sensitivity, output: str, *, key: str | None = None
                      Cell(b.swing, bold=b is tornado.bars[0])))
     base = _s.format_output(output, tornado.base)
     return Table(key or f"tornado_{output}", columns, tuple(rows),
-                 title=f"{spec.label}: each driver at its low and high value ({base} as planned)",
-                 note="One driver at a time, the others as planned; sorted by swing (the difference between the "
+                 title=f"{_estimated(result)}{spec.label}: each driver at its low and high value ({base} as planned)",
+                 note=(ESTIMATE_NOTE + " " if result.estimated else "") + "One driver at a time, the others as planned; sorted by swing (the difference between the "
                       "two ends). Ranges: the shipped scenarios' values where DOMAIN §9 gives them, else the "
                       "program's assumptions [U] (docs/sensitivity.md).")
 
