@@ -148,3 +148,42 @@ def test_the_risk_table_model_passes_qtmodeltester(view, qtmodeltester):
     view.refresh_from_analyses()
     qtmodeltester.check(view.model)
     assert isinstance(view.model, RiskTableModel)
+
+
+def test_an_edit_shows_all_but_the_long_analyses_findings_first_and_says_so(view, controller, qtbot):
+    from consortium_planner.domain.model import Allocation
+    from consortium_planner.services.pipeline import run
+
+    oid = option_id(controller, SPV)
+    assert view.refresh_from_analyses()  # the register now holds risks seeded by the sensitivity's findings too
+    qtbot.waitUntil(lambda: ready(view), timeout=60000)
+    long_codes = {"sensitivity_close_break_even"}
+    seeded_long = [r for r in controller.ws.children(Risk, oid) if r.finding_code in long_codes]
+    assert seeded_long, "the demo's SPV has break-evens close to the plan"
+    seen: list[tuple] = []
+
+    def snapshot(kind: str) -> None:
+        said = texts(view.model, ANALYSES)
+        seen.append((kind, view.findings, view.partial, said, view.summary.text(), view.tabs.tabText(1),
+                     view.refresh_button.isEnabled(), view.findings_note.text()))
+
+    view.partly_shown.connect(lambda: snapshot("partly"))
+    view.shown.connect(lambda: snapshot("complete"))
+    alloc = sorted(controller.ws.allocations(oid), key=lambda a: a.id or 0)[0]
+    controller.set_field(Allocation, alloc.id, "volume", str(alloc.volume + 1))
+    qtbot.waitUntil(lambda: ready(view) and seen and seen[-1][0] == "complete", timeout=60000)
+    assert [s[0] for s in seen] == ["partly", "complete"]
+    _k, findings, partial, said, summary, tab, button, note = seen[0]
+    ws = controller.ws
+    quick = tuple(n for n in analyses.FINDING_ANALYSES if n not in analyses.LONG_FINDING_ANALYSES)
+    assert findings is None and partial == run(ws, oid, quick).findings(quick)
+    assert not button  # "Refresh from the analyses" waits for every finding
+    for risk in seeded_long:  # its finding is not among the first ones: it is being checked, not gone
+        assert said[view.model.row_of(risk.id)] == "checking…"
+    assert not any(t.startswith("no longer raised") for t in said)
+    assert "Still checking the stored scenarios, the sensitivities and the simulation" in summary
+    assert tab.startswith("Findings not in the register") and ("so far" in tab or "(" not in tab)
+    assert "the stored scenarios, the sensitivities and the simulation" in note
+    _k, findings, partial, said, summary, tab, button, note = seen[1]
+    assert partial is None and findings == run(ws, oid, analyses.FINDING_ANALYSES).findings(analyses.FINDING_ANALYSES)
+    assert "checking…" not in said and "Still checking" not in summary and "so far" not in tab and button

@@ -61,12 +61,16 @@ def unregistered_table(ws: Workspace, option_id: int, findings: Sequence[Finding
     return Table("unregistered", (Column("Area"), Column("Level"), Column("Finding")), rows)
 
 
-def severity_text(e: _rr.RegisterEntry) -> tuple[str, Severity | None]:
-    """What the analyses say of a risk now: its finding's severity, that it has gone, or nothing (a user's)."""
+def severity_text(e: _rr.RegisterEntry, *, complete: bool = True) -> tuple[str, Severity | None]:
+    """What the analyses say of a risk now: its finding's severity, that it has gone, or nothing (a user's).
+    ``complete`` False: the entry was made from some of the findings (the long analyses still to come), so a
+    finding not among them may yet be raised: it is "checking…", never "no longer raised"."""
     if e.finding_raised is None:
         return "", None
     if e.resolved_by_analyses:
         return "resolved: no longer raised", None
     if e.finding_raised and e.finding_severity is not None:
         return f"{e.finding_severity.label} now", e.finding_severity
+    if not complete:
+        return "checking…", None
     return "no longer raised: refresh", None

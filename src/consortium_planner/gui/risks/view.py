@@ -5,13 +5,20 @@ counts and the matrices at once (no analysis runs for it). The analyses' finding
 background, as every analysis view computes, when something they read changes; they say which
 findings are not in the register yet and what the analyses say of each seeded risk, and they are what
 "Refresh from the analyses" seeds from (so the button waits for them).
+
+The long finding analyses (``analyses.LONG_FINDING_ANALYSES``: the sensitivity's scenario runs and the
+simulation's draws) take most of that time, so the task computes the others first and the tab shows their
+findings at once (``partly_shown``), saying which are still to come: a seeded risk whose finding is not among
+them reads "checking…", not "no longer raised", and the counts say "so far". The complete findings follow
+(``shown``), and only they enable "Refresh from the analyses".
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from ...domain import risk_register as _rr
@@ -32,6 +39,9 @@ from ..style import esc as _e
 from . import rows as _rows
 from .model import LAYOUT, RiskTableModel
 
+#: how long the computation waits for the tab to show the first findings before the long analyses run (as the
+#: Sensitivity tab waits for its estimate: every call into Qt would otherwise wait for the interpreter)
+PARTLY_WAIT_S = 0.25
 NEW_RISK = {"area": "General", "description": "New risk", "likelihood": 3, "impact": 3}
 COLUMN_WIDTHS = {"area": 110, "description": 250, "likelihood": 74, "impact": 60, "mitigation": 200}
 
@@ -60,15 +70,28 @@ class MatrixTable(HeatMapTable):
         self.horizontalHeader().setMinimumSectionSize(36)
 
 
+class _Relay(QObject):
+    """Carries the first findings from the worker thread to the tab: the computation's token (dropped once
+    cancelled), the findings, and the event the tab sets once it has shown them."""
+
+    partly = Signal(object, object, object)
+
+
 class RisksView(OptionAnalysisView):
     """The option's risk register, its matrices before and after mitigation, and the findings not in it."""
 
     shows = ("risk_register",)
     background = True
 
+    #: emitted after the findings of all but the long analyses are shown (the rest follow with ``shown``)
+    partly_shown = Signal()
+
     def __init__(self, controller, option_id, parent=None):
         super().__init__(controller, option_id, parent)
         self.findings: list[Finding] | None = None  # the analyses' findings for the option, once computed
+        self.partial: list[Finding] | None = None  # all but the long analyses', while those are computed
+        self._relay = _Relay(self)
+        self._relay.partly.connect(self._on_partly)
         self.summary = rich_label()
         self.refresh_button = QPushButton("Refresh from the analyses")
         self.refresh_button.setToolTip("Add the analyses' warnings and serious or blocking findings to the register, "
@@ -150,7 +173,7 @@ class RisksView(OptionAnalysisView):
             self._show_register()
         others = set(self.depends_on()) - {"risk"}
         if "*" in changes.entities or touches(changes, *others):
-            self.findings = None
+            self.findings = self.partial = None
             self.reload()
 
     def refresh(self) -> None:
@@ -159,16 +182,36 @@ class RisksView(OptionAnalysisView):
         super().refresh()
 
     def compute(self, ws, option_id: int, cancelled: CancelToken = NEVER) -> list[Finding]:
-        """Every finding that seeds the register (off the UI thread, on a snapshot)."""
-        return run(ws, option_id, analyses.FINDING_ANALYSES, cancelled=cancelled).findings(analyses.FINDING_ANALYSES)
+        """Every finding that seeds the register (off the UI thread, on a snapshot): all but the long analyses'
+        first, handed to the tab to show, then the rest."""
+        quick = tuple(n for n in analyses.FINDING_ANALYSES if n not in analyses.LONG_FINDING_ANALYSES)
+        results = run(ws, option_id, quick, cancelled=cancelled)
+        drawn = threading.Event()
+        self._relay.partly.emit(cancelled, results.findings(quick), drawn)
+        drawn.wait(PARTLY_WAIT_S)
+        results = run(ws, option_id, analyses.FINDING_ANALYSES, cancelled=cancelled, results=results)
+        return results.findings(analyses.FINDING_ANALYSES)
+
+    def _on_partly(self, token: CancelToken, found: list[Finding], drawn: threading.Event | None = None) -> None:
+        """Show the first findings, unless the computation was overtaken (or the complete ones are in)."""
+        try:
+            if token.is_cancelled or not self.busy or self.findings is not None:
+                return
+            self.partial = found
+            self._show_register()
+            self.repaint()
+            self.partly_shown.emit()
+        finally:
+            if drawn is not None:
+                drawn.set()
 
     def show_result(self, result: list[Finding]) -> None:
-        self.findings = result
+        self.findings, self.partial = result, None
         self._show_register()
 
     def show_message(self, text: str) -> None:
         super().show_message(text)
-        self.findings = None
+        self.findings = self.partial = None
         self._show_register()
 
     # ------------------------------------------------------------------ showing
@@ -178,31 +221,46 @@ class RisksView(OptionAnalysisView):
         if oid is None:
             return
         ws = self.controller.ws
-        register = _rows.entries(ws, oid, self.findings)
-        self.model.set_analyses({e.risk_id: _rows.severity_text(e) for e in register if e.risk_id is not None})
+        complete = self.findings is not None
+        found = self.findings if complete else self.partial
+        register = _rows.entries(ws, oid, found)
+        self.model.set_analyses({e.risk_id: _rows.severity_text(e, complete=complete)
+                                 for e in register if e.risk_id is not None})
         before, after = _rows.matrices(register)
         self.before_model.set_chart(before)
         self.after_model.set_chart(after)
         for view in (self.before_map, self.after_map):
             view.fit()
         n = _rows.counts(register)
-        missing = _rows.unregistered(ws, oid, self.findings) if self.findings is not None else None
-        self.summary.setText(self._summary_html(n, missing))
-        if self.findings is not None:
-            self.findings_model.set_table(_rows.unregistered_table(ws, oid, self.findings))
+        missing = _rows.unregistered(ws, oid, found) if found is not None else None
+        still = "" if complete else self._still_checking()
+        self.summary.setText(self._summary_html(n, missing, still))
+        if found is not None:
+            self.findings_model.set_table(_rows.unregistered_table(ws, oid, found))
+            so_far = " so far" if still else ""
             self.findings_note.setText(
-                f"<b>{len(missing or [])} finding{'s' if len(missing or []) != 1 else ''}</b> of the analyses "
-                "(warnings and worse) are not in the register yet: <i>Refresh from the analyses</i> adds them."
-                if missing else "Every warning and serious or blocking finding of the analyses is in the register.")
+                (f"<b>{len(missing or [])} finding{'s' if len(missing or []) != 1 else ''}</b> of the analyses "
+                 f"(warnings and worse) are not in the register{so_far}"
+                 + (f": <i>still checking {_e(still)}…</i>" if still else
+                    " yet: <i>Refresh from the analyses</i> adds them."))
+                if missing else (f"<i>Still checking {_e(still)}…</i> The other analyses' warnings and serious or "
+                                 "blocking findings are all in the register." if still else
+                                 "Every warning and serious or blocking finding of the analyses is in the register."))
         else:
             self.findings_model.clear()
             self.findings_note.setText("<i>Checking the analyses…</i>" if self.busy else "")
-        self.tabs.setTabText(1, f"Findings not in the register ({len(missing)})" if missing is not None
-                             else "Findings not in the register")
+        self.tabs.setTabText(1, "Findings not in the register" + (
+            f" ({len(missing)}{' so far' if still else ''})" if missing is not None else ""))
         self._update_buttons()
 
     @staticmethod
-    def _summary_html(n: _rows.Counts, missing: Sequence[Finding] | None) -> str:
+    def _still_checking() -> str:
+        """The long analyses still to come, in words: "the sensitivities and the simulation"."""
+        labels = [analyses.LONG_FINDING_LABELS[n] for n in analyses.LONG_FINDING_ANALYSES]
+        return " and ".join([", ".join(labels[:-1]), labels[-1]] if len(labels) > 1 else labels)
+
+    @staticmethod
+    def _summary_html(n: _rows.Counts, missing: Sequence[Finding] | None, still: str = "") -> str:
         def bands(d: dict[_rr.Rating, int]) -> str:
             return " ".join(badge_html(f"{d[band]} {band.value}", tone) for band, tone in
                             ((_rr.Rating.RED, RED), (_rr.Rating.AMBER, AMBER), (_rr.Rating.GREEN, GREEN)))
@@ -213,6 +271,9 @@ class RisksView(OptionAnalysisView):
             text += f" &nbsp;·&nbsp; {n.done} closed or resolved"
         if missing is None:
             text += "<br><i>Checking the analyses' findings…</i>"
+        elif still:
+            text += ((f"<br>{badge_html(f'{len(missing)} not in the register so far', AMBER)} " if missing else "<br>")
+                     + f"<i>Still checking {_e(still)}…</i>")
         elif missing:
             text += (f"<br>{badge_html(f'{len(missing)} not in the register', AMBER)} "
                      f"findings of the analyses are not in the register yet: {_e('Refresh from the analyses')}.")
