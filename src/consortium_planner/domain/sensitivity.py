@@ -55,11 +55,13 @@ __all__ = [
     "Tornado",
     "TornadoBar",
     "bisect_first",
+    "break_even",
     "close_text",
     "crossed",
     "findings",
     "format_output",
     "gap",
+    "not_available",
     "search_first",
     "search_value_text",
 ]
@@ -388,6 +390,37 @@ def _describe(target: Target, figure: Decimal | None, covenant: Decimal) -> str:
         return (f"debt service cover is {format_output('min_dscr', figure)} against the "
                 f"{format_decimal(covenant, 2)}× covenant")
     return f"the funding shortfall is {format_output('funding_shortfall', figure)}"
+
+
+def _decimal(value: Any) -> Decimal | None:
+    return value if isinstance(value, Decimal) else None
+
+
+def break_even(search: Search, target: Target, status: BreakEvenStatus, covenant: Decimal, base: Mapping[str, Any],
+               values_at: Callable[[int], Mapping[str, Any]], *, value: int | None = None, last: int | None = None,
+               figure: Decimal | None = None, reason: str = "") -> BreakEven:
+    """One break-even as a search ended (the exact analysis's and the estimate's alike): ``base``, the compare rows
+    as planned; ``values_at(k)``, the rows at grid step ``k``; ``value`` / ``last``, the first step crossed and
+    the one before it (solved); ``figure``, the output there (or at the end of the range, not reached)."""
+    base_figure = _decimal(base.get(target.output))
+    threshold: Decimal | None = Decimal(0) if target.key != "dscr_covenant" else covenant
+    if target.key == "funding_shortfall":
+        threshold = _decimal(base.get("funding_sources"))
+    mag = search.magnitude(value) if value is not None else None
+    message = break_even_message(search, target, status, value=mag, base_figure=base_figure, figure=figure,
+                                 covenant=covenant, reason=reason)
+    return BreakEven(
+        search.driver, search.label, target.key, target.label, status, search.unit, search.limit, mag,
+        search.magnitude(last) if last is not None else None,
+        search.driver_value(value) if value is not None else None, base_figure,
+        figure if status is not BreakEvenStatus.NOT_REACHED else None,
+        _decimal(values_at(last).get(target.output)) if last is not None else None, threshold, message,
+        status is BreakEvenStatus.SOLVED and mag is not None and Decimal(mag) <= search.close)
+
+
+def not_available(target: Target, notes: Mapping[str, str]) -> str:
+    """Why a break-even does not apply: the output's note as planned, or that it is not available."""
+    return notes.get(target.output) or f"the {target.output.replace('_', ' ')} is not available"
 
 
 def findings(result: Sensitivity) -> list[Finding]:

@@ -127,36 +127,17 @@ def _tornado(figures: _Figures, ends: Mapping[str, tuple[int, int]], base: Mappi
 def _break_even(search: _s.Search, target: _s.Target, covenant: Decimal, base: Mapping[str, Any],
                 base_notes: Mapping[str, str], values_at: Any, first: int | None) -> _s.BreakEven:
     """One break-even from the scan (``first``: the first grid step crossed, None when the end is not)."""
-    base_figure = _number(base.get(target.output))
-    threshold: Decimal | None = Decimal(0) if target.key != "dscr_covenant" else covenant
-    if target.key == "funding_shortfall":
-        threshold = _number(base.get("funding_sources"))
     at_base = _s.crossed(target, base, covenant)
-    status: _s.BreakEvenStatus
-    value = last = None
-    figure: Decimal | None = None
-    reason = ""
     if at_base is None:
-        status = _s.BreakEvenStatus.NOT_APPLICABLE
-        reason = base_notes.get(target.output) or f"the {target.output.replace('_', ' ')} is not available"
-    elif at_base:
-        status = _s.BreakEvenStatus.BREACHED_AT_BASE
-    elif first is None:
-        status = _s.BreakEvenStatus.NOT_REACHED
-        figure = _number(values_at(search.steps).get(target.output))
-    else:
-        status, value, last = _s.BreakEvenStatus.SOLVED, first, first - 1
-        figure = _number(values_at(first).get(target.output))
-    mag = search.magnitude(value) if value is not None else None
-    message = _s.break_even_message(search, target, status, value=mag, base_figure=base_figure, figure=figure,
-                                    covenant=covenant, reason=reason)
-    return _s.BreakEven(
-        search.driver, search.label, target.key, target.label, status, search.unit, search.limit, mag,
-        search.magnitude(last) if last is not None else None,
-        search.driver_value(value) if value is not None else None, base_figure,
-        figure if status is not _s.BreakEvenStatus.NOT_REACHED else None,
-        _number(values_at(last).get(target.output)) if last is not None else None, threshold, message,
-        status is _s.BreakEvenStatus.SOLVED and mag is not None and Decimal(mag) <= search.close)
+        return _s.break_even(search, target, _s.BreakEvenStatus.NOT_APPLICABLE, covenant, base, values_at,
+                             reason=_s.not_available(target, base_notes))
+    if at_base:
+        return _s.break_even(search, target, _s.BreakEvenStatus.BREACHED_AT_BASE, covenant, base, values_at)
+    if first is None:
+        return _s.break_even(search, target, _s.BreakEvenStatus.NOT_REACHED, covenant, base, values_at,
+                             figure=_number(values_at(search.steps).get(target.output)))
+    return _s.break_even(search, target, _s.BreakEvenStatus.SOLVED, covenant, base, values_at, value=first,
+                         last=first - 1, figure=_number(values_at(first).get(target.output)))
 
 
 def _coarse(steps: int) -> list[int]:

@@ -151,26 +151,13 @@ def _break_even(points: _Points, search: _s.Search, target: _s.Target, covenant:
 
     def result(status: _s.BreakEvenStatus, *, value: int | None = None, last: int | None = None,
                figure: Decimal | None = None, reason: str = "") -> _s.BreakEven:
-        mag = search.magnitude(value) if value is not None else None
-        message = _s.break_even_message(search, target, status, value=mag, base_figure=base_figure, figure=figure,
-                                        covenant=covenant, reason=reason)
-        return _s.BreakEven(
-            search.driver, search.label, target.key, target.label, status, search.unit, search.limit, mag,
-            search.magnitude(last) if last is not None else None,
-            search.driver_value(value) if value is not None else None, base_figure,
-            figure if status is not _s.BreakEvenStatus.NOT_REACHED else None,
-            _number(values_at(last).get(target.output)) if last is not None else None, threshold, message,
-            status is _s.BreakEvenStatus.SOLVED and mag is not None and Decimal(mag) <= search.close)
+        return _s.break_even(search, target, status, covenant, base, values_at, value=value, last=last,
+                             figure=figure, reason=reason)
 
     base = points.base_values
-    base_figure = _number(base.get(target.output))
-    threshold: Decimal | None = Decimal(0) if target.key != "dscr_covenant" else covenant
-    if target.key == "funding_shortfall":
-        threshold = _number(base.get("funding_sources"))
     at_base = _s.crossed(target, base, covenant)
     if at_base is None:
-        why = points.base_notes.get(target.output) or f"the {target.output.replace('_', ' ')} is not available"
-        return result(_s.BreakEvenStatus.NOT_APPLICABLE, reason=why)
+        return result(_s.BreakEvenStatus.NOT_APPLICABLE, reason=_s.not_available(target, points.base_notes))
     if at_base:
         return result(_s.BreakEvenStatus.BREACHED_AT_BASE)
     end = values_at(search.steps)
