@@ -152,3 +152,36 @@ def test_an_edit_shows_the_vector_models_estimate_first_then_the_exact_analysis(
     view._on_estimate(stale, guess)
     assert view.showing is exact
     view.busy = False
+
+
+def test_an_edit_does_not_wait_for_a_computation_waiting_to_show_its_estimate(view, controller, qtbot, monkeypatch):
+    """The task waits for the tab to paint the estimate, but the tab cannot while the UI thread is in an edit:
+    tripped by the edit (``quiet``), it stops waiting at once instead of keeping the edit waiting."""
+    import threading
+    import time
+
+    from consortium_planner.domain.model import Allocation
+    from consortium_planner.gui.sensitivity import view as module
+
+    made = threading.Event()
+    real = module.estimate_sensitivity
+
+    def estimate(*args, **kwargs):
+        out = real(*args, **kwargs)
+        made.set()
+        return out
+
+    monkeypatch.setattr(module, "estimate_sensitivity", estimate)
+    monkeypatch.setattr(module, "ESTIMATE_WAIT_S", 30.0)
+    oid = option_id(controller, SPV)
+    alloc = sorted(controller.ws.allocations(oid), key=lambda a: a.id or 0)[0]
+    controller.set_field(Allocation, alloc.id, "volume", str(alloc.volume + 3))
+    (task,) = view._tasks
+    assert made.wait(20)  # no events processed from here: the estimate cannot be shown
+    time.sleep(0.02)
+    assert not task.stopped  # waiting for the tab
+    t0 = time.perf_counter()
+    controller.quiet()
+    assert task.stopped and time.perf_counter() - t0 < controller.QUIET_WAIT_S
+    controller.change_done.emit()  # as after the edit: the view starts again
+    qtbot.waitUntil(lambda: ready(view), timeout=30000)

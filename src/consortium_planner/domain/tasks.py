@@ -23,10 +23,15 @@ in turns with the computation of the figures the user is waiting for.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-__all__ = ["NEVER", "CancelToken", "Cancelled", "Progress", "bound", "check", "checkpoint", "no_progress", "scaled"]
+__all__ = ["NEVER", "WAIT_SLICE_S", "CancelToken", "Cancelled", "Progress", "bound", "check", "checkpoint",
+           "no_progress", "scaled"]
+
+#: how often ``CancelToken.wait_for`` looks at the token while it waits
+WAIT_SLICE_S = 0.002
 
 #: ``progress(fraction, message)``: fraction in [0, 1]
 Progress = Callable[[float, str], None]
@@ -58,6 +63,18 @@ class CancelToken:
         """Raise ``Cancelled`` if the token is set."""
         if self._event.is_set():
             raise Cancelled()
+
+    def wait_for(self, event: threading.Event, timeout_s: float) -> None:
+        """Wait until ``event`` is set or ``timeout_s`` has passed, and raise ``Cancelled`` as soon as the token
+        is set meanwhile (looked at every ``WAIT_SLICE_S``): a computation waiting for the UI thread must not
+        keep an edit waiting for it to stop (``WorkspaceController.quiet``)."""
+        end = time.monotonic() + timeout_s
+        while True:
+            self.check()
+            left = end - time.monotonic()
+            if left <= 0 or event.wait(min(WAIT_SLICE_S, left)):
+                self.check()
+                return
 
 
 class _Never(CancelToken):

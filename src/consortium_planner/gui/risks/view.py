@@ -188,7 +188,7 @@ class RisksView(OptionAnalysisView):
         results = run(ws, option_id, quick, cancelled=cancelled)
         drawn = threading.Event()
         self._relay.partly.emit(cancelled, results.findings(quick), drawn)
-        drawn.wait(PARTLY_WAIT_S)
+        cancelled.wait_for(drawn, PARTLY_WAIT_S)
         results = run(ws, option_id, analyses.FINDING_ANALYSES, cancelled=cancelled, results=results)
         return results.findings(analyses.FINDING_ANALYSES)
 

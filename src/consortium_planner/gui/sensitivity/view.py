@@ -258,7 +258,7 @@ class SensitivityView(OptionAnalysisView):
             relay.estimated.emit(cancelled, guess, drawn)
             # let the tab show it first: every call into Qt lets go of the interpreter, and with the exact runs
             # computing, each took up to a switch interval (5 ms) to get it back (80-120 ms on the large workspace)
-            drawn.wait(ESTIMATE_WAIT_S)
+            cancelled.wait_for(drawn, ESTIMATE_WAIT_S)
         results = run(ws, option_id, ("sensitivity",), cancelled=cancelled, progress=progress, results=base)
         return analyses.value(results, "sensitivity")
 
