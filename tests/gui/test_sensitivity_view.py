@@ -3,6 +3,8 @@ chosen output drawn from the document chart, the break-evens worst first; render
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from views_support import (  # noqa: F401 (fixtures)
     SPV,
@@ -185,3 +187,13 @@ def test_an_edit_does_not_wait_for_a_computation_waiting_to_show_its_estimate(vi
     assert task.stopped and time.perf_counter() - t0 < controller.QUIET_WAIT_S
     controller.change_done.emit()  # as after the edit: the view starts again
     qtbot.waitUntil(lambda: ready(view), timeout=30000)
+
+
+def test_a_refusal_after_the_estimate_takes_the_estimate_away(view, controller, qtbot):
+    guess = dataclasses.replace(view.result, estimated=True)
+    view._show(guess)
+    assert view.break_even_model.rowCount() > 0
+    view._refused(ValueError("the option has no members"))
+    assert view.showing is None and view.break_even_model.rowCount() == 0 and view.tornado_model.rowCount() == 0
+    assert view.chart.document is None and not view.chart.chart().series() and view.lead.text() == ""
+    assert "no members" in view.message.text()

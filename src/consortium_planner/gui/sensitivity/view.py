@@ -312,6 +312,13 @@ class SensitivityView(OptionAnalysisView):
 
     def _refused(self, exc: Exception) -> None:
         self._idle()
+        if self.showing is not None and self.showing.estimated:  # never an estimate beside a refusal
+            self.showing = None
+            self.lead.clear()
+            self.break_even_model.clear()
+            self.tornado_model.clear()
+            set_chart(self.chart, QChart())
+            self.chart.document = self.chart.labels = None
         super()._refused(exc)
 
     def _idle(self) -> None:
