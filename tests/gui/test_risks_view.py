@@ -167,7 +167,7 @@ def test_an_edit_shows_all_but_the_long_analyses_findings_first_and_says_so(view
         seen.append((kind, view.findings, view.partial, said, view.summary.text(), view.tabs.tabText(1),
                      view.refresh_button.isEnabled(), view.findings_note.text()))
 
-    view.partly_shown.connect(lambda: snapshot("partly"))
+    view.first_shown.connect(lambda: snapshot("partly"))
     view.shown.connect(lambda: snapshot("complete"))
     alloc = sorted(controller.ws.allocations(oid), key=lambda a: a.id or 0)[0]
     controller.set_field(Allocation, alloc.id, "volume", str(alloc.volume + 1))

@@ -4,6 +4,7 @@ chosen output drawn from the document chart, the break-evens worst first; render
 from __future__ import annotations
 
 import dataclasses
+import threading
 
 import pytest
 from views_support import (  # noqa: F401 (fixtures)
@@ -128,7 +129,7 @@ def test_an_edit_shows_the_vector_models_estimate_first_then_the_exact_analysis(
         seen.append(("estimate", view.showing, view.lead.text(), view.break_even_model.table.title,
                      view.tornado_model.table.title, view.busy, waiting))
 
-    view.estimated.connect(on_estimate)
+    view.first_shown.connect(on_estimate)
     view.shown.connect(lambda: seen.append(("exact", view.showing, view.lead.text(),
                                             view.break_even_model.table.title)))
     alloc = sorted(controller.ws.allocations(oid), key=lambda a: a.id or 0)[0]
@@ -151,7 +152,7 @@ def test_an_edit_shows_the_vector_models_estimate_first_then_the_exact_analysis(
     stale = CancelToken()
     stale.cancel()
     view.busy = True
-    view._on_estimate(stale, guess)
+    view._on_first(stale, guess, threading.Event())
     assert view.showing is exact
     view.busy = False
 
@@ -159,7 +160,6 @@ def test_an_edit_shows_the_vector_models_estimate_first_then_the_exact_analysis(
 def test_an_edit_does_not_wait_for_a_computation_waiting_to_show_its_estimate(view, controller, qtbot, monkeypatch):
     """The task waits for the tab to paint the estimate, but the tab cannot while the UI thread is in an edit:
     tripped by the edit (``quiet``), it stops waiting at once instead of keeping the edit waiting."""
-    import threading
     import time
 
     from consortium_planner.domain.model import Allocation
@@ -174,7 +174,7 @@ def test_an_edit_does_not_wait_for_a_computation_waiting_to_show_its_estimate(vi
         return out
 
     monkeypatch.setattr(module, "estimate_sensitivity", estimate)
-    monkeypatch.setattr(module, "ESTIMATE_WAIT_S", 30.0)
+    monkeypatch.setattr(SensitivityView, "FIRST_WAIT_S", 30.0)
     oid = option_id(controller, SPV)
     alloc = sorted(controller.ws.allocations(oid), key=lambda a: a.id or 0)[0]
     controller.set_field(Allocation, alloc.id, "volume", str(alloc.volume + 3))

@@ -62,6 +62,7 @@ __all__ = [
     "format_output",
     "gap",
     "not_available",
+    "number",
     "search_first",
     "search_value_text",
 ]
@@ -392,7 +393,8 @@ def _describe(target: Target, figure: Decimal | None, covenant: Decimal) -> str:
     return f"the funding shortfall is {format_output('funding_shortfall', figure)}"
 
 
-def _decimal(value: Any) -> Decimal | None:
+def number(value: Any) -> Decimal | None:
+    """A compare row's value as a figure: the Decimal, or None (missing, or a text)."""
     return value if isinstance(value, Decimal) else None
 
 
@@ -402,10 +404,10 @@ def break_even(search: Search, target: Target, status: BreakEvenStatus, covenant
     """One break-even as a search ended (the exact analysis's and the estimate's alike): ``base``, the compare rows
     as planned; ``values_at(k)``, the rows at grid step ``k``; ``value`` / ``last``, the first step crossed and
     the one before it (solved); ``figure``, the output there (or at the end of the range, not reached)."""
-    base_figure = _decimal(base.get(target.output))
+    base_figure = number(base.get(target.output))
     threshold: Decimal | None = Decimal(0) if target.key != "dscr_covenant" else covenant
     if target.key == "funding_shortfall":
-        threshold = _decimal(base.get("funding_sources"))
+        threshold = number(base.get("funding_sources"))
     mag = search.magnitude(value) if value is not None else None
     message = break_even_message(search, target, status, value=mag, base_figure=base_figure, figure=figure,
                                  covenant=covenant, reason=reason)
@@ -414,7 +416,7 @@ def break_even(search: Search, target: Target, status: BreakEvenStatus, covenant
         search.magnitude(last) if last is not None else None,
         search.driver_value(value) if value is not None else None, base_figure,
         figure if status is not BreakEvenStatus.NOT_REACHED else None,
-        _decimal(values_at(last).get(target.output)) if last is not None else None, threshold, message,
+        number(values_at(last).get(target.output)) if last is not None else None, threshold, message,
         status is BreakEvenStatus.SOLVED and mag is not None and Decimal(mag) <= search.close)
 
 

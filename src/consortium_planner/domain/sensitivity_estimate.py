@@ -92,9 +92,6 @@ class _Figures:
         return out
 
 
-def _number(value: Any) -> Decimal | None:
-    return value if isinstance(value, Decimal) else None
-
 
 def _tornado(figures: _Figures, ends: Mapping[str, tuple[int, int]], base: Mapping[str, Any],
              base_notes: Mapping[str, str]) -> dict[str, _s.Tornado]:
@@ -102,7 +99,7 @@ def _tornado(figures: _Figures, ends: Mapping[str, tuple[int, int]], base: Mappi
     labels = {d.name: d.label for d in DRIVERS}
     for key in ESTIMATED_OUTPUTS:
         spec = _s.OUTPUT_BY_KEY[key]
-        at_base = _number(base.get(key))
+        at_base = _s.number(base.get(key))
         bars = []
         for r in _s.TORNADO_RANGES:
             if at_base is None:  # not available for this option (no debt to cover, say): as the exact analysis
@@ -113,7 +110,7 @@ def _tornado(figures: _Figures, ends: Mapping[str, tuple[int, int]], base: Mappi
                 note = ""
             elif r.driver in ends:
                 i, j = ends[r.driver]
-                lo, hi = _number(figures.at(i).get(key)), _number(figures.at(j).get(key))
+                lo, hi = _s.number(figures.at(i).get(key)), _s.number(figures.at(j).get(key))
                 note = ""
             else:
                 lo = hi = None
@@ -135,9 +132,9 @@ def _break_even(search: _s.Search, target: _s.Target, covenant: Decimal, base: M
         return _s.break_even(search, target, _s.BreakEvenStatus.BREACHED_AT_BASE, covenant, base, values_at)
     if first is None:
         return _s.break_even(search, target, _s.BreakEvenStatus.NOT_REACHED, covenant, base, values_at,
-                             figure=_number(values_at(search.steps).get(target.output)))
+                             figure=_s.number(values_at(search.steps).get(target.output)))
     return _s.break_even(search, target, _s.BreakEvenStatus.SOLVED, covenant, base, values_at, value=first,
-                         last=first - 1, figure=_number(values_at(first).get(target.output)))
+                         last=first - 1, figure=_s.number(values_at(first).get(target.output)))
 
 
 def _coarse(steps: int) -> list[int]:

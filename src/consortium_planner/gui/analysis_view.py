@@ -11,14 +11,19 @@ A view that computes in the background (``background = True``) works on a snapsh
 with the other views computing on the same version of the workspace (``share_results``); when a newer
 edit overtakes it, the computation still running is cancelled through its token (the pipeline
 stops at the next analysis) and its result, if it comes anyway, is dropped.
+
+A long computation can show figures that come before its result (the Sensitivity tab's estimate, the Risks
+tab's findings of all but the long analyses): ``compute`` hands them to ``show_first``, the view shows them in
+``show_first_result`` and emits ``first_shown``; the result follows as usual, with ``shown``.
 """
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ..domain.tasks import NEVER, CancelToken
@@ -28,6 +33,13 @@ from .controller import WorkspaceController, touches
 from .tasks import BackgroundTask
 
 _UNSET = object()
+
+
+class _FirstRelay(QObject):
+    """Carries a computation's first figures to its view (a queued signal from the worker thread): the
+    computation's token, the figures, and the event the view sets once it has painted them."""
+
+    ready = Signal(object, object, object)
 
 
 class OptionAnalysisView(QWidget):
@@ -47,6 +59,10 @@ class OptionAnalysisView(QWidget):
 
     #: emitted after a result (or a refusal) is shown
     shown = Signal()
+    #: emitted after a computation's first figures are shown (``show_first``); its result follows with ``shown``
+    first_shown = Signal()
+    #: how long ``show_first`` waits for the view to paint the first figures before the computation goes on
+    FIRST_WAIT_S = 0.25
 
     def __init__(self, controller: WorkspaceController, option_id, parent=None):
         super().__init__(parent)
@@ -69,6 +85,8 @@ class OptionAnalysisView(QWidget):
         self.body.setContentsMargins(4, 4, 4, 4)
         self.body.addWidget(self.message)
         self._interrupted = False  # its computation was stopped for an edit about to be written
+        self._first = _FirstRelay(self)
+        self._first.ready.connect(self._on_first)
         controller.workspace_changed.connect(self._on_changed)
         controller.about_to_change.connect(self._before_change)
         controller.change_done.connect(self._after_change)
@@ -190,6 +208,34 @@ class OptionAnalysisView(QWidget):
         task.finished.connect(finished)
         task.failed.connect(failed)
         task.start()
+
+    def show_first(self, cancelled: CancelToken, figures: Any) -> None:
+        """From ``compute``, off the UI thread: hand ``figures`` that come before the result to the view
+        (``show_first_result``) and wait, up to ``FIRST_WAIT_S``, for it to paint them.
+
+        PySide lets go of the interpreter on every call into Qt, and with the computation going on each call
+        waited up to the switch interval (5 ms) to get it back: painting the Sensitivity tab's estimate took
+        80–120 ms on the large workspace, 10 ms with the wait. An edit that trips ``cancelled`` ends the wait at
+        once (the view cannot paint while the UI thread is in the edit, and the edit waits for the computation
+        to stop: ``WorkspaceController.quiet``)."""
+        drawn = threading.Event()
+        self._first.ready.emit(cancelled, figures, drawn)
+        cancelled.wait_for(drawn, self.FIRST_WAIT_S)
+
+    def _on_first(self, token: CancelToken, figures: Any, drawn: threading.Event) -> None:
+        """Show a computation's first figures, unless it was overtaken or its result is in."""
+        try:
+            if token.is_cancelled or not self.busy:
+                return
+            self.show_first_result(figures)
+            self.repaint()  # painted now, while the computation waits
+            self.first_shown.emit()
+        finally:
+            drawn.set()
+
+    def show_first_result(self, figures: Any) -> None:
+        """Show the figures a computation hands to ``show_first`` (a view whose ``compute`` calls it)."""
+        raise NotImplementedError
 
     def _refused(self, exc: Exception) -> None:
         self.result = None

@@ -102,9 +102,6 @@ class _Points:
         return values, notes
 
 
-def _number(value: Any) -> Decimal | None:
-    return value if isinstance(value, Decimal) else None
-
 
 def _tornado(points: _Points, progress: Progress, share: float) -> dict[str, _s.Tornado]:
     ends: list[tuple[_s.DriverRange, tuple[Mapping[str, Any], Mapping[str, str]],
@@ -116,11 +113,11 @@ def _tornado(points: _Points, progress: Progress, share: float) -> dict[str, _s.
     for o in _s.OUTPUTS:
         bars = []
         for r, (low, low_notes), (high, high_notes) in ends:
-            lo, hi = _number(low.get(o.key)), _number(high.get(o.key))
+            lo, hi = _s.number(low.get(o.key)), _s.number(high.get(o.key))
             note = "; ".join(dict.fromkeys(n for n in (low_notes.get(o.key), high_notes.get(o.key)) if n))
             bars.append(_s.TornadoBar(r.driver, _DRIVER[r.driver].label, r.low, r.high, lo, hi,
                                       abs(hi - lo) if lo is not None and hi is not None else None, note))
-        out[o.key] = _s.Tornado(o.key, o.label, _number(points.base_values.get(o.key)), _s.sort_bars(bars))
+        out[o.key] = _s.Tornado(o.key, o.label, _s.number(points.base_values.get(o.key)), _s.sort_bars(bars))
     return out
 
 
@@ -162,11 +159,11 @@ def _break_even(points: _Points, search: _s.Search, target: _s.Target, covenant:
         return result(_s.BreakEvenStatus.BREACHED_AT_BASE)
     end = values_at(search.steps)
     if _s.crossed(target, end, covenant) is not True:
-        return result(_s.BreakEvenStatus.NOT_REACHED, figure=_number(end.get(target.output)))
+        return result(_s.BreakEvenStatus.NOT_REACHED, figure=_s.number(end.get(target.output)))
     lo, hi = _bracket(points, search, is_crossed)
     last, first = _s.search_first(lambda k: _s.gap(target, values_at(k), covenant), lo, hi)
     return result(_s.BreakEvenStatus.SOLVED, value=first, last=last,
-                  figure=_number(values_at(first).get(target.output)))
+                  figure=_s.number(values_at(first).get(target.output)))
 
 
 def sensitivity(ws: Workspace, option_id: int, base: Results, *, cancelled: CancelToken = NEVER,

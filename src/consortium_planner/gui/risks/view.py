@@ -8,17 +8,16 @@ findings are not in the register yet and what the analyses say of each seeded ri
 
 The long finding analyses (``analyses.LONG_FINDING_ANALYSES``: the sensitivity's scenario runs and the
 simulation's draws) take most of that time, so the task computes the others first and the tab shows their
-findings at once (``partly_shown``), saying which are still to come: a seeded risk whose finding is not among
+findings at once (``OptionAnalysisView.show_first``, ``first_shown``), saying which are still to come: a seeded risk whose finding is not among
 them reads "checking…", not "no longer raised", and the counts say "so far". The complete findings follow
 (``shown``), and only they enable "Refresh from the analyses".
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from ...domain import risk_register as _rr
@@ -39,9 +38,6 @@ from ..style import esc as _e
 from . import rows as _rows
 from .model import LAYOUT, RiskTableModel
 
-#: how long the computation waits for the tab to show the first findings before the long analyses run (as the
-#: Sensitivity tab waits for its estimate: every call into Qt would otherwise wait for the interpreter)
-PARTLY_WAIT_S = 0.25
 NEW_RISK = {"area": "General", "description": "New risk", "likelihood": 3, "impact": 3}
 COLUMN_WIDTHS = {"area": 110, "description": 250, "likelihood": 74, "impact": 60, "mitigation": 200}
 
@@ -70,28 +66,16 @@ class MatrixTable(HeatMapTable):
         self.horizontalHeader().setMinimumSectionSize(36)
 
 
-class _Relay(QObject):
-    """Carries the first findings from the worker thread to the tab: the computation's token (dropped once
-    cancelled), the findings, and the event the tab sets once it has shown them."""
-
-    partly = Signal(object, object, object)
-
-
 class RisksView(OptionAnalysisView):
     """The option's risk register, its matrices before and after mitigation, and the findings not in it."""
 
     shows = ("risk_register",)
     background = True
 
-    #: emitted after the findings of all but the long analyses are shown (the rest follow with ``shown``)
-    partly_shown = Signal()
-
     def __init__(self, controller, option_id, parent=None):
         super().__init__(controller, option_id, parent)
         self.findings: list[Finding] | None = None  # the analyses' findings for the option, once computed
         self.partial: list[Finding] | None = None  # all but the long analyses', while those are computed
-        self._relay = _Relay(self)
-        self._relay.partly.connect(self._on_partly)
         self.summary = rich_label()
         self.refresh_button = QPushButton("Refresh from the analyses")
         self.refresh_button.setToolTip("Add the analyses' warnings and serious or blocking findings to the register, "
@@ -186,24 +170,16 @@ class RisksView(OptionAnalysisView):
         first, handed to the tab to show, then the rest."""
         quick = tuple(n for n in analyses.FINDING_ANALYSES if n not in analyses.LONG_FINDING_ANALYSES)
         results = run(ws, option_id, quick, cancelled=cancelled)
-        drawn = threading.Event()
-        self._relay.partly.emit(cancelled, results.findings(quick), drawn)
-        cancelled.wait_for(drawn, PARTLY_WAIT_S)
+        self.show_first(cancelled, results.findings(quick))
         results = run(ws, option_id, analyses.FINDING_ANALYSES, cancelled=cancelled, results=results)
         return results.findings(analyses.FINDING_ANALYSES)
 
-    def _on_partly(self, token: CancelToken, found: list[Finding], drawn: threading.Event | None = None) -> None:
-        """Show the first findings, unless the computation was overtaken (or the complete ones are in)."""
-        try:
-            if token.is_cancelled or not self.busy or self.findings is not None:
-                return
-            self.partial = found
+    def show_first_result(self, figures: list[Finding]) -> None:
+        """The findings of all but the long analyses, unless complete findings still current are shown (the
+        computation was started again after an edit that touches nothing they read)."""
+        if self.findings is None:
+            self.partial = figures
             self._show_register()
-            self.repaint()
-            self.partly_shown.emit()
-        finally:
-            if drawn is not None:
-                drawn.set()
 
     def show_result(self, result: list[Finding]) -> None:
         self.findings, self.partial = result, None

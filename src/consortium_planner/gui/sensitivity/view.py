@@ -4,8 +4,8 @@ The ``sensitivity`` analysis runs on a snapshot off the UI thread (``OptionAnaly
 ``gui/tasks.BackgroundTask``); its progress shows in a bar beside a Cancel button, and an edit that
 overtakes it cancels it. Before the exact scenario runs, the same task works out the vector model's estimate
 (``services.sensitivity.estimate_sensitivity``, a few milliseconds after the option's own analyses) and the
-tab shows it at once, headed as an estimate, until the exact result replaces it (``estimated`` is emitted
-when it is shown, ``shown`` when the exact result is). The tab shows, worst news first, what breaks close to the plan, then the
+tab shows it at once (``OptionAnalysisView.show_first``), headed as an estimate, until the exact result
+replaces it (``first_shown`` is emitted when the estimate is shown, ``shown`` when the exact result is). The tab shows, worst news first, what breaks close to the plan, then the
 tornado of the output chosen in the combo box (NPV, funding requirement, minimum debt service cover,
 year-one margin, win probability) and the break-even table. The chart and tables are the document
 chart and tables of ``reports/sections/sensitivity.py``: the investment case and the workbook show the
@@ -14,7 +14,6 @@ same figures.
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 from typing import Any
 
@@ -56,18 +55,12 @@ from ..style import esc, rich_label, round_axis, set_chart, two_pane
 __all__ = ["SensitivityView", "TornadoChart"]
 
 LOW_COLOUR, HIGH_COLOUR = "#1f4e79", "#2a9d8f"
-#: how long the computation waits for the tab to show its estimate before the exact runs (it is shown at once
-#: unless the UI thread is busy; the wait never holds the exact figures up by more than this)
-ESTIMATE_WAIT_S = 0.25
 
 
 class _Relay(QObject):
     """Carries the analysis's progress from the worker thread to the GUI thread (a queued signal)."""
 
     progressed = Signal(float, str)
-    #: the vector model's estimate, with the token of the computation that made it (dropped once cancelled) and
-    #: the event the tab sets once it has shown it (the computation waits for it before the exact runs)
-    estimated = Signal(object, object, object)
 
 
 def _axis_label(kind: Kind):
@@ -194,14 +187,10 @@ class SensitivityView(OptionAnalysisView):
     shows = ("sensitivity",)
     background = True
 
-    #: emitted after the vector model's estimate is shown (the exact result follows with ``shown``)
-    estimated = Signal()
-
     def __init__(self, controller, option_id, parent=None):
         super().__init__(controller, option_id, parent)
         self._relay = _Relay(self)
         self._relay.progressed.connect(self._on_progress)
-        self._relay.estimated.connect(self._on_estimate)
         self.showing: _s.Sensitivity | None = None  # the estimate or the exact result the tab shows
         self.output = QComboBox()
         for o in _s.OUTPUTS:
@@ -254,26 +243,14 @@ class SensitivityView(OptionAnalysisView):
         base = run(ws, option_id, NEEDS, cancelled=cancelled)
         guess = estimate_sensitivity(ws, option_id, base)
         if guess is not None:
-            drawn = threading.Event()
-            relay.estimated.emit(cancelled, guess, drawn)
-            # let the tab show it first: every call into Qt lets go of the interpreter, and with the exact runs
-            # computing, each took up to a switch interval (5 ms) to get it back (80-120 ms on the large workspace)
-            cancelled.wait_for(drawn, ESTIMATE_WAIT_S)
+            self.show_first(cancelled, guess)
         results = run(ws, option_id, ("sensitivity",), cancelled=cancelled, progress=progress, results=base)
         return analyses.value(results, "sensitivity")
 
-    def _on_estimate(self, token: CancelToken, guess: _s.Sensitivity, drawn: threading.Event | None = None) -> None:
-        """Show the estimate, unless the computation that made it was overtaken (or the exact result is in)."""
-        try:
-            if token.is_cancelled or not self.busy:
-                return
-            self.message.setVisible(False)
-            self._show(guess)
-            self.repaint()  # painted now, while the computation waits
-            self.estimated.emit()
-        finally:
-            if drawn is not None:
-                drawn.set()
+    def show_first_result(self, figures: _s.Sensitivity) -> None:
+        """The vector model's estimate, while the exact runs are computed."""
+        self.message.setVisible(False)
+        self._show(figures)
 
     def refresh(self) -> None:
         super().refresh()

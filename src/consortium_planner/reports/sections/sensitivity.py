@@ -48,8 +48,9 @@ ESTIMATE_NOTE = ("Estimated by the vector model (the simulation's, in floats, an
                  "exact scenario runs replace these figures when they are done.")
 
 
-def _estimated(result: _s.Sensitivity) -> str:
-    return "Estimated: " if result.estimated else ""
+def _estimated(result: _s.Sensitivity) -> tuple[str, str]:
+    """What an estimate's table title and note start with (nothing for the analysis)."""
+    return ("Estimated: ", ESTIMATE_NOTE + " ") if result.estimated else ("", "")
 
 
 def ordered_break_evens(result: _s.Sensitivity) -> list[_s.BreakEven]:
@@ -105,9 +106,9 @@ def break_even_table(result: _s.Sensitivity, *, key: str = "break_evens", workbo
             Cell(_STATUS_TEXT[b.status] + (" (close to the plan)" if b.close else ""), status=status),
             Cell(b.message),
         ))
-    return Table(key, columns, tuple(rows), title=_estimated(result) + "Break-even values, the worst first",
-                 note=(ESTIMATE_NOTE + " " if result.estimated else "") +
-                      "Each is solved by bisection on the scenario model: the driver alone moves from the plan, "
+    title, note = _estimated(result)
+    return Table(key, columns, tuple(rows), title=title + "Break-even values, the worst first",
+                 note=note + "Each is solved by bisection on the scenario model: the driver alone moves from the plan, "
                       "the others stay as planned. The true break-even lies between the break-even and the last "
                       f"value on the safe side. Amber: close to the plan ({_s.close_text()}).")
 
@@ -147,9 +148,10 @@ def tornado_table(result: _s.Sensitivity, output: str, *, key: str | None = None
                      Cell(_setting(b.driver, b.high_setting)), Cell(b.low, note=b.note), Cell(b.high, note=b.note),
                      Cell(b.swing, bold=b is tornado.bars[0])))
     base = _s.format_output(output, tornado.base)
+    title, note = _estimated(result)
     return Table(key or f"tornado_{output}", columns, tuple(rows),
-                 title=f"{_estimated(result)}{spec.label}: each driver at its low and high value ({base} as planned)",
-                 note=(ESTIMATE_NOTE + " " if result.estimated else "") + "One driver at a time, the others as planned; sorted by swing (the difference between the "
+                 title=f"{title}{spec.label}: each driver at its low and high value ({base} as planned)",
+                 note=note + "One driver at a time, the others as planned; sorted by swing (the difference between the "
                       "two ends). Ranges: the shipped scenarios' values where DOMAIN §9 gives them, else the "
                       "program's assumptions [U] (docs/sensitivity.md).")
 
