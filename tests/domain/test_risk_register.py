@@ -41,6 +41,18 @@ def test_scores_are_rated_as_domain_section_6_says(score, band):
     assert rr.rating(score) == band
 
 
+def test_a_remembered_key_is_the_key_worked_out_afresh_for_its_own_code_and_message():
+    """``seed_key`` remembers keys by the finding's code and message (issue 22): asked again, in any order, for
+    findings that share a message but not a code or the other way round, each gets its own key."""
+    same_text = dataclasses.replace(GAP, code="capacity_thin")
+    findings = [GAP, SHORT, THIN, same_text, dataclasses.replace(GAP, message=SHORT.message), GAP, same_text]
+    fresh = [rr._key_of.__wrapped__(f.code, f.message) for f in findings]
+    rr._key_of.cache_clear()
+    assert [rr.seed_key(f) for f in findings] == fresh
+    assert [rr.seed_key(f) for f in reversed(findings)] == fresh[::-1]
+    assert len(set(fresh)) == 5  # GAP and same_text differ by code alone; the fifth by message alone
+
+
 def test_the_key_follows_the_subject_not_the_figures():
     later = Finding("capacity_gap", "Homecare, Eastmere: 2,400 contact hours a year not allocated (members short by "
                     "400).", Severity.SERIOUS)
