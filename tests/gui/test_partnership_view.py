@@ -29,8 +29,10 @@ from consortium_planner.domain.model import (
     Structure,
     TermsHead,
 )
+from consortium_planner.gui.document_model import DocumentTableModel
 from consortium_planner.gui.partnership import PartnershipView
 from consortium_planner.gui.partnership.editors import DiligenceGridModel, ScoreGridModel
+from consortium_planner.reports.sections import partnership as partnership_doc
 from consortium_planner.services import analyses
 
 
@@ -58,6 +60,7 @@ def test_the_tab_leads_with_the_worst_finding_and_shows_every_structure(show):
     text = view.notices.text()
     # the lead-provider option has no pension arrangement, and its indicative cost would breach the ceiling
     assert text.index("no pension arrangement") < text.index("at risk")
+    view.tabs.setCurrentWidget(view.structures_page)
     assert view.ranking_model.rowCount() == len(Structure)
     advice = view.result.get("structure")
     assert [view.ranking_model.text(r, 1).replace(" (chosen)", "") for r in range(7)] == [
@@ -65,13 +68,47 @@ def test_the_tab_leads_with_the_worst_finding_and_shows_every_structure(show):
     # the effects of the chosen structure, figures as the analysis has them
     effects = view.effects.models[0]
     assert effects.columnCount() == 2 and effects.text(0, 0) == "Liability"
+    view.tabs.setCurrentWidget(view.money)
     money = view.money.models[1]
     assert money.rowCount() == len(view.result.get("money_flows").flows)
+
+
+def test_the_sub_tabs_behind_are_filled_with_the_latest_result_when_turned_to(show, window, qtbot):
+    """Issue 22: a result fills the sub-tab in front; each other waits, and shows the latest result when turned to
+    (never one an edit has overtaken)."""
+    view = show(LEAD_PROVIDER)
+    view.tabs.setCurrentWidget(view.questions_page)
+    view.tabs.setCurrentWidget(view.money)  # filled now: the lead provider's money
+    view.tabs.setCurrentWidget(view.questions_page)
+    first = view.result
+    view.show_result(first)  # as a new result comes: the questions at once, the rest when turned to
+    assert not view.lazy.pending(view.questions_page)
+    assert all(view.lazy.pending(p) for p in (view.structures_page, view.money, view.pensions_page,
+                                               view.readiness_page, view.terms_page))
+    page = window.show_page("Consortium options")
+    page.master.table.select_id(option_id(window.controller, SPV))
+    qtbot.waitUntil(lambda: view.result is not first and not view.busy, timeout=20000)
+    flows = view.result.get("money_flows")
+    assert view.lazy.pending(view.money)
+    view.tabs.setCurrentWidget(view.money)
+    assert not view.lazy.pending(view.money)
+    fresh = DocumentTableModel()
+    fresh.set_table(partnership_doc.flow_amounts_table(flows))
+    shown = view.money.models[1]
+    assert shown.rowCount() == fresh.rowCount() == len(flows.flows) and shown.columnCount() == fresh.columnCount()
+    assert [[shown.text(r, k) for k in range(shown.columnCount())] for r in range(shown.rowCount())] == [
+        [fresh.text(r, k) for k in range(fresh.columnCount())] for r in range(fresh.rowCount())]
+    view.tabs.setCurrentWidget(view.structures_page)
+    assert [view.ranking_model.text(r, 1).replace(" (chosen)", "") for r in range(len(Structure))] == [
+        r.structure.label for r in view.result.get("structure").ranked]
+    assert "(chosen)" in view.ranking_model.text(
+        next(i for i, r in enumerate(view.result.get("structure").ranked) if r.current), 1)
 
 
 def test_try_this_structure_is_one_undo_step(show, window, qtbot):
     view = show(LEAD_PROVIDER)
     c = window.controller
+    view.tabs.setCurrentWidget(view.structures_page)
     row = next(i for i, r in enumerate(view.result.get("structure").ranked) if r.structure is Structure.SPV)
     view.ranking.selectRow(row)
     assert view.selected_structure is Structure.SPV and view.try_button.isEnabled()
@@ -89,6 +126,7 @@ def test_try_this_structure_is_one_undo_step(show, window, qtbot):
 
 def test_the_chosen_structure_cannot_be_tried_again(show):
     view = show(SPV)
+    view.tabs.setCurrentWidget(view.structures_page)
     row = next(i for i, r in enumerate(view.result.get("structure").ranked) if r.current)
     view.ranking.selectRow(row)
     assert not view.try_button.isEnabled()

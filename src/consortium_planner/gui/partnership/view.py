@@ -17,6 +17,8 @@ pensions, readiness, heads_of_terms) run in the background; the tables are the i
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -48,6 +50,7 @@ from ..analysis_view import OptionAnalysisView
 from ..capacity.heat_map import HeatMapTable
 from ..document_model import DocumentTableModel, HeatMapModel
 from ..document_table import DocumentTable
+from ..lazy_tabs import LazyTabs
 from ..panels import RecordPanel
 from ..record_form import RecordForm
 from ..style import esc, finding_notice, notice_table_html, rich_label, table_height
@@ -127,14 +130,20 @@ class PartnershipView(OptionAnalysisView):
         notice_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        questions, structures = self._structure_pages()
-        self.tabs.addTab(questions, "Questions")
-        self.tabs.addTab(structures, "Structures")
+        self.questions_page, self.structures_page = self._structure_pages()
+        self.tabs.addTab(self.questions_page, "Questions")
+        self.tabs.addTab(self.structures_page, "Structures")
         self.money = _Tables(4)
         self.tabs.addTab(self.money, "Money between members")
-        self.tabs.addTab(self._pensions_page(), "Pensions")
-        self.tabs.addTab(self._readiness_page(), "Readiness and fit")
-        self.tabs.addTab(self._terms_page(), "Heads of terms")
+        self.pensions_page = self._pensions_page()
+        self.tabs.addTab(self.pensions_page, "Pensions")
+        self.readiness_page = self._readiness_page()
+        self.tabs.addTab(self.readiness_page, "Readiness and fit")
+        self.terms_page = self._terms_page()
+        self.tabs.addTab(self.terms_page, "Heads of terms")
+        # the sub-tabs behind the one in front are filled when turned to: the money between members month by
+        # month and the other tables were most of the 8 ms a result took to show on the large workspace
+        self.lazy = LazyTabs(self.tabs)
         self.content = QWidget()
         layout = QVBoxLayout(self.content)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -370,60 +379,76 @@ class PartnershipView(OptionAnalysisView):
         if refused:
             self.notices.setText(self.notices.text() + "<br><b>Could not run:</b> " + esc("; ".join(refused)))
         advice = result.get("structure")
-        if advice is not None:
-            keep = self.selected_structure
-            self.answers.put(0, doc.answers_table(advice), "<b>The answers as the advisor reads them</b>"
-                             + ("" if advice.answered else " (the defaults: the questions are not answered yet)"))
-            self.ranking_model.set_table(doc.ranking_table(advice))
-            self.ranking.fit_height()
-            row = next((i for i, r in enumerate(advice.ranked) if r.structure is keep), None)
-            if row is None:
-                row = next(i for i, r in enumerate(advice.ranked) if r.current)
-            self.ranking.selectRow(row)
-            self.selected_structure = advice.ranked[row].structure
-            self._show_effects(advice)
-        else:
+        self.lazy.fill(self.questions_page, partial(self._show_answers, advice))
+        self.lazy.fill(self.structures_page, partial(self._show_ranking, advice))
+        self.lazy.fill(self.money, partial(self._show_money, result.get("money_flows")))
+        self.lazy.fill(self.pensions_page, partial(self._show_pensions, result.get("pensions")))
+        self.lazy.fill(self.readiness_page, partial(self._show_readiness, result.get("readiness")))
+        self.lazy.fill(self.terms_page, partial(self._show_terms, result.get("heads_of_terms")))
+
+    def _show_answers(self, advice) -> None:
+        if advice is None:
+            self.answers.clear()
+            return
+        self.answers.put(0, doc.answers_table(advice), "<b>The answers as the advisor reads them</b>"
+                         + ("" if advice.answered else " (the defaults: the questions are not answered yet)"))
+
+    def _show_ranking(self, advice) -> None:
+        if advice is None:
             self.ranking_model.clear()
             self.effects.clear()
-            self.answers.clear()
-        flows = result.get("money_flows")
-        if flows is not None:
-            self.money.put(0, doc.flows_table(flows), f"<b>The buyer pays {esc(flows.party)}</b>; "
-                            + ("the parts add up to every payment to the penny." if flows.reconciles else
-                               "<b>the parts do not add up</b>."))
-            self.money.put(1, doc.flow_amounts_table(flows))
-            self.money.put(2, doc.members_money_table(flows))
-            self.money.put(3, doc.flows_by_month_table(flows))
-        else:
+            return
+        keep = self.selected_structure
+        self.ranking_model.set_table(doc.ranking_table(advice))
+        self.ranking.fit_height()
+        row = next((i for i, r in enumerate(advice.ranked) if r.structure is keep), None)
+        if row is None:
+            row = next(i for i, r in enumerate(advice.ranked) if r.current)
+        self.ranking.selectRow(row)
+        self.selected_structure = advice.ranked[row].structure
+        self._show_effects(advice)
+
+    def _show_money(self, flows) -> None:
+        if flows is None:
             self.money.clear()
-        pensions = result.get("pensions")
-        if pensions is not None and pensions.cohorts:
-            self.pensions.put(0, doc.pensions_table(pensions))
-            self.pensions.put(1, doc.pension_costs_table(pensions), "<b>What protecting their pensions costs</b>"
-                               "<br>" + "<br>".join(esc(f"{c.cohort_name}: " + "; ".join(c.assumptions))
-                                                    for c in pensions.cohorts))
-        else:
+            return
+        self.money.put(0, doc.flows_table(flows), f"<b>The buyer pays {esc(flows.party)}</b>; "
+                       + ("the parts add up to every payment to the penny." if flows.reconciles else
+                          "<b>the parts do not add up</b>."))
+        self.money.put(1, doc.flow_amounts_table(flows))
+        self.money.put(2, doc.members_money_table(flows))
+        self.money.put(3, doc.flows_by_month_table(flows))
+
+    def _show_pensions(self, pensions) -> None:
+        if pensions is None or not pensions.cohorts:
             self.pensions.clear()
-        readiness = result.get("readiness")
-        if readiness is not None and readiness.partners:
-            self.heat_model.set_chart(doc.readiness_heatmap(readiness))
-            self.heat.fit()
-            self.heat.setMinimumHeight(self.heat.preferred_height())
-            links = readiness.weakest_links[:6]
-            self.weakest.setText("<b>Weakest links</b>: " + ("; ".join(
-                esc(f"{w.name}, {lower_first(w.dimension.label)}: {w.why}") for w in links) if links
-                else "none: the partners' scores lie within a point or so of each other."))
-        else:
+            return
+        self.pensions.put(0, doc.pensions_table(pensions))
+        self.pensions.put(1, doc.pension_costs_table(pensions), "<b>What protecting their pensions costs</b>"
+                          "<br>" + "<br>".join(esc(f"{c.cohort_name}: " + "; ".join(c.assumptions))
+                                               for c in pensions.cohorts))
+
+    def _show_readiness(self, readiness) -> None:
+        if readiness is None or not readiness.partners:
             self.heat_model.set_chart(None)
             self.weakest.clear()
-        terms = result.get("heads_of_terms")
-        if terms is not None:
-            self.terms.put(0, doc.terms_table(terms), f"<b>{terms.agreed} of {len(terms.rows)} heads agreed, "
-                            f"{terms.disputed} disputed, {terms.not_discussed} not yet discussed</b>")
-            self.terms.put(1, next((b for b in doc.terms_blocks(terms) if isinstance(b, Table)
-                                     and b.key == "bid_cost_shares"), None))
-        else:
+            return
+        self.heat_model.set_chart(doc.readiness_heatmap(readiness))
+        self.heat.fit()
+        self.heat.setMinimumHeight(self.heat.preferred_height())
+        links = readiness.weakest_links[:6]
+        self.weakest.setText("<b>Weakest links</b>: " + ("; ".join(
+            esc(f"{w.name}, {lower_first(w.dimension.label)}: {w.why}") for w in links) if links
+            else "none: the partners' scores lie within a point or so of each other."))
+
+    def _show_terms(self, terms) -> None:
+        if terms is None:
             self.terms.clear()
+            return
+        self.terms.put(0, doc.terms_table(terms), f"<b>{terms.agreed} of {len(terms.rows)} heads agreed, "
+                       f"{terms.disputed} disputed, {terms.not_discussed} not yet discussed</b>")
+        self.terms.put(1, next((b for b in doc.terms_blocks(terms) if isinstance(b, Table)
+                                and b.key == "bid_cost_shares"), None))
 
     def _show_effects(self, advice) -> None:
         shown = [advice.current] + ([self.selected_structure] if self.selected_structure not in (None, advice.current)
@@ -438,5 +463,6 @@ class PartnershipView(OptionAnalysisView):
 
     def show_message(self, text: str) -> None:
         super().show_message(text)
+        self.lazy.drop()  # nothing of a result the message replaces is shown later
         self.content.setVisible(False)
 
