@@ -190,10 +190,14 @@ def test_editing_a_figure_updates_the_view_and_undo_restores_it(make_view, contr
     assert ratio().data() == fmt(current.value, current.unit) == "0.52"
     assert view.header.badge.text().endswith(expected.risk.label + " risk")
     assert view.result.fail_count == expected.fail_count >= 1
+    # the details and the badge's colours follow (each is set again only when it changes: issue 22)
+    assert "No fails" not in view.details.toPlainText() and "Current ratio" in view.details.toPlainText()
+    assert "#d4edda" not in view.header.badge.styleSheet()
     controller.undo_stack.undo()
     qtbot.waitUntil(lambda: ratio().data() == "1.45")
     assert ratio().data(STATUS_ROLE) == Status.GREEN
     assert view.header.badge.text().endswith("Low risk")
+    assert "#d4edda" in view.header.badge.styleSheet()
     assert "No fails" in view.details.toPlainText()
 
 

@@ -49,6 +49,7 @@ from .style import (
     chip_style,
     italic_label,
     read_only_table,
+    restyle,
     rich_label,
     show_warning_lines,
     table_height,
@@ -297,7 +298,7 @@ class StandingHeader(QWidget):
     def show_result(self, result: StandingResult) -> None:
         pal = RISK_PALETTE[result.risk]
         self.badge.setText(f"{pal.glyph}  {result.risk.label} risk")
-        self.badge.setStyleSheet(chip_style(pal, 4, "3px 10px"))
+        restyle(self.badge, chip_style(pal, 4, "3px 10px"))
         self.badge.setAccessibleName(f"Overall risk: {result.risk.label}")
         self.risk.setText(result.risk_explanation)
         self.context.setText(
@@ -330,6 +331,7 @@ class StandingView(OptionAnalysisView):
         self.details.setOpenLinks(False)
         self.details.setFrameShape(QFrame.Shape.StyledPanel)
         self.details.document().setDocumentMargin(8)
+        self._details_html = ""  # what ``details`` holds
         self.splitter = two_pane(Qt.Orientation.Vertical, self.table, self.details, (0, 1))
         layout.addWidget(self.splitter, 1)
         self.body.addWidget(self.content, 1)
@@ -348,7 +350,10 @@ class StandingView(OptionAnalysisView):
         hscroll = self.table.horizontalScrollBar().value()
         self.header.show_result(result)
         self.model.set_result(result)
-        self.details.setHtml(details_html(result))
+        html = details_html(result)
+        if html != self._details_html:  # laying the same document out again took 1.4 ms an edit (issue 22)
+            self._details_html = html
+            self.details.setHtml(html)
         self.details.verticalScrollBar().setValue(scroll)
         self.table.horizontalScrollBar().setValue(hscroll)
         self.content.setVisible(True)

@@ -25,7 +25,7 @@ from ..domain.verdict import Verdict
 from ..reports.document import verdict_status
 from ..services import analyses
 from .analysis_view import OptionAnalysisView
-from .style import GREY, STATUS_TONES, banner_style, esc
+from .style import GREY, STATUS_TONES, banner_style, esc, restyle
 
 #: blocking findings and conditions listed before the rest are counted (the tooltip lists them all)
 SHOWN = 2
@@ -81,12 +81,12 @@ class VerdictBanner(OptionAnalysisView):
             self.result = None
             self._waiting()
             return
-        self.label.setStyleSheet(banner_style(GREY, "4px 8px"))
+        restyle(self.label, banner_style(GREY, "4px 8px"))
         self.label.setText("<i>Weighing the findings again after the change. Before it:</i><br>"
                            + verdict_html(self.result))
 
     def _waiting(self) -> None:
-        self.label.setStyleSheet(banner_style(GREY, "4px 8px"))
+        restyle(self.label, banner_style(GREY, "4px 8px"))
         self.label.setText("<i>Weighing the option's findings for a verdict…</i>")
 
     def refresh(self) -> None:
@@ -120,7 +120,7 @@ class VerdictBanner(OptionAnalysisView):
     def show_result(self, result: Verdict) -> None:
         self._shown_for = self.option_id()
         tone = STATUS_TONES[verdict_status(result.decision)]
-        self.label.setStyleSheet(banner_style(tone, "4px 8px"))
+        restyle(self.label, banner_style(tone, "4px 8px"))
         self.label.setText(verdict_html(result))
         self.label.setVisible(True)
         every = [f"{b.area}: {b.text}" for b in result.blocking] + [f"{c.area}: {c.text}" for c in result.conditions]

@@ -13,7 +13,7 @@ from ...domain.money import format_decimal
 from ...reports.sections.capacity import fmt_pct, fmt_volume
 from ..document_model import DocumentTableModel
 from ..document_table import DocumentTable
-from ..style import AMBER, GREEN, RED, badge_html, rich_label, show_warning_lines
+from ..style import AMBER, GREEN, RED, badge_html, restyle, rich_label, show_warning_lines
 from ..style import esc as _e
 from .proposal import ERROR_STYLE, WARNING_STYLE
 from .rows import PARTNER_BUTTON_COLUMN, fmt_fte, partner_table, plural
@@ -63,7 +63,7 @@ class CapacitySummary(QWidget):
 
     def set_status(self, text: str, *, error: bool = False) -> None:
         self.status.setText(text)
-        self.status.setStyleSheet(ERROR_STYLE if error else "")
+        restyle(self.status, ERROR_STYLE if error else "")
         self.status.setVisible(bool(text))
 
 
