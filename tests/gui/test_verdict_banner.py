@@ -4,6 +4,7 @@ import threading
 from decimal import Decimal
 
 import pytest
+from PySide6.QtWidgets import QApplication
 from views_support import SPV, demo_path_fixture, main_window, option_id  # noqa: F401 (fixtures)
 
 from consortium_planner.domain.model import Competitor
@@ -136,16 +137,25 @@ def test_after_a_change_the_banner_says_its_verdict_is_the_one_before_it(window,
     real_compute = banner.compute
     banner.compute = lambda ws, oid, cancelled=NEVER: (gate.wait(30), real_compute(ws, oid, cancelled))[1]
     c = window.controller
+    page = window.pages["Consortium options"]
+    QApplication.processEvents()
+    height, tabs_top = banner.label.height(), page.tabs.geometry().top()
+    assert height > 2 * banner.label.fontMetrics().height()  # the verdict and its findings: lines of them
     rival = next(x for x in c.ws.all(Competitor) if x.name == "Regional health and care charity")
     assert c.set_field(Competitor, rival.id, "annual_price", "4,100,000")
     assert GREY.background in banner.label.styleSheet() and RED.background not in banner.label.styleSheet()
     assert "Before it:" in banner.label.text() and "Do not bid as it stands" in banner.label.text()
+    assert banner.label.toolTip().startswith("Before the change: ")
+    qtbot.wait(50)  # laid out (the banner's computation is held)
+    # the banner keeps its height while it weighs again: the tab below does not move (a line more moved it
+    # down and back up with every edit, laying it out and painting it all again each time)
+    assert banner.label.height() == height and page.tabs.geometry().top() == tabs_top
     gate.set()
     qtbot.waitUntil(lambda: banner.result is not None and not banner.busy and not banner._stale
                     and "Before it:" not in banner.label.text(), timeout=60000)
     tone = STATUS_TONES[verdict_status(banner.result.decision)]
     assert tone.background in banner.label.styleSheet()
+    assert "Before the change" not in banner.label.toolTip()
     # another option selected: the previous option's verdict goes, the waiting words come
-    page = window.pages["Consortium options"]
     page.master.table.select_id(option_id(c, "Go alone"))
     assert "Weighing the option's findings" in banner.label.text()

@@ -48,6 +48,13 @@ def verdict_html(v: Verdict) -> str:
     return "<br>".join(lines)
 
 
+def stale_html(v: Verdict) -> str:
+    """The banner while the verdict is weighed again after a change: one line, the decision before it."""
+    tone = STATUS_TONES[verdict_status(v.decision)]
+    return (f"<i>Weighing the findings again after the change. Before it:</i> "
+            f"<b>{tone.glyph}&nbsp;{esc(v.label)}</b>")
+
+
 class VerdictBanner(OptionAnalysisView):
     """A banner in the verdict's colour, refreshed off the UI thread."""
 
@@ -81,11 +88,15 @@ class VerdictBanner(OptionAnalysisView):
             self.result = None
             self._waiting()
             return
+        # one line, in a banner kept at its height: the tab below stays where it is (a line more moved it down
+        # and back up with every edit, each time laying it out and painting it all again: 3–7 ms an edit)
+        self.label.setMinimumHeight(self.label.height())
         restyle(self.label, banner_style(GREY, "4px 8px"))
-        self.label.setText("<i>Weighing the findings again after the change. Before it:</i><br>"
-                           + verdict_html(self.result))
+        self.label.setText(stale_html(self.result))
+        self.label.setToolTip(f"Before the change: {self._tip(self.result)}")
 
     def _waiting(self) -> None:
+        self.label.setMinimumHeight(0)
         restyle(self.label, banner_style(GREY, "4px 8px"))
         self.label.setText("<i>Weighing the option's findings for a verdict…</i>")
 
@@ -120,11 +131,16 @@ class VerdictBanner(OptionAnalysisView):
     def show_result(self, result: Verdict) -> None:
         self._shown_for = self.option_id()
         tone = STATUS_TONES[verdict_status(result.decision)]
+        self.label.setMinimumHeight(0)
         restyle(self.label, banner_style(tone, "4px 8px"))
         self.label.setText(verdict_html(result))
         self.label.setVisible(True)
-        every = [f"{b.area}: {b.text}" for b in result.blocking] + [f"{c.area}: {c.text}" for c in result.conditions]
-        self.label.setToolTip("\n".join([result.headline, *every]))
+        self.label.setToolTip(self._tip(result))
+
+    @staticmethod
+    def _tip(v: Verdict) -> str:
+        every = [f"{b.area}: {b.text}" for b in v.blocking] + [f"{c.area}: {c.text}" for c in v.conditions]
+        return "\n".join([v.headline, *every])
 
     # The banner is always on show, so its computation may still be running when the window closes: a
     # result that arrives after the widget has gone is dropped.
