@@ -417,3 +417,58 @@ def test_a_new_price_moves_the_waterfall_on_show_as_a_new_chart_draws_it(window,
     assert value_axis[0] == value_axis[1] != value_axis[2]  # the bars moved on the same scale, then it moved
     view.buildup.select(ALL_LINES)
     assert view.buildup.chart_view.chart() is not chart
+
+
+def test_a_result_sets_the_headlines_height_once_and_only_when_it_changes(window, show, qtbot):
+    """Issue 22: each result set the headline's pane to its share of the tab, then to the cards' height: the
+    splitter moved twice a result, laying out and painting both panes each time. The height is now worked out
+    first and set once, and a result that needs the height the headline has leaves the splitter alone."""
+    from consortium_planner.domain.model import Allocation
+
+    window.resize(1280, 720)
+    view = show(LEAD_PROVIDER)
+    qtbot.wait(50)
+    calls: list[list[int]] = []
+    real = view.splitter.setSizes
+    view.splitter.setSizes = lambda sizes: (calls.append(list(sizes)), real(sizes))[1]
+    top = view.splitter.sizes()[0]
+    c = window.controller
+    alloc = c.ws.allocations(option_id(c, LEAD_PROVIDER))[0]
+    with qtbot.waitSignal(view.shown, timeout=30000):  # a new result, its headline laid out as before
+        assert c.set_field(Allocation, alloc.id, "volume", str(int(alloc.volume) + 1))
+    qtbot.wait(50)
+    assert calls == [] and view.splitter.sizes()[0] == top
+    real([top - 60, view.splitter.height() - top + 60])  # moved away: the next fit moves it back, in one go
+    view._fit_headline()
+    assert len(calls) == 1 and view.splitter.sizes()[0] == top
+
+
+def test_the_service_line_list_is_filled_again_only_when_the_lines_change(window, show, qtbot):
+    """Issue 22: the cost build-up's list of service lines was emptied and filled on every result, and laid itself
+    out on a timer afterwards, asking the tab for a second layout and paint. The same lines keep the list as it
+    is (and the line chosen); another option's lines fill it again."""
+    from consortium_planner.domain.model import Allocation
+
+    view = show(LEAD_PROVIDER)
+    panel, c = view.buildup, window.controller
+    combo = panel.combo
+    lines = view.result.schedule.buildup.service_lines
+    panel.select(lines[-1].key)  # a line other than the first
+    changes: list[str] = []
+    combo.model().rowsInserted.connect(lambda *_: changes.append("inserted"))
+    combo.model().rowsRemoved.connect(lambda *_: changes.append("removed"))
+    alloc = c.ws.allocations(option_id(c, LEAD_PROVIDER))[0]
+    with qtbot.waitSignal(view.shown, timeout=30000):
+        assert c.set_field(Allocation, alloc.id, "volume", str(int(alloc.volume) + 1))
+    assert changes == [] and combo.currentData() == lines[-1].key
+    line = next(s for s in view.result.schedule.buildup.service_lines if s.key == lines[-1].key)
+    assert format_gbp(line.price_per_unit) in panel.summary.text()  # the line chosen, at its new price
+
+    other = next(o for o in c.ws.all(ConsortiumOption) if o.tender_id != c.ws.get(ConsortiumOption,
+                                                                                 option_id(c, LEAD_PROVIDER)).tender_id)
+    view = show(other.name)
+    wanted = [(f"{s.service_line} (per {s.unit})", s.key) for s in view.result.schedule.buildup.service_lines]
+    assert wanted != [(combo.itemText(i), combo.itemData(i)) for i in range(len(lines))]
+    assert [(combo.itemText(i), combo.itemData(i)) for i in range(combo.count())] == [
+        *wanted, ("All service lines (a year)", ALL_LINES)]
+    assert "inserted" in changes and combo.currentIndex() == 0

@@ -292,16 +292,30 @@ def headline_scroll(headline: QWidget) -> QScrollArea:
     return scroll
 
 
-def fit_headline(splitter: QSplitter, scroll: QScrollArea, share: float, least_below: int) -> None:
-    """Give the headline in ``scroll`` (the splitter's upper widget) the height it needs at its width,
-    up to ``share`` of the splitter; the rest, at least ``least_below``, to the widget below."""
+def headline_height(splitter: QSplitter, scroll: QScrollArea, share: float) -> int:
+    """The height the headline in ``scroll`` (the splitter's upper widget) needs at its width, up to ``share``
+    of the splitter."""
     headline = scroll.widget()
     width = max(scroll.viewport().width(), 300)
     layout = headline.layout()
     wanted = layout.heightForWidth(width) if layout.hasHeightForWidth() else headline.sizeHint().height()
     total = max(splitter.height(), 400)
-    top = min(wanted + 2, int(total * share))
-    splitter.setSizes([top, max(total - top, least_below)])
+    return min(wanted + 2, int(total * share))
+
+
+def set_top(splitter: QSplitter, top: int, least_below: int) -> None:
+    """Give the splitter's upper widget ``top`` and the rest, at least ``least_below``, to the one below, unless
+    the upper one has that height already: setting sizes again resizes, lays out and paints both panes, and a
+    result fits its headline on every edit, most often to the height it had."""
+    if splitter.sizes()[0] != top:
+        total = max(splitter.height(), 400)
+        splitter.setSizes([top, max(total - top, least_below)])
+
+
+def fit_headline(splitter: QSplitter, scroll: QScrollArea, share: float, least_below: int) -> None:
+    """Give the headline in ``scroll`` (the splitter's upper widget) the height it needs at its width,
+    up to ``share`` of the splitter; the rest, at least ``least_below``, to the widget below."""
+    set_top(splitter, headline_height(splitter, scroll, share), least_below)
 
 
 # --------------------------------------------------------------------------- read-only tables

@@ -134,16 +134,21 @@ class CostBuildupPanel(QWidget):
 
     def show_schedule(self, schedule: PriceSchedule) -> None:
         self.schedule = schedule
-        current = self.combo.currentData()
-        self.combo.blockSignals(True)
-        self.combo.clear()
-        for s in schedule.buildup.service_lines:
-            self.combo.addItem(f"{s.service_line} (per {s.unit})", s.key)
-        if schedule.buildup.service_lines:
-            self.combo.addItem("All service lines (a year)", ALL_LINES)
-        index = self.combo.findData(current)
-        self.combo.setCurrentIndex(index if index >= 0 else 0)
-        self.combo.blockSignals(False)
+        items = [(f"{s.service_line} (per {s.unit})", s.key) for s in schedule.buildup.service_lines]
+        if items:
+            items.append(("All service lines (a year)", ALL_LINES))
+        shown = [(self.combo.itemText(i), self.combo.itemData(i)) for i in range(self.combo.count())]
+        if items != shown:
+            # filled again only when its lines change: filled again on every edit, the list laid itself out
+            # on a timer after the result and asked the tab for a second layout and paint (4–5 ms on the demo)
+            current = self.combo.currentData()
+            self.combo.blockSignals(True)
+            self.combo.clear()
+            for text, key in items:
+                self.combo.addItem(text, key)
+            index = self.combo.findData(current)
+            self.combo.setCurrentIndex(index if index >= 0 else 0)
+            self.combo.blockSignals(False)
         self._on_line()
 
     def select(self, key: str) -> None:

@@ -12,7 +12,7 @@ from ...domain.tasks import NEVER, CancelToken
 from ...services import analyses
 from ..analysis_view import OptionAnalysisView
 from ..lazy_tabs import LazyTabs
-from ..style import fit_headline, headline_scroll, two_pane
+from ..style import headline_height, headline_scroll, set_top, two_pane
 from .charts import ScoresPanel, WinChancePanel
 from .headline import PricingHeadline, PricingResult
 from .panels import AssumptionsPanel, CostBuildupPanel, YearsPanel
@@ -94,15 +94,17 @@ class PricingView(OptionAnalysisView):
     def _fit_headline(self) -> None:
         if self._user_sized:
             return
-        fit_headline(self.splitter, self.headline_scroll, 0.45, 200)
+        top = headline_height(self.splitter, self.headline_scroll, 0.45)
         # the cards are never cut off while the panels below keep LEAST_BELOW (a 1280×720 screen): only the
-        # findings under them may scroll
+        # findings under them may scroll. Worked out in full before the splitter is set, once: set to the share
+        # and then to the cards' height, it moved twice a result (laying out and painting both panes each time)
         total = self.splitter.height()
         cards = self.headline.cards_height(max(self.headline_scroll.viewport().width(), 300))
-        top = self.splitter.sizes()[0]
         if cards > top and total > 0:
             top = min(cards, max(total - LEAST_BELOW, top))
-            self.splitter.setSizes([top, total - top])
+            set_top(self.splitter, top, total - top)
+        else:
+            set_top(self.splitter, top, 200)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
