@@ -46,6 +46,7 @@ from .compare.work import LatestWork
 from .controller import WorkspaceController, touches
 from .document_model import DocumentTableModel
 from .document_table import DocumentTable
+from .style import set_tab_text
 
 __all__ = ["GanttChart", "PipelinePage"]
 
@@ -306,8 +307,8 @@ class PipelinePage(QWidget):
                 item.setForeground(colour)
             self.findings.addItem(item)
         red = sum(1 for f in r.findings if f.severity.red)
-        self.tabs.setTabText(2, f"Overlaps ({len(r.capacity_overlaps) + len(r.money_overlaps)})")
-        self.tabs.setTabText(4, f"Findings ({len(r.findings)}{', ' + str(red) + ' red' if red else ''})")
+        set_tab_text(self.tabs, 2, f"Overlaps ({len(r.capacity_overlaps) + len(r.money_overlaps)})")
+        set_tab_text(self.tabs, 4, f"Findings ({len(r.findings)}{', ' + str(red) + ' red' if red else ''})")
 
     def _on_progress(self, fraction: float, message: str) -> None:
         self.progress.setValue(int(max(0.0, min(1.0, fraction)) * 1000))

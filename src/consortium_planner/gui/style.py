@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSplitter,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -139,6 +140,14 @@ def restyle(widget: QWidget, sheet: str) -> None:
     edit, most often to the one they had."""
     if widget.styleSheet() != sheet:
         widget.setStyleSheet(sheet)
+
+
+def set_tab_text(tabs: QTabWidget, index: int, text: str) -> None:
+    """Give tab ``index`` the title ``text`` unless it has it already: Qt lays out the tab widget and paints it
+    all again, the page on show included, even for the title it has, and results set their tabs' counts on every
+    edit, most often to the ones they had."""
+    if tabs.tabText(index) != text:
+        tabs.setTabText(index, text)
 
 
 def chip_style(tone: Tone, radius: int, padding: str = "") -> str:

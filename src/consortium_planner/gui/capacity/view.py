@@ -23,7 +23,7 @@ from ..document_model import DocumentTableModel, HeatMapModel
 from ..document_table import DocumentTable
 from ..optimise_rules import OptimiseRulesDialog
 from ..roles import CELL_ROLE
-from ..style import two_pane
+from ..style import set_tab_text, two_pane
 from ..tasks import BackgroundTask
 from .charts import UtilisationChart
 from .heat_map import HeatMapTable, Legend, cell_details_html
@@ -153,9 +153,9 @@ class CapacityView(OptionAnalysisView):
         cov = result.coverage
         self.summary.show_result(cov)
         self.summary.optimise_button.setEnabled(self.task is None)
-        self.tabs.setTabText(0, f"Coverage ({plural(cov.n_gap, 'gap')})" if cov.n_gap else "Coverage")
-        self.tabs.setTabText(1, f"Members ({len(cov.members)})")
-        self.tabs.setTabText(3, f"Partners ({len(result.partners)})")
+        set_tab_text(self.tabs, 0, f"Coverage ({plural(cov.n_gap, 'gap')})" if cov.n_gap else "Coverage")
+        set_tab_text(self.tabs, 1, f"Members ({len(cov.members)})")
+        set_tab_text(self.tabs, 3, f"Partners ({len(result.partners)})")
         self.content.setVisible(True)
         # only the tab in view is laid out now; the others when shown (a large option has hundreds of rows)
         self._dirty = set(range(self.tabs.count()))

@@ -33,7 +33,7 @@ from ..controller import touches
 from ..document_model import DocumentTableModel, HeatMapModel
 from ..document_table import DocumentTable
 from ..panels import RecordTable
-from ..style import AMBER, GREEN, RED, badge_html, rich_label, two_pane
+from ..style import AMBER, GREEN, RED, badge_html, rich_label, set_tab_text, two_pane
 from ..style import esc as _e
 from . import rows as _rows
 from .model import LAYOUT, RiskTableModel
@@ -225,7 +225,7 @@ class RisksView(OptionAnalysisView):
         else:
             self.findings_model.clear()
             self.findings_note.setText("<i>Checking the analyses…</i>" if self.busy else "")
-        self.tabs.setTabText(1, "Findings not in the register" + (
+        set_tab_text(self.tabs, 1, "Findings not in the register" + (
             f" ({len(missing)}{' so far' if still else ''})" if missing is not None else ""))
         self._update_buttons()
 
