@@ -57,7 +57,7 @@ def show(window, qtbot):
 
 def test_the_tab_leads_with_the_worst_finding_and_shows_every_structure(show):
     view = show(LEAD_PROVIDER)
-    text = view.notices.text()
+    text = view.notices.toPlainText()
     # the lead-provider option has no pension arrangement, and its indicative cost would breach the ceiling
     assert text.index("no pension arrangement") < text.index("at risk")
     view.tabs.setCurrentWidget(view.structures_page)

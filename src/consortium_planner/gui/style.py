@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCharts import QBarSet, QCategoryAxis, QChart, QChartView, QXYSeries
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, QPointF, Qt
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, QPointF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableView,
     QTabWidget,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -164,6 +165,47 @@ def rich_label(text: str = "") -> QLabel:
     label.setTextFormat(Qt.TextFormat.RichText)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
+
+
+class NoticeArea(QTextBrowser):
+    """Rich text (most often a table of findings) at the height of its text, up to ``most`` pixels, then
+    scrolling; on a short screen the layout may give it less, down to three lines. A rich label in a scroll area did the same, but each new text cost the label's size hint:
+    several layouts of its table at trial widths, 10 ms a result on the large workspace's Partnership tab. The
+    document is laid out once, at the width it has."""
+
+    def __init__(self, most: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._most = most
+        self._html: str | None = None
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setOpenLinks(False)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.viewport().setAutoFillBackground(False)  # on the window's background, as a label is
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.document().setDocumentMargin(0)
+        self.document().documentLayout().documentSizeChanged.connect(self._fit)
+        self._wanted = self.fontMetrics().height()
+        self._fit_to(self._wanted)
+
+    def set_html(self, html: str) -> None:
+        """Show ``html``, unless it is on show already (laid out again, it would cost as much as a new text)."""
+        if html != self._html:
+            self._html = html
+            self.setHtml(html)
+
+    def _fit(self, size) -> None:
+        self._fit_to(math.ceil(size.height()) + 2 * self.frameWidth())
+
+    def _fit_to(self, height: int) -> None:
+        wanted = min(self._most, height)
+        self.setMinimumHeight(min(wanted, 3 * self.fontMetrics().lineSpacing()))
+        self.setMaximumHeight(wanted)
+        if wanted != self._wanted:
+            self._wanted = wanted
+            self.updateGeometry()
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self._wanted)
 
 
 def italic_label() -> QLabel:

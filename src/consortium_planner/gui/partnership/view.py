@@ -53,7 +53,7 @@ from ..document_table import DocumentTable
 from ..lazy_tabs import LazyTabs
 from ..panels import RecordPanel
 from ..record_form import RecordForm
-from ..style import esc, finding_notice, notice_table_html, rich_label, table_height
+from ..style import NoticeArea, esc, finding_notice, notice_table_html, rich_label, table_height
 from .editors import ChecklistCommand, DiligenceGridModel, ScoreGridModel, StatusDelegate
 from .rows import PartnershipResult, compute_partnership
 
@@ -121,13 +121,7 @@ class PartnershipView(OptionAnalysisView):
     def __init__(self, controller, option_id, parent=None):
         super().__init__(controller, option_id, parent)
         c = controller
-        self.notices = rich_label()
-        self.notices.setMaximumHeight(150)
-        notice_scroll = QScrollArea()
-        notice_scroll.setWidgetResizable(True)
-        notice_scroll.setWidget(self.notices)
-        notice_scroll.setMaximumHeight(120)
-        notice_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.notices = NoticeArea(120)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.questions_page, self.structures_page = self._structure_pages()
@@ -147,7 +141,7 @@ class PartnershipView(OptionAnalysisView):
         self.content = QWidget()
         layout = QVBoxLayout(self.content)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(notice_scroll)
+        layout.addWidget(self.notices)
         layout.addWidget(self.tabs, 1)
         self.body.addWidget(self.content, 1)
         self.content.setVisible(False)
@@ -375,9 +369,8 @@ class PartnershipView(OptionAnalysisView):
         found = [f for f in result.findings() if f.severity.rank >= 1]
         refused = [f"{name}: {result.refusal(name)}" for name in doc.ANALYSES if result.refusal(name)]
         notices = [finding_notice(f) for f in found]
-        self.notices.setText(notice_table_html(notices) if notices else "No warnings from the partnering analyses.")
-        if refused:
-            self.notices.setText(self.notices.text() + "<br><b>Could not run:</b> " + esc("; ".join(refused)))
+        self.notices.set_html((notice_table_html(notices) if notices else "No warnings from the partnering analyses.")
+                              + ("<br><b>Could not run:</b> " + esc("; ".join(refused)) if refused else ""))
         advice = result.get("structure")
         self.lazy.fill(self.questions_page, partial(self._show_answers, advice))
         self.lazy.fill(self.structures_page, partial(self._show_ranking, advice))

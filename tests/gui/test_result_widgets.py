@@ -1,5 +1,6 @@
-"""A tab's title is set only when it changes (issue 22): Qt lays out and paints the tab widget again for the
-title it has, and results set their tabs' counts on every edit."""
+"""Widgets that show a result without laying out more than it needs (issue 22): a tab's title set only when it
+changes (Qt lays out and paints the tab widget again for the title it has, and results set their tabs' counts on
+every edit), and an area of notices laid out once a text."""
 
 from __future__ import annotations
 
@@ -43,3 +44,32 @@ def test_a_tab_title_set_to_the_one_it_has_lays_nothing_out_and_paints_nothing(q
     finally:
         QApplication.instance().removeEventFilter(counter)
 
+
+
+def test_a_notice_area_is_as_tall_as_its_text_up_to_its_most_then_scrolls(qtbot):
+    """The Partnership tab's findings (issue 22): a rich label in a scroll area cost its size hint on every new
+    text, several layouts of its table, 10 ms on the large workspace; the notice area lays its text out once."""
+    from PySide6.QtWidgets import QVBoxLayout
+
+    from consortium_planner.gui.style import NoticeArea
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    area = NoticeArea(120)
+    layout = QVBoxLayout(host)
+    layout.addWidget(area)
+    layout.addStretch(1)
+    host.resize(500, 600)
+    host.show()
+    qtbot.waitExposed(host)
+    line = area.fontMetrics().lineSpacing()
+    area.set_html("One line.")
+    qtbot.waitUntil(lambda: 0 < area.height() < 2 * line)
+    one = area.height()
+    assert area.toPlainText() == "One line."
+    area.set_html("<br>".join(f"Notice {i}" for i in range(30)))
+    qtbot.waitUntil(lambda: area.height() == 120)
+    assert area.verticalScrollBar().maximum() > 0  # the rest scrolls
+    area.set_html("Two<br>lines")
+    qtbot.waitUntil(lambda: one < area.height() < 120)
+    assert area.toPlainText() == "Two\nlines"
