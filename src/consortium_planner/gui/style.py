@@ -169,9 +169,9 @@ def rich_label(text: str = "") -> QLabel:
 
 class NoticeArea(QTextBrowser):
     """Rich text (most often a table of findings) at the height of its text, up to ``most`` pixels, then
-    scrolling; on a short screen the layout may give it less, down to three lines. A rich label in a scroll area did the same, but each new text cost the label's size hint:
-    several layouts of its table at trial widths, 10 ms a result on the large workspace's Partnership tab. The
-    document is laid out once, at the width it has."""
+    scrolling; on a short screen the layout may give it less, down to three lines. A rich label in a scroll area
+    did the same, but each new text cost the label's size hint: several layouts of its table at trial widths,
+    10 ms a result on the large workspace's Partnership tab. The document is laid out once, at its width."""
 
     def __init__(self, most: int, parent: QWidget | None = None):
         super().__init__(parent)
