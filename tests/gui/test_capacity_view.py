@@ -109,6 +109,8 @@ def test_go_alone_shows_gaps_matching_the_domain(make_view, controller):
     totals = view.summary.totals.text()
     assert "Coverage 32.13%" in totals and "14 gaps" in totals and "1 thin" in totals
     assert "required <b>103,200</b>" in totals and "allocated <b>33,160</b>" in totals
+    # the unit once, after the requirement it measures (after an over-allocation of 1 it read "1 units a year")
+    assert totals.count("units&nbsp;a&nbsp;year") == 1 and "<b>103,200</b>&nbsp;units&nbsp;a&nbsp;year" in totals
     assert view.tabs.tabText(0) == "Coverage (14 gaps)"
     # the first gap starts selected and is explained below the map
     assert view.heat_map.currentIndex().data(CELL_ROLE).shortfall == Decimal("19200")

@@ -48,13 +48,13 @@ class CapacitySummary(QWidget):
         layout.addWidget(self.warnings)
 
     def show_result(self, result: CoverageResult) -> None:
-        over = (f" · over-allocated {_e(fmt_volume(result.total_over_allocation))}"
+        over = (f" · over&#8209;allocated&nbsp;<b>{_e(fmt_volume(result.total_over_allocation))}</b>"
                 if result.total_over_allocation > 0 else "")
         self.totals.setText(
             f"<span style='font-size:115%'><b>Coverage {_e(fmt_pct(result.coverage_pct))}</b></span>"
-            f"&nbsp; required <b>{_e(fmt_volume(result.total_required))}</b> · allocated "
-            f"<b>{_e(fmt_volume(result.total_allocated))}</b> · shortfall "
-            f"<b>{_e(fmt_volume(result.total_shortfall))}</b>{over}&nbsp;units&nbsp;a&nbsp;year<br>"
+            f"&nbsp; required <b>{_e(fmt_volume(result.total_required))}</b>&nbsp;units&nbsp;a&nbsp;year · "
+            f"allocated <b>{_e(fmt_volume(result.total_allocated))}</b> · shortfall "
+            f"<b>{_e(fmt_volume(result.total_shortfall))}</b>{over}<br>"
             f"{badge_html(plural(result.n_gap, 'gap'), RED)}&nbsp; {badge_html(f'{result.n_thin} thin', AMBER)}&nbsp; "
             f"{badge_html(f'{result.n_covered} covered', GREEN)}&nbsp; of "
             f"{_e(plural(len(result.requirements), 'requirement'))} · mobilisation "
