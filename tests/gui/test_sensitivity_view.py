@@ -197,3 +197,62 @@ def test_a_refusal_after_the_estimate_takes_the_estimate_away(view, controller, 
     assert view.showing is None and view.break_even_model.rowCount() == 0 and view.tornado_model.rowCount() == 0
     assert view.chart.document is None and not view.chart.chart().series() and view.lead.text() == ""
     assert "no members" in view.message.text()
+
+
+def test_a_result_with_the_same_drivers_moves_the_tornado_on_show_as_a_new_chart_draws_it(view, controller, qtbot):
+    """Issue 22: the tornado was a new chart at every showing, twice an edit (the estimate, then the exact
+    figures), and Qt laid out and painted each new scene from nothing. A result with the same output, drivers and
+    series moves the bars, the scale and the drivers' labels of the chart on show: the same as a new chart of
+    that result, picture for picture. Another output makes a new chart."""
+    from PySide6.QtGui import QImage
+
+    from consortium_planner.domain.model import Allocation
+    from consortium_planner.gui.sensitivity.view import TornadoChart
+
+    def drawn(chart_view):
+        chart = chart_view.chart()
+        (series,) = chart.series()
+        bars = [(b.label(), [b.at(i) for i in range(b.count())]) for b in series.barSets()]
+        value_axis = next(a for a in chart.axes() if hasattr(a, "categoriesLabels"))
+        scale = [value_axis.min(), value_axis.max()] + [(x, value_axis.endValue(x))
+                                                        for x in value_axis.categoriesLabels()]
+        return chart.title(), bars, scale, [i.text() for i in chart_view.labels.items], chart.margins().left()
+
+    chart = view.chart.chart()
+    before = drawn(view.chart)
+    oid = option_id(controller, SPV)
+    alloc = sorted(controller.ws.allocations(oid), key=lambda a: a.id or 0)[0]
+    shown = view.result
+    assert controller.set_field(Allocation, alloc.id, "volume", str(int(alloc.volume * 13 / 10)))
+    qtbot.waitUntil(lambda: ready(view) and view.result is not shown, timeout=30000)
+    assert view.chart.chart() is chart  # moved, not made again
+    fresh = TornadoChart()
+    qtbot.addWidget(fresh)
+    fresh.resize(view.chart.size())
+    fresh.show()
+    fresh.show_tornado(view.result, "npv")
+    qtbot.wait(20)  # the new chart places its labels on the next turn; the tab has laid out its new result
+    fresh.resize(view.chart.size())
+    qtbot.wait(20)
+    after = drawn(view.chart)
+    assert after == drawn(fresh) and after != before
+    rgb = QImage.Format.Format_RGB32  # a window's grab and a child's come in different formats
+    assert view.chart.grab().toImage().convertToFormat(rgb) == fresh.grab().toImage().convertToFormat(rgb)
+    # every swing three times as wide, in the same order: the scale and the labels move too
+    tornado = view.result.tornado["npv"]
+
+    def wider(x):
+        return None if x is None else tornado.base + (x - tornado.base) * 3
+
+    bars = tuple(dataclasses.replace(b, low=wider(b.low), high=wider(b.high),
+                                     swing=None if b.swing is None else b.swing * 3) for b in tornado.bars)
+    tripled = dataclasses.replace(view.result, tornado={**view.result.tornado,
+                                                        "npv": dataclasses.replace(tornado, bars=bars)})
+    view.chart.show_tornado(tripled, "npv")
+    fresh.show_tornado(tripled, "npv")
+    qtbot.wait(20)
+    assert view.chart.chart() is chart
+    assert drawn(view.chart) == drawn(fresh) and drawn(view.chart)[2] != after[2] and drawn(view.chart)[3] != after[3]
+    assert view.chart.grab().toImage().convertToFormat(rgb) == fresh.grab().toImage().convertToFormat(rgb)
+    view.output.setCurrentIndex([o.key for o in s.OUTPUTS].index("min_dscr"))
+    assert view.chart.chart() is not chart and view.chart.document.key == "tornado_min_dscr"

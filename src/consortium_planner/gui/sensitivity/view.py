@@ -17,7 +17,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QChart, QChartView, QHorizontalBarSeries
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSet,
+    QCategoryAxis,
+    QChart,
+    QChartView,
+    QHorizontalBarSeries,
+)
 from PySide6.QtCore import QMargins, QObject, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import (
@@ -50,7 +57,7 @@ from ..cashflow.chart import compact_gbp
 from ..charts import plot
 from ..document_model import DocumentTableModel
 from ..document_table import DocumentTable
-from ..style import esc, rich_label, round_axis, set_chart, two_pane
+from ..style import esc, move_axis, rich_label, round_axis, set_bar_values, set_chart, two_pane
 
 __all__ = ["SensitivityView", "TornadoChart"]
 
@@ -104,6 +111,20 @@ class _DriverLabels:
         chart.setMargins(QMargins(widest + 12, margins.top(), margins.right(), margins.bottom()))
         chart.plotAreaChanged.connect(self.place)
 
+    def set_texts(self, texts: list[str]) -> None:
+        """New texts for the same bars (their swings moved): the margin follows the widest, the labels their
+        bars."""
+        if [item.text() for item in self.items] == texts:
+            return
+        widest = 0
+        for item, text in zip(self.items, texts, strict=True):
+            item.setText(text)
+            widest = max(widest, int(item.boundingRect().width()))
+        margins = self.chart.margins()
+        if margins.left() != widest + 12:
+            self.chart.setMargins(QMargins(widest + 12, margins.top(), margins.right(), margins.bottom()))
+        self.place(self.chart.plotArea())
+
     def place(self, area: QRectF) -> None:
         n = len(self.items)
         for i, item in enumerate(self.items):  # the first at the bottom, as the category axis counts
@@ -123,31 +144,52 @@ class TornadoChart(QChartView):
         self.setMinimumHeight(260)
         self.document: Chart | None = None
         self.labels: _DriverLabels | None = None  # kept: it moves its labels when the chart is laid out again
+        # what the tornado on show was drawn for (its output, drivers and series) and its bars and value axis:
+        # a result with the same moves them (a new chart cost its build and Qt's layout and first paint of the
+        # new scene, about 3 ms a showing, twice an edit with the estimate)
+        self._shape: tuple | None = None
+        self._bars: list[QBarSet] = []
+        self._axis: QCategoryAxis | None = None
 
     def show_tornado(self, result: _s.Sensitivity, output: str) -> None:
         self.document = doc = tornado_chart(result, output)
-        chart = QChart()
-        chart.setBackgroundRoundness(0)
-        chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
-        chart.setMargins(QMargins(4, 2, 16, 2))
         if doc is None:
+            chart = self._new_chart()
             chart.setTitle(f"No driver moves the {_s.OUTPUT_BY_KEY[output].label.lower()} "
                            "(or it is not available for this option)")
             chart.legend().setVisible(False)
             self.labels = None
             set_chart(self, chart)
             return
-        chart.setTitle(f"{doc.y_title}, each driver alone" + (" (estimated)" if result.estimated else ""))
+        title = f"{doc.y_title}, each driver alone" + (" (estimated)" if result.estimated else "")
+        # the category axis counts from the bottom: largest swing on top
+        values = [[plot(v) for v in reversed(s.values)] for s in doc.series]
+        numbers = [v for vs in values for v in vs]
+        swings = {b.label: b.swing for b in result.tornado[output].bars}
+        spec = _s.OUTPUT_BY_KEY[output]
+        texts = [f"{name} ({_swing(spec, swings.get(name))})" for name in reversed(doc.categories)]
+        axis = round_axis(min([0.0, *numbers]), max([0.0, *numbers]), "", 4, _axis_label(doc.y_kind))
+        shape = (output, doc.y_kind, tuple(doc.categories), tuple(s.name for s in doc.series))
+        shown = self.chart()
+        if shape == self._shape and self.labels is not None and self._axis is not None and shown is not None:
+            if shown.title() != title:
+                shown.setTitle(title)
+            for bars, vs in zip(self._bars, values, strict=True):
+                set_bar_values(bars, vs)
+            move_axis(self._axis, axis)
+            self.labels.set_texts(texts)
+            return
+        chart = self._new_chart()
+        chart.setTitle(title)
         series = QHorizontalBarSeries()
-        numbers: list[float] = []
-        for s, colour in zip(doc.series, (LOW_COLOUR, HIGH_COLOUR), strict=True):
+        self._bars = []
+        for s, vs, colour in zip(doc.series, values, (LOW_COLOUR, HIGH_COLOUR), strict=True):
             bars = QBarSet(s.name)
             bars.setColor(QColor(colour))
             bars.setBorderColor(QColor(colour))
-            for v in reversed(s.values):  # the category axis counts from the bottom: largest swing on top
-                bars.append(plot(v))
-                numbers.append(plot(v))
+            bars.append(vs)
             series.append(bars)
+            self._bars.append(bars)
         series.setBarWidth(0.75)
         chart.addSeries(series)
         cats = QBarCategoryAxis()
@@ -155,26 +197,39 @@ class TornadoChart(QChartView):
         cats.setLabelsVisible(False)
         chart.addAxis(cats, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(cats)
-        swings = {b.label: b.swing for b in result.tornado[output].bars}
-        spec = _s.OUTPUT_BY_KEY[output]
-        self.labels = _DriverLabels(chart, [f"{name} ({_swing(spec, swings.get(name))})"
-                                            for name in reversed(doc.categories)])
-        axis = round_axis(min([0.0, *numbers]), max([0.0, *numbers]), "", 4, _axis_label(doc.y_kind))
+        self.labels = _DriverLabels(chart, texts)
         chart.addAxis(axis, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis)
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        self._shape, self._axis = shape, axis
         set_chart(self, chart)
         QTimer.singleShot(0, self, self.place_labels)
+
+    def _new_chart(self) -> QChart:
+        """A new chart to draw on (the one on show is not moved again)."""
+        self._shape, self._bars, self._axis = None, [], None
+        chart = QChart()
+        chart.setBackgroundRoundness(0)
+        chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        chart.setMargins(QMargins(4, 2, 16, 2))
+        return chart
 
     def show_waiting(self, label: str) -> None:
         """No tornado yet for this output: the estimate does not model it, and the exact runs are under way."""
         self.document = None
         self.labels = None
+        self._shape, self._bars, self._axis = None, [], None
         chart = QChart()
         chart.setBackgroundRoundness(0)
         chart.setTitle(f"The {label.lower()} is not estimated: its tornado comes with the exact runs")
         chart.legend().setVisible(False)
         set_chart(self, chart)
+
+    def clear_chart(self) -> None:
+        """No tornado at all."""
+        self.document = self.labels = None
+        self._shape, self._bars, self._axis = None, [], None
+        set_chart(self, QChart())
 
     def place_labels(self) -> None:
         if self.labels is not None:
@@ -294,8 +349,7 @@ class SensitivityView(OptionAnalysisView):
             self.lead.clear()
             self.break_even_model.clear()
             self.tornado_model.clear()
-            set_chart(self.chart, QChart())
-            self.chart.document = self.chart.labels = None
+            self.chart.clear_chart()
         super()._refused(exc)
 
     def _idle(self) -> None:
