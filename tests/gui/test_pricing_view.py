@@ -472,3 +472,31 @@ def test_the_service_line_list_is_filled_again_only_when_the_lines_change(window
     assert [(combo.itemText(i), combo.itemData(i)) for i in range(combo.count())] == [
         *wanted, ("All service lines (a year)", ALL_LINES)]
     assert "inserted" in changes and combo.currentIndex() == 0
+
+
+def test_the_score_curve_is_worked_out_when_a_sub_tab_that_draws_it_is_shown(window, show, qtbot, monkeypatch):
+    """Issue 22: every bid's score at 162 prices was half of the Pricing tab's computation on every edit, for the
+    Scores and Win chance charts only. It is worked out when one of them is shown, once a result, and is the
+    ``score_curve`` analysis of the option as it stands."""
+    from consortium_planner.domain import bid
+    from consortium_planner.domain.model import Allocation
+
+    calls: list[int] = []
+    real = bid.score_curve
+    monkeypatch.setattr(bid, "score_curve", lambda *a, **k: (calls.append(1), real(*a, **k))[1])
+    view = show(LEAD_PROVIDER)
+    c = window.controller
+    oid = option_id(c, LEAD_PROVIDER)
+    view.tabs.setCurrentWidget(view.buildup)
+    alloc = c.ws.allocations(oid)[0]
+    with qtbot.waitSignal(view.shown, timeout=30000):
+        assert c.set_field(Allocation, alloc.id, "volume", str(int(alloc.volume) + 100))
+    calls.clear()
+    qtbot.wait(50)
+    assert calls == []  # a result with the cost build-up in front: no score curve
+    view.tabs.setCurrentWidget(view.scores)
+    assert calls == [1]
+    view.tabs.setCurrentWidget(view.win_chance)  # the same result's curve, not worked out again
+    assert calls == [1]
+    monkeypatch.setattr(bid, "score_curve", real)
+    assert view.scores.curve == analyses.one(c.ws, oid, "score_curve") and view.scores.curve

@@ -3,6 +3,7 @@ against the competitors, and the findings of the price schedule in their own sev
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -35,7 +36,13 @@ class PricingResult:
     schedule: PriceSchedule
     evaluation: BidEvaluation
     rates: RateTable
-    score_curve: tuple[ScorePoint, ...]
+    #: the ``score_curve`` analysis, worked out when first asked for: only the Scores and Win chance sub-tabs
+    #: draw it (every bid's score at 162 prices, half of the tab's computation on the demo)
+    curve: Callable[[], tuple[ScorePoint, ...]]
+
+    @property
+    def score_curve(self) -> tuple[ScorePoint, ...]:
+        return self.curve()
 
 
 def _sentence(text: str) -> str:

@@ -7,6 +7,7 @@ from functools import partial
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QTabWidget
 
+from ...domain.bid import ScorePoint
 from ...domain.model import ConsortiumOption, Tender
 from ...domain.tasks import NEVER, CancelToken
 from ...services import analyses
@@ -55,12 +56,21 @@ class PricingView(OptionAnalysisView):
     background = True  # 10,000 Monte Carlo draws over a price grid: keep typing smooth
 
     def compute(self, ws, option_id: int, cancelled: CancelToken = NEVER) -> PricingResult:
-        results = analyses.analyse_option(ws, option_id, self.shows, cancelled=cancelled)
+        results = analyses.analyse_option(ws, option_id, [n for n in self.shows if n != "score_curve"],
+                                          cancelled=cancelled)
         option = ws.get(ConsortiumOption, option_id)
         tender = ws.get(Tender, option.tender_id) if option is not None else None
         value = partial(analyses.value, results)
-        return PricingResult(option_id, option, tender, value("prices"), value("evaluation"), value("rates"),
-                             value("score_curve"))
+        evaluation = value("evaluation")
+        curve: list[tuple[ScorePoint, ...]] = []
+
+        def score_curve() -> tuple[ScorePoint, ...]:
+            """On the workspace this result was computed on (the snapshot: no one edits it), once."""
+            if not curve:
+                curve.append(analyses.one(ws, option_id, "score_curve", evaluation=evaluation))
+            return curve[0]
+
+        return PricingResult(option_id, option, tender, value("prices"), evaluation, value("rates"), score_curve)
 
     def show_result(self, result: PricingResult) -> None:
         self.splitter.setVisible(True)
