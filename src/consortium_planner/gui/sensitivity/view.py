@@ -205,9 +205,13 @@ class TornadoChart(QChartView):
         set_chart(self, chart)
         QTimer.singleShot(0, self, self.place_labels)
 
-    def _new_chart(self) -> QChart:
-        """A new chart to draw on (the one on show is not moved again)."""
+    def _forget(self) -> None:
+        """The chart on show is not moved again: the next tornado is a new chart."""
         self._shape, self._bars, self._axis = None, [], None
+
+    def _new_chart(self) -> QChart:
+        """A new chart to draw on."""
+        self._forget()
         chart = QChart()
         chart.setBackgroundRoundness(0)
         chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
@@ -218,7 +222,7 @@ class TornadoChart(QChartView):
         """No tornado yet for this output: the estimate does not model it, and the exact runs are under way."""
         self.document = None
         self.labels = None
-        self._shape, self._bars, self._axis = None, [], None
+        self._forget()
         chart = QChart()
         chart.setBackgroundRoundness(0)
         chart.setTitle(f"The {label.lower()} is not estimated: its tornado comes with the exact runs")
@@ -228,7 +232,7 @@ class TornadoChart(QChartView):
     def clear_chart(self) -> None:
         """No tornado at all."""
         self.document = self.labels = None
-        self._shape, self._bars, self._axis = None, [], None
+        self._forget()
         set_chart(self, QChart())
 
     def place_labels(self) -> None:
