@@ -803,8 +803,8 @@ def test_standing_tests_are_what_the_whole_analysis_finds():
         for option in demo.options():
             ws = apply_structure(demo, option.id, structure)
             whole, tests = standing(ws, option.id), standing_tests(ws, option.id)
-            assert tests.tested == whole.tested
-            assert tests.failed == tuple((f.entity_name, f.result) for f in whole.fails)
+            assert tests.tested == tuple((e.name, e.rule) for e in whole.tested)
+            assert tests.failed == tuple((f.entity_name, f.result.metric) for f in whole.fails)
             assert tests.risk is whole.risk and tests.reserved == whole.reserved
             fails += len(whole.fails)
     assert fails  # failures were compared, not only passes

@@ -52,6 +52,7 @@ from ..model import (
 from ..money import HUNDRED, ZERO, format_decimal, format_gbp
 from ..pricing import PriceSchedule
 from ..standing import ReservedVerdict, standing_tests
+from ..standing.thresholds import SHORT_LABEL
 from ..workspace import Workspace
 from .choices import lower_first
 from .pensions import (
@@ -215,8 +216,8 @@ def _effects(ws: Workspace, option_id: int, structure: Structure, schedule: Pric
     tender = copy.get(Tender, option.tender_id) if option is not None else None
     assert option is not None and tender is not None
     st = standing_tests(copy, option_id)  # the tests and their failures; the cures are not weighed here
-    tested = st.tested[0] if st.tested else None
-    fails = tuple(f"{r.label} ({name})" for name, r in st.failed)
+    tested_name, tested_rule = st.tested[0] if st.tested else ("nobody", "")
+    fails = tuple(f"{SHORT_LABEL[metric]} ({name})" for name, metric in st.failed)
     ry = schedule.buildup.rates.year
     employers, nhs, nhs_ok, lgps = _pension_texts(copy, option, tender, ry.nhs_employer_pct + ry.nhs_admin_pct,
                                                   shared)
@@ -237,7 +238,7 @@ def _effects(ws: Workspace, option_id: int, structure: Structure, schedule: Pric
     lead_regulated = None if lead is None else any(r in lead.regulators.casefold() for r in ("cqc", "care quality"))
     return StructureEffects(
         structure=structure, liability=LIABILITY[structure].label,
-        tested_entity=tested.name if tested else "nobody", tested_rule=tested.rule if tested else "",
+        tested_entity=tested_name, tested_rule=tested_rule,
         standing_risk=st.risk.label, standing_fails=fails, reserved=st.reserved.verdict,
         reserved_text=st.reserved.explanation, tupe_employers=employers, nhs_pension=nhs, nhs_ok=nhs_ok, lgps=lgps,
         vat_conditions=plan.conditions, cse_applies=plan.cse_applies, fee_is_supply=plan.fee_is_supply,

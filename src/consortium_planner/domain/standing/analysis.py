@@ -12,7 +12,6 @@ from ..model import ConsortiumOption, MemberRole, Metric, Regime, Structure, Ten
 from ..money import format_decimal, format_gbp
 from ..workspace import Workspace
 from .cures import Fail, _bond, _guarantee, _what_it_would_take
-from .metrics import MetricResult
 from .organisation import OrganisationStanding, organisation_metrics
 from .reserved import ReservedEligibility, reserved_eligibility
 from .tested import (
@@ -20,6 +19,7 @@ from .tested import (
     TestedEntity,
     TurnoverTest,
     _evaluate_group,
+    _failing,
     _Group,
     _latest,
     _parties,
@@ -91,11 +91,12 @@ def risk_for(fail_count: int) -> Risk:
 
 @dataclass(frozen=True, slots=True)
 class StandingTests:
-    """What the buyer tests and which tests fail, without the cures (``standing_tests``): each failed test
-    as (the tested entity's name, its result)."""
+    """What the buyer tests and which tests fail, without the cures or the words (``standing_tests``): each
+    tested entity as (its name, the rule that makes it the one tested), each failed test as (the tested
+    entity's name, the metric)."""
 
-    tested: tuple[TestedEntity, ...]
-    failed: tuple[tuple[str, MetricResult], ...]
+    tested: tuple[tuple[str, str], ...]
+    failed: tuple[tuple[str, Metric], ...]
     risk: Risk
     reserved: ReservedEligibility
 
@@ -125,16 +126,13 @@ def _planned(ws: Workspace, option_id: int, params: StandingParams, warnings: li
 def standing_tests(ws: Workspace, option_id: int, params: StandingParams = DEFAULT_PARAMS) -> StandingTests:
     """The entities the buyer tests, the tests they fail, the risk and the reserved-contract eligibility, as
     ``standing`` finds them, without searching for each failure's cures (the guarantees, bond and "what it
-    would take" that make most of ``standing``'s time). For a caller that reads only these, such as the
-    structure advisor weighing every structure. ``tests/domain/test_standing.py`` checks they agree."""
+    would take" that make most of ``standing``'s time), writing the tests' explanations or looking at the
+    earlier years. For a caller that reads only these: the structure advisor, weighing every structure on
+    every edit. ``tests/domain/test_standing.py`` checks they agree."""
     _option, tender, thresholds, _shares, _parties_, groups = _planned(ws, option_id, params, [])
-    tested = []
-    failed: list[tuple[str, MetricResult]] = []
-    for g in groups:
-        entity, _ctx = _evaluate_group(ws, g, thresholds, tender, params)
-        tested.append(entity)
-        failed.extend((entity.name, r) for r in entity.metrics if r.status is Status.RED)
-    return StandingTests(tuple(tested), tuple(failed), risk_for(len(failed)), reserved_eligibility(ws, option_id))
+    failed = tuple((g.name, m) for g in groups for m in _failing(ws, g, thresholds, tender))
+    return StandingTests(tuple((g.name, g.rule) for g in groups), failed, risk_for(len(failed)),
+                         reserved_eligibility(ws, option_id))
 
 
 def standing(ws: Workspace, option_id: int, params: StandingParams = DEFAULT_PARAMS) -> StandingResult:

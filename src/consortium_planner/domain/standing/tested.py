@@ -321,18 +321,40 @@ def _turnover_test(entity: str, who_has: str, items: LineItems, result: MetricRe
     return TurnoverTest(entity, turnover, acv, multiple, required, shortfall, result.status, result.source, text)
 
 
+def _reserves_tested(ws: Workspace, group: _Group, tender: Tender) -> bool:
+    return any(_is_charity(p.org) for p in group.parties) or _has_condition(ws, tender, Metric.RESERVES_COVER)
+
+
+def _group_items(ws: Workspace, group: _Group) -> LineItems:
+    """The group's latest line items, combined."""
+    parts = [_latest(ws, p.org) for p in group.parties]
+    return combine(parts) if parts else LineItems(gaps=tuple((f, ()) for f in LINE_ITEMS))
+
+
+def _failing(ws: Workspace, group: _Group, thresholds: Mapping[Metric, Threshold], tender: Tender) -> tuple[Metric, ...]:
+    """The metrics the group fails (red), as ``_evaluate_group`` finds them, without writing a word of them or
+    looking at the earlier years: for a caller that weighs many plans by their failures (the structure
+    advisor)."""
+    tested = _reserves_tested(ws, group, tender)
+    items = _group_items(ws, group)
+    return tuple(
+        m for m in Metric
+        if (group.unsupported_vehicle and m is Metric.TURNOVER_RATIO)
+        or metric_status(m, items, thresholds[m], acv=group.annual_value, share=group.share,
+                         tested=tested or m is not Metric.RESERVES_COVER) is Status.RED
+    )
+
+
 def _evaluate_group(ws: Workspace, group: _Group, thresholds: Mapping[Metric, Threshold], tender: Tender,
                     params: StandingParams) -> tuple[TestedEntity, _Context]:
-    reserves_tested = any(_is_charity(p.org) for p in group.parties) or _has_condition(
-        ws, tender, Metric.RESERVES_COVER)
+    reserves_tested = _reserves_tested(ws, group, tender)
     if len(group.parties) > 1:
         ctx = _Context(thresholds, group.annual_value, group.share, f"{_names(group.parties)}'s combined",
                        reserves_tested, possessive=True)
     else:
         subject = group.parties[0].org.name if group.parties else group.name
         ctx = _Context(thresholds, group.annual_value, group.share, subject, reserves_tested)
-    parts = [_latest(ws, p.org) for p in group.parties]
-    items = combine(parts) if parts else LineItems(gaps=tuple((f, ()) for f in LINE_ITEMS))
+    items = _group_items(ws, group)
     years_items = _group_years(ws, group.parties, max(params.trend_years, 1)) if group.parties else []
     years, trends = _standing_years(years_items, thresholds, acv=ctx.acv, share=ctx.share, subject=ctx.subject,
                                     test_reserves=reserves_tested, possessive=ctx.possessive)
