@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from consortium_planner.domain.model import (
@@ -834,3 +834,26 @@ def test_the_standing_of_the_same_accounts_is_remembered_to_the_digit():
     assert len(org_module._YEARS) == 2 and answers[2] is answers[0] and answers[3] is answers[1]
     other = org_module._standing_years(years[0], DEFAULT_THRESHOLDS, **(kwargs | {"share": Decimal("0.31")}))
     assert other is not answers[0] and len(org_module._YEARS) == 3
+
+
+@settings(max_examples=300, deadline=None)
+@given(threshold=st.one_of(st.integers(0, 10**6), st.integers(0, 2**58)), start_share=st.floats(0, 1))
+@example(threshold=2**56 + 1, start_share=1.0)  # just above the ceiling (the greatest power of two within 10^17 p)
+@example(threshold=2**56 + 1, start_share=0.6)  # ... from a start whose doubling passes it below 10^17 p
+@example(threshold=2**56, start_share=1.0)  # at it
+def test_the_smallest_extra_from_a_lower_bound_is_the_smallest_extra(threshold, start_share):
+    """Searching from a lower bound the caller knows (the amount to pass, when looking for the amount to reach
+    green) finds the same least amount as searching from nothing, and None exactly when that is above the
+    search's ceiling, as the search from nothing does."""
+    from consortium_planner.domain.standing.cures import _TOP, _smallest_extra
+
+    def ok(x: Decimal) -> bool:
+        return x.scaleb(2) >= threshold
+
+    want = None if threshold > _TOP else (Decimal(0) if threshold == 0 else Decimal(threshold).scaleb(-2))
+    assert _smallest_extra(ok) == want
+    start = min(int(threshold * start_share), _TOP)
+    got = _smallest_extra(ok, start)
+    assert got == want
+    if got is not None:
+        assert str(got) == str(_smallest_extra(ok))  # written the same, too (pence, or a bare nought)

@@ -11,7 +11,7 @@ from ..findings import Finding, Severity
 from ..model import ConsortiumOption, MemberRole, Metric, Regime, Structure, Tender, add_months, stored_id
 from ..money import format_decimal, format_gbp
 from ..workspace import Workspace
-from .cures import Fail, _bond, _guarantee, _what_it_would_take
+from .cures import Fail, _bond, _guarantee, _Joined, _joined, _what_it_would_take
 from .organisation import OrganisationStanding, organisation_metrics
 from .reserved import ReservedEligibility, reserved_eligibility
 from .tested import (
@@ -158,15 +158,17 @@ def standing(ws: Workspace, option_id: int, params: StandingParams = DEFAULT_PAR
     for g in groups:
         entity, ctx = _evaluate_group(ws, g, thresholds, tender, params)
         tested.append(entity)
-        parts = [_latest(ws, p.org) for p in g.parties]
-        in_group = {p.org.id for p in g.parties}
-        candidates = [p for p in parties if p.org.id not in in_group]
-        for r in entity.metrics:
-            if r.status is not Status.RED:
-                continue
-            fails.append(Fail(entity.name, r, _guarantee(ws, entity, ctx, r, parts, candidates, params),
+        red = [r for r in entity.metrics if r.status is Status.RED]
+        if red:
+            parts = [_latest(ws, p.org) for p in g.parties]
+            in_group = {p.org.id for p in g.parties}
+            # each candidate's accounts, and the group's with them, once for all of the group's failures
+            members = [_Joined(p, *_joined(ws, parts, p.org)) for p in parties if p.org.id not in in_group]
+            others = [_Joined(_Party(None, o), *_joined(ws, parts, o)) for o in outsiders]
+        for r in red:
+            fails.append(Fail(entity.name, r, _guarantee(entity, ctx, r, parts, members, params),
                               _bond(entity, tender, params),
-                              _what_it_would_take(ws, entity, ctx, r, parts, outsiders)))
+                              _what_it_would_take(entity, ctx, r, others)))
         _entity_warnings(ws, entity, g, tender, params, warnings)
 
     risk = risk_for(len(fails))

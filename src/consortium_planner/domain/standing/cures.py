@@ -17,6 +17,7 @@ from .tested import TestedEntity, _Context, _latest, _Party
 from .thresholds import LEVERS, PASSING, Direction, StandingParams, Status
 
 _MAX_PENCE = 10**17  # search ceiling for "what it would take" (a thousand trillion pounds)
+_TOP = 1 << (_MAX_PENCE.bit_length() - 1)  # the doubling's last amount: the greatest power of two within it
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,15 +87,20 @@ class Fail:
         return self.result.metric
 
 
-def _smallest_extra(ok: Callable[[Decimal], bool]) -> Decimal | None:
-    """The least amount in whole pence for which ``ok`` holds (``ok`` monotone), or None."""
-    if ok(ZERO):
+def _smallest_extra(ok: Callable[[Decimal], bool], start: int = 0) -> Decimal | None:
+    """The least amount in whole pence, ``start`` pence or more, for which ``ok`` holds (``ok`` monotone), or
+    None when it does not hold at the search's ceiling (``_TOP``): the amounts ``start`` and more are searched
+    by doubling, then halving, as from nothing; ``start`` is a lower bound the caller knows (the amount to pass
+    when looking for the amount to reach green)."""
+    if not start and ok(ZERO):
         return ZERO
-    lo, hi = 0, 1
+    if start and ok(Decimal(start).scaleb(-2)):
+        return quantize(Decimal(start).scaleb(-2))
+    lo, hi = start, min(max(1, 2 * start), _TOP)
     while not ok(Decimal(hi).scaleb(-2)):
-        lo, hi = hi, hi * 2
-        if hi > _MAX_PENCE:
+        if hi >= _TOP:
             return None
+        lo, hi = hi, min(2 * hi, _TOP)
     while hi - lo > 1:
         mid = (lo + hi) // 2
         if ok(Decimal(mid).scaleb(-2)):
@@ -110,8 +116,22 @@ def _headroom(r: MetricResult) -> Decimal:
     return r.threshold - r.value if r.direction is Direction.AT_MOST else r.value - r.threshold
 
 
-def _what_it_would_take(ws: Workspace, entity: TestedEntity, ctx: _Context, result: MetricResult,
-                        parts: Sequence[LineItems], outsiders: Sequence[Organisation]) -> WhatItWouldTake:
+@dataclass(frozen=True, slots=True)
+class _Joined:
+    """A party that could join a tested group: its latest accounts, and the group's with them."""
+
+    party: _Party
+    accounts: LineItems
+    together: LineItems
+
+
+def _joined(ws: Workspace, parts: Sequence[LineItems], org: Organisation) -> tuple[LineItems, LineItems]:
+    cand = _latest(ws, org)
+    return cand, combine([*parts, cand])
+
+
+def _what_it_would_take(entity: TestedEntity, ctx: _Context, result: MetricResult,
+                        outsiders: Sequence[_Joined]) -> WhatItWouldTake:
     metric = result.metric
     lever = LEVERS[metric]
     items = entity.line_items
@@ -120,13 +140,14 @@ def _what_it_would_take(ws: Workspace, entity: TestedEntity, ctx: _Context, resu
     extra = to_green = None
     if current is not None:
         extra = _smallest_extra(lambda x: ctx.status(metric, with_extra(items, lever, x)) in PASSING)
-        to_green = _smallest_extra(lambda x: ctx.status(metric, with_extra(items, lever, x)) is Status.GREEN)
+        # green passes, so the amount to reach green is at least the amount to pass, and there is none without it
+        to_green = None if extra is None else _smallest_extra(
+            lambda x: ctx.status(metric, with_extra(items, lever, x)) is Status.GREEN, int(extra.scaleb(2)))
     closers = []
-    for org in outsiders:
-        cand = _latest(ws, org)
-        together = combine([*parts, cand])
-        if ctx.status(metric, together) in PASSING:
-            closers.append(Closer(stored_id(org), org.name, cand.value(lever), ctx.test(metric, together)))
+    for j in outsiders:
+        if ctx.status(metric, j.together) in PASSING:
+            org = j.party.org
+            closers.append(Closer(stored_id(org), org.name, j.accounts.value(lever), ctx.test(metric, j.together)))
     closers.sort(key=lambda c: (c.result.status is not Status.GREEN, -_headroom(c.result), c.name.casefold()))
     names = [c.name for c in closers[:3]]
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1] if names else ""
@@ -147,15 +168,15 @@ def _what_it_would_take(ws: Workspace, entity: TestedEntity, ctx: _Context, resu
                            tuple(closers))
 
 
-def _guarantee(ws: Workspace, entity: TestedEntity, ctx: _Context, result: MetricResult,
-               parts: Sequence[LineItems], candidates: Sequence[_Party], params: StandingParams) -> GuaranteeOption:
+def _guarantee(entity: TestedEntity, ctx: _Context, result: MetricResult, parts: Sequence[LineItems],
+               candidates: Sequence[_Joined], params: StandingParams) -> GuaranteeOption:
     base = entity.annual_value if entity.annual_value is not None else ZERO
     amount = quantize(base * params.guarantee_pct / HUNDRED)
     ranked = []
-    for p in candidates:
-        cand = _latest(ws, p.org)
+    for j in candidates:
+        p, cand = j.party, j.accounts
         na = cand.net_assets
-        cures = ctx.status(result.metric, combine([*parts, cand])) in PASSING
+        cures = ctx.status(result.metric, j.together) in PASSING
         ranked.append((GuarantorCandidate(stored_id(p.org), p.member.id if p.member else None, p.org.name, na,
                                           None if na is None else na >= amount, cures), cand))
     ranked.sort(key=lambda gc: (gc[0].net_assets is None, -(gc[0].net_assets or ZERO), gc[0].name.casefold()))
