@@ -85,6 +85,7 @@ class OptionAnalysisView(QWidget):
         self.body.setContentsMargins(4, 4, 4, 4)
         self.body.addWidget(self.message)
         self._interrupted = False  # its computation was stopped for an edit about to be written
+        self._start_after_change = False  # made stale by the edit being written: computes when it is done
         self._first = _FirstRelay(self)
         self._first.ready.connect(self._on_first)
         controller.workspace_changed.connect(self._on_changed)
@@ -111,8 +112,14 @@ class OptionAnalysisView(QWidget):
             self._stale = self._interrupted = True
 
     def _after_change(self) -> None:
-        """The edit was written or refused: a computation stopped for it that the change did not make stale
-        (it reads nothing the edit touched, or the edit was refused) starts again."""
+        """The edit was written and every listener told, or it was refused: the computation made stale by it
+        starts now (``reload``), and one stopped for it that the change did not make stale (it reads nothing the
+        edit touched, or the edit was refused) starts again."""
+        if self._start_after_change:
+            self._start_after_change = False
+            if self._stale and not self._tasks and self.isVisible():
+                self._timer.stop()
+                self.refresh()
         if self._interrupted:
             self._interrupted = False
             self.reload()
@@ -128,7 +135,13 @@ class OptionAnalysisView(QWidget):
         if self.background and not self.settle_ms and not self._tasks:
             # start on the snapshot now, so the worker computes while the window paints the edit (a
             # paint pass of 7–13 ms came first otherwise); a further change in the same burst finds the
-            # task running and waits for the timer, whose computation replaces this one
+            # task running and waits for the timer, whose computation replaces this one. Inside an edit, once
+            # every listener has heard of it (``_after_change``): started among them, the worker held the
+            # interpreter while they ran, each return from Qt waiting up to the switch interval (5 ms) for it,
+            # and the edit's 4 ms of notifications took 8–26 ms, holding up the worker in turn
+            if self.controller.editing:
+                self._start_after_change = True
+                return
             self._timer.stop()
             self.refresh()
         else:

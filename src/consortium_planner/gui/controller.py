@@ -64,6 +64,7 @@ class _Command(QUndoCommand):
 
     def _run(self, fn: Callable[[], Any], initiator: Any, verb: str) -> bool:
         name = {"undo": "Undo: ", "redo": "Redo: "}.get(verb, "") + self.text()
+        was_editing, self.controller.editing = self.controller.editing, True
         self.controller.quiet()
         try:
             with self.controller.initiated_by(initiator), self.controller.session.operation(name):
@@ -76,6 +77,7 @@ class _Command(QUndoCommand):
                     f"Could not {verb} ‘{self.text()}’: {exc}. The step has been taken off the undo history.")
             return False
         finally:
+            self.controller.editing = was_editing
             self.controller.change_done.emit()
         return True
 
@@ -285,6 +287,8 @@ class WorkspaceController(QObject):
         self._shared: SharedResults | None = None
         self._shared_for: Any = None
         self._computing: set[BackgroundTask] = set()  # the views' background computations (``track``)
+        #: an edit (or an undo or redo) is being written and its listeners told, until ``change_done``
+        self.editing = False
         session.listeners.append(self._emit)
 
     def track(self, task: BackgroundTask) -> None:
