@@ -187,3 +187,24 @@ def test_an_edit_shows_all_but_the_long_analyses_findings_first_and_says_so(view
     _k, findings, partial, said, summary, tab, button, note = seen[1]
     assert partial is None and findings == run(ws, oid, analyses.FINDING_ANALYSES).findings(analyses.FINDING_ANALYSES)
     assert "checking…" not in said and "Still checking" not in summary and "so far" not in tab and button
+
+
+def test_an_edit_keeps_the_findings_on_show_until_the_first_new_ones_come(view, controller, qtbot):
+    """Every analysis tab keeps its figures until the new ones come: the register, its counts and the findings
+    not in it are not drawn again as "checking" in between (that drew and painted the tab twice an edit, the
+    first time while the findings were computed); "Refresh from the analyses" waits for the new findings."""
+    from consortium_planner.domain.model import Allocation
+
+    oid = option_id(controller, SPV)
+    summary, rows = view.summary.text(), view.findings_model.rowCount()
+    said = texts(view.model, ANALYSES)
+    assert rows and "Checking" not in summary and view.refresh_button.isEnabled()
+    alloc = sorted(controller.ws.allocations(oid), key=lambda a: a.id or 0)[0]
+    controller.set_field(Allocation, alloc.id, "volume", str(alloc.volume + 1))
+    assert view.findings is None and view.busy  # the new findings are on their way ...
+    assert view.summary.text() == summary and view.findings_model.rowCount() == rows  # ... the old stay till then
+    assert texts(view.model, ANALYSES) == said
+    assert not view.refresh_button.isEnabled()
+    qtbot.waitUntil(lambda: view.partial is not None or view.findings is not None, timeout=60000)
+    assert "still checking" in view.findings_note.text().lower() or view.findings is not None
+    qtbot.waitUntil(lambda: ready(view), timeout=60000)

@@ -76,6 +76,7 @@ class RisksView(OptionAnalysisView):
         super().__init__(controller, option_id, parent)
         self.findings: list[Finding] | None = None  # the analyses' findings for the option, once computed
         self.partial: list[Finding] | None = None  # all but the long analyses', while those are computed
+        self._keep_for: int | None = None  # the option whose findings on show stay until the new ones come
         self.summary = rich_label()
         self.refresh_button = QPushButton("Refresh from the analyses")
         self.refresh_button.setToolTip("Add the analyses' warnings and serious or blocking findings to the register, "
@@ -152,17 +153,26 @@ class RisksView(OptionAnalysisView):
 
     # ------------------------------------------------------------------ staying current
     def _on_changed(self, changes) -> None:
-        """A risk edited: redraw the register at once. Anything the findings read: recompute them too."""
+        """A risk edited: redraw the register at once. Anything the findings read: recompute them too. The
+        findings on show stay until the first new ones replace them, as every analysis tab keeps its figures
+        until the new ones come ("Refresh from the analyses" waits for the new): drawn again as "checking" in
+        between, the register and its matrices were painted twice an edit, the first time while the findings
+        were computed, holding up their computation."""
         if touches(changes, "consortium_option", "risk"):
             self._show_register()
         others = set(self.depends_on()) - {"risk"}
         if "*" in changes.entities or touches(changes, *others):
             self.findings = self.partial = None
+            self._keep_for = None if "*" in changes.entities else self.option_id()
             self.reload()
 
     def refresh(self) -> None:
-        self.model.reload()
-        self._show_register()
+        if self._keep_for is not None and self._keep_for == self.option_id():
+            self._update_buttons()  # the findings on show stay until the new ones come
+        else:
+            self.model.reload()
+            self._show_register()
+        self._keep_for = None
         super().refresh()
 
     def compute(self, ws, option_id: int, cancelled: CancelToken = NEVER) -> list[Finding]:
