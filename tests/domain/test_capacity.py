@@ -473,3 +473,29 @@ def test_coverage_properties(ws):
     wf = workforce(ws, 1)
     assert wf.total_fte == sum(m.fte for m in wf.members)
     assert all(ln.recruitment_fte >= ln.fte * D("0.25") - D("0.01") for ln in wf.lines)
+
+
+def test_a_growth_finding_names_its_largest_lines_and_counts_the_rest():
+    """Every line when there are few; else the five largest, largest first, and how many more (the Capacity tab
+    lists them all): on the large workspace one member's 190 lines filled the verdict banner. The risk register
+    seeds from the finding by what comes before the list, so a risk seeded from the longer text stays linked."""
+    from types import SimpleNamespace
+
+    from consortium_planner.domain.capacity.cover import NAMED_LINES, _where
+    from consortium_planner.domain.findings import Finding, Severity
+    from consortium_planner.domain.risk_register import seed_key
+
+    def lines(*excess):
+        return [(SimpleNamespace(service_line=f"Line {i}", area="North"), D(v)) for i, v in enumerate(excess)]
+
+    assert _where(lines(30, 10, 20)) == "Line 0, North: 30; Line 1, North: 10; Line 2, North: 20"
+    many = lines(5, 70, 1, 40, 90, 3, 60, 2)
+    assert NAMED_LINES == 5
+    assert _where(many) == ("Line 4, North: 90; Line 1, North: 70; Line 6, North: 60; Line 3, North: 40; "
+                            "Line 0, North: 5; and 3 more service lines and areas")
+    assert _where(lines(1, 2, 3, 4, 5, 6)).endswith("Line 1, North: 2; and 1 more service line and area")
+    every = "; ".join(f"{ln.service_line}, {ln.area}: {v}" for ln, v in many)
+    before = Finding("growth_beyond_limit", f"Alpha is allocated 271 units a year more than it can reach even with "
+                     f"its maximum growth ({every}).", Severity.SERIOUS)
+    after = Finding("growth_beyond_limit", before.message.replace(every, _where(many)), Severity.SERIOUS)
+    assert seed_key(before) == seed_key(after)

@@ -285,6 +285,23 @@ def _gap_finding(r: RequirementCoverage, cure: GapCure | None) -> Finding:
                    cure_figures=tuple(cure_figures))
 
 
+#: the most service lines and areas a finding names (the Capacity tab lists every one)
+NAMED_LINES = 5
+
+
+def _where(over: list[tuple[MemberCapacityLine, Decimal]]) -> str:
+    """The service lines and areas a member is allocated beyond its growth limit, and by how much: every one,
+    or the largest ``NAMED_LINES`` and how many more. A finding is read in the verdict above the tabs and on the
+    investment case's first page: on the large workspace one member's 190 lines filled the banner at
+    1280×720."""
+    shown = over if len(over) <= NAMED_LINES else sorted(over, key=lambda lv: -lv[1])[:NAMED_LINES]
+    text = "; ".join(f"{line.service_line}, {line.area}: {format_decimal(v, 0)}" for line, v in shown)
+    rest = len(over) - len(shown)
+    if rest:
+        text += f"; and {rest} more service line{'s' if rest != 1 else ''} and area{'s' if rest != 1 else ''}"
+    return text
+
+
 def coverage_findings(result: CoverageResult) -> list[Finding]:
     """Gaps (serious when members or partners could fill them, with the allocation or partner that would;
     blocking when nobody in the workspace can), thin cover, members beyond their growth, late mobilisation
@@ -301,7 +318,7 @@ def coverage_findings(result: CoverageResult) -> list[Finding]:
         if m.growth_exceeds_limit:
             over = [(line, line.allocated - line.capacity_with_growth) for line in m.lines if line.exceeds_growth_limit]
             excess = sum((v for _, v in over), ZERO)
-            where = "; ".join(f"{line.service_line}, {line.area}: {format_decimal(v, 0)}" for line, v in over)
+            where = _where(over)
             out.append(Finding("growth_beyond_limit", f"{m.name} is allocated {format_decimal(excess, 0)} units a year "
                                f"more than it can reach even with its maximum growth ({where}).", Severity.SERIOUS,
                                figures=(("beyond_growth", excess),),
