@@ -159,3 +159,28 @@ def test_after_a_change_the_banner_says_its_verdict_is_the_one_before_it(window,
     # another option selected: the previous option's verdict goes, the waiting words come
     page.master.table.select_id(option_id(c, "Go alone"))
     assert "Weighing the option's findings" in banner.label.text()
+
+
+def test_the_banner_held_at_its_height_never_makes_the_window_taller(window, qtbot):
+    """While the new verdict is weighed the banner keeps its height, but not by raising the window's minimum:
+    in a window too short for the verdict and the tabs' minimum (the large workspace at 1280×720), holding it
+    made the window grow taller than the screen, a little more with every edit."""
+    banner = banner_for(window, qtbot, SPV)
+    page = window.pages["Consortium options"]
+    window.resize(window.width(), 200)  # as short as it goes: the verdict's lines squeeze the tabs
+    qtbot.wait(50)
+    QApplication.processEvents()
+    height = window.height()
+    assert banner.label.height() + page.tabs.minimumSizeHint().height() > banner.parentWidget().height()
+    gate = threading.Event()  # holds the banner's computation: it stays stale
+    real_compute = banner.compute
+    banner.compute = lambda ws, oid, cancelled=NEVER: (gate.wait(30), real_compute(ws, oid, cancelled))[1]
+    c = window.controller
+    rival = next(x for x in c.ws.all(Competitor) if x.name == "Regional health and care charity")
+    for price in ("4,100,000", "4,200,000", "4,300,000"):
+        assert c.set_field(Competitor, rival.id, "annual_price", price)
+        qtbot.wait(30)
+        assert "Before it:" in banner.label.text()
+        assert window.height() == height and window.minimumSizeHint().height() <= height
+    gate.set()
+    qtbot.waitUntil(lambda: not banner._stale and not banner.busy, timeout=60000)

@@ -90,10 +90,27 @@ class VerdictBanner(OptionAnalysisView):
             return
         # one line, in a banner kept at its height: the tab below stays where it is (a line more moved it down
         # and back up with every edit, each time laying it out and painting it all again: 3–7 ms an edit)
-        self.label.setMinimumHeight(self.label.height())
+        self._hold_height()
         restyle(self.label, banner_style(GREY, "4px 8px"))
         self.label.setText(stale_html(self.result))
         self.label.setToolTip(f"Before the change: {self._tip(self.result)}")
+
+    def _hold_height(self) -> None:
+        """Keep the label at its height while the new verdict is weighed, but never so tall that what shares the
+        banner's column gets less than its minimum: where the verdict is long and the window short (the large
+        workspace at 1280×720), holding its whole height raised the window's minimum, and the window grew taller
+        than the screen, a little more with every edit."""
+        height = self.label.height()
+        column = self.parentWidget()
+        layout = column.layout() if column is not None else None
+        if layout is not None and layout.indexOf(self) >= 0:
+            items = [layout.itemAt(i) for i in range(layout.count())]
+            others = sum(item.minimumSize().height() for item in items if item.widget() is not self)
+            margins = layout.contentsMargins()
+            room = (column.height() - others - layout.spacing() * (len(items) - 1) - margins.top() - margins.bottom()
+                    - (self.height() - self.label.height()))
+            height = max(0, min(height, room))
+        self.label.setMinimumHeight(height)
 
     def _waiting(self) -> None:
         self.label.setMinimumHeight(0)
