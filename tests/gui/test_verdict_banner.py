@@ -184,3 +184,25 @@ def test_the_banner_held_at_its_height_never_makes_the_window_taller(window, qtb
         assert window.height() == height and window.minimumSizeHint().height() <= height
     gate.set()
     qtbot.waitUntil(lambda: not banner._stale and not banner.busy, timeout=60000)
+
+
+def test_a_long_verdict_scrolls_in_a_banner_of_at_most_a_share_of_its_column(window, qtbot, monkeypatch):
+    """The banner is as tall as its verdict up to ``MOST_OF_COLUMN`` of the column it shares with the tabs (never
+    under ``LEAST_LINES`` lines); the rest scrolls, never clipped: the large workspace's verdict took 218 of 667
+    pixels at 1280×720 and left the tabs less than their minimum. (The demo's verdict fits a third of the
+    column, so the share is made smaller here.)"""
+    from consortium_planner.gui import verdict_banner as vb
+
+    banner = banner_for(window, qtbot, SPV)
+    column = banner.parentWidget()
+    tall = banner.label.heightForWidth(banner.fitted.width())
+    qtbot.waitUntil(lambda: banner.fitted.height() == tall, timeout=5000)  # all of it, where there is room
+    assert banner.fitted.verticalScrollBar().maximum() == 0
+    monkeypatch.setattr(vb, "MOST_OF_COLUMN", 0.1)
+    most = max(vb.LEAST_LINES * banner.fitted.fontMetrics().lineSpacing(), int(column.height() * 0.1))
+    assert most < tall
+    banner.fitted.updateGeometry()
+    qtbot.waitUntil(lambda: banner.fitted.height() <= most, timeout=5000)
+    assert banner.fitted.height() >= most - 1
+    assert banner.fitted.verticalScrollBar().maximum() > 0  # the rest scrolls into view
+    assert banner.label.height() >= banner.label.heightForWidth(banner.label.width())  # laid out whole, not cut

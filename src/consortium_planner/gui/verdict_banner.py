@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy
 
 from ..domain.tasks import NEVER, CancelToken
 from ..domain.verdict import Verdict
@@ -55,6 +55,47 @@ def stale_html(v: Verdict) -> str:
             f"<b>{tone.glyph}&nbsp;{esc(v.label)}</b>")
 
 
+#: the most of its column the banner takes, as a share of the column's height (the rest of the verdict scrolls)
+MOST_OF_COLUMN = 0.3
+#: ... but never fewer lines than this
+LEAST_LINES = 4
+
+
+class _Fitted(QScrollArea):
+    """The verdict's label at the height of its text, up to ``MOST_OF_COLUMN`` of the column it shares with the
+    tabs (at least ``LEAST_LINES`` lines), the rest scrolling: the large workspace's verdict took 218 of 667
+    pixels at 1280×720 and left the tabs below less than their minimum."""
+
+    def __init__(self, label: QLabel):
+        super().__init__()
+        self.setWidget(label)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+
+    def most(self) -> int:
+        column = self.parentWidget().parentWidget() if self.parentWidget() is not None else None
+        lines = LEAST_LINES * self.fontMetrics().lineSpacing()
+        return max(lines, int(column.height() * MOST_OF_COLUMN)) if column is not None else lines
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        label = self.widget()
+        return max(label.minimumHeight(), min(self.most(), label.heightForWidth(width)))
+
+    def sizeHint(self) -> QSize:
+        width = self.width() if self.width() > 0 else super().sizeHint().width()
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, self.widget().minimumHeight())
+
+
 class VerdictBanner(OptionAnalysisView):
     """A banner in the verdict's colour, refreshed off the UI thread."""
 
@@ -73,7 +114,8 @@ class VerdictBanner(OptionAnalysisView):
         self.label.setTextFormat(Qt.TextFormat.RichText)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.label.setAccessibleName("Verdict")
-        self.body.addWidget(self.label)
+        self.fitted = _Fitted(self.label)
+        self.body.addWidget(self.fitted)
         self.message.setStyleSheet(banner_style(GREY, "4px 8px"))
         self._waiting()
 
@@ -92,15 +134,21 @@ class VerdictBanner(OptionAnalysisView):
         # and back up with every edit, each time laying it out and painting it all again: 3–7 ms an edit)
         self._hold_height()
         restyle(self.label, banner_style(GREY, "4px 8px"))
-        self.label.setText(stale_html(self.result))
+        self._say(stale_html(self.result))
         self.label.setToolTip(f"Before the change: {self._tip(self.result)}")
 
+    def _say(self, html: str) -> None:
+        """Show ``html`` in the label, and have the column lay the banner out again at its new text's height (a
+        scroll area does not pass on its widget's size)."""
+        self.label.setText(html)
+        self.fitted.updateGeometry()
+
     def _hold_height(self) -> None:
-        """Keep the label at its height while the new verdict is weighed, but never so tall that what shares the
+        """Keep the verdict at its height while the new one is weighed, but never so tall that what shares the
         banner's column gets less than its minimum: where the verdict is long and the window short (the large
         workspace at 1280×720), holding its whole height raised the window's minimum, and the window grew taller
         than the screen, a little more with every edit."""
-        height = self.label.height()
+        height = self.fitted.height()
         column = self.parentWidget()
         layout = column.layout() if column is not None else None
         if layout is not None and layout.indexOf(self) >= 0:
@@ -108,14 +156,14 @@ class VerdictBanner(OptionAnalysisView):
             others = sum(item.minimumSize().height() for item in items if item.widget() is not self)
             margins = layout.contentsMargins()
             room = (column.height() - others - layout.spacing() * (len(items) - 1) - margins.top() - margins.bottom()
-                    - (self.height() - self.label.height()))
+                    - (self.height() - self.fitted.height()))
             height = max(0, min(height, room))
         self.label.setMinimumHeight(height)
 
     def _waiting(self) -> None:
         self.label.setMinimumHeight(0)
         restyle(self.label, banner_style(GREY, "4px 8px"))
-        self.label.setText("<i>Weighing the option's findings for a verdict…</i>")
+        self._say("<i>Weighing the option's findings for a verdict…</i>")
 
     def refresh(self) -> None:
         first = next((v for v in self._ahead() if v.isVisible() and getattr(v, "busy", False)), None)
@@ -129,7 +177,7 @@ class VerdictBanner(OptionAnalysisView):
         self._stop_waiting()
         if self.result is None and self.option_id() is not None:
             self._waiting()
-        self.label.setVisible(self.option_id() is not None)
+        self.fitted.setVisible(self.option_id() is not None)
         super().refresh()
 
     def _after_ahead(self) -> None:
@@ -150,8 +198,8 @@ class VerdictBanner(OptionAnalysisView):
         tone = STATUS_TONES[verdict_status(result.decision)]
         self.label.setMinimumHeight(0)
         restyle(self.label, banner_style(tone, "4px 8px"))
-        self.label.setText(verdict_html(result))
-        self.label.setVisible(True)
+        self._say(verdict_html(result))
+        self.fitted.setVisible(True)
         self.label.setToolTip(self._tip(result))
 
     @staticmethod
@@ -170,7 +218,7 @@ class VerdictBanner(OptionAnalysisView):
             super()._refused(exc)
 
     def show_message(self, text: str) -> None:
-        self.label.setVisible(False)
+        self.fitted.setVisible(False)
         super().show_message(text.replace("This analysis cannot be run", "No verdict can be reached"))
 
 
