@@ -117,3 +117,16 @@ def test_an_estimate_raises_no_findings_and_a_scenario_copy_has_none(demo, pairs
 def test_an_option_that_cannot_be_projected_has_no_estimate(demo):
     option = demo.options()[0]
     assert estimate_sensitivity(demo, option.id, pipeline.Results.of(option.id, {})) is None
+
+
+def test_the_estimate_reads_only_what_the_tab_computes_before_it(demo):
+    """The Sensitivity tab shows the estimate on ``ESTIMATE_NEEDS`` (the evaluation comes after it): the estimate
+    made from those alone is the one made from every result the exact analysis needs, on every demo option."""
+    from consortium_planner.services.sensitivity import ESTIMATE_NEEDS
+
+    assert set(ESTIMATE_NEEDS) < set(NEEDS) and "evaluation" not in ESTIMATE_NEEDS
+    for option in demo.options():
+        some = pipeline.run(demo, option.id, ESTIMATE_NEEDS)
+        assert some.get("evaluation") is None  # not worked out on the way
+        assert estimate_sensitivity(demo, option.id, some) == estimate_sensitivity(
+            demo, option.id, pipeline.run(demo, option.id, NEEDS)), option.name

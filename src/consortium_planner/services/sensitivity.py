@@ -55,6 +55,10 @@ MOVES_EVALUATION = frozenset({"competitor_price_pct"})
 KEEPS_PRICES = frozenset({"payment_delay_days", "interest_rate_pp", "competitor_price_pct"})
 #: The base results the analysis starts from (declared as its needs).
 NEEDS: tuple[str, ...] = ("prices", "evaluation", "capital", "funding", "returns")
+#: What ``estimate_sensitivity`` reads: the estimate is anchored on the exact net present value, funding
+#: requirement, sources and debt service cover, none of which is the evaluation's (on the demo the evaluation's
+#: pricing advice is 3 ms of the Sensitivity tab's first figures).
+ESTIMATE_NEEDS: tuple[str, ...] = ("prices", "capital", "funding", "returns")
 _DRIVER = {d.name: d for d in DRIVERS}
 
 
@@ -187,7 +191,7 @@ def sensitivity(ws: Workspace, option_id: int, base: Results, *, cancelled: Canc
 
 def estimate_sensitivity(ws: Workspace, option_id: int, base: Results) -> _s.Sensitivity | None:
     """The vector model's estimate of the option's tornado and break-evens (``estimated=True``), from ``base``:
-    its results as stored (at least ``NEEDS``). None when the option cannot be projected (the exact analysis
+    its results as stored (at least ``ESTIMATE_NEEDS``). None when the option cannot be projected (the exact analysis
     says why) or on a scenario's copy (the analysis applies to the option as stored)."""
     option = ws.get(ConsortiumOption, option_id)
     if option is None or ws.scenario is not None:

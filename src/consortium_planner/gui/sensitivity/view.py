@@ -51,7 +51,7 @@ from ...reports.sections.sensitivity import (
 )
 from ...services import analyses
 from ...services.pipeline import run
-from ...services.sensitivity import NEEDS, estimate_sensitivity
+from ...services.sensitivity import ESTIMATE_NEEDS, NEEDS, estimate_sensitivity
 from ..analysis_view import OptionAnalysisView
 from ..cashflow.chart import compact_gbp
 from ..charts import plot
@@ -299,10 +299,11 @@ class SensitivityView(OptionAnalysisView):
         def progress(fraction: float, message: str) -> None:
             relay.progressed.emit(float(fraction), message)
 
-        base = run(ws, option_id, NEEDS, cancelled=cancelled)
+        base = run(ws, option_id, ESTIMATE_NEEDS, cancelled=cancelled)  # what the estimate reads, first
         guess = estimate_sensitivity(ws, option_id, base)
         if guess is not None:
             self.show_first(cancelled, guess)
+        base = run(ws, option_id, NEEDS, cancelled=cancelled, results=base)
         results = run(ws, option_id, ("sensitivity",), cancelled=cancelled, progress=progress, results=base)
         return analyses.value(results, "sensitivity")
 
