@@ -149,6 +149,75 @@ def test_a_view_made_stale_by_an_edit_starts_computing_once_every_listener_has_h
     qtbot.waitUntil(lambda: view.shown_results[-1:] == ["After every listener"], timeout=5000)
 
 
+class FirstView(OptionAnalysisView):
+    """Shows first figures (``show_first``) in a label of its own, then its result in another."""
+
+    shows = ("standing",)
+    background = True
+
+    def __init__(self, controller, option_id):
+        from PySide6.QtWidgets import QLabel
+
+        super().__init__(controller, option_id)
+        self.first_label, self.still = QLabel("first"), QLabel("unchanged")
+        self.body.addWidget(self.first_label)
+        self.body.addWidget(self.still)
+
+    def compute(self, ws, option_id, cancelled):
+        name = ws.all(Organisation)[0].name
+        self.show_first(cancelled, f"first: {name}")
+        return name
+
+    def show_first_result(self, figures):
+        self.first_label.setText(figures)
+
+    def show_result(self, result):
+        pass
+
+
+class _Paints:
+    """Counts the paint events each of some widgets receives."""
+
+    def __init__(self, *widgets):
+        from PySide6.QtCore import QObject
+
+        counts = self.counts = dict.fromkeys(widgets, 0)
+
+        class Filter(QObject):
+            def eventFilter(self, obj, event):
+                from PySide6.QtCore import QEvent
+
+                if event.type() == QEvent.Type.Paint and obj in counts:
+                    counts[obj] += 1
+                return False
+
+        self.filter = Filter()
+        for w in widgets:
+            w.installEventFilter(self.filter)
+
+
+def test_first_figures_are_painted_before_first_shown_and_nothing_else_is(controller, qtbot):
+    """``first_shown`` comes once the first figures are painted (the computation waits for that), and only what
+    changed is painted then: ``repaint()`` of the whole view painted every widget in it, changed or not (the Risks
+    tab's two risk matrices, a Python delegate a cell, on every edit)."""
+    option = controller.ws.all(ConsortiumOption)[0]
+    view = FirstView(controller, lambda: option.id)
+    qtbot.addWidget(view)
+    view.resize(400, 200)
+    view.show()
+    qtbot.waitUntil(lambda: view.result is not None, timeout=5000)
+    qtbot.wait(50)
+    paints = _Paints(view.first_label, view.still)
+    at_first: list[dict] = []
+    view.first_shown.connect(lambda: at_first.append(dict(paints.counts)))
+    org = controller.ws.all(Organisation)[0]
+    controller.set_field(Organisation, org.id, "name", "Painted first")
+    qtbot.waitUntil(lambda: bool(at_first), timeout=5000)
+    assert view.first_label.text() == "first: Painted first"
+    assert at_first[0][view.first_label] >= 1  # painted before the signal, by the view itself
+    assert at_first[0][view.still] == 0  # not painted again: it did not change
+
+
 class CheckpointView(OptionAnalysisView):
     """Computes until cancelled, stopping only at ``checkpoint()`` (as the analyses' loops do)."""
 

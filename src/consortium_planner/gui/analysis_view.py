@@ -23,7 +23,7 @@ import threading
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ..domain.tasks import NEVER, CancelToken
@@ -40,6 +40,14 @@ class _FirstRelay(QObject):
     computation's token, the figures, and the event the view sets once it has painted them."""
 
     ready = Signal(object, object, object)
+
+
+def paint_now() -> None:
+    """Lay out and paint now what is waiting to be, and only that: the layouts and the paint that widgets asked
+    for are posted events (the paint at low priority). ``repaint()`` of the whole view painted every widget in
+    it, changed or not: the Risks tab's two risk matrices, a Python delegate a cell, on every edit."""
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.UpdateRequest)
 
 
 class OptionAnalysisView(QWidget):
@@ -241,7 +249,7 @@ class OptionAnalysisView(QWidget):
             if token.is_cancelled or not self.busy:
                 return
             self.show_first_result(figures)
-            self.repaint()  # painted now, while the computation waits
+            paint_now()  # painted now, while the computation waits
             self.first_shown.emit()
         finally:
             drawn.set()
