@@ -268,3 +268,23 @@ def test_heat_map_model_shows_an_empty_cell_as_not_there(qtmodeltester):
     assert empty.data() == "–" and empty.data(STATUS_ROLE) is None and empty.data(CELL_ROLE) is None
     assert empty.data(BG).color().name() == "#e9ecef"
     assert model.headerData(0, Qt.Orientation.Vertical) == "Homecare"
+
+
+def test_a_heat_map_shown_again_unchanged_tells_its_views_nothing():
+    """The same chart again (the risk matrices after an edit that moves no risk) changes nothing, so nothing is
+    painted again; a chart with one value changed says so."""
+    def chart(first):
+        return Chart("h", ChartKind.HEATMAP, "t", ("North", "South"),
+                     (Series("Homecare", (D(first), D("80")), (Status.AMBER, Status.GREEN), ("", ""), ("", "")),),
+                     "Area", "Service line", y_kind=Kind.PERCENT, places=0)
+
+    model = HeatMapModel()
+    model.set_chart(chart("50"))
+    told: list[str] = []
+    model.modelReset.connect(lambda: told.append("reset"))
+    model.dataChanged.connect(lambda *_: told.append("data"))
+    model.headerDataChanged.connect(lambda *_: told.append("header"))
+    model.set_chart(chart("50"))  # equal, not the same object
+    assert told == []
+    model.set_chart(chart("55"))
+    assert told == ["data", "header"] and model.index(0, 0).data().endswith("55%")

@@ -258,6 +258,8 @@ class HeatMapModel(QAbstractTableModel):
     def set_chart(self, chart: Chart | None, payloads: Sequence[Sequence[Any]] | None = None) -> None:
         """Show ``chart`` (None: nothing); ``payloads[row][column]`` is what ``CELL_ROLE`` returns."""
         old = self.chart
+        if chart is not None and chart == old and not payloads and not self._payloads:
+            return  # on show already: a change would paint every cell again (the risk matrices, every edit)
         same_shape = (chart is not None and old is not None and chart.series and chart.categories
                       and chart.categories == old.categories
                       and [s.name for s in chart.series] == [s.name for s in old.series])
