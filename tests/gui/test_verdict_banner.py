@@ -206,3 +206,24 @@ def test_a_long_verdict_scrolls_in_a_banner_of_at_most_a_share_of_its_column(win
     assert banner.fitted.height() >= most - 1
     assert banner.fitted.verticalScrollBar().maximum() > 0  # the rest scrolls into view
     assert banner.label.height() >= banner.label.heightForWidth(banner.label.width())  # laid out whole, not cut
+
+
+def test_a_second_edit_while_the_verdict_is_weighed_again_leaves_the_banner_alone(window, qtbot, monkeypatch):
+    """The banner says the verdict is the one before the change at the first edit; further edits before the new
+    verdict find it saying so and change nothing (laying the column out again cost every edit 2 ms on the demo)."""
+    banner = banner_for(window, qtbot, SPV)
+    gate = threading.Event()  # holds the banner's computation: it stays stale
+    real_compute = banner.compute
+    banner.compute = lambda ws, oid, cancelled=NEVER: (gate.wait(30), real_compute(ws, oid, cancelled))[1]
+    laid_out: list[int] = []
+    monkeypatch.setattr(banner.fitted, "updateGeometry", lambda: laid_out.append(1))
+    c = window.controller
+    rival = next(x for x in c.ws.all(Competitor) if x.name == "Regional health and care charity")
+    assert c.set_field(Competitor, rival.id, "annual_price", "4,100,000")
+    assert "Before it:" in banner.label.text() and laid_out == [1]
+    held = banner.label.minimumHeight()
+    for price in ("4,200,000", "4,300,000"):
+        assert c.set_field(Competitor, rival.id, "annual_price", price)
+    assert "Before it:" in banner.label.text() and laid_out == [1] and banner.label.minimumHeight() == held
+    gate.set()
+    qtbot.waitUntil(lambda: not banner._stale and not banner.busy, timeout=60000)

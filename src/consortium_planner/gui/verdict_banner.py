@@ -130,18 +130,22 @@ class VerdictBanner(OptionAnalysisView):
             self.result = None
             self._waiting()
             return
+        stale = stale_html(self.result)
+        if self.label.text() == stale:
+            return  # saying so already, since an earlier edit: held, and nothing to lay out again
         # one line, in a banner kept at its height: the tab below stays where it is (a line more moved it down
         # and back up with every edit, each time laying it out and painting it all again: 3–7 ms an edit)
         self._hold_height()
         restyle(self.label, banner_style(GREY, "4px 8px"))
-        self._say(stale_html(self.result))
+        self._say(stale)
         self.label.setToolTip(f"Before the change: {self._tip(self.result)}")
 
     def _say(self, html: str) -> None:
         """Show ``html`` in the label, and have the column lay the banner out again at its new text's height (a
         scroll area does not pass on its widget's size)."""
-        self.label.setText(html)
-        self.fitted.updateGeometry()
+        if html != self.label.text():
+            self.label.setText(html)
+            self.fitted.updateGeometry()
 
     def _hold_height(self) -> None:
         """Keep the verdict at its height while the new one is weighed, but never so tall that what shares the
