@@ -48,11 +48,11 @@ def _painted(app) -> None:
     """Lay out and paint what the result left waiting, now, and only that: its layouts and its paint are posted
     events (the paint at low priority, so usually still waiting when ``shown`` is seen). The time is taken when
     they are done. A ``window.repaint()`` here painted the whole window, not just what changed (3–5 ms an edit on
-    the demo), and left the layouts the result asked for to the next edit's time."""
-    from PySide6.QtCore import QCoreApplication, QEvent
+    the demo), and left the layouts the result asked for to the next edit's time. The program paints a view's first
+    figures the same way (``analysis_view.paint_now``)."""
+    from consortium_planner.gui.analysis_view import paint_now
 
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.UpdateRequest)
+    paint_now()
 
 
 #: the pauses before the edits "after a pause": longer than the verdict banner's wait (300 ms), shorter than

@@ -154,7 +154,7 @@ def standing(ws: Workspace, option_id: int, params: StandingParams = DEFAULT_PAR
     outsiders = [o for o in ws.organisations() if o.id not in member_org_ids and ws.financial_years(o.id)]
 
     tested = []
-    fails = []
+    fails: list[Fail] = []
     for g in groups:
         entity, ctx = _evaluate_group(ws, g, thresholds, tender, params)
         tested.append(entity)
@@ -165,10 +165,9 @@ def standing(ws: Workspace, option_id: int, params: StandingParams = DEFAULT_PAR
             # each candidate's accounts, and the group's with them, once for all of the group's failures
             members = [_Joined(p, *_joined(ws, parts, p.org)) for p in parties if p.org.id not in in_group]
             others = [_Joined(_Party(None, o), *_joined(ws, parts, o)) for o in outsiders]
-        for r in red:
-            fails.append(Fail(entity.name, r, _guarantee(entity, ctx, r, parts, members, params),
-                              _bond(entity, tender, params),
-                              _what_it_would_take(entity, ctx, r, others)))
+            fails.extend(Fail(entity.name, r, _guarantee(entity, ctx, r, parts, members, params),
+                              _bond(entity, tender, params), _what_it_would_take(entity, ctx, r, others))
+                         for r in red)
         _entity_warnings(ws, entity, g, tender, params, warnings)
 
     risk = risk_for(len(fails))
