@@ -248,7 +248,7 @@ def _cover(b: Basis, d: Mapping[str, np.ndarray], rows: np.ndarray, t: np.ndarra
     money_in += grants
     p_grants = psum(grants)
     p_interest = np.zeros((n_draws, n_periods))
-    p_fees = psum(fees)
+    p_fees = np.ascontiguousarray(psum(fees))  # added to by month below, through a flat view
     # month by month below, so each month's values are read from month-major copies (a month a contiguous row)
     tax_paid_m = np.zeros((T, n_draws))
     od_interest_m = np.zeros((T, n_draws))
@@ -261,25 +261,49 @@ def _cover(b: Basis, d: Mapping[str, np.ndarray], rows: np.ndarray, t: np.ndarra
         np.ascontiguousarray(interest.T)
     in_m = np.ascontiguousarray((receipts + money_in).T)
     fees_m, principal_m = np.ascontiguousarray(fees.T), np.ascontiguousarray(principal.T)
+    # what does not depend on the month before, worked out for every month at once: each (month, draw)'s period
+    # (clipped, as the sums by period take it) as a place in the flat period arrays, where a period ends, and
+    # the months every draw is still projected (masking by ``on`` there changes nothing)
+    pc_m = np.clip(period_m, 0, n_periods - 1)
+    flat_m = rows[None, :] * n_periods + pc_m
+    month_col = np.arange(T)[:, None]
+    ends_now: list[bool] = (live_m & (ends[rows[None, :], pc_m] == month_col)).any(axis=1).tolist()
+    all_on: list[bool] = np.all(live_m, axis=1).tolist()
+    p_interest_flat, p_fees_flat = p_interest.reshape(-1), p_fees.reshape(-1)  # views: adding to them adds to both
+    # the overdrafts: their rate, whether each draw has drawn it down yet, and their commitment fee by month. The
+    # month's sums start from their first terms (0 + x is x, to the bit: every term here is zero or more), and
+    # a month without commitment fees adds none
+    od_on = [month_col >= dm[None, :] for _s, dm, _r in overdrafts]
+    fee_pct = [s.commitment_pct for s, _dm, _r in overdrafts]
+    any_fee = any(fee_pct)
+    no_fee = np.zeros(n_draws)
     for month in range(T):
         if not month % 12:
             checkpoint()
         on = live_m[month]
-        p = period_m[month]
-        od_i = np.zeros(n_draws)
-        od_f = np.zeros(n_draws)
-        for k, (s, dm, r) in enumerate(overdrafts):
-            od_i += _q(drawn[k] * r)
-            if s.commitment_pct:
-                od_f += np.where(month >= dm, _q(np.maximum(0.0, s.amount - drawn[k]) * s.commitment_pct / 1200), 0.0)
-        od_i = np.where(on, od_i, 0.0)
-        od_f = np.where(on, od_f, 0.0)
-        pc = np.clip(p, 0, n_periods - 1)
-        p_interest[rows, pc] += interest_m[month] + od_i
-        p_fees[rows, pc] += od_f
+        every = all_on[month]
+        od_i = np.zeros(n_draws) if not overdrafts else (drawn[0] * overdrafts[0][2]).round(2)
+        for k in range(1, len(overdrafts)):
+            od_i += (drawn[k] * overdrafts[k][2]).round(2)
+        od_f = no_fee
+        if any_fee:
+            for k, (s, _dm, _r) in enumerate(overdrafts):
+                if fee_pct[k]:
+                    fee = np.where(od_on[k][month], (np.maximum(0.0, s.amount - drawn[k]) * fee_pct[k] / 1200).round(2),
+                                   0.0)
+                    od_f = fee if od_f is no_fee else od_f + fee
+            if not every:
+                od_f = np.where(on, od_f, 0.0)
+        if not every:
+            od_i = np.where(on, od_i, 0.0)
+        where = flat_m[month]
+        p_interest_flat[where] += interest_m[month] + od_i
+        if any_fee:
+            p_fees_flat[where] += od_f
         od_interest_m[month] = od_i
-        at_end = on & (ends[rows, pc] == month)
-        if at_end.any():
+        if ends_now[month]:
+            pc = pc_m[month]
+            at_end = on & (ends[rows, pc] == month)
             for q in np.unique(pc[at_end]):
                 sel = at_end & (pc == q)
                 pbt = p_ebit[:, q] + p_grants[:, q] - p_interest[:, q] - p_fees[:, q]
@@ -290,20 +314,28 @@ def _cover(b: Basis, d: Mapping[str, np.ndarray], rows: np.ndarray, t: np.ndarra
                 pools[:, sel] = masked_pools[:, sel]
                 tax = np.where(sel, got, 0.0).sum(axis=0)
                 tax_paid_m[np.minimum(month + b.lag_tax, last[sel]), rows[sel]] += tax[sel]
-        rec = in_m[month]
-        pay_out = (base_out_m[month] + tax_paid_m[month] + interest_m[month] + od_i + fees_m[month] + od_f
-                   + principal_m[month])
-        provisional = np.where(on, balance + rec - pay_out, balance)
+        pay_out = base_out_m[month] + tax_paid_m[month] + interest_m[month] + od_i + fees_m[month]
+        if any_fee:
+            pay_out = pay_out + od_f
+        pay_out = pay_out + principal_m[month]
+        moved = balance + in_m[month] - pay_out
+        provisional = moved if every else np.where(on, moved, balance)
+        if not overdrafts:
+            balance = provisional
+            continue
+        # draw down to cover a shortfall, the first overdraft first; repay from a surplus, the first first
         change = np.zeros(n_draws)
-        for k, (s, dm, _r) in enumerate(overdrafts):
-            need = np.where(on & (provisional + change < 0) & (month >= dm), -(provisional + change), 0.0)
-            x = np.minimum(need, s.amount - drawn[k])
-            x = np.maximum(x, 0.0)
+        for k, (s, _dm, _r) in enumerate(overdrafts):
+            short = provisional + change if k else provisional
+            cond = (short < 0) & od_on[k][month]
+            need = np.where(cond if every else on & cond, -short, 0.0)
+            x = np.maximum(np.minimum(need, s.amount - drawn[k]), 0.0)
             drawn[k] += x
             change += x
         repay_total = np.zeros(n_draws)
-        for k, _ in enumerate(overdrafts):
-            avail = np.where(on & (provisional > 0), provisional - repay_total, 0.0)
+        spare = provisional > 0 if every else on & (provisional > 0)
+        for k in range(len(overdrafts)):
+            avail = np.where(spare, provisional - repay_total, 0.0)
             x = np.where((drawn[k] > 0) & (avail > 0), np.minimum(avail, drawn[k]), 0.0)
             drawn[k] -= x
             repay_total += x
@@ -341,31 +373,42 @@ def _loan(s: _Source, r: np.ndarray, month: np.ndarray, last: np.ndarray, T: int
     balance = np.full(n_draws, amount)
     flat_interest = _q(balance * r)
     annuity = np.full(n_draws, np.nan)
+    # what does not depend on the balance, for every month at once (a month a row)
+    tt = np.arange(T)[:, None]
+    j_m = tt - month[None, :]
+    due_m = (j_m >= 1) & (tt <= final[None, :])  # after the drawdown, up to the last month it runs
+    repaying_m = j_m > s.holiday
+    keeps_running = s.flat and end is not None  # a flat loan with a term runs its term, paid off or not
+    if end is not None:
+        at_end_m = tt == end[None, :]
+        cut_m = ~at_end_m & (tt == final[None, :]) & cut[None, :]
+    else:
+        at_end_m = tt == final[None, :]
+    unset = True  # some draw's annuity still to be worked out
     for t in range(1, T):
-        j = t - month
-        active = (j >= 1) & (t <= final) & ((balance > 0) | (s.flat and end is not None))
+        active = due_m[t] if keeps_running else due_m[t] & (balance > 0)
         if not active.any():
             continue
         i = flat_interest if s.flat else _q(balance * r)
         p = np.zeros(n_draws)
         if end is not None and repay_n > 0:
-            repaying = j > s.holiday
+            repaying = repaying_m[t]
             if s.flat:
                 p = np.where(repaying, np.minimum(balance, amount / repay_n), 0.0)
             else:
-                fresh = repaying & np.isnan(annuity)
-                if fresh.any():
-                    rr = r[fresh]
-                    with np.errstate(divide="ignore", invalid="ignore"):
-                        a = np.where(rr == 0, balance[fresh] / repay_n,
-                                     balance[fresh] * rr / (1 - (1 + rr) ** -repay_n))
-                    annuity[fresh] = _q(a)
+                if unset:
+                    fresh = repaying & np.isnan(annuity)
+                    if fresh.any():
+                        rr = r[fresh]
+                        with np.errstate(divide="ignore", invalid="ignore"):
+                            a = np.where(rr == 0, balance[fresh] / repay_n,
+                                         balance[fresh] * rr / (1 - (1 + rr) ** -repay_n))
+                        annuity[fresh] = _q(a)
+                        unset = bool(np.isnan(annuity).any())
                 p = np.where(repaying, np.minimum(balance, np.maximum(0.0, np.nan_to_num(annuity) - i)), 0.0)
+        p = np.where(at_end_m[t], balance, p)
         if end is not None:
-            p = np.where(t == end, balance, p)
-            p = np.where((t != end) & (t == final) & cut, balance, p)
-        else:
-            p = np.where(t == final, balance, p)
+            p = np.where(cut_m[t], balance, p)
         interest[t] = np.where(active, i, 0.0)
         principal[t] = np.where(active, p, 0.0)
         balance = balance - principal[t]
