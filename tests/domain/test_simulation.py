@@ -128,3 +128,23 @@ def test_the_number_of_draws_is_bounded(demo, bases):
     b, _ = _spv(demo, bases)
     with pytest.raises(ValueError, match="number of draws"):
         sim.simulate(b, draws=10)
+
+
+def test_a_loans_months_stop_at_a_checkpoint_once_the_token_is_tripped():
+    """A loan's month-by-month schedule in the vector model checks the bound token once a year of months: a
+    chunk of draws with a loan ran 20 ms on the large workspace without a check, and an edit waited for it
+    (``WorkspaceController.quiet``). With nothing tripped it runs to the end."""
+    from consortium_planner.domain.model import FundingKind
+    from consortium_planner.domain.simulation import vector
+    from consortium_planner.domain.simulation.basis import _Source
+    from consortium_planner.domain.tasks import bound
+
+    loan = _Source(FundingKind.LOAN, 100_000.0, 0.0, 0, 6.0, 60, 0, False, 0.0, 0.0)
+    n = 4
+    args = (loan, np.full(n, 0.005), np.zeros(n, dtype=int), np.full(n, 70), 72)
+    interest, principal = vector._loan(*args)
+    assert principal.sum() == pytest.approx(100_000.0 * n)
+    tripped = CancelToken()
+    tripped.cancel()
+    with bound(tripped), pytest.raises(Cancelled):
+        vector._loan(*args)

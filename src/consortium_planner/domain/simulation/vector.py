@@ -206,6 +206,7 @@ def project(b: Basis, d: Mapping[str, np.ndarray]) -> VectorFigures:
     npv = cash_before @ v
 
     min_dscr = np.full(n_draws, np.nan)
+    checkpoint()
     if b.has_debt:
         peak_month = np.where(peak > 0, low_month, -1)
         min_dscr = _cover(b, d, rows, t, T, last, live, period, ends, n_periods, src_months, p_ebit, p_items,
@@ -386,6 +387,8 @@ def _loan(s: _Source, r: np.ndarray, month: np.ndarray, last: np.ndarray, T: int
         at_end_m = tt == final[None, :]
     unset = True  # some draw's annuity still to be worked out
     for t in range(1, T):
+        if not t % 12:
+            checkpoint()  # a loan's months are a few milliseconds of a simulation's chunk
         active = due_m[t] if keeps_running else due_m[t] & (balance > 0)
         if not active.any():
             continue
