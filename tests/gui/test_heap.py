@@ -40,3 +40,4 @@ def test_closing_the_workspace_puts_the_collectors_thresholds_back():
     assert gc.get_threshold() == (heap.YOUNG, *before[1:])
     heap.settle(False)
     assert gc.get_threshold() == before
+
