@@ -155,15 +155,19 @@ def basis(ws: Workspace, option_id: int, capital: Capital, schedule: PriceSchedu
 
     row_of = {mid: k for k, mid in reversed(list(enumerate(mids)))}  # a member's row (the first, as list.index)
 
+    # each line's share of its members as (row, share) pairs, for the sums below
+    line_rows = {key: [(row_of[mid], sh) for mid, sh in shares.items() if mid in row_of]
+                 for key, shares in line_share.items()}
+
     def weights(what: str) -> np.ndarray:
         out = np.zeros((len(mids), len(years)))
         for yi, y in enumerate(years):
+            sums = [0.0] * len(mids)  # summed in floats, in the same order: the same doubles as in the array
             for ly in y.lines:
                 amount = float(getattr(ly, what))
-                for mid, sh in line_share.get(ly.key, {}).items():
-                    k = row_of.get(mid)
-                    if k is not None:
-                        out[k, yi] += sh * amount
+                for k, sh in line_rows.get(ly.key, ()):
+                    sums[k] += sh * amount
+            out[:, yi] = sums
             col = np.maximum(out[:, yi], 0.0)
             out[:, yi] = col / col.sum() if col.sum() > 0 else 1.0 / max(1, len(mids))
         return out

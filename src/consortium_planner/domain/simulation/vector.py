@@ -386,6 +386,7 @@ def _loan(s: _Source, r: np.ndarray, month: np.ndarray, last: np.ndarray, T: int
     else:
         at_end_m = tt == final[None, :]
     unset = True  # some draw's annuity still to be worked out
+    known = np.zeros(n_draws)  # the annuities, 0 where not yet worked out (``np.nan_to_num``)
     for t in range(1, T):
         if not t % 12:
             checkpoint()  # a loan's months are a few milliseconds of a simulation's chunk
@@ -408,7 +409,8 @@ def _loan(s: _Source, r: np.ndarray, month: np.ndarray, last: np.ndarray, T: int
                                          balance[fresh] * rr / (1 - (1 + rr) ** -repay_n))
                         annuity[fresh] = _q(a)
                         unset = bool(np.isnan(annuity).any())
-                p = np.where(repaying, np.minimum(balance, np.maximum(0.0, np.nan_to_num(annuity) - i)), 0.0)
+                        known = np.nan_to_num(annuity)  # worked out again only when an annuity is set
+                p = np.where(repaying, np.minimum(balance, np.maximum(0.0, known - i)), 0.0)
         p = np.where(at_end_m[t], balance, p)
         if end is not None:
             p = np.where(cut_m[t], balance, p)
