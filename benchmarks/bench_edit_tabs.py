@@ -22,7 +22,7 @@ import time
 from _common import demo_file, large_file
 
 
-def _wait_shown(app, view, edit=None, timeout_s: float = 120.0, signal=None) -> float | None:
+def _wait_shown(view, edit=None, timeout_s: float = 120.0, signal=None) -> float | None:
     """Make ``edit`` (if any) and wait until ``view`` has shown a result since (``signal``: another of its
     signals, as ``first_shown``): listening first, as a view computing on the UI thread shows its figures
     inside the edit's own change notification. Returns when the signal came (``perf_counter``), or None.
@@ -65,7 +65,7 @@ def _idle(seconds: float) -> None:
     loop.exec()
 
 
-def _painted(app) -> None:
+def _painted() -> None:
     """Lay out and paint what the result left waiting, now, and only that: its layouts and its paint are posted
     events (the paint at low priority, so usually still waiting when ``shown`` is seen). The time is taken when
     they are done. A ``window.repaint()`` here painted the whole window, not just what changed (3–5 ms an edit on
@@ -111,7 +111,7 @@ def _bench(app, label: str, path, goal_ms: float, anchor_ms: float, repeat: int)
         app.processEvents()
         on_demand = not hasattr(view, "shown")  # Simulation runs when asked: an edit marks its figures stale
         if not on_demand and (getattr(view, "busy", False) or getattr(view, "result", None) is None):
-            _wait_shown(app, view)
+            _wait_shown(view)
         def edit_ms(pause_s: float = 0.0, view=view, on_demand=on_demand, title=title, signal=None
                     ) -> float | None:
             """One edit's time to the tab's new figures (None: none came), after ``pause_s`` of idling."""
@@ -124,7 +124,7 @@ def _bench(app, label: str, path, goal_ms: float, anchor_ms: float, repeat: int)
                 app.processEvents()
                 ok = True
             else:
-                at = _wait_shown(app, view, lambda v=volume: c.set_field(Allocation, alloc.id, "volume", v),
+                at = _wait_shown(view, lambda v=volume: c.set_field(Allocation, alloc.id, "volume", v),
                                  signal=signal)
                 ok = at is not None
                 if signal is not None and at is not None:
@@ -132,9 +132,9 @@ def _bench(app, label: str, path, goal_ms: float, anchor_ms: float, repeat: int)
                     # before it emits ``first_shown``. Not to when this loop saw it: the computation goes on at
                     # once and holds the interpreter, so the rest of that turn of the event loop took 80 ms more
                     elapsed = (at - t0) * 1000
-                    _wait_shown(app, view)  # the exact figures still come: the next edit waits for them
+                    _wait_shown(view)  # the exact figures still come: the next edit waits for them
                     return elapsed
-            _painted(app)
+            _painted()
             if not ok:
                 print(f"  {title}: no result within the timeout")
                 return None

@@ -29,7 +29,7 @@ class VectorFigures:
 
 
 def _q(x: np.ndarray) -> np.ndarray:
-    return np.round(x, 2)
+    return x.round(2)  # what np.round does with an array, without its wrapper (the month loops call this often)
 
 
 def _tax(profit: np.ndarray, losses: np.ndarray, rate: float | np.ndarray) -> np.ndarray:
@@ -283,15 +283,14 @@ def _cover(b: Basis, d: Mapping[str, np.ndarray], rows: np.ndarray, t: np.ndarra
             checkpoint()
         on = live_m[month]
         every = all_on[month]
-        od_i = np.zeros(n_draws) if not overdrafts else (drawn[0] * overdrafts[0][2]).round(2)
+        od_i = np.zeros(n_draws) if not overdrafts else _q(drawn[0] * overdrafts[0][2])
         for k in range(1, len(overdrafts)):
-            od_i += (drawn[k] * overdrafts[k][2]).round(2)
+            od_i += _q(drawn[k] * overdrafts[k][2])
         od_f = no_fee
         if any_fee:
             for k, (s, _dm, _r) in enumerate(overdrafts):
                 if fee_pct[k]:
-                    fee = np.where(od_on[k][month], (np.maximum(0.0, s.amount - drawn[k]) * fee_pct[k] / 1200).round(2),
-                                   0.0)
+                    fee = np.where(od_on[k][month], _q(np.maximum(0.0, s.amount - drawn[k]) * fee_pct[k] / 1200), 0.0)
                     od_f = fee if od_f is no_fee else od_f + fee
             if not every:
                 od_f = np.where(on, od_f, 0.0)

@@ -57,7 +57,7 @@ from ..cashflow.chart import compact_gbp
 from ..charts import plot
 from ..document_model import DocumentTableModel
 from ..document_table import DocumentTable
-from ..style import esc, move_axis, rich_label, round_axis, set_bar_values, set_chart, two_pane
+from ..style import GREY, esc, move_axis, rich_label, round_axis, set_bar_values, set_chart, two_pane
 
 __all__ = ["SensitivityView", "TornadoChart"]
 
@@ -240,14 +240,13 @@ class TornadoChart(QChartView):
             self.labels.place(self.labels.chart.plotArea())
 
 
-#: the line above the lead saying what the figures on show are, and its tooltips (estimated: True)
-BASIS_ESTIMATED = ("<span style='color:#555555'><b>Estimates</b> from the vector model, while the exact scenario "
-                   "runs are computed</span>")
-BASIS_EXACT = "<span style='color:#555555'><b>Exact</b>: each point a scenario run of the option as it stands</span>"
-BASIS_TIPS = {True: "Estimates from the vector model, shown while the exact scenario runs are computed: they replace "
-                    "these when they are done.",
-              False: "Each point is the option as it stands, run through the pipeline with that driver moved: the "
-                     "figures the investment case reports."}
+#: the line above the lead saying what the figures on show are, and its tooltip, by whether they are estimated
+BASIS = {True: ("<b>Estimates</b> from the vector model, while the exact scenario runs are computed",
+                "Estimates from the vector model, shown while the exact scenario runs are computed: they replace "
+                "these when they are done."),
+         False: ("<b>Exact</b>: each point a scenario run of the option as it stands",
+                 "Each point is the option as it stands, run through the pipeline with that driver moved: the "
+                 "figures the investment case reports.")}
 
 
 class SensitivityView(OptionAnalysisView):
@@ -293,6 +292,7 @@ class SensitivityView(OptionAnalysisView):
         self.basis = QLabel()
         self.basis.setTextFormat(Qt.TextFormat.RichText)
         self.basis.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.basis.setStyleSheet(f"color: {GREY.strong};")  # the grey tone's ink: muted, still legible
         self.lead = rich_label()
         self.chart = TornadoChart()
         self.break_even_model = DocumentTableModel()
@@ -389,8 +389,9 @@ class SensitivityView(OptionAnalysisView):
         self.showing = result
         self.break_even_model.set_table(break_even_table(result))
         self.break_even_table.resizeRowsToContents()
-        self.basis.setText(BASIS_ESTIMATED if result.estimated else BASIS_EXACT)
-        self.basis.setToolTip(BASIS_TIPS[result.estimated])
+        text, tip = BASIS[result.estimated]
+        self.basis.setText(text)
+        self.basis.setToolTip(tip)
         self.lead.setText(self._lead_html(result))
         self._show_output()
 
