@@ -88,6 +88,11 @@ class Workspace:
         assert cls.parent_field, f"{cls.__name__} has no parent"
         return self.by(cls, cls.parent_field, parent_id)
 
+    def tables(self) -> dict[type[Entity], dict[int | None, Entity]]:
+        """Every class's rows by id, as this snapshot holds them: to compare snapshots row by row by identity
+        (``services.second_process``). Read them only: writing goes through ``put`` and ``remove``."""
+        return self._rows
+
     def entities(self) -> Iterator[Entity]:
         for cls in ENTITIES:
             yield from self._rows[cls].values()

@@ -35,8 +35,8 @@ from ..domain.model import ConsortiumOption, Tender
 from ..domain.tasks import NEVER, Cancelled, CancelToken, Progress, bound, no_progress
 from ..domain.workspace import Workspace
 
-__all__ = ["REGISTRY", "Analysis", "Inputs", "NotApplicable", "Refusal", "Registry", "Results", "SharedResults",
-           "register", "reusing", "run", "sharing"]
+__all__ = ["REGISTRY", "Analysis", "at_hand", "Inputs", "NotApplicable", "Refusal", "Registry", "Results", "SharedResults",
+           "gather", "register", "reusing", "run", "sharing"]
 
 #: Exceptions an analysis raises when the data cannot support it; anything else is a bug and propagates.
 REFUSED = (ValueError, ArithmeticError)
@@ -317,27 +317,35 @@ class Results(Mapping[str, Any]):
         An analysis refused on its own account is itself a serious finding; one refused only
         because something it needs was refused adds nothing more.
         """
-        out: list[Finding] = []
-        seen: set[str] = set()
         wanted = set(names) if names is not None else None
-        for a in self.registry.ordered():
-            if a.name not in self._values or (wanted is not None and a.name not in wanted):
-                continue
-            value = self._values[a.name]
-            if isinstance(value, Refusal):
-                if value.because is None and value.reason not in seen:
-                    seen.add(value.reason)
-                    out.append(Finding("analysis_refused", f"The {a.name} analysis could not run: {value.reason}",
-                                       Severity.SERIOUS, a.area or a.label))
-                continue
-            if isinstance(value, NotApplicable) or a.findings is None:
-                continue
-            for f in a.findings(value):
-                if f.message in seen:
-                    continue
-                seen.add(f.message)
-                out.append(f if f.area else dataclasses.replace(f, area=a.area or a.label))
-        return by_severity(out)
+        return gather(self.registry, {n: self.findings_of(n) for n in self._values if wanted is None or n in wanted})
+
+    def findings_of(self, name: str) -> list[tuple[str, Finding]]:
+        """Analysis ``name``'s own findings, before ``gather`` puts them with others': each with what makes
+        another its repeat (its message; a refusal's reason)."""
+        a, value = self.registry[name], self._values[name]
+        if isinstance(value, Refusal):
+            if value.because is not None:
+                return []
+            return [(value.reason, Finding("analysis_refused", f"The {a.name} analysis could not run: {value.reason}",
+                                           Severity.SERIOUS, a.area or a.label))]
+        if isinstance(value, NotApplicable) or a.findings is None:
+            return []
+        return [(f.message, f if f.area else dataclasses.replace(f, area=a.area or a.label)) for f in a.findings(value)]
+
+
+def gather(registry: Registry, by_analysis: Mapping[str, Iterable[tuple[str, Finding]]]) -> list[Finding]:
+    """Analyses' own findings (``Results.findings_of``, by analysis) as one list: in the registry's order, each
+    once (the first of its repeats), most severe first. The same list whether the analyses were worked out in
+    one process or two (``services.second_process``)."""
+    out: list[Finding] = []
+    seen: set[str] = set()
+    for a in registry.ordered():
+        for key, finding in by_analysis.get(a.name, ()):
+            if key not in seen:
+                seen.add(key)
+                out.append(finding)
+    return by_severity(out)
 
 
 class SharedResults:
@@ -377,6 +385,15 @@ def sharing(ws: Workspace, shared: SharedResults) -> Iterator[None]:
         yield
     finally:
         _SHARING.reset(token)
+
+
+def at_hand(ws: Workspace, option_id: int, registry: Registry = REGISTRY) -> frozenset[str]:
+    """The analyses of ``option_id`` already worked out in the results shared on ``ws`` (inside ``sharing`` on
+    ``ws`` itself; none elsewhere)."""
+    context = _SHARING.get()
+    if context is None or context[0] is not ws or context[1].registry is not registry:
+        return frozenset()
+    return frozenset(context[1].results(option_id))  # one call in C: other threads add to it only between calls
 
 
 @contextmanager
