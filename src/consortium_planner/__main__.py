@@ -1,3 +1,4 @@
 from .cli import console
 
-console()
+if __name__ == "__main__":  # not when a second process (``services.second_process``) is started from here
+    console()

@@ -189,6 +189,29 @@ def test_an_edit_shows_all_but_the_long_analyses_findings_first_and_says_so(view
     assert "checking…" not in said and "Still checking" not in summary and "so far" not in tab and button
 
 
+def test_an_edits_first_findings_are_worked_out_partly_in_a_second_process(view, controller, qtbot):
+    """With a second processor, some of the first findings are worked out in a second process, started by the
+    tab's first computation: the findings shown are the ones one process works out."""
+    from consortium_planner.domain.model import Allocation
+    from consortium_planner.services.pipeline import run
+
+    beside = controller.beside
+    if beside is None:
+        pytest.skip("one processor: everything is worked out in this process")
+    qtbot.waitUntil(lambda: beside.ready, timeout=60000)
+    oid = option_id(controller, SPV)
+    first: list = []
+    view.first_shown.connect(lambda: first.append(view.partial))
+    answered = beside.answered
+    for step in (1, 2):
+        alloc = sorted(controller.ws.allocations(oid), key=lambda a: a.id or 0)[0]
+        controller.set_field(Allocation, alloc.id, "volume", str(alloc.volume + step))
+        qtbot.waitUntil(lambda: ready(view), timeout=60000)
+    quick = tuple(n for n in analyses.FINDING_ANALYSES if n not in analyses.LONG_FINDING_ANALYSES)
+    assert first and first[-1] == run(controller.ws, oid, quick).findings(quick)
+    assert beside.answered == answered + 2 and not beside.failures
+
+
 def test_an_edit_keeps_the_findings_on_show_until_the_first_new_ones_come(view, controller, qtbot):
     """Every analysis tab keeps its figures until the new ones come: the register, its counts and the findings
     not in it are not drawn again as "checking" in between (that drew and painted the tab twice an edit, the

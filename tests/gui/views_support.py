@@ -24,6 +24,7 @@ def controller_fixture(demo_path):
     session = WorkspaceSession.open(demo_path)
     c = WorkspaceController(session)
     yield c
+    c.close()
     session.close()
 
 

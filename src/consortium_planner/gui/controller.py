@@ -24,6 +24,7 @@ from ..domain.fields import specs
 from ..domain.findings import Finding
 from ..domain.model import ConsortiumOption, Entity, Setting, Structure
 from ..domain.money import parse_decimal
+from ..services import second_process
 from ..services.importing import ImportPlan, ImportRefused, apply_import
 from ..services.partnering import try_structure
 from ..services.pipeline import SharedResults
@@ -287,6 +288,8 @@ class WorkspaceController(QObject):
         self._shared: SharedResults | None = None
         self._shared_for: Any = None
         self._computing: set[BackgroundTask] = set()  # the views' background computations (``track``)
+        #: works out some findings beside this process (the Risks tab's first figures), started on first use
+        self.beside = second_process.SecondProcess() if second_process.usable() else None
         #: an edit (or an undo or redo) is being written and its listeners told, until ``change_done``
         self.editing = False
         session.listeners.append(self._emit)
@@ -317,6 +320,11 @@ class WorkspaceController(QObject):
             task.wait_stopped(deadline - time.perf_counter())
         self._computing = {t for t in computing if not t.stopped}
         self.about_to_change.emit()
+
+    def close(self) -> None:
+        """The workspace is closing: end the second process (``beside``), if it was started."""
+        if self.beside is not None:
+            self.beside.close()
 
     def shared_results(self) -> SharedResults:
         """The analyses' results shared by the views computing on this version of the workspace (a new set

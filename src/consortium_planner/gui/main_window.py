@@ -539,6 +539,7 @@ class MainWindow(QMainWindow):
         self.navigator.clear()
         if old is not None:
             old.workspace_changed.disconnect()
+            old.close()
             old.undo_stack.clear()
             old.session.close()
             old.setParent(None)

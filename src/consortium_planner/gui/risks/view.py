@@ -27,6 +27,7 @@ from ...domain.tasks import NEVER, CancelToken
 from ...reports.document import Chart
 from ...services import analyses
 from ...services.pipeline import run
+from ...services.second_process import quick_findings
 from ..analysis_view import OptionAnalysisView
 from ..capacity.heat_map import HeatMapTable
 from ..controller import touches
@@ -177,10 +178,11 @@ class RisksView(OptionAnalysisView):
 
     def compute(self, ws, option_id: int, cancelled: CancelToken = NEVER) -> list[Finding]:
         """Every finding that seeds the register (off the UI thread, on a snapshot): all but the long analyses'
-        first, handed to the tab to show, then the rest."""
+        first (some of them worked out in a second process meanwhile: ``services.second_process``), handed to
+        the tab to show, then the rest."""
         quick = tuple(n for n in analyses.FINDING_ANALYSES if n not in analyses.LONG_FINDING_ANALYSES)
-        results = run(ws, option_id, quick, cancelled=cancelled)
-        self.show_first(cancelled, results.findings(quick))
+        results, first = quick_findings(ws, option_id, quick, cancelled=cancelled, beside=self.controller.beside)
+        self.show_first(cancelled, first)
         results = run(ws, option_id, analyses.FINDING_ANALYSES, cancelled=cancelled, results=results)
         return results.findings(analyses.FINDING_ANALYSES)
 
