@@ -63,6 +63,23 @@ def test_the_headline_follows_an_edit_and_its_undo(window, qtbot):
     assert RED.background in banner.label.styleSheet()
 
 
+def test_the_verdict_is_weighed_in_the_second_process_as_it_would_be_here(window, qtbot):
+    """With a second processor, the banner's verdict is weighed in a second process (started by its first
+    computation), so this one is left to the tab on show: the same verdict."""
+    banner = banner_for(window, qtbot, SPV)
+    c = window.controller
+    if c.beside is None:
+        pytest.skip("one processor: the verdict is weighed in this process")
+    qtbot.waitUntil(lambda: c.beside.ready, timeout=60000)
+    answered = c.beside.answered
+    rival = next(x for x in c.ws.all(Competitor) if x.name == "Regional health and care charity")
+    assert c.set_field(Competitor, rival.id, "annual_price", "4,600,000")
+    qtbot.waitUntil(lambda: banner.result is not None and not banner.busy and not banner._stale
+                    and banner.result.decision is not Decision.DO_NOT_BID, timeout=60000)
+    assert banner.result == analyses.verdict(c.ws, option_id(c, SPV))
+    assert c.beside.answered > answered and not c.beside.failures
+
+
 def test_the_banner_and_the_risks_tab_compute_the_sensitivity_of_one_edit_once(window, qtbot):
     """The Risks tab and the banner both need every finding (sensitivity among them); after an edit they work in
     the results shared by that version of the workspace, so the slowest analysis runs once, not once each."""

@@ -8,7 +8,9 @@ and the projection), and refreshed when anything it reads changes; the screen on
 The visible tab's figures go first: the banner starts its computation only when no analysis view it is
 told of (``ahead``: the option's tabs) is on show and still computing. Their results are shared, so the
 banner then reuses what that tab computed (the sensitivity the Sensitivity and Risks tabs need, for one)
-instead of competing with it for the interpreter.
+instead of competing with it for the interpreter. Where the tab on show has not worked out the long analyses
+(the sensitivity, the simulation), the verdict is weighed in the second process (``services.second_process``)
+if there is one: an edit then finds this process free, with nothing of the verdict's to stop.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy
 from ..domain.tasks import NEVER, CancelToken
 from ..domain.verdict import Verdict
 from ..reports.document import verdict_status
-from ..services import analyses
+from ..services import second_process
 from .analysis_view import OptionAnalysisView
 from .style import GREY, STATUS_TONES, banner_style, esc, restyle
 
@@ -195,7 +197,9 @@ class VerdictBanner(OptionAnalysisView):
             view.shown.disconnect(self._after_ahead)
 
     def compute(self, ws, option_id: int, cancelled: CancelToken = NEVER) -> Verdict:
-        return analyses.one(ws, option_id, "verdict", cancelled=cancelled)
+        """The verdict, weighed in the second process where there is one (``services.second_process.one``): this
+        process is then left to the tab on show, and an edit does not wait for the verdict to stop."""
+        return second_process.one(ws, option_id, "verdict", cancelled=cancelled, beside=self.controller.beside)
 
     def show_result(self, result: Verdict) -> None:
         self._shown_for = self.option_id()
