@@ -1,6 +1,9 @@
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# one process for the analyses, but in the tests marked ``second_process`` (``services.second_process``): a second
+# process for every window a test opens took about a second of the other processor's time each
+os.environ.setdefault("CONSORTIUM_PLANNER_ONE_PROCESS", "1")
 
 import pytest  # noqa: E402
 
@@ -156,3 +159,10 @@ def pg_url(pg_server):
 
     with pg.fresh_database(pg_server) as url:
         yield url
+
+
+@pytest.fixture(autouse=True)
+def _second_process_where_marked(request, monkeypatch):
+    """Tests marked ``second_process`` run as the program does on a machine with a second processor."""
+    if request.node.get_closest_marker("second_process") is not None:
+        monkeypatch.delenv("CONSORTIUM_PLANNER_ONE_PROCESS", raising=False)

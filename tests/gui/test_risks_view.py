@@ -189,6 +189,7 @@ def test_an_edit_shows_all_but_the_long_analyses_findings_first_and_says_so(view
     assert "checking…" not in said and "Still checking" not in summary and "so far" not in tab and button
 
 
+@pytest.mark.second_process
 def test_an_edits_first_findings_are_worked_out_partly_in_a_second_process(view, controller, qtbot):
     """With a second processor, some of the first findings are worked out in a second process, started by the
     tab's first computation: the findings shown are the ones one process works out."""

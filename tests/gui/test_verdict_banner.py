@@ -63,6 +63,7 @@ def test_the_headline_follows_an_edit_and_its_undo(window, qtbot):
     assert RED.background in banner.label.styleSheet()
 
 
+@pytest.mark.second_process
 def test_the_verdict_is_weighed_in_the_second_process_as_it_would_be_here(window, qtbot):
     """With a second processor, the banner's verdict is weighed in a second process (started by its first
     computation), so this one is left to the tab on show: the same verdict."""

@@ -4,6 +4,7 @@ one process, on a copy of the workspace kept row for row the same as the edits g
 from __future__ import annotations
 
 import dataclasses
+import os
 import time
 from decimal import Decimal
 
@@ -19,6 +20,8 @@ from consortium_planner.services import second_process as sp
 from consortium_planner.services.demo import write_demo
 from consortium_planner.services.pipeline import run
 from consortium_planner.store.workspace_file import Store
+
+pytestmark = pytest.mark.second_process
 
 QUICK = tuple(n for n in analyses.FINDING_ANALYSES if n not in analyses.LONG_FINDING_ANALYSES)
 
@@ -181,3 +184,11 @@ def test_the_differences_sent_keep_a_copy_row_for_row_the_same(demo_ws, batches)
             for field in ("option_id", "member_id") if cls is Allocation else ():
                 for row in rows.values():  # the copy's indexes hold the same rows in the same order
                     assert mirror.by(cls, field, getattr(row, field)) == ws.by(cls, field, getattr(row, field))
+
+
+def test_one_process_when_turned_off(monkeypatch):
+    monkeypatch.setenv(sp.ONE_PROCESS_ENV, "1")
+    assert not sp.usable()
+    monkeypatch.setenv(sp.ONE_PROCESS_ENV, "0")
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    assert sp.usable() == (cpus > 1)

@@ -52,7 +52,7 @@ from ..domain.tasks import NEVER, Cancelled, CancelToken
 from ..domain.workspace import Workspace
 from .pipeline import REGISTRY, Registry, Results, at_hand, gather, run
 
-__all__ = ["BESIDE", "MISSING", "SecondProcess", "one", "quick_findings", "usable"]
+__all__ = ["BESIDE", "MISSING", "ONE_PROCESS_ENV", "SecondProcess", "one", "quick_findings", "usable"]
 
 #: the quick finding analyses worked out in the second process (the others, and ``prices`` for both, here)
 BESIDE: tuple[str, ...] = ("workforce", "optimiser", "standing", "readiness", "route", "heads_of_terms", "structure",
@@ -72,8 +72,16 @@ Table = dict[int | None, Entity]
 Diff = tuple[list[Entity], list[tuple[str, int]], list[tuple[str, list[Entity]]]]
 
 
+#: set, to anything but "" or "0", to work everything out in this one process (a machine short of memory: the
+#: second process takes about 100 MB; the test suite, but for the tests of the second process itself)
+ONE_PROCESS_ENV = "CONSORTIUM_PLANNER_ONE_PROCESS"
+
+
 def usable() -> bool:
-    """Whether a second process can help: a second processor to run it on."""
+    """Whether a second process can help: a second processor to run it on, and not turned off
+    (``ONE_PROCESS_ENV``)."""
+    if os.environ.get(ONE_PROCESS_ENV, "") not in ("", "0"):
+        return False
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return cpus > 1
 
