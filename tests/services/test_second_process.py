@@ -138,6 +138,15 @@ def test_when_the_second_process_is_gone_everything_is_worked_out_here(demo_ws, 
     assert beside.ask(ws.copy(), option.id, sp.BESIDE) is None  # no longer asked
 
 
+def test_a_closed_second_process_is_asked_nothing(demo_ws, beside):
+    ws = demo_ws.copy()
+    option = ws.options()[0]
+    beside.close()
+    results, findings = sp.quick_findings(ws.copy(), option.id, QUICK, beside=beside)
+    assert findings == run(ws.copy(), option.id, QUICK).findings(QUICK) and set(QUICK) <= set(results)
+    assert beside.value(ws.copy(), option.id, "verdict") is sp.MISSING
+
+
 def test_what_the_second_process_cannot_answer_the_same_way_is_not_asked(demo_ws, beside):
     from consortium_planner.domain.scenarios import Adjustments, apply
 

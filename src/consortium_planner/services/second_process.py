@@ -41,6 +41,7 @@ import os
 import pickle
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Iterable, Sequence
 from multiprocessing.connection import Connection
@@ -64,6 +65,8 @@ CHUNK = 2000
 MISSING = object()
 #: how often a wait for the second process's answer looks at its cancel token: an edit waits for it to stop
 POLL_S = 0.001
+#: how long an answer may take before the second process is given up (the verdict of the large workspace: 1-2 s)
+ANSWER_TIMEOUT_S = 120.0
 #: how long the second process may take to start (importing what the analyses need) before it is given up
 START_TIMEOUT_S = 60.0
 
@@ -137,13 +140,18 @@ class _Asked:
         set meanwhile (the second process is told to stop too)."""
         owner = self.owner
         conn = owner._conn
-        assert conn is not None
+        if conn is None:  # closed meanwhile (the workspace closed)
+            return None
+        give_up = time.monotonic() + ANSWER_TIMEOUT_S
         try:
             while True:
                 while not conn.poll(POLL_S):
                     cancelled.check()
                     if not owner._alive():
                         owner._lost("the second process ended")
+                        return None
+                    if time.monotonic() > give_up:
+                        owner._lost(f"the second process did not answer within {ANSWER_TIMEOUT_S:.0f} s")
                         return None
                 kind, number, payload = pickle.loads(conn.recv_bytes())
                 if number != self.number:
@@ -200,8 +208,12 @@ class SecondProcess:
         return self._process is not None and self._process.is_alive()
 
     def _lost(self, why: str) -> None:
+        """Given up: everything is worked out here from now on (a process still running is ended)."""
         self.failures.append(why)
         self._state = "gone"
+        process = self._process
+        if process is not None and process.is_alive():
+            process.terminate()
 
     def close(self) -> None:
         """End the second process (a workspace closed; the program ending ends it too)."""
