@@ -322,10 +322,10 @@ class SecondProcess:
             if not conn.poll(START_TIMEOUT_S) or conn.recv_bytes() != b"ready":
                 self._lost("the second process did not start")
                 return
-            for cls, rows in tables.items():
+            for rows in tables.values():
                 values = list(rows.values())
                 for i in range(0, len(values), CHUNK):
-                    conn.send_bytes(pickle.dumps(("rows", cls.entity_name, values[i:i + CHUNK]), protocol=5))
+                    conn.send_bytes(pickle.dumps(("rows", values[i:i + CHUNK]), protocol=5))
             conn.send_bytes(pickle.dumps(("sent",), protocol=5))
             self._base = tables
             self._state = "ready"
@@ -420,7 +420,7 @@ def _serve(conn: Connection, flag: Any) -> None:
             message = pickle.loads(conn.recv_bytes())
             kind = message[0]
             if kind == "rows":
-                rows.extend(message[2])
+                rows.extend(message[1])
             elif kind == "sent":
                 ws, rows = Workspace(rows), []
                 gc.freeze()  # the workspace stays: no collection need look at it again
