@@ -9,7 +9,9 @@ computing when the edit comes, and the edit stops it before it is written. The S
 the vector model's estimate before its exact figures, and the Risks tab the findings of all but the long
 analyses before the rest: both times are printed, each on its own line. Goals: under 50 ms on the large
 workspace, under 20 ms on the demo. The anchor, measured in
-the same run, is an empty window's repaint. With a second processor, the program's second process
+the same run, is an empty window's repaint. Each edit changes an allocation's volume, which nearly every analysis
+reads; ``BENCH_EDIT=capacity`` (or ``competitor``) edits a capacity (a competitor's price) instead, after which the
+analyses that read neither are carried over (``pipeline.SharedResults.carried``). With a second processor, the program's second process
 (``services.second_process``) works out some of the Risks tab's first findings and the banner's verdict: the
 last line of each workspace says how many requests it answered.
 """
@@ -78,6 +80,13 @@ def _painted() -> None:
     paint_now()
 
 
+#: ``BENCH_EDIT``: what each edit changes (the goal is set on the first: an allocation's volume, which nearly every
+#: analysis reads); with ``capacity`` or ``competitor`` the analyses that read neither are carried over the edit
+#: (``pipeline.SharedResults.carried``) and only the rest are worked out again
+EDITS = {"allocation": ("Allocation", "volume"), "capacity": ("Capacity", "units_per_year"),
+         "competitor": ("Competitor", "annual_price")}
+
+
 #: the pauses before the edits "after a pause": longer than the verdict banner's wait (300 ms), shorter than
 #: its computation on the large workspace, so it is computing when the edit comes
 PAUSES_S = (0.6, 1.0, 0.45, 1.3, 0.8)
@@ -86,6 +95,7 @@ PAUSES_S = (0.6, 1.0, 0.45, 1.3, 0.8)
 def _bench(app, label: str, path, goal_ms: float, anchor_ms: float, repeat: int) -> None:
     from PySide6.QtCore import QSettings
 
+    from consortium_planner.domain import model
     from consortium_planner.domain.model import Allocation
     from consortium_planner.gui.analysis_view import OptionAnalysisView
     from consortium_planner.gui.main_window import MainWindow
@@ -102,12 +112,20 @@ def _bench(app, label: str, path, goal_ms: float, anchor_ms: float, repeat: int)
     page = window.show_page("Consortium options")
     page.master.table.select_id(option.id)
     app.processEvents()
-    alloc = sorted(ws.allocations(option.id), key=lambda a: a.id or 0)[0]
-    volumes = iter(range(int(alloc.volume) + 1, int(alloc.volume) + 100_000))
-    print(f"{label}: option ‘{option.name}’, {len(ws.allocations(option.id)):,} allocations")
+    class_name, field = EDITS[os.environ.get("BENCH_EDIT", "allocation")]
+    cls = getattr(model, class_name)
+    alloc = (sorted(ws.allocations(option.id), key=lambda a: a.id or 0) if cls is Allocation
+             else sorted(ws.all(cls), key=lambda r: r.id or 0))[0]
+    volumes = iter(range(int(getattr(alloc, field)) + 1, int(getattr(alloc, field)) + 100_000))
+    print(f"{label}: option ‘{option.name}’, {len(ws.allocations(option.id)):,} allocations; each edit: "
+          f"{cls.label.lower()} {alloc.id}'s {field}")
     only = {t for t in os.environ.get("BENCH_TABS", "").split(",") if t}  # e.g. BENCH_TABS=Sensitivity,Risks
     for title, view in page.analysis_views.items():
         if only and title not in only:
+            continue
+        depends = view.depends_on() if hasattr(view, "depends_on") else {"*"}
+        if "*" not in depends and cls.entity_name not in depends:
+            print(f"  {title:<12} reads no {cls.label.lower()}: an edit of one leaves it as it is")
             continue
         page.tabs.setCurrentWidget(view)
         app.processEvents()
@@ -122,11 +140,11 @@ def _bench(app, label: str, path, goal_ms: float, anchor_ms: float, repeat: int)
             volume = str(next(volumes))
             t0 = time.perf_counter()
             if on_demand:
-                c.set_field(Allocation, alloc.id, "volume", volume)
+                c.set_field(cls, alloc.id, field, volume)
                 app.processEvents()
                 ok = True
             else:
-                at = _wait_shown(view, lambda v=volume: c.set_field(Allocation, alloc.id, "volume", v),
+                at = _wait_shown(view, lambda v=volume: c.set_field(cls, alloc.id, field, v),
                                  signal=signal)
                 ok = at is not None
                 if signal is not None and at is not None:
@@ -170,7 +188,7 @@ def _bench(app, label: str, path, goal_ms: float, anchor_ms: float, repeat: int)
     if beside is not None:
         print(f"  second process: {beside.answered} requests answered there"
               + (f"; {len(beside.failures)} worked out here after all: {beside.failures[0]}" if beside.failures else ""))
-    c.set_field(Allocation, alloc.id, "volume", str(alloc.volume))
+    c.set_field(cls, alloc.id, field, str(getattr(alloc, field)))
     window.close()
 
 

@@ -288,3 +288,31 @@ def test_a_computation_stopped_for_an_edit_it_does_not_read_starts_again(control
     assert view.started[0].is_cancelled
     qtbot.waitUntil(lambda: view.shown_results == [2], timeout=5000)
     assert not view.busy
+
+
+def test_an_edit_carries_over_the_shared_results_it_touches_nothing_of(demo_controller):
+    """The views share their results on each version of the workspace; after an edit the new set holds what the edit
+    left as it was (``SharedResults.carried``), undo and redo too: a capacity edit keeps the sensitivity, not the
+    coverage."""
+    from consortium_planner.domain.model import Capacity
+    from consortium_planner.services.pipeline import run, sharing
+
+    c = demo_controller
+    option = max(c.ws.options(), key=lambda o: len(c.ws.allocations(o.id)))
+    shared = c.shared_results()
+    with sharing(c.ws, shared):
+        run(c.ws, option.id, ["sensitivity", "coverage"])
+    sensitivity = shared.results(option.id)["sensitivity"]
+    capacity = sorted(c.ws.all(Capacity), key=lambda r: r.id)[0]
+    assert c.set_field(Capacity, capacity.id, "units_per_year", str(capacity.units_per_year * 2))
+    for step in ("edit", "undo", "redo"):
+        if step == "undo":
+            c.undo_stack.undo()
+        elif step == "redo":
+            c.undo_stack.redo()
+        now = c.shared_results()
+        assert now is not shared, step
+        assert now.results(option.id)["sensitivity"] is sensitivity, step
+        assert "coverage" not in now.results(option.id), step
+        shared = now
+

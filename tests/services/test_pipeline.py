@@ -224,6 +224,10 @@ class RecordingWorkspace(Workspace):
         self.read.update(c.entity_name for c in ENTITIES)
         return super().entities()
 
+    def tables(self):
+        self.read.update(c.entity_name for c in ENTITIES)
+        return super().tables()
+
 
 @pytest.mark.parametrize("name", [a.name for a in REGISTRY.ordered()])
 def test_an_analysis_reads_only_what_it_declares(demo, name):

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from consortium_planner.domain.model import Allocation, Organisation
+from consortium_planner.domain.model import Allocation, Capacity, Organisation, Risk
 from consortium_planner.domain.tasks import Cancelled, CancelToken
 from consortium_planner.domain.workspace import Workspace
 from consortium_planner.services import analyses
@@ -100,6 +100,41 @@ def test_a_value_worked_out_there_is_the_value_worked_out_here_after_every_edit(
     assert beside.answered == 3 and not beside.failures
 
 
+def test_what_an_edit_leaves_as_it_was_there_is_kept_and_the_values_are_still_the_values_here(demo_ws, beside):
+    """The second process keeps, over an edit, the results that read nothing the edit changed
+    (``Results.carried``): its verdict after a capacity edit, then a risk edit, is the verdict worked out afresh."""
+    ws = demo_ws.copy()
+    option = max(ws.options(), key=lambda o: len(ws.allocations(o.id)))
+    assert sp.one(ws.copy(), option.id, "verdict", beside=beside) == analyses.one(ws.copy(), option.id, "verdict")
+    capacity = sorted(ws.all(Capacity), key=lambda c: c.id)[0]
+    ws.put(dataclasses.replace(capacity, units_per_year=capacity.units_per_year / 4))
+    assert sp.one(ws.copy(), option.id, "verdict", beside=beside) == analyses.one(ws.copy(), option.id, "verdict")
+    risk = sorted(ws.all(Risk), key=lambda r: r.id)[0]
+    ws.put(dataclasses.replace(risk, owner="Someone else"))
+    assert sp.one(ws.copy(), option.id, "verdict", beside=beside) == analyses.one(ws.copy(), option.id, "verdict")
+    assert beside.answered == 3 and not beside.failures
+
+
+def test_the_entities_a_difference_touches():
+    diff = ([Risk(id=1, option_id=1)], [("capacity", 3)], [("allocation", [])])
+    assert sp._touched(diff) == {"risk", "capacity", "allocation"}
+    assert sp._touched(([], [], [])) == frozenset()
+
+
+def test_what_is_at_hand_here_is_not_asked_for_there(demo_ws, beside):
+    """After an edit, the analyses carried over it in the shared results are not worked out there again."""
+    from consortium_planner.services.pipeline import SharedResults, sharing
+
+    ws = demo_ws.copy()
+    option = ws.options()[0]
+    shared = SharedResults()
+    with sharing(ws, shared):
+        run(ws, option.id, sp.BESIDE)
+        _, findings = sp.quick_findings(ws, option.id, QUICK, beside=beside)
+    assert findings == run(demo_ws.copy(), option.id, QUICK).findings(QUICK)
+    assert beside.answered == 0  # every analysis it would have been asked for was at hand
+
+
 def test_a_value_whose_long_analyses_are_at_hand_here_is_finished_here(demo_ws, beside):
     from consortium_planner.services.pipeline import SharedResults, sharing
 
@@ -109,7 +144,10 @@ def test_a_value_whose_long_analyses_are_at_hand_here_is_finished_here(demo_ws, 
     with sharing(ws, shared):
         run(ws, option.id, ("sensitivity",))
         assert sp.one(ws, option.id, "verdict", beside=beside) == analyses.one(demo_ws.copy(), option.id, "verdict")
-    assert beside.answered == 0  # the sensitivity, most of the verdict's time, was at hand: finished here
+        assert beside.answered == 1  # the simulation and the scenarios' runs still to work out: there
+        run(ws, option.id, analyses.LONG_FINDING_ANALYSES)
+        assert sp.one(ws, option.id, "verdict", beside=beside) == analyses.one(demo_ws.copy(), option.id, "verdict")
+    assert beside.answered == 1  # every long analysis, most of the verdict's time, was at hand: finished here
 
 
 def test_a_request_stopped_by_an_edit_stops_there_too_and_its_answer_is_passed_over(demo_ws, beside):

@@ -327,14 +327,16 @@ class WorkspaceController(QObject):
             self.beside.close()
 
     def shared_results(self) -> SharedResults:
-        """The analyses' results shared by the views computing on this version of the workspace (a new set
-        after every change: ``pipeline.sharing``)."""
+        """The analyses' results shared by the views computing on this version of the workspace (``pipeline.
+        sharing``): after every change a new set, holding what the change left as it was (``SharedResults.
+        carried``)."""
         if self._shared is None or self._shared_for is not self.session.ws:
             self._shared, self._shared_for = SharedResults(), self.session.ws
         return self._shared
 
     def _emit(self, changes: Changes) -> None:
-        self._shared = None  # what was computed belongs to the workspace before this change
+        if self._shared is not None:  # what was computed belongs to the workspace before this change: what the
+            self._shared = self._shared.carried(changes.entities)  # change touches nothing of is carried over
         if changes.initiator is None and self._initiator is not None:
             changes = dataclasses.replace(changes, initiator=self._initiator)
         self.workspace_changed.emit(changes)

@@ -8,9 +8,10 @@ and the projection), and refreshed when anything it reads changes; the screen on
 The visible tab's figures go first: the banner starts its computation only when no analysis view it is
 told of (``ahead``: the option's tabs) is on show and still computing. Their results are shared, so the
 banner then reuses what that tab computed (the sensitivity the Sensitivity and Risks tabs need, for one)
-instead of competing with it for the interpreter. Where the tab on show has not worked out the long analyses
-(the sensitivity, the simulation), the verdict is weighed in the second process (``services.second_process``)
-if there is one: an edit then finds this process free, with nothing of the verdict's to stop.
+instead of competing with it for the interpreter. Unless every long analysis (the sensitivity, the simulation, the
+scenarios' runs) is at hand here (worked out by the Risks tab, or carried over an edit that left them as they
+were), the verdict is weighed in the second process (``services.second_process``) if there is one: an edit then
+finds this process free, with nothing of the verdict's to stop.
 """
 
 from __future__ import annotations

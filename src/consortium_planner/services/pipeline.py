@@ -295,6 +295,17 @@ class Results(Mapping[str, Any]):
     def _set(self, name: str, value: Any) -> None:
         self._values[name] = value
 
+    def carried(self, touched: Collection[str]) -> Results:
+        """New results for the workspace after a change to the entities named ``touched``: every value here whose
+        analysis reads none of them, nor does anything it needs (``Registry.reads``), the very same object;
+        nothing else. Exact as far as the analyses declare what they read, which a test checks for each of them
+        (``tests/services/test_pipeline.py``). ``"*"`` (anything may have changed) carries nothing."""
+        out = Results(self.option_id, self.registry, shared=self._locks is not None)
+        if "*" not in touched:
+            reads = self.registry.reads
+            out._values.update((n, v) for n, v in list(self._values.items()) if reads((n,)).isdisjoint(touched))
+        return out
+
     def ok(self, name: str) -> Any:
         """The value of ``name``, or None when it was not run, refused or does not apply."""
         value = self._values.get(name)
@@ -351,8 +362,8 @@ def gather(registry: Registry, by_analysis: Mapping[str, Iterable[tuple[str, Fin
 class SharedResults:
     """Results by option for one version of the workspace, shared by computations on equal snapshots of it.
 
-    Make a new one whenever the workspace changes (the GUI's controller does, on every change): results
-    are valid only for the version they were computed on.
+    Make a new one whenever the workspace changes (the GUI's controller does, on every change, with ``carried``):
+    results are valid only for the version they were computed on, or a later one that changed nothing they read.
     """
 
     def __init__(self, registry: Registry = REGISTRY) -> None:
@@ -366,6 +377,19 @@ class SharedResults:
             if out is None:
                 out = self._by_option[option_id] = Results(option_id, self.registry, shared=True)
             return out
+
+    def carried(self, touched: Collection[str]) -> SharedResults:
+        """Shared results for the workspace after a change to the entities named ``touched``: each option's
+        values that the change leaves as they were (``Results.carried``), so that an edit is followed by working
+        out again only what it touches."""
+        out = SharedResults(self.registry)
+        with self._guard:
+            kept = list(self._by_option.items())
+        for option_id, results in kept:
+            carried = results.carried(touched)
+            if carried:
+                out._by_option[option_id] = carried
+        return out
 
 
 _SHARING: ContextVar[tuple[Workspace, SharedResults] | None] = ContextVar("pipeline_sharing", default=None)

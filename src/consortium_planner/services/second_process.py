@@ -94,7 +94,9 @@ def quick_findings(ws: Workspace, option_id: int, names: Sequence[str], *, cance
     """``names``' findings, the list ``run(ws, option_id, names).findings(names)`` gives, with the results worked
     out here. With ``beside``, the analyses of ``BESIDE`` among ``names`` are worked out there while this
     process works out the others (their values are then not in the results: only their findings came)."""
-    asked = beside.ask(ws, option_id, [n for n in names if n in BESIDE]) if beside is not None else None
+    held = at_hand(ws, option_id) if beside is not None else frozenset()  # here already (carried over an edit)
+    asked = beside.ask(ws, option_id, [n for n in names if n in BESIDE and n not in held]) \
+        if beside is not None else None
     if asked is None:
         results = run(ws, option_id, names, cancelled=cancelled)
         return results, results.findings(names)
@@ -115,13 +117,14 @@ def quick_findings(ws: Workspace, option_id: int, names: Sequence[str], *, cance
 def one(ws: Workspace, option_id: int, name: str, *, cancelled: CancelToken = NEVER,
         beside: SecondProcess | None = None) -> Any:
     """``analyses.one``: analysis ``name``'s value, or ``ValueError`` why not. With ``beside``, worked out there,
-    unless a long analysis (``analyses.LONG_FINDING_ANALYSES``: most of the time of the verdict, say) is
-    already at hand in the results shared here (``pipeline.at_hand``), as after the Risks or Sensitivity tab:
-    then it is quicker to finish it here from them."""
+    unless every long analysis (``analyses.LONG_FINDING_ANALYSES``: most of the time of the verdict, say) is
+    already at hand in the results shared here (``pipeline.at_hand``), as after the Risks tab or an edit that
+    left them as they were (``SharedResults.carried``): then finishing it here from them is quick. With a long
+    analysis still to work out, this process is left to the tab on show, and an edit finds nothing here to stop."""
     from .analyses import LONG_FINDING_ANALYSES, value
     from .analyses import one as here
 
-    if beside is not None and at_hand(ws, option_id).isdisjoint(LONG_FINDING_ANALYSES):
+    if beside is not None and not at_hand(ws, option_id).issuperset(LONG_FINDING_ANALYSES):
         got = beside.value(ws, option_id, name, cancelled)
         if got is not MISSING:
             return value(Results.of(option_id, {name: got}), name)
@@ -414,7 +417,7 @@ def _serve(conn: Connection, flag: Any) -> None:
     conn.send_bytes(b"ready")
     rows: list[Entity] = []
     ws: Workspace | None = None
-    kept: dict[int, Results] = {}  # by option, what was worked out on the rows as they are (until they change)
+    kept: dict[int, Results] = {}  # by option, what was worked out on the rows as they are (what a change leaves)
     try:
         while True:
             message = pickle.loads(conn.recv_bytes())
@@ -433,7 +436,8 @@ def _serve(conn: Connection, flag: Any) -> None:
                 assert ws is not None
                 if any(diff):
                     _apply(ws, diff)
-                    kept.clear()
+                    touched = _touched(diff)  # what the rows' change leaves as it was is kept
+                    kept = {o: carried for o, r in kept.items() if (carried := r.carried(touched))}
                 results = kept.setdefault(option_id, Results(option_id))
                 answer = _work(ws, results, names, values, _Flagged(flag, number), number)
                 try:
@@ -443,6 +447,12 @@ def _serve(conn: Connection, flag: Any) -> None:
                 conn.send_bytes(data)
     except (EOFError, OSError, KeyboardInterrupt):
         return
+
+
+def _touched(diff: Diff) -> frozenset[str]:
+    """The entity names whose rows ``diff`` puts, removes or replaces."""
+    puts, gone, whole = diff
+    return frozenset({type(e).entity_name for e in puts} | {name for name, _ in gone} | {name for name, _ in whole})
 
 
 def _work(ws: Workspace, results: Results, names: tuple[str, ...], values: bool, token: CancelToken,
