@@ -316,3 +316,32 @@ def test_an_edit_carries_over_the_shared_results_it_touches_nothing_of(demo_cont
         assert "coverage" not in now.results(option.id), step
         shared = now
 
+
+
+def test_an_edit_whose_commit_fails_is_refused_and_leaves_the_undo_history_and_the_views_as_they_were(
+        controller, qtbot, monkeypatch):
+    """The disk full at the commit: the edit is refused with a message naming the file, and nothing else moves.
+    It was SQLAlchemy's ``OperationalError`` raised out of the undo command's ``redo`` through Qt, unreported."""
+    import sqlite3
+
+    option = controller.ws.all(ConsortiumOption)[0]
+    view = CountingView(controller, lambda: option.id)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitUntil(lambda: bool(view.shown_results), timeout=5000)
+    computed = len(view.seen)
+    org = controller.ws.all(Organisation)[0]
+    refusals: list[str] = []
+    controller.edit_refused.connect(refusals.append)
+
+    def disk_full(dbapi_connection):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(controller.session.store.engine.dialect, "do_commit", disk_full)
+    assert not controller.set_field(Organisation, org.id, "name", "Never saved")
+    assert len(refusals) == 1 and refusals[0].endswith(
+        ".cplan: the change could not be saved (database or disk is full); nothing was written")
+    assert controller.ws.get(Organisation, org.id).name == org.name
+    assert controller.undo_stack.count() == 0 and not controller.editing
+    qtbot.wait(50)
+    assert not view.busy and len(view.seen) == computed and view.shown_results[-1] == org.name

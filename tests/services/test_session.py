@@ -131,3 +131,30 @@ def test_settings(session):
     session.set_setting("author", "Westmarch Mutuals")
     session.set_setting("author", "Westmarch Mutuals Partnership")
     assert session.ws.setting("author") == "Westmarch Mutuals Partnership"
+
+
+
+def test_a_commit_that_fails_is_refused_with_the_file_named_and_changes_nothing(session, monkeypatch):
+    """The disk full (or an I/O error) at the commit: refused with a message naming the file, rolled back; the
+    workspace, the file and the listeners as they were, and the next edit is written as ever."""
+    import sqlite3
+
+    from consortium_planner.services.session import WorkspaceFileError
+
+    tid = session.ids["t"]
+    as_stored = reopened(session)
+    seen = []
+    session.listeners.append(seen.append)
+
+    def disk_full(dbapi_connection):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(session.store.engine.dialect, "do_commit", disk_full)
+    with pytest.raises(WorkspaceFileError, match=r"w\.cplan: the change could not be saved \(database or disk is "
+                                                 r"full\); nothing was written"):
+        session.set_field(Tender, tid, "annual_value", "£4,100,000")
+    assert not seen and session.ws.get(Tender, tid).annual_value == Decimal("4000000")
+    monkeypatch.undo()
+    assert reopened(session) == as_stored == sorted(map(repr, session.ws.entities()))
+    session.set_field(Tender, tid, "annual_value", "£4,200,000")
+    assert sorted(map(repr, session.ws.entities())) == reopened(session) != as_stored

@@ -666,6 +666,11 @@ class Store:
                 yield conn
         except IntegrityError as exc:
             raise WorkspaceFileError(f"the change breaks a rule of the workspace: {exc.orig}") from None
+        except OperationalError as exc:
+            if not self.is_database:  # the disk full, an I/O error: rolled back
+                raise WorkspaceFileError(f"{self.name}: the change could not be saved ({exc.orig}); nothing was "
+                                         "written") from None
+            raise WorkspaceFileError(f"the database did not take the change ({exc.orig}); nothing was written") from None
         except DBAPIError as exc:
             if not self.is_database:
                 raise
