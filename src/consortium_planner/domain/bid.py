@@ -121,6 +121,28 @@ def bid_evaluation(ws: Workspace, option_id: int, schedule: PriceSchedule, *, dr
                          best, draws, seed, tuple(messages), at_cost, tender.quality_threshold_pct)
 
 
+def with_pricing_advice(ws: Workspace, ev: BidEvaluation) -> BidEvaluation:
+    """``ev``, worked out without the pricing advice, with it: ``bid_evaluation(..., pricing_advice=True)`` of the
+    same bid, by the same steps (the best price over a grid of prices, then the quality needed at cost). An
+    evaluation that could not be scored is returned as it is; advice that cannot be worked out empties it, with
+    the reason, as it does in ``bid_evaluation``. The win analyses read the bid alone
+    (``services.analyses``: ``lots`` needs the win probability, not the advice)."""
+    ours, cost = ev.our_bid, ev.annual_cost
+    if ev.evaluation is None or ours is None or cost is None:
+        return ev
+    tender = ws.get(Tender, ev.tender_id)
+    if tender is None:  # pragma: no cover - an evaluation was scored, so its tender is there
+        return ev
+    rivals = list(ev.competitors)
+    try:
+        best = best_price(cost, ours, rivals, tender, draws=ev.draws, seed=ev.seed)
+        at_cost = quality_needed(dataclasses.replace(ours, price=cost), rivals, tender) if cost > 0 else None
+    except EvaluationError as exc:
+        return BidEvaluation(ev.option_id, ev.tender_id, ours, cost, ev.competitors, None, None, None, None, None,
+                             ev.draws, ev.seed, (*ev.messages, str(exc)))
+    return dataclasses.replace(ev, best=best, quality_at_cost=at_cost)
+
+
 def findings(ev: BidEvaluation) -> list[Finding]:
     """Why parts of the win analysis could not run; no price that both wins and covers cost (blocking: the
     bid either loses or loses money, with the cost cut or quality that would change it); a bid that does not

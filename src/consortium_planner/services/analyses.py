@@ -118,17 +118,14 @@ def _prices(i: Inputs) -> _pricing.PriceSchedule:
     return _price_schedule(i.ws, i.option_id, i.need("rates"), _scenario_basis(i), buildup)
 
 
-def _evaluation(i: Inputs, *, pricing_advice: bool = True) -> _bid.BidEvaluation:
-    """Our bid against the competitors; on a scenario's snapshot, the base bid as the buyer evaluates it."""
+def _bid_of(i: Inputs) -> _bid.BidEvaluation:
+    """Our bid against the competitors, without the pricing advice (the best price over a grid of prices, the
+    quality needed at cost: most of an evaluation's time), which the ``evaluation`` analysis adds; the lots read
+    the bid as it is (the win probability), and so do a scenario's and a sensitivity point's figures
+    (``figures_registry``). On a scenario's snapshot, the base bid as the buyer evaluates it."""
     basis = _scenario_basis(i)
     return _bid.bid_evaluation(i.ws, i.option_id, basis.schedule if basis is not None else i.need("prices"),
-                               pricing_advice=pricing_advice)
-
-
-def _figures_evaluation(i: Inputs) -> _bid.BidEvaluation:
-    """``_evaluation`` without the pricing advice (the best price, the quality needed at cost), which
-    ``compare.option_figures`` never reads (see ``figures_registry``)."""
-    return _evaluation(i, pricing_advice=False)
+                               pricing_advice=False)
 
 
 def _capital_with_extensions(i: Inputs) -> _projection.Capital | NotApplicable:
@@ -172,8 +169,10 @@ register(Analysis("standing", lambda i: _standing.standing(i.ws, i.option_id),
                   title="Financial standing", area="Financial standing", findings=_standing.findings))
 register(Analysis("prices", _prices, needs=("rates",), reads=_OPTION | _TENDER | _COSTS | _PARTNERING | {"setting"},
                   title="Prices", area="Pricing", findings=_flags))
-register(Analysis("evaluation", _evaluation,
-                  needs=("prices",), reads=frozenset({"competitor"}),
+register(Analysis("bid", _bid_of, needs=("prices",), reads=frozenset({"competitor"}),
+                  title="Bid scored", public=False))
+register(Analysis("evaluation", lambda i: _bid.with_pricing_advice(i.ws, i.need("bid")),
+                  needs=("bid",), reads=frozenset({"competitor"}),
                   title="Evaluation", area="Evaluation", findings=_bid.findings))
 register(Analysis("score_curve", lambda i: _bid.score_curve(i.need("evaluation"), i.tender),
                   needs=("evaluation",), title="Score curve", area="Evaluation"))
@@ -250,7 +249,7 @@ register(Analysis("social_value", _social_value_of, needs=("evaluation",),
 
 def _lots_of(i: Inputs) -> _lots.LotChoice | NotApplicable:
     """The best set of the tender's lots for the option (an integer programme) and its decisions per lot."""
-    win = i.need("evaluation").win
+    win = i.need("bid").win  # the bid as scored: the lots do not read the pricing advice
     problem = _lots.lot_problem(i.ws, i.option_id, i.need("coverage"), i.need("prices"),
                                 win.probability if win is not None else None, i.need("funding"))
     if problem is None:
@@ -258,7 +257,7 @@ def _lots_of(i: Inputs) -> _lots.LotChoice | NotApplicable:
     return _lots.lot_choice(i.option_id, problem)
 
 
-register(Analysis("lots", _lots_of, needs=("coverage", "prices", "evaluation", "funding"),
+register(Analysis("lots", _lots_of, needs=("coverage", "prices", "bid", "funding"),
                   reads=frozenset({"lot_bid", "lot", "tender", "requirement"}),
                   title="Lots", area="Lots", findings=lambda r: r.findings))
 register(Analysis("route", _route_of, reads=frozenset({"consortium_option", "tender", "member", "organisation"}),
@@ -320,7 +319,7 @@ def figures_registry() -> Registry:
     ordered = REGISTRY.ordered()
     if _FIGURES is None or _FIGURES[0] is not ordered:
         out = Registry()
-        lean = {"capital": _capital, "evaluation": _figures_evaluation}
+        lean = {"capital": _capital, "evaluation": lambda i: i.need("bid")}
         for a in ordered:
             out.register(dataclasses.replace(a, compute=lean[a.name]) if a.name in lean else a)
         _FIGURES = (ordered, out)
