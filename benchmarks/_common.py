@@ -20,11 +20,11 @@ def demo_file() -> Path:
 
 
 def large_file() -> Path:
-    """The generated large workspace, written once per schema (a newer schema's generator adds rows)."""
-    from consortium_planner.services.generate import write_large
+    """The generated large workspace, written once per schema and generator version (``generate.VERSION``)."""
+    from consortium_planner.services.generate import VERSION, write_large
     from consortium_planner.store.workspace_file import SCHEMA_HEAD
 
-    path = WORK / f"large-{SCHEMA_HEAD}.cplan"
+    path = WORK / f"large-{SCHEMA_HEAD}-g{VERSION}.cplan"
     if not path.exists():
         WORK.mkdir(parents=True, exist_ok=True)
         write_large(path)

@@ -119,3 +119,16 @@ def test_bulk_insert_needs_ids(tmp_path):
         assert bulk_insert(store, [Setting(id=5, key="author", value="x")]) == 1
         # ids chosen by the generator do not stop the store from numbering later rows itself
         assert store.insert(Setting(key="next", value="y")).id == 6
+
+
+def test_the_options_that_leave_no_gap_are_scored_against_the_competitors(ws):
+    """Options 1, 4, 7 and 10 cover every requirement: their bids are priced, scored against the tender's
+    competitors, and given a win probability and a best price (the win analysis runs, as a benchmark must)."""
+    from consortium_planner.domain.model import Competitor
+    from consortium_planner.services.pipeline import run
+
+    (tender,) = ws.tenders()
+    assert len(ws.children(Competitor, tender.id)) == 3
+    for option in ws.options()[::3]:
+        ev = run(ws.copy(), option.id, ["evaluation"])["evaluation"]
+        assert ev.evaluation is not None and ev.win is not None and ev.best is not None, (option.name, ev.messages)

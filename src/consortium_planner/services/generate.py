@@ -2,11 +2,12 @@
 
 ``write_large(path)`` writes, by default, 60 organisations (3 financial years each, capacities
 in a few areas and service lines, cost profiles with roles), one tender of 40 service lines ×
-20 areas = 800 requirements in two lots with financial conditions and TUPE cohorts, and 10
-consortium options of 8–20 members with roughly 1,000–2,000 allocations each; every member delivering
-a service line has a cost profile for it, and options 1, 4, 7 and 10 leave no requirement uncovered
-(so their bids are priced, evaluated and simulated whole, as a benchmark must). Everything follows
-from ``random.Random(seed)``: the same seed gives the same workspace, row for row.
+20 areas = 800 requirements in two lots with financial conditions, TUPE cohorts and three
+competitors, and 10 consortium options of 8–20 members with roughly 1,000–2,000 allocations each;
+every member delivering a service line has a cost profile for it, and options 1, 4, 7 and 10 leave
+no requirement uncovered (so their bids are priced, scored against the competitors and simulated
+whole, as a benchmark must). Everything follows from ``random.Random(seed)``: the same seed gives
+the same workspace, row for row.
 
 The data is plausible in shape, not in detail; it passes ``check_workspace`` without errors.
 Rows get their ids here, so parents and children are linked before anything is written, and
@@ -31,6 +32,7 @@ from ..domain.model import (
     Capacity,
     CapitalItem,
     CapitalKind,
+    Competitor,
     ConsortiumOption,
     CostProfile,
     Entity,
@@ -196,6 +198,14 @@ def build_large(*, seed: int = 1, organisations: int = 60, service_lines: int = 
                 service_line=ln, area=area_names[n % len(area_names)], headcount=rng.randint(10, 60),
                 fte=Decimal(rng.randint(80, 500)) / 10, average_salary=_rate(rng, 2_400_000, 3_100_000),
                 pension_scheme=PensionScheme.LGPS)
+
+    # competitors, so that the options' bids are scored and their win probability and best price worked out
+    # (drawn from a generator of their own: every other row stays as it was before they were added)
+    crng = random.Random(seed * 104_729 + 3)
+    for n, share in enumerate((Decimal("0.93"), Decimal("1.0"), Decimal("1.06"))):
+        out.add(Competitor, tender_id=tender.id, name=f"Synthetic rival {n + 1}",
+                annual_price=_d(annual_value * share, 1000), quality_score=Decimal(crng.randint(62, 80)),
+                social_value_score=Decimal(crng.randint(55, 80)))
 
     # ------------------------------------------------------------------ organisations
     capacity_at: dict[tuple[str, str], list[int]] = defaultdict(list)  # (line, area) -> org ids
@@ -413,6 +423,11 @@ def bulk_insert(store: Store, entities: Iterable[Entity]) -> int:
     with store.transaction() as conn, store.operation("Generate a synthetic workspace"):
         store.insert_rows(conn, ordered)
     return len(ordered)
+
+
+#: raised when the generator's rows change, so that the benchmarks' cached large workspace is written again
+#: (2: the competitors)
+VERSION = 2
 
 
 def write_large(path: str | Path, *, seed: int = 1, organisations: int = 60, service_lines: int = 40,
