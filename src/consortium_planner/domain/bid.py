@@ -110,22 +110,18 @@ def bid_evaluation(ws: Workspace, option_id: int, schedule: PriceSchedule, *, dr
         wp = highest_winning_price(ours, rivals, tender)
         qn = quality_needed(ours, rivals, tender)
         win = win_probability(ours, rivals, tender, draws=draws, seed=seed)
-        best = best_price(year_one.annual_cost, ours, rivals, tender, draws=draws, seed=seed) \
-            if pricing_advice else None
-        at_cost = quality_needed(dataclasses.replace(ours, price=year_one.annual_cost), rivals, tender) \
-            if year_one.annual_cost > 0 and pricing_advice else None
     except EvaluationError as exc:
         messages.append(str(exc))
         return empty(ours, year_one.annual_cost)
-    return BidEvaluation(option_id, option.tender_id, ours, year_one.annual_cost, tuple(rivals), ev, wp, qn, win,
-                         best, draws, seed, tuple(messages), at_cost, tender.quality_threshold_pct)
+    scored = BidEvaluation(option_id, option.tender_id, ours, year_one.annual_cost, tuple(rivals), ev, wp, qn, win,
+                           None, draws, seed, tuple(messages), None, tender.quality_threshold_pct)
+    return with_pricing_advice(ws, scored) if pricing_advice else scored
 
 
 def with_pricing_advice(ws: Workspace, ev: BidEvaluation) -> BidEvaluation:
-    """``ev``, worked out without the pricing advice, with it: ``bid_evaluation(..., pricing_advice=True)`` of the
-    same bid, by the same steps (the best price over a grid of prices, then the quality needed at cost). An
-    evaluation that could not be scored is returned as it is; advice that cannot be worked out empties it, with
-    the reason, as it does in ``bid_evaluation``. The win analyses read the bid alone
+    """``ev``, worked out without the pricing advice, with it (what ``bid_evaluation(..., pricing_advice=True)``
+    returns): the best price over a grid of prices, then the quality needed at cost. An evaluation that could
+    not be scored is returned as it is; advice that cannot be worked out empties it, with the reason. The win analyses read the bid alone
     (``services.analyses``: ``lots`` needs the win probability, not the advice)."""
     ours, cost = ev.our_bid, ev.annual_cost
     if ev.evaluation is None or ours is None or cost is None:
