@@ -142,6 +142,35 @@ def test_a_sheet_over_the_row_limit_is_refused_before_planning(demo, tmp_path):
         session.close()
 
 
+
+def test_the_row_limit_counts_the_rows_under_a_schedules_header_not_its_title_block(demo, tmp_path, monkeypatch):
+    """A buyer's schedule of exactly the limit's rows under a title block and a header on row 4 is planned; one
+    row more is refused, and the message counts the rows under the header."""
+    monkeypatch.setattr(xlsx_import, "MAX_IMPORT_ROWS", 6)
+
+    def book(n):
+        wb = openpyxl.Workbook()
+        sheet = wb.active
+        sheet.title = "Prices"
+        for row in (["Schedule 3: pricing"], ["Complete the yellow cells"], [],
+                    ["Service line", "Area", "Annual volume", "Unit"]):
+            sheet.append(row)
+        for i in range(n):
+            sheet.append(["Physiotherapy", f"Area {i}", 10 + i, "hour"])
+        path = tmp_path / f"titled-{n}.xlsx"
+        wb.save(path)
+        return path
+
+    session = WorkspaceSession.open(demo)
+    try:
+        at_limit = _plan(session, book(6), kind="schedule")
+        assert not at_limit.problems and sum(1 for r in at_limit.rows if r.sheet == "Prices") == 6
+        over = _plan(session, book(7), kind="schedule")
+        assert not over.rows and len(over.problems) == 1
+        assert "has 7 rows under its header: more than the 6 rows" in over.problems[0].reason
+    finally:
+        session.close()
+
 # --------------------------------------------------------------------- what is accepted can be computed
 
 

@@ -79,7 +79,7 @@ def plan(grid: WorkbookGrid, ws: Workspace, next_id: NextId, *, kind: str | None
                                                      "volume; choose the sheet, header row and columns"))
         return Prepared(grid, kind, empty, None, "")
     sheet = grid.sheet(mapping.sheet)
-    too_long = _too_long(grid, [sheet] if sheet is not None else [])
+    too_long = _too_long(grid, [sheet] if sheet is not None else [], mapping.header_row)
     if too_long is not None:
         return Prepared(grid, kind, too_long, mapping, source)
     return Prepared(grid, kind, plan_schedule(grid, mapping, ws, tender_id, next_id), mapping, source)  # type: ignore[arg-type]
@@ -88,18 +88,20 @@ def plan(grid: WorkbookGrid, ws: Workspace, next_id: NextId, *, kind: str | None
 MAX_IMPORT_ROWS = 10_000  # a tender's schedule runs to hundreds or a few thousand lines; beyond this, a mistake
 
 
-def _too_long(grid: WorkbookGrid, sheets) -> ImportPlan | None:
-    """A plan holding one problem when a sheet to import has more rows than ``MAX_IMPORT_ROWS``, else None:
-    refused before any row is planned (a sheet of a million rows would otherwise be imported, and every
-    analysis of the tender would then take minutes)."""
+def _too_long(grid: WorkbookGrid, sheets, header_row: int = 1) -> ImportPlan | None:
+    """A plan holding one problem when a sheet to import has more than ``MAX_IMPORT_ROWS`` rows under its header
+    (row ``header_row``, 1-based; a buyer's title block above it does not count), else None: refused before any
+    row is planned (a sheet of a million rows would otherwise be imported, and every analysis of the tender would
+    then take minutes)."""
     from .tabular import Problem
 
     for sheet in sheets:
-        if len(sheet.rows) > MAX_IMPORT_ROWS + 1:
+        below = len(sheet.rows) - header_row
+        if below > MAX_IMPORT_ROWS:
             plan = ImportPlan(source=grid.source, what="workbook")
             plan.problems.append(Problem(sheet.name, None, None,
-                                         f"has {len(sheet.rows):,} rows: more than the {MAX_IMPORT_ROWS:,} rows "
-                                         "we import at once; delete the empty or unneeded rows, or split the "
+                                         f"has {below:,} rows under its header: more than the {MAX_IMPORT_ROWS:,} "
+                                         "rows we import at once; delete the empty or unneeded rows, or split the "
                                          "sheet, and import again"))
             return plan
     return None
