@@ -232,13 +232,17 @@ def _missing(results: Results, needs: Iterable[str]) -> str:
 
 #: The case's own analyses worked out ahead: the least-cost split and the lot choice (their first use imports
 #: ``scipy.optimize``, about 0.3 s), and the coverage, workforce, partner finder, standing and structure advice,
-#: which need nothing or only the prices (worked out again in the child). Chosen by measurement, so that the
-#: parent and the child finish about together on the large workspace (builds, medians of 4–5 alternated: 2.0 s
-#: with the first two alone, 1.84 s with partners, standing and structure, 1.77 s with coverage and workforce
-#: too; the demo's 0.70–0.73 s throughout). Not these: the risk register (3.5 s: its findings need most of the
-#: other analyses), the stored scenarios and the risk simulation (no gain: the child ends later by as much).
+#: which need nothing or only the prices (worked out again in the child), and the stored scenarios. Chosen by
+#: measurement, so that the parent and the child finish about together on the large workspace (builds, medians of
+#: 4–5 alternated: 2.0 s with the first two alone, 1.84 s with partners, standing and structure, 1.77 s with
+#: coverage and workforce too; the demo's 0.70–0.73 s throughout). The stored scenarios joined when the large
+#: workspace's options were first scored against competitors (``generate.VERSION`` 2): the parent then ended about
+#: 0.25 s after the child, and whole processes, five of each alternated, took 3.07 s with them ahead against 3.20 s
+#: without. Not these: the risk register (3.5 s of work: its findings need most of the other analyses), the
+#: sensitivity (whole processes 3.70 s with it ahead) and the risk simulation (3.41 s, with the scenarios): the
+#: child then ends later by more than it saves.
 AHEAD_OF_THE_CASE: tuple[str, ...] = ("optimiser", "lots", "coverage", "workforce", "partners", "standing",
-                                      "structure")
+                                      "structure", "scenarios")
 
 
 def work_ahead(ws: Workspace, option_id: int, sections: Iterable[str] | None = None) -> list[Job]:
