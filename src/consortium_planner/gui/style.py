@@ -167,6 +167,10 @@ def rich_label(text: str = "") -> QLabel:
     return label
 
 
+#: the most height a headline's findings under its cards take before they scroll (Pricing, Cash flow)
+HEADLINE_FINDINGS_MOST = 160
+
+
 class NoticeArea(QTextBrowser):
     """Rich text (most often a table of findings) at the height of its text, up to ``most`` pixels, then
     scrolling; on a short screen the layout may give it less, down to three lines. A rich label in a scroll area
@@ -192,6 +196,14 @@ class NoticeArea(QTextBrowser):
         if html != self._html:
             self._html = html
             self.setHtml(html)
+
+    def text(self) -> str:
+        """The HTML on show, as it was given (``toHtml`` is Qt's rewriting of it)."""
+        return self._html or ""
+
+    def clear(self) -> None:
+        self._html = None
+        super().clear()
 
     def _fit(self, size) -> None:
         self._fit_to(math.ceil(size.height()) + 2 * self.frameWidth())

@@ -12,7 +12,7 @@ from ...domain.model import FundingKind
 from ...domain.money import ZERO, format_decimal, format_gbp
 from ...domain.money import format_gbp_short as short
 from ...domain.projection.after_service import after_service
-from ..style import Card, esc, finding_notice, notice_table_html, rich_label
+from ..style import HEADLINE_FINDINGS_MOST, Card, NoticeArea, esc, finding_notice, notice_table_html
 from .result import CashFlowResult
 from .rows import long_month, month, pct, ratio, sentence
 
@@ -50,7 +50,8 @@ class CashFlowHeadline(QWidget):
         for c in range(4):
             grid.setColumnStretch(c, 1)
         layout.addLayout(grid)
-        self.warnings = rich_label()
+        self.warnings = NoticeArea(HEADLINE_FINDINGS_MOST)  # not a rich label: see NoticeArea
+        self.warnings.setVisible(False)
         layout.addWidget(self.warnings)
 
     def show_result(self, r: CashFlowResult) -> None:
@@ -164,7 +165,7 @@ class CashFlowHeadline(QWidget):
             self.warnings.clear()
             self.warnings.setVisible(False)
             return
-        self.warnings.setText(notice_table_html(
+        self.warnings.set_html(notice_table_html(
             finding_notice(x, esc(x.message) + (f"<br><i>Would cure it: {esc(x.cure)}</i>" if x.cure else ""))
             for x in flags))
         self.warnings.setToolTip("\n".join(x.message for x in flags))

@@ -17,7 +17,16 @@ from ...domain.money import format_decimal, format_gbp
 from ...domain.money import format_gbp_short as short
 from ...domain.pricing import PRICE_ABOVE_CEILING, BidScore, ContractYear, Evaluation, PriceSchedule
 from ...domain.rates import RateTable
-from ..style import GREY, Card, banner_style, finding_notice, italic_label, notice_table_html, rich_label
+from ..style import (
+    GREY,
+    HEADLINE_FINDINGS_MOST,
+    Card,
+    NoticeArea,
+    banner_style,
+    finding_notice,
+    italic_label,
+    notice_table_html,
+)
 from ..style import esc as _e
 
 # findings repeated year by year: the first is shown, then how many more (all in the tooltip)
@@ -105,7 +114,10 @@ class PricingHeadline(QWidget):
         self.not_scored.setStyleSheet(banner_style(GREY, "4px 8px"))
         grid.addWidget(self.not_scored, 0, 1, 1, 2)
         layout.addLayout(grid)
-        self.warnings = rich_label()
+        # the findings at their own height up to HEADLINE_FINDINGS_MOST, then scrolling: a rich label's size hint laid their
+        # table out at several trial widths on every result (3 ms of the demo's Pricing tab an edit)
+        self.warnings = NoticeArea(HEADLINE_FINDINGS_MOST)
+        self.warnings.setVisible(False)
         layout.addWidget(self.warnings)
 
     def cards_height(self, width: int) -> int:
@@ -113,7 +125,7 @@ class PricingHeadline(QWidget):
         layout = self.layout()
         total = layout.heightForWidth(width) if layout.hasHeightForWidth() else self.sizeHint().height()
         if self.warnings.isVisibleTo(self):
-            total -= self.warnings.heightForWidth(width) + layout.spacing()
+            total -= self.warnings.sizeHint().height() + layout.spacing()
         return total + 2
 
     # ------------------------------------------------------------------ showing
@@ -275,7 +287,7 @@ class PricingHeadline(QWidget):
             more = f" <i>({_e(GROUPED[f.code].format(n=len(same) - 1))})</i>" if len(same) > 1 else ""
             rows.append(finding_notice(f, f"{_e(f.message)}{more}"))
         self.warnings.setToolTip("\n".join(f.message for f in flags))
-        self.warnings.setText(notice_table_html(rows))
+        self.warnings.set_html(notice_table_html(rows))
         self.warnings.setVisible(True)
 
     def clear(self) -> None:
