@@ -499,3 +499,44 @@ def test_a_growth_finding_names_its_largest_lines_and_counts_the_rest():
                      f"its maximum growth ({every}).", Severity.SERIOUS)
     after = Finding("growth_beyond_limit", before.message.replace(every, _where(many)), Severity.SERIOUS)
     assert seed_key(before) == seed_key(after)
+
+
+def test_rows_taken_from_an_earlier_coverage_equal_rows_worked_out_afresh(ws):
+    """After each edit, the rows of requirements whose inputs did not change are the earlier coverage's very rows
+    (``cover._ROWS``), and the whole result equals one worked out with nothing kept."""
+    from consortium_planner.domain.capacity import cover
+
+    cover._ROWS.clear()
+    before = coverage(ws, 1)
+    edits = [
+        replace(ws.get(Allocation, 32), volume=D(7000)),  # Homecare South: R12's row, not R11's or R13's
+        replace(ws.get(Capacity, 1), units_per_year=D(20000)),  # Homecare North's capacity: R11's row
+        replace(ws.get(Requirement, 13), annual_volume=D(2500)),  # R13, and every value by volume share
+        replace(ws.get(Allocation, 33), volume=D("800.0")),  # the same volume to another digit: R12's row
+    ]
+    changed = [{12}, {11}, {11, 12, 13}, {12}]
+    for edit, touched in zip(edits, changed, strict=True):
+        ws.put(edit)
+        kept = coverage(ws, 1)
+        cover._ROWS.clear()
+        afresh = coverage(ws, 1)
+        assert kept == afresh
+        assert [str(v) for r in kept.requirements for _m, v in r.allocations] == \
+            [str(v) for r in afresh.requirements for _m, v in r.allocations]  # to the digit
+        same = {r.requirement_id for r, b in zip(kept.requirements, before.requirements, strict=True) if r is b}
+        assert same == {11, 12, 13} - touched
+        before = coverage(ws, 1)  # its rows now kept
+
+
+def test_a_scenarios_copy_keeps_no_rows(ws):
+    """A what-if copy (a sensitivity point, a stored scenario) reads the kept rows but adds none of its own: its
+    volumes would push out the stored workspace's rows."""
+    from consortium_planner.domain.capacity import cover
+    from consortium_planner.domain.scenarios import Adjustments, apply
+
+    cover._ROWS.clear()
+    coverage(ws, 1)
+    kept = dict(cover._ROWS)
+    moved = coverage(apply(ws, 1, Adjustments(volume_pct=D(10))), 1)
+    assert cover._ROWS == kept
+    assert moved.total_allocated == coverage(ws, 1).total_allocated * D("1.1")
