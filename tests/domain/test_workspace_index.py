@@ -53,18 +53,21 @@ def test_indexes_match_a_fresh_build_after_any_edits(steps):
             for field in ("option_id", "member_id"):
                 assert _views(ws, field, range(0, 5)) == _views(one_by_one, field, range(0, 5))
             assert list(ws.iter(Allocation)) == list(one_by_one.iter(Allocation))
-        else:  # edit a copy: the original must not change
+        else:  # edit a copy: the original must not change, its rows nor its indexes
             before = _views(ws, "option_id", range(0, 5))
+            rows_before = list(ws.iter(Allocation))
             other = ws.copy()
             other.put(Allocation(id=id_, option_id=option, member_id=member, requirement_id=1, volume=Decimal(vol)))
             other.remove(Allocation, 1 + (id_ % 6))
             assert _views(ws, "option_id", range(0, 5)) == before
-            copies.append((other, _views(_fresh(other), "member_id", range(0, 5))))
+            assert list(ws.iter(Allocation)) == rows_before
+            copies.append((other, _views(_fresh(other), "member_id", range(0, 5)), list(other.iter(Allocation))))
         fresh = _fresh(ws)
         for field in ("option_id", "member_id"):
             assert _views(ws, field, range(0, 5)) == _views(fresh, field, range(0, 5))
-    for other, expected in copies:  # later edits to the original never reach a copy
+    for other, expected, rows in copies:  # later edits to the original never reach a copy
         assert _views(other, "member_id", range(0, 5)) == expected
+        assert list(other.iter(Allocation)) == rows
 
 
 def test_a_copy_shares_the_parent_indexes_so_a_snapshot_builds_none():
@@ -104,3 +107,27 @@ def test_put_all_keeps_each_rows_place_and_never_touches_a_copy():
     # a new row among them: put one by one, in order
     ws.put_all([Allocation(id=20, option_id=2, member_id=1, requirement_id=1, volume=Decimal(1))])
     assert [a.id for a in ws.by(Allocation, "option_id", 2)] == [1, 3, 5, 7, 20]
+
+
+def test_a_copy_shares_each_tables_rows_until_one_side_changes_it():
+    """A copy shares the rows of every class with its origin (copying them all took most of a copy's time), and
+    either side copies a class's rows before its first change to them: put, put_all and remove never reach the
+    other side."""
+    from consortium_planner.domain.model import Member
+
+    ws = Workspace([*(Allocation(id=i, option_id=1, member_id=1, requirement_id=1, volume=Decimal(i))
+                      for i in range(1, 5)), Member(id=1, option_id=1, organisation_id=1)])
+    snap = ws.copy()
+    assert all(snap.tables()[cls] is ws.tables()[cls] for cls in ws.tables())
+    ws.put(Allocation(id=9, option_id=1, member_id=1, requirement_id=1, volume=Decimal(9)))
+    ws.remove(Allocation, 1)
+    assert [a.id for a in snap.iter(Allocation)] == [1, 2, 3, 4] and snap.get(Allocation, 9) is None
+    assert [a.id for a in ws.iter(Allocation)] == [2, 3, 4, 9]
+    assert snap.tables()[Member] is ws.tables()[Member]  # a class neither changed is still shared
+    other = snap.copy()
+    other.put_all([dataclasses.replace(a, volume=a.volume * 10) for a in other.iter(Allocation)])
+    other.remove(Member, 1)
+    assert [a.volume for a in snap.iter(Allocation)] == [Decimal(1), Decimal(2), Decimal(3), Decimal(4)]
+    assert [a.volume for a in other.iter(Allocation)] == [Decimal(10), Decimal(20), Decimal(30), Decimal(40)]
+    assert snap.get(Member, 1) is not None and ws.get(Member, 1) is not None and other.get(Member, 1) is None
+    ws.remove(Allocation, 99)  # nothing there: nothing copied
