@@ -114,8 +114,8 @@ class PricingHeadline(QWidget):
         self.not_scored.setStyleSheet(banner_style(GREY, "4px 8px"))
         grid.addWidget(self.not_scored, 0, 1, 1, 2)
         layout.addLayout(grid)
-        # the findings at their own height up to HEADLINE_FINDINGS_MOST, then scrolling: a rich label's size hint laid their
-        # table out at several trial widths on every result (3 ms of the demo's Pricing tab an edit)
+        # the findings at their own height up to HEADLINE_FINDINGS_MOST, then scrolling: a rich label's size
+        # hint laid their table out at several trial widths on every result (3 ms of the demo's Pricing tab an edit)
         self.warnings = NoticeArea(HEADLINE_FINDINGS_MOST)
         self.warnings.setVisible(False)
         layout.addWidget(self.warnings)
