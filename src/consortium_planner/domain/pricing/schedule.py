@@ -187,6 +187,10 @@ def bid_prices(
     years: list[ContractYear] = []
     breaches: list[WageFloorBreach] = []
     beyond: list[tuple[int, dt.date]] = []
+    # each line's lowest hourly rate: a year whose uplifted lowest rate is at or above the wage floor has no
+    # breach on the line (a product with a positive factor keeps the order, rounded or not), and its roles are
+    # not gone through one by one (on the large workspace, 3,000 roles a year, most of the build-up's time)
+    lowest = {s.key: min((r.hourly_rate for m in s.members for r in m.roles), default=None) for s in b.service_lines}
     for n in range(1, term + ext + 1):
         checkpoint()
         y_start = add_months(start, 12 * (n - 1))
@@ -213,6 +217,9 @@ def bid_prices(
             annual_fee = quantize(fee * annual_price)
             lines.append(LineYear(s.key, s.service_line, unit_price, s.volume, annual_price, annual_cost,
                                   annual_fee, annual_price - annual_cost - annual_fee))
+            least = lowest[s.key]
+            if least is None or (g_pay > 0 and least * g_pay >= nlw):
+                continue
             for m in s.members:
                 for r in m.roles:
                     rate = r.hourly_rate * g_pay
