@@ -245,3 +245,45 @@ def test_a_second_edit_while_the_verdict_is_weighed_again_leaves_the_banner_alon
     assert "Before it:" in banner.label.text() and laid_out == [1] and banner.label.minimumHeight() == held
     gate.set()
     qtbot.waitUntil(lambda: not banner._stale and not banner.busy, timeout=60000)
+
+
+def test_a_verdict_at_its_most_leaves_the_tabs_their_minimum_and_the_edit_moves_nothing(window, qtbot, monkeypatch):
+    """Where the verdict's share of the column would take part of the tabs' minimum (the large workspace at
+    1280×720: 200 pixels of 667, the tabs 7 short of theirs), it takes only the room the tabs leave. Held at that
+    height while it is weighed again after an edit (held within the room), it then keeps the tab below where it
+    is: at its share, the one line shown after each edit gave the tabs their 7 pixels back, and the tab on show
+    was laid out and painted again twice an edit, while its figures were being worked out."""
+    from consortium_planner.gui import verdict_banner as vb
+
+    banner = banner_for(window, qtbot, SPV)
+    page = window.pages["Consortium options"]
+    column = banner.parentWidget()
+    monkeypatch.setattr(vb, "MOST_OF_COLUMN", 0.9)  # the demo's verdict is short: its share made to want more
+    tabs_least = page.tabs.minimumSizeHint().height()
+    tall = banner.label.heightForWidth(banner.fitted.width())
+    lines = vb.LEAST_LINES * banner.fitted.fontMetrics().lineSpacing()
+    assert tall > lines + 10
+    # a window where the verdict whole and the tabs at their minimum do not both fit, but its least lines do
+    window.resize(window.width(), window.height() - column.height() + tabs_least + (tall + lines) // 2 + 4)
+    qtbot.waitUntil(lambda: column.height() < tabs_least + tall, timeout=5000)
+    banner.fitted.updateGeometry()
+    qtbot.wait(50)
+    QApplication.processEvents()
+    assert page.tabs.height() >= tabs_least  # the tabs have their minimum ...
+    assert banner.fitted.height() >= lines
+    assert banner.fitted.verticalScrollBar().maximum() > 0  # ... and the rest of the verdict scrolls
+    tabs_at = page.tabs.geometry()
+    gate = threading.Event()  # holds the banner's computation: it stays stale
+    real_compute = banner.compute
+    banner.compute = lambda ws, oid, cancelled=NEVER: (gate.wait(30), real_compute(ws, oid, cancelled))[1]
+    c = window.controller
+    rival = next(x for x in c.ws.all(Competitor) if x.name == "Regional health and care charity")
+    assert c.set_field(Competitor, rival.id, "annual_price", "4,100,000")
+    assert "Before it:" in banner.label.text()
+    qtbot.wait(50)
+    QApplication.processEvents()
+    assert page.tabs.geometry() == tabs_at  # the tab on show stays where it was, at its size
+    gate.set()
+    qtbot.waitUntil(lambda: not banner._stale and not banner.busy, timeout=60000)
+    QApplication.processEvents()
+    assert page.tabs.geometry() == tabs_at  # and the new verdict keeps it there too

@@ -80,9 +80,34 @@ class _Fitted(QScrollArea):
         self.setSizePolicy(policy)
 
     def most(self) -> int:
-        column = self.parentWidget().parentWidget() if self.parentWidget() is not None else None
+        """The most the verdict may take: ``MOST_OF_COLUMN`` of the column, but no more than leaves what shares
+        the column its minimum (``room``), and at least ``LEAST_LINES`` lines."""
+        banner = self.parentWidget()
+        column = banner.parentWidget() if banner is not None else None
         lines = LEAST_LINES * self.fontMetrics().lineSpacing()
-        return max(lines, int(column.height() * MOST_OF_COLUMN)) if column is not None else lines
+        if column is None:
+            return lines
+        share = int(column.height() * MOST_OF_COLUMN)
+        room = self.room()
+        return max(lines, share if room is None else min(share, room))
+
+    def room(self) -> int | None:
+        """The height left to the verdict when everything else in its banner's column has its minimum (None: the
+        banner is not in a column's layout). The tabs below have a minimum of their own: a verdict at its most
+        took 7 pixels of it at 1280×720 on the large workspace, and the one line shown while the verdict is
+        weighed again (held at that height, but within the room) gave them back. Each edit then laid out and
+        painted the whole tab on show again, twice, while its figures were being worked out: 12–17 ms of the
+        window's thread, on a processor the figures needed."""
+        banner = self.parentWidget()
+        column = banner.parentWidget() if banner is not None else None
+        layout = column.layout() if column is not None else None
+        if layout is None or layout.indexOf(banner) < 0:
+            return None
+        items = [layout.itemAt(i) for i in range(layout.count())]
+        others = sum(item.minimumSize().height() for item in items if item.widget() is not banner)
+        margins = layout.contentsMargins()
+        return max(0, column.height() - others - layout.spacing() * (len(items) - 1) - margins.top()
+                   - margins.bottom() - (banner.height() - self.height()))
 
     def hasHeightForWidth(self) -> bool:
         return True
@@ -156,16 +181,8 @@ class VerdictBanner(OptionAnalysisView):
         workspace at 1280×720), holding its whole height raised the window's minimum, and the window grew taller
         than the screen, a little more with every edit."""
         height = self.fitted.height()
-        column = self.parentWidget()
-        layout = column.layout() if column is not None else None
-        if layout is not None and layout.indexOf(self) >= 0:
-            items = [layout.itemAt(i) for i in range(layout.count())]
-            others = sum(item.minimumSize().height() for item in items if item.widget() is not self)
-            margins = layout.contentsMargins()
-            room = (column.height() - others - layout.spacing() * (len(items) - 1) - margins.top() - margins.bottom()
-                    - (self.height() - self.fitted.height()))
-            height = max(0, min(height, room))
-        self.label.setMinimumHeight(height)
+        room = self.fitted.room()
+        self.label.setMinimumHeight(height if room is None else min(height, room))
 
     def _waiting(self) -> None:
         self.label.setMinimumHeight(0)
