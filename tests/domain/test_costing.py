@@ -28,6 +28,7 @@ from consortium_planner.domain.model import (
     Requirement,
     Role,
     Tender,
+    key,
 )
 from consortium_planner.domain.workspace import Workspace
 from consortium_planner.services.rates import load_reference_rates
@@ -439,14 +440,16 @@ def test_a_build_up_after_edits_is_the_one_computed_afresh(demo_ws, edits, which
             o = rows[pick % len(rows)]
             ws.put(dataclasses.replace(o, name=f"{o.name} {amount}"))
         kept = cost_buildup(ws, option.id, RATES, on=tender.start_date)
-        saved, saved_staff = dict(costing._LINES), dict(costing._STAFF)
+        saved, saved_staff, saved_sums = dict(costing._LINES), dict(costing._STAFF), dict(costing._SUMS)
         costing._LINES.clear()
         costing._STAFF.clear()
+        costing._SUMS.clear()
         try:
             fresh = cost_buildup(ws, option.id, RATES, on=tender.start_date)
         finally:
             costing._LINES.update(saved)
             costing._STAFF.update(saved_staff)
+            costing._SUMS.update(saved_sums)
         assert kept == fresh
         assert [ml.volume.as_tuple() for s in kept.service_lines for ml in s.members] == \
             [ml.volume.as_tuple() for s in fresh.service_lines for ml in s.members]
@@ -470,6 +473,35 @@ def test_an_allocation_edit_computes_one_member_line_again(demo_ws, monkeypatch)
     ws.put(dataclasses.replace(a, volume=a.volume + 7))
     cost_buildup(ws, option.id, RATES, on=tender.start_date)
     assert len(computed) == 1
+
+
+def test_an_allocation_edit_sums_one_service_lines_members_again(demo_ws, monkeypatch):
+    """A service line's member costs by category are summed again only when its member lines are not the very
+    same (``costing._SUMS``): after an allocation edit, the edited line's; a scenario's copy keeps none."""
+    import dataclasses
+
+    from consortium_planner.domain import costing
+    from consortium_planner.domain import scenarios as sc
+
+    monkeypatch.setattr(costing, "_SUMS", {})
+    ws = demo_ws.copy()
+    option = max(ws.options(), key=lambda o: len(ws.allocations(o.id)))
+    tender = ws.get(Tender, option.tender_id)
+    first = cost_buildup(ws, option.id, RATES, on=tender.start_date)
+    before = dict(costing._SUMS)
+    assert set(before) == {(option.id, s.key) for s in first.service_lines} and len(before) > 2
+    a = sorted(ws.allocations(option.id), key=lambda a: a.id)[0]
+    edited = next(r for r in ws.requirements(option.tender_id) if r.id == a.requirement_id)
+    ws.put(dataclasses.replace(a, volume=a.volume + 7))
+    after = cost_buildup(ws, option.id, RATES, on=tender.start_date)
+    again = {k for k, v in costing._SUMS.items() if v is not before[k]}
+    assert again == {(option.id, key(edited.service_line))}
+    line = next(s for s in after.service_lines if s.key == key(edited.service_line))
+    assert line.annual_cost != next(s for s in first.service_lines if s.key == line.key).annual_cost
+    kept = dict(costing._SUMS)
+    point = sc.apply(ws, option.id, sc.Adjustments(volume_pct=D("-12.5")))
+    cost_buildup(point, option.id, RATES, on=tender.start_date)
+    assert costing._SUMS == kept and all(costing._SUMS[k] is v for k, v in kept.items())
 
 
 def test_a_scenarios_build_up_leaves_the_stored_lines_kept(demo_ws, monkeypatch):

@@ -518,6 +518,7 @@ def cost_buildup(
         service_lines.append(_service_line(
             k, line_name[k], line_unit[k], line_volume[k], required[k], tuple(member_lines[k]), shared_pu,
             shared_parts[i], cont_parts[i], contingency, margin, fee, chosen.get(k), flags, vat.get(k),
+            (option_id, k) if ws.scenario is None else None,
         ))
 
     totals = []
@@ -575,21 +576,44 @@ def _collect(a: Allocation, req_by_id: dict, member_by_id: dict, volume: dict, f
     volume[(key(req.service_line), a.member_id)] += a.volume
 
 
-def _service_line(
-    k: str, name: str, unit: str, vol: Decimal, required: Decimal, members: tuple[MemberLineCost, ...],
-    shared_pu: Decimal, shared_annual: Decimal, cont_annual: Decimal, contingency: Decimal,
-    margin: Decimal, fee: Decimal, chosen_price: Decimal | None, flags: list[Flag],
-    vat: _charges.VatTerms | None = None,
-) -> ServiceLineCost:
-    # blended exact per-unit categories
+#: option × service line → its member lines (the very objects, immutable) and their costs by category, summed
+#: (per unit × volume, and a year): half a service line's time on the large workspace. An edit to one allocation
+#: changes one member line; the other service lines' sums are taken as they were. As ``_LINES``, only the
+#: workspace as stored keeps them: a scenario's copy (``kept_as`` None) moves every line's volumes.
+_SUMS: dict[tuple[int, str], tuple[tuple[MemberLineCost, ...], dict[str, Decimal], dict[str, Decimal]]] = {}
+
+
+def _member_sums(members: tuple[MemberLineCost, ...], kept_as: tuple[int, str] | None
+                 ) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+    """The member lines' cost by category: per unit × volume, and a year (the sums kept for the very same lines
+    are the sums: the same additions in the same order)."""
+    hit = _SUMS.get(kept_as) if kept_as is not None else None
+    if hit is not None and len(hit[0]) == len(members) and all(a is b for a, b in zip(hit[0], members, strict=True)):
+        return hit[1], hit[2]
     per_cat: dict[str, Decimal] = defaultdict(lambda: ZERO)
     annual_cat: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for m in members:
         for line in m.lines:
             per_cat[line.category] += line.per_unit * m.volume
             annual_cat[line.category] += line.annual
-    for cat in per_cat:
-        per_cat[cat] /= vol
+    sums = dict(per_cat), dict(annual_cat)
+    if kept_as is not None:
+        if len(_SUMS) >= _LINES_SIZE:
+            _SUMS.clear()
+        _SUMS[kept_as] = (members, *sums)
+    return sums
+
+
+def _service_line(
+    k: str, name: str, unit: str, vol: Decimal, required: Decimal, members: tuple[MemberLineCost, ...],
+    shared_pu: Decimal, shared_annual: Decimal, cont_annual: Decimal, contingency: Decimal,
+    margin: Decimal, fee: Decimal, chosen_price: Decimal | None, flags: list[Flag],
+    vat: _charges.VatTerms | None = None, kept_as: tuple[int, str] | None = None,
+) -> ServiceLineCost:
+    # blended exact per-unit categories
+    summed, annual = _member_sums(members, kept_as)
+    annual_cat: dict[str, Decimal] = defaultdict(lambda: ZERO, annual)
+    per_cat: dict[str, Decimal] = defaultdict(lambda: ZERO, {cat: v / vol for cat, v in summed.items()})
     staff = per_cat["wage"] + per_cat["employer_ni"] + per_cat["pension"]
     direct = staff + per_cat["mileage"] + per_cat["non_pay"]
     member_fixed = per_cat["member_fixed"]
