@@ -287,3 +287,62 @@ def test_a_verdict_at_its_most_leaves_the_tabs_their_minimum_and_the_edit_moves_
     qtbot.waitUntil(lambda: not banner._stale and not banner.busy, timeout=60000)
     QApplication.processEvents()
     assert page.tabs.geometry() == tabs_at  # and the new verdict keeps it there too
+
+
+def _hold(view) -> threading.Event:
+    """Hold ``view``'s computation until the event returned is set."""
+    gate = threading.Event()
+    real_compute = view.compute
+    view.compute = lambda ws, oid, cancelled=NEVER: (gate.wait(30), real_compute(ws, oid, cancelled))[1]
+    return gate
+
+
+def test_the_verdict_is_marked_as_before_the_change_once_the_tab_on_show_has_its_new_figures(window, qtbot):
+    """The tab on show paints its new figures first: until they come it shows the figures before the change, and
+    the banner the verdict before it, unmarked (marking it at once restyled, laid out and painted the banner
+    while the tab's figures were worked out). When the tab has shown them, the banner says the verdict is the one
+    before the change, until the new one is weighed."""
+    banner = banner_for(window, qtbot, SPV)
+    page = window.pages["Consortium options"]
+    tab = page.analysis_views["Evaluation"]
+    page.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: tab.result is not None and not tab.busy, timeout=60000)
+    weighed = _hold(banner)
+    figures = _hold(tab)
+    c = window.controller
+    rival = next(x for x in c.ws.all(Competitor) if x.name == "Regional health and care charity")
+    assert c.set_field(Competitor, rival.id, "annual_price", "4,100,000")
+    qtbot.waitUntil(lambda: tab.busy, timeout=10000)
+    assert "Before it:" not in banner.label.text() and RED.background in banner.label.styleSheet()
+    with qtbot.waitSignal(tab.shown, timeout=60000):
+        figures.set()
+    assert "Before it:" in banner.label.text() and GREY.background in banner.label.styleSheet()
+    weighed.set()
+    qtbot.waitUntil(lambda: not banner._stale and not banner.busy and "Before it:" not in banner.label.text(),
+                    timeout=60000)
+    assert banner.result == analyses.verdict(c.ws, option_id(c, SPV))
+
+
+def test_the_verdict_is_marked_within_a_moment_when_the_tabs_figures_take_longer(window, qtbot):
+    """Whatever the tab on show takes, the verdict before the change is marked within ``MARK_WITHIN_MS``."""
+    import time
+
+    from consortium_planner.gui import verdict_banner as vb
+
+    banner = banner_for(window, qtbot, SPV)
+    page = window.pages["Consortium options"]
+    tab = page.analysis_views["Evaluation"]
+    page.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: tab.result is not None and not tab.busy, timeout=60000)
+    weighed = _hold(banner)
+    figures = _hold(tab)
+    c = window.controller
+    rival = next(x for x in c.ws.all(Competitor) if x.name == "Regional health and care charity")
+    edited = time.monotonic()
+    assert c.set_field(Competitor, rival.id, "annual_price", "4,100,000")
+    qtbot.waitUntil(lambda: "Before it:" in banner.label.text(), timeout=5000)
+    assert time.monotonic() - edited >= vb.MARK_WITHIN_MS / 1000 * 0.9 and tab.busy  # the figures still to come
+    figures.set()
+    weighed.set()
+    qtbot.waitUntil(lambda: not banner._stale and not banner.busy and not tab.busy
+                    and "Before it:" not in banner.label.text(), timeout=60000)

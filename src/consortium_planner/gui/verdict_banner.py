@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy
 
 from ..domain.tasks import NEVER, CancelToken
@@ -57,6 +57,10 @@ def stale_html(v: Verdict) -> str:
     return (f"<i>Weighing the findings again after the change. Before it:</i> "
             f"<b>{tone.glyph}&nbsp;{esc(v.label)}</b>")
 
+
+#: after an edit, the verdict on show is marked as the one before it once the tab on show has painted its new
+#: figures (their first, where they come in two), or after this many milliseconds, whichever comes first
+MARK_WITHIN_MS = 100
 
 #: the most of its column the banner takes, as a share of the column's height (the rest of the verdict scrolls)
 MOST_OF_COLUMN = 0.3
@@ -136,6 +140,12 @@ class VerdictBanner(OptionAnalysisView):
         self._ahead = ahead or (lambda: ())
         self._waiting_for: Any = None  # the view on show whose figures go first
         self._shown_for: object = None  # the option whose verdict is on show
+        self._marking = False  # the verdict on show is to be marked as the one before a change
+        self._marking_after: Any = None  # ... once this view, on show, has painted its new figures
+        self._mark_timer = QTimer(self)  # ... or when this times out, whichever comes first
+        self._mark_timer.setSingleShot(True)
+        self._mark_timer.setInterval(MARK_WITHIN_MS)
+        self._mark_timer.timeout.connect(self._mark_stale)
         self.body.setContentsMargins(0, 0, 0, 0)
         self.label = QLabel()
         self.label.setWordWrap(True)
@@ -148,8 +158,9 @@ class VerdictBanner(OptionAnalysisView):
         self._waiting()
 
     def reload(self) -> None:
-        """After a change, the verdict on show is the one before it: say so until the new one is weighed
-        (another option's verdict is not shown at all)."""
+        """After a change, the verdict on show is the one before it: say so, from when the tab on show has its new
+        figures (``MARK_WITHIN_MS`` at most) until the new verdict is weighed (another option's verdict is not
+        shown at all)."""
         super().reload()
         oid = self.option_id()
         if self.result is None or oid is None:
@@ -158,15 +169,42 @@ class VerdictBanner(OptionAnalysisView):
             self.result = None
             self._waiting()
             return
-        stale = stale_html(self.result)
-        if self.label.text() == stale:
-            return  # saying so already, since an earlier edit: held, and nothing to lay out again
+        if self.label.text() == stale_html(self.result) or self._marking:
+            return  # saying so already since an earlier edit (held, nothing to lay out again), or about to
+        # the tab on show paints its new figures first: until they come it shows the figures before the change,
+        # as the verdict does (marking it in the same instant cost the edit the banner's restyle, layout and paint
+        # while the figures were worked out: 3-5 ms of the window's thread on the large workspace)
+        self._marking = True
+        on_show = next((v for v in self._ahead() if v.isVisible()), None)
+        if on_show is None:
+            self._mark_stale()
+            return
+        self._marking_after = on_show
+        on_show.shown.connect(self._mark_stale)
+        on_show.first_shown.connect(self._mark_stale)
+        self._mark_timer.start()
+
+    def _mark_stale(self) -> None:
+        """Say that the verdict on show is the one before the change, unless the new one came meanwhile."""
+        self._stop_marking()
+        if not self._marking:
+            return
+        self._marking = False
+        if self.result is None or self.option_id() != self._shown_for:
+            return
         # one line, in a banner kept at its height: the tab below stays where it is (a line more moved it down
         # and back up with every edit, each time laying it out and painting it all again: 3–7 ms an edit)
         self._hold_height()
         restyle(self.label, banner_style(GREY, "4px 8px"))
-        self._say(stale)
+        self._say(stale_html(self.result))
         self.label.setToolTip(f"Before the change: {self._tip(self.result)}")
+
+    def _stop_marking(self) -> None:
+        self._mark_timer.stop()
+        view, self._marking_after = self._marking_after, None
+        if view is not None and shiboken6.isValid(view):
+            view.shown.disconnect(self._mark_stale)
+            view.first_shown.disconnect(self._mark_stale)
 
     def _say(self, html: str) -> None:
         """Show ``html`` in the label, and have the column lay the banner out again at its new text's height (a
@@ -185,6 +223,7 @@ class VerdictBanner(OptionAnalysisView):
         self.label.setMinimumHeight(height if room is None else min(height, room))
 
     def _waiting(self) -> None:
+        self._marking = False
         self.label.setMinimumHeight(0)
         restyle(self.label, banner_style(GREY, "4px 8px"))
         self._say("<i>Weighing the option's findings for a verdict…</i>")
@@ -220,6 +259,8 @@ class VerdictBanner(OptionAnalysisView):
         return second_process.one(ws, option_id, "verdict", cancelled=cancelled, beside=self.controller.beside)
 
     def show_result(self, result: Verdict) -> None:
+        self._marking = False  # the new verdict: nothing to mark
+        self._stop_marking()
         self._shown_for = self.option_id()
         tone = STATUS_TONES[verdict_status(result.decision)]
         self.label.setMinimumHeight(0)
@@ -244,6 +285,7 @@ class VerdictBanner(OptionAnalysisView):
             super()._refused(exc)
 
     def show_message(self, text: str) -> None:
+        self._marking = False
         self.fitted.setVisible(False)
         super().show_message(text.replace("This analysis cannot be run", "No verdict can be reached"))
 
