@@ -611,8 +611,8 @@ def _service_line(
     vat: _charges.VatTerms | None = None, kept_as: tuple[int, str] | None = None,
 ) -> ServiceLineCost:
     # blended exact per-unit categories
-    summed, annual = _member_sums(members, kept_as)
-    annual_cat: dict[str, Decimal] = defaultdict(lambda: ZERO, annual)
+    summed, annual_sums = _member_sums(members, kept_as)
+    annual_cat: dict[str, Decimal] = defaultdict(lambda: ZERO, annual_sums)
     per_cat: dict[str, Decimal] = defaultdict(lambda: ZERO, {cat: v / vol for cat, v in summed.items()})
     staff = per_cat["wage"] + per_cat["employer_ni"] + per_cat["pension"]
     direct = staff + per_cat["mileage"] + per_cat["non_pay"]
