@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from consortium_planner.domain.model import Allocation, Capacity, Organisation, Risk
-from consortium_planner.domain.tasks import Cancelled, CancelToken
+from consortium_planner.domain.tasks import NEVER, Cancelled, CancelToken
 from consortium_planner.domain.workspace import Workspace
 from consortium_planner.services import analyses
 from consortium_planner.services import second_process as sp
@@ -85,6 +85,46 @@ def test_edits_reach_the_second_process_row_for_row_in_order(demo_ws, beside):
     ws.put(dataclasses.replace(first, name="Renamed"))  # gone and back between two requests: order again
     same()
     assert beside.answered == 4 and not beside.failures
+
+
+def test_a_table_changed_in_place_reaches_the_second_process_and_a_shared_one_is_not_compared(demo_ws, beside):
+    """A table the second process was last given is held as it is only while a copy shares it (nothing changes it
+    in place then): asked on the workspace itself, which owns its tables and changes them in place, each edit
+    still reaches it; asked on snapshots, the tables an edit leaves alone are passed over unread."""
+    ws = demo_ws.copy()
+    option = max(ws.options(), key=lambda o: len(ws.allocations(o.id)))
+    allocations = sorted(ws.allocations(option.id), key=lambda a: a.id)
+    ws.put(dataclasses.replace(allocations[0], volume=allocations[0].volume + 1))  # ws owns its allocations now
+    for volume in (allocations[0].volume * 2, allocations[0].volume * 3):
+        table = ws.tables()[Allocation]
+        assert not ws.shared(Allocation)
+        asked = beside.ask(ws, option.id, ("readiness",))  # nothing worked out here: no copy made of ws
+        assert asked is not None
+        try:
+            assert asked.wait(NEVER) is not None
+        finally:
+            asked.done()
+        _held_is(beside, ws)
+        ws.put(dataclasses.replace(allocations[0], volume=volume))
+        assert ws.tables()[Allocation] is table  # changed in place
+    asked = beside.ask(ws, option.id, ("readiness",))
+    assert asked is not None
+    try:
+        assert asked.wait(NEVER) is not None
+    finally:
+        asked.done()
+    _held_is(beside, ws)  # the last change too
+    first = ws.copy()
+    sp.quick_findings(first, option.id, QUICK, beside=beside)
+    assert all(beside._base[cls] is rows for cls, rows in first.tables().items())  # a snapshot's: held as they are
+    ws.put(dataclasses.replace(allocations[1], volume=allocations[1].volume + 5))
+    second = ws.copy()
+    kept = [cls for cls, rows in second.tables().items() if beside._base[cls] is rows]
+    assert len(kept) == len(second.tables()) - 1 and Allocation not in kept  # passed over: all but the edited one
+    _, findings = sp.quick_findings(second, option.id, QUICK, beside=beside)
+    assert findings == run(ws.copy(), option.id, QUICK).findings(QUICK)
+    _held_is(beside, ws)
+    assert not beside.failures
 
 
 def test_a_value_worked_out_there_is_the_value_worked_out_here_after_every_edit(demo_ws, beside):

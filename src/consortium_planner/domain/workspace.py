@@ -94,6 +94,12 @@ class Workspace:
         (``services.second_process``). Read them only: writing goes through ``put`` and ``remove``."""
         return self._rows
 
+    def shared(self, cls: type[Entity]) -> bool:
+        """Whether ``cls``'s rows (``tables()[cls]``) are shared with a copy, as after ``copy`` until this side
+        changes them: then no workspace changes that dict in place any more (each copies it before its first
+        change), so a later snapshot holding the very same dict holds the very same rows."""
+        return cls not in self._owned_rows
+
     def entities(self) -> Iterator[Entity]:
         for cls in ENTITIES:
             yield from self._rows[cls].values()

@@ -347,11 +347,18 @@ class SecondProcess:
         now: dict[type[Entity], Table] = {}
         for cls, rows in ws.tables().items():
             old = base.get(cls, {})
-            same_order = rows.keys() == old.keys() and list(rows) == list(old)  # at C speed, as is the next
-            if same_order and rows == old:  # the very same objects (``==`` takes an object as equal to itself)
+            if rows is old:  # the very table held since the last request, shared all along: the same rows
                 now[cls] = old
                 continue
-            now[cls] = dict(rows)
+            # a table shared with a copy is never changed in place (``Workspace.shared``): held as it is, a later
+            # snapshot with the same table passes the line above (a snapshot shares every table, and an edit
+            # changes one: comparing the large workspace's 36 tables took 0.8 ms a request)
+            held = rows if ws.shared(cls) else None
+            same_order = rows.keys() == old.keys() and list(rows) == list(old)  # at C speed, as is the next
+            if same_order and rows == old:  # the very same objects (``==`` takes an object as equal to itself)
+                now[cls] = old if held is None else held
+                continue
+            now[cls] = dict(rows) if held is None else held
             if same_order:  # the rows that are not the very same objects
                 puts.extend(itertools.compress(rows.values(), map(operator.is_not, rows.values(), old.values())))
                 continue
