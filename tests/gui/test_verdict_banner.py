@@ -297,20 +297,25 @@ def _hold(view) -> threading.Event:
     return gate
 
 
-def test_the_verdict_is_marked_as_before_the_change_once_the_tab_on_show_has_its_new_figures(window, qtbot):
-    """The tab on show paints its new figures first: until they come it shows the figures before the change, and
-    the banner the verdict before it, unmarked (marking it at once restyled, laid out and painted the banner
-    while the tab's figures were worked out). When the tab has shown them, the banner says the verdict is the one
-    before the change, until the new one is weighed."""
+def _held_on_the_evaluation_tab(window, qtbot):
+    """The SPV's banner and its Evaluation tab on show, their figures in; each one's next computation held (the
+    events returned), the controller and the competitor whose price the tests edit."""
     banner = banner_for(window, qtbot, SPV)
     page = window.pages["Consortium options"]
     tab = page.analysis_views["Evaluation"]
     page.tabs.setCurrentWidget(tab)
     qtbot.waitUntil(lambda: tab.result is not None and not tab.busy, timeout=60000)
-    weighed = _hold(banner)
-    figures = _hold(tab)
     c = window.controller
     rival = next(x for x in c.ws.all(Competitor) if x.name == "Regional health and care charity")
+    return banner, tab, _hold(banner), _hold(tab), c, rival
+
+
+def test_the_verdict_is_marked_as_before_the_change_once_the_tab_on_show_has_its_new_figures(window, qtbot):
+    """The tab on show paints its new figures first: until they come it shows the figures before the change, and
+    the banner the verdict before it, unmarked (marking it at once restyled, laid out and painted the banner
+    while the tab's figures were worked out). When the tab has shown them, the banner says the verdict is the one
+    before the change, until the new one is weighed."""
+    banner, tab, weighed, figures, c, rival = _held_on_the_evaluation_tab(window, qtbot)
     assert c.set_field(Competitor, rival.id, "annual_price", "4,100,000")
     qtbot.waitUntil(lambda: tab.busy, timeout=10000)
     assert "Before it:" not in banner.label.text() and RED.background in banner.label.styleSheet()
@@ -329,15 +334,7 @@ def test_the_verdict_is_marked_within_a_moment_when_the_tabs_figures_take_longer
 
     from consortium_planner.gui import verdict_banner as vb
 
-    banner = banner_for(window, qtbot, SPV)
-    page = window.pages["Consortium options"]
-    tab = page.analysis_views["Evaluation"]
-    page.tabs.setCurrentWidget(tab)
-    qtbot.waitUntil(lambda: tab.result is not None and not tab.busy, timeout=60000)
-    weighed = _hold(banner)
-    figures = _hold(tab)
-    c = window.controller
-    rival = next(x for x in c.ws.all(Competitor) if x.name == "Regional health and care charity")
+    banner, tab, weighed, figures, c, rival = _held_on_the_evaluation_tab(window, qtbot)
     edited = time.monotonic()
     assert c.set_field(Competitor, rival.id, "annual_price", "4,100,000")
     qtbot.waitUntil(lambda: "Before it:" in banner.label.text(), timeout=5000)
