@@ -232,3 +232,28 @@ def test_an_edit_keeps_the_findings_on_show_until_the_first_new_ones_come(view, 
     qtbot.waitUntil(lambda: view.partial is not None or view.findings is not None, timeout=60000)
     assert "still checking" in view.findings_note.text().lower() or view.findings is not None
     qtbot.waitUntil(lambda: ready(view), timeout=60000)
+
+
+def test_matrices_an_edit_leaves_as_they_were_are_not_fitted_again_and_changed_ones_are(view, controller, qtbot):
+    """The risk matrices are fitted to their texts again only when their counts change (fitting measured every cell's
+    text, twice an edit): an allocation edit leaves the register's counts as they were; a risk added changes them, and
+    the matrices are fitted to the new texts."""
+    from consortium_planner.domain.model import Allocation
+
+    view.refresh_from_analyses()
+    qtbot.waitUntil(lambda: ready(view), timeout=60000)
+    fitted: list[object] = []
+    for m in (view.before_map, view.after_map):
+        real = m.fit
+        m.fit = lambda m=m, real=real: (fitted.append(m), real())[1]  # type: ignore[method-assign]
+    before = view.before_model.chart
+    oid = option_id(controller, SPV)
+    alloc = sorted(controller.ws.allocations(oid), key=lambda a: a.id or 0)[0]
+    controller.set_field(Allocation, alloc.id, "volume", str(alloc.volume + 1))
+    qtbot.waitUntil(lambda: ready(view), timeout=60000)
+    assert view.before_model.chart is before and fitted == []
+    assert view.add_risk() is not None  # a risk of the user's own: one more to manage
+    qtbot.waitUntil(lambda: ready(view) and view.before_model.chart is not before, timeout=60000)
+    assert view.before_map in fitted and view.after_map in fitted
+    widths = [view.before_map.columnWidth(c) for c in range(view.before_model.columnCount())]
+    assert min(widths) >= view.before_map.fontMetrics().horizontalAdvance(view.before_model.text(0, 4))

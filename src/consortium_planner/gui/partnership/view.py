@@ -426,8 +426,7 @@ class PartnershipView(OptionAnalysisView):
             self.heat_model.set_chart(None)
             self.weakest.clear()
             return
-        self.heat_model.set_chart(doc.readiness_heatmap(readiness))
-        self.heat.fit()
+        self.heat.show_chart(doc.readiness_heatmap(readiness))
         self.heat.setMinimumHeight(self.heat.preferred_height())
         links = readiness.weakest_links[:6]
         self.weakest.setText("<b>Weakest links</b>: " + ("; ".join(

@@ -215,10 +215,8 @@ class RisksView(OptionAnalysisView):
         self.model.set_analyses({e.risk_id: _rows.severity_text(e, complete=complete)
                                  for e in register if e.risk_id is not None})
         before, after = _rows.matrices(register)
-        self.before_model.set_chart(before)
-        self.after_model.set_chart(after)
-        for view in (self.before_map, self.after_map):
-            view.fit()
+        self.before_map.show_chart(before)
+        self.after_map.show_chart(after)
         n = _rows.counts(register)
         missing = _rows.unregistered(ws, oid, found) if found is not None else None
         still = "" if complete else self._still_checking()
