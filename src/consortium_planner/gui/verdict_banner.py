@@ -199,6 +199,11 @@ class VerdictBanner(OptionAnalysisView):
         self._say(stale_html(self.result))
         self.label.setToolTip(f"Before the change: {self._tip(self.result)}")
 
+    def _forget_mark(self) -> None:
+        """Nothing to mark any more: a new verdict, the waiting words or a message is on show."""
+        self._marking = False
+        self._stop_marking()
+
     def _stop_marking(self) -> None:
         self._mark_timer.stop()
         view, self._marking_after = self._marking_after, None
@@ -223,7 +228,7 @@ class VerdictBanner(OptionAnalysisView):
         self.label.setMinimumHeight(height if room is None else min(height, room))
 
     def _waiting(self) -> None:
-        self._marking = False
+        self._forget_mark()
         self.label.setMinimumHeight(0)
         restyle(self.label, banner_style(GREY, "4px 8px"))
         self._say("<i>Weighing the option's findings for a verdict…</i>")
@@ -259,8 +264,7 @@ class VerdictBanner(OptionAnalysisView):
         return second_process.one(ws, option_id, "verdict", cancelled=cancelled, beside=self.controller.beside)
 
     def show_result(self, result: Verdict) -> None:
-        self._marking = False  # the new verdict: nothing to mark
-        self._stop_marking()
+        self._forget_mark()
         self._shown_for = self.option_id()
         tone = STATUS_TONES[verdict_status(result.decision)]
         self.label.setMinimumHeight(0)
@@ -285,7 +289,7 @@ class VerdictBanner(OptionAnalysisView):
             super()._refused(exc)
 
     def show_message(self, text: str) -> None:
-        self._marking = False
+        self._forget_mark()
         self.fitted.setVisible(False)
         super().show_message(text.replace("This analysis cannot be run", "No verdict can be reached"))
 

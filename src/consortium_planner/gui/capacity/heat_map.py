@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.capacity import CoverageCell
-from ...reports.document import Status
+from ...reports.document import Chart, Status
 from ...reports.sections.capacity import COVERAGE_STATUS, STATUS_WORDS, fmt_pct, fmt_volume
 from ..document_model import EMPTY_HEAT, HeatMapModel
 from ..style import AMBER, GREEN, RED, Index, badge_html, chip_style, read_only_table, table_height, tone_of
@@ -85,8 +85,8 @@ class HeatMapTable(QTableView):
         self._min_width = self.MIN_CELL_WIDTH
         model.modelReset.connect(self.fit)
 
-    def show_chart(self, chart) -> None:
-        """Show ``chart`` (a ``Chart``, or None) and fit the columns to its texts, unless it is the chart on show
+    def show_chart(self, chart: Chart | None) -> None:
+        """Show ``chart`` (None: nothing) and fit the columns to its texts, unless it is the chart on show
         already: fitting measures the widest texts again (0.35 ms a risk matrix, two of them twice an edit, for
         counts an allocation edit leaves as they were). A chart of a new shape is fitted by the model's reset."""
         model = self.source
