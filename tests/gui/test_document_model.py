@@ -119,6 +119,47 @@ def test_a_refresh_of_the_same_rows_updates_in_place(qtbot):
     assert m.rowCount() == 0
 
 
+def test_an_in_place_refresh_tells_its_views_of_the_rows_that_changed_and_only_those():
+    """The same figures again tell the views nothing (nothing is painted again); a changed figure, a colour
+    alone or a row's band tells them of that row; scattered rows, of one range from the first to the last."""
+    def told_by(model, table):
+        told: list[tuple] = []
+        model.dataChanged.connect(lambda a, b, *_: told.append(("data", a.row(), b.row(), a.column(), b.column())))
+        model.headerDataChanged.connect(lambda o, a, b: told.append(("header", a, b)))
+        model.set_table(table)
+        model.dataChanged.disconnect()
+        model.headerDataChanged.disconnect()
+        return told
+
+    def with_cell(table, row, cell, **kw):
+        rows = list(table.rows)
+        rows[row] = (*rows[row][:2], cell, *rows[row][3:])
+        return Table(table.key, table.columns, tuple(rows), total_rows=table.total_rows,
+                     highlight_rows=kw.get("highlight_rows", table.highlight_rows))
+
+    m = DocumentTableModel(PRICES, row_header=True)
+    assert told_by(m, Table(PRICES.key, PRICES.columns, tuple(tuple(Cell(**{f: getattr(c, f) for f in (
+        "value", "status", "kind", "places", "note", "text", "bold", "italic")}) for c in r) for r in PRICES.rows),
+        total_rows=1, highlight_rows=(1,))) == []  # equal, not the same objects
+    assert told_by(m, with_cell(PRICES, 2, Cell(D("2")))) == [("data", 2, 2, 0, 2), ("header", 2, 2)]
+    assert m.index(2, 1).data() == "2.00"
+    assert told_by(m, with_cell(m.table, 2, Cell(D("2"), status=Status.RED))) == [("data", 2, 2, 0, 2),
+                                                                                  ("header", 2, 2)]
+    assert m.index(2, 1).data(STATUS_ROLE) == Status.RED
+    assert told_by(m, with_cell(m.table, 2, Cell(D("2"), status=Status.RED), highlight_rows=(0, 1))) == [
+        ("data", 0, 0, 0, 2), ("header", 0, 0)]
+
+    many = Table("many", (Column("Name"), Column("Figure", Kind.NUMBER)),
+                 tuple((Cell(f"Row {i}"), Cell(D(i))) for i in range(40)))
+    m = DocumentTableModel(many)
+    assert told_by(m, Table("many", many.columns, tuple(
+        (Cell(f"Row {i}"), Cell(D(i + (1 if i in (3, 4, 9) else 0)))) for i in range(40)))) == [
+        ("data", 3, 4, 0, 1), ("data", 9, 9, 0, 1)]
+    every_fourth = Table("many", many.columns, tuple(
+        (Cell(f"Row {i}"), Cell(D(i + 7 if i % 4 == 1 else i))) for i in range(40)))
+    assert told_by(m, every_fourth) == [("data", 1, 37, 0, 1)]  # ten runs: one range
+
+
 def test_columns_fit_their_widest_text_without_measuring_every_cell(qtbot):
     rows = tuple((Cell(f"Member {i}"), Cell(D(i * 1000))) for i in range(800))
     table = Table("big", (Column("Member"), Column("Allocated", Kind.MONEY)),
