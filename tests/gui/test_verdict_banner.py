@@ -313,19 +313,53 @@ def _held_on_the_evaluation_tab(window, qtbot):
 def test_the_verdict_is_marked_as_before_the_change_once_the_tab_on_show_has_its_new_figures(window, qtbot):
     """The tab on show paints its new figures first: until they come it shows the figures before the change, and
     the banner the verdict before it, unmarked (marking it at once restyled, laid out and painted the banner
-    while the tab's figures were worked out). When the tab has shown them, the banner says the verdict is the one
-    before the change, until the new one is weighed."""
+    while the tab's figures were worked out). Once the tab has shown them, and the window has had its turn to
+    paint them, the banner says the verdict is the one before the change, until the new one is weighed."""
     banner, tab, weighed, figures, c, rival = _held_on_the_evaluation_tab(window, qtbot)
     assert c.set_field(Competitor, rival.id, "annual_price", "4,100,000")
     qtbot.waitUntil(lambda: tab.busy, timeout=10000)
     assert "Before it:" not in banner.label.text() and RED.background in banner.label.styleSheet()
+    as_shown: list[str] = []
+    tab.shown.connect(lambda: as_shown.append(banner.label.text()))
     with qtbot.waitSignal(tab.shown, timeout=60000):
         figures.set()
-    assert "Before it:" in banner.label.text() and GREY.background in banner.label.styleSheet()
+    assert as_shown and "Before it:" not in as_shown[0]  # not in the paint of the tab's figures
+    qtbot.waitUntil(lambda: "Before it:" in banner.label.text(), timeout=1000)
+    assert GREY.background in banner.label.styleSheet()
     weighed.set()
     qtbot.waitUntil(lambda: not banner._stale and not banner.busy and "Before it:" not in banner.label.text(),
                     timeout=60000)
     assert banner.result == analyses.verdict(c.ws, option_id(c, SPV))
+
+
+def test_an_edit_before_the_mark_waits_for_the_tabs_figures_after_it(window, qtbot, monkeypatch):
+    """An edit made in the moment between the tab's figures and the mark (the same turn of the event loop) waits
+    for the tab's figures after it: the mark is not made while those are worked out."""
+    from consortium_planner.gui import verdict_banner as vb
+
+    monkeypatch.setattr(vb, "MARK_WITHIN_MS", 60_000)  # only the tab's figures mark it
+    banner, tab, weighed, figures, c, rival = _held_on_the_evaluation_tab(window, qtbot)
+    assert c.set_field(Competitor, rival.id, "annual_price", "4,100,000")
+    qtbot.waitUntil(lambda: tab.busy, timeout=10000)
+    held: list[threading.Event] = []
+
+    def edit_again() -> None:
+        if not held:
+            held.append(_hold(tab))
+            assert c.set_field(Competitor, rival.id, "annual_price", "4,200,000")
+
+    tab.shown.connect(edit_again)
+    with qtbot.waitSignal(tab.shown, timeout=60000):
+        figures.set()
+    qtbot.waitUntil(lambda: tab.busy, timeout=10000)
+    qtbot.wait(200)
+    assert "Before it:" not in banner.label.text()
+    with qtbot.waitSignal(tab.shown, timeout=60000):
+        held[0].set()
+    qtbot.waitUntil(lambda: "Before it:" in banner.label.text(), timeout=1000)
+    weighed.set()
+    qtbot.waitUntil(lambda: not banner._stale and not banner.busy and not tab.busy
+                    and "Before it:" not in banner.label.text(), timeout=60000)
 
 
 def test_the_verdict_is_marked_within_a_moment_when_the_tabs_figures_take_longer(window, qtbot):

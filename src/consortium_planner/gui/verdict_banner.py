@@ -144,7 +144,6 @@ class VerdictBanner(OptionAnalysisView):
         self._marking_after: Any = None  # ... once this view, on show, has painted its new figures
         self._mark_timer = QTimer(self)  # ... or when this times out, whichever comes first
         self._mark_timer.setSingleShot(True)
-        self._mark_timer.setInterval(MARK_WITHIN_MS)
         self._mark_timer.timeout.connect(self._mark_stale)
         self.body.setContentsMargins(0, 0, 0, 0)
         self.label = QLabel()
@@ -169,6 +168,9 @@ class VerdictBanner(OptionAnalysisView):
             self.result = None
             self._waiting()
             return
+        if self._marking and self._marking_after is None and self._mark_timer.isActive() and not self._mark_timer.interval():
+            self._mark_timer.stop()  # the tab painted the figures before this change and the mark had not come yet:
+            self._marking = False  # it waits for the tab's figures after this one instead
         if self.label.text() == stale_html(self.result) or self._marking:
             return  # saying so already since an earlier edit (held, nothing to lay out again), or about to
         # the tab on show paints its new figures first: until they come it shows the figures before the change,
@@ -180,9 +182,16 @@ class VerdictBanner(OptionAnalysisView):
             self._mark_stale()
             return
         self._marking_after = on_show
-        on_show.shown.connect(self._mark_stale)
-        on_show.first_shown.connect(self._mark_stale)
-        self._mark_timer.start()
+        on_show.shown.connect(self._mark_after_paint)
+        on_show.first_shown.connect(self._mark_after_paint)
+        self._mark_timer.start(MARK_WITHIN_MS)
+
+    def _mark_after_paint(self) -> None:
+        """The tab on show has its new figures: mark the verdict in the event loop's next turn, once the window has
+        painted them (in this turn the banner's restyle and paint went into the same paint as the tab's figures,
+        and held them from the screen by about a millisecond on the demo)."""
+        self._stop_marking()
+        self._mark_timer.start(0)
 
     def _mark_stale(self) -> None:
         """Say that the verdict on show is the one before the change, unless the new one came meanwhile."""
@@ -208,8 +217,8 @@ class VerdictBanner(OptionAnalysisView):
         self._mark_timer.stop()
         view, self._marking_after = self._marking_after, None
         if view is not None and shiboken6.isValid(view):
-            view.shown.disconnect(self._mark_stale)
-            view.first_shown.disconnect(self._mark_stale)
+            view.shown.disconnect(self._mark_after_paint)
+            view.first_shown.disconnect(self._mark_after_paint)
 
     def _say(self, html: str) -> None:
         """Show ``html`` in the label, and have the column lay the banner out again at its new text's height (a
