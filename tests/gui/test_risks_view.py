@@ -144,6 +144,21 @@ def test_the_matrices_count_the_risks_still_to_manage_before_and_after(view, con
     assert view.before_model.text(4, 0) == "" and view.before_model.status(4, 0) is Status.GREEN
 
 
+def test_what_the_analyses_say_tells_the_views_of_the_rows_where_it_changed_only(view):
+    """The same words again tell the register's views nothing (nothing painted again); a changed word, of that row."""
+    view.refresh_from_analyses()
+    model = view.model
+    assert model.rowCount() >= 2
+    said = dict(model.analyses)
+    told: list[tuple[int, int, int, int]] = []
+    model.dataChanged.connect(lambda a, b, *_: told.append((a.row(), b.row(), a.column(), b.column())))
+    model.set_analyses(dict(said))
+    assert told == []
+    model.set_analyses({**said, model.rows[1].id: ("no longer raised", None)})
+    assert told == [(1, 1, column(ANALYSES), column(ANALYSES))]
+    assert model.index(1, column(ANALYSES)).data() == "no longer raised"
+
+
 def test_the_risk_table_model_passes_qtmodeltester(view, qtmodeltester):
     view.refresh_from_analyses()
     qtmodeltester.check(view.model)

@@ -31,7 +31,7 @@ from .roles import CELL_ROLE, HIGHLIGHT_ROLE, SORT_ROLE, STATUS_ROLE, VALUE_ROLE
 from .sorting import sort_value
 from .style import GREY, NEGATIVE_TEXT, ROOT, Index, alignment, cell_font, tone_of
 
-__all__ = ["EMPTY_TABLE", "DocumentTableModel", "HeatMapModel"]
+__all__ = ["EMPTY_TABLE", "DocumentTableModel", "HeatMapModel", "runs_of"]
 
 EMPTY_TABLE = Table("", (), ())
 HIGHLIGHT_BACKGROUND = "#eef2f7"  # a highlighted row (an extension year, our bid)
@@ -43,6 +43,20 @@ _DISPLAY = Qt.ItemDataRole.DisplayRole
 #: an in-place refresh whose changed rows fall into more runs than this is told as one range, first to last
 _MOST_RUNS = 8
 _TOOLTIP = Qt.ItemDataRole.ToolTipRole
+
+
+def runs_of(rows: Sequence[int]) -> list[tuple[int, int]]:
+    """Rows (ascending) as runs of consecutive rows, (first, last) each, to tell a view of in one signal each; more
+    than ``_MOST_RUNS`` runs, scattered over the table, as one from the first to the last."""
+    runs: list[list[int]] = []
+    for r in rows:
+        if runs and r == runs[-1][1] + 1:
+            runs[-1][1] = r
+        else:
+            runs.append([r, r])
+    if len(runs) > _MOST_RUNS:
+        return [(rows[0], rows[-1])]
+    return [(a, b) for a, b in runs]
 
 
 def _defined(label: str) -> str | None:
@@ -120,16 +134,8 @@ class DocumentTableModel(QAbstractTableModel):
                    if new_texts[r] != texts[r] or new_rows[r] != rows[r] or r in moved]
         if not changed:
             return
-        runs: list[list[int]] = []
-        for r in changed:
-            if runs and r == runs[-1][1] + 1:
-                runs[-1][1] = r
-            else:
-                runs.append([r, r])
-        if len(runs) > _MOST_RUNS:  # scattered over the table: one range from the first to the last
-            runs = [[changed[0], changed[-1]]]
         last = max(self.columnCount() - 1, 0)
-        for first, end in runs:
+        for first, end in runs_of(changed):
             self.dataChanged.emit(self.index(first, 0), self.index(end, last))
             if self.row_header:
                 self.headerDataChanged.emit(Qt.Orientation.Vertical, first, end)
