@@ -102,3 +102,24 @@ def test_a_hidden_tab_leaves_its_market_table_alone_until_it_is_shown_for_anothe
     assert resets == [1]
     ids = {view.segments.model.rows[r].option_id for r in range(view.segments.model.rowCount())}
     assert ids <= {option_id(c, GO_ALONE)}
+
+
+def test_an_edit_that_keeps_the_blocks_leaves_the_widgets_where_they_are(window, qtbot, monkeypatch):
+    """The figures change, the blocks do not: the widgets are not taken out of the layout and put back (each time
+    they were laid out and painted again), and they stay in the blocks' order."""
+    view = _show(window, qtbot, SPV)
+    c = window.controller
+    layout = view.results_layout
+    before = [layout.itemAt(i).widget() for i in range(layout.count() - 1)]
+    assert before[0] is view.lead and view.tables["concentration"][2] in before
+    taken: list = []
+    monkeypatch.setattr(layout, "removeWidget", lambda w: taken.append(w))
+    oid = option_id(c, SPV)
+    segment = c.ws.by(MarketSegment, "option_id", oid)[0]
+    c.set_field(MarketSegment, segment.id, "annual_income", str(segment.annual_income + 50_000))
+    settle(qtbot, view)
+    table = _model(view, "market_segments")
+    row = next(r for r in range(table.rowCount()) if table.text(r, 0) == segment.name)
+    now = next(s for s in one(c.ws, oid, "markets").segments if s.name == segment.name)
+    assert table.cell(row, table.column_of("Revenue")).value == now.revenue  # the new figures are on show
+    assert taken == [] and [layout.itemAt(i).widget() for i in range(layout.count() - 1)] == before

@@ -127,15 +127,18 @@ class MarketsView(OptionAnalysisView):
                 order.append(self.chart)
         layout = self.results_layout
         everything = [self.lead, self.chart] + [w for _m, view, title in self.tables.values() for w in (title, view)]
-        for w in everything:  # the widgets in the blocks' order (inserted before shown: never a window of its own)
-            layout.removeWidget(w)
-        for i, w in enumerate(order):
-            layout.insertWidget(i, w)
+        wanted = order + [w for w in everything if w not in order]
+        if [layout.itemAt(i).widget() for i in range(layout.count() - 1)] != wanted:
+            # the widgets in the blocks' order (inserted before shown: never a window of its own); only when it
+            # changes: taken out and put back on every result, they were laid out and painted again (the lead
+            # paragraph twice an edit on the demo)
+            for w in everything:
+                layout.removeWidget(w)
+            for i, w in enumerate(wanted):
+                layout.insertWidget(i, w)
         for w in everything:
-            if w not in order:
-                layout.insertWidget(layout.count() - 1, w)
-        for w in everything:
-            w.setVisible(w in order)
+            if w.isHidden() == (w in order):
+                w.setVisible(w in order)
         self.results.setVisible(True)
 
     def show_message(self, text: str) -> None:
