@@ -345,3 +345,48 @@ def test_an_edit_whose_commit_fails_is_refused_and_leaves_the_undo_history_and_t
     assert controller.undo_stack.count() == 0 and not controller.editing
     qtbot.wait(50)
     assert not view.busy and len(view.seen) == computed and view.shown_results[-1] == org.name
+
+
+def test_painting_a_views_figures_now_paints_its_charts_new_figures_too(qtbot):
+    """A chart's scene gathers its changes in a queued call before it asks for a paint: ``paint_now(view)`` makes
+    that call, so the chart's new figures are painted with the rest of the view's, not a turn of the event loop
+    later (after the time the figures were said to be painted)."""
+    from PySide6.QtCharts import QBarSeries, QBarSet, QChart, QChartView
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+    from consortium_planner.gui.analysis_view import paint_now
+
+    view = QWidget()
+    chart = QChart()
+    bars = QBarSet("Cash")
+    bars.append([1.0, 2.0, 3.0])
+    series = QBarSeries()
+    series.append(bars)
+    chart.addSeries(series)
+    chart.createDefaultAxes()
+    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+    chart_view = QChartView(chart)
+    QVBoxLayout(view).addWidget(chart_view)
+    qtbot.addWidget(view)
+    view.resize(400, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    qtbot.wait(50)
+
+    class Paints(QObject):
+        count = 0
+
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Type.Paint:
+                self.count += 1
+            return False
+
+    paints = Paints()
+    chart_view.viewport().installEventFilter(paints)
+    bars.replace(1, 2.5)
+    paint_now()  # the layouts and the paints asked for: the scene has not asked yet
+    assert paints.count == 0
+    bars.replace(1, 2.7)
+    paint_now(view)
+    assert paints.count >= 1
