@@ -126,9 +126,11 @@ def test_an_in_place_refresh_tells_its_views_of_the_rows_that_changed_and_only_t
         told: list[tuple] = []
         model.dataChanged.connect(lambda a, b, *_: told.append(("data", a.row(), b.row(), a.column(), b.column())))
         model.headerDataChanged.connect(lambda o, a, b: told.append(("header", a, b)))
+        model.refreshed.connect(lambda: told.append(("refreshed",)))
         model.set_table(table)
         model.dataChanged.disconnect()
         model.headerDataChanged.disconnect()
+        model.refreshed.disconnect()
         return told
 
     def with_cell(table, row, cell, **kw):
@@ -141,23 +143,39 @@ def test_an_in_place_refresh_tells_its_views_of_the_rows_that_changed_and_only_t
     assert told_by(m, Table(PRICES.key, PRICES.columns, tuple(tuple(Cell(**{f: getattr(c, f) for f in (
         "value", "status", "kind", "places", "note", "text", "bold", "italic")}) for c in r) for r in PRICES.rows),
         total_rows=1, highlight_rows=(1,))) == []  # equal, not the same objects
-    assert told_by(m, with_cell(PRICES, 2, Cell(D("2")))) == [("data", 2, 2, 0, 2), ("header", 2, 2)]
+    assert told_by(m, with_cell(PRICES, 2, Cell(D("2")))) == [("data", 2, 2, 0, 2), ("header", 2, 2), ("refreshed",)]
     assert m.index(2, 1).data() == "2.00"
     assert told_by(m, with_cell(m.table, 2, Cell(D("2"), status=Status.RED))) == [("data", 2, 2, 0, 2),
-                                                                                  ("header", 2, 2)]
+                                                                                  ("header", 2, 2), ("refreshed",)]
     assert m.index(2, 1).data(STATUS_ROLE) == Status.RED
     assert told_by(m, with_cell(m.table, 2, Cell(D("2"), status=Status.RED), highlight_rows=(0, 1))) == [
-        ("data", 0, 0, 0, 2), ("header", 0, 0)]
+        ("data", 0, 0, 0, 2), ("header", 0, 0), ("refreshed",)]
 
     many = Table("many", (Column("Name"), Column("Figure", Kind.NUMBER)),
                  tuple((Cell(f"Row {i}"), Cell(D(i))) for i in range(40)))
     m = DocumentTableModel(many)
     assert told_by(m, Table("many", many.columns, tuple(
         (Cell(f"Row {i}"), Cell(D(i + (1 if i in (3, 4, 9) else 0)))) for i in range(40)))) == [
-        ("data", 3, 4, 0, 1), ("data", 9, 9, 0, 1)]
+        ("data", 3, 4, 0, 1), ("data", 9, 9, 0, 1), ("refreshed",)]
     every_fourth = Table("many", many.columns, tuple(
         (Cell(f"Row {i}"), Cell(D(i + 7 if i % 4 == 1 else i))) for i in range(40)))
-    assert told_by(m, every_fourth) == [("data", 1, 37, 0, 1)]  # ten runs: one range
+    assert told_by(m, every_fourth) == [("data", 1, 37, 0, 1), ("refreshed",)]  # ten runs: one range
+
+
+def test_a_table_refreshed_in_place_fits_its_columns_once_whatever_rows_changed(qtbot, monkeypatch):
+    """A refresh in place that tells of several runs of rows fits the table's columns once, not once a run."""
+    many = Table("many", (Column("Name"), Column("Figure", Kind.NUMBER)),
+                 tuple((Cell(f"Row {i}"), Cell(D(i))) for i in range(40)))
+    fitted: list[int] = []
+    real = DocumentTable.fit_columns
+    monkeypatch.setattr(DocumentTable, "fit_columns", lambda self: (fitted.append(1), real(self))[1])
+    model = DocumentTableModel(many)
+    table = DocumentTable(model)
+    qtbot.addWidget(table)
+    fitted.clear()
+    model.set_table(Table("many", many.columns, tuple(
+        (Cell(f"Row {i}"), Cell(D(i + (1 if i in (3, 9, 20) else 0)))) for i in range(40))))
+    assert len(fitted) == 1
 
 
 def test_columns_fit_their_widest_text_without_measuring_every_cell(qtbot):

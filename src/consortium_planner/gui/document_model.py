@@ -22,7 +22,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, Qt
+from PySide6.QtCore import QAbstractTableModel, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from ..reports.document import MISSING, Cell, Chart, Column, Kind, Status, Table, format_value
@@ -82,6 +82,9 @@ class DocumentTableModel(QAbstractTableModel):
     scroll position survive it.
     """
 
+    #: after a refresh in place that changed some rows (after their ``dataChanged``, one a run of rows)
+    refreshed = Signal()
+
     def __init__(self, table: Table | None = None, *, row_header: bool = False, parent=None):
         super().__init__(parent)
         self.row_header = row_header
@@ -139,6 +142,7 @@ class DocumentTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(first, 0), self.index(end, last))
             if self.row_header:
                 self.headerDataChanged.emit(Qt.Orientation.Vertical, first, end)
+        self.refreshed.emit()
 
     def clear(self) -> None:
         self.set_table(EMPTY_TABLE)

@@ -80,7 +80,7 @@ class DocumentTable(QTableView):
         header.setMinimumSectionSize(40)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         model.modelReset.connect(self._on_reset)
-        model.dataChanged.connect(lambda *_: self.fit_columns())
+        model.refreshed.connect(self.fit_columns)  # once a refresh in place, whatever rows it told of
         if model.rowCount():
             self.fit_columns()
 
