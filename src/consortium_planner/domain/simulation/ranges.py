@@ -12,7 +12,10 @@ from ..scenarios import DRIVERS, Adjustments
 
 DEFAULT_DRAWS = 10_000
 DEFAULT_SEED = 20_260_401
-CHUNK = 2_000
+#: draws projected at a time: progress is reported and a cancel is seen between chunks (and at the vector model's
+#: checkpoints). 1,000 rather than 2,000: a chunk's arrays stay in the processor's cache, and the simulation is
+#: faster (demo 266-272 -> 236-248 ms, large 321 -> 291 ms; 500 is slower again), with half the time between checks
+CHUNK = 1_000
 HISTOGRAM_BINS = 30
 MIN_DRAWS = 100
 MAX_DRAWS = 1_000_000
