@@ -40,9 +40,9 @@ PLAIN_TEXT = "#212529"  # text on a background we set, whatever the desktop them
 EMPTY_HEAT = replace(GREY, text="#495057")  # a heat map cell with nothing in it: lighter than a grey status
 
 _DISPLAY = Qt.ItemDataRole.DisplayRole
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
 #: an in-place refresh whose changed rows fall into more runs than this is told as one range, first to last
 _MOST_RUNS = 8
-_TOOLTIP = Qt.ItemDataRole.ToolTipRole
 
 
 def runs_of(rows: Sequence[int]) -> list[tuple[int, int]]:

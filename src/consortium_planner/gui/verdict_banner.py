@@ -168,9 +168,10 @@ class VerdictBanner(OptionAnalysisView):
             self.result = None
             self._waiting()
             return
-        if self._marking and self._marking_after is None and self._mark_timer.isActive() and not self._mark_timer.interval():
-            self._mark_timer.stop()  # the tab painted the figures before this change and the mark had not come yet:
-            self._marking = False  # it waits for the tab's figures after this one instead
+        if self._marking and self._marking_after is None:
+            # the tab has painted the figures before this change and the mark, in the next turn, has not come yet:
+            # it waits for the tab's figures after this change instead
+            self._forget_mark()
         if self.label.text() == stale_html(self.result) or self._marking:
             return  # saying so already since an earlier edit (held, nothing to lay out again), or about to
         # the tab on show paints its new figures first: until they come it shows the figures before the change,
